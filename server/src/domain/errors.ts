@@ -1,0 +1,30 @@
+/** A failure a user or caller can cause; carries the HTTP status and a message a person can act on. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429,
+    readonly code: string,
+    message: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class InvalidSignature extends DomainError {
+  constructor(message = 'x-line-signature is missing or does not match the request body') {
+    super(401, 'invalid_signature', message)
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  constructor(limit: number) {
+    super(413, 'payload_too_large', `request body exceeds ${limit} bytes`)
+  }
+}
+
+export class InvalidRequest extends DomainError {
+  constructor(message: string, details?: { path: string; message: string }[]) {
+    super(400, 'invalid_request', message, details)
+  }
+}

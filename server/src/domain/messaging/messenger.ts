@@ -1,0 +1,43 @@
+import type { messagingApi } from '@line/bot-sdk'
+
+export type LineMessage = messagingApi.Message
+
+export interface LineProfile {
+  userId: string
+  displayName: string
+  pictureUrl?: string
+  statusMessage?: string
+  language?: string
+}
+
+/** Why a LINE call failed, in the terms the retry policy needs. */
+export type SendFailureKind =
+  | 'retryable' // timeout, connection error, 5xx, rate-limit 429: try again later with the same key
+  | 'monthly_limit' // never retried: the channel is out of messages this month
+  | 'invalid_reply_token' // used or stale: push instead
+  | 'already_accepted' // 409 for a reused retry key: LINE accepted the first attempt
+  | 'rejected' // any other 4xx: the request itself is wrong
+
+export class SendFailure extends Error {
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+    readonly status?: number,
+    readonly requestId?: string,
+  ) {
+    super(message)
+    this.name = 'SendFailure'
+  }
+}
+
+export interface SendResult {
+  requestId: string | undefined
+}
+
+/** The LINE Messaging API as the domain sees it. Implementations time out, retry and log. */
+export interface Messenger {
+  reply(replyToken: string, messages: LineMessage[]): Promise<SendResult>
+  push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult>
+  /** The profile of a user who is a friend of the account; null when LINE does not know them. */
+  getProfile(userId: string): Promise<LineProfile | null>
+}

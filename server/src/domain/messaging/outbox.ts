@@ -1,0 +1,144 @@
+import { backoffDelay } from '../backoff.ts'
+import type { Clock, Ids, Logger } from '../ports.ts'
+import { SendFailure, type LineMessage, type Messenger } from './messenger.ts'
+
+export interface OutboxItem {
+  id: number
+  lineUserId: string
+  replyToken: string | null
+  replyTokenExpiresAt: number | null
+  retryKey: string
+  messages: LineMessage[]
+  attempts: number
+  replyAttemptedAt: number | null
+}
+
+export interface NewOutboxItem {
+  /** Makes enqueueing idempotent: the same key is enqueued once, whatever replays happen. */
+  dedupeKey: string
+  lineUserId: string
+  replyToken: string | null
+  replyTokenExpiresAt: number | null
+  messages: LineMessage[]
+}
+
+export interface OutboxRepository {
+  enqueue(item: NewOutboxItem & { retryKey: string; now: number }): Promise<void>
+  /** Claims due items (pending, or sending with an expired lease after a crash); bumps attempts. */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]>
+  markReplyAttempted(id: number, now: number): Promise<void>
+  markSent(
+    id: number,
+    via: 'reply' | 'push',
+    requestId: string | undefined,
+    now: number,
+  ): Promise<void>
+  markRetry(id: number, nextAttemptAt: number, error: string): Promise<void>
+  markFinal(id: number, status: 'skipped' | 'failed' | 'dead', error: string): Promise<void>
+  isBlocked(lineUserId: string): Promise<boolean>
+  recordSent(id: number, lineUserId: string, messages: LineMessage[], now: number): Promise<void>
+}
+
+export interface OutboxDeps {
+  outbox: OutboxRepository
+  messenger: Messenger
+  clock: Clock
+  ids: Ids
+  logger: Logger
+}
+
+export const OUTBOX_MAX_ATTEMPTS = 8
+const LEASE_MS = 60_000
+
+export function enqueueMessages(deps: OutboxDeps, item: NewOutboxItem): Promise<void> {
+  return deps.outbox.enqueue({ ...item, retryKey: deps.ids.uuid(), now: deps.clock.now() })
+}
+
+/** Sends what is due. Returns how many items it handled, so a drain loop knows when to stop. */
+export async function deliverDueMessages(deps: OutboxDeps, limit = 50): Promise<number> {
+  const items = await deps.outbox.claimDue(deps.clock.now(), limit, LEASE_MS)
+  for (const item of items) await deliverOne(deps, item)
+  return items.length
+}
+
+async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<void> {
+  const { outbox, messenger, clock } = deps
+  if (await outbox.isBlocked(item.lineUserId)) {
+    await outbox.markFinal(item.id, 'skipped', 'member has blocked the account')
+    return
+  }
+  if (item.replyAttemptedAt !== null && item.attempts > 1) {
+    // A reply was in flight when the process stopped. Reply tokens are single use and LINE gives
+    // no way to ask whether it went through, so resending could double-deliver: stop here.
+    await outbox.markFinal(item.id, 'failed', 'reply outcome unknown after an interruption')
+    return
+  }
+  const replyFresh =
+    item.replyToken !== null &&
+    item.replyTokenExpiresAt !== null &&
+    clock.now() < item.replyTokenExpiresAt
+  try {
+    if (replyFresh && item.replyToken !== null) {
+      await outbox.markReplyAttempted(item.id, clock.now())
+      try {
+        const { requestId } = await messenger.reply(item.replyToken, item.messages)
+        await finishSent(deps, item, 'reply', requestId)
+        return
+      } catch (error) {
+        if (!(error instanceof SendFailure && error.kind === 'invalid_reply_token')) throw error
+      }
+    }
+    const { requestId } = await messenger.push(item.lineUserId, item.messages, item.retryKey)
+    await finishSent(deps, item, 'push', requestId)
+  } catch (error) {
+    await handleFailure(deps, item, error)
+  }
+}
+
+async function finishSent(
+  deps: OutboxDeps,
+  item: OutboxItem,
+  via: 'reply' | 'push',
+  requestId: string | undefined,
+): Promise<void> {
+  const now = deps.clock.now()
+  await deps.outbox.markSent(item.id, via, requestId, now)
+  await deps.outbox.recordSent(item.id, item.lineUserId, item.messages, now)
+}
+
+async function handleFailure(deps: OutboxDeps, item: OutboxItem, error: unknown): Promise<void> {
+  const { outbox, logger } = deps
+  if (!(error instanceof SendFailure)) {
+    logger.error('outbox: unexpected error', { id: item.id, error: String(error) })
+    await retryOrDie(deps, item, String(error))
+    return
+  }
+  switch (error.kind) {
+    case 'already_accepted':
+      await finishSent(deps, item, 'push', error.requestId)
+      return
+    case 'retryable':
+      await retryOrDie(deps, item, error.message)
+      return
+    case 'monthly_limit':
+    case 'rejected':
+    case 'invalid_reply_token':
+      logger.warn('outbox: send failed', {
+        id: item.id,
+        kind: error.kind,
+        status: error.status,
+        lineRequestId: error.requestId,
+      })
+      await outbox.markFinal(item.id, 'failed', error.message)
+      return
+  }
+}
+
+async function retryOrDie(deps: OutboxDeps, item: OutboxItem, message: string): Promise<void> {
+  if (item.attempts >= OUTBOX_MAX_ATTEMPTS) {
+    await deps.outbox.markFinal(item.id, 'dead', message)
+    return
+  }
+  const next = deps.clock.now() + backoffDelay(item.attempts, deps.ids, 1_000)
+  await deps.outbox.markRetry(item.id, next, message)
+}

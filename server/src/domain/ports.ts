@@ -1,0 +1,30 @@
+/** Effects the domain needs, injected by each runtime's entry so domain code stays pure. */
+export interface Clock {
+  now(): number
+}
+
+export interface Ids {
+  /** A random UUID (v4), used for X-Line-Retry-Key. */
+  uuid(): string
+  /** Random integer in [0, max). */
+  randomInt(max: number): number
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+export const webIds: Ids = {
+  uuid: () => crypto.randomUUID(),
+  randomInt: (max) => {
+    const buf = new Uint32Array(1)
+    crypto.getRandomValues(buf)
+    return (buf[0] ?? 0) % max
+  },
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} }

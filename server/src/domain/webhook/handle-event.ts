@@ -1,0 +1,165 @@
+import {
+  isLineUserId,
+  type FollowEvent,
+  type MessageEvent,
+  type PostbackEvent,
+  type UnfollowEvent,
+  type WebhookEvent,
+} from '@joren/shared'
+import type { ChatRouter } from '../chat/router.ts'
+import { localeOf, welcomeMessages } from '../chat/texts.ts'
+import { newMemberNumber, type Member, type MemberRepository } from '../members/members.ts'
+import type { LineMessage } from '../messaging/messenger.ts'
+import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
+
+export interface ChatLog {
+  recordInbound(input: {
+    memberId: number
+    eventId: string
+    kind: string
+    text: string | null
+    payload: unknown
+    at: number
+  }): Promise<void>
+}
+
+export interface EventDeps extends OutboxDeps {
+  members: MemberRepository
+  chatLog: ChatLog
+  router: ChatRouter
+}
+
+/** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
+export const REPLY_TOKEN_TTL_MS = 50_000
+
+export type EventOutcome = 'done' | 'ignored'
+
+/**
+ * Applies one webhook event. Every effect is idempotent (keyed by the event ID), so an event
+ * re-run after a crash changes nothing twice and sends nothing twice.
+ */
+export async function handleEvent(
+  deps: EventDeps,
+  event: WebhookEvent,
+  receivedAt: number,
+): Promise<EventOutcome> {
+  const userId = event.source?.type === 'user' ? event.source.userId : undefined
+  if (!userId || !isLineUserId(userId)) return 'ignored'
+  switch (event.type) {
+    case 'follow':
+      await onFollow(deps, event as FollowEvent, userId, receivedAt)
+      return 'done'
+    case 'unfollow':
+      await onUnfollow(deps, event as UnfollowEvent, userId)
+      return 'done'
+    case 'message':
+      await onMessage(deps, event as MessageEvent, userId, receivedAt)
+      return 'done'
+    case 'postback':
+      await onPostback(deps, event as PostbackEvent, userId, receivedAt)
+      return 'done'
+    default:
+      return 'ignored'
+  }
+}
+
+async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, receivedAt: number) {
+  const profile = await deps.messenger.getProfile(userId)
+  const { member, existed, wasBlocked } = await deps.members.recordFollowState({
+    lineUserId: userId,
+    state: 'following',
+    at: event.timestamp,
+    profile,
+    memberNumber: newMemberNumber(deps.ids.randomInt),
+    now: deps.clock.now(),
+  })
+  const returning = existed && wasBlocked
+  const messages = welcomeMessages(localeOf(member.language), member.displayName, returning)
+  await reply(deps, event, member, messages, receivedAt, 'welcome')
+}
+
+async function onUnfollow(deps: EventDeps, event: UnfollowEvent, userId: string) {
+  await deps.members.recordFollowState({
+    lineUserId: userId,
+    state: 'blocked',
+    at: event.timestamp,
+    profile: null,
+    memberNumber: newMemberNumber(deps.ids.randomInt),
+    now: deps.clock.now(),
+  })
+}
+
+async function onMessage(deps: EventDeps, event: MessageEvent, userId: string, receivedAt: number) {
+  const member = await ensureMember(deps, userId, event.timestamp)
+  const text = typeof event.message.text === 'string' ? event.message.text : null
+  await deps.chatLog.recordInbound({
+    memberId: member.id,
+    eventId: event.webhookEventId,
+    kind: event.message.type,
+    text,
+    payload: event.message,
+    at: event.timestamp,
+  })
+  if (event.message.type !== 'text' || text === null) return
+  const replies = await deps.router.routeText({ member, now: deps.clock.now() }, text)
+  await reply(deps, event, member, replies, receivedAt, 'reply')
+}
+
+async function onPostback(
+  deps: EventDeps,
+  event: PostbackEvent,
+  userId: string,
+  receivedAt: number,
+) {
+  const member = await ensureMember(deps, userId, event.timestamp)
+  await deps.chatLog.recordInbound({
+    memberId: member.id,
+    eventId: event.webhookEventId,
+    kind: 'postback',
+    text: null,
+    payload: event.postback,
+    at: event.timestamp,
+  })
+  const replies = await deps.router.routePostback(
+    { member, now: deps.clock.now() },
+    event.postback.data,
+  )
+  await reply(deps, event, member, replies, receivedAt, 'reply')
+}
+
+/** A user who followed before Joren existed has no member row yet: create it on first contact. */
+async function ensureMember(deps: EventDeps, userId: string, at: number): Promise<Member> {
+  const found = await deps.members.findByLineUserId(userId)
+  if (found) return found
+  const profile = await deps.messenger.getProfile(userId)
+  const { member } = await deps.members.recordFollowState({
+    lineUserId: userId,
+    state: 'following',
+    at,
+    profile,
+    memberNumber: newMemberNumber(deps.ids.randomInt),
+    now: deps.clock.now(),
+  })
+  return member
+}
+
+async function reply(
+  deps: EventDeps,
+  event: FollowEvent | MessageEvent | PostbackEvent,
+  member: Member,
+  messages: LineMessage[],
+  receivedAt: number,
+  purpose: string,
+) {
+  if (messages.length === 0 || member.followState === 'blocked') return
+  const replyToken = event.deliveryContext.isRedelivery ? null : (event.replyToken ?? null)
+  await enqueueMessages(deps, {
+    dedupeKey: `event:${event.webhookEventId}:${purpose}`,
+    lineUserId: member.lineUserId,
+    replyToken,
+    replyTokenExpiresAt: replyToken
+      ? Math.min(event.timestamp, receivedAt) + REPLY_TOKEN_TTL_MS
+      : null,
+    messages,
+  })
+}

@@ -1,0 +1,43 @@
+import type { WebhookEvent } from '@joren/shared'
+
+export interface InboxEvent {
+  eventId: string
+  event: WebhookEvent
+  receivedAt: number
+  attempts: number
+}
+
+export interface NewInboxEvent {
+  eventId: string
+  type: string
+  lineUserId: string | null
+  replyToken: string | null
+  eventAt: number
+  isRedelivery: boolean
+  payload: string
+}
+
+export interface InboxRepository {
+  /** Stores events keyed by webhookEventId; a replay is ignored. Returns how many were new. */
+  store(events: NewInboxEvent[], now: number): Promise<number>
+  /** Claims due events (pending, or processing with an expired lease after a crash), oldest first. */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>
+  markDone(eventId: string, status: 'done' | 'ignored', now: number): Promise<void>
+  markRetry(eventId: string, nextAttemptAt: number, error: string): Promise<void>
+  markDead(eventId: string, error: string, now: number): Promise<void>
+}
+
+export function toInboxRow(event: WebhookEvent, raw: unknown): NewInboxEvent {
+  const replyToken =
+    'replyToken' in event && typeof event.replyToken === 'string' ? event.replyToken : null
+  return {
+    eventId: event.webhookEventId,
+    type: event.type,
+    lineUserId: event.source?.userId ?? null,
+    // Redeliveries carry reply tokens that have already gone stale: never try them.
+    replyToken: event.deliveryContext.isRedelivery ? null : replyToken,
+    eventAt: event.timestamp,
+    isRedelivery: event.deliveryContext.isRedelivery,
+    payload: JSON.stringify(raw),
+  }
+}

@@ -1,0 +1,90 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { createApp } from '../app.ts'
+import type { Config } from '../config.ts'
+import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
+import type { AppDeps } from '../deps.ts'
+import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
+import { createNodeVerifier } from '../line/signature-node.ts'
+import { createServices, type LineSettings, type Services } from '../services.ts'
+import { NodeProcessor } from './node-processor.ts'
+
+export interface NodeServer {
+  url: string
+  port: number
+  database: NodeDatabase
+  services: Services
+  processor: NodeProcessor
+  /** Stop accepting, finish in-flight requests and processing, close the database. */
+  close(): Promise<void>
+}
+
+export interface NodeServerOptions {
+  config: Config
+  line: LineSettings
+  logger: Logger
+  clock?: Clock
+  ids?: Ids
+  /** Start the background drain (tests may drive processing by hand). */
+  process?: boolean
+  lineTimeoutMs?: number
+  mount?: (app: ReturnType<typeof createApp>) => void
+}
+
+export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const { config, line, logger } = options
+  const clock = options.clock ?? systemClock
+  const ids = options.ids ?? webIds
+  const database = openNodeDatabase(config.DATABASE_PATH)
+  const services = createServices({
+    db: database.db,
+    line,
+    clock,
+    ids,
+    logger,
+    lineTimeoutMs: options.lineTimeoutMs,
+  })
+  const processor = new NodeProcessor(services.processorDeps, logger)
+  const deps: AppDeps = {
+    config,
+    verifySignature: createNodeVerifier(line.channelSecret),
+    inbox: services.repositories.inbox,
+    clock,
+    logger,
+    kickProcessing: () => processor.kick(),
+  }
+  const app = createApp(() => deps)
+  options.mount?.(app)
+
+  const server = await listen(app.fetch, config.PORT, config.HOST)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  if (options.process !== false) processor.start()
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    port,
+    database,
+    services,
+    processor,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+          if ('closeIdleConnections' in server) server.closeIdleConnections()
+        })
+        await processor.stop()
+        await database.close()
+      })()
+      return closing
+    },
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    server.once('error', reject)
+  })
+}

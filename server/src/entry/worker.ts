@@ -1,0 +1,123 @@
+import type {
+  D1Database,
+  ExecutionContext,
+  Fetcher,
+  MessageBatch,
+  Queue,
+  ScheduledController,
+} from '@cloudflare/workers-types/index.ts'
+import { drizzle } from 'drizzle-orm/d1'
+import { createApp } from '../app.ts'
+import { parseConfig, type Config } from '../config.ts'
+import type { Database } from '../db/database.ts'
+import { schema } from '../db/schema.ts'
+import type { AppDeps } from '../deps.ts'
+import { systemClock, webIds, type Logger } from '../domain/ports.ts'
+import { drainOnce } from '../domain/webhook/processor.ts'
+import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
+import { createServices, type Services } from '../services.ts'
+
+export interface Env {
+  DB: D1Database
+  JOBS: Queue<JobMessage>
+  ASSETS?: Fetcher
+  [name: string]: unknown
+}
+
+/** Messages on the JOBS queue. Broadcast chunks join this union later. */
+export type JobMessage = { kind: 'drain' }
+
+const logger: Logger = {
+  info: (message, fields) => console.log(message, fields ?? ''),
+  warn: (message, fields) => console.warn(message, fields ?? ''),
+  error: (message, fields) => console.error(message, fields ?? ''),
+}
+
+interface Runtime {
+  config: Config
+  services: Services
+  verifySignature: SignatureVerifier
+}
+
+// Built from the bindings once per isolate and reused; the bindings' identity pins the cache.
+let cached: { env: Env; runtime: Promise<Runtime> } | null = null
+
+function runtimeFor(env: Env): Promise<Runtime> {
+  if (cached?.env === env) return cached.runtime
+  const runtime = (async (): Promise<Runtime> => {
+    const config = parseConfig(stringVars(env))
+    if (config.sandbox)
+      throw new Error('LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set on Workers')
+    const db = drizzle(env.DB as never, { schema }) as unknown as Database
+    const services = createServices({
+      db,
+      line: {
+        channelSecret: config.LINE_CHANNEL_SECRET ?? '',
+        channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN ?? '',
+        apiBaseUrl: config.LINE_API_BASE_URL,
+        dataApiBaseUrl: config.LINE_DATA_API_BASE_URL,
+      },
+      clock: systemClock,
+      ids: webIds,
+      logger,
+    })
+    const verifySignature = await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? '')
+    return { config, services, verifySignature }
+  })()
+  cached = { env, runtime }
+  return runtime
+}
+
+function stringVars(env: Env): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') vars[key] = value
+  return vars
+}
+
+/** Drains until nothing is due or the pass budget is spent; the cron sweep picks up the rest. */
+async function drain(services: Services, passes = 20): Promise<void> {
+  for (let i = 0; i < passes; i++) {
+    if ((await drainOnce(services.processorDeps)) === 0) return
+  }
+}
+
+/** The bindings plus this isolate's runtime, handed to the app as its env. */
+type AppBindings = Env & { runtime: Runtime }
+
+const app = createApp((c): AppDeps => {
+  const { runtime } = c.env as AppBindings
+  const ctx = c.executionCtx as unknown as ExecutionContext
+  return {
+    config: runtime.config,
+    verifySignature: runtime.verifySignature,
+    inbox: runtime.services.repositories.inbox,
+    clock: systemClock,
+    logger,
+    kickProcessing: () => ctx.waitUntil(drain(runtime.services)),
+  }
+})
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const runtime = await runtimeFor(env)
+    const bindings: AppBindings = { ...env, runtime }
+    return app.fetch(request, bindings, ctx as never)
+  },
+
+  async scheduled(
+    _controller: ScheduledController,
+    env: Env,
+    ctx: ExecutionContext,
+  ): Promise<void> {
+    const { services } = await runtimeFor(env)
+    ctx.waitUntil(drain(services, 100))
+  },
+
+  async queue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
+    const { services } = await runtimeFor(env)
+    for (const message of batch.messages) {
+      if (message.body.kind === 'drain') await drain(services, 100)
+      message.ack()
+    }
+  },
+}

@@ -1,0 +1,184 @@
+import { isLineUserId, LINE_GROUP_ID_PATTERN, LINE_ROOM_ID_PATTERN } from '@joren/shared'
+import { backoffDelay } from '../domain/backoff.ts'
+import {
+  SendFailure,
+  type LineMessage,
+  type LineProfile,
+  type Messenger,
+  type SendResult,
+} from '../domain/messaging/messenger.ts'
+import type { Ids, Logger } from '../domain/ports.ts'
+import { LineApiError } from './line-api-error.ts'
+
+export interface LineClientOptions {
+  apiBaseUrl: string
+  channelAccessToken: string
+  ids: Ids
+  logger: Logger
+  /** Per attempt. LINE sends no Retry-After; we time out and retry ourselves. */
+  timeoutMs?: number
+  maxAttempts?: number
+  retryBaseMs?: number
+  fetch?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+}
+
+type CallResult = { status: number; body: string; requestId: string | undefined }
+
+const MONTHLY_LIMIT = /monthly limit/i
+const INVALID_REPLY_TOKEN = /invalid reply token/i
+
+/**
+ * The Messaging API over fetch (the SDK has no timeout and no retry). Every call times out;
+ * timeouts, connection errors, 5xx and rate-limit 429s are retried with backoff and jitter; the
+ * monthly-limit 429 never is. Push carries the caller's X-Line-Retry-Key on every attempt.
+ */
+export function createLineMessagingClient(options: LineClientOptions): Messenger & {
+  call(
+    method: string,
+    path: string,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<CallResult>
+} {
+  const {
+    apiBaseUrl,
+    channelAccessToken,
+    ids,
+    logger,
+    timeoutMs = 10_000,
+    maxAttempts = 4,
+    retryBaseMs = 200,
+  } = options
+  const doFetch = options.fetch ?? fetch
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const base = apiBaseUrl.replace(/\/+$/, '')
+
+  async function attempt(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<CallResult> {
+    const res = await doFetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${channelAccessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    const text = await res.text()
+    const requestId = res.headers.get('x-line-request-id') ?? undefined
+    if (res.ok) return { status: res.status, body: text, requestId }
+    throw new LineApiError(
+      res.status,
+      text,
+      requestId,
+      res.headers.get('x-line-accepted-request-id') ?? undefined,
+    )
+  }
+
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; retryOnUncertain?: boolean } = {},
+  ): Promise<CallResult> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt(method, path, init.body, init.headers ?? {})
+      } catch (error) {
+        const retryable = isRetryable(error, init.retryOnUncertain ?? true)
+        logger.warn('LINE API call failed', {
+          method,
+          path: path.replace(/U[0-9a-f]{32}/g, 'U…'),
+          attempt: n,
+          status: error instanceof LineApiError ? error.status : undefined,
+          lineRequestId: error instanceof LineApiError ? error.requestId : undefined,
+          error: error instanceof LineApiError ? error.lineMessage : String(error),
+          willRetry: retryable && n < maxAttempts,
+        })
+        if (!retryable || n >= maxAttempts) throw error
+        await sleep(backoffDelay(n, ids, retryBaseMs, 5_000))
+      }
+    }
+  }
+
+  return {
+    call,
+
+    async reply(replyToken, messages): Promise<SendResult> {
+      try {
+        // A reply that timed out may have been delivered; retrying could only fail or double-send.
+        const res = await call('POST', '/v2/bot/message/reply', {
+          body: { replyToken, messages },
+          retryOnUncertain: false,
+        })
+        return { requestId: res.requestId }
+      } catch (error) {
+        throw toSendFailure(error)
+      }
+    },
+
+    async push(to, messages: LineMessage[], retryKey): Promise<SendResult> {
+      assertRecipient(to)
+      try {
+        const res = await call('POST', '/v2/bot/message/push', {
+          body: { to, messages },
+          headers: { 'x-line-retry-key': retryKey },
+        })
+        return { requestId: res.requestId }
+      } catch (error) {
+        throw toSendFailure(error)
+      }
+    },
+
+    async getProfile(userId): Promise<LineProfile | null> {
+      if (!isLineUserId(userId)) throw new Error('not a LINE user ID')
+      try {
+        const res = await call('GET', `/v2/bot/profile/${userId}`)
+        return JSON.parse(res.body) as LineProfile
+      } catch (error) {
+        if (error instanceof LineApiError && error.status === 404) return null
+        throw error
+      }
+    },
+  }
+}
+
+function assertRecipient(to: string): void {
+  if (!isLineUserId(to) && !LINE_GROUP_ID_PATTERN.test(to) && !LINE_ROOM_ID_PATTERN.test(to))
+    throw new SendFailure('rejected', 'recipient is not a LINE user, group or room ID')
+}
+
+function isRetryable(error: unknown, retryOnUncertain: boolean): boolean {
+  if (error instanceof LineApiError) {
+    if (error.status === 429) return !MONTHLY_LIMIT.test(error.lineMessage)
+    return error.status >= 500 && retryOnUncertain
+  }
+  // Timeouts and connection errors: the request may or may not have reached LINE.
+  return retryOnUncertain
+}
+
+function toSendFailure(error: unknown): SendFailure {
+  if (error instanceof SendFailure) return error
+  if (error instanceof LineApiError) {
+    const { status, requestId } = error
+    if (status === 409 && error.acceptedRequestId)
+      return new SendFailure(
+        'already_accepted',
+        'retry key already accepted',
+        status,
+        error.acceptedRequestId,
+      )
+    if (status === 429 && MONTHLY_LIMIT.test(error.lineMessage))
+      return new SendFailure('monthly_limit', error.lineMessage, status, requestId)
+    if (status === 400 && INVALID_REPLY_TOKEN.test(error.lineMessage))
+      return new SendFailure('invalid_reply_token', error.lineMessage, status, requestId)
+    if (status === 429 || status >= 500)
+      return new SendFailure('retryable', error.lineMessage, status, requestId)
+    return new SendFailure('rejected', error.lineMessage, status, requestId)
+  }
+  return new SendFailure('retryable', error instanceof Error ? error.message : String(error))
+}

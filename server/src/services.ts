@@ -1,0 +1,42 @@
+import { createDefaultRouter } from './domain/chat/router.ts'
+import type { Clock, Ids, Logger } from './domain/ports.ts'
+import type { ProcessorDeps } from './domain/webhook/processor.ts'
+import type { Database } from './db/database.ts'
+import { createRepositories } from './db/repositories/index.ts'
+import { createLineMessagingClient } from './line/messaging-client.ts'
+
+export interface LineSettings {
+  channelSecret: string
+  channelAccessToken: string
+  apiBaseUrl: string
+  dataApiBaseUrl: string
+}
+
+/** Wires the domain to a database and the LINE API; shared by the Node and Workers entries. */
+export function createServices(input: {
+  db: Database
+  line: LineSettings
+  clock: Clock
+  ids: Ids
+  logger: Logger
+  lineTimeoutMs?: number
+}) {
+  const repositories = createRepositories(input.db)
+  const messenger = createLineMessagingClient({
+    apiBaseUrl: input.line.apiBaseUrl,
+    channelAccessToken: input.line.channelAccessToken,
+    ids: input.ids,
+    logger: input.logger,
+    timeoutMs: input.lineTimeoutMs,
+  })
+  const processorDeps: ProcessorDeps = {
+    ...repositories,
+    messenger,
+    router: createDefaultRouter(),
+    clock: input.clock,
+    ids: input.ids,
+    logger: input.logger,
+  }
+  return { repositories, messenger, processorDeps }
+}
+export type Services = ReturnType<typeof createServices>

@@ -1,0 +1,3 @@
+export * from './api-error.ts'
+export * from './line/ids.ts'
+export * from './line/webhook.ts'
