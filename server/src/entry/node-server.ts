@@ -43,6 +43,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     logger,
     lineTimeoutMs: options.lineTimeoutMs,
   })
+  // This process is the database's only user on Node: whatever was in flight when the previous
+  // one stopped (crash, kill -9) is due again now, not after its lease runs out.
+  const { inbox, outbox } = services.repositories
+  const released =
+    (await inbox.releaseInterrupted(clock.now())) + (await outbox.releaseInterrupted(clock.now()))
+  if (released > 0) logger.info('resuming work interrupted by the previous stop', { released })
   const processor = new NodeProcessor(services.processorDeps, logger)
   const deps: AppDeps = {
     config,

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, parseConfig, type Config } from '../config.ts'
 import type { LineSettings } from '../services.ts'
+import type { Sandbox } from './sandbox.ts'
 import { createConsoleLogger } from './console-logger.ts'
-import { startNodeServer, type NodeServer } from './node-server.ts'
+import { startNodeServer } from './node-server.ts'
 
 /** `npm start`: configuration, migrations, the server, and the sandbox when no channel is set. */
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createConsoleLogger()
 
   let line: LineSettings
-  let sandbox: { close(): Promise<void>; attach(server: NodeServer): Promise<void> } | null = null
+  let sandbox: Sandbox | null = null
   if (config.sandbox) {
     const { startSandbox } = await import('./sandbox.ts')
     const started = await startSandbox(config)
@@ -36,11 +37,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = await startNodeServer({ config, line, logger })
+  const server = await startNodeServer({ config, line, logger, mount: sandbox?.mount })
   await sandbox?.attach(server)
-  const shownUrl = config.PORT === server.port ? config.PUBLIC_URL : server.url
-  if (config.sandbox) process.stdout.write(`Joren sandbox is running: open ${shownUrl}/sandbox\n`)
-  else
+  if (config.sandbox) {
+    const shown = process.env.PUBLIC_URL ? config.PUBLIC_URL : `http://localhost:${server.port}`
+    process.stdout.write(`Joren sandbox is running: open ${shown}/sandbox\n`)
+  } else
     process.stdout.write(
       `Joren is running on ${server.url} (webhook: ${config.PUBLIC_URL}/webhook)\n`,
     )

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../deps.ts'
 import { InvalidRequest, InvalidSignature, PayloadTooLarge } from '../domain/errors.ts'
 import { toInboxRow } from '../domain/webhook/inbox.ts'
+import { issueDetails } from './validation.ts'
 
 /** LINE's webhook bodies are far smaller; anything above this is refused before it is read. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
@@ -38,9 +39,7 @@ export const webhookRoute = new Hono<AppEnv>().post(
     if (!parsed.success) {
       throw new InvalidRequest(
         'request body does not match the LINE webhook schema',
-        parsed.error.issues
-          .slice(0, 10)
-          .map((i) => ({ path: i.path.join('.'), message: i.message })),
+        issueDetails(parsed.error.issues).slice(0, 10),
       )
     }
     const { events } = parsed.data

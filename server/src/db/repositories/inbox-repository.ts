@@ -122,5 +122,14 @@ export function createInboxRepository(db: Database): InboxRepository {
         })
         .where(eq(webhookEvents.eventId, eventId))
     },
+
+    async releaseInterrupted(now) {
+      const rows = await db
+        .update(webhookEvents)
+        .set({ status: 'pending', lockedUntil: null, nextAttemptAt: now })
+        .where(eq(webhookEvents.status, 'processing'))
+        .returning({ eventId: webhookEvents.eventId })
+      return rows.length
+    },
   }
 }

@@ -135,5 +135,14 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         )
         .onConflictDoNothing({ target: chatMessages.sourceKey })
     },
+
+    async releaseInterrupted(now) {
+      const rows = await db
+        .update(outbox)
+        .set({ status: 'pending', lockedUntil: null, nextAttemptAt: now })
+        .where(eq(outbox.status, 'sending'))
+        .returning({ id: outbox.id })
+      return rows.length
+    },
   }
 }

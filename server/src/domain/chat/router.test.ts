@@ -11,8 +11,8 @@ const member: Member = {
   followState: 'following',
 }
 
-const textOf = (replies: { type: string }[]) =>
-  replies.map((r) => (r.type === 'text' ? (r as { text: string }).text : r.type)).join('\n')
+const textOf = (replies: { type: string; text?: string }[]) =>
+  replies.map((r) => r.text ?? r.type).join('\n')
 
 describe('chat router', () => {
   it('normalises full-width, case and spaces before matching', () => {

@@ -37,6 +37,8 @@ export interface OutboxRepository {
   markFinal(id: number, status: 'skipped' | 'failed' | 'dead', error: string): Promise<void>
   isBlocked(lineUserId: string): Promise<boolean>
   recordSent(id: number, lineUserId: string, messages: LineMessage[], now: number): Promise<void>
+  /** After a restart of the only process using the database: what it had in flight is due again. */
+  releaseInterrupted(now: number): Promise<number>
 }
 
 export interface OutboxDeps {

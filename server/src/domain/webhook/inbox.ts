@@ -25,6 +25,8 @@ export interface InboxRepository {
   markDone(eventId: string, status: 'done' | 'ignored', now: number): Promise<void>
   markRetry(eventId: string, nextAttemptAt: number, error: string): Promise<void>
   markDead(eventId: string, error: string, now: number): Promise<void>
+  /** After a restart of the only process using the database: what it had in flight is due again. */
+  releaseInterrupted(now: number): Promise<number>
 }
 
 export function toInboxRow(event: WebhookEvent, raw: unknown): NewInboxEvent {

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto'
+import type { Config } from '../config.ts'
+import { sandboxRoutes } from '../routes/sandbox.ts'
+import type { LineSettings } from '../services.ts'
+import type { NodeServer, NodeServerOptions } from './node-server.ts'
+
+/**
+ * The sandbox: with no LINE channel configured, start the local LINE platform stand-in on a
+ * loopback port and point the product at it, exactly as it would point at api.line.me.
+ */
+export async function startSandbox(config: Config) {
+  const { startLineStandIn } = await import('../../../test/line-stand-in/index.ts')
+  const standIn = await startLineStandIn({
+    host: '127.0.0.1',
+    port: 0,
+    channelSecret: randomBytes(16).toString('hex'),
+    channelAccessToken: randomBytes(32).toString('base64url'),
+  })
+  const line: LineSettings = {
+    channelSecret: standIn.channelSecret,
+    channelAccessToken: standIn.channelAccessToken,
+    apiBaseUrl: standIn.url,
+    dataApiBaseUrl: standIn.url,
+  }
+  const configOverrides: Partial<Config> = {
+    LINE_API_BASE_URL: standIn.url,
+    LINE_DATA_API_BASE_URL: standIn.url,
+    LINE_JWKS_URL: standIn.jwksUrl,
+    LINE_ID_TOKEN_ISSUER: standIn.issuer,
+    LINE_LOGIN_CHANNEL_ID: config.LINE_LOGIN_CHANNEL_ID ?? standIn.loginChannelId,
+  }
+  const mount: NonNullable<NodeServerOptions['mount']> = (app) => {
+    app.route('/sandbox', sandboxRoutes(standIn.url))
+    app.get('/', (c) => c.redirect('/sandbox'))
+  }
+  return {
+    line,
+    configOverrides,
+    mount,
+    async attach(server: NodeServer) {
+      standIn.setWebhookUrl(`${server.url}/webhook`)
+    },
+    close: () => standIn.close(),
+  }
+}
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>

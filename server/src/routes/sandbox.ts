@@ -1,0 +1,85 @@
+import {
+  LineUserIdSchema,
+  SandboxCreateUserSchema,
+  SandboxPostbackSchema,
+  SandboxTextSchema,
+} from '@joren/shared'
+import { Hono, type Context } from 'hono'
+import type { z } from 'zod'
+import type { AppEnv } from '../deps.ts'
+import { InvalidRequest } from '../domain/errors.ts'
+import { SANDBOX_PAGE } from './sandbox-page.ts'
+import { issueDetails } from './validation.ts'
+
+/**
+ * The sandbox chat page and its API, mounted only when no LINE channel is configured. The API
+ * drives the local LINE stand-in the way a phone would: the stand-in signs and delivers webhooks
+ * to this product, and records what the product sent back.
+ */
+export function sandboxRoutes(standInUrl: string) {
+  const control = (path: string, init?: RequestInit) =>
+    fetch(`${standInUrl}/_stand-in${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json' },
+    })
+  const relay = async (c: Context, res: Response) =>
+    c.newResponse(await res.text(), res.status as 200, { 'content-type': 'application/json' })
+
+  return new Hono<AppEnv>()
+    .get('/', (c) => c.html(SANDBOX_PAGE))
+    .get('/api/users', async (c) => relay(c, await control('/users')))
+    .post('/api/users', async (c) => {
+      const input = await parseJson(c, SandboxCreateUserSchema)
+      return relay(c, await control('/users', { method: 'POST', body: JSON.stringify(input) }))
+    })
+    .post('/api/users/:userId/:action{follow|unfollow}', async (c) => {
+      const userId = parseUserId(c.req.param('userId'))
+      return relay(
+        c,
+        await control(`/users/${userId}/${c.req.param('action')}`, { method: 'POST' }),
+      )
+    })
+    .post('/api/users/:userId/text', async (c) => {
+      const userId = parseUserId(c.req.param('userId'))
+      const input = await parseJson(c, SandboxTextSchema)
+      return relay(
+        c,
+        await control(`/users/${userId}/text`, { method: 'POST', body: JSON.stringify(input) }),
+      )
+    })
+    .post('/api/users/:userId/postback', async (c) => {
+      const userId = parseUserId(c.req.param('userId'))
+      const input = await parseJson(c, SandboxPostbackSchema)
+      return relay(
+        c,
+        await control(`/users/${userId}/postback`, { method: 'POST', body: JSON.stringify(input) }),
+      )
+    })
+    .get('/api/users/:userId/messages', async (c) => {
+      const userId = parseUserId(c.req.param('userId'))
+      return relay(c, await control(`/users/${userId}/messages`))
+    })
+}
+
+function parseUserId(value: string): string {
+  const result = LineUserIdSchema.safeParse(value)
+  if (!result.success) throw new InvalidRequest('not a LINE user ID')
+  return result.data
+}
+
+async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch {
+    throw new InvalidRequest('request body is not valid JSON')
+  }
+  const result = schema.safeParse(body)
+  if (!result.success) {
+    throw new InvalidRequest(
+      result.error.issues[0]?.message ?? 'invalid input',
+      issueDetails(result.error.issues),
+    )
+  }
+  return result.data
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+
+/** Inputs of the sandbox chat page (only served when the product runs without a LINE channel). */
+export const SandboxCreateUserSchema = z.object({
+  displayName: z.string().trim().min(1, '名前を入力してください').max(20),
+  language: z.enum(['ja', 'en']).default('ja'),
+})
+
+export const SandboxTextSchema = z.object({
+  text: z.string().min(1, 'メッセージを入力してください').max(5000),
+})
+
+export const SandboxPostbackSchema = z.object({ data: z.string().min(1).max(300) })
+
+export type SandboxCreateUser = z.infer<typeof SandboxCreateUserSchema>

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLineStandIn } from './index.ts'
+import { lineApi, startReceiver, text } from './test-support.ts'
+import type { LineStandIn } from './types.ts'
+
+let line: LineStandIn
+let receiver: Awaited<ReturnType<typeof startReceiver>>
+
+beforeAll(async () => {
+  receiver = await startReceiver()
+  line = await startLineStandIn({ webhookUrl: receiver.url })
+})
+afterAll(async () => {
+  await line.close()
+  await receiver.close()
+})
+
+async function control(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${line.url}/_stand-in${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] }
+}
+
+describe('control API', () => {
+  it('drives users, webhooks, messages, tokens, faults and reset over HTTP', async () => {
+    const created = await control('POST', '/users', { displayName: 'Sora', language: 'ja' })
+    expect(created.status).toBe(201)
+    const userId = created.body.userId as string
+    expect(userId).toMatch(/^U[0-9a-f]{32}$/)
+    expect((await control('GET', '/users')).body).toEqual([
+      expect.objectContaining({ userId, friend: false }),
+    ])
+
+    const followed = await control('POST', `/users/${userId}/follow`)
+    expect(followed).toMatchObject({
+      status: 200,
+      body: { status: 200, events: [{ type: 'follow' }] },
+    })
+    expect((await control('POST', `/users/${userId}/text`, { text: 'hello' })).body).toMatchObject({
+      events: [{ message: { text: 'hello' } }],
+    })
+    expect(
+      (await control('POST', `/users/${userId}/postback`, { data: 'x=1' })).body,
+    ).toMatchObject({
+      events: [{ postback: { data: 'x=1' } }],
+    })
+    expect((await control('POST', `/users/${userId}/text`, {})).status).toBe(400)
+    expect(receiver.captured).toHaveLength(3)
+
+    const api = lineApi(line)
+    expect(
+      (await api.post('/v2/bot/message/push', { to: userId, messages: [text('pushed')] })).status,
+    ).toBe(200)
+    expect((await control('GET', `/users/${userId}/messages`)).body).toEqual([
+      expect.objectContaining({ via: 'push', message: text('pushed') }),
+    ])
+
+    const { idToken } = (await control('POST', `/users/${userId}/id-token`, { aud: 'abc' })).body
+    const payload = JSON.parse(
+      Buffer.from(String(idToken).split('.')[1] ?? '', 'base64url').toString(),
+    )
+    expect(payload).toMatchObject({ sub: userId, aud: 'abc', name: 'Sora' })
+
+    const fault = await control('POST', '/faults', {
+      pathPattern: '^/v2/bot/message/',
+      kind: 'status',
+      status: 503,
+      count: 1,
+    })
+    expect(fault.status).toBe(201)
+    expect(
+      (await api.post('/v2/bot/message/push', { to: userId, messages: [text('x')] })).status,
+    ).toBe(503)
+    await control('POST', '/faults', { kind: 'status', status: 500 })
+    expect((await control('DELETE', '/faults')).status).toBe(200)
+
+    const requests = (await control('GET', '/requests')).body
+    expect(requests.map((r) => (r as { status: number }).status)).toEqual([200, 503])
+    await control('POST', '/reset')
+    expect((await control('GET', `/users/${userId}/messages`)).body).toEqual([])
+    expect((await control('GET', '/requests')).body).toEqual([])
+    expect((await control('GET', '/info')).body).toMatchObject({
+      url: line.url,
+      channelSecret: line.channelSecret,
+    })
+  })
+
+  it('answers CORS preflights for the sandbox page and 404 for unknown routes', async () => {
+    const preflight = await fetch(`${line.url}/_stand-in/users`, { method: 'OPTIONS' })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect((await control('GET', '/nothing')).status).toBe(404)
+  })
+})

@@ -1,0 +1,132 @@
+// HTTP control surface under /_stand-in/ so other processes (sandbox page, Workers tests,
+// benchmarks) can drive the stand-in. Loopback only and never deployed, so no auth.
+import type { Call, Reply, Route } from './http-io.ts'
+import { json, message, Router } from './http-io.ts'
+import type {
+  CreateUserInput,
+  DeliverOptions,
+  Fault,
+  IdTokenOptions,
+  LineStandIn,
+  WebhookEvent,
+} from './types.ts'
+
+type Body = Record<string, unknown>
+
+export const controlPrefix = '/_stand-in/'
+
+export const corsHeaders: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+}
+
+const bodyOf = (call: Call): Body =>
+  typeof call.body === 'object' && call.body !== null && !Array.isArray(call.body)
+    ? (call.body as Body)
+    : {}
+
+const text = (body: Body, key: string): string => {
+  const value = body[key]
+  if (typeof value !== 'string') throw new Error(`body.${key} must be a string`)
+  return value
+}
+
+/** JSON has no RegExp, so the control API takes `pathPattern` (a RegExp source) as well. */
+export function faultFromJson(body: Body): Fault {
+  const { pathPattern, ...rest } = body
+  const fault = { ...rest } as unknown as Fault
+  if (typeof pathPattern === 'string') fault.path = new RegExp(pathPattern)
+  return fault
+}
+
+async function delivery(run: () => Promise<unknown>): Promise<Reply> {
+  try {
+    return json(200, await run())
+  } catch (error) {
+    return message(502, `webhook delivery failed: ${(error as Error).message}`)
+  }
+}
+
+export function controlRouter(standIn: LineStandIn): Router {
+  const user = /^\/_stand-in\/users\/(U[0-9a-f]{32})/
+  const userAction = (action: string) => new RegExp(`${user.source}/${action}$`)
+  const route = (method: string, path: string | RegExp, handle: Route['handle']): Route => ({
+    method,
+    path: typeof path === 'string' ? `${controlPrefix}${path}` : path,
+    body: 'json',
+    auth: false,
+    handle,
+  })
+  const userId = (call: Call): string => call.params[0] ?? ''
+
+  return new Router([
+    route('GET', 'info', () =>
+      json(200, {
+        url: standIn.url,
+        jwksUrl: standIn.jwksUrl,
+        issuer: standIn.issuer,
+        channelSecret: standIn.channelSecret,
+        channelAccessToken: standIn.channelAccessToken,
+        loginChannelId: standIn.loginChannelId,
+        botUserId: standIn.botUserId,
+        webhookUrl: standIn.webhookUrl ?? null,
+      }),
+    ),
+    route('PUT', 'webhook-url', (call) => {
+      const url = bodyOf(call).url
+      standIn.setWebhookUrl(typeof url === 'string' ? url : undefined)
+      return json(200, { webhookUrl: standIn.webhookUrl ?? null })
+    }),
+    route('POST', 'users', (call) =>
+      json(201, standIn.createUser(bodyOf(call) as CreateUserInput)),
+    ),
+    route('GET', 'users', () => json(200, standIn.users())),
+    route('GET', new RegExp(`${user.source}$`), (call) => {
+      const found = standIn.user(userId(call))
+      return found ? json(200, found) : message(404, 'Not found')
+    }),
+    route('POST', userAction('follow'), (call) => delivery(() => standIn.follow(userId(call)))),
+    route('POST', userAction('unfollow'), (call) => delivery(() => standIn.unfollow(userId(call)))),
+    route('POST', userAction('text'), (call) => {
+      const value = text(bodyOf(call), 'text')
+      return delivery(() => standIn.sendText(userId(call), value))
+    }),
+    route('POST', userAction('postback'), (call) => {
+      const body = bodyOf(call)
+      const data = text(body, 'data')
+      const params = body.params as Record<string, string> | undefined
+      return delivery(() => standIn.postback(userId(call), data, params))
+    }),
+    route('POST', userAction('image'), (call) => delivery(() => standIn.sendImage(userId(call)))),
+    route('GET', userAction('messages'), (call) => json(200, standIn.received(userId(call)))),
+    route('POST', userAction('id-token'), (call) =>
+      json(200, { idToken: standIn.issueIdToken(userId(call), bodyOf(call) as IdTokenOptions) }),
+    ),
+    route('POST', 'deliver', (call) => {
+      const { events, ...options } = bodyOf(call)
+      if (!Array.isArray(events)) throw new Error('body.events must be an array')
+      return delivery(() => standIn.deliver(events as WebhookEvent[], options as DeliverOptions))
+    }),
+    route('POST', 'faults', (call) => {
+      const handle = standIn.inject(faultFromJson(bodyOf(call)))
+      return json(201, { id: handle.id })
+    }),
+    route('DELETE', 'faults', () => {
+      standIn.clearFaults()
+      return json(200, {})
+    }),
+    route('DELETE', /^\/_stand-in\/faults\/([\w-]+)$/, (call) =>
+      standIn.removeFault(call.params[0] ?? '') ? json(200, {}) : message(404, 'Not found'),
+    ),
+    route('POST', 'rotate-keys', async () => {
+      await standIn.rotateKeys()
+      return json(200, {})
+    }),
+    route('POST', 'reset', () => {
+      standIn.reset()
+      return json(200, {})
+    }),
+    route('GET', 'requests', () => json(200, standIn.requests())),
+  ])
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startLineStandIn } from './index.ts'
+import { lineApi, text } from './test-support.ts'
+import type { LineStandIn, StandInOptions } from './types.ts'
+
+const started: LineStandIn[] = []
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((line) => line.close()))
+})
+
+async function start(options: StandInOptions = {}) {
+  const line = await startLineStandIn(options)
+  started.push(line)
+  return { line, api: lineApi(line), user: line.createUser({ friend: true }) }
+}
+
+describe('rate limits', () => {
+  it('answers 429 to multicasts beyond 200 per second and recovers a second later', async () => {
+    let clock = 1_750_000_000_000
+    const { line, api, user } = await start({ now: () => clock, monthlyQuota: 'none' })
+    const body = { to: [user.userId], messages: [text('x')] }
+    const statuses: number[] = []
+    // 10 parallel senders: a burst, without opening 210 connections
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 21; i++)
+          statuses.push((await api.post('/v2/bot/message/multicast', body)).status)
+      }),
+    )
+    expect(statuses.filter((s) => s === 200)).toHaveLength(200)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10)
+    const limited = await api.post('/v2/bot/message/multicast', body)
+    expect(limited.body).toEqual({
+      message: 'The API rate limit has been exceeded. Try again later.',
+    })
+    // other endpoints have their own buckets
+    expect(
+      (await api.post('/v2/bot/message/push', { to: user.userId, messages: [text('x')] })).status,
+    ).toBe(200)
+    clock += 1000
+    expect((await api.post('/v2/bot/message/multicast', body)).status).toBe(200)
+    expect(line.received(user.userId)).toHaveLength(202)
+  })
+})
+
+describe('monthly quota', () => {
+  it('counts recipients times messages and answers 429 past the limit', async () => {
+    const { line, api, user } = await start({ monthlyQuota: 3 })
+    expect((await api.get('/v2/bot/message/quota')).body).toEqual({ type: 'limited', value: 3 })
+    const push = (n: number) =>
+      api.post('/v2/bot/message/push', {
+        to: user.userId,
+        messages: Array.from({ length: n }, () => text('x')),
+      })
+    expect((await push(2)).status).toBe(200)
+    const over = await push(2)
+    expect(over).toMatchObject({
+      status: 429,
+      body: { message: 'You have reached your monthly limit.' },
+    })
+    expect((await push(1)).status).toBe(200)
+    expect((await api.get('/v2/bot/message/quota/consumption')).body).toEqual({ totalUsage: 3 })
+    expect(line.received(user.userId)).toHaveLength(3)
+    // replies are free
+    const token = line.buildEvent.text(user.userId, 'hi').replyToken
+    expect(
+      (await api.post('/v2/bot/message/reply', { replyToken: token, messages: [text('r')] }))
+        .status,
+    ).toBe(200)
+  })
+
+  it('reports an unlimited quota', async () => {
+    const { api } = await start({ monthlyQuota: null })
+    expect((await api.get('/v2/bot/message/quota')).body).toEqual({ type: 'none' })
+  })
+})
+
+describe('faults', () => {
+  it('fails the next call with 500 without effect, then succeeds with the same retry key', async () => {
+    const { line, api, user } = await start()
+    const handle = line.inject({
+      path: '/v2/bot/message/push',
+      kind: 'status',
+      status: 500,
+      count: 1,
+    })
+    const key = randomUUID()
+    const body = { to: user.userId, messages: [text('x')] }
+    const failed = await api.post('/v2/bot/message/push', body, { 'X-Line-Retry-Key': key })
+    expect(failed.status).toBe(500)
+    expect(line.received(user.userId)).toEqual([])
+    const ok = await api.post('/v2/bot/message/push', body, { 'X-Line-Retry-Key': key })
+    expect(ok.status).toBe(200)
+    expect(handle.hits).toBe(1)
+    expect((await api.post('/v2/bot/message/push', body, { 'X-Line-Retry-Key': key })).status).toBe(
+      409,
+    )
+    expect(line.received(user.userId)).toHaveLength(1)
+    expect(line.requests().map((r) => r.status)).toEqual([500, 200, 409])
+  })
+
+  it('drops the connection without answering', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: /\/push$/, kind: 'drop', count: 1 })
+    const body = { to: user.userId, messages: [text('x')] }
+    await expect(api.post('/v2/bot/message/push', body)).rejects.toThrow()
+    expect(line.received(user.userId)).toEqual([])
+    expect((await api.post('/v2/bot/message/push', body)).status).toBe(200)
+    expect(line.requests().map((r) => r.status)).toEqual([0, 200])
+  })
+
+  it('delays calls, applies count-limited faults in injection order, and can be removed', async () => {
+    const { line, api } = await start()
+    line.inject({ path: '/v2/bot/info', kind: 'latency', ms: 120 })
+    line.inject({ path: '/v2/bot/info', kind: 'status', status: 503, count: 1 })
+    expect((await api.get('/v2/bot/info')).status).toBe(503)
+    const started = performance.now()
+    expect((await api.get('/v2/bot/info')).status).toBe(200)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100)
+    line.clearFaults()
+    expect((await api.get('/v2/bot/info')).status).toBe(200)
+  })
+
+  it('hits a seeded share of calls deterministically', async () => {
+    const run = async () => {
+      const { line, api } = await start()
+      line.inject({ method: 'GET', kind: 'status', status: 502, share: 0.5, seed: 42 })
+      const statuses: number[] = []
+      for (let i = 0; i < 20; i++) statuses.push((await api.get('/v2/bot/message/quota')).status)
+      return statuses
+    }
+    const first = await run()
+    expect(first).toEqual(await run())
+    expect(first.filter((s) => s === 502).length).toBeGreaterThan(3)
+    expect(first.filter((s) => s === 200).length).toBeGreaterThan(3)
+  })
+})

@@ -1,0 +1,141 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { botInfoRoutes } from './bot-info.ts'
+import { controlRouter } from './control-api.ts'
+import { Faults } from './faults.ts'
+import { Router } from './http-io.ts'
+import { IdTokenIssuer } from './id-tokens.ts'
+import { newUserId, randomHex, randomToken } from './ids.ts'
+import { messagingRoutes } from './messaging.ts'
+import { jwksPath, oauthRoutes } from './oauth.ts'
+import { RateLimiter } from './rate-limit.ts'
+import { richMenuRoutes } from './rich-menu.ts'
+import { createRequestListener } from './server.ts'
+import { StandInState } from './state.ts'
+import type { LineStandIn, StandInOptions, StandInUser } from './types.ts'
+import { messagingValidator } from './validate.ts'
+import { WebhookSender } from './webhook-events.ts'
+
+export type * from './types.ts'
+export { signBody } from './webhook-events.ts'
+export { messagingValidator, webhookValidator } from './validate.ts'
+
+const copy = (user: StandInUser): StandInUser => ({ ...user })
+
+export async function startLineStandIn(options: StandInOptions = {}): Promise<LineStandIn> {
+  const now = options.now ?? Date.now
+  const host = options.host ?? '127.0.0.1'
+  const channelSecret = options.channelSecret ?? randomHex(16)
+  const channelAccessToken = options.channelAccessToken ?? randomToken(129)
+  const loginChannelId = options.loginChannelId ?? '1660000000'
+  const issuer = options.issuer ?? 'https://access.line.me'
+  const botUserId = options.botUserId ?? newUserId()
+  const quota =
+    options.monthlyQuota === undefined
+      ? 200
+      : options.monthlyQuota === 'none'
+        ? null
+        : options.monthlyQuota
+  let webhookUrl = options.webhookUrl
+
+  const state = new StandInState(now, quota, options.maxRecordedRequests ?? 10_000)
+  const validator = messagingValidator()
+  const idTokens = await IdTokenIssuer.create({ issuer, loginChannelId, channelSecret, now })
+  const faults = new Faults()
+  const limiter = options.rateLimits === false ? undefined : new RateLimiter(now)
+  const webhooks = new WebhookSender({
+    state,
+    channelSecret,
+    botUserId,
+    webhookUrl: () => webhookUrl,
+  })
+  const router = new Router([
+    ...messagingRoutes({ state, validator, replyTokenTtlMs: options.replyTokenTtlMs ?? 60_000 }),
+    ...botInfoRoutes({ state, validator, botUserId }),
+    ...richMenuRoutes({ state, validator }),
+    ...oauthRoutes(idTokens),
+  ])
+
+  // the control API drives the finished facade, which needs the listening URL first
+  const control: { router?: Router } = {}
+  const server = createServer(
+    createRequestListener({
+      router,
+      control: () => control.router,
+      faults,
+      limiter,
+      state,
+      channelAccessToken,
+    }),
+  )
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+
+  const standIn: LineStandIn = {
+    url,
+    jwksUrl: `${url}${jwksPath}`,
+    issuer,
+    channelSecret,
+    channelAccessToken,
+    loginChannelId,
+    botUserId,
+    get webhookUrl() {
+      return webhookUrl
+    },
+    setWebhookUrl: (next) => {
+      webhookUrl = next
+    },
+
+    createUser: (input) => copy(state.createUser(input).profile),
+    users: () => [...state.users.values()].map((user) => copy(user.profile)),
+    user: (userId) => {
+      const found = state.users.get(userId)
+      return found ? copy(found.profile) : undefined
+    },
+
+    follow: (userId) => webhooks.deliver([webhooks.build.follow(userId)]),
+    unfollow: (userId) => webhooks.deliver([webhooks.build.unfollow(userId)]),
+    sendText: (userId, text) => webhooks.deliver([webhooks.build.text(userId, text)]),
+    postback: (userId, data, params) =>
+      webhooks.deliver([webhooks.build.postback(userId, data, params)]),
+    sendImage: (userId) => webhooks.deliver([webhooks.build.image(userId)]),
+    deliver: (events, deliverOptions) => webhooks.deliver(events, deliverOptions),
+    buildEvent: webhooks.build,
+
+    received: (userId) => state.received(userId),
+    requests: () => state.log.list(),
+    reset: () => {
+      state.reset()
+      faults.clear()
+      limiter?.reset()
+    },
+
+    inject: (fault) => faults.add(fault),
+    removeFault: (id) => faults.remove(id),
+    clearFaults: () => faults.clear(),
+
+    issueIdToken: (userId, tokenOptions) => {
+      const profile = state.users.get(userId)?.profile
+      return idTokens.issue(userId, tokenOptions, {
+        name: profile?.displayName,
+        picture: profile?.pictureUrl,
+      })
+    },
+    rotateKeys: () => idTokens.rotateKeys(),
+
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+  control.router = controlRouter(standIn)
+  return standIn
+}

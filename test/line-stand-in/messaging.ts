@@ -1,0 +1,134 @@
+import type { Call, Reply, Route } from './http-io.ts'
+import { json, message } from './http-io.ts'
+import { chatIdPattern, uuidPattern } from './ids.ts'
+import { operation, operationRoute } from './operations.ts'
+import type { StandInState, UserRecord } from './state.ts'
+import type { SchemaValidator } from './validate.ts'
+
+type LineMessage = Record<string, unknown>
+
+export interface MessagingConfig {
+  state: StandInState
+  validator: SchemaValidator
+  replyTokenTtlMs: number
+}
+
+const schemaOf = (operationId: string): string => {
+  const schema = operation(operationId).requestSchema
+  if (!schema) throw new Error(`${operationId} has no request schema in the contract`)
+  return schema
+}
+
+export const monthlyLimitReply = (): Reply => message(429, 'You have reached your monthly limit.')
+
+function retryKeyOf(call: Call): { key?: string; error?: Reply } {
+  const header = call.headers['x-line-retry-key']
+  if (header === undefined) return {}
+  const key = Array.isArray(header) ? header[0] : header
+  if (key === undefined || !uuidPattern.test(key)) {
+    return { error: message(400, "The value for the 'X-Line-Retry-Key' header is invalid") }
+  }
+  return { key: key.toLowerCase() }
+}
+
+function alreadyAccepted(
+  config: MessagingConfig,
+  key: string,
+  withSentMessages: boolean,
+): Reply | undefined {
+  const accepted = config.state.acceptedRetry(key)
+  if (!accepted) return undefined
+  const body: Record<string, unknown> = { message: 'The retry key is already accepted' }
+  if (withSentMessages && accepted.sentMessages) body.sentMessages = accepted.sentMessages
+  return json(409, body, { 'x-line-accepted-request-id': accepted.requestId })
+}
+
+function reply(config: MessagingConfig, call: Call): Reply {
+  const failure = config.validator.validate(schemaOf('replyMessage'), call.body)
+  if (failure) return json(400, failure)
+  const { replyToken, messages } = call.body as { replyToken: string; messages: LineMessage[] }
+  const userId = config.state.takeReplyToken(replyToken, config.replyTokenTtlMs)
+  if (userId === undefined) return message(400, 'Invalid reply token')
+  const { state } = config
+  const sentMessages = state.sentMessages(messages)
+  const user = state.users.get(userId)
+  state.record('reply', user ? [user] : [], messages, sentMessages, call.requestId, undefined)
+  return json(200, { sentMessages })
+}
+
+function push(config: MessagingConfig, call: Call): Reply {
+  const retry = retryKeyOf(call)
+  if (retry.error) return retry.error
+  if (retry.key) {
+    const conflict = alreadyAccepted(config, retry.key, true)
+    if (conflict) return conflict
+  }
+  const failure = config.validator.validate(schemaOf('pushMessage'), call.body)
+  if (failure) return json(400, failure)
+  const { to, messages } = call.body as { to: string; messages: LineMessage[] }
+  if (!chatIdPattern.test(to)) {
+    return message(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
+  }
+  const { state } = config
+  const user = state.users.get(to)
+  if (!user) return message(400, 'Failed to send messages')
+  // LINE accepts pushes to users who blocked the account but delivers and counts nothing.
+  const recipients = user.profile.friend ? [user] : []
+  const cost = recipients.length * messages.length
+  if (!state.quota.allows(cost)) return monthlyLimitReply()
+  const sentMessages = state.sentMessages(messages)
+  state.record('push', recipients, messages, sentMessages, call.requestId, retry.key)
+  state.quota.use(cost)
+  if (retry.key) state.acceptRetry(retry.key, call.requestId, sentMessages)
+  return json(200, { sentMessages })
+}
+
+function multicast(config: MessagingConfig, call: Call): Reply {
+  const retry = retryKeyOf(call)
+  if (retry.error) return retry.error
+  if (retry.key) {
+    const conflict = alreadyAccepted(config, retry.key, false)
+    if (conflict) return conflict
+  }
+  const failure = config.validator.validate(schemaOf('multicast'), call.body)
+  if (failure) return json(400, failure)
+  const { to, messages } = call.body as { to: string[]; messages: LineMessage[] }
+  const { state } = config
+  const recipients: UserRecord[] = []
+  const seen = new Set<string>()
+  for (const userId of to) {
+    if (seen.has(userId)) continue
+    seen.add(userId)
+    const user = state.users.get(userId)
+    if (user?.profile.friend) recipients.push(user)
+  }
+  const cost = recipients.length * messages.length
+  if (!state.quota.allows(cost)) return monthlyLimitReply()
+  state.record(
+    'multicast',
+    recipients,
+    messages,
+    state.sentMessages(messages),
+    call.requestId,
+    retry.key,
+  )
+  state.quota.use(cost)
+  if (retry.key) state.acceptRetry(retry.key, call.requestId)
+  return json(200, {})
+}
+
+function validateOnly(config: MessagingConfig, call: Call, schema: string): Reply {
+  const failure = config.validator.validate(schema, call.body)
+  return failure ? json(400, failure) : json(200, {})
+}
+
+export function messagingRoutes(config: MessagingConfig): Route[] {
+  return [
+    operationRoute('replyMessage', 'reply', (call) => reply(config, call)),
+    operationRoute('pushMessage', 'push', (call) => push(config, call)),
+    operationRoute('multicast', 'multicast', (call) => multicast(config, call)),
+    ...['validateReply', 'validatePush', 'validateMulticast'].map((id) =>
+      operationRoute(id, id, (call) => validateOnly(config, call, schemaOf(id))),
+    ),
+  ]
+}

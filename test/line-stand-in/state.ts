@@ -1,0 +1,269 @@
+import { messageIdSequence, newUserId, randomHex, randomToken, userIdPattern } from './ids.ts'
+import type {
+  CreateUserInput,
+  ReceivedMessage,
+  RecordedRequest,
+  StandInUser,
+  Via,
+} from './types.ts'
+
+type LineMessage = Record<string, unknown>
+
+/** One accepted send; shared by every recipient so multicast stores one pointer per user. */
+interface Delivery {
+  via: Via
+  messages: LineMessage[]
+  ids: string[]
+  requestId: string
+  retryKey: string | undefined
+  at: number
+}
+
+export interface UserRecord {
+  profile: StandInUser
+  everFollowed: boolean
+  richMenuId: string | undefined
+  inbox: Delivery[]
+}
+
+export interface SentMessage {
+  id: string
+  quoteToken?: string
+}
+
+export interface RichMenuRecord {
+  richMenuId: string
+  menu: Record<string, unknown>
+  image: { contentType: string; data: Buffer } | undefined
+}
+
+const quotableTypes = new Set(['text', 'textV2', 'sticker', 'image', 'video'])
+const retryKeyTtlMs = 24 * 60 * 60 * 1000
+
+/** Fixed-capacity log that overwrites its oldest entries. */
+export class RequestLog {
+  private entries: RecordedRequest[] = []
+  private start = 0
+
+  constructor(private readonly capacity: number) {}
+
+  push(entry: RecordedRequest): void {
+    if (this.capacity <= 0) return
+    if (this.entries.length < this.capacity) this.entries.push(entry)
+    else {
+      this.entries[this.start] = entry
+      this.start = (this.start + 1) % this.capacity
+    }
+  }
+
+  list(): RecordedRequest[] {
+    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)]
+  }
+
+  clear(): void {
+    this.entries = []
+    this.start = 0
+  }
+}
+
+export class Quota {
+  used = 0
+  private month: string
+
+  constructor(
+    readonly limit: number | null,
+    private readonly now: () => number,
+  ) {
+    this.month = this.currentMonth()
+  }
+
+  private currentMonth(): string {
+    return new Date(this.now()).toISOString().slice(0, 7)
+  }
+
+  private roll(): void {
+    const month = this.currentMonth()
+    if (month !== this.month) {
+      this.month = month
+      this.used = 0
+    }
+  }
+
+  allows(count: number): boolean {
+    this.roll()
+    return this.limit === null || this.used + count <= this.limit
+  }
+
+  use(count: number): void {
+    this.used += count
+  }
+
+  usage(): number {
+    this.roll()
+    return this.used
+  }
+
+  reset(): void {
+    this.used = 0
+  }
+}
+
+export class StandInState {
+  readonly users = new Map<string, UserRecord>()
+  readonly replyTokens = new Map<string, { userId: string; issuedAt: number }>()
+  readonly retryKeys = new Map<
+    string,
+    { requestId: string; at: number; sentMessages?: SentMessage[] }
+  >()
+  readonly richMenus = new Map<string, RichMenuRecord>()
+  defaultRichMenuId: string | undefined
+  readonly contents = new Map<string, { contentType: string; data: Buffer }>()
+  readonly log: RequestLog
+  readonly quota: Quota
+  readonly nextMessageId = messageIdSequence()
+  private readonly quotePrefix = randomHex(6)
+  private quoteCounter = 0
+  private userCounter = 0
+
+  constructor(
+    readonly now: () => number,
+    monthlyQuota: number | null,
+    maxRecordedRequests: number,
+  ) {
+    this.log = new RequestLog(maxRecordedRequests)
+    this.quota = new Quota(monthlyQuota, now)
+  }
+
+  createUser(input: CreateUserInput = {}): UserRecord {
+    const userId = input.userId ?? newUserId()
+    if (!userIdPattern.test(userId))
+      throw new Error(`userId must match ${userIdPattern}: ${userId}`)
+    if (this.users.has(userId)) throw new Error(`user ${userId} already exists`)
+    this.userCounter++
+    const profile: StandInUser = {
+      userId,
+      displayName: input.displayName ?? `Test User ${this.userCounter}`,
+      friend: input.friend ?? false,
+    }
+    if (input.language !== undefined) profile.language = input.language
+    if (input.pictureUrl !== undefined) profile.pictureUrl = input.pictureUrl
+    if (input.statusMessage !== undefined) profile.statusMessage = input.statusMessage
+    const record: UserRecord = {
+      profile,
+      everFollowed: profile.friend,
+      richMenuId: undefined,
+      inbox: [],
+    }
+    this.users.set(userId, record)
+    return record
+  }
+
+  /** Known user, created on first sight when the ID is well-formed. */
+  userFor(userId: string): UserRecord {
+    return this.users.get(userId) ?? this.createUser({ userId })
+  }
+
+  setFriend(userId: string, friend: boolean): void {
+    const user = this.userFor(userId)
+    user.profile.friend = friend
+    if (friend) user.everFollowed = true
+  }
+
+  sentMessages(messages: LineMessage[]): SentMessage[] {
+    return messages.map((message) => {
+      const id = this.nextMessageId()
+      return quotableTypes.has(message.type as string)
+        ? { id, quoteToken: `${this.quotePrefix}${(++this.quoteCounter).toString(36)}` }
+        : { id }
+    })
+  }
+
+  record(
+    via: Via,
+    recipients: UserRecord[],
+    messages: LineMessage[],
+    sent: SentMessage[],
+    requestId: string,
+    retryKey: string | undefined,
+  ): void {
+    if (recipients.length === 0) return
+    const delivery: Delivery = {
+      via,
+      messages,
+      ids: sent.map((s) => s.id),
+      requestId,
+      retryKey,
+      at: this.now(),
+    }
+    for (const user of recipients) user.inbox.push(delivery)
+  }
+
+  received(userId: string): ReceivedMessage[] {
+    const out: ReceivedMessage[] = []
+    for (const d of this.users.get(userId)?.inbox ?? []) {
+      d.messages.forEach((message, i) => {
+        const entry: ReceivedMessage = {
+          via: d.via,
+          message,
+          messageId: d.ids[i] ?? '',
+          requestId: d.requestId,
+          at: d.at,
+        }
+        if (d.retryKey !== undefined) entry.retryKey = d.retryKey
+        out.push(entry)
+      })
+    }
+    return out
+  }
+
+  issueReplyToken(userId: string): string {
+    const token = randomHex(16)
+    this.replyTokens.set(token, { userId, issuedAt: this.now() })
+    return token
+  }
+
+  /** Consumes a live reply token and returns its user ID; undefined if unknown, used or stale. */
+  takeReplyToken(token: string, ttlMs: number): string | undefined {
+    const entry = this.replyTokens.get(token)
+    if (!entry) return undefined
+    this.replyTokens.delete(token)
+    return this.now() - entry.issuedAt < ttlMs ? entry.userId : undefined
+  }
+
+  acceptedRetry(key: string): { requestId: string; sentMessages?: SentMessage[] } | undefined {
+    const entry = this.retryKeys.get(key)
+    if (!entry) return undefined
+    if (this.now() - entry.at >= retryKeyTtlMs) {
+      this.retryKeys.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  acceptRetry(key: string, requestId: string, sentMessages?: SentMessage[]): void {
+    const entry: { requestId: string; at: number; sentMessages?: SentMessage[] } = {
+      requestId,
+      at: this.now(),
+    }
+    if (sentMessages) entry.sentMessages = sentMessages
+    this.retryKeys.set(key, entry)
+  }
+
+  storeContent(contentType: string, data: Buffer): string {
+    const id = this.nextMessageId()
+    this.contents.set(id, { contentType, data })
+    return id
+  }
+
+  quoteToken(): string {
+    return randomToken(24)
+  }
+
+  reset(): void {
+    this.log.clear()
+    for (const user of this.users.values()) user.inbox = []
+    this.quota.reset()
+    this.retryKeys.clear()
+    this.replyTokens.clear()
+  }
+}

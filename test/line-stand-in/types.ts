@@ -1,0 +1,193 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+export interface StandInOptions {
+  /** 0 (default) picks a free port */
+  port?: number
+  host?: string
+  channelSecret?: string
+  channelAccessToken?: string
+  loginChannelId?: string
+  issuer?: string
+  /** The product's webhook endpoint; can be set later with setWebhookUrl */
+  webhookUrl?: string
+  rateLimits?: boolean
+  replyTokenTtlMs?: number
+  /** Messages per month for quota type 'limited'; null or 'none' means unlimited. Default 200. */
+  monthlyQuota?: number | null | 'none'
+  now?: () => number
+  /** The bot's own user ID, sent as `destination` in webhooks */
+  botUserId?: string
+  /** requests() keeps at most this many entries (oldest dropped). Default 10,000. */
+  maxRecordedRequests?: number
+}
+
+export interface StandInUser {
+  userId: string
+  displayName: string
+  language?: string
+  pictureUrl?: string
+  statusMessage?: string
+  /** true while the user has the account as a friend (after follow, until unfollow) */
+  friend: boolean
+}
+
+export interface CreateUserInput {
+  userId?: string
+  displayName?: string
+  language?: string
+  pictureUrl?: string
+  statusMessage?: string
+  /** Start as a friend without delivering a follow webhook. Default false. */
+  friend?: boolean
+}
+
+export type Via = 'reply' | 'push' | 'multicast'
+
+export interface ReceivedMessage {
+  via: Via
+  message: Record<string, unknown>
+  messageId: string
+  requestId: string
+  retryKey?: string
+  at: number
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: string
+  headers: IncomingHttpHeaders
+  /** parsed JSON (or form fields) when the body was JSON, else null */
+  body: unknown
+  /** 0 when the connection was dropped by a fault */
+  status: number
+  requestId: string
+  at: number
+}
+
+export interface WebhookSource {
+  type: 'user'
+  userId: string
+}
+
+export interface WebhookEvent {
+  type: string
+  mode: 'active' | 'standby'
+  timestamp: number
+  source?: WebhookSource
+  webhookEventId: string
+  deliveryContext: { isRedelivery: boolean }
+  replyToken?: string
+  [key: string]: unknown
+}
+
+export interface DeliverOptions {
+  /** Send with deliveryContext.isRedelivery = true (same webhookEventIds) */
+  redelivery?: boolean
+  /** Send this x-line-signature instead of the real one */
+  signature?: string
+  /** Send these bytes instead of the serialized events (signed unless signature is given) */
+  rawBody?: string
+}
+
+export interface DeliveryResult {
+  status: number
+  body: string
+  events: WebhookEvent[]
+}
+
+interface FaultTarget {
+  /** exact pathname, or a RegExp tested against the pathname */
+  path?: string | RegExp
+  method?: string
+  /** only the next N matching calls */
+  count?: number
+  /** fraction (0..1) of matching calls */
+  share?: number
+  /** seed for the share RNG, for deterministic runs */
+  seed?: number
+}
+
+/**
+ * At most one fault affects a call: count-limited faults first, in injection order, then the
+ * earliest unlimited one. A faulted call (status or drop) has no effect beyond being logged in
+ * requests(); a latency fault only delays the normal handling.
+ */
+export type Fault = FaultTarget &
+  (
+    | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+    | { kind: 'latency'; ms: number }
+    | { kind: 'drop' }
+  )
+
+export interface FaultHandle {
+  id: string
+  remove(): void
+  /** how many calls this fault has affected so far */
+  readonly hits: number
+}
+
+export interface IdTokenOptions {
+  aud?: string
+  iss?: string
+  expiresInSec?: number
+  name?: string
+  picture?: string
+  nonce?: string
+  /** header alg to claim, independent of how the token is signed */
+  alg?: string
+  /** header kid to claim */
+  kid?: string
+  /**
+   * Forgeries for negative tests: 'other-key' signs ES256 with a key absent from the JWKS,
+   * 'hs256' signs HS256 with the channel secret, 'none' leaves the signature empty.
+   */
+  signWith?: 'other-key' | 'hs256' | 'none'
+  /** extra claims merged into the payload */
+  claims?: Record<string, unknown>
+}
+
+export interface BuildEvent {
+  follow(userId: string): WebhookEvent
+  unfollow(userId: string): WebhookEvent
+  text(userId: string, text: string): WebhookEvent
+  postback(userId: string, data: string, params?: Record<string, string>): WebhookEvent
+  image(userId: string): WebhookEvent
+}
+
+export interface LineStandIn {
+  readonly url: string
+  readonly jwksUrl: string
+  readonly issuer: string
+  readonly channelSecret: string
+  readonly channelAccessToken: string
+  readonly loginChannelId: string
+  readonly botUserId: string
+  readonly webhookUrl: string | undefined
+  setWebhookUrl(url: string | undefined): void
+
+  createUser(input?: CreateUserInput): StandInUser
+  users(): StandInUser[]
+  user(userId: string): StandInUser | undefined
+
+  follow(userId: string): Promise<DeliveryResult>
+  unfollow(userId: string): Promise<DeliveryResult>
+  sendText(userId: string, text: string): Promise<DeliveryResult>
+  postback(userId: string, data: string, params?: Record<string, string>): Promise<DeliveryResult>
+  sendImage(userId: string): Promise<DeliveryResult>
+  deliver(events: WebhookEvent[], options?: DeliverOptions): Promise<DeliveryResult>
+  buildEvent: BuildEvent
+
+  received(userId: string): ReceivedMessage[]
+  requests(): RecordedRequest[]
+  reset(): void
+
+  inject(fault: Fault): FaultHandle
+  removeFault(id: string): boolean
+  clearFaults(): void
+
+  issueIdToken(userId: string, options?: IdTokenOptions): string
+  rotateKeys(): Promise<void>
+
+  close(): Promise<void>
+}
