@@ -55,6 +55,11 @@ export function sandboxRoutes(standInUrl: string) {
         await control(`/users/${userId}/postback`, { method: 'POST', body: JSON.stringify(input) }),
       )
     })
+    .post('/api/users/:userId/id-token', async (c) => {
+      // A real ES256 ID token signed by the stand-in: the mini-app's sign-in path stays the real one.
+      const userId = parseUserId(c.req.param('userId'))
+      return relay(c, await control(`/users/${userId}/id-token`, { method: 'POST', body: '{}' }))
+    })
     .get('/api/users/:userId/messages', async (c) => {
       const userId = parseUserId(c.req.param('userId'))
       return relay(c, await control(`/users/${userId}/messages`))
