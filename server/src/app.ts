@@ -2,6 +2,12 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { DomainError } from './domain/errors.ts'
+import { liffRoute } from './routes/liff.ts'
+import { publicRoute } from './routes/public.ts'
+import { staffAccountRoute } from './routes/staff-account.ts'
+import { staffAuditRoute } from './routes/staff-audit.ts'
+import { staffMembersRoute, staffTagsRoute } from './routes/staff-members.ts'
+import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
 export type DepsProvider = (c: Context) => AppDeps
@@ -16,12 +22,26 @@ export function createApp(provideDeps: DepsProvider) {
 
   app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.deps.config.sandbox }))
   app.route('/webhook', webhookRoute)
+  app.route('/api/public', publicRoute)
+  app.route('/api/liff', liffRoute)
+  app.route('/api/staff/settings', staffSettingsRoute)
+  app.route('/api/staff/audit', staffAuditRoute)
+  app.route('/api/staff/members', staffMembersRoute)
+  app.route('/api/staff/tags', staffTagsRoute)
+  app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))
   app.onError((error, c) => {
     if (error instanceof DomainError) {
       return c.json(
-        { error: { code: error.code, message: error.message, details: error.details } },
+        {
+          error: {
+            ...error.extra,
+            code: error.code,
+            message: error.message,
+            details: error.details,
+          },
+        },
         error.status,
       )
     }

@@ -1,6 +1,11 @@
+import type { Role } from '@joren/shared'
 import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import type { Repositories } from './db/repositories/index.ts'
 import type { InboxRepository } from './domain/webhook/inbox.ts'
-import type { Clock, Logger } from './domain/ports.ts'
+import type { Clock, Ids, Logger } from './domain/ports.ts'
+import type { BotInfo } from './line/bot-info.ts'
+import type { IdTokenVerifier } from './line/id-token-verifier.ts'
 import type { SignatureVerifier } from './line/signature.ts'
 
 /** What HTTP handlers need; each runtime's entry builds it and sets it as `c.var.deps`. */
@@ -12,6 +17,40 @@ export interface AppDeps {
   logger: Logger
   /** Starts processing stored events after the response: a drain in-process, or waitUntil. */
   kickProcessing(): void
+  /** Repositories the API routes use (through domain functions). */
+  repositories: Repositories
+  db: Database
+  ids: Ids
+  /** Verifies LIFF ID tokens (LINE's keys cached); null when LINE_LOGIN_CHANNEL_ID is unset. */
+  idTokens: IdTokenVerifier | null
+  /** The account's add-friend URL (GET /v2/bot/info, cached). */
+  botInfo: BotInfo
+  /** The member card's HMAC key: made on first use, kept in `settings`, never logged. */
+  cardKey(): Promise<CryptoKey>
 }
 
-export type AppEnv = { Variables: { deps: AppDeps } }
+/** A member signed in through a verified LIFF ID token (the user is the token's `sub`). */
+export interface MemberPrincipal {
+  memberId: number
+  lineUserId: string
+  memberNumber: string
+}
+
+/** A staff member signed in through a verified LIFF ID token, with their role. */
+export interface StaffPrincipal {
+  id: number
+  lineUserId: string
+  displayName: string
+  role: Role
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps
+    member: MemberPrincipal
+    staff: StaffPrincipal
+    /** The verified token's `sub` and `name` (set by every LIFF / staff auth middleware). */
+    lineUserId: string
+    lineName: string | null
+  }
+}

@@ -3,6 +3,7 @@ import type { Clock, Ids, Logger } from './domain/ports.ts'
 import type { ProcessorDeps } from './domain/webhook/processor.ts'
 import type { Database } from './db/database.ts'
 import { createRepositories } from './db/repositories/index.ts'
+import { cardKeyProvider } from './domain/members/card-token.ts'
 import { createLineMessagingClient } from './line/messaging-client.ts'
 
 export interface LineSettings {
@@ -37,6 +38,7 @@ export function createServices(input: {
     ids: input.ids,
     logger: input.logger,
   }
-  return { repositories, messenger, processorDeps }
+  const cardKey = cardKeyProvider(repositories.settings, input.ids, () => input.clock.now())
+  return { db: input.db, repositories, messenger, processorDeps, cardKey }
 }
 export type Services = ReturnType<typeof createServices>

@@ -10,6 +10,14 @@ export const SandboxTextSchema = z.object({
   text: z.string().min(1, 'メッセージを入力してください').max(5000),
 })
 
-export const SandboxPostbackSchema = z.object({ data: z.string().min(1).max(300) })
+export const SandboxPostbackSchema = z.object({
+  data: z.string().min(1).max(300),
+  /** The action's displayText, which LINE shows in the chat as the customer's message. */
+  displayText: z.string().min(1).max(300).optional(),
+})
 
 export type SandboxCreateUser = z.infer<typeof SandboxCreateUserSchema>
+
+/** GET /sandbox/api/demo-owner: the stand-in user who is the sandbox shop's owner. */
+export const SandboxDemoOwnerSchema = z.object({ userId: z.string() })
+export type SandboxDemoOwner = z.infer<typeof SandboxDemoOwnerSchema>

@@ -88,6 +88,32 @@ describe('control API', () => {
     })
   })
 
+  it("records what a user sent, with a postback's display text, but not forgeries or redeliveries", async () => {
+    const { userId } = line.createUser({ displayName: 'Mio' })
+    await control('POST', `/users/${userId}/follow`)
+    await control('POST', `/users/${userId}/text`, { text: 'ポイント' })
+    await control('POST', `/users/${userId}/postback`, {
+      data: 'action=help',
+      displayText: 'ヘルプ',
+    })
+    const forged = line.buildEvent.text(userId, 'forged')
+    await line.deliver([forged], { signature: 'bad' })
+    const genuine = line.buildEvent.text(userId, 'again')
+    await line.deliver([genuine])
+    await line.deliver([genuine], { redelivery: true })
+
+    const sent = (await control('GET', `/users/${userId}/sent`)).body as unknown as {
+      event: { type: string; message?: { text: string } }
+      displayText?: string
+    }[]
+    expect(sent.map((s) => s.event.type)).toEqual(['follow', 'message', 'postback', 'message'])
+    expect(sent[1]?.event.message?.text).toBe('ポイント')
+    expect(sent[2]?.displayText).toBe('ヘルプ')
+    expect(sent[3]?.event.message?.text).toBe('again')
+    line.reset()
+    expect(line.sent(userId)).toEqual([])
+  })
+
   it('answers CORS preflights for the sandbox page and 404 for unknown routes', async () => {
     const preflight = await fetch(`${line.url}/_stand-in/users`, { method: 'OPTIONS' })
     expect(preflight.status).toBe(204)

@@ -96,10 +96,12 @@ export function controlRouter(standIn: LineStandIn): Router {
       const body = bodyOf(call)
       const data = text(body, 'data')
       const params = body.params as Record<string, string> | undefined
-      return delivery(() => standIn.postback(userId(call), data, params))
+      const displayText = typeof body.displayText === 'string' ? body.displayText : undefined
+      return delivery(() => standIn.postback(userId(call), data, params, { displayText }))
     }),
     route('POST', userAction('image'), (call) => delivery(() => standIn.sendImage(userId(call)))),
     route('GET', userAction('messages'), (call) => json(200, standIn.received(userId(call)))),
+    route('GET', userAction('sent'), (call) => json(200, standIn.sent(userId(call)))),
     route('POST', userAction('id-token'), (call) =>
       json(200, { idToken: standIn.issueIdToken(userId(call), bodyOf(call) as IdTokenOptions) }),
     ),

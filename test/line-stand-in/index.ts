@@ -103,13 +103,16 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     follow: (userId) => webhooks.deliver([webhooks.build.follow(userId)]),
     unfollow: (userId) => webhooks.deliver([webhooks.build.unfollow(userId)]),
     sendText: (userId, text) => webhooks.deliver([webhooks.build.text(userId, text)]),
-    postback: (userId, data, params) =>
-      webhooks.deliver([webhooks.build.postback(userId, data, params)]),
+    postback: (userId, data, params, extra) =>
+      webhooks.deliver([webhooks.build.postback(userId, data, params)], {
+        displayText: extra?.displayText,
+      }),
     sendImage: (userId) => webhooks.deliver([webhooks.build.image(userId)]),
     deliver: (events, deliverOptions) => webhooks.deliver(events, deliverOptions),
     buildEvent: webhooks.build,
 
     received: (userId) => state.received(userId),
+    sent: (userId) => state.sent(userId),
     requests: () => state.log.list(),
     reset: () => {
       state.reset()

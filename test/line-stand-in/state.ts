@@ -3,6 +3,7 @@ import type {
   CreateUserInput,
   ReceivedMessage,
   RecordedRequest,
+  SentEvent,
   StandInUser,
   Via,
 } from './types.ts'
@@ -24,6 +25,8 @@ export interface UserRecord {
   everFollowed: boolean
   richMenuId: string | undefined
   inbox: Delivery[]
+  /** What the user sent, oldest first, at most MAX_SENT_PER_USER (benchmarks send many). */
+  sent: SentEvent[]
 }
 
 export interface SentMessage {
@@ -39,6 +42,7 @@ export interface RichMenuRecord {
 
 const quotableTypes = new Set(['text', 'textV2', 'sticker', 'image', 'video'])
 const retryKeyTtlMs = 24 * 60 * 60 * 1000
+const MAX_SENT_PER_USER = 500
 
 /** Fixed-capacity log that overwrites its oldest entries. */
 export class RequestLog {
@@ -153,6 +157,7 @@ export class StandInState {
       everFollowed: profile.friend,
       richMenuId: undefined,
       inbox: [],
+      sent: [],
     }
     this.users.set(userId, record)
     return record
@@ -216,6 +221,16 @@ export class StandInState {
     return out
   }
 
+  recordSent(userId: string, entry: SentEvent): void {
+    const sent = this.userFor(userId).sent
+    sent.push(entry)
+    if (sent.length > MAX_SENT_PER_USER) sent.splice(0, sent.length - MAX_SENT_PER_USER)
+  }
+
+  sent(userId: string): SentEvent[] {
+    return (this.users.get(userId)?.sent ?? []).map((entry) => ({ ...entry }))
+  }
+
   issueReplyToken(userId: string): string {
     const token = randomHex(16)
     this.replyTokens.set(token, { userId, issuedAt: this.now() })
@@ -261,7 +276,10 @@ export class StandInState {
 
   reset(): void {
     this.log.clear()
-    for (const user of this.users.values()) user.inbox = []
+    for (const user of this.users.values()) {
+      user.inbox = []
+      user.sent = []
+    }
     this.quota.reset()
     this.retryKeys.clear()
     this.replyTokens.clear()

@@ -81,6 +81,13 @@ export interface WebhookEvent {
   [key: string]: unknown
 }
 
+/** What a user did in the chat (a message, postback, follow …), as delivered to the webhook. */
+export interface SentEvent {
+  event: WebhookEvent
+  /** A postback from an action with `displayText`: the text LINE shows as the user's message. */
+  displayText?: string
+}
+
 export interface DeliverOptions {
   /** Send with deliveryContext.isRedelivery = true (same webhookEventIds) */
   redelivery?: boolean
@@ -173,12 +180,19 @@ export interface LineStandIn {
   follow(userId: string): Promise<DeliveryResult>
   unfollow(userId: string): Promise<DeliveryResult>
   sendText(userId: string, text: string): Promise<DeliveryResult>
-  postback(userId: string, data: string, params?: Record<string, string>): Promise<DeliveryResult>
+  postback(
+    userId: string,
+    data: string,
+    params?: Record<string, string>,
+    options?: { displayText?: string },
+  ): Promise<DeliveryResult>
   sendImage(userId: string): Promise<DeliveryResult>
   deliver(events: WebhookEvent[], options?: DeliverOptions): Promise<DeliveryResult>
   buildEvent: BuildEvent
 
   received(userId: string): ReceivedMessage[]
+  /** What the user sent the product through genuine deliveries (no forgeries, no redeliveries). */
+  sent(userId: string): SentEvent[]
   requests(): RecordedRequest[]
   reset(): void
 

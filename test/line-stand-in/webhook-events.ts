@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto'
 import { randomToken, ulid } from './ids.ts'
 import type { StandInState } from './state.ts'
-import type { BuildEvent, DeliverOptions, DeliveryResult, WebhookEvent } from './types.ts'
+import type {
+  BuildEvent,
+  DeliverOptions,
+  DeliveryResult,
+  SentEvent,
+  WebhookEvent,
+} from './types.ts'
 
 export interface WebhookConfig {
   state: StandInState
@@ -81,8 +87,14 @@ export class WebhookSender {
     }
   }
 
-  /** Signs and POSTs the events to the product's webhook, as LINE would. */
-  async deliver(events: WebhookEvent[], options: DeliverOptions = {}): Promise<DeliveryResult> {
+  /**
+   * Signs and POSTs the events to the product's webhook, as LINE would. `displayText` is what LINE
+   * shows in the chat for a postback action that has one (it is not part of the webhook).
+   */
+  async deliver(
+    events: WebhookEvent[],
+    options: DeliverOptions & { displayText?: string } = {},
+  ): Promise<DeliveryResult> {
     const url = this.config.webhookUrl()
     if (!url) throw new Error('LINE stand-in: webhookUrl is not set (use setWebhookUrl)')
     const sent = options.redelivery
@@ -93,6 +105,7 @@ export class WebhookSender {
     const forged = options.signature !== undefined || options.rawBody !== undefined
     // A genuine delivery means the user really did (un)follow; forged ones change nothing.
     if (!forged) this.applyFriendship(sent)
+    if (!forged && !options.redelivery) this.recordSent(sent, options.displayText)
     const response = await fetch(url, {
       method: 'POST',
       headers: {
@@ -104,6 +117,16 @@ export class WebhookSender {
       signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
     })
     return { status: response.status, body: await response.text(), events: sent }
+  }
+
+  private recordSent(events: WebhookEvent[], displayText: string | undefined): void {
+    for (const event of events) {
+      const userId = event.source?.userId
+      if (!userId) continue
+      const entry: SentEvent = { event }
+      if (displayText !== undefined && event.type === 'postback') entry.displayText = displayText
+      this.config.state.recordSent(userId, entry)
+    }
   }
 
   private applyFriendship(events: WebhookEvent[]): void {

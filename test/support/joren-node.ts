@@ -18,7 +18,14 @@ export interface JorenUnderTest {
 /** The real Node server on a fresh SQLite file, configured against the stand-in. */
 export async function startJoren(
   standIn: LineStandIn,
-  options: { clock?: Clock; process?: boolean; dir?: string; lineTimeoutMs?: number } = {},
+  options: {
+    clock?: Clock
+    process?: boolean
+    dir?: string
+    lineTimeoutMs?: number
+    /** Configure LINE Login (ID token verification against the stand-in). Default true. */
+    login?: boolean
+  } = {},
 ): Promise<JorenUnderTest> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'joren-test-'))
   const dbPath = join(dir, 'joren.db')
@@ -29,6 +36,13 @@ export async function startJoren(
     LINE_CHANNEL_ACCESS_TOKEN: standIn.channelAccessToken,
     LINE_API_BASE_URL: standIn.url,
     LINE_DATA_API_BASE_URL: standIn.url,
+    ...(options.login === false
+      ? {}
+      : {
+          LINE_JWKS_URL: standIn.jwksUrl,
+          LINE_ID_TOKEN_ISSUER: standIn.issuer,
+          LINE_LOGIN_CHANNEL_ID: standIn.loginChannelId,
+        }),
   })
   const server = await startNodeServer({
     config,

@@ -1,10 +1,12 @@
 /** A failure a user or caller can cause; carries the HTTP status and a message a person can act on. */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: { path: string; message: string }[],
+    /** Extra fields clients act on, added to the error object (e.g. `addFriendUrl`). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message)
     this.name = new.target.name

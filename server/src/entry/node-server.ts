@@ -4,9 +4,12 @@ import type { Config } from '../config.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
 import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
+import { prepareStaffAtStart } from '../domain/staff/staff.ts'
+import { createLineLogin } from '../line/login.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
 import { createServices, type LineSettings, type Services } from '../services.ts'
 import { NodeProcessor } from './node-processor.ts'
+import { mountStaticApps } from './static-node.ts'
 
 export interface NodeServer {
   url: string
@@ -14,6 +17,8 @@ export interface NodeServer {
   database: NodeDatabase
   services: Services
   processor: NodeProcessor
+  /** The one-time code that makes the first owner (null once an owner exists). Shown, never logged. */
+  ownerSetup: { code: string; expiresAt: number } | null
   /** Stop accepting, finish in-flight requests and processing, close the database. */
   close(): Promise<void>
 }
@@ -28,6 +33,8 @@ export interface NodeServerOptions {
   process?: boolean
   lineTimeoutMs?: number
   mount?: (app: ReturnType<typeof createApp>) => void
+  /** Sandbox only: this stand-in user is the shop's owner (no setup code needed). */
+  demoOwner?: { lineUserId: string; displayName: string }
 }
 
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
@@ -49,6 +56,15 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const released =
     (await inbox.releaseInterrupted(clock.now())) + (await outbox.releaseInterrupted(clock.now()))
   if (released > 0) logger.info('resuming work interrupted by the previous stop', { released })
+  const ownerSetup = await prepareStaffAtStart(
+    {
+      staff: services.repositories.staff,
+      audit: services.repositories.audit,
+      ids,
+      now: () => clock.now(),
+    },
+    config.sandbox ? (options.demoOwner ?? null) : null,
+  )
   const processor = new NodeProcessor(services.processorDeps, logger)
   const deps: AppDeps = {
     config,
@@ -57,9 +73,15 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     clock,
     logger,
     kickProcessing: () => processor.kick(),
+    repositories: services.repositories,
+    db: database.db,
+    ids,
+    ...createLineLogin({ config, line, clock, logger }),
+    cardKey: services.cardKey,
   }
   const app = createApp(() => deps)
   options.mount?.(app)
+  mountStaticApps(app, logger)
 
   const server = await listen(app.fetch, config.PORT, config.HOST)
   const address = server.address()
@@ -73,6 +95,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     database,
     services,
     processor,
+    ownerSetup,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

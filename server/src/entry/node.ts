@@ -37,7 +37,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = await startNodeServer({ config, line, logger, mount: sandbox?.mount })
+  const server = await startNodeServer({
+    config,
+    line,
+    logger,
+    mount: sandbox?.mount,
+    demoOwner: sandbox?.demoOwner,
+  })
   await sandbox?.attach(server)
   if (config.sandbox) {
     const shown = process.env.PUBLIC_URL ? config.PUBLIC_URL : `http://localhost:${server.port}`
@@ -45,6 +51,12 @@ async function main(): Promise<void> {
   } else
     process.stdout.write(
       `Joren is running on ${server.url} (webhook: ${config.PUBLIC_URL}/webhook)\n`,
+    )
+
+  // Printed, not logged: the code is a one-time secret for whoever runs the server.
+  if (server.ownerSetup)
+    process.stdout.write(
+      `Owner setup code: ${server.ownerSetup.code} (open /staff/ and enter it)\n`,
     )
 
   let stopping = false

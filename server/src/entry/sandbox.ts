@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { Config } from '../config.ts'
+import { DEMO_OWNER_NAME, DEMO_OWNER_USER_ID } from '../domain/staff/staff.ts'
 import { sandboxRoutes } from '../routes/sandbox.ts'
 import type { LineSettings } from '../services.ts'
 import type { NodeServer, NodeServerOptions } from './node-server.ts'
+import { mountSandboxPage } from './static-node.ts'
 
 /**
  * The sandbox: with no LINE channel configured, start the local LINE platform stand-in on a
@@ -15,7 +17,11 @@ export async function startSandbox(config: Config) {
     port: 0,
     channelSecret: randomBytes(16).toString('hex'),
     channelAccessToken: randomBytes(32).toString('base64url'),
+    // The stand-in signs the sandbox's ID tokens, so it must use the channel ID Joren expects.
+    loginChannelId: config.LINE_LOGIN_CHANNEL_ID,
   })
+  // The demo owner: a stand-in user the sandbox page signs in as to open the staff console.
+  const demoOwner = standIn.createUser({ userId: DEMO_OWNER_USER_ID, displayName: DEMO_OWNER_NAME })
   const line: LineSettings = {
     channelSecret: standIn.channelSecret,
     channelAccessToken: standIn.channelAccessToken,
@@ -30,13 +36,15 @@ export async function startSandbox(config: Config) {
     LINE_LOGIN_CHANNEL_ID: config.LINE_LOGIN_CHANNEL_ID ?? standIn.loginChannelId,
   }
   const mount: NonNullable<NodeServerOptions['mount']> = (app) => {
-    app.route('/sandbox', sandboxRoutes(standIn.url))
+    app.route('/sandbox', sandboxRoutes(standIn.url, { demoOwnerUserId: demoOwner.userId }))
+    mountSandboxPage(app)
     app.get('/', (c) => c.redirect('/sandbox'))
   }
   return {
     line,
     configOverrides,
     mount,
+    demoOwner: { lineUserId: demoOwner.userId, displayName: demoOwner.displayName },
     async attach(server: NodeServer) {
       standIn.setWebhookUrl(`${server.url}/webhook`)
     },

@@ -14,6 +14,7 @@ import { schema } from '../db/schema.ts'
 import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Logger } from '../domain/ports.ts'
 import { drainOnce } from '../domain/webhook/processor.ts'
+import { createLineLogin } from '../line/login.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
 import { createServices, type Services } from '../services.ts'
 
@@ -37,6 +38,7 @@ interface Runtime {
   config: Config
   services: Services
   verifySignature: SignatureVerifier
+  login: ReturnType<typeof createLineLogin>
 }
 
 // Built from the bindings once per isolate and reused; the bindings' identity pins the cache.
@@ -49,20 +51,23 @@ function runtimeFor(env: Env): Promise<Runtime> {
     if (config.sandbox)
       throw new Error('LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set on Workers')
     const db = drizzle(env.DB as never, { schema }) as unknown as Database
+    const line = {
+      channelSecret: config.LINE_CHANNEL_SECRET ?? '',
+      channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN ?? '',
+      apiBaseUrl: config.LINE_API_BASE_URL,
+      dataApiBaseUrl: config.LINE_DATA_API_BASE_URL,
+    }
     const services = createServices({
       db,
-      line: {
-        channelSecret: config.LINE_CHANNEL_SECRET ?? '',
-        channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN ?? '',
-        apiBaseUrl: config.LINE_API_BASE_URL,
-        dataApiBaseUrl: config.LINE_DATA_API_BASE_URL,
-      },
+      line,
       clock: systemClock,
       ids: webIds,
       logger,
     })
     const verifySignature = await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? '')
-    return { config, services, verifySignature }
+    // Per isolate: ID token keys and the bot info are cached for the isolate's lifetime.
+    const login = createLineLogin({ config, line, clock: systemClock, logger })
+    return { config, services, verifySignature, login }
   })()
   cached = { env, runtime }
   return runtime
@@ -81,6 +86,17 @@ async function drain(services: Services, passes = 20): Promise<void> {
   }
 }
 
+/**
+ * Static assets (wrangler.toml [assets]) answer every file; a deep link into an app that is not a
+ * file (/liff/card, /staff/members/…) reaches the Worker and gets that app's page.
+ */
+function appPage(request: Request, env: Env): Promise<Response> | null {
+  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1]
+  if (!app || !env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null
+  const page = new URL(`/${app}/`, request.url).href
+  return env.ASSETS.fetch(page, { method: request.method }) as unknown as Promise<Response>
+}
+
 /** The bindings plus this isolate's runtime, handed to the app as its env. */
 type AppBindings = Env & { runtime: Runtime }
 
@@ -94,11 +110,19 @@ const app = createApp((c): AppDeps => {
     clock: systemClock,
     logger,
     kickProcessing: () => ctx.waitUntil(drain(runtime.services)),
+    repositories: runtime.services.repositories,
+    db: runtime.services.db,
+    ids: webIds,
+    idTokens: runtime.login.idTokens,
+    botInfo: runtime.login.botInfo,
+    cardKey: runtime.services.cardKey,
   }
 })
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const page = appPage(request, env)
+    if (page) return page
     const runtime = await runtimeFor(env)
     const bindings: AppBindings = { ...env, runtime }
     return app.fetch(request, bindings, ctx as never)

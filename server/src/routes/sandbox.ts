@@ -8,15 +8,15 @@ import { Hono, type Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../deps.ts'
 import { InvalidRequest } from '../domain/errors.ts'
-import { SANDBOX_PAGE } from './sandbox-page.ts'
 import { issueDetails } from './validation.ts'
 
 /**
- * The sandbox chat page and its API, mounted only when no LINE channel is configured. The API
- * drives the local LINE stand-in the way a phone would: the stand-in signs and delivers webhooks
- * to this product, and records what the product sent back.
+ * The sandbox chat page's API (the page itself is liff-app/sandbox, served from its build), mounted
+ * only when no LINE channel is configured. The API drives the local LINE stand-in the way a phone
+ * would: the stand-in signs and delivers webhooks to this product, and records what the product
+ * sent back and what the customer sent.
  */
-export function sandboxRoutes(standInUrl: string) {
+export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: string } = {}) {
   const control = (path: string, init?: RequestInit) =>
     fetch(`${standInUrl}/_stand-in${path}`, {
       ...init,
@@ -25,45 +25,60 @@ export function sandboxRoutes(standInUrl: string) {
   const relay = async (c: Context, res: Response) =>
     c.newResponse(await res.text(), res.status as 200, { 'content-type': 'application/json' })
 
-  return new Hono<AppEnv>()
-    .get('/', (c) => c.html(SANDBOX_PAGE))
-    .get('/api/users', async (c) => relay(c, await control('/users')))
-    .post('/api/users', async (c) => {
-      const input = await parseJson(c, SandboxCreateUserSchema)
-      return relay(c, await control('/users', { method: 'POST', body: JSON.stringify(input) }))
-    })
-    .post('/api/users/:userId/:action{follow|unfollow}', async (c) => {
-      const userId = parseUserId(c.req.param('userId'))
-      return relay(
-        c,
-        await control(`/users/${userId}/${c.req.param('action')}`, { method: 'POST' }),
-      )
-    })
-    .post('/api/users/:userId/text', async (c) => {
-      const userId = parseUserId(c.req.param('userId'))
-      const input = await parseJson(c, SandboxTextSchema)
-      return relay(
-        c,
-        await control(`/users/${userId}/text`, { method: 'POST', body: JSON.stringify(input) }),
-      )
-    })
-    .post('/api/users/:userId/postback', async (c) => {
-      const userId = parseUserId(c.req.param('userId'))
-      const input = await parseJson(c, SandboxPostbackSchema)
-      return relay(
-        c,
-        await control(`/users/${userId}/postback`, { method: 'POST', body: JSON.stringify(input) }),
-      )
-    })
-    .post('/api/users/:userId/id-token', async (c) => {
-      // A real ES256 ID token signed by the stand-in: the mini-app's sign-in path stays the real one.
-      const userId = parseUserId(c.req.param('userId'))
-      return relay(c, await control(`/users/${userId}/id-token`, { method: 'POST', body: '{}' }))
-    })
-    .get('/api/users/:userId/messages', async (c) => {
-      const userId = parseUserId(c.req.param('userId'))
-      return relay(c, await control(`/users/${userId}/messages`))
-    })
+  return (
+    new Hono<AppEnv>()
+      .get('/api/users', async (c) => relay(c, await control('/users')))
+      .post('/api/users', async (c) => {
+        const input = await parseJson(c, SandboxCreateUserSchema)
+        return relay(c, await control('/users', { method: 'POST', body: JSON.stringify(input) }))
+      })
+      .post('/api/users/:userId/:action{follow|unfollow}', async (c) => {
+        const userId = parseUserId(c.req.param('userId'))
+        return relay(
+          c,
+          await control(`/users/${userId}/${c.req.param('action')}`, { method: 'POST' }),
+        )
+      })
+      .post('/api/users/:userId/text', async (c) => {
+        const userId = parseUserId(c.req.param('userId'))
+        const input = await parseJson(c, SandboxTextSchema)
+        return relay(
+          c,
+          await control(`/users/${userId}/text`, { method: 'POST', body: JSON.stringify(input) }),
+        )
+      })
+      .post('/api/users/:userId/postback', async (c) => {
+        const userId = parseUserId(c.req.param('userId'))
+        const input = await parseJson(c, SandboxPostbackSchema)
+        return relay(
+          c,
+          await control(`/users/${userId}/postback`, {
+            method: 'POST',
+            body: JSON.stringify(input),
+          }),
+        )
+      })
+      .post('/api/users/:userId/id-token', async (c) => {
+        // A real ES256 ID token signed by the stand-in: the mini-app's sign-in path stays the real one.
+        const userId = parseUserId(c.req.param('userId'))
+        return relay(c, await control(`/users/${userId}/id-token`, { method: 'POST', body: '{}' }))
+      })
+      .get('/api/users/:userId/messages', async (c) => {
+        const userId = parseUserId(c.req.param('userId'))
+        return relay(c, await control(`/users/${userId}/messages`))
+      })
+      // What the customer sent (messages, postbacks, follow / block) as the stand-in delivered it.
+      .get('/api/users/:userId/sent', async (c) => {
+        const userId = parseUserId(c.req.param('userId'))
+        return relay(c, await control(`/users/${userId}/sent`))
+      })
+      .get('/api/demo-owner', (c) => {
+        // The sandbox shop's owner (デモ店長), so the page can open the staff console as them.
+        if (!options.demoOwnerUserId)
+          return c.json({ error: { code: 'not_found', message: 'デモ店長はいません' } }, 404)
+        return c.json({ userId: options.demoOwnerUserId })
+      })
+  )
 }
 
 function parseUserId(value: string): string {

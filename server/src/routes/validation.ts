@@ -1,4 +1,9 @@
-import type { z } from 'zod'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { InvalidRequest } from '../domain/errors.ts'
+
+/** zod's own messages in Japanese; schemas that set a message keep theirs. */
+const JAPANESE = z.locales.ja()
 
 export interface IssueDetail {
   path: string
@@ -24,4 +29,28 @@ export function issueDetails(
     }
   }
   return details
+}
+
+/** Parses query or path input; a failure is a 400 naming each field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input, { error: JAPANESE.localeError })
+  if (!result.success) {
+    const details = issueDetails(result.error.issues)
+    throw new InvalidRequest(
+      details[0] ? `${details[0].path}: ${details[0].message}` : 'invalid input',
+      details,
+    )
+  }
+  return result.data
+}
+
+/** Parses a JSON body; invalid JSON or a schema failure is a 400 naming each field. */
+export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch {
+    throw new InvalidRequest('リクエストの本文が JSON として読めません。')
+  }
+  return parseInput(schema, body)
 }

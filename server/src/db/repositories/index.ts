@@ -1,8 +1,14 @@
 import type { Database } from '../database.ts'
+import { createAuditReader } from './audit-reader-repository.ts'
+import { createAuditLog } from './audit-repository.ts'
 import { createChatLog } from './chat-log-repository.ts'
 import { createInboxRepository } from './inbox-repository.ts'
+import { createMemberDirectory } from './member-directory-repository.ts'
 import { createMemberRepository } from './member-repository.ts'
 import { createOutboxRepository } from './outbox-repository.ts'
+import { createProfileRepository } from './profile-repository.ts'
+import { createSettingsStore } from './settings-repository.ts'
+import { createStaffRepository } from './staff-repository.ts'
 
 export function createRepositories(db: Database) {
   return {
@@ -10,6 +16,12 @@ export function createRepositories(db: Database) {
     members: createMemberRepository(db),
     outbox: createOutboxRepository(db),
     chatLog: createChatLog(db),
+    audit: createAuditLog(db),
+    directory: createMemberDirectory(db),
+    settings: createSettingsStore(db),
+    staff: createStaffRepository(db),
+    profiles: createProfileRepository(db),
+    auditReader: createAuditReader(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

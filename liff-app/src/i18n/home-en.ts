@@ -1,0 +1,9 @@
+import type { HomeMessages } from './home-ja.ts'
+
+/** The member home screen's messages in English. */
+export const homeEn: HomeMessages = {
+  title: 'Menu',
+  hello: (name) => (name ? `Hello, ${name}` : 'Hello'),
+  welcome: (shop) => `Your member menu for ${shop}.`,
+  hints: { card: 'Show it when you pay', profile: 'Birthday, area, interests, news' },
+}

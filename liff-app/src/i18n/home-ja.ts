@@ -1,0 +1,10 @@
+/** The member home screen's messages in Japanese (loaded with the home screen). */
+export const homeJa = {
+  title: 'メニュー',
+  hello: (name: string | null) => (name ? `${name} さん、こんにちは` : 'こんにちは'),
+  welcome: (shop: string) => `${shop}の会員メニューです。`,
+  /** Under each screen's name on its tile; one per `Messages['menu']` entry. */
+  hints: { card: 'お会計のときに見せてください', profile: '誕生日・地域・興味・お知らせ設定' },
+}
+
+export type HomeMessages = typeof homeJa

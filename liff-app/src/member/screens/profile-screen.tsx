@@ -1,0 +1,255 @@
+import {
+  GENDERS,
+  PREFECTURES,
+  ProfileUpdateSchema,
+  type Profile,
+  type ProfileUpdate,
+} from '@joren/shared'
+import type { JSX } from 'preact'
+import { useCallback, useRef, useState } from 'preact/hooks'
+import { ApiError } from '../../lib/api-error.ts'
+import { fieldErrors, type FieldErrors } from '../../lib/field-errors.ts'
+import { todayInShop } from '../../lib/format.ts'
+import { ErrorView } from '../components/error-view.tsx'
+import { profileEn } from '../../i18n/profile-en.ts'
+import { profileJa } from '../../i18n/profile-ja.ts'
+import { Toast } from '../../ui/toast.tsx'
+import { locale } from '../messages.ts'
+import type { ScreenProps } from '../screen-props.ts'
+
+type Gender = (typeof GENDERS)[number]
+
+interface Form {
+  birthday: string
+  gender: Gender | ''
+  prefecture: string
+  interests: string[]
+  marketingConsent: boolean
+}
+
+/** Interests the shop has since removed are kept as they were (the member cannot see them). */
+function toForm(profile: Profile | null): Form {
+  return {
+    birthday: profile?.birthday ?? '',
+    gender: profile?.gender ?? '',
+    prefecture: profile?.prefecture ?? '',
+    interests: profile?.interests ?? [],
+    marketingConsent: profile?.marketingConsent ?? false,
+  }
+}
+
+/** Empty inputs mean "not answered" (null); the shared schema has the final word. */
+function toUpdate(form: Form): Record<keyof ProfileUpdate, unknown> {
+  return {
+    birthday: form.birthday || null,
+    gender: form.gender || null,
+    prefecture: form.prefecture || null,
+    interests: form.interests,
+    marketingConsent: form.marketingConsent,
+  }
+}
+
+const FIELD_ORDER = ['birthday', 'gender', 'prefecture', 'interests', 'marketingConsent']
+
+/** Birthday, gender, area, interests and marketing consent: all optional, all the member's own. */
+export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
+  const m = locale() === 'en' ? profileEn : profileJa
+  const [toast, setToast] = useState<string | null>(null)
+  const clearToast = useCallback(() => setToast(null), [])
+  const [form, setForm] = useState(() => toForm(me.profile))
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<unknown>(null)
+  const [saving, setSaving] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+  const update = <K extends keyof Form>(key: K, value: Form[K]) => {
+    setForm((f) => ({ ...f, [key]: value }))
+    if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }))
+  }
+  const messageFor = (field: string) => (field === 'birthday' ? m.invalidBirthday : m.invalidField)
+
+  const showErrors = (found: FieldErrors) => {
+    setErrors(found)
+    const first = FIELD_ORDER.find((field) => found[field])
+    formRef.current?.querySelector<HTMLElement>(`[data-field="${first ?? ''}"]`)?.focus()
+  }
+
+  const submit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    if (saving) return
+    setFormError(null)
+    const parsed = ProfileUpdateSchema.safeParse(toUpdate(form))
+    if (!parsed.success) {
+      showErrors(fieldErrors(parsed.error.issues, locale(), messageFor))
+      return
+    }
+    setSaving(true)
+    try {
+      const saved = await api.send<Profile | undefined>('PUT', '/api/liff/profile', parsed.data)
+      const profile = saved?.updatedAt ? saved : { ...parsed.data, updatedAt: Date.now() }
+      setMe({ ...me, profile })
+      setErrors({})
+      setToast(m.saved)
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && error.details.length > 0) {
+        showErrors(fieldErrors(error.details, locale(), messageFor))
+      } else {
+        setFormError(error)
+      }
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const hasErrors = Object.values(errors).some(Boolean)
+
+  return (
+    <form class="page profile" ref={formRef} onSubmit={(e) => void submit(e)} noValidate>
+      <h1 class="sr-only">{m.title}</h1>
+      <p class="muted">{m.intro}</p>
+      {hasErrors && (
+        <p class="form-alert" role="alert">
+          {m.fix}
+        </p>
+      )}
+
+      <div class="panel">
+        <label class="field-label" for="birthday">
+          {m.birthday}
+        </label>
+        <p class="field-hint" id="birthday-hint">
+          {m.birthdayHint}
+        </p>
+        <input
+          id="birthday"
+          data-field="birthday"
+          class="input"
+          type="date"
+          min="1900-01-01"
+          max={todayInShop()}
+          value={form.birthday}
+          aria-invalid={errors.birthday ? true : undefined}
+          aria-describedby={errors.birthday ? 'birthday-hint birthday-error' : 'birthday-hint'}
+          onInput={(e) => update('birthday', e.currentTarget.value)}
+        />
+        <FieldError id="birthday-error" message={errors.birthday} />
+      </div>
+
+      <fieldset class="panel" aria-describedby={errors.gender ? 'gender-error' : undefined}>
+        <legend class="field-label">{m.gender}</legend>
+        <div class="choices choices-2">
+          {GENDERS.map((gender, i) => (
+            <label class="choice" key={gender}>
+              <input
+                type="radio"
+                name="gender"
+                value={gender}
+                data-field={i === 0 ? 'gender' : undefined}
+                checked={form.gender === gender}
+                onChange={() => update('gender', gender)}
+              />
+              <span>{m.genders[gender]}</span>
+            </label>
+          ))}
+        </div>
+        <FieldError id="gender-error" message={errors.gender} />
+      </fieldset>
+
+      <div class="panel">
+        <label class="field-label" for="prefecture">
+          {m.prefecture}
+        </label>
+        <select
+          id="prefecture"
+          data-field="prefecture"
+          class="input"
+          value={form.prefecture}
+          aria-invalid={errors.prefecture ? true : undefined}
+          aria-describedby={errors.prefecture ? 'prefecture-error' : undefined}
+          onChange={(e) => update('prefecture', e.currentTarget.value)}
+        >
+          <option value="">{m.choose}</option>
+          {PREFECTURES.map(([code, ja, en]) => (
+            <option key={code} value={code}>
+              {locale() === 'en' ? en : ja}
+            </option>
+          ))}
+        </select>
+        <FieldError id="prefecture-error" message={errors.prefecture} />
+      </div>
+
+      <fieldset class="panel" aria-describedby="interests-hint">
+        <legend class="field-label">{m.interests}</legend>
+        <p class="field-hint" id="interests-hint">
+          {me.categories.length > 0 ? m.interestsHint : m.noInterests}
+        </p>
+        <div class="chips">
+          {me.categories.map((category, i) => (
+            <label class="chip" key={category.id}>
+              <input
+                type="checkbox"
+                data-field={i === 0 ? 'interests' : undefined}
+                checked={form.interests.includes(category.id)}
+                onChange={(e) =>
+                  update(
+                    'interests',
+                    e.currentTarget.checked
+                      ? [...form.interests, category.id]
+                      : form.interests.filter((id) => id !== category.id),
+                  )
+                }
+              />
+              <span>{category.label}</span>
+            </label>
+          ))}
+        </div>
+        <FieldError id="interests-error" message={errors.interests} />
+      </fieldset>
+
+      <fieldset class="panel">
+        <legend class="field-label">{m.consentTitle}</legend>
+        <label class="switch-row">
+          <span class="switch-text">
+            <strong>{m.consent}</strong>
+            <span class="field-hint" id="consent-help">
+              {m.consentHelp}
+            </span>
+          </span>
+          <input
+            class="switch"
+            type="checkbox"
+            role="switch"
+            data-field="marketingConsent"
+            aria-describedby="consent-help"
+            checked={form.marketingConsent}
+            onChange={(e) => update('marketingConsent', e.currentTarget.checked)}
+          />
+        </label>
+        <FieldError id="marketingConsent-error" message={errors.marketingConsent} />
+      </fieldset>
+
+      {formError !== null && (
+        <ErrorView
+          error={formError}
+          config={config}
+          onRetry={() => formRef.current?.requestSubmit()}
+        />
+      )}
+
+      <Toast message={toast} onDone={clearToast} />
+      <div class="save-bar">
+        <button class="btn btn-block btn-lg" type="submit" disabled={saving} aria-busy={saving}>
+          {saving ? m.saving : m.save}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null
+  return (
+    <p class="field-error" id={id}>
+      {message}
+    </p>
+  )
+}

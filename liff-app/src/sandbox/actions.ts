@@ -1,0 +1,57 @@
+/**
+ * LINE actions (quick replies, template and Flex buttons) reduced to what the sandbox can do with
+ * them: send a text, send a postback, open a web page, or open the mini-app.
+ */
+export type ChatAction =
+  | { kind: 'message'; label: string; text: string }
+  | { kind: 'postback'; label: string; data: string; displayText?: string }
+  | { kind: 'uri'; label: string; uri: string }
+  /** A LIFF URL (https://liff.line.me/<liffId>/path): the sandbox opens its own mini-app there. */
+  | { kind: 'liff'; label: string; path: string }
+  /** Camera, location, date picker, clipboard …: shown, but the sandbox cannot perform them. */
+  | { kind: 'unsupported'; label: string; type: string }
+
+const LIFF_URL = /^https:\/\/liff\.line\.me\/[^/?#]+(\/[^?#]*)?(\?[^#]*)?(#.*)?$/
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** `value` when it is a web address (http or https), for links built from message content. */
+export function webUrl(value: unknown): string | undefined {
+  return typeof value === 'string' && /^https?:\/\//i.test(value) ? value : undefined
+}
+
+/** The action in `raw`, or null when there is none. */
+export function readAction(raw: unknown): ChatAction | null {
+  if (!isRecord(raw)) return null
+  const type = stringOf(raw.type) ?? ''
+  const label = stringOf(raw.label) ?? ''
+  switch (type) {
+    case 'message': {
+      const text = stringOf(raw.text)
+      return text === undefined ? null : { kind: 'message', label: label || text, text }
+    }
+    case 'postback': {
+      const data = stringOf(raw.data)
+      if (data === undefined) return null
+      const displayText = stringOf(raw.displayText) ?? stringOf(raw.text)
+      return displayText
+        ? { kind: 'postback', label, data, displayText }
+        : { kind: 'postback', label, data }
+    }
+    case 'uri': {
+      const uri = stringOf(raw.uri) ?? ''
+      const liff = LIFF_URL.exec(uri)
+      if (liff) return { kind: 'liff', label, path: `${liff[1] ?? '/'}${liff[2] ?? ''}` }
+      // Only web pages: never javascript: or other schemes from message content.
+      return webUrl(uri) ? { kind: 'uri', label, uri } : { kind: 'unsupported', label, type }
+    }
+    default:
+      return { kind: 'unsupported', label, type: type || 'unknown' }
+  }
+}

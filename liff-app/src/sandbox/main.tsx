@@ -1,0 +1,7 @@
+import { render } from 'preact'
+import '../ui/base.css'
+import './sandbox.css'
+import { App } from './app.tsx'
+
+const root = document.getElementById('app')
+if (root) render(<App />, root)

@@ -1,0 +1,56 @@
+import type { ComponentType } from 'preact'
+import type { StaffMessages } from '../i18n/staff-ja.ts'
+import type { Permission } from './permissions.ts'
+
+export const BASE = '/staff'
+
+export interface StaffRoute {
+  /** Below /staff; `:name` segments become params. */
+  path: string
+  screen: () => Promise<{ default: ComponentType<{ params: Record<string, string> }> }>
+  /** Who may open it (the server checks again). */
+  needs: Permission
+  /** A navigation entry, labelled from `StaffMessages['nav']`. */
+  nav?: Exclude<keyof StaffMessages['nav'], 'label'>
+}
+
+/** Every staff screen. Adding one is one line here (plus its messages). */
+export const ROUTES: readonly StaffRoute[] = [
+  {
+    path: '/members',
+    screen: () => import('./screens/members-screen.tsx'),
+    needs: 'members.read',
+    nav: 'members',
+  },
+  {
+    path: '/members/:memberNumber',
+    screen: () => import('./screens/member-screen.tsx'),
+    needs: 'members.read',
+  },
+  {
+    path: '/tags',
+    screen: () => import('./screens/tags-screen.tsx'),
+    needs: 'tags.read',
+    nav: 'tags',
+  },
+  {
+    path: '/staff',
+    screen: () => import('./screens/staff-screen.tsx'),
+    needs: 'staff.list',
+    nav: 'staff',
+  },
+  {
+    path: '/settings',
+    screen: () => import('./screens/settings-screen.tsx'),
+    needs: 'settings.write',
+    nav: 'settings',
+  },
+  {
+    path: '/audit',
+    screen: () => import('./screens/audit-screen.tsx'),
+    needs: 'audit.read',
+    nav: 'audit',
+  },
+]
+
+export const href = (path: string) => BASE + path

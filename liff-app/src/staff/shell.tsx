@@ -1,0 +1,124 @@
+import type { ComponentType } from 'preact'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { ApiError } from '../lib/api-error.ts'
+import { findRoute, interceptLinks, navigate } from '../lib/router.ts'
+import { usePlace } from '../lib/use-place.ts'
+import { ListIcon, SlidersIcon, TagIcon, UsersIcon, CardIcon } from '../ui/icons.tsx'
+import { ErrorPanel } from './components/error-panel.tsx'
+import { useStaff } from './context.ts'
+import { t } from './messages.ts'
+import { BASE, ROUTES, href, type StaffRoute } from './routes.ts'
+
+type Screen = ComponentType<{ params: Record<string, string> }>
+const loaded = new Map<StaffRoute, Screen>()
+const onLinkClick = interceptLinks(BASE)
+
+const NAV_ICONS = {
+  members: CardIcon,
+  tags: TagIcon,
+  staff: UsersIcon,
+  settings: SlidersIcon,
+  audit: ListIcon,
+} satisfies Record<NonNullable<StaffRoute['nav']>, unknown>
+
+/** The console: navigation for what this role may use (sidebar on a desk, tab bar on a phone). */
+export function Shell() {
+  const { me, config, can } = useStaff()
+  const m = t()
+  const { path } = usePlace(BASE)
+  const found = findRoute(ROUTES, path)
+  const [, setLoaded] = useState(0)
+  const [chunkError, setChunkError] = useState<unknown>(null)
+  const main = useRef<HTMLElement>(null)
+  const route = found?.route
+  const allowed = route ? can(route.needs) : false
+
+  useEffect(() => {
+    if (path === '/') navigate(href('/members'), { replace: true })
+  }, [path])
+
+  useEffect(() => {
+    if (!route || !allowed || loaded.has(route)) return
+    setChunkError(null)
+    route.screen().then(
+      (module) => {
+        loaded.set(route, module.default)
+        setLoaded((n) => n + 1)
+      },
+      (error: unknown) => setChunkError(error),
+    )
+  }, [route, allowed])
+
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) first.current = false
+    else main.current?.focus({ preventScroll: true })
+  }, [path])
+
+  const navRoute = route?.nav ? route : ROUTES.find((r) => r.nav && path.startsWith(`${r.path}/`))
+  useEffect(() => {
+    document.title = [navRoute?.nav && m.nav[navRoute.nav], m.appName].filter(Boolean).join('｜')
+  }, [navRoute, m])
+
+  const Screen = route && loaded.get(route)
+  let content
+  if (!found) content = path === '/' ? null : <ErrorPanel error={notFound()} />
+  else if (!allowed) content = <ErrorPanel error={forbidden()} />
+  else if (chunkError) content = <ErrorPanel error={chunkError} />
+  else if (!Screen) content = <ScreenSkeleton />
+  else content = <Screen params={found.params} />
+
+  return (
+    <div class="console" onClick={onLinkClick}>
+      <header class="topbar">
+        <a class="brand" href={href('/members')}>
+          <span class="brand-mark" aria-hidden="true" />
+          <span class="brand-text">
+            <strong>{config.shopName}</strong>
+            <span>{m.appName}</span>
+          </span>
+        </a>
+        <span class="whoami">
+          <span class="whoami-name">{me.displayName}</span>
+          <span class={`role role-${me.role}`}>{m.roles[me.role]}</span>
+        </span>
+      </header>
+      <nav class="nav" aria-label={m.nav.label}>
+        <ul>
+          {ROUTES.map((r) => {
+            if (!r.nav || !can(r.needs)) return null
+            const Icon = NAV_ICONS[r.nav]
+            const current = navRoute === r
+            return (
+              <li key={r.path}>
+                <a href={href(r.path)} aria-current={current ? 'page' : undefined}>
+                  <Icon size={22} />
+                  <span>{m.nav[r.nav]}</span>
+                </a>
+              </li>
+            )
+          })}
+        </ul>
+      </nav>
+      <main class="main" ref={main} tabIndex={-1}>
+        {content}
+      </main>
+    </div>
+  )
+}
+
+function ScreenSkeleton() {
+  return (
+    <div class="stack" aria-busy="true">
+      <span class="sr-only" role="status">
+        {t().loading}
+      </span>
+      <span class="skel skel-title" style="width:30%" />
+      <span class="skel" style="height:48px" />
+      <span class="skel" style="height:240px" />
+    </div>
+  )
+}
+
+const notFound = () => new ApiError(404, 'not_found', '')
+const forbidden = () => new ApiError(403, 'forbidden_role', t().errors.forbiddenBody)

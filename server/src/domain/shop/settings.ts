@@ -1,0 +1,67 @@
+import { ShopSettingsSchema, type Category, type ShopSettings } from '@joren/shared'
+import type { AuditLog } from '../audit/audit.ts'
+
+/** Shop-wide settings, one JSON value per key (the `settings` table). */
+export interface SettingsStore {
+  /** The parsed JSON value, or undefined when the key is not set. */
+  get(key: string): Promise<unknown>
+  put(key: string, value: unknown, now: number): Promise<void>
+  /** Stores the value unless the key is set already, and returns what is stored (first wins). */
+  putIfAbsent(key: string, value: unknown, now: number): Promise<unknown>
+  delete(key: string): Promise<void>
+}
+
+export const SHOP_SETTINGS_KEY = 'shop'
+
+export const DEFAULT_CATEGORIES: Category[] = [
+  { id: 'food', label: 'フード' },
+  { id: 'drink', label: 'ドリンク' },
+  { id: 'sweets', label: 'スイーツ' },
+  { id: 'goods', label: '雑貨' },
+  { id: 'event', label: 'イベント' },
+]
+
+export function defaultShopSettings(sandbox: boolean): ShopSettings {
+  return {
+    name: sandbox ? 'Joren デモ店' : 'マイショップ',
+    categories: DEFAULT_CATEGORIES.map((c) => ({ ...c })),
+  }
+}
+
+/** The stored settings, or the defaults when none (or nothing valid) is stored. */
+export async function readShopSettings(
+  store: SettingsStore,
+  sandbox: boolean,
+): Promise<ShopSettings> {
+  const stored = ShopSettingsSchema.safeParse(await store.get(SHOP_SETTINGS_KEY))
+  return stored.success ? stored.data : defaultShopSettings(sandbox)
+}
+
+export interface ShopSettingsDeps {
+  settings: SettingsStore
+  audit: AuditLog
+  sandbox: boolean
+  now(): number
+}
+
+/** Replaces the shop name and categories; audited with before and after. */
+export async function updateShopSettings(
+  deps: ShopSettingsDeps,
+  staffId: number,
+  next: ShopSettings,
+): Promise<ShopSettings> {
+  const before = await readShopSettings(deps.settings, deps.sandbox)
+  await deps.settings.put(SHOP_SETTINGS_KEY, next, deps.now())
+  await deps.audit.record(
+    {
+      staffId,
+      action: 'settings.update',
+      targetType: 'settings',
+      targetId: SHOP_SETTINGS_KEY,
+      before,
+      after: next,
+    },
+    deps.now(),
+  )
+  return next
+}

@@ -1,0 +1,29 @@
+import { ROLES } from '@joren/shared'
+import { describe, expect, it } from 'vitest'
+import { can, ROLES_FOR } from './permissions.ts'
+
+describe('role matrix', () => {
+  it('gives owners everything, admins all but staff management, staff the daily work', () => {
+    const matrix = Object.fromEntries(
+      Object.keys(ROLES_FOR).map((p) => [
+        p,
+        ROLES.filter((role) => can(role, p as keyof typeof ROLES_FOR)).join(','),
+      ]),
+    )
+    expect(matrix).toEqual({
+      'staff.me': 'owner,admin,staff',
+      'members.read': 'owner,admin,staff',
+      'members.tag': 'owner,admin,staff',
+      'members.note': 'owner,admin,staff',
+      'tags.read': 'owner,admin,staff',
+      'settings.read': 'owner,admin,staff',
+      'settings.write': 'owner,admin',
+      'tags.manage': 'owner,admin',
+      'audit.read': 'owner,admin',
+      'staff.list': 'owner,admin',
+      'staff.invite': 'owner',
+      'staff.role': 'owner',
+      'staff.remove': 'owner',
+    })
+  })
+})

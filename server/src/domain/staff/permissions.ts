@@ -1,0 +1,43 @@
+import type { Role } from '@joren/shared'
+
+/**
+ * The role matrix, in one place. Routes guard themselves with
+ * `requireStaff(...ROLES_FOR['settings.write'])`; a change of who may do what is a change here.
+ *
+ * | permission      | what                                         | owner | admin | staff |
+ * | --------------- | -------------------------------------------- | :---: | :---: | :---: |
+ * | staff.me        | who am I (GET /api/staff/me)                 |   ✓   |   ✓   |   ✓   |
+ * | members.read    | member list and detail                       |   ✓   |   ✓   |   ✓   |
+ * | members.tag     | tag / untag a member                         |   ✓   |   ✓   |   ✓   |
+ * | members.note    | write notes                                  |   ✓   |   ✓   |   ✓   |
+ * | tags.read       | list tags                                    |   ✓   |   ✓   |   ✓   |
+ * | settings.read   | shop name and categories                     |   ✓   |   ✓   |   ✓   |
+ * | settings.write  | change shop name and categories              |   ✓   |   ✓   |       |
+ * | tags.manage     | create, rename, delete tags                  |   ✓   |   ✓   |       |
+ * | audit.read      | the audit log                                |   ✓   |   ✓   |       |
+ * | staff.list      | the staff list                               |   ✓   |   ✓   |       |
+ * | staff.invite    | create invitation codes                      |   ✓   |       |       |
+ * | staff.role      | change a staff member's role                 |   ✓   |       |       |
+ * | staff.remove    | remove a staff member                        |   ✓   |       |       |
+ */
+export const ROLES_FOR = {
+  'staff.me': ['owner', 'admin', 'staff'],
+  'members.read': ['owner', 'admin', 'staff'],
+  'members.tag': ['owner', 'admin', 'staff'],
+  'members.note': ['owner', 'admin', 'staff'],
+  'tags.read': ['owner', 'admin', 'staff'],
+  'settings.read': ['owner', 'admin', 'staff'],
+  'settings.write': ['owner', 'admin'],
+  'tags.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+  'staff.list': ['owner', 'admin'],
+  'staff.invite': ['owner'],
+  'staff.role': ['owner'],
+  'staff.remove': ['owner'],
+} as const satisfies Record<string, readonly Role[]>
+
+export type Permission = keyof typeof ROLES_FOR
+
+export function can(role: Role, permission: Permission): boolean {
+  return (ROLES_FOR[permission] as readonly Role[]).includes(role)
+}

@@ -1,0 +1,32 @@
+/** Epoch ms of 00:00 on `date` (YYYY-MM-DD) in the given IANA time zone. */
+export function startOfDayInZone(date: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`)
+  // The zone's offset can differ across the day (DST); two passes settle it.
+  let guess = utcMidnight - offsetMs(utcMidnight, timeZone)
+  guess = utcMidnight - offsetMs(guess, timeZone)
+  return guess
+}
+
+/** The zone's UTC offset at an instant, in ms (Asia/Tokyo: +9 h). */
+export function offsetMs(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  )
+  return asUtc - Math.floor(at / 1000) * 1000
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { Context, Hono } from 'hono'
+import { compress } from 'hono/compress'
+import type { AppEnv } from '../deps.ts'
+import type { Logger } from '../domain/ports.ts'
+
+/** `vite build` output: liff/index.html, staff/index.html and hashed assets/. */
+export const APPS_DIST = fileURLToPath(new URL('../../../liff-app/dist/', import.meta.url))
+
+/** The two single-page apps: every GET below the path that is not a file gets the app's page. */
+const SPAS = ['liff', 'staff'] as const
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * On Node, serves the member mini-app (/liff/) and the staff screens (/staff/) from
+ * `liff-app/dist`. Hashed assets are cached for a year; pages are revalidated on every load, so a
+ * new build reaches phones at once. Returns false (and logs how to fix it) when nothing is built.
+ */
+export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_DIST): boolean {
+  if (!SPAS.every((name) => existsSync(join(root, name, 'index.html')))) {
+    logger.info(`the LIFF app and staff screens are not built (${root}): run npm run build`)
+    return false
+  }
+  app.use(
+    '/assets/*',
+    compress(),
+    serveStatic({ root, onFound: (_path, c) => void c.header('Cache-Control', IMMUTABLE) }),
+  )
+  for (const name of SPAS) {
+    const files = serveStatic({
+      root,
+      onFound: (path, c) => void (path.endsWith('.html') && page(c)),
+    })
+    const fallback = serveStatic({
+      path: join(root, name, 'index.html'),
+      onFound: (_path, c) => page(c),
+    })
+    app.get(`/${name}`, fallback)
+    app.get(`/${name}/*`, files, fallback)
+  }
+  return true
+}
+
+/** Headers of an app's HTML page: revalidated on every load. */
+function page(c: Context): void {
+  c.header('Cache-Control', 'no-cache')
+  c.header('X-Content-Type-Options', 'nosniff')
+  c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+}
+
+/** Sandbox mode only: the sandbox chat page (`dist/sandbox/index.html`) at /sandbox. */
+export function mountSandboxPage(app: Hono<AppEnv>, root = APPS_DIST): void {
+  const index = join(root, 'sandbox', 'index.html')
+  const file = serveStatic({ path: index, onFound: (_path, c) => page(c) })
+  const notBuilt = (c: Context) =>
+    c.text('The sandbox page is not built: run npm run build (npm start does).', 503)
+  app.get('/sandbox', file, notBuilt)
+  app.get('/sandbox/', file, notBuilt)
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core'
+
+/** Debian's Chromium (apt install chromium); playwright-core brings no browser of its own. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+/** Screenshots are test artifacts (gitignored): test-results/screenshots/<name>.png. */
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL('../../test-results/screenshots/', import.meta.url),
+)
+
+/** One Chromium per test file; each test gets a fresh context from it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+}
+
+/** A phone the size of an iPhone 13/14, in Japanese, Tokyo time. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'ja-JP',
+  timezoneId: 'Asia/Tokyo',
+}
+
+/** A laptop-sized window, in Japanese, Tokyo time. */
+export const DESKTOP: BrowserContextOptions = {
+  viewport: { width: 1280, height: 900 },
+  locale: 'ja-JP',
+  timezoneId: 'Asia/Tokyo',
+}
+
+export interface TestPage {
+  context: BrowserContext
+  page: Page
+  /** Page errors and console errors seen so far (a test can assert there were none). */
+  errors: string[]
+}
+
+/** A fresh context (no cookies or storage shared with other tests) and a page in it. */
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = DESKTOP,
+): Promise<TestPage> {
+  const context = await browser.newContext(options)
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  const errors: string[] = []
+  const watch = (target: Page) => {
+    target.on('pageerror', (error) => errors.push(`${target.url()}: ${error.message}`))
+    target.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`${target.url()}: ${message.text()}`)
+    })
+  }
+  watch(page)
+  context.on('page', watch)
+  return { context, page, errors }
+}
+
+/** Saves a PNG of the whole page (or of one element) and returns its path. */
+export async function screenshot(target: Page | Locator, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  const path = join(SCREENSHOT_DIR, `${name}.png`)
+  if ('goto' in target) await target.screenshot({ path, animations: 'disabled', fullPage: true })
+  else await target.screenshot({ path, animations: 'disabled' })
+  return path
+}

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { spawnJoren, type JorenProcess } from '../support/joren-process.ts'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const DIST = join(ROOT, 'liff-app/dist')
+const PAGES = ['liff', 'staff', 'sandbox'].map((app) => join(DIST, app, 'index.html'))
+/** What the build reads: when any of it is newer than the built pages, build again. */
+const BUILD_INPUTS = [
+  'liff-app/src',
+  'liff-app/liff',
+  'liff-app/staff',
+  'liff-app/sandbox',
+  'liff-app/public',
+  'liff-app/vite.config.ts',
+  'liff-app/package.json',
+  'shared/src',
+].map((path) => join(ROOT, path))
+const LOCK = join(ROOT, 'test-results/.e2e-build.lock')
+const STALE_LOCK_MS = 120_000
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let newest = stat.mtimeMs
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
+  return newest
+}
+
+function isBuilt(): boolean {
+  if (!PAGES.every((page) => existsSync(page))) return false
+  const built = Math.min(...PAGES.map((page) => statSync(page).mtimeMs))
+  return BUILD_INPUTS.every((input) => newestMtime(input) <= built)
+}
+
+/**
+ * Builds liff-app/dist when it is missing or older than its sources (`npm test` has just built
+ * it, so this is usually a few stat calls). Test files run in parallel: one builds, the others
+ * wait for its lock and then find the build fresh.
+ */
+export async function ensureAppsBuilt(): Promise<void> {
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+  for (;;) {
+    if (isBuilt()) return
+    try {
+      mkdirSync(LOCK)
+    } catch {
+      // Another file is building; a lock left by a killed run is taken over after a while.
+      const lock = statSync(LOCK, { throwIfNoEntry: false })
+      if (lock && Date.now() - lock.mtimeMs > STALE_LOCK_MS) {
+        rmSync(LOCK, { recursive: true, force: true })
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      continue
+    }
+    try {
+      if (!isBuilt()) {
+        // The workspace's own build script (it runs more than one vite build).
+        execFileSync('npm', ['run', 'build', '--silent', '-w', 'liff-app'], {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+      }
+      return
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface SandboxServer {
+  url: string
+  process: JorenProcess
+  /** Read-only SQL against the product's SQLite file, for assertions. */
+  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
+  close(): Promise<void>
+}
+
+/**
+ * The real `npm start` entry as a child process, in sandbox mode (no LINE credentials: it starts
+ * the LINE stand-in itself), on a free port and a fresh database.
+ */
+export async function startSandboxServer(): Promise<SandboxServer> {
+  await ensureAppsBuilt()
+  const dir = mkdtempSync(join(tmpdir(), 'joren-e2e-'))
+  const dbPath = join(dir, 'joren.db')
+  const joren = await spawnJoren({
+    DATABASE_PATH: dbPath,
+    PORT: '0',
+    // Set and empty: a developer's .env cannot turn the sandbox into a real channel.
+    LINE_CHANNEL_SECRET: '',
+    LINE_CHANNEL_ACCESS_TOKEN: '',
+  })
+  return {
+    url: joren.url,
+    process: joren,
+    rows<T>(sql: string, ...params: unknown[]): T[] {
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+      try {
+        return db.prepare(sql).all(...params) as T[]
+      } finally {
+        db.close()
+      }
+    },
+    async close() {
+      joren.child.kill('SIGTERM')
+      const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
+      await joren.exited
+      clearTimeout(timer)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
