@@ -1,6 +1,7 @@
 import { createDefaultRouter } from './domain/chat/router.ts'
 import type { Clock, Ids, Logger } from './domain/ports.ts'
 import type { ProcessorDeps } from './domain/webhook/processor.ts'
+import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import { createRepositories } from './db/repositories/index.ts'
 import { cardKeyProvider } from './domain/members/card-token.ts'
@@ -16,6 +17,8 @@ export interface LineSettings {
 /** Wires the domain to a database and the LINE API; shared by the Node and Workers entries. */
 export function createServices(input: {
   db: Database
+  /** Statements that commit together: a transaction on better-sqlite3, a batch on D1. */
+  atomic: Atomic
   line: LineSettings
   clock: Clock
   ids: Ids
@@ -39,6 +42,6 @@ export function createServices(input: {
     logger: input.logger,
   }
   const cardKey = cardKeyProvider(repositories.settings, input.ids, () => input.clock.now())
-  return { db: input.db, repositories, messenger, processorDeps, cardKey }
+  return { db: input.db, atomic: input.atomic, repositories, messenger, processorDeps, cardKey }
 }
 export type Services = ReturnType<typeof createServices>

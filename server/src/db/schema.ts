@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 // Times are epoch milliseconds (UTC); the shop's time zone applies only when showing them.
 
@@ -206,6 +207,241 @@ export const memberNotes = sqliteTable(
   (t) => [index('member_notes_member_idx').on(t.memberId, t.createdAt)],
 )
 
+// ── Loyalty: purchases, the points ledger, tiers ─────────────────────────────────────────────
+
+export const purchases = sqliteTable(
+  'purchases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    amountYen: integer('amount_yen').notNull(),
+    categories: text('categories').notNull().default('[]'),
+    store: text('store'),
+    purchasedAt: integer('purchased_at').notNull(),
+    /** The POS / EC system's own ID; a second import of the same ID is a duplicate. */
+    externalId: text('external_id').unique(),
+    source: text('source', { enum: ['register', 'api', 'csv'] }).notNull(),
+    staffId: integer('staff_id'),
+    apiKeyId: integer('api_key_id'),
+    status: text('status', { enum: ['completed', 'refunded'] })
+      .notNull()
+      .default('completed'),
+    pointsGranted: integer('points_granted').notNull().default(0),
+    refundedAt: integer('refunded_at'),
+    refundedBy: integer('refunded_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('purchases_member_idx').on(t.memberId, t.purchasedAt),
+    index('purchases_at_idx').on(t.purchasedAt),
+    check('purchases_amount_positive', sql`${t.amountYen} > 0`),
+  ],
+)
+
+/**
+ * Append-only. A member's balance is the sum of `points`; grants are positive, redeem / expire /
+ * reverse negative, adjust either. Rows are never updated or deleted.
+ */
+export const pointLedger = sqliteTable(
+  'point_ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    kind: text('kind', { enum: ['grant', 'redeem', 'expire', 'adjust', 'reverse'] }).notNull(),
+    points: integer('points').notNull(),
+    /** For grants: when they expire. */
+    expiresAt: integer('expires_at'),
+    purchaseId: integer('purchase_id'),
+    couponId: integer('coupon_id'),
+    reason: text('reason'),
+    staffId: integer('staff_id'),
+    /** Makes a write idempotent (e.g. 'purchase:42:grant'); a replay inserts nothing. */
+    dedupeKey: text('dedupe_key').unique(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('point_ledger_member_idx').on(t.memberId, t.createdAt)],
+)
+
+/**
+ * What is left of each positive ledger entry, oldest-expiring first. Spends and expiry consume
+ * lots; the CHECK makes an overdrawn lot fail the whole atomic batch.
+ */
+export const pointLots = sqliteTable(
+  'point_lots',
+  {
+    ledgerId: integer('ledger_id')
+      .primaryKey()
+      .references(() => pointLedger.id),
+    memberId: integer('member_id').notNull(),
+    remaining: integer('remaining').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [
+    index('point_lots_member_idx').on(t.memberId, t.expiresAt),
+    index('point_lots_expiry_idx').on(t.expiresAt),
+    check('point_lots_remaining_nonnegative', sql`${t.remaining} >= 0`),
+  ],
+)
+
+/** A stored balance for fast reads, kept equal to the ledger sum; never negative. */
+export const pointBalances = sqliteTable(
+  'point_balances',
+  {
+    memberId: integer('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    balance: integer('balance').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [check('point_balances_nonnegative', sql`${t.balance} >= 0`)],
+)
+
+export const tiers = sqliteTable('tiers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  /** Rolling 12-month spend (yen) from which a member is in this tier. */
+  minSpendYen: integer('min_spend_yen').notNull().unique(),
+  /** Points multiplier in percent (100 = ×1, 150 = ×1.5). */
+  multiplierPercent: integer('multiplier_percent').notNull().default(100),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** Each member's current tier and rolling spend, recomputed on purchase, refund and daily. */
+export const memberTiers = sqliteTable('member_tiers', {
+  memberId: integer('member_id')
+    .primaryKey()
+    .references(() => members.id),
+  tierId: integer('tier_id'),
+  spend12mYen: integer('spend_12m_yen').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/** Keys for POS / EC systems: shown once, stored as a SHA-256 hash, revocable, scoped. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  scopes: text('scopes').notNull(),
+  createdBy: integer('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+})
+
+/** Idempotency-Key records for the integration API: the first response is replayed. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    apiKeyId: integer('api_key_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    response: text('response'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+)
+
+// ── Coupons ──────────────────────────────────────────────────────────────────────────────────
+
+export const couponTemplates = sqliteTable(
+  'coupon_templates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['yen_off', 'percent_off', 'free_item', 'gift'] }).notNull(),
+    title: text('title').notNull(),
+    conditions: text('conditions'),
+    imageUrl: text('image_url'),
+    /** Yen for yen_off, percent for percent_off; null otherwise. */
+    value: integer('value'),
+    validity: text('validity', { enum: ['window', 'days'] }).notNull(),
+    validFrom: integer('valid_from'),
+    validUntil: integer('valid_until'),
+    validDays: integer('valid_days'),
+    totalLimit: integer('total_limit'),
+    perMemberLimit: integer('per_member_limit').notNull().default(1),
+    /** In the points-exchange catalogue when set. */
+    pointsCost: integer('points_cost'),
+    issuedCount: integer('issued_count').notNull().default(0),
+    status: text('status', { enum: ['active', 'archived'] })
+      .notNull()
+      .default('active'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    check(
+      'coupon_templates_total_limit',
+      sql`${t.totalLimit} is null or ${t.issuedCount} <= ${t.totalLimit}`,
+    ),
+  ],
+)
+
+/** How many of a template a member holds; the CHECK enforces the per-member limit atomically. */
+export const couponMemberCounts = sqliteTable(
+  'coupon_member_counts',
+  {
+    templateId: integer('template_id')
+      .notNull()
+      .references(() => couponTemplates.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    issued: integer('issued').notNull(),
+    limit: integer('limit').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.templateId, t.memberId] }),
+    check('coupon_member_counts_limit', sql`${t.issued} <= ${t.limit}`),
+  ],
+)
+
+export const coupons = sqliteTable(
+  'coupons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    templateId: integer('template_id')
+      .notNull()
+      .references(() => couponTemplates.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    source: text('source', {
+      enum: [
+        'welcome',
+        'manual',
+        'points_exchange',
+        'survey',
+        'broadcast',
+        'automation',
+        'referral',
+      ],
+    }).notNull(),
+    /** What issued it (a staff ID, survey response, broadcast …), for attribution. */
+    sourceRef: text('source_ref'),
+    state: text('state', { enum: ['issued', 'redeemed', 'expired', 'revoked'] })
+      .notNull()
+      .default('issued'),
+    issuedAt: integer('issued_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    redeemedAt: integer('redeemed_at'),
+    redeemedBy: integer('redeemed_by'),
+    redeemedVia: text('redeemed_via', { enum: ['staff_scan', 'member_confirm'] }),
+    revokedAt: integer('revoked_at'),
+    /** Makes issuing idempotent, e.g. 'welcome:<LINE user ID>' is issued once, ever. */
+    dedupeKey: text('dedupe_key').unique(),
+  },
+  (t) => [
+    index('coupons_member_idx').on(t.memberId, t.state, t.expiresAt),
+    index('coupons_template_idx').on(t.templateId, t.state),
+  ],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -219,4 +455,15 @@ export const schema = {
   tags,
   memberTags,
   memberNotes,
+  purchases,
+  pointLedger,
+  pointLots,
+  pointBalances,
+  tiers,
+  memberTiers,
+  apiKeys,
+  idempotencyKeys,
+  couponTemplates,
+  couponMemberCounts,
+  coupons,
 }

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from '../app.ts'
 import type { Config } from '../config.ts'
+import { betterSqliteAtomic } from '../db/atomic.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
 import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
@@ -44,6 +45,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const database = openNodeDatabase(config.DATABASE_PATH)
   const services = createServices({
     db: database.db,
+    atomic: betterSqliteAtomic(database.sqlite),
     line,
     clock,
     ids,

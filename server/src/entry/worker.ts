@@ -7,6 +7,7 @@ import type {
   ScheduledController,
 } from '@cloudflare/workers-types/index.ts'
 import { drizzle } from 'drizzle-orm/d1'
+import { d1Atomic } from '../db/atomic.ts'
 import { createApp } from '../app.ts'
 import { parseConfig, type Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
@@ -50,7 +51,8 @@ function runtimeFor(env: Env): Promise<Runtime> {
     const config = parseConfig(stringVars(env))
     if (config.sandbox)
       throw new Error('LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set on Workers')
-    const db = drizzle(env.DB as never, { schema }) as unknown as Database
+    const d1 = drizzle(env.DB as never, { schema })
+    const db = d1 as unknown as Database
     const line = {
       channelSecret: config.LINE_CHANNEL_SECRET ?? '',
       channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN ?? '',
@@ -59,6 +61,7 @@ function runtimeFor(env: Env): Promise<Runtime> {
     }
     const services = createServices({
       db,
+      atomic: d1Atomic(d1),
       line,
       clock: systemClock,
       ids: webIds,
