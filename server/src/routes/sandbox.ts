@@ -5,10 +5,9 @@ import {
   SandboxTextSchema,
 } from '@joren/shared'
 import { Hono, type Context } from 'hono'
-import type { z } from 'zod'
 import type { AppEnv } from '../deps.ts'
 import { InvalidRequest } from '../domain/errors.ts'
-import { issueDetails } from './validation.ts'
+import { parseBody } from './validation.ts'
 
 /**
  * The sandbox chat page's API (the page itself is liff-app/sandbox, served from its build), mounted
@@ -29,7 +28,7 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
     new Hono<AppEnv>()
       .get('/api/users', async (c) => relay(c, await control('/users')))
       .post('/api/users', async (c) => {
-        const input = await parseJson(c, SandboxCreateUserSchema)
+        const input = await parseBody(c, SandboxCreateUserSchema)
         return relay(c, await control('/users', { method: 'POST', body: JSON.stringify(input) }))
       })
       .post('/api/users/:userId/:action{follow|unfollow}', async (c) => {
@@ -41,7 +40,7 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
       })
       .post('/api/users/:userId/text', async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        const input = await parseJson(c, SandboxTextSchema)
+        const input = await parseBody(c, SandboxTextSchema)
         return relay(
           c,
           await control(`/users/${userId}/text`, { method: 'POST', body: JSON.stringify(input) }),
@@ -49,7 +48,7 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
       })
       .post('/api/users/:userId/postback', async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        const input = await parseJson(c, SandboxPostbackSchema)
+        const input = await parseBody(c, SandboxPostbackSchema)
         return relay(
           c,
           await control(`/users/${userId}/postback`, {
@@ -84,22 +83,5 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
 function parseUserId(value: string): string {
   const result = LineUserIdSchema.safeParse(value)
   if (!result.success) throw new InvalidRequest('not a LINE user ID')
-  return result.data
-}
-
-async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let body: unknown
-  try {
-    body = await c.req.json()
-  } catch {
-    throw new InvalidRequest('request body is not valid JSON')
-  }
-  const result = schema.safeParse(body)
-  if (!result.success) {
-    throw new InvalidRequest(
-      result.error.issues[0]?.message ?? 'invalid input',
-      issueDetails(result.error.issues),
-    )
-  }
   return result.data
 }
