@@ -2,11 +2,27 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { DomainError } from './domain/errors.ts'
+import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
+import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
+import { liffPointsRoute } from './routes/liff-points.ts'
+import { liffCouponsRoute } from './routes/liff-coupons.ts'
 import { publicRoute } from './routes/public.ts'
 import { staffAccountRoute } from './routes/staff-account.ts'
 import { staffAuditRoute } from './routes/staff-audit.ts'
+import {
+  staffCouponsRoute,
+  staffMemberCouponsRoute,
+  staffRegisterCouponsRoute,
+} from './routes/staff-coupons.ts'
 import { staffMembersRoute, staffTagsRoute } from './routes/staff-members.ts'
+import {
+  staffApiKeysRoute,
+  staffLoyaltyRoute,
+  staffMemberPointsRoute,
+  staffPurchasesRoute,
+  staffRegisterPurchasesRoute,
+} from './routes/staff-loyalty.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
@@ -23,33 +39,35 @@ export function createApp(provideDeps: DepsProvider) {
   app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.deps.config.sandbox }))
   app.route('/webhook', webhookRoute)
   app.route('/api/public', publicRoute)
+  app.route('/api/liff/coupons', liffCouponsRoute)
+  app.route('/api/liff/points', liffPointsRoute)
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
   app.route('/api/staff/audit', staffAuditRoute)
   app.route('/api/staff/members', staffMembersRoute)
+  app.route('/api/staff/members', staffMemberCouponsRoute)
+  app.route('/api/staff/coupons', staffCouponsRoute)
+  app.route('/api/staff/register/coupons', staffRegisterCouponsRoute)
+  app.route('/api/staff/members', staffMemberPointsRoute)
+  app.route('/api/staff/purchases', staffPurchasesRoute)
+  app.route('/api/staff/register', staffRegisterPurchasesRoute)
+  app.route('/api/staff/loyalty', staffLoyaltyRoute)
+  app.route('/api/staff/api-keys', staffApiKeysRoute)
+  app.route('/api/v1', apiV1Route)
   app.route('/api/staff/tags', staffTagsRoute)
   app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))
   app.onError((error, c) => {
     if (error instanceof DomainError) {
-      return c.json(
-        {
-          error: {
-            ...error.extra,
-            code: error.code,
-            message: error.message,
-            details: error.details,
-          },
-        },
-        error.status,
-      )
+      const reply = domainErrorReply(error)
+      return c.json(reply.body, reply.status)
     }
     if (error instanceof HTTPException) {
       return c.json({ error: { code: 'http_error', message: error.message } }, error.status)
     }
     c.var.deps?.logger.error('unhandled error', { path: c.req.path, error: String(error) })
-    return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500)
+    return c.json(INTERNAL_ERROR_BODY, 500)
   })
   return app
 }

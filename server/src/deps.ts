@@ -1,5 +1,7 @@
 import type { Role } from '@joren/shared'
 import type { Config } from './config.ts'
+import type { Messenger } from './domain/messaging/messenger.ts'
+import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'
 import type { InboxRepository } from './domain/webhook/inbox.ts'
@@ -20,6 +22,8 @@ export interface AppDeps {
   /** Repositories the API routes use (through domain functions). */
   repositories: Repositories
   db: Database
+  /** Statements that commit together: a transaction on better-sqlite3, a batch on D1. */
+  atomic: Atomic
   ids: Ids
   /** Verifies LIFF ID tokens (LINE's keys cached); null when LINE_LOGIN_CHANNEL_ID is unset. */
   idTokens: IdTokenVerifier | null
@@ -27,6 +31,8 @@ export interface AppDeps {
   botInfo: BotInfo
   /** The member card's HMAC key: made on first use, kept in `settings`, never logged. */
   cardKey(): Promise<CryptoKey>
+  /** The Messaging API, for reads on a request path (never the webhook's). */
+  messenger: Messenger
 }
 
 /** A member signed in through a verified LIFF ID token (the user is the token's `sub`). */

@@ -1,4 +1,7 @@
 import { createDefaultRouter } from './domain/chat/router.ts'
+import { DEFAULT_LINKS, welcomeCouponHook } from './coupon-services.ts'
+import { registerCouponChat, type AppLinks } from './domain/coupons/chat.ts'
+import { registerPointsCommands } from './domain/loyalty/summary.ts'
 import type { Clock, Ids, Logger } from './domain/ports.ts'
 import type { ProcessorDeps } from './domain/webhook/processor.ts'
 import type { Atomic } from './db/atomic.ts'
@@ -24,7 +27,12 @@ export function createServices(input: {
   ids: Ids
   logger: Logger
   lineTimeoutMs?: number
+  /** The Messaging API's HTTP client (default: the global fetch; Node passes a keep-alive one). */
+  lineFetch?: typeof fetch
+  /** Where chat messages link into the mini-app (LIFF_ID, PUBLIC_URL) and the shop's time zone. */
+  links?: AppLinks
 }) {
+  const links = input.links ?? DEFAULT_LINKS
   const repositories = createRepositories(input.db)
   const messenger = createLineMessagingClient({
     apiBaseUrl: input.line.apiBaseUrl,
@@ -32,11 +40,16 @@ export function createServices(input: {
     ids: input.ids,
     logger: input.logger,
     timeoutMs: input.lineTimeoutMs,
+    fetch: input.lineFetch,
   })
   const processorDeps: ProcessorDeps = {
     ...repositories,
     messenger,
-    router: createDefaultRouter(),
+    router: registerPointsCommands(
+      registerCouponChat(createDefaultRouter(), { coupons: repositories.coupons, links }),
+      { ...repositories, clock: input.clock, timeZone: links.timeZone },
+    ),
+    onFollowExtras: welcomeCouponHook({ ...input, repositories, links }),
     clock: input.clock,
     ids: input.ids,
     logger: input.logger,

@@ -5,7 +5,12 @@ export const en: Messages = {
   loading: 'Loading…',
   backHome: 'Back to menu',
   retry: 'Try again',
-  menu: { card: 'Member card', profile: 'Profile' },
+  menu: {
+    card: 'Member card',
+    profile: 'Profile',
+    coupons: 'Coupons',
+    points: 'Points',
+  },
   card: {
     title: 'Member card',
     cardLabel: 'MEMBERS CARD',

@@ -5,5 +5,10 @@ export const homeEn: HomeMessages = {
   title: 'Menu',
   hello: (name) => (name ? `Hello, ${name}` : 'Hello'),
   welcome: (shop) => `Your member menu for ${shop}.`,
-  hints: { card: 'Show it when you pay', profile: 'Birthday, area, interests, news' },
+  hints: {
+    card: 'Show it when you pay',
+    profile: 'Birthday, area, interests, news',
+    coupons: 'Your coupons and points exchange',
+    points: 'Balance, tier and history',
+  },
 }

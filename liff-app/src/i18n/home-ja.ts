@@ -4,7 +4,12 @@ export const homeJa = {
   hello: (name: string | null) => (name ? `${name} さん、こんにちは` : 'こんにちは'),
   welcome: (shop: string) => `${shop}の会員メニューです。`,
   /** Under each screen's name on its tile; one per `Messages['menu']` entry. */
-  hints: { card: 'お会計のときに見せてください', profile: '誕生日・地域・興味・お知らせ設定' },
+  hints: {
+    card: 'お会計のときに見せてください',
+    profile: '誕生日・地域・興味・お知らせ設定',
+    coupons: '使えるクーポン・ポイント交換',
+    points: '残高・会員ランク・履歴',
+  },
 }
 
 export type HomeMessages = typeof homeJa

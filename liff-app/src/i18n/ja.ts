@@ -8,7 +8,12 @@ export const ja = {
   backHome: 'ホームへ戻る',
   retry: 'もう一度試す',
   /** Screen names (titles, home tiles); the tiles' hints are in `home-ja.ts`. */
-  menu: { card: '会員証', profile: 'プロフィール' },
+  menu: {
+    card: '会員証',
+    profile: 'プロフィール',
+    coupons: 'クーポン',
+    points: 'ポイント',
+  },
   card: {
     title: '会員証',
     cardLabel: 'MEMBERS CARD',

@@ -21,6 +21,10 @@ export const staffEn: StaffMessages = {
   nav: {
     label: 'Main menu',
     members: 'Members',
+    coupons: 'Coupons',
+    redeem: 'Redeem coupon',
+    register: 'Checkout',
+    purchases: 'Purchases',
     tags: 'Tags',
     staff: 'Staff',
     settings: 'Settings',

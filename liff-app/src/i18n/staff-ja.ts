@@ -19,6 +19,10 @@ export const staffJa = {
   nav: {
     label: 'メインメニュー',
     members: '会員',
+    coupons: 'クーポン',
+    redeem: 'クーポン利用',
+    register: 'お会計',
+    purchases: '購入履歴',
     tags: 'タグ',
     staff: 'スタッフ',
     settings: '設定',

@@ -31,6 +31,28 @@ export const ROUTES: readonly MemberRoute[] = [
     skeleton: 'page',
     menu: 'profile',
   },
+  {
+    path: '/coupons',
+    screen: () => import('./screens/coupons-screen.tsx'),
+    skeleton: 'page',
+    menu: 'coupons',
+  },
+  {
+    path: '/points',
+    screen: () => import('./screens/points-screen.tsx'),
+    skeleton: 'page',
+    menu: 'points',
+  },
+  {
+    path: '/coupons/exchange',
+    screen: () => import('./screens/exchange-screen.tsx'),
+    skeleton: 'page',
+  },
+  {
+    path: '/coupons/:id',
+    screen: () => import('./screens/coupon-screen.tsx'),
+    skeleton: 'page',
+  },
 ]
 
 export const href = (path: string) => (path === '/' ? `${BASE}/` : BASE + path)

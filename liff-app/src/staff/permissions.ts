@@ -14,6 +14,19 @@ const ROLES_FOR = {
   'staff.invite': ['owner'],
   'staff.role': ['owner'],
   'staff.remove': ['owner'],
+  'coupons.redeem': ['owner', 'admin', 'staff'],
+  'coupons.issue': ['owner', 'admin', 'staff'],
+  'coupons.revoke': ['owner', 'admin'],
+  'coupons.manage': ['owner', 'admin'],
+  'coupons.welcome': ['owner'],
+  'purchases.register': ['owner', 'admin', 'staff'],
+  'purchases.read': ['owner', 'admin', 'staff'],
+  'purchases.refund': ['owner', 'admin'],
+  'purchases.import': ['owner', 'admin'],
+  'points.adjust': ['owner', 'admin'],
+  'apikeys.manage': ['owner', 'admin'],
+  'loyalty.read': ['owner', 'admin', 'staff'],
+  'loyalty.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

@@ -28,6 +28,45 @@ export const ROUTES: readonly StaffRoute[] = [
     needs: 'members.read',
   },
   {
+    path: '/coupons',
+    screen: () => import('./screens/coupons-screen.tsx'),
+    needs: 'coupons.manage',
+    nav: 'coupons',
+  },
+  {
+    path: '/register/coupons',
+    screen: () => import('./screens/redeem-screen.tsx'),
+    needs: 'coupons.redeem',
+    nav: 'redeem',
+  },
+  {
+    path: '/register/purchases',
+    screen: () => import('./loyalty/register-screen.tsx'),
+    needs: 'purchases.register',
+    nav: 'register',
+  },
+  {
+    path: '/purchases',
+    screen: () => import('./loyalty/purchases-screen.tsx'),
+    needs: 'purchases.read',
+    nav: 'purchases',
+  },
+  {
+    path: '/purchases/import',
+    screen: () => import('./loyalty/import-screen.tsx'),
+    needs: 'purchases.import',
+  },
+  {
+    path: '/loyalty',
+    screen: () => import('./loyalty/loyalty-screen.tsx'),
+    needs: 'loyalty.read',
+  },
+  {
+    path: '/api-keys',
+    screen: () => import('./loyalty/api-keys-screen.tsx'),
+    needs: 'apikeys.manage',
+  },
+  {
     path: '/tags',
     screen: () => import('./screens/tags-screen.tsx'),
     needs: 'tags.read',

@@ -3,7 +3,16 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from '../lib/api-error.ts'
 import { findRoute, interceptLinks, navigate } from '../lib/router.ts'
 import { usePlace } from '../lib/use-place.ts'
-import { ListIcon, SlidersIcon, TagIcon, UsersIcon, CardIcon } from '../ui/icons.tsx'
+import {
+  ListIcon,
+  SlidersIcon,
+  TagIcon,
+  UsersIcon,
+  CardIcon,
+  TicketIcon,
+  CheckIcon,
+  PlusIcon,
+} from '../ui/icons.tsx'
 import { ErrorPanel } from './components/error-panel.tsx'
 import { useStaff } from './context.ts'
 import { t } from './messages.ts'
@@ -15,6 +24,10 @@ const onLinkClick = interceptLinks(BASE)
 
 const NAV_ICONS = {
   members: CardIcon,
+  coupons: TicketIcon,
+  redeem: CheckIcon,
+  register: PlusIcon,
+  purchases: ListIcon,
   tags: TagIcon,
   staff: UsersIcon,
   settings: SlidersIcon,

@@ -50,3 +50,9 @@ export const XIcon = /* @__PURE__ */ icon('M6 6l12 12M18 6 6 18')
 export const CopyIcon = /* @__PURE__ */ icon('M9 9h11v11H9zM5 15H4V4h11v1')
 export const PencilIcon = /* @__PURE__ */ icon('M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4')
 export const TrashIcon = /* @__PURE__ */ icon('M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3')
+export const TicketIcon = /* @__PURE__ */ icon(
+  'M3 8a2 2 0 0 0 0 4v4h18v-4a2 2 0 0 1 0-4V4H3zM13 4v2M13 10v2M13 16v0',
+)
+export const StarIcon = /* @__PURE__ */ icon(
+  'M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z',
+)

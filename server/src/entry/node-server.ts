@@ -1,15 +1,22 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
 import { createApp } from '../app.ts'
 import type { Config } from '../config.ts'
 import { betterSqliteAtomic } from '../db/atomic.ts'
+import { groupCommitInbox } from '../db/group-commit-inbox.ts'
+import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
 import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
 import { prepareStaffAtStart } from '../domain/staff/staff.ts'
 import { createLineLogin } from '../line/login.ts'
+import { guardChannelMode } from '../domain/shop/channel-mode.ts'
+import { createNodeHttpFetch } from '../line/node-http-fetch.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
+import { runLoyaltyMaintenance } from '../loyalty-services.ts'
 import { createServices, type LineSettings, type Services } from '../services.ts'
 import { NodeProcessor } from './node-processor.ts'
+import { handleWebhookRequest, isWebhookRequest } from './node-webhook.ts'
 import { mountStaticApps } from './static-node.ts'
 
 export interface NodeServer {
@@ -51,7 +58,19 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ids,
     logger,
     lineTimeoutMs: options.lineTimeoutMs,
+    lineFetch: createNodeHttpFetch(),
+    links: {
+      liffId: config.LIFF_ID ?? null,
+      publicUrl: config.PUBLIC_URL,
+      timeZone: config.SHOP_TIMEZONE,
+    },
   })
+  try {
+    await guardChannelMode(services.repositories.settings, config.sandbox, clock.now())
+  } catch (error) {
+    await database.close()
+    throw error
+  }
   // This process is the database's only user on Node: whatever was in flight when the previous
   // one stopped (crash, kill -9) is due again now, not after its lease runs out.
   const { inbox, outbox } = services.repositories
@@ -71,24 +90,45 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const deps: AppDeps = {
     config,
     verifySignature: createNodeVerifier(line.channelSecret),
-    inbox: services.repositories.inbox,
+    // Webhook deliveries read in the same event-loop turn share one transaction (group commit).
+    inbox: groupCommitInbox(database.sqlite, services.repositories.inbox),
     clock,
     logger,
     kickProcessing: () => processor.kick(),
     repositories: services.repositories,
     db: database.db,
+    atomic: services.atomic,
     ids,
     ...createLineLogin({ config, line, clock, logger }),
     cardKey: services.cardKey,
+    messenger: services.messenger,
   }
   const app = createApp(() => deps)
   options.mount?.(app)
   mountStaticApps(app, logger)
 
-  const server = await listen(app.fetch, config.PORT, config.HOST)
+  const server = await listen(app.fetch, deps, config.PORT, config.HOST)
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   if (options.process !== false) processor.start()
+  // Coupons past expiry are marked expired every minute (reads and redemption check it anyway).
+  const expiryTimer = setInterval(() => {
+    expireDueCoupons(services.repositories.coupons, clock.now()).catch((error: unknown) =>
+      logger.error('coupon expiry failed', { error: String(error) }),
+    )
+  }, 60_000)
+  expiryTimer.unref()
+  // Points past expiry are written off every minute; tiers are recomputed once a shop-local day.
+  const loyaltyTimer = setInterval(() => {
+    runLoyaltyMaintenance({
+      ...services,
+      clock,
+      ids,
+      logger,
+      timeZone: config.SHOP_TIMEZONE,
+    }).catch((error: unknown) => logger.error('loyalty upkeep failed', { error: String(error) }))
+  }, 60_000)
+  loyaltyTimer.unref()
 
   let closing: Promise<void> | null = null
   return {
@@ -105,6 +145,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
           if ('closeIdleConnections' in server) server.closeIdleConnections()
         })
+        clearInterval(expiryTimer)
+        clearInterval(loyaltyTimer)
         await processor.stop()
         await database.close()
       })()
@@ -113,9 +155,20 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string) {
-  return new Promise<ServerType>((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server))
+/** POST /webhook straight from node:http (see node-webhook.ts); everything else through Hono. */
+function listen(
+  fetch: Parameters<typeof getRequestListener>[0],
+  deps: AppDeps,
+  port: number,
+  hostname: string,
+) {
+  const honoListener = getRequestListener(fetch, { hostname })
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer((req, res) => {
+      if (isWebhookRequest(req)) handleWebhookRequest(deps, req, res)
+      else void honoListener(req, res)
+    })
     server.once('error', reject)
+    server.listen(port, hostname, () => resolve(server))
   })
 }

@@ -3,7 +3,12 @@ import { ConfigError, parseConfig, type Config } from '../config.ts'
 import type { LineSettings } from '../services.ts'
 import type { Sandbox } from './sandbox.ts'
 import { createConsoleLogger } from './console-logger.ts'
+import { ChannelModeMismatch } from '../domain/shop/channel-mode.ts'
 import { startNodeServer } from './node-server.ts'
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
+/** Unless DATABASE_PATH says otherwise, the sandbox keeps its test customers apart from a shop's data. */
+const SANDBOX_DATABASE_PATH = './data/sandbox.db'
 
 /** `npm start`: configuration, migrations, the server, and the sandbox when no channel is set. */
 async function main(): Promise<void> {
@@ -19,10 +24,20 @@ async function main(): Promise<void> {
     throw error
   }
   const logger = createConsoleLogger()
+  const fail = (message: string): never => {
+    process.stderr.write(`${message}\n`)
+    process.exit(1)
+  }
 
   let line: LineSettings
   let sandbox: Sandbox | null = null
   if (config.sandbox) {
+    // The sandbox lets anyone sign in as its demo owner: loopback only, and its own database.
+    if (!LOOPBACK_HOSTS.has(config.HOST))
+      fail(
+        `The sandbox (no LINE channel configured) only listens on loopback, not HOST=${config.HOST}.`,
+      )
+    if (!process.env.DATABASE_PATH) config = { ...config, DATABASE_PATH: SANDBOX_DATABASE_PATH }
     const { startSandbox } = await import('./sandbox.ts')
     const started = await startSandbox(config)
     sandbox = started
@@ -43,22 +58,13 @@ async function main(): Promise<void> {
     logger,
     mount: sandbox?.mount,
     demoOwner: sandbox?.demoOwner,
+  }).catch(async (error: unknown) => {
+    await sandbox?.close()
+    if (error instanceof ChannelModeMismatch) return fail(error.message)
+    throw error
   })
   await sandbox?.attach(server)
-  if (config.sandbox) {
-    const shown = process.env.PUBLIC_URL ? config.PUBLIC_URL : `http://localhost:${server.port}`
-    process.stdout.write(`Joren sandbox is running: open ${shown}/sandbox\n`)
-  } else
-    process.stdout.write(
-      `Joren is running on ${server.url} (webhook: ${config.PUBLIC_URL}/webhook)\n`,
-    )
-
-  // Printed, not logged: the code is a one-time secret for whoever runs the server.
-  if (server.ownerSetup)
-    process.stdout.write(
-      `Owner setup code: ${server.ownerSetup.code} (open /staff/ and enter it)\n`,
-    )
-
+  // Handlers first: a supervisor may signal as soon as it reads the line below.
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -72,6 +78,19 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  if (config.sandbox) {
+    const shown = process.env.PUBLIC_URL ? config.PUBLIC_URL : `http://localhost:${server.port}`
+    process.stdout.write(`Joren sandbox is running: open ${shown}/sandbox\n`)
+  } else
+    process.stdout.write(
+      `Joren is running on ${server.url} (webhook: ${config.PUBLIC_URL}/webhook)\n`,
+    )
+
+  // Printed, not logged: the code is a one-time secret for whoever runs the server.
+  if (server.ownerSetup)
+    process.stdout.write(
+      `Owner setup code: ${server.ownerSetup.code} (open /staff/ and enter it)\n`,
+    )
 }
 
 await main()

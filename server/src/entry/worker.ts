@@ -8,6 +8,7 @@ import type {
 } from '@cloudflare/workers-types/index.ts'
 import { drizzle } from 'drizzle-orm/d1'
 import { d1Atomic } from '../db/atomic.ts'
+import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { createApp } from '../app.ts'
 import { parseConfig, type Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
@@ -17,6 +18,7 @@ import { systemClock, webIds, type Logger } from '../domain/ports.ts'
 import { drainOnce } from '../domain/webhook/processor.ts'
 import { createLineLogin } from '../line/login.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
+import { runLoyaltyMaintenance } from '../loyalty-services.ts'
 import { createServices, type Services } from '../services.ts'
 
 export interface Env {
@@ -66,6 +68,11 @@ function runtimeFor(env: Env): Promise<Runtime> {
       clock: systemClock,
       ids: webIds,
       logger,
+      links: {
+        liffId: config.LIFF_ID ?? null,
+        publicUrl: config.PUBLIC_URL,
+        timeZone: config.SHOP_TIMEZONE,
+      },
     })
     const verifySignature = await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? '')
     // Per isolate: ID token keys and the bot info are cached for the isolate's lifetime.
@@ -115,10 +122,12 @@ const app = createApp((c): AppDeps => {
     kickProcessing: () => ctx.waitUntil(drain(runtime.services)),
     repositories: runtime.services.repositories,
     db: runtime.services.db,
+    atomic: runtime.services.atomic,
     ids: webIds,
     idTokens: runtime.login.idTokens,
     botInfo: runtime.login.botInfo,
     cardKey: runtime.services.cardKey,
+    messenger: runtime.services.messenger,
   }
 })
 
@@ -138,6 +147,17 @@ export default {
   ): Promise<void> {
     const { services } = await runtimeFor(env)
     ctx.waitUntil(drain(services, 100))
+    ctx.waitUntil(expireDueCoupons(services.repositories.coupons, systemClock.now()))
+    const { config } = await runtimeFor(env)
+    ctx.waitUntil(
+      runLoyaltyMaintenance({
+        ...services,
+        clock: systemClock,
+        ids: webIds,
+        logger,
+        timeZone: config.SHOP_TIMEZONE,
+      }),
+    )
   },
 
   async queue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {

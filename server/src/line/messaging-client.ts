@@ -59,17 +59,30 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
     body: unknown,
     headers: Record<string, string>,
   ): Promise<CallResult> {
-    const res = await doFetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${channelAccessToken}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    const text = await res.text()
+    // A plain controller and a cleared timer: AbortSignal.timeout() costs ~25 µs on Node and keeps
+    // its timer (and the request) alive for the whole timeout even after the answer came.
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('LINE API call timed out', 'TimeoutError')),
+      timeoutMs,
+    )
+    let res: Response
+    let text: string
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${channelAccessToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      })
+      text = await res.text()
+    } finally {
+      clearTimeout(timer)
+    }
     const requestId = res.headers.get('x-line-request-id') ?? undefined
     if (res.ok) return { status: res.status, body: text, requestId }
     throw new LineApiError(

@@ -19,8 +19,10 @@ import { silentLogger, systemClock, webIds } from '../../../server/src/domain/po
 import { toInboxRow } from '../../../server/src/domain/webhook/inbox.ts'
 import { drainOnce, processDueEvents } from '../../../server/src/domain/webhook/processor.ts'
 import { deliverDueMessages } from '../../../server/src/domain/messaging/outbox.ts'
+import { createNodeHttpFetch } from '../../../server/src/line/node-http-fetch.ts'
 import { createNodeVerifier } from '../../../server/src/line/signature-node.ts'
 import { startNodeServer } from '../../../server/src/entry/node-server.ts'
+import { NodeProcessor } from '../../../server/src/entry/node-processor.ts'
 import { createServices } from '../../../server/src/services.ts'
 import { pinningAvailable, pinSelf, startChild } from '../support/child.ts'
 import type { BuiltEvents, StandInReady } from './stand-in-process.ts'
@@ -172,6 +174,8 @@ try {
     clock: systemClock,
     ids: webIds,
     logger: silentLogger,
+    // As the Node entry wires it (node-server.ts): keep-alive node:http instead of global fetch.
+    lineFetch: createNodeHttpFetch(),
   })
   const storeFresh = async (count: number) => {
     for (const e of await build(count)) {
@@ -228,6 +232,28 @@ try {
   blocks.sort((a, b) => a - b)
   out(
     `processDueEvents batch of 50: median ${(blocks[Math.floor(blocks.length / 2)] ?? 0).toFixed(1)} ms, max ${(blocks.at(-1) ?? 0).toFixed(1)} ms; longest event-loop stall ${maxGap.toFixed(1)} ms over ${(performance.now() - t0).toFixed(0)} ms`,
+  )
+
+  // The same kind of backlog through the product's NodeProcessor (time-sliced, yields between
+  // events and messages): the longest a webhook arriving meanwhile would wait for the loop.
+  await storeFresh(2_000)
+  const processor = new NodeProcessor(drainServices.processorDeps, silentLogger)
+  let lastTick = performance.now()
+  let longestStall = 0
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    longestStall = Math.max(longestStall, now - lastTick)
+    lastTick = now
+  }, 0)
+  const c0 = process.cpuUsage()
+  const p0 = performance.now()
+  processor.start()
+  await processor.idle()
+  await processor.stop()
+  const drainCpu = process.cpuUsage(c0)
+  clearInterval(ticker)
+  out(
+    `NodeProcessor drain of 2000 events: ${((drainCpu.user + drainCpu.system) / 2000).toFixed(1)} µs CPU/event (events + messages), longest event-loop stall ${longestStall.toFixed(1)} ms over ${(performance.now() - p0).toFixed(0)} ms`,
   )
   await drainDb.close()
   await database.close()

@@ -1,4 +1,4 @@
-import type { CardTokenResponse } from '@joren/shared'
+import type { CardTokenResponse, PointsSummary } from '@joren/shared'
 import { Component } from 'preact'
 import { ApiError } from '../../lib/api-error.ts'
 import { formatMemberNumber } from '../../lib/member-number.ts'
@@ -22,6 +22,8 @@ interface State {
   error?: unknown
   busy?: boolean
   now: number
+  /** The member's tier name, loaded after the QR (off the card's critical path). */
+  tier?: string
 }
 
 /**
@@ -94,6 +96,7 @@ export default class CardScreen extends Component<ScreenProps, State> {
       const shown = toShown(card, Date.now())
       this.dueAt = shown.refreshAt
       this.setState({ shown, error: null, busy: false })
+      if (this.state.tier === undefined) void this.loadTier(controller.signal)
     } catch (error) {
       if (controller.signal.aborted) return
       this.dueAt = Date.now() + RETRY_MS
@@ -103,6 +106,15 @@ export default class CardScreen extends Component<ScreenProps, State> {
   }
 
   private retry = () => void this.load()
+
+  private loadTier = async (signal: AbortSignal) => {
+    try {
+      const points = await this.props.api.get<PointsSummary>('/api/liff/points', { signal })
+      this.setState({ tier: points.tier.tier?.name ?? '' })
+    } catch {
+      // The tier is a nicety on the card; the points screen shows errors.
+    }
+  }
 
   /** A hidden page does not rotate; it catches up as soon as it is shown again. */
   private schedule() {
@@ -170,6 +182,11 @@ export default class CardScreen extends Component<ScreenProps, State> {
                 {m.memberNumber}
                 <span class="mono">{formatMemberNumber(me.member.memberNumber)}</span>
               </p>
+              {this.state.tier && (
+                <p class="card-tier" data-testid="card-tier">
+                  ★ {this.state.tier}
+                </p>
+              )}
             </div>
           </div>
         </article>

@@ -1,6 +1,6 @@
 import type { ComponentType } from 'preact'
 import type { Messages } from '../../i18n/ja.ts'
-import { CardIcon, ChevronRightIcon, UserIcon } from '../../ui/icons.tsx'
+import { CardIcon, ChevronRightIcon, StarIcon, TicketIcon, UserIcon } from '../../ui/icons.tsx'
 import { Avatar } from '../components/avatar.tsx'
 import { homeEn } from '../../i18n/home-en.ts'
 import { homeJa } from '../../i18n/home-ja.ts'
@@ -11,6 +11,8 @@ import type { ScreenProps } from '../screen-props.ts'
 const MENU_ICONS: Record<keyof Messages['menu'], ComponentType<{ size?: number }>> = {
   card: CardIcon,
   profile: UserIcon,
+  coupons: TicketIcon,
+  points: StarIcon,
 }
 
 /** Greeting and the way into every other screen: only screens that exist are linked. */

@@ -18,6 +18,8 @@ import { FollowBadge } from '../components/follow-badge.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
 import { href } from '../routes.ts'
+import { MemberCoupons } from '../coupons/member-coupons.tsx'
+import { MemberPoints } from '../loyalty/member-points.tsx'
 
 /** One member: who they are, what they told us, their tags and the staff's notes. */
 export default function MemberScreen({ params }: { params: Record<string, string> }) {
@@ -34,7 +36,11 @@ export default function MemberScreen({ params }: { params: Record<string, string
         {m.back}
       </a>
       {detail.data ? (
-        <Loaded member={detail.data} path={path} onChange={detail.set} reload={detail.reload} />
+        <>
+          <Loaded member={detail.data} path={path} onChange={detail.set} reload={detail.reload} />
+          <MemberCoupons memberNumber={number} />
+          <MemberPoints memberNumber={number} />
+        </>
       ) : detail.error ? (
         <ErrorPanel error={detail.error} onRetry={detail.reload} />
       ) : (

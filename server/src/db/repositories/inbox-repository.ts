@@ -1,11 +1,19 @@
 import { WebhookEventSchema } from '@joren/shared'
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/webhook/inbox.ts'
 import type { Database } from '../database.ts'
 import { webhookEvents } from '../schema.ts'
 
 /** D1 allows 100 bound parameters a statement; one inbox row binds 9. */
 const ROWS_PER_INSERT = 10
+
+interface ClaimedRow {
+  eventId: string
+  payload: string
+  receivedAt: number
+  attempts: number
+  eventAt: number
+}
 
 export function createInboxRepository(db: Database): InboxRepository {
   const insertOne = db
@@ -23,6 +31,78 @@ export function createInboxRepository(db: Database): InboxRepository {
     })
     .onConflictDoNothing()
     .returning({ eventId: webhookEvents.eventId })
+    .prepare()
+
+  // Claims walk the (status, next_attempt_at) index in order and stop at `limit`: no sort of the
+  // backlog. Due events are taken in the order they became due (received, or their retry time);
+  // within a batch they are handled by event time.
+  const claimed = {
+    eventId: webhookEvents.eventId,
+    payload: webhookEvents.payload,
+    receivedAt: webhookEvents.receivedAt,
+    attempts: webhookEvents.attempts,
+    eventAt: webhookEvents.eventAt,
+  }
+  const claimSet = {
+    status: 'processing' as const,
+    lockedUntil: sql`${sql.placeholder('lockedUntil')}`,
+    attempts: sql`${webhookEvents.attempts} + 1`,
+  }
+  const pendingDue = and(
+    eq(webhookEvents.status, 'pending'),
+    lte(webhookEvents.nextAttemptAt, sql.placeholder('now')),
+  )
+  const leaseExpired = and(
+    eq(webhookEvents.status, 'processing'),
+    lte(webhookEvents.lockedUntil, sql.placeholder('now')),
+  )
+  // One statement claims the rows (SQLite and D1 run it atomically), so two drains never take the
+  // same event; the outer update finds the claimed rows by primary key.
+  const claimPending = db
+    .update(webhookEvents)
+    .set(claimSet)
+    .where(
+      inArray(
+        webhookEvents.eventId,
+        db
+          .select({ eventId: webhookEvents.eventId })
+          .from(webhookEvents)
+          .where(pendingDue)
+          .orderBy(asc(webhookEvents.nextAttemptAt))
+          .limit(sql.placeholder('limit')),
+      ),
+    )
+    .returning(claimed)
+    .prepare()
+  const claimExpired = db
+    .update(webhookEvents)
+    .set(claimSet)
+    .where(
+      inArray(
+        webhookEvents.eventId,
+        db
+          .select({ eventId: webhookEvents.eventId })
+          .from(webhookEvents)
+          .where(leaseExpired)
+          .limit(sql.placeholder('limit')),
+      ),
+    )
+    .returning(claimed)
+    .prepare()
+  const markDoneStatement = db
+    .update(webhookEvents)
+    .set({
+      status: sql`${sql.placeholder('status')}`,
+      processedAt: sql`${sql.placeholder('now')}`,
+      lockedUntil: null,
+      lastError: null,
+    })
+    .where(
+      inArray(
+        webhookEvents.eventId,
+        sql`(select value from json_each(${sql.placeholder('eventIds')}))`,
+      ),
+    )
     .prepare()
 
   return {
@@ -46,41 +126,21 @@ export function createInboxRepository(db: Database): InboxRepository {
     },
 
     async claimDue(now, limit, leaseMs) {
-      const due = db
-        .select({ eventId: webhookEvents.eventId })
-        .from(webhookEvents)
-        .where(
-          or(
-            and(eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)),
-            and(eq(webhookEvents.status, 'processing'), lte(webhookEvents.lockedUntil, now)),
-          ),
-        )
-        .orderBy(asc(webhookEvents.eventAt), asc(webhookEvents.receivedAt))
-        .limit(limit)
-      // One conditional statement claims the rows, so two drains never take the same event.
-      const rows = await db
-        .update(webhookEvents)
-        .set({
-          status: 'processing',
-          lockedUntil: now + leaseMs,
-          attempts: sql`${webhookEvents.attempts} + 1`,
-        })
-        .where(
-          and(
-            inArray(webhookEvents.eventId, due),
-            or(
-              eq(webhookEvents.status, 'pending'),
-              and(eq(webhookEvents.status, 'processing'), lte(webhookEvents.lockedUntil, now)),
-            ),
-          ),
-        )
-        .returning({
-          eventId: webhookEvents.eventId,
-          payload: webhookEvents.payload,
-          receivedAt: webhookEvents.receivedAt,
-          attempts: webhookEvents.attempts,
-          eventAt: webhookEvents.eventAt,
-        })
+      // Leases that ran out (a drain that died mid-batch) first: rare, and few rows ever hold one.
+      const expired = (await claimExpired.all({
+        now,
+        limit,
+        lockedUntil: now + leaseMs,
+      })) as ClaimedRow[]
+      const pending =
+        expired.length < limit
+          ? ((await claimPending.all({
+              now,
+              limit: limit - expired.length,
+              lockedUntil: now + leaseMs,
+            })) as ClaimedRow[])
+          : []
+      const rows = expired.concat(pending)
       rows.sort((a, b) => a.eventAt - b.eventAt || a.receivedAt - b.receivedAt)
       return rows.map(
         (r): InboxEvent => ({
@@ -92,11 +152,12 @@ export function createInboxRepository(db: Database): InboxRepository {
       )
     },
 
-    async markDone(eventId, status, now) {
-      await db
-        .update(webhookEvents)
-        .set({ status, processedAt: now, lockedUntil: null, lastError: null })
-        .where(eq(webhookEvents.eventId, eventId))
+    async markDone(outcomes, now) {
+      for (const status of ['done', 'ignored'] as const) {
+        const eventIds = outcomes.filter((o) => o.status === status).map((o) => o.eventId)
+        if (eventIds.length > 0)
+          await markDoneStatement.run({ eventIds: JSON.stringify(eventIds), status, now })
+      }
     },
 
     async markRetry(eventId, nextAttemptAt, error) {

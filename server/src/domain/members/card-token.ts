@@ -97,13 +97,13 @@ export function importCardKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
   ])
 }
 
-function bytesToBase64Url(bytes: Uint8Array): string {
+export function bytesToBase64Url(bytes: Uint8Array): string {
   let binary = ''
   for (const b of bytes) binary += String.fromCharCode(b)
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> | null {
+export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> | null {
   try {
     const base64 = value.replace(/-/g, '+').replace(/_/g, '/')
     const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))

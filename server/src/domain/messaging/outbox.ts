@@ -51,15 +51,43 @@ export interface OutboxDeps {
 
 export const OUTBOX_MAX_ATTEMPTS = 8
 const LEASE_MS = 60_000
+/** LINE calls in flight at once while delivering a batch. */
+const DELIVERY_CONCURRENCY = 4
 
 export function enqueueMessages(deps: OutboxDeps, item: NewOutboxItem): Promise<void> {
   return deps.outbox.enqueue({ ...item, retryKey: deps.ids.uuid(), now: deps.clock.now() })
 }
 
 /** Sends what is due. Returns how many items it handled, so a drain loop knows when to stop. */
-export async function deliverDueMessages(deps: OutboxDeps, limit = 50): Promise<number> {
+export async function deliverDueMessages(
+  deps: OutboxDeps,
+  limit = 50,
+  /** Called before each message; lets the runtime yield the thread (see processor.ts `Pace`). */
+  pace?: () => Promise<void> | undefined,
+): Promise<number> {
   const items = await deps.outbox.claimDue(deps.clock.now(), limit, LEASE_MS)
-  for (const item of items) await deliverOne(deps, item)
+  // A few members' messages go out concurrently (each waits on LINE, not on the CPU); one member's
+  // messages stay in order. Few, so a runtime that paces the drain (`pace`) bounds each burst.
+  const byMember = new Map<string, OutboxItem[]>()
+  for (const item of items) {
+    const queue = byMember.get(item.lineUserId)
+    if (queue) queue.push(item)
+    else byMember.set(item.lineUserId, [item])
+  }
+  const queues = [...byMember.values()]
+  let next = 0
+  const sender = async () => {
+    for (let queue = queues[next++]; queue; queue = queues[next++]) {
+      for (const item of queue) {
+        for (let wait = pace?.(); wait; wait = pace?.()) await wait
+        await deliverOne(deps, item)
+      }
+    }
+  }
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(DELIVERY_CONCURRENCY, queues.length) }, sender),
+  )
+  for (const result of results) if (result.status === 'rejected') throw result.reason
   return items.length
 }
 

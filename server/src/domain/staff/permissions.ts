@@ -19,6 +19,19 @@ import type { Role } from '@joren/shared'
  * | staff.invite    | create invitation codes                      |   ✓   |       |       |
  * | staff.role      | change a staff member's role                 |   ✓   |       |       |
  * | staff.remove    | remove a staff member                        |   ✓   |       |       |
+ * | coupons.redeem  | redeem a coupon at the register              |   ✓   |   ✓   |   ✓   |
+ * | coupons.issue   | issue a coupon to a member (lists templates) |   ✓   |   ✓   |   ✓   |
+ * | coupons.revoke  | revoke an issued coupon                      |   ✓   |   ✓   |       |
+ * | coupons.manage  | create, edit, archive coupon templates       |   ✓   |   ✓   |       |
+ * | coupons.welcome | choose the welcome coupon                    |   ✓   |       |       |
+ * | purchases.register | record a purchase at the register          |   ✓   |   ✓   |   ✓   |
+ * | purchases.read  | purchase history, a member's points ledger   |   ✓   |   ✓   |   ✓   |
+ * | purchases.refund | refund / void a purchase (reverses points)  |   ✓   |   ✓   |       |
+ * | purchases.import | CSV import of purchases                     |   ✓   |   ✓   |       |
+ * | points.adjust   | manual points adjustment with a reason       |   ✓   |   ✓   |       |
+ * | apikeys.manage  | create and revoke integration API keys       |   ✓   |   ✓   |       |
+ * | loyalty.read    | the earning rule and tiers                   |   ✓   |   ✓   |   ✓   |
+ * | loyalty.write   | change the earning rule and tiers            |   ✓   |       |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -34,6 +47,19 @@ export const ROLES_FOR = {
   'staff.invite': ['owner'],
   'staff.role': ['owner'],
   'staff.remove': ['owner'],
+  'coupons.redeem': ['owner', 'admin', 'staff'],
+  'coupons.issue': ['owner', 'admin', 'staff'],
+  'coupons.revoke': ['owner', 'admin'],
+  'coupons.manage': ['owner', 'admin'],
+  'coupons.welcome': ['owner'],
+  'purchases.register': ['owner', 'admin', 'staff'],
+  'purchases.read': ['owner', 'admin', 'staff'],
+  'purchases.refund': ['owner', 'admin'],
+  'purchases.import': ['owner', 'admin'],
+  'points.adjust': ['owner', 'admin'],
+  'apikeys.manage': ['owner', 'admin'],
+  'loyalty.read': ['owner', 'admin', 'staff'],
+  'loyalty.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

@@ -27,6 +27,8 @@ export interface EventDeps extends OutboxDeps {
   members: MemberRepository
   chatLog: ChatLog
   router: ChatRouter
+  /** Extra messages for a follow (e.g. the welcome coupon card); idempotent under replays. */
+  onFollowExtras?: (member: Member, followedAt: number) => Promise<LineMessage[]>
 }
 
 /** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
@@ -74,7 +76,14 @@ async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, rec
     now: deps.clock.now(),
   })
   const returning = existed && wasBlocked
-  const messages = welcomeMessages(localeOf(member.language), member.displayName, returning)
+  const extras =
+    deps.onFollowExtras && member.followState === 'following'
+      ? await deps.onFollowExtras(member, event.timestamp)
+      : []
+  const messages = [
+    ...welcomeMessages(localeOf(member.language), member.displayName, returning),
+    ...extras,
+  ]
   await reply(deps, event, member, messages, receivedAt, 'welcome')
 }
 

@@ -22,7 +22,8 @@ export interface InboxRepository {
   store(events: NewInboxEvent[], now: number): Promise<number>
   /** Claims due events (pending, or processing with an expired lease after a crash), oldest first. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>
-  markDone(eventId: string, status: 'done' | 'ignored', now: number): Promise<void>
+  /** Marks handled events in one write (their effects are idempotent, so a crash just re-runs them). */
+  markDone(outcomes: { eventId: string; status: 'done' | 'ignored' }[], now: number): Promise<void>
   markRetry(eventId: string, nextAttemptAt: number, error: string): Promise<void>
   markDead(eventId: string, error: string, now: number): Promise<void>
   /** After a restart of the only process using the database: what it had in flight is due again. */

@@ -1,6 +1,6 @@
 import { backoffDelay } from '../backoff.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
-import { handleEvent, type EventDeps } from './handle-event.ts'
+import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
 import type { InboxRepository } from './inbox.ts'
 
 export interface ProcessorDeps extends EventDeps {
@@ -11,12 +11,23 @@ export const EVENT_MAX_ATTEMPTS = 8
 const EVENT_LEASE_MS = 60_000
 
 /** Processes due inbox events; a failing event is retried with backoff, then parked as dead. */
-export async function processDueEvents(deps: ProcessorDeps, limit = 50): Promise<number> {
+/**
+ * Called between two events or messages; a runtime may use it to yield the thread (Node's drain
+ * shares it with the webhook). Returns nothing when there is no need to wait.
+ */
+export type Pace = () => Promise<void> | undefined
+
+export async function processDueEvents(
+  deps: ProcessorDeps,
+  limit = 50,
+  pace?: Pace,
+): Promise<number> {
   const events = await deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS)
+  const handled: { eventId: string; status: EventOutcome }[] = []
   for (const { eventId, event, receivedAt, attempts } of events) {
+    await pace?.()
     try {
-      const outcome = await handleEvent(deps, event, receivedAt)
-      await deps.inbox.markDone(eventId, outcome, deps.clock.now())
+      handled.push({ eventId, status: await handleEvent(deps, event, receivedAt) })
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       deps.logger.warn('webhook event failed', { eventId, attempts, error: message })
@@ -30,6 +41,9 @@ export async function processDueEvents(deps: ProcessorDeps, limit = 50): Promise
         )
     }
   }
+  // One write marks the whole batch: every effect is keyed by the event ID, so a crash before it
+  // only re-runs events whose effects are already in place.
+  if (handled.length > 0) await deps.inbox.markDone(handled, deps.clock.now())
   return events.length
 }
 
@@ -37,8 +51,8 @@ export async function processDueEvents(deps: ProcessorDeps, limit = 50): Promise
  * One pass over everything due: events first (they enqueue messages), then the outbox. Bounded so
  * a single pass never holds the event loop or a Workers invocation for long.
  */
-export async function drainOnce(deps: ProcessorDeps, batch = 50): Promise<number> {
-  const events = await processDueEvents(deps, batch)
-  const sent = await deliverDueMessages(deps, batch)
+export async function drainOnce(deps: ProcessorDeps, batch = 50, pace?: Pace): Promise<number> {
+  const events = await processDueEvents(deps, batch, pace)
+  const sent = await deliverDueMessages(deps, batch, pace)
   return events + sent
 }

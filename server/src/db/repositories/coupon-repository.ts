@@ -1,0 +1,276 @@
+import type { CouponTemplate, CouponTemplateStats, CouponView } from '@joren/shared'
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, or, isNull, sql } from 'drizzle-orm'
+import type { CouponRepository, IssuePlan, StoredCoupon } from '../../domain/coupons/coupons.ts'
+import type { Database } from '../database.ts'
+import { couponMemberCounts, coupons, couponTemplates, members } from '../schema.ts'
+
+const couponColumns = {
+  id: coupons.id,
+  memberId: coupons.memberId,
+  templateId: coupons.templateId,
+  kind: couponTemplates.kind,
+  title: couponTemplates.title,
+  conditions: couponTemplates.conditions,
+  imageUrl: couponTemplates.imageUrl,
+  value: couponTemplates.value,
+  source: coupons.source,
+  state: coupons.state,
+  issuedAt: coupons.issuedAt,
+  expiresAt: coupons.expiresAt,
+  redeemedAt: coupons.redeemedAt,
+  redeemedVia: coupons.redeemedVia,
+  revokedAt: coupons.revokedAt,
+}
+
+type TemplateRow = typeof couponTemplates.$inferSelect
+
+function toTemplate(row: TemplateRow): CouponTemplate {
+  return { ...row }
+}
+
+export function createCouponRepository(db: Database): CouponRepository {
+  const couponBy = (where: ReturnType<typeof eq>) =>
+    db
+      .select(couponColumns)
+      .from(coupons)
+      .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
+      .where(where)
+      .limit(1)
+
+  async function find(id: number): Promise<StoredCoupon | null> {
+    const [row] = await couponBy(eq(coupons.id, id))
+    return row ?? null
+  }
+
+  async function findTemplate(id: number): Promise<CouponTemplate | null> {
+    const [row] = await db.select().from(couponTemplates).where(eq(couponTemplates.id, id))
+    return row ? toTemplate(row) : null
+  }
+
+  return {
+    async createTemplate(input, now) {
+      const [row] = await db
+        .insert(couponTemplates)
+        .values({
+          kind: input.kind,
+          title: input.title,
+          conditions: input.conditions,
+          imageUrl: input.imageUrl,
+          value: input.kind === 'yen_off' || input.kind === 'percent_off' ? input.value : null,
+          validity: input.validity,
+          validFrom: input.validity === 'window' ? input.validFrom : null,
+          validUntil: input.validity === 'window' ? input.validUntil : null,
+          validDays: input.validity === 'days' ? input.validDays : null,
+          totalLimit: input.totalLimit,
+          perMemberLimit: input.perMemberLimit,
+          pointsCost: input.pointsCost,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      if (!row) throw new Error('coupon template insert returned nothing')
+      return toTemplate(row)
+    },
+
+    findTemplate,
+
+    async updateTemplate(id, patch, now) {
+      const { kind, value, ...rest } = patch
+      const changesKind = kind !== undefined || value !== undefined
+      const [row] = await db
+        .update(couponTemplates)
+        .set({
+          ...rest,
+          ...(kind !== undefined ? { kind } : {}),
+          ...(value !== undefined ? { value } : {}),
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(couponTemplates.id, id),
+            // Kind and value are what issued coupons promise: frozen once one exists.
+            changesKind ? eq(couponTemplates.issuedCount, 0) : undefined,
+          ),
+        )
+        .returning()
+      return row ? toTemplate(row) : null
+    },
+
+    async archiveTemplate(id, now) {
+      const [row] = await db
+        .update(couponTemplates)
+        .set({ status: 'archived', updatedAt: now })
+        .where(eq(couponTemplates.id, id))
+        .returning()
+      return row ? toTemplate(row) : null
+    },
+
+    async listTemplates(now) {
+      const rows = await db.select().from(couponTemplates).orderBy(desc(couponTemplates.id))
+      if (rows.length === 0) return []
+      const counts = await db
+        .select({
+          templateId: coupons.templateId,
+          redeemed: sql<number>`sum(case when ${coupons.state} = 'redeemed' then 1 else 0 end)`,
+          expired: sql<number>`sum(case when ${coupons.state} = 'expired' or (${coupons.state} = 'issued' and ${coupons.expiresAt} <= ${now}) then 1 else 0 end)`,
+        })
+        .from(coupons)
+        .groupBy(coupons.templateId)
+      const byTemplate = new Map(counts.map((c) => [c.templateId, c]))
+      return rows.map(
+        (row): CouponTemplateStats => ({
+          ...toTemplate(row),
+          redeemedCount: Number(byTemplate.get(row.id)?.redeemed ?? 0),
+          expiredCount: Number(byTemplate.get(row.id)?.expired ?? 0),
+        }),
+      )
+    },
+
+    async exchangeable(now) {
+      const rows = await db
+        .select()
+        .from(couponTemplates)
+        .where(
+          and(
+            eq(couponTemplates.status, 'active'),
+            isNotNull(couponTemplates.pointsCost),
+            or(isNull(couponTemplates.validFrom), lte(couponTemplates.validFrom, now)),
+            or(isNull(couponTemplates.validUntil), gt(couponTemplates.validUntil, now)),
+          ),
+        )
+        .orderBy(asc(couponTemplates.pointsCost), asc(couponTemplates.id))
+      return rows.map(toTemplate)
+    },
+
+    issueStatements(plan: IssuePlan) {
+      const { template } = plan
+      return [
+        db
+          .update(couponTemplates)
+          .set({ issuedCount: sql`${couponTemplates.issuedCount} + 1` })
+          .where(eq(couponTemplates.id, template.id)),
+        db
+          .insert(couponMemberCounts)
+          .values({
+            templateId: template.id,
+            memberId: plan.memberId,
+            issued: 1,
+            limit: template.perMemberLimit,
+          })
+          .onConflictDoUpdate({
+            target: [couponMemberCounts.templateId, couponMemberCounts.memberId],
+            set: {
+              issued: sql`${couponMemberCounts.issued} + 1`,
+              limit: template.perMemberLimit,
+            },
+          }),
+        db.insert(coupons).values({
+          templateId: template.id,
+          memberId: plan.memberId,
+          source: plan.source,
+          sourceRef: plan.sourceRef,
+          state: 'issued',
+          issuedAt: plan.issuedAt,
+          expiresAt: plan.expiresAt,
+          dedupeKey: plan.dedupeKey,
+        }),
+      ]
+    },
+
+    async findByDedupeKey(key) {
+      const [row] = await couponBy(eq(coupons.dedupeKey, key))
+      return row ?? null
+    },
+
+    find,
+
+    async listForMember(memberId): Promise<CouponView[]> {
+      const rows = await db
+        .select(couponColumns)
+        .from(coupons)
+        .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
+        .where(eq(coupons.memberId, memberId))
+        .orderBy(desc(coupons.issuedAt), desc(coupons.id))
+        .limit(200)
+      return rows.map(({ memberId: _member, ...view }) => view)
+    },
+
+    async redeem(input) {
+      const [row] = await db
+        .update(coupons)
+        .set({
+          state: 'redeemed',
+          redeemedAt: input.now,
+          redeemedBy: input.staffId,
+          redeemedVia: input.via,
+        })
+        .where(
+          and(
+            eq(coupons.id, input.couponId),
+            eq(coupons.state, 'issued'),
+            gt(coupons.expiresAt, input.now),
+            input.memberId === null ? undefined : eq(coupons.memberId, input.memberId),
+          ),
+        )
+        .returning({ id: coupons.id })
+      return row ? find(row.id) : null
+    },
+
+    async revoke(id, now) {
+      const [row] = await db
+        .update(coupons)
+        .set({ state: 'revoked', revokedAt: now })
+        .where(and(eq(coupons.id, id), eq(coupons.state, 'issued')))
+        .returning({ id: coupons.id })
+      return row ? find(row.id) : null
+    },
+
+    async memberIdByNumber(memberNumber) {
+      const [row] = await db
+        .select({ id: members.id })
+        .from(members)
+        .where(eq(members.memberNumber, memberNumber))
+      return row?.id ?? null
+    },
+
+    async memberNumberOf(memberId) {
+      const [row] = await db
+        .select({ n: members.memberNumber })
+        .from(members)
+        .where(eq(members.id, memberId))
+      return row?.n ?? null
+    },
+
+    async firstFollowedAt(memberId) {
+      const [row] = await db
+        .select({ at: members.firstFollowedAt })
+        .from(members)
+        .where(eq(members.id, memberId))
+      return row?.at ?? null
+    },
+
+    async expireDue(now, limit) {
+      const due = await db
+        .select({ id: coupons.id })
+        .from(coupons)
+        .where(and(eq(coupons.state, 'issued'), lte(coupons.expiresAt, now)))
+        .limit(Math.min(limit, 90))
+      if (due.length === 0) return 0
+      const done = await db
+        .update(coupons)
+        .set({ state: 'expired' })
+        .where(
+          and(
+            inArray(
+              coupons.id,
+              due.map((d) => d.id),
+            ),
+            eq(coupons.state, 'issued'),
+            lte(coupons.expiresAt, now),
+          ),
+        )
+        .returning({ id: coupons.id })
+      return done.length
+    },
+  }
+}

@@ -1,0 +1,327 @@
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type {
+  ApiKeyRecord,
+  LoyaltyMember,
+  LoyaltyStore,
+  PurchaseRecord,
+} from '../../domain/loyalty/store.ts'
+import type { Database } from '../database.ts'
+import { apiKeys, idempotencyKeys, members, memberTiers, purchases, tiers } from '../schema.ts'
+
+const memberColumns = {
+  id: members.id,
+  memberNumber: members.memberNumber,
+  lineUserId: members.lineUserId,
+  language: members.language,
+  followState: members.followState,
+}
+
+const purchaseColumns = {
+  id: purchases.id,
+  memberId: purchases.memberId,
+  memberNumber: members.memberNumber,
+  amountYen: purchases.amountYen,
+  categories: purchases.categories,
+  store: purchases.store,
+  purchasedAt: purchases.purchasedAt,
+  externalId: purchases.externalId,
+  source: purchases.source,
+  status: purchases.status,
+  pointsGranted: purchases.pointsGranted,
+  refundedAt: purchases.refundedAt,
+}
+
+const apiKeyColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  scopes: apiKeys.scopes,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IN_CHUNK = 90
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+function toPurchase(
+  row: Omit<PurchaseRecord, 'categories'> & { categories: string },
+): PurchaseRecord {
+  let categories: string[] = []
+  try {
+    const parsed = JSON.parse(row.categories) as unknown
+    if (Array.isArray(parsed)) categories = parsed.map(String)
+  } catch {
+    categories = []
+  }
+  return { ...row, categories }
+}
+
+function toApiKey(row: Omit<ApiKeyRecord, 'scopes'> & { scopes: string }): ApiKeyRecord {
+  return { ...row, scopes: row.scopes.split(' ').filter((s) => s.length > 0) }
+}
+
+export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite'>> {
+  async function memberWhere(where: SQL | undefined): Promise<LoyaltyMember | null> {
+    const [row] = await db.select(memberColumns).from(members).where(where)
+    return row ?? null
+  }
+
+  async function tierList() {
+    return db
+      .select({
+        id: tiers.id,
+        name: tiers.name,
+        minSpendYen: tiers.minSpendYen,
+        multiplierPercent: tiers.multiplierPercent,
+      })
+      .from(tiers)
+      .orderBy(asc(tiers.minSpendYen))
+  }
+
+  return {
+    memberByNumber: (memberNumber) => memberWhere(eq(members.memberNumber, memberNumber)),
+    memberById: (id) => memberWhere(eq(members.id, id)),
+
+    async membersByNumbers(numbers) {
+      const found = new Map<string, LoyaltyMember>()
+      for (const part of chunks([...new Set(numbers)], IN_CHUNK)) {
+        const rows = await db
+          .select(memberColumns)
+          .from(members)
+          .where(inArray(members.memberNumber, part))
+        for (const row of rows) found.set(row.memberNumber, row)
+      }
+      return found
+    },
+
+    purchaseStatements(purchase, idempotency, now) {
+      const statements: BatchItem<'sqlite'>[] = [
+        db.insert(purchases).values({
+          memberId: purchase.memberId,
+          amountYen: purchase.amountYen,
+          categories: JSON.stringify(purchase.categories),
+          store: purchase.store,
+          purchasedAt: purchase.purchasedAt,
+          externalId: purchase.externalId,
+          source: purchase.source,
+          staffId: purchase.staffId,
+          apiKeyId: purchase.apiKeyId,
+          pointsGranted: purchase.grant ? purchase.pointsGranted : 0,
+          createdAt: now,
+        }),
+      ]
+      if (idempotency) {
+        statements.push(
+          db.insert(idempotencyKeys).values({
+            apiKeyId: idempotency.apiKeyId,
+            key: idempotency.key,
+            requestHash: idempotency.requestHash,
+            status: null,
+            // The new purchase's ID, so a replay after a crash can rebuild the response.
+            response: sql`'{"purchaseId":' || (select max(${purchases.id}) from ${purchases}) || '}'`,
+            createdAt: idempotency.now,
+          }),
+        )
+      }
+      return statements
+    },
+
+    async findPurchase(id) {
+      const [row] = await db
+        .select(purchaseColumns)
+        .from(purchases)
+        .innerJoin(members, eq(members.id, purchases.memberId))
+        .where(eq(purchases.id, id))
+      return row ? toPurchase(row) : null
+    },
+
+    async listPurchases(query) {
+      const rows = await db
+        .select(purchaseColumns)
+        .from(purchases)
+        .innerJoin(members, eq(members.id, purchases.memberId))
+        .where(
+          and(
+            query.memberId === undefined ? undefined : eq(purchases.memberId, query.memberId),
+            query.fromMs === undefined ? undefined : gte(purchases.purchasedAt, query.fromMs),
+            query.toMs === undefined ? undefined : lte(purchases.purchasedAt, query.toMs),
+          ),
+        )
+        .orderBy(desc(purchases.purchasedAt), desc(purchases.id))
+        .limit(query.limit)
+      return rows.map(toPurchase)
+    },
+
+    async existingExternalIds(ids) {
+      const found = new Set<string>()
+      for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+        const rows = await db
+          .select({ externalId: purchases.externalId })
+          .from(purchases)
+          .where(inArray(purchases.externalId, part))
+        for (const row of rows) if (row.externalId) found.add(row.externalId)
+      }
+      return found
+    },
+
+    refundStatement(id, staffId, now) {
+      return db
+        .update(purchases)
+        .set({ status: 'refunded', refundedAt: now, refundedBy: staffId })
+        .where(and(eq(purchases.id, id), eq(purchases.status, 'completed')))
+    },
+
+    async spendBetween(memberId, fromMs, toMs) {
+      const [row] = await db
+        .select({ sum: sql<number>`coalesce(sum(${purchases.amountYen}), 0)` })
+        .from(purchases)
+        .where(
+          and(
+            eq(purchases.memberId, memberId),
+            eq(purchases.status, 'completed'),
+            gt(purchases.purchasedAt, fromMs),
+            lte(purchases.purchasedAt, toMs),
+          ),
+        )
+      return Number(row?.sum ?? 0)
+    },
+
+    tiers: tierList,
+
+    async seedTiers(defaults, now) {
+      const [row] = await db.select({ n: sql<number>`count(*)` }).from(tiers)
+      if (Number(row?.n ?? 0) > 0) return
+      await db
+        .insert(tiers)
+        .values(defaults.map((t) => ({ ...t, createdAt: now })))
+        .onConflictDoNothing()
+    },
+
+    async replaceTiersStatements(next, now) {
+      const existing = await tierList()
+      const byName = new Map(existing.map((t) => [t.name, t]))
+      const keep = new Set(next.map((t) => t.name))
+      const statements: BatchItem<'sqlite'>[] = []
+      // Clear thresholds first so a swap of two thresholds never trips the UNIQUE index.
+      for (const t of existing) {
+        statements.push(
+          keep.has(t.name)
+            ? db.update(tiers).set({ minSpendYen: -t.id }).where(eq(tiers.id, t.id))
+            : db.delete(tiers).where(eq(tiers.id, t.id)),
+        )
+      }
+      for (const t of next) {
+        const old = byName.get(t.name)
+        statements.push(
+          old
+            ? db
+                .update(tiers)
+                .set({ minSpendYen: t.minSpendYen, multiplierPercent: t.multiplierPercent })
+                .where(eq(tiers.id, old.id))
+            : db.insert(tiers).values({ ...t, createdAt: now }),
+        )
+      }
+      return statements
+    },
+
+    async memberTier(memberId) {
+      const [row] = await db
+        .select({ tierId: memberTiers.tierId, spend12mYen: memberTiers.spend12mYen })
+        .from(memberTiers)
+        .where(eq(memberTiers.memberId, memberId))
+      return row ?? null
+    },
+
+    async saveMemberTier(memberId, tierId, spend12mYen, now) {
+      await db
+        .insert(memberTiers)
+        .values({ memberId, tierId, spend12mYen, updatedAt: now })
+        .onConflictDoUpdate({
+          target: memberTiers.memberId,
+          set: { tierId, spend12mYen, updatedAt: now },
+        })
+    },
+
+    async membersWithSpend(afterId, limit) {
+      const rows = await db
+        .select({ memberId: memberTiers.memberId })
+        .from(memberTiers)
+        .where(and(gt(memberTiers.memberId, afterId), gt(memberTiers.spend12mYen, 0)))
+        .orderBy(asc(memberTiers.memberId))
+        .limit(limit)
+      return rows.map((r) => r.memberId)
+    },
+
+    async idempotency(apiKeyId, key) {
+      const [row] = await db
+        .select({
+          requestHash: idempotencyKeys.requestHash,
+          status: idempotencyKeys.status,
+          response: idempotencyKeys.response,
+        })
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
+      if (!row) return null
+      let purchaseId: number | null = null
+      if (row.status === null && row.response) {
+        const parsed = JSON.parse(row.response) as { purchaseId?: number }
+        purchaseId = parsed.purchaseId ?? null
+      }
+      return { ...row, purchaseId }
+    },
+
+    async saveIdempotentResponse(apiKeyId, key, status, response) {
+      await db
+        .update(idempotencyKeys)
+        .set({ status, response })
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
+    },
+
+    async createApiKey(input) {
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          name: input.name,
+          prefix: input.prefix,
+          keyHash: input.keyHash,
+          scopes: input.scopes.join(' '),
+          createdBy: input.createdBy,
+          createdAt: input.now,
+        })
+        .returning(apiKeyColumns)
+      if (!row) throw new Error('api key insert returned nothing')
+      return toApiKey(row)
+    },
+
+    async apiKeyByHash(hash) {
+      const [row] = await db.select(apiKeyColumns).from(apiKeys).where(eq(apiKeys.keyHash, hash))
+      return row ? toApiKey(row) : null
+    },
+
+    async listApiKeys() {
+      const rows = await db.select(apiKeyColumns).from(apiKeys).orderBy(desc(apiKeys.id))
+      return rows.map(toApiKey)
+    },
+
+    async revokeApiKey(id, now) {
+      await db
+        .update(apiKeys)
+        .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${now})` })
+        .where(eq(apiKeys.id, id))
+      const [row] = await db.select(apiKeyColumns).from(apiKeys).where(eq(apiKeys.id, id))
+      return row ? toApiKey(row) : null
+    },
+
+    async touchApiKey(id, now) {
+      await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id))
+    },
+  }
+}

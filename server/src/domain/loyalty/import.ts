@@ -1,0 +1,83 @@
+import type { CsvImportResult } from '@joren/shared'
+import { checkCsv } from './csv.ts'
+import { commit } from './ledger.ts'
+import { currentTier, planPurchase, recomputeTier, type LoyaltyDeps } from './loyalty.ts'
+import { readEarningRule } from './rules.ts'
+
+/**
+ * A purchases CSV: a dry run reports per-row errors (line numbers) and what would be skipped;
+ * a commit writes every row in one atomic batch, or nothing when any row is wrong. Rows whose
+ * external ID is already stored are skipped and reported. Imported purchases send no receipt.
+ */
+export async function importPurchasesCsv<S>(
+  deps: LoyaltyDeps<S>,
+  input: { staffId: number; text: string; dryRun: boolean; categoryIds: ReadonlySet<string> },
+): Promise<CsvImportResult> {
+  const now = deps.clock.now()
+  const numbers = [...input.text.matchAll(/\b\d{10}\b/g)].map((m) => m[0])
+  const members = await deps.loyalty.membersByNumbers(numbers)
+  const check = checkCsv(input.text, {
+    timeZone: deps.timeZone,
+    now,
+    categoryIds: input.categoryIds,
+    knownMember: (n) => members.has(n),
+  })
+  const existing = await deps.loyalty.existingExternalIds(
+    check.rows.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+  )
+  const skipped = check.rows
+    .filter((r) => r.externalId !== null && existing.has(r.externalId))
+    .map((r) => ({ line: r.line, externalId: r.externalId ?? '' }))
+  const toWrite = check.rows.filter((r) => r.externalId === null || !existing.has(r.externalId))
+  const result: CsvImportResult = {
+    dryRun: input.dryRun,
+    rows: check.rows.length + check.errors.length,
+    committed: 0,
+    pointsGranted: 0,
+    errors: check.errors,
+    skipped,
+  }
+  if (check.errors.length > 0) return result
+
+  const rule = await readEarningRule(deps.settings)
+  const multipliers = new Map<number, number>()
+  const statements: S[] = []
+  let points = 0
+  for (const row of toWrite) {
+    const member = members.get(row.memberNumber)
+    if (!member) continue
+    let multiplier = multipliers.get(member.id)
+    if (multiplier === undefined) {
+      multiplier = (await currentTier(deps, member.id)).tier?.multiplierPercent ?? 100
+      multipliers.set(member.id, multiplier)
+    }
+    const plan = await planPurchase(
+      deps,
+      { ...row, member, source: 'csv', staffId: input.staffId, apiKeyId: null, idempotency: null },
+      rule,
+      multiplier,
+    )
+    statements.push(...plan.statements)
+    points += plan.points
+  }
+  result.pointsGranted = points
+  if (input.dryRun) {
+    result.committed = 0
+    return result
+  }
+  await commit(deps.atomic, statements)
+  result.committed = toWrite.length
+  for (const memberId of multipliers.keys()) await recomputeTier(deps, memberId)
+  await deps.audit.record(
+    {
+      staffId: input.staffId,
+      action: 'purchases.import',
+      targetType: 'purchases',
+      targetId: null,
+      before: null,
+      after: { committed: result.committed, skipped: skipped.length, pointsGranted: points },
+    },
+    deps.clock.now(),
+  )
+  return result
+}

@@ -1,0 +1,136 @@
+import { DomainError } from '../errors.ts'
+
+/** Kinds of ledger entries; grants are positive, redeem / expire / reverse negative, adjust either. */
+export type LedgerKind = 'grant' | 'redeem' | 'expire' | 'adjust' | 'reverse'
+
+export interface SpendInput {
+  memberId: number
+  /** Points to take, > 0. */
+  points: number
+  kind: 'redeem' | 'adjust' | 'reverse'
+  reason?: string | null
+  couponId?: number | null
+  purchaseId?: number | null
+  staffId?: number | null
+  /** Makes the spend idempotent: a second batch with the same key fails on the UNIQUE index. */
+  dedupeKey?: string | null
+  /** Lot consumed before the FIFO order (a refund takes back its own grant first). */
+  preferLedgerId?: number | null
+  now: number
+}
+
+export interface GrantInput {
+  memberId: number
+  points: number
+  kind: 'grant' | 'adjust'
+  expiresAt: number
+  reason?: string | null
+  /** 'latest': the purchase inserted just before in the same batch. */
+  purchaseId?: number | 'latest' | null
+  staffId?: number | null
+  /** Required: the lot row is inserted by selecting the ledger row with this key. */
+  dedupeKey: string
+  now: number
+}
+
+export interface LedgerEntry {
+  id: number
+  kind: LedgerKind
+  points: number
+  expiresAt: number | null
+  purchaseId: number | null
+  couponId: number | null
+  reason: string | null
+  staffId: number | null
+  createdAt: number
+}
+
+export interface ExpiringLot {
+  ledgerId: number
+  memberId: number
+  remaining: number
+  expiresAt: number
+}
+
+/**
+ * The points ledger as the domain sees it. `…Statements` functions only plan: they read what they
+ * need and return drizzle statements for one `Atomic` batch, so a caller can commit a spend together
+ * with its own rows (a coupon issued for points). The CHECKs on `point_lots.remaining` and
+ * `point_balances.balance` fail the whole batch when a concurrent writer got there first; the
+ * caller re-plans (see `withRetry`). `S` is the database layer's statement type (drizzle's
+ * `BatchItem<'sqlite'>`), opaque to the domain.
+ */
+export interface PointsRepository<S = unknown> {
+  /** Spendable points now: the unexpired remainder of the member's lots. */
+  balance(memberId: number, now: number): Promise<number>
+  /** The stored balance (equals the ledger sum; may include lots expired but not yet written off). */
+  storedBalance(memberId: number): Promise<number>
+  /** Sum of the ledger for a member. */
+  ledgerSum(memberId: number): Promise<number>
+  /** Plans a spend over the member's unexpired lots, oldest-expiring first; throws NotEnoughPoints. */
+  spendStatements(input: SpendInput): Promise<S[]>
+  /** Plans a grant: ledger row, its lot, the balance increment. */
+  grantStatements(input: GrantInput): Promise<S[]>
+  /** Plans the expiry of one lot's remainder (idempotent per lot through the dedupe key). */
+  expireStatements(lot: ExpiringLot, now: number): S[]
+  /** Lots past expiry with points left, oldest first. */
+  dueLots(now: number, limit: number): Promise<ExpiringLot[]>
+  /** Unexpired lots with points left, oldest-expiring first. */
+  liveLots(memberId: number, now: number): Promise<ExpiringLot[]>
+  history(memberId: number, limit: number): Promise<LedgerEntry[]>
+  hasDedupeKey(dedupeKey: string): Promise<boolean>
+  /** The grant ledger row of a purchase, if any. */
+  grantForPurchase(purchaseId: number): Promise<LedgerEntry | null>
+}
+
+/** Commits statements together (the `Atomic` port of the database layer). */
+export type AtomicOf<S> = (statements: [S, ...S[]]) => Promise<void>
+
+export class NotEnoughPoints extends DomainError {
+  constructor(available?: number) {
+    super(
+      409,
+      'not_enough_points',
+      available === undefined
+        ? 'ポイントが足りません。'
+        : `ポイントが足りません（利用できるポイント: ${available}pt）。`,
+      undefined,
+      available === undefined ? undefined : { available },
+    )
+  }
+}
+
+/** True when a batch failed on a CHECK (a concurrent writer consumed the same lot or balance). */
+export function isCheckFailure(error: unknown): boolean {
+  return /CHECK constraint failed/i.test(errorText(error))
+}
+
+/** True when a batch failed on a UNIQUE index (the dedupe key was written already). */
+export function isUniqueFailure(error: unknown): boolean {
+  return /UNIQUE constraint failed/i.test(errorText(error))
+}
+
+function errorText(error: unknown): string {
+  let text = ''
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    text += ` ${String(current)}`
+    current = (current as { cause?: unknown }).cause
+  }
+  return text
+}
+
+/**
+ * Plans and commits, re-planning when a concurrent writer made the batch fail on a CHECK. After
+ * `attempts` races the last error goes out as NotEnoughPoints (the lots really are gone).
+ */
+export async function withRetry<T>(attempts: number, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (error) {
+      if (!isCheckFailure(error)) throw error
+      if (attempt >= attempts) throw new NotEnoughPoints()
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod'
+import { MemberNumberSchema } from './common.ts'
+
+export const COUPON_KINDS = ['yen_off', 'percent_off', 'free_item', 'gift'] as const
+export const CouponKindSchema = z.enum(COUPON_KINDS)
+export type CouponKind = z.infer<typeof CouponKindSchema>
+
+export const COUPON_STATES = ['issued', 'redeemed', 'expired', 'revoked'] as const
+export const CouponStateSchema = z.enum(COUPON_STATES)
+export type CouponState = z.infer<typeof CouponStateSchema>
+
+export const COUPON_SOURCES = [
+  'welcome',
+  'manual',
+  'points_exchange',
+  'survey',
+  'broadcast',
+  'automation',
+  'referral',
+] as const
+export type CouponSource = (typeof COUPON_SOURCES)[number]
+
+const positiveInt = z.number().int().positive()
+
+const TemplateFields = z.object({
+  title: z.string().trim().min(1, 'タイトルを入力してください').max(60),
+  conditions: z.string().trim().max(500).nullable().default(null),
+  imageUrl: z
+    .url({ protocol: /^https$/, message: '画像 URL は https:// で始まる URL にしてください' })
+    .max(1000)
+    .nullable()
+    .default(null),
+  totalLimit: positiveInt.max(1_000_000).nullable().default(null),
+  perMemberLimit: positiveInt.max(100).default(1),
+  pointsCost: positiveInt.max(1_000_000).nullable().default(null),
+})
+
+const ValidityFields = z.discriminatedUnion('validity', [
+  z.object({
+    validity: z.literal('window'),
+    validFrom: z.number().int().nonnegative(),
+    validUntil: z.number().int().positive(),
+  }),
+  z.object({ validity: z.literal('days'), validDays: positiveInt.max(3650) }),
+])
+
+/** POST /api/staff/coupons/templates */
+export const CouponTemplateCreateSchema = z
+  .object({
+    kind: CouponKindSchema,
+    value: positiveInt.max(1_000_000).nullable().default(null),
+  })
+  .and(TemplateFields)
+  .and(ValidityFields)
+  .superRefine((t, ctx) => {
+    if ((t.kind === 'yen_off' || t.kind === 'percent_off') && t.value === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: '割引の金額または率を入力してください',
+      })
+    if (t.kind === 'percent_off' && t.value !== null && t.value > 100)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: '割引率は 1〜100 % です' })
+    if (t.validity === 'window' && t.validUntil <= t.validFrom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validUntil'],
+        message: '終了日時は開始日時より後にしてください',
+      })
+  })
+export type CouponTemplateCreate = z.infer<typeof CouponTemplateCreateSchema>
+
+/** PATCH /api/staff/coupons/templates/:id — kind and value only while none is issued. */
+export const CouponTemplateUpdateSchema = z
+  .object({
+    title: z.string().trim().min(1).max(60),
+    conditions: z.string().trim().max(500).nullable(),
+    imageUrl: z
+      .url({ protocol: /^https$/ })
+      .max(1000)
+      .nullable(),
+    totalLimit: positiveInt.max(1_000_000).nullable(),
+    perMemberLimit: positiveInt.max(100),
+    pointsCost: positiveInt.max(1_000_000).nullable(),
+    kind: CouponKindSchema,
+    value: positiveInt.max(1_000_000).nullable(),
+  })
+  .partial()
+export type CouponTemplateUpdate = z.infer<typeof CouponTemplateUpdateSchema>
+
+export const CouponTemplateSchema = z.object({
+  id: z.number().int(),
+  kind: CouponKindSchema,
+  title: z.string(),
+  conditions: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+  value: z.number().int().nullable(),
+  validity: z.enum(['window', 'days']),
+  validFrom: z.number().int().nullable(),
+  validUntil: z.number().int().nullable(),
+  validDays: z.number().int().nullable(),
+  totalLimit: z.number().int().nullable(),
+  perMemberLimit: z.number().int(),
+  pointsCost: z.number().int().nullable(),
+  issuedCount: z.number().int(),
+  status: z.enum(['active', 'archived']),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+})
+export type CouponTemplate = z.infer<typeof CouponTemplateSchema>
+
+/** GET /api/staff/coupons/templates */
+export const CouponTemplateStatsSchema = CouponTemplateSchema.extend({
+  redeemedCount: z.number().int(),
+  expiredCount: z.number().int(),
+})
+export type CouponTemplateStats = z.infer<typeof CouponTemplateStatsSchema>
+
+export const CouponViewSchema = z.object({
+  id: z.number().int(),
+  templateId: z.number().int(),
+  kind: CouponKindSchema,
+  title: z.string(),
+  conditions: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+  value: z.number().int().nullable(),
+  source: z.string(),
+  state: CouponStateSchema,
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int(),
+  redeemedAt: z.number().int().nullable(),
+  redeemedVia: z.enum(['staff_scan', 'member_confirm']).nullable(),
+  revokedAt: z.number().int().nullable(),
+})
+export type CouponView = z.infer<typeof CouponViewSchema>
+
+/** GET /api/liff/coupons, GET /api/staff/members/:memberNumber/coupons */
+export const CouponListSchema = z.object({ coupons: z.array(CouponViewSchema) })
+export type CouponList = z.infer<typeof CouponListSchema>
+
+export const CouponIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'クーポン ID が正しくありません')
+    .transform(Number),
+})
+
+/** POST /api/staff/members/:memberNumber/coupons */
+export const CouponIssueSchema = z.object({ templateId: positiveInt })
+
+/** GET /api/liff/coupons/:id/code: the short-lived signed QR staff scan. */
+export const CouponCodeSchema = z.object({
+  token: z.string(),
+  expiresAt: z.number().int(),
+  refreshAfter: z.number().int(),
+})
+export type CouponCode = z.infer<typeof CouponCodeSchema>
+
+/** POST /api/staff/register/coupons/redeem: a scanned code, or a coupon ID picked for a member. */
+export const CouponRedeemSchema = z.union([
+  z.object({ code: z.string().trim().min(10).max(200) }),
+  z.object({ couponId: positiveInt, memberNumber: MemberNumberSchema }),
+])
+export type CouponRedeem = z.infer<typeof CouponRedeemSchema>
+
+/** The result of a redemption (staff or member). */
+export const CouponRedeemedSchema = z.object({
+  coupon: CouponViewSchema,
+  memberNumber: z.string(),
+  shopName: z.string(),
+})
+export type CouponRedeemed = z.infer<typeof CouponRedeemedSchema>
+
+/** GET/PUT /api/staff/coupons/welcome */
+export const WelcomeCouponSettingSchema = z.object({ templateId: positiveInt.nullable() })
+export type WelcomeCouponSetting = z.infer<typeof WelcomeCouponSettingSchema>
+
+/** GET /api/liff/coupons/exchange: templates that can be bought with points. */
+export const ExchangeCatalogueSchema = z.object({
+  balance: z.number().int(),
+  items: z.array(
+    z.object({
+      templateId: z.number().int(),
+      kind: CouponKindSchema,
+      title: z.string(),
+      conditions: z.string().nullable(),
+      imageUrl: z.string().nullable(),
+      value: z.number().int().nullable(),
+      pointsCost: z.number().int(),
+    }),
+  ),
+})
+export type ExchangeCatalogue = z.infer<typeof ExchangeCatalogueSchema>
+
+/** POST /api/liff/coupons/exchange */
+export const ExchangeRequestSchema = z.object({
+  templateId: positiveInt,
+  /** A client-made key so a retried tap buys once. */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+})

@@ -1,0 +1,97 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DESKTOP, launchBrowser, openPage, PHONE, screenshot } from './browser.ts'
+import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
+
+const EVENTUALLY = { timeout: 10_000 }
+
+let server: SandboxServer
+let browser: Browser
+
+beforeAll(async () => {
+  ;[server, browser] = await Promise.all([startSandboxServer(), launchBrowser()])
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function createCustomer(page: Page, name: string): Promise<string> {
+  const customers = page.getByRole('region', { name: 'テスト顧客' })
+  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
+  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible())) {
+    await page.getByText('顧客を作成', { exact: true }).click()
+  }
+  await page.getByRole('textbox', { name: '名前' }).fill(name)
+  await page.getByRole('button', { name: '作成', exact: true }).click()
+  const customer = page.getByRole('radio', { name })
+  await expect.poll(() => customer.isChecked(), EVENTUALLY).toBe(true)
+  return customer.inputValue()
+}
+
+describe('the register and the member mini-app', () => {
+  it('staff records a purchase by member number; the member sees the new balance', async () => {
+    // The customer: follows in the sandbox chat and opens the mini-app in a tab of its own.
+    const member = await openPage(browser, PHONE)
+    await member.page.goto(`${server.url}/sandbox`)
+    const userId = await createCustomer(member.page, '鈴木 一郎')
+    await member.page.getByRole('button', { name: '友だち追加' }).click()
+    await expect
+      .poll(
+        () => server.rows('SELECT 1 FROM members WHERE line_user_id = ?', userId).length,
+        EVENTUALLY,
+      )
+      .toBe(1)
+    const [{ n: memberNumber }] = server.rows<{ n: string }>(
+      'SELECT member_number AS n FROM members WHERE line_user_id = ?',
+      userId,
+    ) as [{ n: string }]
+    await member.page.getByRole('button', { name: 'ミニアプリを開く' }).click()
+    const miniApp = member.page.getByRole('complementary', { name: /ミニアプリ（鈴木 一郎 さん）/ })
+    const [app] = await Promise.all([
+      member.context.waitForEvent('page'),
+      miniApp.getByRole('link', { name: '新しいタブで開く' }).click(),
+    ])
+    await app.getByRole('link', { name: /残高・会員ランク/ }).click()
+    await expect
+      .poll(() => app.getByTestId('points-balance').textContent(), EVENTUALLY)
+      .toBe('0 pt')
+
+    // The register (the demo owner), typing the member number as a scan stands in for it.
+    const shop = await openPage(browser, DESKTOP)
+    await shop.page.goto(`${server.url}/sandbox`)
+    const [staff] = await Promise.all([
+      shop.context.waitForEvent('page'),
+      shop.page.getByRole('link', { name: /スタッフ画面を開く/ }).click(),
+    ])
+    await staff.getByText('デモ店長').first().waitFor()
+    await staff.setViewportSize({ width: 390, height: 844 })
+    await staff.goto(`${server.url}/staff/register/purchases`)
+    await staff.getByRole('textbox', { name: '会員番号（10桁）' }).fill(memberNumber)
+    await staff.getByRole('textbox', { name: 'お会計金額（円）' }).fill('3480')
+    await staff.getByRole('button', { name: 'フード' }).click()
+    await staff.getByRole('button', { name: '確認へ' }).click()
+    await staff.getByText('3,480円').waitFor()
+    await staff.getByRole('button', { name: '記録する' }).click()
+    const done = staff.getByTestId('register-done')
+    await done.waitFor()
+    expect(await staff.getByTestId('register-earned').textContent()).toBe('+34 pt')
+    expect(await staff.getByTestId('register-balance').textContent()).toBe('34 pt')
+    await screenshot(staff, 'staff-register-done')
+
+    // The member's points screen shows the new balance and the purchase in the history.
+    await app.reload()
+    await expect
+      .poll(() => app.getByTestId('points-balance').textContent(), EVENTUALLY)
+      .toBe('34 pt')
+    await app.getByText('お買い上げ').first().waitFor()
+    await screenshot(app, 'member-points')
+    expect(
+      server.rows('SELECT amount_yen AS a, points_granted AS p, source FROM purchases'),
+    ).toEqual([{ a: 3480, p: 34, source: 'register' }])
+    expect(member.errors).toEqual([])
+    expect(shop.errors).toEqual([])
+    await member.context.close()
+    await shop.context.close()
+  })
+})

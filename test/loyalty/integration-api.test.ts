@@ -1,0 +1,264 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { LineStandIn } from '../line-stand-in/index.ts'
+import {
+  claimOwner,
+  inviteStaff,
+  startStandIn,
+  startWorld,
+  TestClock,
+  type World,
+} from '../auth/world.ts'
+import { memberNumberOf } from './world-helpers.ts'
+
+const clock = new TestClock()
+let standIn: LineStandIn
+let world: World
+
+beforeAll(async () => {
+  standIn = await startStandIn(clock)
+})
+afterAll(async () => {
+  await standIn.close()
+})
+beforeEach(async () => {
+  clock.offsetMs = 0
+  world = await startWorld(standIn, clock)
+})
+afterEach(async () => {
+  await world.joren.close()
+})
+
+async function raw(path: string, init: { key?: string; idem?: string; body: string }) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (init.key) headers.authorization = `Bearer ${init.key}`
+  if (init.idem) headers['idempotency-key'] = init.idem
+  const res = await fetch(`${world.joren.server.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: init.body,
+  })
+  return { status: res.status, text: await res.text() }
+}
+
+async function setup() {
+  const owner = await claimOwner(world)
+  const member = await world.member('太郎')
+  const memberNumber = memberNumberOf(world, member.userId)
+  const created = await world.api<{ key: string; apiKey: { id: number; prefix: string } }>(
+    'POST',
+    '/api/staff/api-keys',
+    { token: owner.token(), body: { name: 'POS', scopes: ['purchases:write'] } },
+  )
+  expect(created.status).toBe(201)
+  expect(created.body.key).toMatch(/^jk_/)
+  expect(created.body.key.startsWith(created.body.apiKey.prefix)).toBe(true)
+  return { owner, member, memberNumber, key: created.body.key, keyId: created.body.apiKey.id }
+}
+
+const written = () => ({
+  purchases: world.count('purchases'),
+  ledger: world.count('point_ledger'),
+  idempotency: world.count('idempotency_keys'),
+})
+
+describe('integration API: POST /api/v1/purchases', () => {
+  it('replays the first response for the same key and body; another body is a 409', async () => {
+    const { key, memberNumber } = await setup()
+    const body = JSON.stringify({
+      memberNumber,
+      amountYen: 5400,
+      externalId: 'pos-1',
+      store: '本店',
+    })
+    const first = await raw('/api/v1/purchases', { key, idem: 'k-1', body })
+    expect(first.status).toBe(201)
+    expect(JSON.parse(first.text)).toMatchObject({
+      purchase: { pointsGranted: 54, source: 'api' },
+      balance: 54,
+    })
+    const again = await raw('/api/v1/purchases', { key, idem: 'k-1', body })
+    expect(again).toEqual(first)
+    const other = await raw('/api/v1/purchases', {
+      key,
+      idem: 'k-1',
+      body: JSON.stringify({ memberNumber, amountYen: 5401 }),
+    })
+    expect(other.status).toBe(409)
+    expect(JSON.parse(other.text).error.code).toBe('idempotency_key_reused')
+    expect(written()).toEqual({ purchases: 1, ledger: 1, idempotency: 1 })
+    // The key's hash is stored, never the key.
+    expect(world.joren.rows('select key_hash as h from api_keys')[0]).not.toEqual({ h: key })
+  })
+
+  it('refuses bad input, unknown members and bad, revoked or wrong-scope keys, writing nothing', async () => {
+    const { key, keyId, memberNumber, owner } = await setup()
+    const ok = JSON.stringify({ memberNumber, amountYen: 100 })
+    const cases: [string, Awaited<ReturnType<typeof raw>>, number, string][] = [
+      [
+        'no idempotency key',
+        await raw('/api/v1/purchases', { key, body: ok }),
+        400,
+        'idempotency_key_required',
+      ],
+      [
+        'zero amount',
+        await raw('/api/v1/purchases', {
+          key,
+          idem: 'a',
+          body: JSON.stringify({ memberNumber, amountYen: 0 }),
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'fractional amount',
+        await raw('/api/v1/purchases', {
+          key,
+          idem: 'b',
+          body: JSON.stringify({ memberNumber, amountYen: 10.5 }),
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'too large',
+        await raw('/api/v1/purchases', {
+          key,
+          idem: 'c',
+          body: JSON.stringify({ memberNumber, amountYen: 10_000_001 }),
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'unknown member',
+        await raw('/api/v1/purchases', {
+          key,
+          idem: 'd',
+          body: JSON.stringify({ memberNumber: '9999999999', amountYen: 100 }),
+        }),
+        404,
+        'member_not_found',
+      ],
+      ['no key', await raw('/api/v1/purchases', { idem: 'e', body: ok }), 401, 'invalid_api_key'],
+      [
+        'bad key',
+        await raw('/api/v1/purchases', { key: `jk_${'x'.repeat(43)}`, idem: 'f', body: ok }),
+        401,
+        'invalid_api_key',
+      ],
+    ]
+    const scoped = world.joren.rows<{ id: number }>(
+      "insert into api_keys (name, prefix, key_hash, scopes, created_by, created_at) values ('RO', 'jk_ro', ?, 'purchases:read', 1, 1) returning id",
+      await sha256Hex(`jk_${'r'.repeat(43)}`),
+    )
+    expect(scoped).toHaveLength(1)
+    cases.push([
+      'wrong scope',
+      await raw('/api/v1/purchases', { key: `jk_${'r'.repeat(43)}`, idem: 'g', body: ok }),
+      403,
+      'insufficient_scope',
+    ])
+    const revoked = await world.api('DELETE', `/api/staff/api-keys/${keyId}`, {
+      token: owner.token(),
+    })
+    expect(revoked.status).toBe(200)
+    cases.push([
+      'revoked',
+      await raw('/api/v1/purchases', { key, idem: 'h', body: ok }),
+      401,
+      'api_key_revoked',
+    ])
+    for (const [name, res, status, code] of cases) {
+      expect({ name, status: res.status, code: JSON.parse(res.text).error?.code }).toEqual({
+        name,
+        status,
+        code,
+      })
+    }
+    expect(written()).toEqual({ purchases: 0, ledger: 0, idempotency: 0 })
+  })
+
+  it('only owners and admins manage keys', async () => {
+    const { owner } = await setup()
+    const clerk = await inviteStaff(world, owner, 'staff')
+    const res = await world.api('POST', '/api/staff/api-keys', {
+      token: clerk.token(),
+      body: { name: 'x', scopes: ['purchases:write'] },
+    })
+    expect(res.status).toBe(403)
+  })
+})
+
+async function sha256Hex(text: string) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return Buffer.from(digest).toString('hex')
+}
+
+async function importCsv(token: string, csv: string, dryRun: boolean) {
+  const res = await fetch(`${world.joren.server.url}/api/staff/purchases/import?dryRun=${dryRun}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: csv,
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+describe('CSV import', () => {
+  it('previews per-row errors with line numbers and writes nothing, even on commit', async () => {
+    const { owner, memberNumber } = await setup()
+    const csv = [
+      'member_number,amount,categories,store,purchased_at,external_id',
+      `${memberNumber},1200,food;drink,本店,2026-01-10 12:30,ext-1`,
+      `${memberNumber},abc,,本店,,ext-2`,
+      `9999999999,500,,,,ext-3`,
+      `${memberNumber},800,nope,,2026-13-01 10:00,ext-4`,
+      `${memberNumber},800,,,,ext-1`,
+    ].join('\n')
+    const preview = await importCsv(owner.token(), `\uFEFF${csv}`, true)
+    expect(preview.status).toBe(200)
+    expect(preview.body.errors).toEqual([
+      { line: 3, message: expect.stringContaining('金額') },
+      { line: 4, message: expect.stringContaining('9999999999') },
+      { line: 5, message: expect.stringMatching(/カテゴリ.*nope.*購入日時/) },
+      { line: 6, message: expect.stringContaining('2 行目と重複') },
+    ])
+    const commit = await importCsv(owner.token(), csv, false)
+    expect(commit.status).toBe(422)
+    expect(commit.body.committed).toBe(0)
+    expect(written()).toEqual({ purchases: 0, ledger: 0, idempotency: 0 })
+  })
+
+  it('commits a valid file whole, and skips and reports rows whose external ID exists', async () => {
+    const { owner, memberNumber } = await setup()
+    const csv = (ids: string[]) =>
+      [
+        'member_number,amount,categories,store,purchased_at,external_id',
+        ...ids.map(
+          (id, i) => `${memberNumber},${(i + 1) * 1000},food,本店,2026-01-10T09:00:00+09:00,${id}`,
+        ),
+      ].join('\r\n')
+    const first = await importCsv(owner.token(), csv(['a', 'b']), false)
+    expect(first.status).toBe(200)
+    expect(first.body).toMatchObject({ committed: 2, pointsGranted: 30, errors: [], skipped: [] })
+    const second = await importCsv(owner.token(), csv(['a', 'b', 'c']), false)
+    expect(second.body).toMatchObject({
+      committed: 1,
+      skipped: [
+        { line: 2, externalId: 'a' },
+        { line: 3, externalId: 'b' },
+      ],
+    })
+    expect(world.joren.rows('select external_id as e, source from purchases order by id')).toEqual([
+      { e: 'a', source: 'csv' },
+      { e: 'b', source: 'csv' },
+      { e: 'c', source: 'csv' },
+    ])
+    expect(world.joren.rows('select balance from point_balances')).toEqual([{ balance: 60 }])
+    expect(world.joren.rows('select purchase_id as p from point_ledger order by id')).toEqual([
+      { p: 1 },
+      { p: 2 },
+      { p: 3 },
+    ])
+  })
+})

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { hashCode } from '../../server/src/domain/staff/codes.ts'
+import { startLineStandIn } from '../line-stand-in/index.ts'
+import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from './local-worker.ts'
+
+/**
+ * Coupons on workerd + local D1: the same conditional UPDATE redeems exactly once under 50
+ * concurrent requests, and the D1 batch holds the total limit under parallel issues.
+ */
+
+const TIMEOUT = 90_000
+let bundle: WorkerBundle | undefined
+
+beforeAll(async () => {
+  bundle = await buildWorkerBundle()
+}, TIMEOUT)
+
+afterAll(async () => {
+  await bundle?.dispose()
+})
+
+type Body = Record<string, unknown> & { error?: { code: string; message: string } }
+
+describe('coupons on Workers + D1', () => {
+  it(
+    'redeems once under 50 concurrent requests and holds the total limit under 20 parallel issues',
+    async () => {
+      const line = await startLineStandIn({ rateLimits: false })
+      onTestFinished(() => line.close())
+      const worker = await startLocalWorker({
+        bundle: bundle!,
+        vars: {
+          LINE_CHANNEL_SECRET: line.channelSecret,
+          LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
+          LINE_API_BASE_URL: line.url,
+          LINE_DATA_API_BASE_URL: line.url,
+          LINE_JWKS_URL: line.jwksUrl,
+          LINE_ID_TOKEN_ISSUER: line.issuer,
+          LINE_LOGIN_CHANNEL_ID: line.loginChannelId,
+        },
+      })
+      onTestFinished(() => worker.dispose())
+      line.setWebhookUrl(`${worker.url}/webhook`)
+      const api = async (method: string, path: string, token: string, body?: unknown) => {
+        const res = await fetch(`${worker.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+        const text = await res.text()
+        return { status: res.status, body: (text ? JSON.parse(text) : null) as Body }
+      }
+
+      const code = 'ABCD-EFGH-JKMN'
+      await worker.query(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
+        'owner_setup',
+        JSON.stringify({ codeHash: await hashCode(code), expiresAt: Date.now() + 60_000 }),
+        Date.now(),
+      )
+      const ownerUser = line.createUser({ displayName: '店長' })
+      const owner = () => line.issueIdToken(ownerUser.userId)
+      expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+
+      const users = [
+        line.createUser({ displayName: '花子' }),
+        line.createUser({ displayName: '太郎' }),
+      ]
+      for (const u of users) await line.follow(u.userId)
+      const deadline = Date.now() + 15_000
+      while ((await worker.query('SELECT 1 FROM members')).length < users.length) {
+        if (Date.now() > deadline) throw new Error(`no member rows\n${worker.logs()}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const numbers = (
+        await worker.query<{ n: string }>('SELECT member_number AS n FROM members ORDER BY id')
+      ).map((r) => r.n)
+
+      // 20 parallel issues against total_limit 5: five coupons, the D1 batch's CHECK refuses the rest.
+      const limited = await api('POST', '/api/staff/coupons/templates', owner(), {
+        kind: 'percent_off',
+        title: '先着5名 10%オフ',
+        value: 10,
+        validity: 'days',
+        validDays: 7,
+        totalLimit: 5,
+        perMemberLimit: 20,
+      })
+      expect(limited.status).toBe(201)
+      const issues = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          api('POST', `/api/staff/members/${numbers[i % 2]}/coupons`, owner(), {
+            templateId: limited.body.id,
+          }),
+        ),
+      )
+      expect(issues.filter((r) => r.status === 201)).toHaveLength(5)
+      expect(issues.filter((r) => r.body.error?.code === 'coupon_total_limit')).toHaveLength(15)
+      expect(await worker.query('SELECT issued_count FROM coupon_templates')).toEqual([
+        { issued_count: 5 },
+      ])
+
+      // 50 concurrent redemptions of one coupon: one conditional UPDATE wins.
+      const coupon = issues.find((r) => r.status === 201)!.body as { id: number }
+      const [row] = await worker.query<{ n: string }>(
+        'SELECT m.member_number AS n FROM coupons c JOIN members m ON m.id = c.member_id WHERE c.id = ?',
+        coupon.id,
+      )
+      const token = owner()
+      const redeems = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          api('POST', '/api/staff/register/coupons/redeem', token, {
+            couponId: coupon.id,
+            memberNumber: row?.n,
+          }),
+        ),
+      )
+      expect(redeems.filter((r) => r.status === 200)).toHaveLength(1)
+      const refused = redeems.filter((r) => r.status === 409)
+      expect(refused).toHaveLength(49)
+      expect(new Set(refused.map((r) => r.body.error?.code))).toEqual(
+        new Set(['coupon_already_redeemed']),
+      )
+      expect(
+        await worker.query("SELECT count(*) AS n FROM coupons WHERE state = 'redeemed'"),
+      ).toEqual([{ n: 1 }])
+    },
+    TIMEOUT,
+  )
+})
