@@ -238,6 +238,23 @@ describe('Workers entry on workerd with local D1', () => {
   )
 
   it(
+    'stores a body of 25 events (more than one insert can bind on D1) and acts on each',
+    async () => {
+      const line = await standIn()
+      const worker = await workerFor(line)
+      const users = Array.from({ length: 25 }, (_, i) => line.createUser({ displayName: `客${i}` }))
+
+      const res = await line.deliver(users.map((u) => line.buildEvent.follow(u.userId)))
+      expect(res.status).toBe(200)
+      await settle(worker)
+
+      expect(await count(worker, `SELECT count(*) AS n FROM webhook_events`)).toBe(25)
+      expect(await count(worker, `SELECT count(*) AS n FROM members`)).toBe(25)
+    },
+    TIMEOUT,
+  )
+
+  it(
     'unfollow marks the member blocked',
     async () => {
       const line = await standIn()

@@ -4,8 +4,8 @@ import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/we
 import type { Database } from '../database.ts'
 import { webhookEvents } from '../schema.ts'
 
-/** D1 allows 100 bound parameters a statement; one inbox row binds 9. */
-const ROWS_PER_INSERT = 10
+/** D1 allows 100 bound parameters a statement; one inbox row binds 11 (with the defaulted status and attempts). */
+const ROWS_PER_INSERT = Math.floor(100 / 11)
 
 interface ClaimedRow {
   eventId: string
