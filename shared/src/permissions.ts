@@ -1,0 +1,69 @@
+import type { Role } from './api/staff.ts'
+
+/**
+ * The role matrix, in one place: the server enforces it, the staff screens show only what it allows. Routes guard themselves with
+ * `requireStaff(...ROLES_FOR['settings.write'])`; a change of who may do what is a change here.
+ *
+ * | permission      | what                                         | owner | admin | staff |
+ * | --------------- | -------------------------------------------- | :---: | :---: | :---: |
+ * | staff.me        | who am I (GET /api/staff/me)                 |   ✓   |   ✓   |   ✓   |
+ * | members.read    | member list and detail                       |   ✓   |   ✓   |   ✓   |
+ * | members.tag     | tag / untag a member                         |   ✓   |   ✓   |   ✓   |
+ * | members.note    | write notes                                  |   ✓   |   ✓   |   ✓   |
+ * | tags.read       | list tags                                    |   ✓   |   ✓   |   ✓   |
+ * | settings.read   | shop name and categories                     |   ✓   |   ✓   |   ✓   |
+ * | settings.write  | change shop name and categories              |   ✓   |   ✓   |       |
+ * | tags.manage     | create, rename, delete tags                  |   ✓   |   ✓   |       |
+ * | audit.read      | the audit log                                |   ✓   |   ✓   |       |
+ * | staff.list      | the staff list                               |   ✓   |   ✓   |       |
+ * | staff.invite    | create invitation codes                      |   ✓   |       |       |
+ * | staff.role      | change a staff member's role                 |   ✓   |       |       |
+ * | staff.remove    | remove a staff member                        |   ✓   |       |       |
+ * | coupons.redeem  | redeem a coupon at the register              |   ✓   |   ✓   |   ✓   |
+ * | coupons.issue   | issue a coupon to a member (lists templates) |   ✓   |   ✓   |   ✓   |
+ * | coupons.revoke  | revoke an issued coupon                      |   ✓   |   ✓   |       |
+ * | coupons.manage  | create, edit, archive coupon templates       |   ✓   |   ✓   |       |
+ * | coupons.welcome | choose the welcome coupon                    |   ✓   |       |       |
+ * | purchases.register | record a purchase at the register          |   ✓   |   ✓   |   ✓   |
+ * | purchases.read  | purchase history, a member's points ledger   |   ✓   |   ✓   |   ✓   |
+ * | purchases.refund | refund / void a purchase (reverses points)  |   ✓   |   ✓   |       |
+ * | purchases.import | CSV import of purchases                     |   ✓   |   ✓   |       |
+ * | points.adjust   | manual points adjustment with a reason       |   ✓   |   ✓   |       |
+ * | apikeys.manage  | create and revoke integration API keys       |   ✓   |   ✓   |       |
+ * | loyalty.read    | the earning rule and tiers                   |   ✓   |   ✓   |   ✓   |
+ * | loyalty.write   | change the earning rule and tiers            |   ✓   |       |       |
+ */
+export const ROLES_FOR = {
+  'staff.me': ['owner', 'admin', 'staff'],
+  'members.read': ['owner', 'admin', 'staff'],
+  'members.tag': ['owner', 'admin', 'staff'],
+  'members.note': ['owner', 'admin', 'staff'],
+  'tags.read': ['owner', 'admin', 'staff'],
+  'settings.read': ['owner', 'admin', 'staff'],
+  'settings.write': ['owner', 'admin'],
+  'tags.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+  'staff.list': ['owner', 'admin'],
+  'staff.invite': ['owner'],
+  'staff.role': ['owner'],
+  'staff.remove': ['owner'],
+  'coupons.redeem': ['owner', 'admin', 'staff'],
+  'coupons.issue': ['owner', 'admin', 'staff'],
+  'coupons.revoke': ['owner', 'admin'],
+  'coupons.manage': ['owner', 'admin'],
+  'coupons.welcome': ['owner'],
+  'purchases.register': ['owner', 'admin', 'staff'],
+  'purchases.read': ['owner', 'admin', 'staff'],
+  'purchases.refund': ['owner', 'admin'],
+  'purchases.import': ['owner', 'admin'],
+  'points.adjust': ['owner', 'admin'],
+  'apikeys.manage': ['owner', 'admin'],
+  'loyalty.read': ['owner', 'admin', 'staff'],
+  'loyalty.write': ['owner'],
+} as const satisfies Record<string, readonly Role[]>
+
+export type Permission = keyof typeof ROLES_FOR
+
+export function can(role: Role, permission: Permission): boolean {
+  return (ROLES_FOR[permission] as readonly Role[]).includes(role)
+}
