@@ -1,5 +1,6 @@
 import { createDefaultRouter } from './domain/chat/router.ts'
 import { DEFAULT_LINKS, welcomeCouponHook } from './coupon-services.ts'
+import { memberCardCommand } from './domain/chat/member-card.ts'
 import { registerCouponChat, type AppLinks } from './domain/coupons/chat.ts'
 import { registerPointsCommands } from './domain/loyalty/summary.ts'
 import type { Clock, Ids, Logger } from './domain/ports.ts'
@@ -46,7 +47,10 @@ export function createServices(input: {
     ...repositories,
     messenger,
     router: registerPointsCommands(
-      registerCouponChat(createDefaultRouter(), { coupons: repositories.coupons, links }),
+      registerCouponChat(createDefaultRouter().command(memberCardCommand(links)), {
+        coupons: repositories.coupons,
+        links,
+      }),
       { ...repositories, clock: input.clock, timeZone: links.timeZone },
     ),
     onFollowExtras: welcomeCouponHook({ ...input, repositories, links }),

@@ -1,4 +1,4 @@
-import { WebhookEventSchema } from '@joren/shared'
+import { WebhookEventSchema, type WebhookEvent } from '@joren/shared'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/webhook/inbox.ts'
 import type { Database } from '../database.ts'
@@ -142,14 +142,30 @@ export function createInboxRepository(db: Database): InboxRepository {
           : []
       const rows = expired.concat(pending)
       rows.sort((a, b) => a.eventAt - b.eventAt || a.receivedAt - b.receivedAt)
-      return rows.map(
-        (r): InboxEvent => ({
-          eventId: r.eventId,
-          event: WebhookEventSchema.parse(JSON.parse(r.payload)),
-          receivedAt: r.receivedAt,
-          attempts: r.attempts,
-        }),
-      )
+      const claimed: InboxEvent[] = []
+      for (const r of rows) {
+        const event = parseStoredEvent(r.payload)
+        if (event) {
+          claimed.push({
+            eventId: r.eventId,
+            event,
+            receivedAt: r.receivedAt,
+            attempts: r.attempts,
+          })
+          continue
+        }
+        // A row no schema version can read would otherwise hold its whole batch hostage.
+        await db
+          .update(webhookEvents)
+          .set({
+            status: 'dead',
+            processedAt: now,
+            lockedUntil: null,
+            lastError: 'the stored event no longer matches the webhook schema',
+          })
+          .where(eq(webhookEvents.eventId, r.eventId))
+      }
+      return claimed
     },
 
     async markDone(outcomes, now) {
@@ -192,5 +208,14 @@ export function createInboxRepository(db: Database): InboxRepository {
         .returning({ eventId: webhookEvents.eventId })
       return rows.length
     },
+  }
+}
+
+function parseStoredEvent(payload: string): WebhookEvent | null {
+  try {
+    const result = WebhookEventSchema.safeParse(JSON.parse(payload))
+    return result.success ? result.data : null
+  } catch {
+    return null
   }
 }

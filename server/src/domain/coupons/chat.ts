@@ -1,3 +1,4 @@
+import { liffUrl, type AppLinks } from '../links.ts'
 import type { CouponView } from '@joren/shared'
 import type { ChatContext, ChatRouter } from '../chat/router.ts'
 import { localeOf, type Locale } from '../chat/texts.ts'
@@ -6,16 +7,10 @@ import { effectiveState, type CouponRepository } from './coupons.ts'
 import { shopDateTime } from './errors.ts'
 
 /** Where a coupon opens in the mini-app: the LIFF URL when LIFF_ID is set, else the app's own. */
-export interface AppLinks {
-  liffId: string | null
-  publicUrl: string
-  timeZone: string
-}
+export type { AppLinks }
 
 export function couponLink(links: AppLinks, couponId: number): string {
-  return links.liffId
-    ? `https://liff.line.me/${links.liffId}/coupons/${couponId}`
-    : `${links.publicUrl.replace(/\/+$/, '')}/liff/coupons/${couponId}`
+  return liffUrl(links, `coupons/${couponId}`)
 }
 
 /** LINE allows 12 bubbles per carousel. */

@@ -45,6 +45,8 @@ export async function handleEvent(
   event: WebhookEvent,
   receivedAt: number,
 ): Promise<EventOutcome> {
+  // In standby another channel (e.g. a chat module) answers; this account only listens.
+  if (event.mode === 'standby') return 'ignored'
   const userId = event.source?.type === 'user' ? event.source.userId : undefined
   if (!userId || !isLineUserId(userId)) return 'ignored'
   switch (event.type) {

@@ -1,0 +1,13 @@
+/** Where chat messages link into the mini-app. */
+export interface AppLinks {
+  liffId: string | null
+  publicUrl: string
+  timeZone: string
+}
+
+/** A mini-app page: the LIFF URL when a LIFF app is configured, the served path otherwise. */
+export function liffUrl(links: AppLinks, path: string): string {
+  return links.liffId
+    ? `https://liff.line.me/${links.liffId}/${path}`
+    : `${links.publicUrl.replace(/\/+$/, '')}/liff/${path}`
+}
