@@ -97,6 +97,18 @@ async function drain(services: Services, passes = 20): Promise<void> {
 }
 
 /**
+ * After a webhook's 200: small batches, so what this invocation claims is handled while its reply
+ * tokens are fresh (a claimed batch of 50 slow profile look-ups would outlive both the token and
+ * waitUntil); anything left over goes to the queue at once instead of waiting for the cron.
+ */
+async function drainAfterWebhook(services: Services, jobs: Env['JOBS']): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if ((await drainOnce(services.processorDeps, 5)) === 0) return
+  }
+  await jobs.send({ kind: 'drain' })
+}
+
+/**
  * Static assets (wrangler.toml [assets]) answer every file; a deep link into an app that is not a
  * file (/liff/card, /staff/members/…) reaches the Worker and gets that app's page.
  */
@@ -111,7 +123,7 @@ function appPage(request: Request, env: Env): Promise<Response> | null {
 type AppBindings = Env & { runtime: Runtime }
 
 const app = createApp((c): AppDeps => {
-  const { runtime } = c.env as AppBindings
+  const { runtime, JOBS } = c.env as AppBindings
   const ctx = c.executionCtx as unknown as ExecutionContext
   return {
     config: runtime.config,
@@ -119,7 +131,7 @@ const app = createApp((c): AppDeps => {
     inbox: runtime.services.repositories.inbox,
     clock: systemClock,
     logger,
-    kickProcessing: () => ctx.waitUntil(drain(runtime.services)),
+    kickProcessing: () => ctx.waitUntil(drainAfterWebhook(runtime.services, JOBS)),
     repositories: runtime.services.repositories,
     db: runtime.services.db,
     atomic: runtime.services.atomic,
