@@ -1,34 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/index.ts'
-import { startStandIn, startWorld, TestClock, type World } from './world.ts'
+import { describe, expect, it } from 'vitest'
+import { useWorld, TestClock } from './world.ts'
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
+const world = useWorld(clock)
 
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
-
-const profileCalls = () => standIn.requests().filter((r) => r.path.startsWith('/v2/bot/profile/'))
+const profileCalls = () =>
+  world.standIn.requests().filter((r) => r.path.startsWith('/v2/bot/profile/'))
 
 describe('friends who added the account before Joren ran', () => {
   it('become members the first time they open the mini-app', async () => {
     // A friend already (no follow webhook will ever come), unknown to Joren.
-    const user = standIn.createUser({ displayName: '古くからの友だち', friend: true })
+    const user = world.standIn.createUser({ displayName: '古くからの友だち', friend: true })
     const me = await world.api<{ member: { displayName: string; memberNumber: string } }>(
       'GET',
       '/api/liff/me',
-      { token: standIn.issueIdToken(user.userId) },
+      { token: world.standIn.issueIdToken(user.userId) },
     )
     expect(me.status).toBe(200)
     expect(me.body.member.displayName).toBe('古くからの友だち')

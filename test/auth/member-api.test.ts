@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   CARD_KEY_SETTING,
   CARD_TOKEN_TTL_MS,
   importCardKey,
   verifyCardToken,
 } from '../../server/src/domain/members/card-token.ts'
-import type { LineStandIn } from '../line-stand-in/index.ts'
-import { startStandIn, startWorld, TestClock, type World } from './world.ts'
+import { useWorld, TestClock } from './world.ts'
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
-
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  clock.offsetMs = 0
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
+const world = useWorld(clock)
 
 const profile = {
   birthday: '1990-04-01',
@@ -54,7 +38,7 @@ describe('GET /api/public/config', () => {
     })
     await world.api('GET', '/api/public/config')
     // The bot info is cached.
-    expect(standIn.requests().filter((r) => r.path === '/v2/bot/info')).toHaveLength(1)
+    expect(world.standIn.requests().filter((r) => r.path === '/v2/bot/info')).toHaveLength(1)
   })
 })
 
@@ -81,7 +65,7 @@ describe('member API (/api/liff)', () => {
   it('refuses a LINE user who is not a friend, or blocked the account, with the add-friend URL', async () => {
     const stranger = world.stranger()
     const blocked = await world.member()
-    await standIn.unfollow(blocked.userId)
+    await world.standIn.unfollow(blocked.userId)
     await expect
       .poll(() =>
         world.joren.rows('select follow_state from members where line_user_id = ?', blocked.userId),

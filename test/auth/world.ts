@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import type { IdTokenOptions, LineStandIn } from '../line-stand-in/index.ts'
 import { startLineStandIn } from '../line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
@@ -118,4 +119,45 @@ export async function inviteStaff(
   })
   if (res.status !== 201) throw new Error(`accept failed: ${JSON.stringify(res.body)}`)
   return { ...user, id: (res.body as { staff: { id: number } }).staff.id }
+}
+
+/**
+ * The hooks every API test file needs: one stand-in per file, a fresh Joren and database per
+ * test, the clock reset. Returns a World that always speaks for the test that is running.
+ */
+export function useWorld(clock: TestClock, options: { login?: boolean } = {}): World {
+  let standIn: LineStandIn | undefined
+  let current: World | undefined
+  beforeAll(async () => {
+    standIn = await startStandIn(clock)
+  })
+  afterAll(async () => {
+    await standIn?.close()
+  })
+  beforeEach(async () => {
+    clock.offsetMs = 0
+    current = await startWorld(standIn!, clock, options)
+  })
+  afterEach(async () => {
+    await current?.joren.close()
+    current = undefined
+  })
+  const now = (): World => {
+    if (!current) throw new Error('useWorld: no test is running')
+    return current
+  }
+  return {
+    clock,
+    get standIn() {
+      return now().standIn
+    },
+    get joren() {
+      return now().joren
+    },
+    api: ((...args: Parameters<Api>) => now().api(...args)) as Api,
+    member: (...args) => now().member(...args),
+    stranger: (...args) => now().stranger(...args),
+    count: (table) => now().count(table),
+    jwksRequests: () => now().jwksRequests(),
+  }
 }

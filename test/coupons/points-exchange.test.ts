@@ -1,28 +1,12 @@
 import type { ExchangeCatalogue } from '@joren/shared'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { claimOwner, startStandIn, startWorld, TestClock, type World } from '../auth/world.ts'
-import type { LineStandIn } from '../line-stand-in/index.ts'
+import { describe, expect, it } from 'vitest'
+import { claimOwner, useWorld, TestClock } from '../auth/world.ts'
 import { createTemplate, DAY } from './coupon-world.ts'
 
 type ErrorBody = { error: { code: string; message: string } }
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
-
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  clock.offsetMs = 0
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
+const world = useWorld(clock)
 
 /** A member holding `points` (granted through the ledger's own planner). */
 async function memberWithPoints(points: number) {

@@ -1,32 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/index.ts'
-import {
-  claimOwner,
-  inviteStaff,
-  startStandIn,
-  startWorld,
-  TestClock,
-  type World,
-} from '../auth/world.ts'
+import { describe, expect, it } from 'vitest'
+import { claimOwner, inviteStaff, useWorld, TestClock } from '../auth/world.ts'
 import { memberNumberOf } from './world-helpers.ts'
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
-
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  clock.offsetMs = 0
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
+const world = useWorld(clock)
 
 async function raw(path: string, init: { key?: string; idem?: string; body: string }) {
   const headers: Record<string, string> = { 'content-type': 'application/json' }

@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/index.ts'
-import {
-  claimOwner,
-  inviteStaff,
-  startStandIn,
-  startWorld,
-  TestClock,
-  type World,
-} from '../auth/world.ts'
+import { describe, expect, it } from 'vitest'
+import { claimOwner, inviteStaff, useWorld, TestClock } from '../auth/world.ts'
 import { eventually } from '../support/joren-node.ts'
 import {
   acceptedMessages,
@@ -17,22 +9,7 @@ import {
 } from './world-helpers.ts'
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
-
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  clock.offsetMs = 0
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
+const world = useWorld(clock)
 
 async function shop() {
   const owner = await claimOwner(world)
@@ -77,8 +54,8 @@ describe('register purchases', () => {
 
   it('sends the receipt in English to a member whose LINE is set to English', async () => {
     const owner = await claimOwner(world)
-    const user = standIn.createUser({ displayName: 'Alex', language: 'en' })
-    await standIn.follow(user.userId)
+    const user = world.standIn.createUser({ displayName: 'Alex', language: 'en' })
+    await world.standIn.follow(user.userId)
     await eventually(() => expect(world.count('members')).toBe(1))
     const res = await world.api('POST', '/api/staff/register/purchases', {
       token: owner.token(),
@@ -140,7 +117,7 @@ describe('register purchases', () => {
       token: owner.token(),
       body: { memberNumber, amountYen: 12_000 },
     })
-    await standIn.sendText(member.userId, 'ポイント')
+    await world.standIn.sendText(member.userId, 'ポイント')
     const reply = await waitForMessage(
       world,
       member.userId,
@@ -148,7 +125,7 @@ describe('register purchases', () => {
     )
     expect(reply.text).toMatch(/現在のポイント残高: 120pt/)
     expect(reply.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日までに失効するポイント: 120pt/)
-    await standIn.postback(member.userId, 'action=points')
+    await world.standIn.postback(member.userId, 'action=points')
     await eventually(() => {
       const answers = acceptedMessages(world, member.userId).filter((m) =>
         String(m.message.text ?? '').startsWith('現在のポイント残高: 120pt'),

@@ -1,30 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/index.ts'
-import {
-  claimOwner,
-  inviteStaff,
-  startStandIn,
-  startWorld,
-  TestClock,
-  type World,
-} from '../auth/world.ts'
+import { describe, expect, it } from 'vitest'
+import { claimOwner, inviteStaff, useWorld, TestClock } from '../auth/world.ts'
 
 const clock = new TestClock()
-let standIn: LineStandIn
-let world: World
-
-beforeAll(async () => {
-  standIn = await startStandIn(clock)
-})
-afterAll(async () => {
-  await standIn.close()
-})
-beforeEach(async () => {
-  world = await startWorld(standIn, clock)
-})
-afterEach(async () => {
-  await world.joren.close()
-})
+const world = useWorld(clock)
 
 const code = (res: { body: unknown }) => (res.body as { error?: { code?: string } }).error?.code
 
