@@ -32,6 +32,15 @@ import type { Role } from './api/staff.ts'
  * | apikeys.manage  | create and revoke integration API keys       |   ✓   |   ✓   |       |
  * | loyalty.read    | the earning rule and tiers                   |   ✓   |   ✓   |   ✓   |
  * | loyalty.write   | change the earning rule and tiers            |   ✓   |       |       |
+ * | surveys.read    | survey list and results, CSV export          |   ✓   |   ✓   |   ✓   |
+ * | surveys.manage  | create, edit, open and close surveys         |   ✓   |   ✓   |       |
+ * | support.inbox   | the inbox: read, reply, assign, close        |   ✓   |   ✓   |   ✓   |
+ * | support.manage  | FAQ entries, keyword rules, canned replies   |   ✓   |   ✓   |       |
+ * | alerts.read     | staff alerts; one's own LINE alert settings  |   ✓   |   ✓   |   ✓   |
+ * | segments.read   | segments, counts and samples                 |   ✓   |   ✓   |       |
+ * | segments.manage | save and edit segments and thresholds        |   ✓   |   ✓   |       |
+ * | broadcasts.read | broadcasts, progress and results             |   ✓   |   ✓   |       |
+ * | broadcasts.send | compose, schedule, send, pause, cancel       |   ✓   |   ✓   |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -60,6 +69,15 @@ export const ROLES_FOR = {
   'apikeys.manage': ['owner', 'admin'],
   'loyalty.read': ['owner', 'admin', 'staff'],
   'loyalty.write': ['owner'],
+  'surveys.read': ['owner', 'admin', 'staff'],
+  'surveys.manage': ['owner', 'admin'],
+  'support.inbox': ['owner', 'admin', 'staff'],
+  'support.manage': ['owner', 'admin'],
+  'alerts.read': ['owner', 'admin', 'staff'],
+  'segments.read': ['owner', 'admin'],
+  'segments.manage': ['owner', 'admin'],
+  'broadcasts.read': ['owner', 'admin'],
+  'broadcasts.send': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import {
+  blob,
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 // Times are epoch milliseconds (UTC); the shop's time zone applies only when showing them.
 
@@ -66,6 +75,10 @@ export const chatMessages = sqliteTable(
     payload: text('payload').notNull(),
     /** Inbound: the webhook event; outbound: the outbox row. Unique so a replay writes once. */
     sourceKey: text('source_key').notNull().unique(),
+    /** Outbound only: who wrote it (bot, a staff reply, a broadcast) and how it went. */
+    origin: text('origin', { enum: ['bot', 'staff', 'broadcast'] }),
+    staffId: integer('staff_id'),
+    via: text('via', { enum: ['reply', 'push', 'multicast'] }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('chat_messages_member_idx').on(t.memberId, t.createdAt)],
@@ -442,6 +455,386 @@ export const coupons = sqliteTable(
   ],
 )
 
+// ── Surveys (issue 5: survey owner) ─────────────────────────────────────────────────────────
+
+export const surveys = sqliteTable('surveys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  status: text('status', { enum: ['draft', 'open', 'closed'] })
+    .notNull()
+    .default('draft'),
+  /** The version new responses answer; editing questions after answers exist makes a new one. */
+  currentVersionId: integer('current_version_id'),
+  rewardTemplateId: integer('reward_template_id').references(() => couponTemplates.id),
+  policy: text('policy', { enum: ['once', 'every_n_days'] })
+    .notNull()
+    .default('once'),
+  policyDays: integer('policy_days'),
+  opensAt: integer('opens_at'),
+  closesAt: integer('closes_at'),
+  /** A response at or below these alerts staff and opens a support conversation. */
+  alertNpsAtOrBelow: integer('alert_nps_at_or_below').notNull().default(6),
+  alertRatingAtOrBelow: integer('alert_rating_at_or_below').notNull().default(2),
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const surveyVersions = sqliteTable(
+  'survey_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    version: integer('version').notNull(),
+    intro: text('intro').notNull().default(''),
+    /** JSON: the questions (IDs stable within a version), with options and their mappings. */
+    questions: text('questions').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('survey_versions_survey_version_idx').on(t.surveyId, t.version)],
+)
+
+export const surveyResponses = sqliteTable(
+  'survey_responses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => surveyVersions.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    channel: text('channel', { enum: ['liff', 'chat'] }).notNull(),
+    /** JSON: the validated answers as submitted. */
+    answers: text('answers').notNull(),
+    /** Enforces the response policy: 'survey:<id>:member:<id>[:<period>]'; a second insert fails. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    npsScore: integer('nps_score'),
+    lowScore: integer('low_score', { mode: 'boolean' }).notNull().default(false),
+    rewardCouponId: integer('reward_coupon_id'),
+    submittedAt: integer('submitted_at').notNull(),
+  },
+  (t) => [
+    index('survey_responses_survey_idx').on(t.surveyId, t.submittedAt),
+    index('survey_responses_member_idx').on(t.memberId, t.surveyId),
+    // The closed-loop retry looks for recent low scores every minute.
+    index('survey_responses_low_score_idx').on(t.lowScore, t.submittedAt),
+  ],
+)
+
+/** One row per answered option / value, for results and segments ("chose option Y", NPS band). */
+export const surveyAnswers = sqliteTable(
+  'survey_answers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    responseId: integer('response_id')
+      .notNull()
+      .references(() => surveyResponses.id),
+    surveyId: integer('survey_id').notNull(),
+    memberId: integer('member_id').notNull(),
+    questionId: text('question_id').notNull(),
+    optionId: text('option_id'),
+    numberValue: integer('number_value'),
+    textValue: text('text_value'),
+  },
+  (t) => [
+    index('survey_answers_question_idx').on(t.surveyId, t.questionId, t.optionId),
+    index('survey_answers_member_idx').on(t.memberId, t.surveyId),
+  ],
+)
+
+/** A member's answers in progress: the chat-mode position, or the mini-app draft. */
+export const surveySessions = sqliteTable(
+  'survey_sessions',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    versionId: integer('version_id').notNull(),
+    channel: text('channel', { enum: ['liff', 'chat'] }).notNull(),
+    answers: text('answers').notNull().default('{}'),
+    state: text('state', { enum: ['active', 'paused'] })
+      .notNull()
+      .default('active'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.memberId] })],
+)
+
+/** Attributes answers set (e.g. interests, visit purpose); multi-valued, usable by segments. */
+export const memberAttributes = sqliteTable(
+  'member_attributes',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    source: text('source').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.key, t.value] }),
+    index('member_attributes_key_value_idx').on(t.key, t.value, t.memberId),
+  ],
+)
+
+// ── Support (issue 6: support owner) ────────────────────────────────────────────────────────
+
+/** One conversation per member, reopened by a new message after it was closed. */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .unique()
+      .references(() => members.id),
+    status: text('status', { enum: ['open', 'pending', 'closed'] }).notNull(),
+    openReason: text('open_reason', {
+      enum: ['unanswered', 'ask_staff', 'low_score', 'staff'],
+    }).notNull(),
+    assignedTo: integer('assigned_to'),
+    unread: integer('unread').notNull().default(0),
+    /** Counts open cycles, so the hand-over acknowledgement goes once per cycle. */
+    cycle: integer('cycle').notNull().default(1),
+    ackedCycle: integer('acked_cycle').notNull().default(0),
+    lastMessageAt: integer('last_message_at').notNull(),
+    lastInboundAt: integer('last_inbound_at'),
+    /** Inbound chat_messages up to this ID are read; `unread` counts those after it. */
+    readThroughId: integer('read_through_id').notNull().default(0),
+    /** The newest reply token the bot left unused (single use): a staff reply may take it. */
+    replyToken: text('reply_token'),
+    replyTokenExpiresAt: integer('reply_token_expires_at'),
+    openedAt: integer('opened_at').notNull(),
+    closedAt: integer('closed_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('conversations_status_idx').on(t.status, t.lastMessageAt),
+    index('conversations_updated_idx').on(t.updatedAt),
+  ],
+)
+
+/** Images (and other content) customers sent, fetched from the data API within a size limit. */
+export const messageContents = sqliteTable(
+  'message_contents',
+  {
+    chatMessageId: integer('chat_message_id')
+      .primaryKey()
+      .references(() => chatMessages.id),
+    lineMessageId: text('line_message_id').notNull(),
+    status: text('status', { enum: ['pending', 'stored', 'too_large', 'failed'] }).notNull(),
+    contentType: text('content_type'),
+    size: integer('size'),
+    bytes: blob('bytes', { mode: 'buffer' }),
+    attempts: integer('attempts').notNull().default(0),
+    /** Pending rows are fetched from here on (a lease while fetching, backoff after a failure). */
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('message_contents_due_idx').on(t.status, t.nextAttemptAt)],
+)
+
+export const faqEntries = sqliteTable('faq_entries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** JSON string[]: the question and its variants. */
+  questions: text('questions').notNull(),
+  answer: text('answer').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const keywordRules = sqliteTable('keyword_rules', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  match: text('match', { enum: ['exact', 'contains', 'regex'] }).notNull(),
+  pattern: text('pattern').notNull(),
+  /** JSON: the reply messages from the composer. */
+  reply: text('reply').notNull(),
+  priority: integer('priority').notNull().default(0),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/** Items for staff: new conversations and low survey scores; pushed in batches to opted-in staff. */
+export const staffAlerts = sqliteTable(
+  'staff_alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['new_conversation', 'low_score'] }).notNull(),
+    memberId: integer('member_id').notNull(),
+    conversationId: integer('conversation_id'),
+    surveyResponseId: integer('survey_response_id'),
+    summary: text('summary').notNull(),
+    /** Makes raising an alert idempotent, e.g. 'low_score:<response ID>'. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolvedBy: integer('resolved_by'),
+  },
+  (t) => [
+    index('staff_alerts_created_idx').on(t.createdAt),
+    // The console's open-alert count and list (polled) read only unresolved rows.
+    index('staff_alerts_open_idx').on(t.resolvedAt, t.id),
+  ],
+)
+
+/** Per staff member: LINE push alerts opt-in, quiet hours (shop time, 'HH:MM'), what was pushed. */
+export const staffAlertPrefs = sqliteTable('staff_alert_prefs', {
+  staffId: integer('staff_id')
+    .primaryKey()
+    .references(() => staff.id),
+  lineAlerts: integer('line_alerts', { mode: 'boolean' }).notNull().default(false),
+  quietStart: text('quiet_start'),
+  quietEnd: text('quiet_end'),
+  /** The highest alert ID already pushed to this staff member. */
+  pushedThroughId: integer('pushed_through_id').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+// ── Segments and broadcasts (issue 7: segments / broadcast owners) ──────────────────────────
+
+/** Per-member purchase summary kept up to date on purchase, refund and daily, for fast segments. */
+export const memberRfm = sqliteTable(
+  'member_rfm',
+  {
+    memberId: integer('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    firstPurchaseAt: integer('first_purchase_at'),
+    lastPurchaseAt: integer('last_purchase_at'),
+    purchaseCount: integer('purchase_count').notNull().default(0),
+    spendTotalYen: integer('spend_total_yen').notNull().default(0),
+    purchaseCount12m: integer('purchase_count_12m').notNull().default(0),
+    spend12mYen: integer('spend_12m_yen').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('member_rfm_last_idx').on(t.lastPurchaseAt),
+    index('member_rfm_first_idx').on(t.firstPurchaseAt),
+    index('member_rfm_count12m_idx').on(t.purchaseCount12m, t.lastPurchaseAt),
+    index('member_rfm_spend12m_idx').on(t.spend12mYen),
+  ],
+)
+
+export const segments = sqliteTable('segments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** JSON: the rule tree (shared zod schema). */
+  rules: text('rules').notNull(),
+  /** Set for the built-in segments (new, loyal, casual, dormant, at_risk, vip, birthday). */
+  builtIn: text('built_in').unique(),
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const broadcasts = sqliteTable(
+  'broadcasts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    /** JSON: up to 5 composer messages (text with placeholders, image, coupon card). */
+    messages: text('messages').notNull(),
+    /** JSON: { kind: 'segment', segmentId } | { kind: 'all' } | { kind: 'members', numbers }. */
+    audience: text('audience').notNull(),
+    status: text('status', {
+      enum: [
+        'draft',
+        'scheduled',
+        'planning',
+        'sending',
+        'paused',
+        'done',
+        'cancelled',
+        'quota_stopped',
+        'failed',
+      ],
+    }).notNull(),
+    scheduledAt: integer('scheduled_at'),
+    holdoutPercent: integer('holdout_percent').notNull().default(0),
+    attributionDays: integer('attribution_days').notNull().default(7),
+    couponTemplateId: integer('coupon_template_id'),
+    createdBy: integer('created_by'),
+    /** Frozen audience size (recipients + holdout), set when planning commits. */
+    recipientCount: integer('recipient_count').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('broadcasts_status_idx').on(t.status, t.scheduledAt)],
+)
+
+/** The frozen audience: one row per member, drawn into holdout or assigned a chunk. */
+export const broadcastRecipients = sqliteTable(
+  'broadcast_recipients',
+  {
+    broadcastId: integer('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    memberId: integer('member_id').notNull(),
+    holdout: integer('holdout', { mode: 'boolean' }).notNull().default(false),
+    chunkId: integer('chunk_id'),
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed', 'holdout'] }).notNull(),
+  },
+  // No index on chunk_id: a million-row freeze pays for every index (chunks carry member_ids).
+  (t) => [primaryKey({ columns: [t.broadcastId, t.memberId] })],
+)
+
+/** A durable send job: ≤ 500 recipients by multicast (or one by push), its retry key stored first. */
+export const broadcastChunks = sqliteTable(
+  'broadcast_chunks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    broadcastId: integer('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    kind: text('kind', { enum: ['multicast', 'push'] }).notNull(),
+    /** JSON string[]: the LINE user IDs. */
+    to: text('to').notNull(),
+    /** JSON number[]: the members behind `to`, in the same order. */
+    memberIds: text('member_ids').notNull(),
+    recipientCount: integer('recipient_count').notNull(),
+    /** JSON: the rendered LINE messages. */
+    messages: text('messages').notNull(),
+    retryKey: text('retry_key').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lockedUntil: integer('locked_until'),
+    lineRequestId: text('line_request_id'),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('broadcast_chunks_due_idx').on(t.status, t.nextAttemptAt),
+    index('broadcast_chunks_broadcast_idx').on(t.broadcastId, t.status),
+  ],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -466,4 +859,22 @@ export const schema = {
   couponTemplates,
   couponMemberCounts,
   coupons,
+  surveys,
+  surveyVersions,
+  surveyResponses,
+  surveyAnswers,
+  surveySessions,
+  memberAttributes,
+  conversations,
+  messageContents,
+  faqEntries,
+  keywordRules,
+  cannedReplies,
+  staffAlerts,
+  staffAlertPrefs,
+  memberRfm,
+  segments,
+  broadcasts,
+  broadcastRecipients,
+  broadcastChunks,
 }

@@ -37,6 +37,15 @@ describe('role matrix', () => {
       'apikeys.manage': 'owner,admin',
       'loyalty.read': 'owner,admin,staff',
       'loyalty.write': 'owner',
+      'surveys.read': 'owner,admin,staff',
+      'surveys.manage': 'owner,admin',
+      'support.inbox': 'owner,admin,staff',
+      'support.manage': 'owner,admin',
+      'alerts.read': 'owner,admin,staff',
+      'segments.read': 'owner,admin',
+      'segments.manage': 'owner,admin',
+      'broadcasts.read': 'owner,admin',
+      'broadcasts.send': 'owner,admin',
     })
   })
 })
