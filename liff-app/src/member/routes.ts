@@ -53,6 +53,11 @@ export const ROUTES: readonly MemberRoute[] = [
     screen: () => import('./screens/coupon-screen.tsx'),
     skeleton: 'page',
   },
+  {
+    path: '/surveys/:id',
+    screen: () => import('./surveys/survey-screen.tsx'),
+    skeleton: 'page',
+  },
 ]
 
 export const href = (path: string) => (path === '/' ? `${BASE}/` : BASE + path)

@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact'
 import type { Messages } from '../../i18n/ja.ts'
 import { CardIcon, ChevronRightIcon, StarIcon, TicketIcon, UserIcon } from '../../ui/icons.tsx'
 import { Avatar } from '../components/avatar.tsx'
+import { HomeSurveys } from '../surveys/home-surveys.tsx'
 import { homeEn } from '../../i18n/home-en.ts'
 import { homeJa } from '../../i18n/home-ja.ts'
 import { locale, t } from '../messages.ts'
@@ -16,7 +17,7 @@ const MENU_ICONS: Record<keyof Messages['menu'], ComponentType<{ size?: number }
 }
 
 /** Greeting and the way into every other screen: only screens that exist are linked. */
-export default function HomeScreen({ me }: ScreenProps) {
+export default function HomeScreen({ api, me }: ScreenProps) {
   const m = t()
   const h = locale() === 'en' ? homeEn : homeJa
   const { displayName, pictureUrl } = me.member
@@ -51,6 +52,7 @@ export default function HomeScreen({ me }: ScreenProps) {
           })}
         </ul>
       </nav>
+      <HomeSurveys api={api} />
     </div>
   )
 }
