@@ -20,7 +20,7 @@ describe('chat router', () => {
     expect(normaliseCommandText('ポ イ ン ト')).toBe('ポイント')
   })
 
-  it('answers unknown text with the Japanese help, or English for English speakers', async () => {
+  it('without fallback stages, answers unknown text with the help (Japanese or English)', async () => {
     const router = createDefaultRouter()
     expect(textOf(await router.routeText({ member, now: 0 }, 'こんにちは'))).toContain(
       'ご利用いただける機能',
@@ -44,6 +44,32 @@ describe('chat router', () => {
     expect(textOf(await router.routePostback({ member, now: 0 }, 'action=nope'))).toContain(
       'ご利用',
     )
+  })
+
+  it('passes text no command took through the fallback stages in order; the first non-null wins', async () => {
+    const seen: string[] = []
+    const stage = (name: string, result: string[] | null) => ({
+      name,
+      handle: async () => {
+        seen.push(name)
+        return result?.map((text) => ({ type: 'text' as const, text })) ?? null
+      },
+    })
+    const router = createDefaultRouter()
+      .fallback(stage('keywords', null))
+      .fallback(stage('quiet', []))
+      .fallback(stage('faq', ['never']))
+    expect(await router.routeText({ member, now: 0 }, 'こんにちは')).toEqual([])
+    expect(seen).toEqual(['keywords', 'quiet'])
+    // A command never reaches the stages.
+    seen.length = 0
+    expect(textOf(await router.routeText({ member, now: 0 }, 'ヘルプ'))).toContain(
+      'ご利用いただける',
+    )
+    expect(seen).toEqual([])
+    // When every stage passes, the help message is the last resort.
+    const passing = createDefaultRouter().fallback(stage('keywords', null))
+    expect(textOf(await passing.routeText({ member, now: 0 }, 'こんにちは'))).toContain('ご利用')
   })
 
   it('refuses two handlers for one postback action', () => {

@@ -18,21 +18,38 @@ export interface TextCommand {
 
 export type PostbackHandler = (ctx: ChatContext, params: URLSearchParams) => Promise<Replies>
 
+/**
+ * A stage for text no command took, tried in the order added. Returns the replies (`[]` = handled,
+ * nothing to send, e.g. staff have the conversation), or null to pass the text to the next stage.
+ */
+export interface TextStage {
+  name: string
+  handle(ctx: ChatContext, text: string): Promise<Replies | null>
+}
+
 /** Full-width to half-width, lower case, no surrounding or inner whitespace: 「 ポイント 」→「ポイント」. */
 export function normaliseCommandText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '')
 }
 
 /**
- * Routes chat text to commands and postbacks (`action=<name>&...`) to handlers. Later features
- * register their commands here; anything unmatched gets the help message for now.
+ * Routes chat text and postbacks. Text: registered commands first (クーポン, ポイント, …), then the
+ * fallback stages in order (composition adds: keyword rules → quiet while staff have the
+ * conversation → FAQ → hand-over), and the help message when no stage takes it. Postbacks
+ * (`action=<name>&...`, from rich menus and quick replies) go to their handler, unknown ones to help.
  */
 export class ChatRouter {
   private readonly commands: TextCommand[] = []
+  private readonly stages: TextStage[] = []
   private readonly postbacks = new Map<string, PostbackHandler>()
 
   command(command: TextCommand): this {
     this.commands.push(command)
+    return this
+  }
+
+  fallback(stage: TextStage): this {
+    this.stages.push(stage)
     return this
   }
 
@@ -46,6 +63,10 @@ export class ChatRouter {
     const normalised = normaliseCommandText(text)
     const command = this.commands.find((c) => c.matches(normalised))
     if (command) return command.handle(ctx, text)
+    for (const stage of this.stages) {
+      const replies = await stage.handle(ctx, text)
+      if (replies !== null) return replies
+    }
     return [helpMessage(localeOf(ctx.member.language))]
   }
 

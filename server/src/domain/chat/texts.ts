@@ -12,6 +12,7 @@ const HELP: Record<Locale, string> = {
     '・「会員証」… 会員証を表示します',
     '・「ポイント」… ポイント残高をお知らせします',
     '・「クーポン」… 使えるクーポンをお届けします',
+    '・「アンケート」… 受付中のアンケートにお答えいただけます',
     '画面下のメニューからもご利用いただけます。',
   ].join('\n'),
   en: [
@@ -19,6 +20,7 @@ const HELP: Record<Locale, string> = {
     '- "Member card": show your member card',
     '- "Points": your points balance',
     '- "Coupons": coupons you can use',
+    '- "Survey": answer an open survey',
     'You can also use the menu at the bottom of the chat.',
   ].join('\n'),
 }

@@ -1,0 +1,84 @@
+import type { FaqEntry, FaqEntryInput } from '@joren/shared'
+import { asc, eq, sql } from 'drizzle-orm'
+import type { FaqStore } from '../../domain/faq/store.ts'
+import type { Database } from '../database.ts'
+import { faqEntries } from '../schema.ts'
+
+type Row = typeof faqEntries.$inferSelect
+
+function entryOf(row: Row): FaqEntry {
+  return {
+    id: row.id,
+    questions: JSON.parse(row.questions) as string[],
+    answer: row.answer,
+    enabled: row.enabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  }
+}
+
+/** Every write moves updated_at past the newest one, so (count, max(updated_at)) is a version. */
+const nextStamp = (now: number) =>
+  sql<number>`max(${now}, (select coalesce(max(${faqEntries.updatedAt}), 0) + 1 from ${faqEntries}))`
+
+export function createFaqRepository(db: Database): FaqStore {
+  return {
+    async version() {
+      const [row] = await db
+        .select({
+          count: sql<number>`count(*)`,
+          newest: sql<number>`coalesce(max(${faqEntries.updatedAt}), 0)`,
+        })
+        .from(faqEntries)
+      return `${row?.count ?? 0}:${row?.newest ?? 0}`
+    },
+    async listEnabled() {
+      const rows = await db
+        .select()
+        .from(faqEntries)
+        .where(eq(faqEntries.enabled, true))
+        .orderBy(asc(faqEntries.id))
+      return rows.map(entryOf)
+    },
+    async list() {
+      return (await db.select().from(faqEntries).orderBy(asc(faqEntries.id))).map(entryOf)
+    },
+    async find(id) {
+      const [row] = await db.select().from(faqEntries).where(eq(faqEntries.id, id))
+      return row ? entryOf(row) : null
+    },
+    async create(input: FaqEntryInput, now) {
+      const [row] = await db
+        .insert(faqEntries)
+        .values({
+          questions: JSON.stringify(input.questions),
+          answer: input.answer,
+          enabled: input.enabled,
+          createdAt: now,
+          updatedAt: nextStamp(now),
+        })
+        .returning()
+      return entryOf(row!)
+    },
+    async update(id, input, now) {
+      const [row] = await db
+        .update(faqEntries)
+        .set({
+          questions: JSON.stringify(input.questions),
+          answer: input.answer,
+          enabled: input.enabled,
+          updatedAt: nextStamp(now),
+        })
+        .where(eq(faqEntries.id, id))
+        .returning()
+      return row ? entryOf(row) : null
+    },
+    async remove(id) {
+      const rows = await db
+        .delete(faqEntries)
+        .where(eq(faqEntries.id, id))
+        .returning({ id: faqEntries.id })
+      return rows.length > 0
+    },
+  }
+}

@@ -1,0 +1,84 @@
+import type { KeywordReply, KeywordRule, KeywordRuleInput } from '@joren/shared'
+import { asc, desc, eq } from 'drizzle-orm'
+import type { KeywordRuleStore } from '../../domain/faq/store.ts'
+import type { Database } from '../database.ts'
+import { keywordRules } from '../schema.ts'
+
+type Row = typeof keywordRules.$inferSelect
+
+function ruleOf(row: Row): KeywordRule {
+  return {
+    id: row.id,
+    match: row.match,
+    pattern: row.pattern,
+    reply: JSON.parse(row.reply) as KeywordReply,
+    priority: row.priority,
+    enabled: row.enabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  }
+}
+
+const TRY_ORDER = [desc(keywordRules.priority), asc(keywordRules.id)]
+
+export function createKeywordRuleRepository(db: Database): KeywordRuleStore {
+  return {
+    async listEnabled() {
+      const rows = await db
+        .select()
+        .from(keywordRules)
+        .where(eq(keywordRules.enabled, true))
+        .orderBy(...TRY_ORDER)
+      return rows.map(ruleOf)
+    },
+    async list() {
+      return (
+        await db
+          .select()
+          .from(keywordRules)
+          .orderBy(...TRY_ORDER)
+      ).map(ruleOf)
+    },
+    async find(id) {
+      const [row] = await db.select().from(keywordRules).where(eq(keywordRules.id, id))
+      return row ? ruleOf(row) : null
+    },
+    async create(input: KeywordRuleInput, now) {
+      const [row] = await db
+        .insert(keywordRules)
+        .values({
+          match: input.match,
+          pattern: input.pattern,
+          reply: JSON.stringify(input.reply),
+          priority: input.priority,
+          enabled: input.enabled,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      return ruleOf(row!)
+    },
+    async update(id, input, now) {
+      const [row] = await db
+        .update(keywordRules)
+        .set({
+          match: input.match,
+          pattern: input.pattern,
+          reply: JSON.stringify(input.reply),
+          priority: input.priority,
+          enabled: input.enabled,
+          updatedAt: now,
+        })
+        .where(eq(keywordRules.id, id))
+        .returning()
+      return row ? ruleOf(row) : null
+    },
+    async remove(id) {
+      const rows = await db
+        .delete(keywordRules)
+        .where(eq(keywordRules.id, id))
+        .returning({ id: keywordRules.id })
+      return rows.length > 0
+    },
+  }
+}

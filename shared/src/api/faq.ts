@@ -1,0 +1,146 @@
+import { z } from 'zod'
+import { ComposerImageSchema, ComposerTextSchema } from './composer.ts'
+import { unsafePatternReason } from './faq-regex.ts'
+
+export * from './faq-regex.ts'
+
+// ── FAQ entries: /api/staff/faq ──────────────────────────────────────────────────────────────
+
+const QuestionSchema = z
+  .string()
+  .trim()
+  .min(1, '質問を入力してください')
+  .max(100, '質問は 100 文字以内にしてください')
+
+/** POST /api/staff/faq and PUT /api/staff/faq/:id (the whole entry). */
+export const FaqEntryInputSchema = z.object({
+  /** The question as customers ask it, and its variants (other wordings, synonyms). */
+  questions: z
+    .array(QuestionSchema)
+    .min(1, '質問を1つ以上入力してください')
+    .max(20, '質問の言い換えは 20 個までです'),
+  answer: z
+    .string()
+    .trim()
+    .min(1, '回答を入力してください')
+    .max(2000, '回答は 2,000 文字以内にしてください'),
+  enabled: z.boolean().default(true),
+})
+export type FaqEntryInput = z.infer<typeof FaqEntryInputSchema>
+
+export const FaqEntrySchema = z.object({
+  id: z.number().int().positive(),
+  questions: z.array(z.string()),
+  answer: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+})
+export type FaqEntry = z.infer<typeof FaqEntrySchema>
+
+/** GET /api/staff/faq */
+export interface FaqEntryList {
+  entries: FaqEntry[]
+}
+
+/** POST /api/staff/faq/try: which entry would answer this message (for the editor). */
+export const FaqTrySchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, '試す文を入力してください')
+    .max(1000, '1,000 文字以内にしてください'),
+})
+export type FaqTry = z.infer<typeof FaqTrySchema>
+
+export interface FaqCandidate {
+  entryId: number
+  /** The variant that matched best. */
+  question: string
+  /** Similarity 0–1. */
+  score: number
+}
+
+export interface FaqTryResult {
+  /** What the bot would do with this message: answer with an entry, or hand over to staff. */
+  outcome: 'answer' | 'hand_over'
+  /** The entry that would answer (null when the bot would hand over). */
+  answer: (FaqCandidate & { answer: string }) | null
+  /** The best few entries with their scores, best first, whether or not they pass. */
+  candidates: FaqCandidate[]
+  /** The score an entry needs to answer. */
+  threshold: number
+  /** The normalised text the matcher compared (kana, width and polite endings folded). */
+  normalised: string
+}
+
+// ── Keyword rules: /api/staff/keyword-rules ──────────────────────────────────────────────────
+
+export const KEYWORD_MATCH_TYPES = ['exact', 'contains', 'regex'] as const
+export const KeywordMatchSchema = z.enum(KEYWORD_MATCH_TYPES)
+export type KeywordMatch = z.infer<typeof KeywordMatchSchema>
+
+/** A keyword rule replies with composer text and image messages (1–5). */
+export const KeywordReplySchema = z
+  .array(z.discriminatedUnion('type', [ComposerTextSchema, ComposerImageSchema]))
+  .min(1, '返信メッセージを1件以上入れてください')
+  .max(5, '返信メッセージは5件までです')
+export type KeywordReply = z.infer<typeof KeywordReplySchema>
+
+/**
+ * POST /api/staff/keyword-rules and PUT /api/staff/keyword-rules/:id (the whole rule). Matching
+ * compares folded text (full / half width, katakana / hiragana, case, spaces removed). A regex is
+ * checked here, before it is saved: see faq-regex.ts for what is refused and why.
+ */
+export const KeywordRuleInputSchema = z
+  .object({
+    match: KeywordMatchSchema,
+    pattern: z
+      .string()
+      .trim()
+      .min(1, 'キーワードを入力してください')
+      .max(200, 'キーワードは 200 文字以内にしてください'),
+    reply: KeywordReplySchema,
+    /** Higher first; equal priorities go in the order the rules were created. */
+    priority: z.number().int().min(-1000).max(1000).default(0),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((rule, ctx) => {
+    rule.reply.forEach((message, i) => {
+      if (message.type !== 'text') return
+      const others = [...message.text.matchAll(/\{([a-z_]+)\}/g)].filter((m) => m[1] !== 'name')
+      if (others.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reply', i, 'text'],
+          message: `キーワードの返信で使える差し込みは {name} だけです（${others[0]![0]}）`,
+        })
+    })
+    if (rule.match !== 'regex') return
+    const reason = unsafePatternReason(rule.pattern)
+    if (reason)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pattern'],
+        message: `この正規表現は使えません: ${reason}`,
+      })
+  })
+export type KeywordRuleInput = z.infer<typeof KeywordRuleInputSchema>
+
+export interface KeywordRule {
+  id: number
+  match: KeywordMatch
+  pattern: string
+  reply: KeywordReply
+  priority: number
+  enabled: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+/** GET /api/staff/keyword-rules (priority order, the order they are tried). */
+export interface KeywordRuleList {
+  rules: KeywordRule[]
+}
+
+export const FaqIdParamSchema = z.object({ id: z.coerce.number().int().positive() })

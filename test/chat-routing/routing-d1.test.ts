@@ -1,0 +1,115 @@
+import { drizzle } from 'drizzle-orm/d1'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/src/db/database.ts'
+import { createFaqRepository } from '../../server/src/db/repositories/faq-repository.ts'
+import { createKeywordRuleRepository } from '../../server/src/db/repositories/keyword-rule-repository.ts'
+import { schema } from '../../server/src/db/schema.ts'
+import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import {
+  buildWorkerBundle,
+  startLocalWorker,
+  type LocalWorker,
+  type WorkerBundle,
+} from '../workers/local-worker.ts'
+
+/**
+ * The FAQ and keyword-rule repositories on workerd's local D1, and the text routing through the
+ * Workers entry: a keyword rule and an FAQ entry written by the repositories answer over the real
+ * webhook, and an edit is picked up by the cached FAQ index.
+ */
+
+const TIMEOUT = 180_000
+let bundle: WorkerBundle | undefined
+let worker: LocalWorker | undefined
+let line: LineStandIn | undefined
+let db: Database
+
+beforeAll(async () => {
+  bundle = await buildWorkerBundle()
+  line = await startLineStandIn({ rateLimits: false })
+  worker = await startLocalWorker({
+    bundle,
+    vars: {
+      LINE_CHANNEL_SECRET: line.channelSecret,
+      LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
+      LINE_API_BASE_URL: line.url,
+      LINE_DATA_API_BASE_URL: line.url,
+    },
+  })
+  line.setWebhookUrl(`${worker.url}/webhook`)
+  db = drizzle(worker.db as never, { schema }) as unknown as Database
+}, TIMEOUT)
+
+afterAll(async () => {
+  await worker?.dispose()
+  await line?.close()
+  await bundle?.dispose()
+})
+
+async function waitForReplies(userId: string, n: number): Promise<string[]> {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const texts = line!
+      .received(userId)
+      .map(
+        (r) =>
+          (r.message as { text?: string; type: string }).text ??
+          (r.message as { type: string }).type,
+      )
+    if (texts.length >= n) return texts
+    if (Date.now() > deadline) throw new Error(`only ${JSON.stringify(texts)}\n${worker!.logs()}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+describe('FAQ and keyword routing on Workers + D1', () => {
+  it(
+    'repositories write and version on D1; the worker answers by keyword, FAQ and hand-over',
+    async () => {
+      const faq = createFaqRepository(db)
+      const rules = createKeywordRuleRepository(db)
+      const v0 = await faq.version()
+      const entry = await faq.create(
+        {
+          questions: ['駐車場はありますか', '車で行けますか'],
+          answer: '4台分あります',
+          enabled: true,
+        },
+        1000,
+      )
+      const v1 = await faq.version()
+      expect(v1).not.toBe(v0)
+      await rules.create(
+        {
+          match: 'regex',
+          pattern: '^(wi-?fi|わいふぁい)',
+          reply: [{ type: 'text', text: 'Wi-Fi はレジ横に' }],
+          priority: 0,
+          enabled: true,
+        },
+        1000,
+      )
+
+      const user = line!.createUser({ displayName: '花子', language: 'ja' })
+      await line!.follow(user.userId)
+      await waitForReplies(user.userId, 2)
+      await line!.sendText(user.userId, 'ワイファイ使えますか')
+      expect((await waitForReplies(user.userId, 3))[2]).toBe('Wi-Fi はレジ横に')
+      await line!.sendText(user.userId, 'ﾁｭｳｼｬｼﾞｮｳ ありますか？')
+      expect((await waitForReplies(user.userId, 4))[3]).toBe('4台分あります')
+
+      // An edit at the same clock time still moves the version, so the index is rebuilt.
+      await faq.update(entry.id, { ...entry, answer: '6台分あります' }, 1000)
+      expect(await faq.version()).not.toBe(v1)
+      await line!.sendText(user.userId, '駐車場ありますか')
+      expect((await waitForReplies(user.userId, 5))[4]).toBe('6台分あります')
+
+      await line!.sendText(user.userId, '昨日お店に傘を忘れました')
+      expect((await waitForReplies(user.userId, 6))[5]).toContain('営業時間')
+      expect(await worker!.query(`SELECT status, open_reason FROM conversations`)).toEqual([
+        { status: 'open', open_reason: 'unanswered' },
+      ])
+    },
+    TIMEOUT,
+  )
+})
