@@ -7,6 +7,30 @@ export const CategorySchema = z.object({
 })
 export type Category = z.infer<typeof CategorySchema>
 
+const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/
+
+/** 'HH:MM' in the shop's time zone; '24:00' closes at midnight. */
+export const TimeOfDaySchema = z
+  .string()
+  .regex(TIME_OF_DAY, '時刻は HH:MM（例: 10:00）で入力してください')
+
+/** One day's opening hours, or null when the shop is closed that day. */
+export const DayHoursSchema = z
+  .object({ open: TimeOfDaySchema, close: TimeOfDaySchema })
+  .refine((d) => d.open < d.close, '閉店時刻は開店時刻より後にしてください')
+  .nullable()
+export type DayHours = z.infer<typeof DayHoursSchema>
+
+/** Weekly opening hours: `days[0]` is Sunday (as Date#getDay), in the shop's time zone. */
+export const BusinessHoursSchema = z.object({
+  days: z.array(DayHoursSchema).length(7, '曜日ごとに7日分を指定してください'),
+})
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>
+
+export const DEFAULT_BUSINESS_HOURS: BusinessHours = {
+  days: Array.from({ length: 7 }, () => ({ open: '10:00', close: '19:00' })),
+}
+
 export const ShopSettingsSchema = z.object({
   name: z.string().trim().min(1, '店舗名を入力してください').max(40),
   categories: z
@@ -16,6 +40,8 @@ export const ShopSettingsSchema = z.object({
       (list) => new Set(list.map((c) => c.id)).size === list.length,
       'カテゴリ ID が重複しています',
     ),
+  /** When staff answer the inbox; the hand-over acknowledgement quotes it. Default 10:00–19:00 daily. */
+  businessHours: BusinessHoursSchema.optional(),
 })
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>
 

@@ -100,10 +100,13 @@ export function createOutboxRepository(db: Database): OutboxRepository {
             text: sql.placeholder(`text${index}`),
             payload: sql.placeholder(`payload${index}`),
             sourceKey: sql.placeholder(`sourceKey${index}`),
+            origin: 'bot' as const,
+            via: sql.placeholder('via'),
             createdAt: sql.placeholder('now'),
           })),
         )
-        .onConflictDoNothing({ target: chatMessages.sourceKey })
+        // A staff reply is recorded when enqueued (origin, staff ID): only how it went is added.
+        .onConflictDoUpdate({ target: chatMessages.sourceKey, set: { via: sql`excluded.via` } })
         .prepare()
       recordSentStatements.set(count, statement)
     }
@@ -182,10 +185,10 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       return row?.followState === 'blocked'
     },
 
-    async recordSent(id, lineUserId, messages, now) {
+    async recordSent(id, lineUserId, messages, now, via) {
       const member = (await memberIdQuery.get({ lineUserId })) as { id: number } | undefined
       if (!member || messages.length === 0) return
-      const values: Record<string, unknown> = { memberId: member.id, now }
+      const values: Record<string, unknown> = { memberId: member.id, now, via }
       messages.forEach((message, index) => {
         values[`kind${index}`] = message.type
         values[`text${index}`] = message.type === 'text' ? message.text : null

@@ -36,7 +36,17 @@ export interface OutboxRepository {
   markRetry(id: number, nextAttemptAt: number, error: string): Promise<void>
   markFinal(id: number, status: 'skipped' | 'failed' | 'dead', error: string): Promise<void>
   isBlocked(lineUserId: string): Promise<boolean>
-  recordSent(id: number, lineUserId: string, messages: LineMessage[], now: number): Promise<void>
+  /**
+   * Adds what was sent to the member's chat log (origin 'bot' unless the message was recorded at
+   * enqueue, e.g. a staff reply) with how it went.
+   */
+  recordSent(
+    id: number,
+    lineUserId: string,
+    messages: LineMessage[],
+    now: number,
+    via: 'reply' | 'push',
+  ): Promise<void>
   /** After a restart of the only process using the database: what it had in flight is due again. */
   releaseInterrupted(now: number): Promise<number>
 }
@@ -133,7 +143,7 @@ async function finishSent(
 ): Promise<void> {
   const now = deps.clock.now()
   await deps.outbox.markSent(item.id, via, requestId, now)
-  await deps.outbox.recordSent(item.id, item.lineUserId, item.messages, now)
+  await deps.outbox.recordSent(item.id, item.lineUserId, item.messages, now, via)
 }
 
 async function handleFailure(deps: OutboxDeps, item: OutboxItem, error: unknown): Promise<void> {

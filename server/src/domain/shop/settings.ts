@@ -44,13 +44,16 @@ export interface ShopSettingsDeps {
   now(): number
 }
 
-/** Replaces the shop name and categories; audited with before and after. */
+/** Replaces the shop name, categories and business hours; audited with before and after. */
 export async function updateShopSettings(
   deps: ShopSettingsDeps,
   staffId: number,
   next: ShopSettings,
 ): Promise<ShopSettings> {
   const before = await readShopSettings(deps.settings, deps.sandbox)
+  // A screen that edits only the name and categories leaves the business hours as they were.
+  if (next.businessHours === undefined && before.businessHours !== undefined)
+    next = { ...next, businessHours: before.businessHours }
   await deps.settings.put(SHOP_SETTINGS_KEY, next, deps.now())
   await deps.audit.record(
     {

@@ -11,6 +11,7 @@ import { localeOf, welcomeMessages } from '../chat/texts.ts'
 import { newMemberNumber, type Member, type MemberRepository } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
+import type { SupportEventHooks } from '../support/events.ts'
 
 export interface ChatLog {
   recordInbound(input: {
@@ -29,6 +30,8 @@ export interface EventDeps extends OutboxDeps {
   router: ChatRouter
   /** Extra messages for a follow (e.g. the welcome coupon card); idempotent under replays. */
   onFollowExtras?: (member: Member, followedAt: number) => Promise<LineMessage[]>
+  /** The support inbox: bumps open conversations, hands over what the bot cannot answer. */
+  support?: SupportEventHooks
 }
 
 /** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
@@ -111,9 +114,17 @@ async function onMessage(deps: EventDeps, event: MessageEvent, userId: string, r
     payload: event.message,
     at: event.timestamp,
   })
-  if (event.message.type !== 'text' || text === null) return
-  const replies = await deps.router.routeText({ member, now: deps.clock.now() }, text)
+  const replies =
+    event.message.type !== 'text' || text === null
+      ? ((await deps.support?.onUnanswerableMessage({
+          member,
+          eventId: event.webhookEventId,
+          message: { id: event.message.id, type: event.message.type },
+          at: event.timestamp,
+        })) ?? [])
+      : await deps.router.routeText({ member, now: deps.clock.now() }, text)
   await reply(deps, event, member, replies, receivedAt, 'reply')
+  await noteInbound(deps, event, member, replies, receivedAt)
 }
 
 async function onPostback(
@@ -136,6 +147,31 @@ async function onPostback(
     event.postback.data,
   )
   await reply(deps, event, member, replies, receivedAt, 'reply')
+  await noteInbound(deps, event, member, replies, receivedAt)
+}
+
+/** Bumps the member's open conversation; a reply token the bot left unused is kept for staff. */
+async function noteInbound(
+  deps: EventDeps,
+  event: MessageEvent | PostbackEvent,
+  member: Member,
+  replies: LineMessage[],
+  receivedAt: number,
+) {
+  if (!deps.support) return
+  const token = replies.length === 0 ? freshReplyToken(event, receivedAt) : null
+  await deps.support.afterInbound({ member, at: event.timestamp, unusedReplyToken: token })
+}
+
+/** A redelivery's token is stale; otherwise it is good until REPLY_TOKEN_TTL_MS after the event. */
+function freshReplyToken(
+  event: FollowEvent | MessageEvent | PostbackEvent,
+  receivedAt: number,
+): { token: string; expiresAt: number } | null {
+  const token = event.deliveryContext.isRedelivery ? null : (event.replyToken ?? null)
+  return token
+    ? { token, expiresAt: Math.min(event.timestamp, receivedAt) + REPLY_TOKEN_TTL_MS }
+    : null
 }
 
 /** A user who followed before Joren existed has no member row yet: create it on first contact. */
@@ -163,14 +199,12 @@ async function reply(
   purpose: string,
 ) {
   if (messages.length === 0 || member.followState === 'blocked') return
-  const replyToken = event.deliveryContext.isRedelivery ? null : (event.replyToken ?? null)
+  const token = freshReplyToken(event, receivedAt)
   await enqueueMessages(deps, {
     dedupeKey: `event:${event.webhookEventId}:${purpose}`,
     lineUserId: member.lineUserId,
-    replyToken,
-    replyTokenExpiresAt: replyToken
-      ? Math.min(event.timestamp, receivedAt) + REPLY_TOKEN_TTL_MS
-      : null,
+    replyToken: token?.token ?? null,
+    replyTokenExpiresAt: token?.expiresAt ?? null,
     messages,
   })
 }

@@ -1,0 +1,257 @@
+import type {
+  ConversationPage,
+  ConversationSummary,
+  InboxUpdates,
+  ThreadMessage,
+} from '@joren/shared'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { queryString } from '../../lib/api-client.ts'
+import { AlertIcon, SearchIcon } from '../../ui/icons.tsx'
+import { ErrorPanel } from '../components/error-panel.tsx'
+import { PageHeader } from '../components/page-header.tsx'
+import { useStaff } from '../context.ts'
+import { href } from '../routes.ts'
+import { ConversationList } from './conversation-list.tsx'
+import {
+  mergeConversations,
+  type ListFilter,
+  type StatusFilter,
+} from './conversation-list-model.ts'
+import { reportInboxCounts } from './inbox-counts.ts'
+import { paths } from './paths.ts'
+import { startPoller, type Poller } from './poller.ts'
+import { supportText } from './support-messages.ts'
+import { ConversationView } from './conversation-view.tsx'
+
+/** New messages show within this long while the inbox is on screen. */
+const POLL_MS = 3000
+/** Live messages kept for open threads (older ones come from the thread's own load). */
+const LIVE_KEEP = 500
+
+/** The staff inbox: conversations, the chosen thread with the member beside it, the reply box. */
+export default function InboxScreen({ params }: { params: Record<string, string> }) {
+  const { api, me, can } = useStaff()
+  const m = supportText().inbox
+  const selectedId = params.id ? Number(params.id) : null
+  const [filter, setFilter] = useState<ListFilter>({ status: 'active', assignedTo: null, q: '' })
+  const [typed, setTyped] = useState('')
+  const [list, setList] = useState<ConversationPage | null>(null)
+  const [listError, setListError] = useState<unknown>(null)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [live, setLive] = useState<ThreadMessage[]>([])
+  const [openAlerts, setOpenAlerts] = useState(0)
+  const [announcement, setAnnouncement] = useState('')
+  const [ready, setReady] = useState(false)
+  const filterRef = useRef(filter)
+  filterRef.current = filter
+  const selectedRef = useRef<ConversationSummary | undefined>(undefined)
+  const poller = useRef<Poller | null>(null)
+
+  // Polls the updates endpoint: changed conversations join the list, new messages the thread.
+  useEffect(() => {
+    let cursor: string | undefined
+    poller.current = startPoller(async (signal) => {
+      const updates = await api.get<InboxUpdates>(paths.updates + queryString({ since: cursor }), {
+        signal,
+      })
+      const first = cursor === undefined
+      cursor = updates.cursor
+      reportInboxCounts(updates)
+      setOpenAlerts(updates.openAlerts)
+      if (first) {
+        setReady(true)
+        return
+      }
+      if (updates.conversations.length) {
+        setList(
+          (current) =>
+            current && {
+              ...current,
+              items: mergeConversations(current.items, updates.conversations, filterRef.current),
+            },
+        )
+      }
+      if (updates.messages.length) {
+        setLive((current) => [...current, ...updates.messages].slice(-LIVE_KEEP))
+        const selectedMember = selectedRef.current?.memberId
+        const elsewhere = updates.messages.filter(
+          (msg) => msg.direction === 'in' && msg.memberId !== selectedMember,
+        ).length
+        if (elsewhere) setAnnouncement(m.newMessages(elsewhere))
+      }
+    }, POLL_MS)
+    return () => poller.current?.stop()
+  }, [api, m])
+
+  // The list itself: after the first poll fixed the cursor, and again whenever the filter changes.
+  useEffect(() => {
+    if (!ready) return
+    const controller = new AbortController()
+    setListError(null)
+    api
+      .get<ConversationPage>(
+        paths.conversations +
+          queryString({
+            status: filter.status,
+            assignedTo: filter.assignedTo ? 'me' : undefined,
+            q: filter.q.trim(),
+          }),
+        { signal: controller.signal },
+      )
+      .then(
+        (page) => setList(page),
+        (error: unknown) => !controller.signal.aborted && setListError(error),
+      )
+    return () => controller.abort()
+  }, [api, ready, filter])
+
+  // Search as one types, once the typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => setFilter((f) => (f.q === typed ? f : { ...f, q: typed })), 300)
+    return () => clearTimeout(timer)
+  }, [typed])
+
+  const more = async () => {
+    if (!list?.nextCursor) return
+    setLoadingMore(true)
+    try {
+      const page = await api.get<ConversationPage>(
+        paths.conversations +
+          queryString({
+            status: filter.status,
+            assignedTo: filter.assignedTo ? 'me' : undefined,
+            q: filter.q.trim(),
+            cursor: list.nextCursor,
+          }),
+      )
+      setList((current) => ({
+        items: [
+          ...(current?.items ?? []),
+          ...page.items.filter((c) => !current?.items.some((x) => x.id === c.id)),
+        ],
+        nextCursor: page.nextCursor,
+      }))
+    } catch (error) {
+      setListError(error)
+    } finally {
+      setLoadingMore(false)
+    }
+  }
+
+  /** A conversation the thread changed (read, status, assignee): the list shows it at once. */
+  const changed = useCallback((next: ConversationSummary) => {
+    setList(
+      (current) =>
+        current && {
+          ...current,
+          items: mergeConversations(current.items, [next], filterRef.current),
+        },
+    )
+  }, [])
+  const refresh = useCallback(() => poller.current?.now(), [])
+
+  const selected = list?.items.find((c) => c.id === selectedId)
+  selectedRef.current = selected
+  const setStatus = (status: StatusFilter) => setFilter((f) => ({ ...f, status }))
+
+  return (
+    <div class="inbox" data-selected={selectedId !== null ? '' : undefined}>
+      <div class="inbox-head">
+        <PageHeader title={m.title}>
+          <div class="inline-actions">
+            <a class="btn btn-secondary btn-sm" href={href('/alerts')}>
+              <AlertIcon size={18} />
+              {m.alertsLink}
+              {openAlerts > 0 && (
+                <span class="count-badge">
+                  <span aria-hidden="true">{openAlerts}</span>
+                  <span class="sr-only">{m.alertsCount(openAlerts)}</span>
+                </span>
+              )}
+            </a>
+            {can('support.manage') && (
+              <a class="btn btn-secondary btn-sm" href={href('/faq')}>
+                {m.faqLink}
+              </a>
+            )}
+          </div>
+        </PageHeader>
+      </div>
+      <section class="inbox-list" aria-labelledby="inbox-list-title">
+        <h2 class="sr-only" id="inbox-list-title">
+          {m.listLabel}
+        </h2>
+        <div class="inbox-filters">
+          <label class="search">
+            <span class="sr-only">{m.searchLabel}</span>
+            <SearchIcon size={20} />
+            <input
+              class="input"
+              type="search"
+              maxLength={50}
+              placeholder={m.search}
+              value={typed}
+              onInput={(e) => setTyped(e.currentTarget.value)}
+            />
+          </label>
+          <div class="filter-row">
+            <label class="filter">
+              <span class="small muted">{m.statusFilter}</span>
+              <select
+                class="input"
+                value={filter.status}
+                onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)}
+              >
+                <option value="active">
+                  {m.status.open}・{m.status.pending}
+                </option>
+                <option value="open">{m.status.open}</option>
+                <option value="pending">{m.status.pending}</option>
+                <option value="closed">{m.status.closed}</option>
+                <option value="all">{m.allStatuses}</option>
+              </select>
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={filter.assignedTo !== null}
+                onChange={(e) => {
+                  const mine = e.currentTarget.checked
+                  setFilter((f) => ({ ...f, assignedTo: mine ? me.id : null }))
+                }}
+              />
+              {m.mineOnly}
+            </label>
+          </div>
+        </div>
+        <p class="sr-only" role="status" aria-live="polite">
+          {announcement}
+        </p>
+        {listError !== null && !list ? (
+          <ErrorPanel error={listError} onRetry={() => setFilter((f) => ({ ...f }))} />
+        ) : (
+          <ConversationList
+            page={list}
+            selectedId={selectedId}
+            filtered={filter.q.trim() !== '' || filter.status !== 'active' || !!filter.assignedTo}
+            loadingMore={loadingMore}
+            onMore={() => void more()}
+          />
+        )}
+      </section>
+      {selectedId === null ? (
+        <div class="inbox-thread inbox-placeholder">
+          <p class="muted">{m.choose}</p>
+        </div>
+      ) : (
+        <ConversationView
+          key={selectedId}
+          id={selectedId}
+          live={live}
+          onChanged={changed}
+          onSent={refresh}
+        />
+      )}
+    </div>
+  )
+}
