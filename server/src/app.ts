@@ -7,6 +7,8 @@ import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
 import { liffPointsRoute } from './routes/liff-points.ts'
 import { liffCouponsRoute } from './routes/liff-coupons.ts'
+import { liffSurveysRoute } from './routes/liff-surveys.ts'
+import { staffSurveysRoute } from './routes/staff-surveys.ts'
 import { publicRoute } from './routes/public.ts'
 import { staffAccountRoute } from './routes/staff-account.ts'
 import { staffAuditRoute } from './routes/staff-audit.ts'
@@ -23,7 +25,12 @@ import {
   staffPurchasesRoute,
   staffRegisterPurchasesRoute,
 } from './routes/staff-loyalty.ts'
+import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
+import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
+import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
+import { staffAlertPrefsRoute, staffAlertsRoute } from './routes/staff-alerts.ts'
+import { staffInboxRoute } from './routes/staff-inbox.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
 export type DepsProvider = (c: Context) => AppDeps
@@ -41,6 +48,7 @@ export function createApp(provideDeps: DepsProvider) {
   app.route('/api/public', publicRoute)
   app.route('/api/liff/coupons', liffCouponsRoute)
   app.route('/api/liff/points', liffPointsRoute)
+  app.route('/api/liff/surveys', liffSurveysRoute)
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
   app.route('/api/staff/audit', staffAuditRoute)
@@ -55,6 +63,14 @@ export function createApp(provideDeps: DepsProvider) {
   app.route('/api/staff/api-keys', staffApiKeysRoute)
   app.route('/api/v1', apiV1Route)
   app.route('/api/staff/tags', staffTagsRoute)
+  app.route('/api/staff/broadcasts', staffBroadcastsRoute)
+  app.route('/api/staff/segments', staffSegmentsRoute)
+  app.route('/api/staff/surveys', staffSurveysRoute)
+  app.route('/api/staff/faq', staffFaqRoute)
+  app.route('/api/staff/keyword-rules', staffKeywordRulesRoute)
+  app.route('/api/staff/inbox', staffInboxRoute)
+  app.route('/api/staff/alerts', staffAlertsRoute)
+  app.route('/api/staff/me/alert-prefs', staffAlertPrefsRoute)
   app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))

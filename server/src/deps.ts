@@ -1,6 +1,7 @@
 import type { Role } from '@joren/shared'
 import type { Config } from './config.ts'
 import type { Messenger } from './domain/messaging/messenger.ts'
+import type { ContentSource } from './domain/support/contents.ts'
 import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'
@@ -19,6 +20,8 @@ export interface AppDeps {
   logger: Logger
   /** Starts processing stored events after the response: a drain in-process, or waitUntil. */
   kickProcessing(): void
+  /** A broadcast has due chunks: wake the in-process sender (Node) or enqueue them (Workers). */
+  dispatchBroadcast(broadcastId: number): Promise<void>
   /** Repositories the API routes use (through domain functions). */
   repositories: Repositories
   db: Database
@@ -31,6 +34,8 @@ export interface AppDeps {
   botInfo: BotInfo
   /** The member card's HMAC key: made on first use, kept in `settings`, never logged. */
   cardKey(): Promise<CryptoKey>
+  /** Customer images from the data API: the inbox fetches a pending one when staff open it. */
+  support?: ContentSource
   /** The Messaging API, for reads on a request path (never the webhook's). */
   messenger: Messenger
 }

@@ -10,6 +10,14 @@ import type { Database } from './db/database.ts'
 import { createRepositories } from './db/repositories/index.ts'
 import { cardKeyProvider } from './domain/members/card-token.ts'
 import { createLineMessagingClient } from './line/messaging-client.ts'
+import { supportEventHooks } from './domain/support/events.ts'
+import { DEFAULT_MAX_CONTENT_BYTES } from './domain/support/contents.ts'
+import { createContentFetcher, supportDeps } from './support-services.ts'
+import { createPacer, type Pacer } from './line/rate-limiter.ts'
+import { registerSupportChat } from './domain/chat/support-chat.ts'
+import { createFaqAnswerer } from './domain/faq/answerer.ts'
+import { registerSurveyChat } from './domain/chat/survey-chat.ts'
+import { surveyDeps } from './survey-services.ts'
 
 export interface LineSettings {
   channelSecret: string
@@ -32,6 +40,10 @@ export function createServices(input: {
   lineFetch?: typeof fetch
   /** Where chat messages link into the mini-app (LIFF_ID, PUBLIC_URL) and the shop's time zone. */
   links?: AppLinks
+  /** Paces push / multicast under LINE's limits (default: one new pacer for these services). */
+  pacer?: Pacer
+  /** The largest customer image kept (D1 rows hold at most 2 MB). Default 10 MB. */
+  maxContentBytes?: number
 }) {
   const links = input.links ?? DEFAULT_LINKS
   const repositories = createRepositories(input.db)
@@ -42,23 +54,57 @@ export function createServices(input: {
     logger: input.logger,
     timeoutMs: input.lineTimeoutMs,
     fetch: input.lineFetch,
+    pacer: input.pacer ?? createPacer(),
   })
   const processorDeps: ProcessorDeps = {
     ...repositories,
     messenger,
-    router: registerPointsCommands(
-      registerCouponChat(createDefaultRouter().command(memberCardCommand(links)), {
-        coupons: repositories.coupons,
-        links,
-      }),
-      { ...repositories, clock: input.clock, timeZone: links.timeZone },
+    router: registerSupportChat(
+      registerSurveyChat(
+        registerPointsCommands(
+          registerCouponChat(createDefaultRouter().command(memberCardCommand(links)), {
+            coupons: repositories.coupons,
+            links,
+          }),
+          { ...repositories, clock: input.clock, timeZone: links.timeZone },
+        ),
+        {
+          survey: surveyDeps({ ...input, repositories, timeZone: links.timeZone }),
+          links,
+        },
+      ),
+      {
+        keywordRules: repositories.keywordRules,
+        faq: createFaqAnswerer(repositories.faq),
+        support: supportDeps({ repositories, clock: input.clock, timeZone: links.timeZone }),
+      },
     ),
     onFollowExtras: welcomeCouponHook({ ...input, repositories, links }),
+    support: supportEventHooks(
+      supportDeps({ repositories, clock: input.clock, timeZone: links.timeZone }),
+    ),
     clock: input.clock,
     ids: input.ids,
     logger: input.logger,
   }
+  const support = {
+    fetchContent: createContentFetcher({
+      dataApiBaseUrl: input.line.dataApiBaseUrl,
+      channelAccessToken: input.line.channelAccessToken,
+    }),
+    maxContentBytes: input.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES,
+    /** Staff alert pushes link here. */
+    inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
+  }
   const cardKey = cardKeyProvider(repositories.settings, input.ids, () => input.clock.now())
-  return { db: input.db, atomic: input.atomic, repositories, messenger, processorDeps, cardKey }
+  return {
+    db: input.db,
+    atomic: input.atomic,
+    repositories,
+    messenger,
+    processorDeps,
+    cardKey,
+    support,
+  }
 }
 export type Services = ReturnType<typeof createServices>

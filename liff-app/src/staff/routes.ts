@@ -17,6 +17,28 @@ export interface StaffRoute {
 /** Every staff screen. Adding one is one line here (plus its messages). */
 export const ROUTES: readonly StaffRoute[] = [
   {
+    path: '/inbox',
+    screen: () => import('./inbox/inbox-screen.tsx'),
+    needs: 'support.inbox',
+    nav: 'inbox',
+  },
+  {
+    path: '/inbox/:id',
+    screen: () => import('./inbox/inbox-screen.tsx'),
+    needs: 'support.inbox',
+  },
+  {
+    path: '/faq',
+    screen: () => import('./faq/faq-screen.tsx'),
+    needs: 'support.manage',
+    nav: 'faq',
+  },
+  {
+    path: '/alerts',
+    screen: () => import('./alerts/alerts-screen.tsx'),
+    needs: 'alerts.read',
+  },
+  {
     path: '/members',
     screen: () => import('./screens/members-screen.tsx'),
     needs: 'members.read',
@@ -65,6 +87,54 @@ export const ROUTES: readonly StaffRoute[] = [
     path: '/api-keys',
     screen: () => import('./loyalty/api-keys-screen.tsx'),
     needs: 'apikeys.manage',
+  },
+  {
+    path: '/broadcasts',
+    screen: () => import('./broadcasts/list-screen.tsx'),
+    needs: 'broadcasts.read',
+    nav: 'broadcasts',
+  },
+  {
+    path: '/broadcasts/new',
+    screen: () => import('./broadcasts/composer-screen.tsx'),
+    needs: 'broadcasts.send',
+  },
+  {
+    path: '/broadcasts/:id/edit',
+    screen: () => import('./broadcasts/composer-screen.tsx'),
+    needs: 'broadcasts.send',
+  },
+  {
+    path: '/broadcasts/:id',
+    screen: () => import('./broadcasts/broadcast-screen.tsx'),
+    needs: 'broadcasts.read',
+  },
+  {
+    path: '/segments',
+    screen: () => import('./segments/segments-screen.tsx'),
+    needs: 'segments.read',
+    nav: 'segments',
+  },
+  {
+    path: '/surveys',
+    screen: () => import('./surveys/surveys-screen.tsx'),
+    needs: 'surveys.read',
+    nav: 'surveys',
+  },
+  {
+    path: '/surveys/new',
+    screen: () => import('./surveys/editor-screen.tsx'),
+    needs: 'surveys.manage',
+  },
+  {
+    path: '/surveys/:id/edit',
+    screen: () => import('./surveys/editor-screen.tsx'),
+    needs: 'surveys.manage',
+  },
+  {
+    path: '/surveys/:id/results',
+    screen: () => import('./surveys/results-screen.tsx'),
+    needs: 'surveys.read',
   },
   {
     path: '/tags',

@@ -13,7 +13,11 @@ import {
   CheckIcon,
   PlusIcon,
 } from '../ui/icons.tsx'
+import { MegaphoneIcon } from './broadcasts/icons.tsx'
 import { ErrorPanel } from './components/error-panel.tsx'
+import { BookIcon, ChatIcon, UnreadBadge } from './inbox/nav.tsx'
+import { SurveyIcon } from './surveys/icons.tsx'
+import { SegmentsIcon } from './segments/icons.tsx'
 import { useStaff } from './context.ts'
 import { t } from './messages.ts'
 import { BASE, ROUTES, href, type StaffRoute } from './routes.ts'
@@ -32,6 +36,11 @@ const NAV_ICONS = {
   staff: UsersIcon,
   settings: SlidersIcon,
   audit: ListIcon,
+  inbox: ChatIcon,
+  faq: BookIcon,
+  surveys: SurveyIcon,
+  broadcasts: MegaphoneIcon,
+  segments: SegmentsIcon,
 } satisfies Record<NonNullable<StaffRoute['nav']>, unknown>
 
 /** The console: navigation for what this role may use (sidebar on a desk, tab bar on a phone). */
@@ -107,6 +116,7 @@ export function Shell() {
                 <a href={href(r.path)} aria-current={current ? 'page' : undefined}>
                   <Icon size={22} />
                   <span>{m.nav[r.nav]}</span>
+                  {r.nav === 'inbox' && <UnreadBadge />}
                 </a>
               </li>
             )

@@ -4,7 +4,6 @@ import { createApp } from '../app.ts'
 import type { Config } from '../config.ts'
 import { betterSqliteAtomic } from '../db/atomic.ts'
 import { groupCommitInbox } from '../db/group-commit-inbox.ts'
-import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
 import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
@@ -13,7 +12,8 @@ import { createLineLogin } from '../line/login.ts'
 import { guardChannelMode } from '../domain/shop/channel-mode.ts'
 import { createNodeHttpFetch } from '../line/node-http-fetch.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
-import { runLoyaltyMaintenance } from '../loyalty-services.ts'
+import { runPeriodicJobs } from '../periodic.ts'
+import { broadcastDeps, NodeBroadcastSender } from '../broadcast-services.ts'
 import { createServices, type LineSettings, type Services } from '../services.ts'
 import { NodeProcessor } from './node-processor.ts'
 import { handleWebhookRequest, isWebhookRequest } from './node-webhook.ts'
@@ -25,6 +25,8 @@ export interface NodeServer {
   database: NodeDatabase
   services: Services
   processor: NodeProcessor
+  /** Sends broadcast chunks in-process (resumes interrupted broadcasts at start). */
+  broadcasts: NodeBroadcastSender
   /** The one-time code that makes the first owner (null once an owner exists). Shown, never logged. */
   ownerSetup: { code: string; expiresAt: number } | null
   /** Stop accepting, finish in-flight requests and processing, close the database. */
@@ -58,7 +60,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ids,
     logger,
     lineTimeoutMs: options.lineTimeoutMs,
-    lineFetch: createNodeHttpFetch(),
+    // Enough sockets for broadcast chunks in flight at LINE's rate limits (see NodeBroadcastSender).
+    lineFetch: createNodeHttpFetch({ maxSockets: 64 }),
     links: {
       liffId: config.LIFF_ID ?? null,
       publicUrl: config.PUBLIC_URL,
@@ -87,6 +90,19 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     config.sandbox ? (options.demoOwner ?? null) : null,
   )
   const processor = new NodeProcessor(services.processorDeps, logger)
+  const broadcastEngine = broadcastDeps({
+    ...services,
+    clock,
+    ids,
+    logger,
+    links: {
+      liffId: config.LIFF_ID ?? null,
+      publicUrl: config.PUBLIC_URL,
+      timeZone: config.SHOP_TIMEZONE,
+    },
+    dispatch: async () => broadcasts.wake(),
+  })
+  const broadcasts = new NodeBroadcastSender(() => broadcastEngine)
   const deps: AppDeps = {
     config,
     verifySignature: createNodeVerifier(line.channelSecret),
@@ -95,6 +111,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     clock,
     logger,
     kickProcessing: () => processor.kick(),
+    dispatchBroadcast: async () => broadcasts.wake(),
     repositories: services.repositories,
     db: database.db,
     atomic: services.atomic,
@@ -102,6 +119,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ...createLineLogin({ config, line, clock, logger }),
     cardKey: services.cardKey,
     messenger: services.messenger,
+    support: services.support,
   }
   const app = createApp(() => deps)
   options.mount?.(app)
@@ -110,25 +128,21 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const server = await listen(app.fetch, deps, config.PORT, config.HOST)
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
-  if (options.process !== false) processor.start()
-  // Coupons past expiry are marked expired every minute (reads and redemption check it anyway).
-  const expiryTimer = setInterval(() => {
-    expireDueCoupons(services.repositories.coupons, clock.now()).catch((error: unknown) =>
-      logger.error('coupon expiry failed', { error: String(error) }),
-    )
-  }, 60_000)
-  expiryTimer.unref()
-  // Points past expiry are written off every minute; tiers are recomputed once a shop-local day.
-  const loyaltyTimer = setInterval(() => {
-    runLoyaltyMaintenance({
-      ...services,
+  if (options.process !== false) {
+    processor.start()
+    await broadcasts.start()
+  }
+  const periodicTimer = setInterval(() => {
+    void runPeriodicJobs({
+      services,
       clock,
       ids,
       logger,
       timeZone: config.SHOP_TIMEZONE,
-    }).catch((error: unknown) => logger.error('loyalty upkeep failed', { error: String(error) }))
+      broadcasts: broadcastEngine,
+    })
   }, 60_000)
-  loyaltyTimer.unref()
+  periodicTimer.unref()
 
   let closing: Promise<void> | null = null
   return {
@@ -137,6 +151,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     database,
     services,
     processor,
+    broadcasts,
     ownerSetup,
     close() {
       closing ??= (async () => {
@@ -145,9 +160,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
           if ('closeIdleConnections' in server) server.closeIdleConnections()
         })
-        clearInterval(expiryTimer)
-        clearInterval(loyaltyTimer)
+        clearInterval(periodicTimer)
         await processor.stop()
+        await broadcasts.stop()
         await database.close()
       })()
       return closing

@@ -8,7 +8,6 @@ import type {
 } from '@cloudflare/workers-types/index.ts'
 import { drizzle } from 'drizzle-orm/d1'
 import { d1Atomic } from '../db/atomic.ts'
-import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { createApp } from '../app.ts'
 import { parseConfig, type Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
@@ -18,7 +17,9 @@ import { systemClock, webIds, type Logger } from '../domain/ports.ts'
 import { drainOnce } from '../domain/webhook/processor.ts'
 import { createLineLogin } from '../line/login.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
-import { runLoyaltyMaintenance } from '../loyalty-services.ts'
+import { runPeriodicJobs } from '../periodic.ts'
+import { broadcastDeps } from '../broadcast-services.ts'
+import { runChunk, type BroadcastDeps } from '../domain/broadcasts/engine.ts'
 import { createServices, type Services } from '../services.ts'
 
 export interface Env {
@@ -28,8 +29,8 @@ export interface Env {
   [name: string]: unknown
 }
 
-/** Messages on the JOBS queue. Broadcast chunks join this union later. */
-export type JobMessage = { kind: 'drain' }
+/** Messages on the JOBS queue: an inbox drain, or one broadcast chunk to send. */
+export type JobMessage = { kind: 'drain' } | { kind: 'broadcast_chunk'; chunkId: number }
 
 const logger: Logger = {
   info: (message, fields) => console.log(message, fields ?? ''),
@@ -65,6 +66,8 @@ function runtimeFor(env: Env): Promise<Runtime> {
       db,
       atomic: d1Atomic(d1),
       line,
+      // A D1 row holds at most 2 MB: larger customer images are kept as 'too_large'.
+      maxContentBytes: 1_900_000,
       clock: systemClock,
       ids: webIds,
       logger,
@@ -119,6 +122,36 @@ function appPage(request: Request, env: Env): Promise<Response> | null {
   return env.ASSETS.fetch(page, { method: request.method }) as unknown as Promise<Response>
 }
 
+/** The broadcast engine on Workers: due chunks fan out through the JOBS queue, one message each. */
+function workerBroadcasts(runtime: Runtime, jobs: Env['JOBS']): BroadcastDeps {
+  const deps: BroadcastDeps = broadcastDeps({
+    ...runtime.services,
+    clock: systemClock,
+    ids: webIds,
+    logger,
+    links: {
+      liffId: runtime.config.LIFF_ID ?? null,
+      publicUrl: runtime.config.PUBLIC_URL,
+      timeZone: runtime.config.SHOP_TIMEZONE,
+    },
+    dispatch: async (broadcastId) => {
+      const ids = await deps.store.dueChunkIds(
+        systemClock.now(),
+        20_000,
+        broadcastId === 0 ? undefined : broadcastId,
+      )
+      // sendBatch takes at most 100 messages.
+      for (let i = 0; i < ids.length; i += 100)
+        await jobs.sendBatch(
+          ids.slice(i, i + 100).map((chunkId) => ({
+            body: { kind: 'broadcast_chunk' as const, chunkId },
+          })),
+        )
+    },
+  })
+  return deps
+}
+
 /** The bindings plus this isolate's runtime, handed to the app as its env. */
 type AppBindings = Env & { runtime: Runtime }
 
@@ -132,6 +165,7 @@ const app = createApp((c): AppDeps => {
     clock: systemClock,
     logger,
     kickProcessing: () => ctx.waitUntil(drainAfterWebhook(runtime.services, JOBS)),
+    dispatchBroadcast: (id) => workerBroadcasts(runtime, JOBS).dispatch(id),
     repositories: runtime.services.repositories,
     db: runtime.services.db,
     atomic: runtime.services.atomic,
@@ -140,6 +174,7 @@ const app = createApp((c): AppDeps => {
     botInfo: runtime.login.botInfo,
     cardKey: runtime.services.cardKey,
     messenger: runtime.services.messenger,
+    support: runtime.services.support,
   }
 })
 
@@ -159,24 +194,37 @@ export default {
   ): Promise<void> {
     const { services } = await runtimeFor(env)
     ctx.waitUntil(drain(services, 100))
-    ctx.waitUntil(expireDueCoupons(services.repositories.coupons, systemClock.now()))
-    const { config } = await runtimeFor(env)
+    const runtime = await runtimeFor(env)
+    const { config } = runtime
     ctx.waitUntil(
-      runLoyaltyMaintenance({
-        ...services,
+      runPeriodicJobs({
+        services,
         clock: systemClock,
         ids: webIds,
         logger,
         timeZone: config.SHOP_TIMEZONE,
+        broadcasts: workerBroadcasts(runtime, env.JOBS),
       }),
     )
   },
 
   async queue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
-    const { services } = await runtimeFor(env)
-    for (const message of batch.messages) {
-      if (message.body.kind === 'drain') await drain(services, 100)
-      message.ack()
-    }
+    const runtime = await runtimeFor(env)
+    const { services } = runtime
+    const broadcasts = workerBroadcasts(runtime, env.JOBS)
+    // Chunks of one batch go out concurrently (the shared pacer keeps the rate); a chunk whose
+    // send failed for good or was retried later is settled in its row, so every message is acked.
+    await Promise.all(
+      batch.messages.map(async (message) => {
+        try {
+          if (message.body.kind === 'drain') await drain(services, 100)
+          else await runChunk(broadcasts, message.body.chunkId)
+          message.ack()
+        } catch (error) {
+          logger.error('job failed', { kind: message.body.kind, error: String(error) })
+          message.retry()
+        }
+      }),
+    )
   },
 }

@@ -4,11 +4,13 @@ import {
   SendFailure,
   type LineMessage,
   type LineProfile,
+  type MessageQuotaInfo,
   type Messenger,
   type SendResult,
 } from '../domain/messaging/messenger.ts'
 import type { Ids, Logger } from '../domain/ports.ts'
 import { LineApiError } from './line-api-error.ts'
+import { unpaced, type PacedEndpoint, type Pacer } from './rate-limiter.ts'
 
 export interface LineClientOptions {
   apiBaseUrl: string
@@ -21,6 +23,8 @@ export interface LineClientOptions {
   retryBaseMs?: number
   fetch?: typeof fetch
   sleep?: (ms: number) => Promise<void>
+  /** Paces push and multicast under LINE's rate limits; one per process, shared by all senders. */
+  pacer?: Pacer
 }
 
 type CallResult = { status: number; body: string; requestId: string | undefined }
@@ -50,6 +54,7 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
     retryBaseMs = 200,
   } = options
   const doFetch = options.fetch ?? fetch
+  const pacer = options.pacer ?? unpaced
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const base = apiBaseUrl.replace(/\/+$/, '')
 
@@ -96,12 +101,20 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
   async function call(
     method: string,
     path: string,
-    init: { body?: unknown; headers?: Record<string, string>; retryOnUncertain?: boolean } = {},
+    init: {
+      body?: unknown
+      headers?: Record<string, string>
+      retryOnUncertain?: boolean
+      paced?: PacedEndpoint
+    } = {},
   ): Promise<CallResult> {
     for (let n = 1; ; n++) {
       try {
+        if (init.paced) await pacer.take(init.paced)
         return await attempt(method, path, init.body, init.headers ?? {})
       } catch (error) {
+        if (init.paced && error instanceof LineApiError && error.status === 429)
+          if (!MONTHLY_LIMIT.test(error.lineMessage)) pacer.slowDown(init.paced)
         const retryable = isRetryable(error, init.retryOnUncertain ?? true)
         logger.warn('LINE API call failed', {
           method,
@@ -140,10 +153,44 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
         const res = await call('POST', '/v2/bot/message/push', {
           body: { to, messages },
           headers: { 'x-line-retry-key': retryKey },
+          paced: 'push',
         })
         return { requestId: res.requestId }
       } catch (error) {
         throw toSendFailure(error)
+      }
+    },
+
+    async multicast(to, messages: LineMessage[], retryKey): Promise<SendResult> {
+      if (to.length === 0 || to.length > 500)
+        throw new SendFailure('rejected', 'multicast takes 1 to 500 recipients')
+      for (const userId of to)
+        if (!isLineUserId(userId))
+          throw new SendFailure('rejected', 'recipient is not a LINE user ID')
+      try {
+        const res = await call('POST', '/v2/bot/message/multicast', {
+          body: { to, messages },
+          headers: { 'x-line-retry-key': retryKey },
+          paced: 'multicast',
+        })
+        return { requestId: res.requestId }
+      } catch (error) {
+        throw toSendFailure(error)
+      }
+    },
+
+    async messageQuota(): Promise<MessageQuotaInfo> {
+      const [quota, consumption] = await Promise.all([
+        call('GET', '/v2/bot/message/quota'),
+        call('GET', '/v2/bot/message/quota/consumption'),
+      ])
+      const q = JSON.parse(quota.body) as { type?: string; value?: number }
+      const c = JSON.parse(consumption.body) as { totalUsage?: number }
+      const limited = q.type === 'limited' && typeof q.value === 'number'
+      return {
+        type: limited ? 'limited' : 'none',
+        limit: limited ? (q.value ?? null) : null,
+        used: c.totalUsage ?? 0,
       }
     },
 

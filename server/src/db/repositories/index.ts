@@ -3,7 +3,9 @@ import { createAuditReader } from './audit-reader-repository.ts'
 import { createAuditLog } from './audit-repository.ts'
 import { createChatLog } from './chat-log-repository.ts'
 import { createCouponRepository } from './coupon-repository.ts'
+import { createFaqRepository } from './faq-repository.ts'
 import { createInboxRepository } from './inbox-repository.ts'
+import { createKeywordRuleRepository } from './keyword-rule-repository.ts'
 import { createLoyaltyStore } from './loyalty-repository.ts'
 import { createMemberDirectory } from './member-directory-repository.ts'
 import { createMemberRepository } from './member-repository.ts'
@@ -12,6 +14,10 @@ import { createPointsRepository } from './points-repository.ts'
 import { createProfileRepository } from './profile-repository.ts'
 import { createSettingsStore } from './settings-repository.ts'
 import { createStaffRepository } from './staff-repository.ts'
+import { createStaffAlertStore } from './support-alert-repository.ts'
+import { createContentStore } from './support-content-repository.ts'
+import { createConversationStore } from './support-conversation-repository.ts'
+import { createSegmentRepository } from './segment-repository.ts'
 
 export function createRepositories(db: Database) {
   return {
@@ -28,6 +34,12 @@ export function createRepositories(db: Database) {
     coupons: createCouponRepository(db),
     points: createPointsRepository(db),
     loyalty: createLoyaltyStore(db),
+    segments: createSegmentRepository(db),
+    faq: createFaqRepository(db),
+    keywordRules: createKeywordRuleRepository(db),
+    conversations: createConversationStore(db),
+    staffAlerts: createStaffAlertStore(db),
+    contents: createContentStore(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

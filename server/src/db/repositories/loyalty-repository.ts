@@ -7,6 +7,7 @@ import type {
   PurchaseRecord,
 } from '../../domain/loyalty/store.ts'
 import type { Database } from '../database.ts'
+import { memberRfmStatement } from '../segments/rfm.ts'
 import { apiKeys, idempotencyKeys, members, memberTiers, purchases, tiers } from '../schema.ts'
 
 const memberColumns = {
@@ -100,6 +101,10 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
         for (const row of rows) found.set(row.memberNumber, row)
       }
       return found
+    },
+
+    summaryStatement(memberId, windowStart, now) {
+      return memberRfmStatement(db, memberId, windowStart, now)
     },
 
     purchaseStatements(purchase, idempotency, now) {

@@ -138,6 +138,9 @@ export async function planPurchase<S>(
       })),
     )
   }
+  statements.push(
+    deps.loyalty.summaryStatement(input.member.id, monthsBefore(now, 12, deps.timeZone), now),
+  )
   return { statements, points }
 }
 
@@ -240,6 +243,13 @@ export async function refundPurchase<S>(
             })),
           )
         }
+        statements.push(
+          deps.loyalty.summaryStatement(
+            purchase.memberId,
+            monthsBefore(now, 12, deps.timeZone),
+            now,
+          ),
+        )
         await commit(deps.atomic, statements)
       })
       await deps.audit.record(

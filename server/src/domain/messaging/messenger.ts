@@ -30,6 +30,12 @@ export class SendFailure extends Error {
   }
 }
 
+export interface MessageQuotaInfo {
+  type: 'none' | 'limited'
+  limit: number | null
+  used: number
+}
+
 export interface SendResult {
   requestId: string | undefined
 }
@@ -38,6 +44,10 @@ export interface SendResult {
 export interface Messenger {
   reply(replyToken: string, messages: LineMessage[]): Promise<SendResult>
   push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult>
+  /** Up to 500 users in one request; the same retry / 409 handling as push. */
+  multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult>
+  /** This month's message quota (GET /v2/bot/message/quota and …/quota/consumption). */
+  messageQuota(): Promise<MessageQuotaInfo>
   /** The profile of a user who is a friend of the account; null when LINE does not know them. */
   getProfile(userId: string): Promise<LineProfile | null>
 }

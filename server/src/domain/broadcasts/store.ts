@@ -1,0 +1,141 @@
+import type {
+  BroadcastAttribution,
+  BroadcastAudience,
+  BroadcastDraftParsed,
+  BroadcastProgress,
+  BroadcastResult,
+  BroadcastStatus,
+  ComposerMessage,
+} from '@joren/shared'
+import type { RecipientValues, RenderedMessage } from './render.ts'
+
+export interface StoredBroadcast {
+  id: number
+  title: string
+  messages: ComposerMessage[]
+  audience: BroadcastAudience
+  status: BroadcastStatus
+  scheduledAt: number | null
+  holdoutPercent: number
+  attributionDays: number
+  couponTemplateId: number | null
+  createdBy: number | null
+  recipientCount: number
+  error: string | null
+  createdAt: number
+  updatedAt: number
+  startedAt: number | null
+  finishedAt: number | null
+}
+
+export interface StoredChunk {
+  id: number
+  broadcastId: number
+  kind: 'multicast' | 'push'
+  to: string[]
+  memberIds: number[]
+  messages: RenderedMessage[]
+  retryKey: string
+  attempts: number
+}
+
+export interface NewChunk {
+  kind: 'multicast' | 'push'
+  to: string[]
+  memberIds: number[]
+  messages: RenderedMessage[]
+  retryKey: string
+}
+
+export interface RecipientForRender extends RecipientValues {
+  memberId: number
+  lineUserId: string
+}
+
+/** Where an audience is evaluated (segment rules are measured from `now` in the shop's zone). */
+export interface AudienceContext {
+  now: number
+  timeZone: string
+}
+
+/** The broadcasts' persistence, as the engine sees it. */
+export interface BroadcastStore {
+  create(draft: BroadcastDraftParsed, staffId: number | null, now: number): Promise<StoredBroadcast>
+  /** Replaces a draft or a scheduled broadcast (back to draft); null when not editable. */
+  update(id: number, draft: BroadcastDraftParsed, now: number): Promise<StoredBroadcast | null>
+  find(id: number): Promise<StoredBroadcast | null>
+  list(status: BroadcastStatus | undefined, limit: number): Promise<StoredBroadcast[]>
+  /** Sendable members in the audience and how many of them the holdout draw takes. */
+  countAudience(
+    audience: BroadcastAudience,
+    holdout: { broadcastId: number; percent: number },
+    ctx: AudienceContext,
+  ): Promise<{ audience: number; holdout: number }>
+  /** One conditional UPDATE: from one of `from` to `to`; false when the status was elsewhere. */
+  transition(
+    id: number,
+    from: BroadcastStatus[],
+    to: BroadcastStatus,
+    now: number,
+    patch?: {
+      error?: string | null
+      startedAt?: number
+      finishedAt?: number
+      lockedUntil?: number | null
+      scheduledAt?: number | null
+    },
+  ): Promise<boolean>
+  /** Scheduled broadcasts due, and plans a crash left unfinished (lease expired) → planning. */
+  claimForPlanning(now: number, leaseMs: number): Promise<number[]>
+  /**
+   * Non-personalised: freezes the audience, draws the holdout and writes every multicast chunk
+   * set-based, then marks the broadcast sending — one atomic batch. Returns the chunk count.
+   */
+  freezeUniform(
+    broadcast: StoredBroadcast,
+    input: { messages: RenderedMessage[]; retryKeyBase: string; now: number; ctx: AudienceContext },
+  ): Promise<number>
+  /** Personalised, step 1: recipients and holdout (an earlier unfinished plan is dropped first). */
+  freezeRecipients(broadcast: StoredBroadcast, ctx: AudienceContext): Promise<number>
+  /** Personalised, step 2: recipients (not holdout) with their placeholder values, by member ID. */
+  recipientsPage(
+    broadcastId: number,
+    afterMemberId: number,
+    limit: number,
+  ): Promise<RecipientForRender[]>
+  insertChunks(broadcastId: number, chunks: NewChunk[], now: number): Promise<void>
+  /** Personalised, step 3: planning → sending with the frozen count. */
+  finishPlanning(broadcastId: number, now: number): Promise<boolean>
+  /** Claims one chunk if it is due, unleased and its broadcast is sending. */
+  claimChunk(id: number, now: number, leaseMs: number): Promise<StoredChunk | null>
+  claimDueChunks(now: number, leaseMs: number, limit: number): Promise<StoredChunk[]>
+  /** The chunk and its recipients are sent (or failed for good), in one batch. */
+  completeChunk(
+    chunk: StoredChunk,
+    outcome: { status: 'sent' | 'failed'; requestId?: string; error?: string },
+    now: number,
+  ): Promise<void>
+  /** Back to pending: due at `nextAttemptAt` (retry), lease dropped. */
+  releaseChunk(id: number, nextAttemptAt: number, error: string | null): Promise<void>
+  /** sending → done when no chunk is left pending or in flight. */
+  finishIfDone(broadcastId: number, now: number): Promise<boolean>
+  /** Due, unleased chunks of sending broadcasts (for the Workers queue fan-out). */
+  dueChunkIds(now: number, limit: number, broadcastId?: number): Promise<number[]>
+  cancelPendingChunks(broadcastId: number): Promise<number>
+  /** Node at start: chunks and plans leased by the previous process are due again. */
+  releaseInterrupted(now: number): Promise<number>
+  progress(
+    id: number,
+  ): Promise<Omit<BroadcastProgress, 'status' | 'error' | 'startedAt' | 'finishedAt'>>
+  result(id: number): Promise<Omit<BroadcastResult, 'status' | 'startedAt' | 'finishedAt'>>
+  attribution(
+    broadcast: StoredBroadcast,
+  ): Promise<Omit<BroadcastAttribution, 'lift' | 'relativeLift' | 'days'>>
+  /** Placeholder values for given members (test sends). */
+  valuesForLineUser(lineUserId: string): Promise<RecipientForRender | null>
+  /** Staff with their LINE user ID and whether they are a friend of the account (LINE drops pushes to others). */
+  staffLineUsers(
+    staffIds: number[],
+  ): Promise<{ id: number; lineUserId: string; following: boolean }[]>
+  couponTitle(templateId: number): Promise<string | null>
+}

@@ -1,0 +1,32 @@
+import { DomainError } from '../errors.ts'
+
+export class SegmentNotFound extends DomainError {
+  constructor() {
+    super(404, 'segment_not_found', 'セグメントが見つかりません。削除された可能性があります。')
+  }
+}
+
+export class BuiltInSegmentNotDeletable extends DomainError {
+  constructor() {
+    super(409, 'built_in_segment', '標準のセグメントは削除できません。条件の値は変更できます。')
+  }
+}
+
+export class BuiltInSegmentRulesFixed extends DomainError {
+  constructor() {
+    super(
+      400,
+      'built_in_segment_rules',
+      '標準のセグメントは条件の組み立てを変えられません。しきい値（日数・回数など）を変更してください。',
+      [{ path: 'rules', message: '標準のセグメントでは条件を直接変更できません' }],
+    )
+  }
+}
+
+export class ThresholdsNotApplicable extends DomainError {
+  constructor() {
+    super(400, 'thresholds_not_applicable', 'このセグメントにはしきい値を設定できません。', [
+      { path: 'thresholds', message: 'このセグメントのしきい値ではありません' },
+    ])
+  }
+}

@@ -1,0 +1,115 @@
+import type { BroadcastResponse } from '@joren/shared'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { hashCode } from '../../server/src/domain/staff/codes.ts'
+import { startLineStandIn } from '../line-stand-in/index.ts'
+import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from './local-worker.ts'
+
+/** Broadcast chunks on Workers: one JOBS queue message per chunk, consumed in batches (≤ 100). */
+
+const TIMEOUT = 120_000
+let bundle: WorkerBundle | undefined
+
+beforeAll(async () => {
+  bundle = await buildWorkerBundle()
+}, TIMEOUT)
+
+afterAll(async () => {
+  await bundle?.dispose()
+})
+
+describe('broadcasts on Workers + D1 + Queues', () => {
+  it(
+    'fans a broadcast out through the JOBS queue and delivers every chunk once',
+    async () => {
+      const line = await startLineStandIn({ rateLimits: true, monthlyQuota: 'none' })
+      onTestFinished(() => line.close())
+      const worker = await startLocalWorker({
+        bundle: bundle!,
+        vars: {
+          LINE_CHANNEL_SECRET: line.channelSecret,
+          LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
+          LINE_API_BASE_URL: line.url,
+          LINE_DATA_API_BASE_URL: line.url,
+          LINE_JWKS_URL: line.jwksUrl,
+          LINE_ID_TOKEN_ISSUER: line.issuer,
+          LINE_LOGIN_CHANNEL_ID: line.loginChannelId,
+        },
+      })
+      onTestFinished(() => worker.dispose())
+      const api = async (method: string, path: string, token: string, body?: unknown) => {
+        const res = await fetch(`${worker.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+        const text = await res.text()
+        return { status: res.status, body: (text ? JSON.parse(text) : null) as BroadcastResponse }
+      }
+      const code = 'ABCD-EFGH-JKMN'
+      await worker.query(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
+        'owner_setup',
+        JSON.stringify({ codeHash: await hashCode(code), expiresAt: Date.now() + 60_000 }),
+        Date.now(),
+      )
+      const ownerUser = line.createUser({ displayName: '店長' })
+      const owner = () => line.issueIdToken(ownerUser.userId)
+      expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+
+      // 1,234 consenting friends → 3 multicast chunks (500, 500, 234).
+      const n = 1234
+      const userIds = Array.from({ length: n }, (_, i) => {
+        const userId = `Ub${(i + 1).toString(16).padStart(31, '0')}`
+        line.createUser({ userId, friend: true })
+        return userId
+      })
+      await worker.query(
+        `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
+         INSERT INTO members (line_user_id, member_number, display_name, follow_state,
+           follow_state_at, followed_at, created_at, updated_at)
+         SELECT json_extract(?, '$[' || (i - 1) || ']'), printf('%010d', 4000000000 + i), '会員',
+           'following', 1, 1, 1, 1 FROM s`,
+        JSON.stringify(userIds),
+      )
+      await worker.query(
+        `INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
+         SELECT id, '[]', 1, 1 FROM members`,
+      )
+
+      const created = await api('POST', '/api/staff/broadcasts', owner(), {
+        title: 'Workers 配信',
+        messages: [{ type: 'text', text: '今週末はセールです' }],
+        audience: { kind: 'all' },
+      })
+      expect(created.status).toBe(201)
+      const id = created.body.broadcast.id
+      const sent = await api('POST', `/api/staff/broadcasts/${id}/send`, owner(), {})
+      expect(sent.status).toBe(200)
+
+      const deadline = Date.now() + 60_000
+      for (;;) {
+        const [row] = await worker.query<{ status: string }>(
+          'SELECT status FROM broadcasts WHERE id = ?',
+          id,
+        )
+        if (row?.status === 'done') break
+        if (Date.now() > deadline) throw new Error(`broadcast ${row?.status}\n${worker.logs()}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      const chunks = await worker.query<{ n: number; status: string }>(
+        'SELECT recipient_count AS n, status FROM broadcast_chunks WHERE broadcast_id = ? ORDER BY id',
+        id,
+      )
+      expect(chunks).toEqual([
+        { n: 500, status: 'sent' },
+        { n: 500, status: 'sent' },
+        { n: 234, status: 'sent' },
+      ])
+      for (const userId of userIds) expect(line.received(userId)).toHaveLength(1)
+    },
+    TIMEOUT,
+  )
+})
