@@ -124,6 +124,33 @@ describe('staff replies: reply token or push', () => {
     expect(world.joren.rows(`select 1 from chat_messages where origin = 'staff'`)).toHaveLength(1)
   })
 
+  it('two staff replying at once to a fresh message: one uses the token, the other pushes', async () => {
+    const owner = await claimOwner(world)
+    const member = await openConversation()
+    await world.standIn.sendText(member.userId, '今日は何時まで開いていますか？')
+    await settled(world)
+    const [a, b] = await Promise.all([
+      reply(owner, member.conversationId, '19時までです。'),
+      reply(owner, member.conversationId, '本日は19時閉店です。'),
+    ])
+    expect([a.body.via, b.body.via].sort()).toEqual(['push', 'reply'])
+    await settled(world)
+    await eventually(() =>
+      expect(
+        world.standIn
+          .received(member.userId)
+          .filter((r) => typeof r.message.text === 'string' && r.message.text.includes('19時'))
+          .map((r) => r.via)
+          .sort(),
+      ).toEqual(['push', 'reply']),
+    )
+    expect(
+      world.joren.rows(
+        `select reply_token from conversations where id = ${member.conversationId} and reply_token is not null`,
+      ),
+    ).toHaveLength(0)
+  })
+
   it('validates the reply and refuses a member who blocked the account', async () => {
     const owner = await claimOwner(world)
     const member = await openConversation()

@@ -340,6 +340,16 @@ describe('editing and versions', () => {
       { action: 'survey.update' },
       { action: 'survey.update' },
     ])
+
+    // The answer policy is part of every response's duplicate key: once answered it stays.
+    const loosened = await world.api('PUT', `/api/staff/surveys/${draft.id}`, {
+      token: owner.token(),
+      body: { ...v2, policy: { kind: 'every_n_days', days: 30 } },
+    })
+    expect(loosened.status).toBe(409)
+    expect(JSON.stringify(loosened.body)).toContain('回答ルール')
+    expect((await submit(world, member, draft.id, { nps: 9, again: 'y' })).status).toBe(409)
+    expect(world.count('survey_responses')).toBe(2)
   })
 
   it('moves draft → open → closed → open, and refuses what makes no sense', async () => {

@@ -132,14 +132,19 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     processor.start()
     await broadcasts.start()
   }
+  // A slow pass (the daily summary rebuild) must not overlap the next tick; close() waits for it.
+  let periodicRun: Promise<void> | null = null
   const periodicTimer = setInterval(() => {
-    void runPeriodicJobs({
+    if (periodicRun) return
+    periodicRun = runPeriodicJobs({
       services,
       clock,
       ids,
       logger,
       timeZone: config.SHOP_TIMEZONE,
       broadcasts: broadcastEngine,
+    }).finally(() => {
+      periodicRun = null
     })
   }, 60_000)
   periodicTimer.unref()
@@ -161,6 +166,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
           if ('closeIdleConnections' in server) server.closeIdleConnections()
         })
         clearInterval(periodicTimer)
+        await periodicRun
         await processor.stop()
         await broadcasts.stop()
         await database.close()

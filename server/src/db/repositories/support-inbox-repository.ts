@@ -17,6 +17,7 @@ import {
 import { alias } from 'drizzle-orm/sqlite-core'
 import { previewOf, type ThreadRow } from '../../domain/support/thread.ts'
 import type { LineMessage } from '../../domain/messaging/messenger.ts'
+import type { BatchItem } from 'drizzle-orm/batch'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
 import {
@@ -336,11 +337,7 @@ export function createInboxStore(db: Database, atomic: Atomic) {
       return row ? { messageId: row.messageId, via: row.replyToken ? 'reply' : 'push' } : null
     },
 
-    /**
-     * Takes the conversation's unused reply token if it is still fresh: single use, so only the
-     * one caller whose conditional update matched gets it.
-     */
-    async takeReplyToken(
+    async freshReplyToken(
       id: number,
       now: number,
     ): Promise<{ token: string; expiresAt: number } | null> {
@@ -354,13 +351,9 @@ export function createInboxStore(db: Database, atomic: Atomic) {
             gt(conversations.replyTokenExpiresAt, now),
           ),
         )
-      if (!row?.token || row.expiresAt === null) return null
-      const taken = await db
-        .update(conversations)
-        .set({ replyToken: null, replyTokenExpiresAt: null })
-        .where(and(eq(conversations.id, id), eq(conversations.replyToken, row.token)))
-        .returning({ id: conversations.id })
-      return taken.length > 0 ? { token: row.token, expiresAt: row.expiresAt } : null
+      return row?.token && row.expiresAt !== null
+        ? { token: row.token, expiresAt: row.expiresAt }
+        : null
     },
 
     /**
@@ -378,20 +371,72 @@ export function createInboxStore(db: Database, atomic: Atomic) {
       retryKey: string
       now: number
     }): Promise<void> {
-      await atomic([
-        db
-          .insert(outbox)
-          .values({
-            dedupeKey: input.dedupeKey,
-            lineUserId: input.lineUserId,
-            replyToken: input.replyToken?.token ?? null,
-            replyTokenExpiresAt: input.replyToken?.expiresAt ?? null,
-            retryKey: input.retryKey,
-            messages: JSON.stringify([input.message]),
-            nextAttemptAt: input.now,
-            createdAt: input.now,
-          })
-          .onConflictDoNothing({ target: outbox.dedupeKey }),
+      const token = input.replyToken
+      // A reply token is single use. It is taken in the same batch that queues the reply, and
+      // only while the conversation still holds it: if another reply took it first, the second
+      // insert below queues a push instead. A crash leaves neither or both.
+      const byReply = token
+        ? [
+            db
+              .insert(outbox)
+              .select(
+                db
+                  .select({
+                    id: sql<number>`null`.as('id'),
+                    dedupeKey: sql<string>`${input.dedupeKey}`.as('dedupe_key'),
+                    lineUserId: sql<string>`${input.lineUserId}`.as('line_user_id'),
+                    replyToken: sql<string>`${token.token}`.as('reply_token'),
+                    replyTokenExpiresAt: sql<number>`${token.expiresAt}`.as(
+                      'reply_token_expires_at',
+                    ),
+                    retryKey: sql<string>`${input.retryKey}`.as('retry_key'),
+                    messages: sql<string>`${JSON.stringify([input.message])}`.as('messages'),
+                    status: sql<'pending'>`'pending'`.as('status'),
+                    attempts: sql<number>`0`.as('attempts'),
+                    nextAttemptAt: sql<number>`${input.now}`.as('next_attempt_at'),
+                    lockedUntil: sql<null>`null`.as('locked_until'),
+                    replyAttemptedAt: sql<null>`null`.as('reply_attempted_at'),
+                    via: sql<null>`null`.as('via'),
+                    lineRequestId: sql<null>`null`.as('line_request_id'),
+                    lastError: sql<null>`null`.as('last_error'),
+                    createdAt: sql<number>`${input.now}`.as('created_at'),
+                    sentAt: sql<null>`null`.as('sent_at'),
+                  })
+                  .from(conversations)
+                  .where(
+                    and(
+                      eq(conversations.id, input.conversationId),
+                      eq(conversations.replyToken, token.token),
+                    ),
+                  ),
+              )
+              .onConflictDoNothing({ target: outbox.dedupeKey }),
+            db
+              .update(conversations)
+              .set({ replyToken: null, replyTokenExpiresAt: null })
+              .where(
+                and(
+                  eq(conversations.id, input.conversationId),
+                  eq(conversations.replyToken, token.token),
+                  sql`exists (select 1 from ${outbox} where ${outbox.dedupeKey} = ${input.dedupeKey} and ${outbox.replyToken} = ${token.token})`,
+                ),
+              ),
+          ]
+        : []
+      const pushUnlessQueued = db
+        .insert(outbox)
+        .values({
+          dedupeKey: input.dedupeKey,
+          lineUserId: input.lineUserId,
+          replyToken: null,
+          replyTokenExpiresAt: null,
+          retryKey: input.retryKey,
+          messages: JSON.stringify([input.message]),
+          nextAttemptAt: input.now,
+          createdAt: input.now,
+        })
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+      const recordInThread: BatchItem<'sqlite'>[] = [
         db
           .insert(chatMessages)
           .select(
@@ -425,7 +470,8 @@ export function createInboxStore(db: Database, atomic: Atomic) {
             updatedAt: input.now,
           })
           .where(eq(conversations.id, input.conversationId)),
-      ])
+      ]
+      await atomic([...byReply, pushUnlessQueued, ...recordInThread] as Parameters<Atomic>[0])
     },
 
     async listCanned() {

@@ -13,7 +13,12 @@ export interface ReplyStore {
     followState: 'following' | 'blocked'
   } | null>
   queuedReply(dedupeKey: string): Promise<{ messageId: number; via: 'reply' | 'push' } | null>
-  takeReplyToken(id: number, now: number): Promise<ReplyToken | null>
+  /** The conversation's unused reply token, if still fresh (not taken: queueStaffReply takes it). */
+  freshReplyToken(id: number, now: number): Promise<ReplyToken | null>
+  /**
+   * Queues the reply in one atomic batch: by `replyToken` only if it is still unused (and then
+   * marks it used), by push otherwise; the same dedupe key queues nothing twice.
+   */
   queueStaffReply(input: {
     conversationId: number
     memberId: number
@@ -49,7 +54,7 @@ export async function replyToConversation(
   if (before) return { ...before, billed: before.via === 'push' }
   if (target.followState === 'blocked') throw new MemberBlockedAccount()
   const now = deps.clock.now()
-  const replyToken = await deps.store.takeReplyToken(input.conversationId, now)
+  const replyToken = await deps.store.freshReplyToken(input.conversationId, now)
   await deps.store.queueStaffReply({
     conversationId: input.conversationId,
     memberId: target.memberId,

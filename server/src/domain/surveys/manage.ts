@@ -49,6 +49,15 @@ export async function updateSurvey(
 ): Promise<{ survey: StoredSurvey; newVersion: boolean }> {
   const { survey, version } = await loadSurvey(deps, surveyId)
   await assertRewardExists(deps, definition.rewardTemplateId)
+  // The policy is part of each response's duplicate key: changing it once people have answered
+  // would let them answer (and be rewarded) again at once.
+  if (JSON.stringify(definition.policy) !== JSON.stringify(survey.policy)) {
+    const versions = await deps.surveys.versions(surveyId)
+    if (versions.some((v) => v.responseCount > 0))
+      throw new SurveyLocked(
+        '回答があるアンケートの回答ルール（1人1回／N日ごと）は変更できません。新しいアンケートを作成してください。',
+      )
+  }
   const now = deps.now()
   await deps.surveys.updateFields(surveyId, fieldsOf(definition), now)
   const content = { intro: definition.intro, questions: definition.questions }
