@@ -6,6 +6,7 @@ import {
 } from '@joren/shared'
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import { MULTICAST_MAX } from '../../domain/broadcasts/engine.ts'
 import { holdoutSeed, HOLDOUT_SCALE } from '../../domain/broadcasts/holdout.ts'
 import type { RenderedMessage } from '../../domain/broadcasts/render.ts'
 import type {
@@ -233,22 +234,36 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       // Chunks of ≤ 500 in member order; the retry key is the broadcast's random base with the
       // chunk's ordinal in its last group, so it exists (and is stored) before the first attempt.
       const base = input.retryKeyBase.slice(0, 24)
+      const [sent, holdout] = recipientsInsert(b, where)
+      if (!sent) throw new Error('no recipients insert')
       await commit([
         ...clearPlan(b.id),
-        ...recipientsInsert(b, where),
+        sent,
+        // Chunks are cut from the sent recipients' consecutive rowids (before the holdout rows
+        // exist): a recursive CTE yields each ≤ 500 range and two rowid-range scans per chunk
+        // build its arrays, in rowid order — no GROUP BY, so no temp B-tree over a million rows.
         // Columns in table order: id, broadcast_id, kind, to, member_ids, recipient_count,
         // messages, retry_key, status, attempts, next_attempt_at, locked_until, line_request_id,
         // last_error, sent_at.
         db.insert(broadcastChunks).select(
-          sql`SELECT NULL, ${b.id}, 'multicast', json_group_array(line_user_id),
-            json_group_array(member_id), count(*), ${messages}, ${base} || printf('%012x', grp),
+          sql`SELECT NULL, ${b.id}, 'multicast',
+            (SELECT json_group_array(m.line_user_id) FROM broadcast_recipients r
+              JOIN members m ON m.id = r.member_id WHERE r.rowid BETWEEN k.lo AND k.hi),
+            (SELECT json_group_array(r.member_id) FROM broadcast_recipients r
+              WHERE r.rowid BETWEEN k.lo AND k.hi),
+            k.hi - k.lo + 1, ${messages}, ${base} || printf('%012x', k.n),
             'pending', 0, ${input.now}, NULL, NULL, NULL, NULL
-          FROM (SELECT r.member_id AS member_id, m.line_user_id AS line_user_id,
-                  (r.rowid - (SELECT min(rowid) FROM broadcast_recipients WHERE broadcast_id = ${b.id})) / 500 AS grp
-                FROM broadcast_recipients r JOIN members m ON m.id = r.member_id
-                WHERE r.broadcast_id = ${b.id} AND r.holdout = 0)
-          GROUP BY grp`,
+          FROM (WITH RECURSIVE
+              bounds(lo, hi) AS (SELECT min(rowid), max(rowid) FROM broadcast_recipients
+                WHERE broadcast_id = ${b.id}),
+              k(n, lo, hi) AS (
+                SELECT 0, lo, min(lo + ${MULTICAST_MAX - 1}, hi) FROM bounds WHERE lo IS NOT NULL
+                UNION ALL
+                SELECT k.n + 1, k.lo + ${MULTICAST_MAX}, min(k.lo + ${2 * MULTICAST_MAX - 1}, bounds.hi)
+                FROM k, bounds WHERE k.lo + ${MULTICAST_MAX} <= bounds.hi)
+            SELECT n, lo, hi FROM k) k`,
         ),
+        ...(holdout ? [holdout] : []),
         startSending(b.id, input.now),
       ])
       const [row] = await all<{ n: number }>(
