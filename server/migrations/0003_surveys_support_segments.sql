@@ -25,8 +25,7 @@ CREATE TABLE `broadcast_recipients` (
 	`holdout` integer DEFAULT false NOT NULL,
 	`chunk_id` integer,
 	`status` text NOT NULL,
-	PRIMARY KEY(`broadcast_id`, `member_id`),
-	FOREIGN KEY (`broadcast_id`) REFERENCES `broadcasts`(`id`) ON UPDATE no action ON DELETE no action
+	PRIMARY KEY(`broadcast_id`, `member_id`)
 );
 --> statement-breakpoint
 CREATE TABLE `broadcasts` (
@@ -112,6 +111,15 @@ CREATE TABLE `member_attributes` (
 );
 --> statement-breakpoint
 CREATE INDEX `member_attributes_key_value_idx` ON `member_attributes` (`key`,`value`,`member_id`);--> statement-breakpoint
+CREATE TABLE `member_categories` (
+	`member_id` integer NOT NULL,
+	`category` text NOT NULL,
+	`last_purchase_at` integer NOT NULL,
+	PRIMARY KEY(`member_id`, `category`),
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `member_categories_recent_idx` ON `member_categories` (`category`,`last_purchase_at`,`member_id`);--> statement-breakpoint
 CREATE TABLE `member_rfm` (
 	`member_id` integer PRIMARY KEY NOT NULL,
 	`first_purchase_at` integer,
@@ -120,6 +128,14 @@ CREATE TABLE `member_rfm` (
 	`spend_total_yen` integer DEFAULT 0 NOT NULL,
 	`purchase_count_12m` integer DEFAULT 0 NOT NULL,
 	`spend_12m_yen` integer DEFAULT 0 NOT NULL,
+	`purchase_count_30d` integer DEFAULT 0 NOT NULL,
+	`spend_30d_yen` integer DEFAULT 0 NOT NULL,
+	`purchase_count_90d` integer DEFAULT 0 NOT NULL,
+	`spend_90d_yen` integer DEFAULT 0 NOT NULL,
+	`purchase_count_180d` integer DEFAULT 0 NOT NULL,
+	`spend_180d_yen` integer DEFAULT 0 NOT NULL,
+	`purchase_count_365d` integer DEFAULT 0 NOT NULL,
+	`spend_365d_yen` integer DEFAULT 0 NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -128,6 +144,10 @@ CREATE INDEX `member_rfm_last_idx` ON `member_rfm` (`last_purchase_at`);--> stat
 CREATE INDEX `member_rfm_first_idx` ON `member_rfm` (`first_purchase_at`);--> statement-breakpoint
 CREATE INDEX `member_rfm_count12m_idx` ON `member_rfm` (`purchase_count_12m`,`last_purchase_at`);--> statement-breakpoint
 CREATE INDEX `member_rfm_spend12m_idx` ON `member_rfm` (`spend_12m_yen`);--> statement-breakpoint
+CREATE INDEX `member_rfm_30d_idx` ON `member_rfm` (`purchase_count_30d`,`spend_30d_yen`) WHERE purchase_count_30d > 0;--> statement-breakpoint
+CREATE INDEX `member_rfm_90d_idx` ON `member_rfm` (`purchase_count_90d`,`spend_90d_yen`) WHERE purchase_count_90d > 0;--> statement-breakpoint
+CREATE INDEX `member_rfm_180d_idx` ON `member_rfm` (`purchase_count_180d`,`spend_180d_yen`) WHERE purchase_count_180d > 0;--> statement-breakpoint
+CREATE INDEX `member_rfm_365d_idx` ON `member_rfm` (`purchase_count_365d`,`spend_365d_yen`) WHERE purchase_count_365d > 0;--> statement-breakpoint
 CREATE TABLE `message_contents` (
 	`chat_message_id` integer PRIMARY KEY NOT NULL,
 	`line_message_id` text NOT NULL,
@@ -256,6 +276,8 @@ CREATE TABLE `surveys` (
 	FOREIGN KEY (`reward_template_id`) REFERENCES `coupon_templates`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+DROP INDEX `purchases_member_idx`;--> statement-breakpoint
+CREATE INDEX `purchases_member_idx` ON `purchases` (`member_id`,`purchased_at`,`status`,`amount_yen`);--> statement-breakpoint
 ALTER TABLE `chat_messages` ADD `origin` text;--> statement-breakpoint
 ALTER TABLE `chat_messages` ADD `staff_id` integer;--> statement-breakpoint
 ALTER TABLE `chat_messages` ADD `via` text;

@@ -10,7 +10,7 @@ import {
   compileSegmentPerMember,
   sendableAudience,
 } from '../../server/src/db/segments/compile.ts'
-import { rebuildMemberRfm } from '../../server/src/db/segments/rfm.ts'
+import { rebuildMemberCategories, rebuildMemberRfm } from '../../server/src/db/segments/rfm.ts'
 import { monthsBefore } from '../../server/src/domain/loyalty/dates.ts'
 
 /**
@@ -118,6 +118,7 @@ export async function seedSegmentWorld(db: Database): Promise<void> {
        (1, 1, 5, 'q1', 'o2', null), (1, 1, 5, 'nps', null, 10), (2, 1, 2, 'q1', 'o1', null)`)
   for (const statement of statements) await db.run(sql.raw(statement))
   await rebuildMemberRfm(db, monthsBefore(NOW, 12, TZ), NOW)
+  await rebuildMemberCategories(db)
 }
 
 export interface RuleCase {

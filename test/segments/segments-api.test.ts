@@ -1,6 +1,6 @@
 import type { Segment, SegmentCountResponse, SegmentListResponse } from '@joren/shared'
 import { describe, expect, it } from 'vitest'
-import { runSegmentUpkeep } from '../../server/src/db/segments/upkeep.ts'
+import { CATEGORY_BACKFILL_KEY, runSegmentUpkeep } from '../../server/src/db/segments/upkeep.ts'
 import { silentLogger } from '../../server/src/domain/ports.ts'
 import { claimOwner, inviteStaff, TestClock, useWorld, type World } from '../auth/world.ts'
 import { memberNumberOf } from '../loyalty/world-helpers.ts'
@@ -11,13 +11,13 @@ const DAY = 86_400_000
 
 type Owner = Awaited<ReturnType<typeof claimOwner>>
 
-async function buy(owner: Owner, memberNumber: string, amountYen: number) {
+async function buy(owner: Owner, memberNumber: string, amountYen: number, categories?: string[]) {
   const res = await world.api<{ purchase: { id: number } }>(
     'POST',
     '/api/staff/register/purchases',
-    { token: owner.token(), body: { memberNumber, amountYen } },
+    { token: owner.token(), body: { memberNumber, amountYen, categories } },
   )
-  expect(res.status).toBe(201)
+  expect(res.status, JSON.stringify(res.body)).toBe(201)
   return res.body.purchase.id
 }
 
@@ -89,6 +89,122 @@ describe('the purchase summary', () => {
       spend_total_yen: 2000,
       spend_12m_yen: 0,
     })
+  })
+})
+
+function windows(w: World, memberNumber: string) {
+  return w.joren.rows<Record<string, number>>(
+    `select purchase_count_30d AS c30, spend_30d_yen AS s30, purchase_count_90d AS c90,
+            spend_90d_yen AS s90, purchase_count_365d AS c365, spend_365d_yen AS s365
+     from member_rfm where member_id = (select id from members where member_number = ?)`,
+    memberNumber,
+  )[0]
+}
+
+function categories(w: World, memberNumber: string) {
+  return w.joren.rows<{ category: string; last_purchase_at: number }>(
+    `select category, last_purchase_at from member_categories
+     where member_id = (select id from members where member_number = ?) order by category`,
+    memberNumber,
+  )
+}
+
+describe('the windowed and per-category summaries', () => {
+  it('follow purchases and refunds at once; the daily pass ages the windows and backfills categories', async () => {
+    const owner = await claimOwner(world)
+    const member = await world.member('花子')
+    const number = memberNumberOf(world, member.userId)
+    const goods = await buy(owner, number, 1000, ['goods'])
+    clock.advance(DAY)
+    const food = await buy(owner, number, 2000, ['food', 'goods'])
+    const purchasedAt = (id: number) =>
+      world.joren.rows<{ at: number }>(
+        'select purchased_at AS at from purchases where id = ?',
+        id,
+      )[0]?.at
+    const goodsAt = purchasedAt(goods)!
+    const foodAt = purchasedAt(food)!
+    expect(windows(world, number)).toEqual({
+      c30: 2,
+      s30: 3000,
+      c90: 2,
+      s90: 3000,
+      c365: 2,
+      s365: 3000,
+    })
+    expect(categories(world, number)).toEqual([
+      { category: 'food', last_purchase_at: foodAt },
+      { category: 'goods', last_purchase_at: foodAt },
+    ])
+    const spend30 = { type: 'spend', op: 'gte', valueYen: 3000, window: { days: 30 } }
+    expect((await count(owner, spend30)).count).toBe(1)
+
+    const refund = await world.api('POST', `/api/staff/purchases/${goods}/refund`, {
+      token: owner.token(),
+    })
+    expect(refund.status).toBe(200)
+    expect(windows(world, number)).toEqual({
+      c30: 1,
+      s30: 2000,
+      c90: 1,
+      s90: 2000,
+      c365: 1,
+      s365: 2000,
+    })
+    expect((await count(owner, spend30)).count).toBe(0)
+    expect(goodsAt).toBeLessThan(foodAt)
+
+    // A refund takes a category away when no other purchase had it.
+    const goodsOnly = await world.member('次郎')
+    const goodsOnlyNumber = memberNumberOf(world, goodsOnly.userId)
+    const second = await buy(owner, goodsOnlyNumber, 500, ['goods'])
+    const goodsIn30 = { type: 'category', categories: ['goods'], withinDays: 30 }
+    expect((await count(owner, goodsIn30)).count).toBe(2)
+    await world.api('POST', `/api/staff/purchases/${second}/refund`, { token: owner.token() })
+    expect(categories(world, goodsOnlyNumber)).toEqual([])
+    expect((await count(owner, goodsIn30)).count).toBe(1)
+
+    // 40 days on, the daily pass has moved the purchase out of the 30-day window only; the
+    // category is still bought ever, no longer within 30 days.
+    clock.advance(40 * DAY)
+    await upkeep(world)
+    expect(windows(world, number)).toEqual({
+      c30: 0,
+      s30: 0,
+      c90: 1,
+      s90: 2000,
+      c365: 1,
+      s365: 2000,
+    })
+    expect((await count(owner, goodsIn30)).count).toBe(0)
+    expect((await count(owner, { ...goodsIn30, withinDays: 60 })).count).toBe(1)
+    expect(
+      (await count(owner, { type: 'purchaseCount', op: 'eq', value: 1, window: { days: 90 } }))
+        .count,
+    ).toBe(1)
+
+    // Purchases made before the category summary existed are backfilled once, by the daily pass.
+    const sqlite = world.joren.server.database.sqlite
+    sqlite.prepare('delete from member_categories').run()
+    clock.advance(DAY)
+    await upkeep(world)
+    expect(categories(world, number)).toEqual([])
+    sqlite.prepare('delete from settings where key = ?').run(CATEGORY_BACKFILL_KEY)
+    clock.advance(DAY)
+    await upkeep(world)
+    expect(categories(world, number)).toEqual([
+      { category: 'food', last_purchase_at: foodAt },
+      { category: 'goods', last_purchase_at: foodAt },
+    ])
+  })
+
+  it('refuses a window the summary does not keep', async () => {
+    const owner = await claimOwner(world)
+    const res = await world.api('POST', '/api/staff/segments/count', {
+      token: owner.token(),
+      body: { rules: { type: 'spend', op: 'gte', valueYen: 1, window: { days: 7 } } },
+    })
+    expect(res.status).toBe(400)
   })
 })
 

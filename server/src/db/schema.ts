@@ -247,7 +247,8 @@ export const purchases = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
-    index('purchases_member_idx').on(t.memberId, t.purchasedAt),
+    // Covers the purchase summary's aggregation (segments), so it never visits the table rows.
+    index('purchases_member_idx').on(t.memberId, t.purchasedAt, t.status, t.amountYen),
     index('purchases_at_idx').on(t.purchasedAt),
     check('purchases_amount_positive', sql`${t.amountYen} > 0`),
   ],
@@ -725,6 +726,15 @@ export const memberRfm = sqliteTable(
     spendTotalYen: integer('spend_total_yen').notNull().default(0),
     purchaseCount12m: integer('purchase_count_12m').notNull().default(0),
     spend12mYen: integer('spend_12m_yen').notNull().default(0),
+    /** Completed purchases and spend in the last 30 / 90 / 180 / 365 days (SEGMENT_WINDOW_DAYS). */
+    purchaseCount30d: integer('purchase_count_30d').notNull().default(0),
+    spend30dYen: integer('spend_30d_yen').notNull().default(0),
+    purchaseCount90d: integer('purchase_count_90d').notNull().default(0),
+    spend90dYen: integer('spend_90d_yen').notNull().default(0),
+    purchaseCount180d: integer('purchase_count_180d').notNull().default(0),
+    spend180dYen: integer('spend_180d_yen').notNull().default(0),
+    purchaseCount365d: integer('purchase_count_365d').notNull().default(0),
+    spend365dYen: integer('spend_365d_yen').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
@@ -732,6 +742,39 @@ export const memberRfm = sqliteTable(
     index('member_rfm_first_idx').on(t.firstPurchaseAt),
     index('member_rfm_count12m_idx').on(t.purchaseCount12m, t.lastPurchaseAt),
     index('member_rfm_spend12m_idx').on(t.spend12mYen),
+    // Partial: only members who bought in the window, so they stay small and cheap to rebuild.
+    index('member_rfm_30d_idx')
+      .on(t.purchaseCount30d, t.spend30dYen)
+      .where(sql`purchase_count_30d > 0`),
+    index('member_rfm_90d_idx')
+      .on(t.purchaseCount90d, t.spend90dYen)
+      .where(sql`purchase_count_90d > 0`),
+    index('member_rfm_180d_idx')
+      .on(t.purchaseCount180d, t.spend180dYen)
+      .where(sql`purchase_count_180d > 0`),
+    index('member_rfm_365d_idx')
+      .on(t.purchaseCount365d, t.spend365dYen)
+      .where(sql`purchase_count_365d > 0`),
+  ],
+)
+
+/**
+ * Per member and category: the last completed purchase of that category (segments' "bought
+ * category X ever / in the last N days" ⇔ a row / a row with last_purchase_at in the window).
+ * Recomputed with member_rfm on each purchase and refund.
+ */
+export const memberCategories = sqliteTable(
+  'member_categories',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    category: text('category').notNull(),
+    lastPurchaseAt: integer('last_purchase_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.category] }),
+    index('member_categories_recent_idx').on(t.category, t.lastPurchaseAt, t.memberId),
   ],
 )
 
@@ -790,9 +833,9 @@ export const broadcasts = sqliteTable(
 export const broadcastRecipients = sqliteTable(
   'broadcast_recipients',
   {
-    broadcastId: integer('broadcast_id')
-      .notNull()
-      .references(() => broadcasts.id),
+    // No foreign key: planning writes a row per member (a million in one statement) and the
+    // per-row parent check cost ~15% of it; rows are only ever written for the broadcast planned.
+    broadcastId: integer('broadcast_id').notNull(),
     memberId: integer('member_id').notNull(),
     holdout: integer('holdout', { mode: 'boolean' }).notNull().default(false),
     chunkId: integer('chunk_id'),
@@ -873,6 +916,7 @@ export const schema = {
   staffAlerts,
   staffAlertPrefs,
   memberRfm,
+  memberCategories,
   segments,
   broadcasts,
   broadcastRecipients,

@@ -50,14 +50,26 @@ function list<T extends z.ZodType>(item: T, what: string) {
 }
 
 /**
- * A purchase window: all time, the rolling 12 months kept in the RFM summary (fast), or the last N
- * days (reads purchases).
+ * The "last N days" windows the per-member purchase summary keeps (count and spend per window), so
+ * a windowed rule is an indexed lookup instead of a scan of purchases.
  */
-export const SegmentWindowSchema = z.union([
-  z.literal('all'),
-  z.literal('12m'),
-  z.object({ days: PositiveDays }),
-])
+export const SEGMENT_WINDOW_DAYS = [30, 90, 180, 365] as const
+export type SegmentWindowDays = (typeof SEGMENT_WINDOW_DAYS)[number]
+
+/**
+ * A purchase window: all time, the rolling 12 months (shop-local months, like tiers), or the last
+ * 30 / 90 / 180 / 365 days. All are kept in the RFM summary.
+ */
+export const SegmentWindowSchema = z.union(
+  [
+    z.literal('all'),
+    z.literal('12m'),
+    z.object({
+      days: z.literal(SEGMENT_WINDOW_DAYS, { error: '期間は30・90・180・365日から選んでください' }),
+    }),
+  ],
+  { error: '期間は全期間・直近12か月・30・90・180・365日から選んでください' },
+)
 export type SegmentWindow = z.infer<typeof SegmentWindowSchema>
 
 export const NPS_BANDS = ['promoter', 'passive', 'detractor'] as const
@@ -163,7 +175,6 @@ export type SegmentRule =
 
 /** Upper bound of the bound parameters one leaf compiles to (compile.ts is tested against it). */
 export function segmentLeafParamCost(leaf: SegmentLeaf): number {
-  const windowCost = (w: SegmentWindow) => (typeof w === 'object' ? 1 : 0)
   switch (leaf.type) {
     case 'lastPurchase':
     case 'firstPurchase':
@@ -179,7 +190,7 @@ export function segmentLeafParamCost(leaf: SegmentLeaf): number {
       return 1
     case 'purchaseCount':
     case 'spend':
-      return 1 + windowCost(leaf.window)
+      return 1 // the window is a column name, not a parameter
     case 'category':
       return leaf.categories.length + (leaf.withinDays === null ? 0 : 1)
     case 'tags':

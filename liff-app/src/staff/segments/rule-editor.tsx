@@ -3,6 +3,7 @@ import {
   NPS_BANDS,
   PREFECTURES,
   SEGMENT_MAX_DEPTH,
+  SEGMENT_WINDOW_DAYS,
   type Category,
   type SegmentLeaf,
   type SegmentLeafType,
@@ -168,31 +169,29 @@ function MultiPick<T extends string | number>(props: {
   )
 }
 
+/** The windows the purchase summary keeps: all time, 12 months, the last 30 / 90 / 180 / 365 days. */
 function WindowPick(props: { value: SegmentWindow; onChange: (w: SegmentWindow) => void }) {
   const m = segmentsText()
-  const kind = typeof props.value === 'object' ? 'days' : props.value
+  const options: { value: string; label: string; window: SegmentWindow }[] = [
+    { value: '12m', label: m.window['12m'], window: '12m' },
+    { value: 'all', label: m.window.all, window: 'all' },
+    ...SEGMENT_WINDOW_DAYS.map((days) => ({
+      value: String(days),
+      label: m.window.lastDays(days),
+      window: { days },
+    })),
+  ]
+  const value = typeof props.value === 'object' ? String(props.value.days) : props.value
   return (
-    <>
-      <Select
-        label={m.window.days}
-        value={kind}
-        options={[
-          { value: '12m', label: m.window['12m'] },
-          { value: 'all', label: m.window.all },
-          { value: 'days', label: m.window.days },
-        ]}
-        onChange={(k) => props.onChange(k === 'days' ? { days: 30 } : k)}
-      />
-      {typeof props.value === 'object' && (
-        <NumberField
-          label={m.window.days}
-          value={props.value.days}
-          unit={m.daysUnit}
-          min={1}
-          onChange={(days) => props.onChange({ days })}
-        />
-      )}
-    </>
+    <Select
+      label={m.window.days}
+      value={value}
+      options={options}
+      onChange={(picked) => {
+        const option = options.find((o) => o.value === picked)
+        if (option) props.onChange(option.window)
+      }}
+    />
   )
 }
 
@@ -344,7 +343,7 @@ function LeafFields(props: {
             value={leaf.withinDays === null ? 'ever' : 'days'}
             options={[
               { value: 'ever', label: m.ever },
-              { value: 'days', label: m.window.days },
+              { value: 'days', label: m.window.customDays },
             ]}
             onChange={(k) => onChange({ ...leaf, withinDays: k === 'ever' ? null : 30 })}
           />

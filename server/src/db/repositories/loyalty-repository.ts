@@ -7,7 +7,7 @@ import type {
   PurchaseRecord,
 } from '../../domain/loyalty/store.ts'
 import type { Database } from '../database.ts'
-import { memberRfmStatement } from '../segments/rfm.ts'
+import { memberCategoryStatements, memberRfmStatement } from '../segments/rfm.ts'
 import { apiKeys, idempotencyKeys, members, memberTiers, purchases, tiers } from '../schema.ts'
 
 const memberColumns = {
@@ -103,8 +103,11 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
       return found
     },
 
-    summaryStatement(memberId, windowStart, now) {
-      return memberRfmStatement(db, memberId, windowStart, now)
+    summaryStatements(memberId, windowStart, now) {
+      return [
+        memberRfmStatement(db, memberId, windowStart, now),
+        ...memberCategoryStatements(db, memberId),
+      ]
     },
 
     purchaseStatements(purchase, idempotency, now) {

@@ -1,4 +1,9 @@
-import { SegmentRuleSchema, segmentRuleSize, type SegmentLeaf } from '@joren/shared'
+import {
+  SEGMENT_WINDOW_DAYS,
+  SegmentRuleSchema,
+  segmentRuleSize,
+  type SegmentLeaf,
+} from '@joren/shared'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { describe, expect, it } from 'vitest'
 import { compileSegment, sendableAudience } from './compile.ts'
@@ -13,7 +18,8 @@ const LEAVES: SegmentLeaf[] = [
   { type: 'firstPurchase', op: 'lte', days: 30 },
   { type: 'purchaseCount', op: 'lte', value: 3, window: { days: 30 } },
   { type: 'purchaseCount', op: 'gte', value: 5, window: '12m' },
-  { type: 'spend', op: 'eq', valueYen: 0, window: { days: 7 } },
+  { type: 'spend', op: 'eq', valueYen: 0, window: { days: 90 } },
+  { type: 'spend', op: 'gte', valueYen: 20_000, window: { days: 365 } },
   { type: 'spendTopPercent', percent: 20 },
   { type: 'category', categories: ['a', 'b', 'c'], withinDays: 30 },
   { type: 'tier', op: 'atLeast', tierId: 2 },
@@ -65,6 +71,23 @@ describe('compileSegment', () => {
     const query = dialect.sqlToQuery(compileSegment(rules, ctx))
     expect(query.params.length).toBeLessThanOrEqual(segmentRuleSize(rules).params)
     expect(query.sql).toMatch(/^\(\(.* OR .*\) AND \(NOT .*\)\)$/s)
+  })
+
+  it('reads a window of days from the summary, never from purchases', () => {
+    for (const days of SEGMENT_WINDOW_DAYS) {
+      const query = dialect.sqlToQuery(
+        compileSegment({ type: 'spend', op: 'gte', valueYen: 1, window: { days } }, ctx),
+      )
+      expect(query.sql).toContain(`spend_${days}d_yen`)
+      expect(query.sql).not.toContain('purchases')
+      expect(query.params).toEqual([1])
+    }
+  })
+
+  it('accepts only the summary windows', () => {
+    const leaf = { type: 'purchaseCount', op: 'gte', value: 1, window: { days: 7 } }
+    expect(SegmentRuleSchema.safeParse(leaf).success).toBe(false)
+    expect(SegmentRuleSchema.safeParse({ ...leaf, window: { days: 180 } }).success).toBe(true)
   })
 
   it('the sendable audience binds nothing', () => {

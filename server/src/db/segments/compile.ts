@@ -26,11 +26,14 @@ type MemberTable = 'member_rfm' | 'member_profiles' | 'member_tiers' | 'point_ba
  * A compiled condition before it becomes SQL:
  * - `row`: the member has a row in `table` satisfying `cond`;
  * - `rowOrNone`: the member has no row in `table`, or its row satisfies `cond` (0 / nothing counts);
+ * - `set`: the member's ID is among `ids` (a SELECT of member IDs; `distinct` when it has no
+ *   repeats), which can also drive a count;
  * - `sql`: any other boolean over "members".
  */
 type Part =
   | { kind: 'row'; table: MemberTable; cond: SQL }
   | { kind: 'rowOrNone'; table: MemberTable; cond: SQL }
+  | { kind: 'set'; ids: SQL; distinct: boolean }
   | { kind: 'sql'; sql: SQL }
 
 const id = sql`${members.id}`
@@ -40,6 +43,7 @@ type Style = 'in' | 'exists'
 
 function partSql(part: Part, style: Style): SQL {
   if (part.kind === 'sql') return part.sql
+  if (part.kind === 'set') return sql`${id} IN (${part.ids})`
   const table = sql.raw(part.table)
   if (style === 'exists') {
     const row = sql`SELECT 1 FROM ${table} WHERE ${table}.member_id = ${id}`
@@ -61,7 +65,7 @@ function mergeConjunction(parts: Part[]): Part[] {
   const byTable = new Map<MemberTable, { row: boolean; conds: SQL[] }>()
   const out: Part[] = []
   for (const part of parts) {
-    if (part.kind === 'sql') {
+    if (part.kind === 'sql' || part.kind === 'set') {
       out.push(part)
       continue
     }
@@ -131,11 +135,17 @@ export function compileSegmentPerMember(rules: SegmentRule, ctx: SegmentCompileC
  */
 export function compileSegmentCount(rules: SegmentRule, ctx: SegmentCompileContext): SQL | null {
   const parts = toParts(rules, ctx, 'in')
-  const driverIndex = parts.findIndex((p) => p.kind === 'row')
+  let driverIndex = parts.findIndex((p) => p.kind === 'row')
+  if (driverIndex < 0) driverIndex = parts.findIndex((p) => p.kind === 'set')
   const driver = parts[driverIndex]
-  if (!driver || driver.kind !== 'row') return null
+  if (!driver) return null
   const rest = parts.filter((_, i) => i !== driverIndex)
-  const from = sql`(SELECT member_id AS id FROM ${sql.raw(driver.table)} WHERE ${driver.cond}) AS "members"`
+  let from: SQL
+  if (driver.kind === 'row')
+    from = sql`(SELECT member_id AS id FROM ${sql.raw(driver.table)} WHERE ${driver.cond}) AS "members"`
+  else if (driver.kind === 'set')
+    from = sql`(SELECT ${sql.raw(driver.distinct ? '' : 'DISTINCT ')}member_id AS id FROM (${driver.ids})) AS "members"`
+  else return null
   return rest.length === 0
     ? sql`SELECT count(*) AS n FROM ${from}`
     : sql`SELECT count(*) AS n FROM ${from} WHERE ${joinParts(rest, 'in')}`
@@ -207,17 +217,18 @@ function purchaseAggregate(
   op: SegmentCmpOp,
   value: number,
   window: SegmentWindow,
-  now: number,
 ): Part {
   if (typeof window !== 'object') return zeroAware('member_rfm', rfmColumn(kind, window), op, value)
-  const since = now - window.days * DAY_MS
-  const aggregate = kind === 'count' ? sql.raw('count(*)') : sql.raw('sum(amount_yen)')
-  // `+member_id`: group after reading the window from purchases_at_idx, instead of walking all of
-  // purchases_member_idx to get the groups in order.
-  const grouped = (test: SQL) =>
-    sql`SELECT member_id FROM purchases WHERE purchased_at >= ${since} AND status = 'completed' GROUP BY +member_id HAVING ${test}`
-  const test = cmp(aggregate, op, value)
-  return admitsZero(op, value) ? notInSet(grouped(sql`NOT (${test})`)) : inSet(grouped(test))
+  // The last N days, from the summary. `purchase_count_Nd > 0` selects the window's partial index
+  // (members who bought in the window); members outside it have 0 for both figures.
+  const bought = sql.raw(`purchase_count_${window.days}d > 0`)
+  const column = sql.raw(
+    kind === 'count' ? `purchase_count_${window.days}d` : `spend_${window.days}d_yen`,
+  )
+  const test = cmp(column, op, value)
+  return admitsZero(op, value)
+    ? notInSet(sql`SELECT member_id FROM member_rfm WHERE ${bought} AND NOT (${test})`)
+    : row('member_rfm', sql`(${bought} AND ${test})`)
 }
 
 function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
@@ -228,9 +239,9 @@ function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
     case 'firstPurchase':
       return row('member_rfm', daysSince(sql.raw('first_purchase_at'), leaf.op, leaf.days, now))
     case 'purchaseCount':
-      return purchaseAggregate('count', leaf.op, leaf.value, leaf.window, now)
+      return purchaseAggregate('count', leaf.op, leaf.value, leaf.window)
     case 'spend':
-      return purchaseAggregate('spend', leaf.op, leaf.valueYen, leaf.window, now)
+      return purchaseAggregate('spend', leaf.op, leaf.valueYen, leaf.window)
     case 'spendTopPercent':
       // The cut-off is the spend of the k-th best member, k = ceil(n × percent / 100); ties are in.
       return row(
@@ -238,13 +249,17 @@ function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
         sql`spend_12m_yen > 0 AND spend_12m_yen >= (SELECT r.spend_12m_yen FROM member_rfm r WHERE r.spend_12m_yen > 0 ORDER BY r.spend_12m_yen DESC LIMIT 1 OFFSET (SELECT max(0, (count(*) * CAST(${leaf.percent} AS INTEGER) + 99) / 100 - 1) FROM member_rfm r2 WHERE r2.spend_12m_yen > 0))`,
       )
     case 'category': {
+      // Bought in the window ⇔ the last purchase of that category is inside it.
       const window =
         leaf.withinDays === null
           ? sql``
-          : sql` AND p.purchased_at >= ${now - leaf.withinDays * DAY_MS}`
-      return inSet(
-        sql`SELECT p.member_id FROM purchases p, json_each(p.categories) j WHERE p.status = 'completed'${window} AND j.value IN (${list(leaf.categories)})`,
-      )
+          : sql` AND last_purchase_at >= ${now - leaf.withinDays * DAY_MS}`
+      // One row per member and category: with one category the IDs have no repeats.
+      return {
+        kind: 'set',
+        ids: sql`SELECT member_id FROM member_categories WHERE category IN (${list(leaf.categories)})${window}`,
+        distinct: new Set(leaf.categories).size === 1,
+      }
     }
     case 'tier':
       return leaf.op === 'exactly'

@@ -139,7 +139,7 @@ export async function planPurchase<S>(
     )
   }
   statements.push(
-    deps.loyalty.summaryStatement(input.member.id, monthsBefore(now, 12, deps.timeZone), now),
+    ...deps.loyalty.summaryStatements(input.member.id, monthsBefore(now, 12, deps.timeZone), now),
   )
   return { statements, points }
 }
@@ -244,7 +244,7 @@ export async function refundPurchase<S>(
           )
         }
         statements.push(
-          deps.loyalty.summaryStatement(
+          ...deps.loyalty.summaryStatements(
             purchase.memberId,
             monthsBefore(now, 12, deps.timeZone),
             now,

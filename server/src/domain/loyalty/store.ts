@@ -81,10 +81,11 @@ export interface LoyaltyStore<S = unknown> {
   /** Marks a completed purchase refunded (conditional on status = 'completed'). */
   refundStatement(id: number, staffId: number, now: number): S
   /**
-   * Recomputes the member's purchase summary for segments (member_rfm) from purchases; goes last in
-   * the purchase's or refund's batch. `windowStart` begins the rolling 12 months.
+   * Recompute the member's purchase summaries for segments (member_rfm, member_categories) from
+   * purchases; go last, in order, in the purchase's or refund's batch. `windowStart` begins the
+   * rolling 12 months.
    */
-  summaryStatement(memberId: number, windowStart: number, now: number): S
+  summaryStatements(memberId: number, windowStart: number, now: number): S[]
   /** Sum of completed purchases in [from, to]. */
   spendBetween(memberId: number, fromMs: number, toMs: number): Promise<number>
   tiers(): Promise<Tier[]>
