@@ -9,6 +9,7 @@ import {
   startDueBroadcasts,
   type BroadcastDeps,
 } from './domain/broadcasts/engine.ts'
+import type { BroadcastStore } from './domain/broadcasts/store.ts'
 import type { AppLinks } from './domain/links.ts'
 import type { Messenger } from './domain/messaging/messenger.ts'
 import type { Clock, Ids, Logger } from './domain/ports.ts'
@@ -23,6 +24,13 @@ export interface BroadcastServiceInput {
   logger: Logger
   links: AppLinks
   dispatch(broadcastId: number): Promise<void>
+}
+
+/** The broadcasts' store alone (other areas asking about broadcasts, e.g. a segment in use). */
+export function broadcastStore(
+  input: Pick<BroadcastServiceInput, 'db' | 'atomic'>,
+): BroadcastStore {
+  return createBroadcastRepository(input.db, input.atomic)
 }
 
 /** The broadcast engine's deps (both runtimes; `dispatch` says how chunks reach a sender). */

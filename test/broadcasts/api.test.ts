@@ -1,4 +1,9 @@
-import type { BroadcastEstimate, BroadcastResponse } from '@joren/shared'
+import {
+  BroadcastListSchema,
+  type BroadcastEstimate,
+  type BroadcastList,
+  type BroadcastResponse,
+} from '@joren/shared'
 import { describe, expect, it } from 'vitest'
 import { claimOwner, inviteStaff, TestClock, useWorld } from '../auth/world.ts'
 import { createBroadcast, progress, seedAudience, send, untilStatus } from './broadcast-world.ts'
@@ -55,6 +60,29 @@ describe('composer validation', () => {
   })
 })
 
+describe('the broadcast list', () => {
+  it('shows a member-number audience only as its size; the detail keeps every number', async () => {
+    const owner = await claimOwner(world)
+    seedAudience(world, { consenting: 3 })
+    const memberNumbers = world.joren
+      .rows<{ n: string }>('select member_number as n from members order by id')
+      .map((r) => r.n)
+    const id = await createBroadcast(world, owner, { audience: { kind: 'members', memberNumbers } })
+    const list = await world.api<BroadcastList>('GET', '/api/staff/broadcasts', {
+      token: owner.token(),
+    })
+    expect(list.status).toBe(200)
+    expect(BroadcastListSchema.parse(list.body).broadcasts).toEqual([
+      expect.objectContaining({ id, audience: { kind: 'members', memberCount: 3 } }),
+    ])
+    expect(JSON.stringify(list.body)).not.toContain(memberNumbers[0])
+    const detail = await world.api<BroadcastResponse>('GET', `/api/staff/broadcasts/${id}`, {
+      token: owner.token(),
+    })
+    expect(detail.body.broadcast.audience).toEqual({ kind: 'members', memberNumbers })
+  })
+})
+
 describe('estimate, pause, resume and cancel', () => {
   it('warns about quiet hours in shop time and reports the quota', async () => {
     const owner = await claimOwner(world)
@@ -96,6 +124,7 @@ describe('estimate, pause, resume and cancel', () => {
       token: owner.token(),
     })
     expect(resume.status).toBe(409)
+    expect(resume.body.error.message).toBe('この配信は「中止」のため再開できません。')
     expect((await progress(world, owner, id)).status).toBe('cancelled')
   })
 

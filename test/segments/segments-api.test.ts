@@ -311,6 +311,50 @@ describe('/api/staff/segments', () => {
     expect(gone.status).toBe(404)
   })
 
+  it('refuses to delete a segment an unfinished broadcast uses, and allows it once that is cancelled', async () => {
+    const owner = await claimOwner(world)
+    const created = await world.api<Segment>('POST', '/api/staff/segments', {
+      token: owner.token(),
+      body: { name: '配信で使う', rules: { type: 'all', rules: [] } },
+    })
+    expect(created.status).toBe(201)
+    const broadcast = await world.api<{ broadcast: { id: number } }>(
+      'POST',
+      '/api/staff/broadcasts',
+      {
+        token: owner.token(),
+        body: {
+          title: '週末セール',
+          messages: [{ type: 'text', text: '今週末はセールです' }],
+          audience: { kind: 'segment', segmentId: created.body.id },
+        },
+      },
+    )
+    expect(broadcast.status, JSON.stringify(broadcast.body)).toBe(201)
+    const before = world.count('segments')
+    const refused = await world.api<{ error: { code: string; message: string } }>(
+      'DELETE',
+      `/api/staff/segments/${created.body.id}`,
+      { token: owner.token() },
+    )
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('segment_in_use')
+    expect(refused.body.error.message).toContain('「週末セール」で使われているため削除できません')
+    expect(world.count('segments')).toBe(before)
+
+    const cancelled = await world.api(
+      'POST',
+      `/api/staff/broadcasts/${broadcast.body.broadcast.id}/cancel`,
+      { token: owner.token() },
+    )
+    expect(cancelled.status).toBe(200)
+    const del = await world.api('DELETE', `/api/staff/segments/${created.body.id}`, {
+      token: owner.token(),
+    })
+    expect(del.status).toBe(204)
+    expect(world.count('segments')).toBe(before - 1)
+  })
+
   it('is closed to the staff role', async () => {
     const owner = await claimOwner(world)
     const clerk = await inviteStaff(world, owner, 'staff')

@@ -19,7 +19,7 @@ import { createLineLogin } from '../line/login.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
 import { runPeriodicJobs } from '../periodic.ts'
 import { broadcastDeps } from '../broadcast-services.ts'
-import { runChunk, type BroadcastDeps } from '../domain/broadcasts/engine.ts'
+import { QUEUE_HOLD_MS, runChunk, type BroadcastDeps } from '../domain/broadcasts/engine.ts'
 import { createServices, type Services } from '../services.ts'
 
 export interface Env {
@@ -135,8 +135,10 @@ function workerBroadcasts(runtime: Runtime, jobs: Env['JOBS']): BroadcastDeps {
       timeZone: runtime.config.SHOP_TIMEZONE,
     },
     dispatch: async (broadcastId) => {
-      const ids = await deps.store.dueChunkIds(
+      // Held while queued, so the next cron does not enqueue the same chunks again.
+      const ids = await deps.store.holdDueChunks(
         systemClock.now(),
+        QUEUE_HOLD_MS,
         20_000,
         broadcastId === 0 ? undefined : broadcastId,
       )

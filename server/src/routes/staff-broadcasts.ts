@@ -7,6 +7,8 @@ import {
   MAX_CSV_MEMBER_NUMBERS,
   type BroadcastAttribution,
   type BroadcastEstimate,
+  type BroadcastList,
+  type BroadcastSummary,
   type BroadcastProgress,
   type BroadcastResponse,
   type BroadcastResult,
@@ -101,11 +103,19 @@ export const staffBroadcastsRoute = new Hono<AppEnv>()
           holdoutPercent: _h,
           attributionDays: _a,
           error: _e,
+          audience,
           ...summary
         } = toView(b)
-        return summary
+        return {
+          ...summary,
+          // Up to 100,000 member numbers stay in the detail; the list shows how many.
+          audience:
+            audience.kind === 'members'
+              ? { kind: 'members' as const, memberCount: audience.memberNumbers.length }
+              : audience,
+        } satisfies BroadcastSummary
       }),
-    })
+    } satisfies BroadcastList)
   })
   .post('/', requirePermission('broadcasts.send'), draftBodyLimit, async (c) => {
     const draft = await parseBody(c, BroadcastDraftSchema)

@@ -7,7 +7,9 @@ import {
 } from '@joren/shared'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
+import { broadcastStore } from '../broadcast-services.ts'
 import type { AppEnv } from '../deps.ts'
+import { DomainError } from '../domain/errors.ts'
 import {
   BuiltInSegmentNotDeletable,
   BuiltInSegmentRulesFixed,
@@ -19,6 +21,24 @@ import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
 
 const IdParamSchema = z.object({ id: z.coerce.number().int().positive() })
+
+/** Deleting it would leave a broadcast with nobody to send to. */
+class SegmentInUse extends DomainError {
+  constructor(titles: string[]) {
+    const names = titles
+      .slice(0, 3)
+      .map((t) => `「${t}」`)
+      .join('、')
+    const more = titles.length > 3 ? `ほか${titles.length - 3}件` : ''
+    super(
+      409,
+      'segment_in_use',
+      `このセグメントは配信${names}${more}で使われているため削除できません。配信の対象を変えるか、配信を中止してから削除してください。`,
+      undefined,
+      { broadcasts: titles.length },
+    )
+  }
+}
 
 function repositoryOf(c: Context<AppEnv>) {
   return c.var.deps.repositories.segments
@@ -97,6 +117,8 @@ export const staffSegmentsRoute = new Hono<AppEnv>()
     const before = await segments.find(id)
     if (!before) throw new SegmentNotFound()
     if (before.builtIn !== null) throw new BuiltInSegmentNotDeletable()
+    const using = await broadcastStore(c.var.deps).activeUsingSegment(id)
+    if (using.length > 0) throw new SegmentInUse(using.map((b) => b.title))
     if (!(await segments.remove(id))) throw new SegmentNotFound()
     await audit(c, 'segment.delete', id, before, null)
     return c.body(null, 204)

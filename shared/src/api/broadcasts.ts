@@ -27,6 +27,7 @@ export const BROADCAST_ERROR_CODES = [
   'not_editable', // 409: only drafts (and scheduled, before they start) can be edited
   'invalid_transition', // 409: e.g. pause on a finished broadcast
   'empty_audience', // 422: nobody to send to
+  'segment_missing', // 422: the audience's saved segment was deleted
 ] as const
 export type BroadcastErrorCode = (typeof BROADCAST_ERROR_CODES)[number]
 
@@ -105,11 +106,19 @@ export const BroadcastListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 })
 
+/** The audience in the list: a CSV of member numbers only as its size (the detail has them all). */
+export const BroadcastAudienceSummarySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('segment'), segmentId: z.number().int().positive() }),
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('members'), memberCount: z.number().int() }),
+])
+export type BroadcastAudienceSummary = z.infer<typeof BroadcastAudienceSummarySchema>
+
 export const BroadcastSummarySchema = z.object({
   id: z.number().int(),
   title: z.string(),
   status: BroadcastStatusSchema,
-  audience: BroadcastAudienceSchema,
+  audience: BroadcastAudienceSummarySchema,
   scheduledAt: z.number().int().nullable(),
   createdAt: z.number().int(),
   startedAt: z.number().int().nullable(),
@@ -121,8 +130,10 @@ export type BroadcastSummary = z.infer<typeof BroadcastSummarySchema>
 
 /** GET /api/staff/broadcasts */
 export const BroadcastListSchema = z.object({ broadcasts: z.array(BroadcastSummarySchema) })
+export type BroadcastList = z.infer<typeof BroadcastListSchema>
 
 export const BroadcastSchema = BroadcastSummarySchema.extend({
+  audience: BroadcastAudienceSchema,
   messages: ComposerMessagesSchema,
   holdoutPercent: z.number().int(),
   attributionDays: z.number().int(),

@@ -107,7 +107,7 @@ function useSentCount(b: BroadcastSummary): number | null {
 
 function audienceText(b: BroadcastSummary, segmentNames: Map<number, string>): string {
   const m = broadcastText()
-  if (b.audience.kind === 'members') return m.audienceKind.members(b.audience.memberNumbers.length)
+  if (b.audience.kind === 'members') return m.audienceKind.members(b.audience.memberCount)
   if (b.audience.kind === 'all') return m.audienceKind.all
   const name = segmentNames.get(b.audience.segmentId)
   return name ? m.audienceKind.segmentNamed(name) : m.audienceKind.segment

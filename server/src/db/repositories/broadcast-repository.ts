@@ -44,6 +44,7 @@ function toBroadcast(row: Row): StoredBroadcast {
     createdBy: row.createdBy,
     recipientCount: row.recipientCount,
     error: row.error,
+    lockedUntil: row.lockedUntil,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     startedAt: row.startedAt,
@@ -145,6 +146,41 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
   const commit = (items: BatchItem<'sqlite'>[]) =>
     atomic(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
 
+  const holdsPlan = async (id: number, token: number | null): Promise<boolean> => {
+    const [row] = await all<{ n: number }>(sql`SELECT count(*) AS n FROM broadcasts
+      WHERE id = ${id} AND status = 'planning' AND locked_until IS ${token}`)
+    return num(row?.n) > 0
+  }
+  /**
+   * Commits a plan batch only while this planner still holds the claim: the leading statement
+   * nulls the (NOT NULL) title — and so aborts the whole batch — when the broadcast left
+   * 'planning' or another planner's token replaced ours. Works the same in a bs3 transaction and
+   * a D1 batch. false: the claim was lost and nothing was written.
+   */
+  const commitPlan = async (
+    id: number,
+    token: number | null,
+    items: BatchItem<'sqlite'>[],
+  ): Promise<boolean> => {
+    const guard = db
+      .update(broadcasts)
+      .set({ title: sql`NULL` })
+      .where(
+        and(
+          eq(broadcasts.id, id),
+          sql`NOT (${broadcasts.status} = 'planning' AND ${broadcasts.lockedUntil} IS ${token})`,
+        ),
+      )
+    try {
+      await commit([guard, ...items])
+      return true
+    } catch (error) {
+      // A claim once lost never comes back (tokens only grow), so this answer is final.
+      if (!(await holdsPlan(id, token))) return false
+      throw error
+    }
+  }
+
   return {
     async create(draft, staffId, now) {
       const [row] = await db
@@ -220,12 +256,25 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     },
 
     async claimForPlanning(now, leaseMs) {
-      const rows = await all<{ id: number }>(sql`UPDATE broadcasts
+      // The new locked_until is the claim's token: a re-claim happens only after the old lease
+      // ran out, so it is always larger than any token handed out before.
+      const rows = await all<{ id: number; token: number }>(sql`UPDATE broadcasts
         SET status = 'planning', locked_until = ${now + leaseMs}, updated_at = ${now}
         WHERE (status = 'scheduled' AND scheduled_at <= ${now})
            OR (status = 'planning' AND (locked_until IS NULL OR locked_until < ${now}))
-        RETURNING id`)
-      return rows.map((r) => num(r.id))
+        RETURNING id, locked_until AS token`)
+      return rows.map((r) => ({ id: num(r.id), token: num(r.token) }))
+    },
+
+    async extendPlanLease(id, token, until) {
+      const rows = await all<{ id: number }>(sql`UPDATE broadcasts SET locked_until = ${until}
+        WHERE id = ${id} AND status = 'planning' AND locked_until IS ${token} RETURNING id`)
+      return rows.length > 0
+    },
+
+    async audienceAvailable(audience) {
+      if (audience.kind !== 'segment') return true
+      return (await segmentRepository.find(audience.segmentId)) !== null
     },
 
     async freezeUniform(b, input) {
@@ -236,7 +285,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       const base = input.retryKeyBase.slice(0, 24)
       const [sent, holdout] = recipientsInsert(b, where)
       if (!sent) throw new Error('no recipients insert')
-      await commit([
+      const held = await commitPlan(b.id, input.token, [
         ...clearPlan(b.id),
         sent,
         // Chunks are cut from the sent recipients' consecutive rowids (before the holdout rows
@@ -266,15 +315,17 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
         ...(holdout ? [holdout] : []),
         startSending(b.id, input.now),
       ])
+      if (!held) return null
       const [row] = await all<{ n: number }>(
         sql`SELECT count(*) AS n FROM broadcast_chunks WHERE broadcast_id = ${b.id}`,
       )
       return num(row?.n)
     },
 
-    async freezeRecipients(b, ctx) {
+    async freezeRecipients(b, ctx, token) {
       const where = await audienceWhere(b.audience, ctx)
-      await commit([...clearPlan(b.id), ...recipientsInsert(b, where)])
+      if (!(await commitPlan(b.id, token, [...clearPlan(b.id), ...recipientsInsert(b, where)])))
+        return null
       const [row] = await all<{ n: number }>(
         sql`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ${b.id}`,
       )
@@ -306,7 +357,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       }))
     },
 
-    async insertChunks(broadcastId, chunks, now) {
+    async insertChunks(broadcastId, chunks, now, token) {
       // 9 bound values a row: 10 rows a statement stays under D1's 100 parameters.
       const statements: BatchItem<'sqlite'>[] = []
       for (let i = 0; i < chunks.length; i += 10) {
@@ -328,24 +379,22 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       }
       for (let i = 0; i < statements.length; i += 50) {
         const batch = statements.slice(i, i + 50)
-        if (batch.length > 0) await commit(batch)
+        if (batch.length > 0 && !(await commitPlan(broadcastId, token, batch))) return false
       }
+      return true
     },
 
-    async finishPlanning(broadcastId, now) {
-      await commit([startSending(broadcastId, now)])
-      const [row] = await db
-        .select({ status: broadcasts.status })
-        .from(broadcasts)
-        .where(eq(broadcasts.id, broadcastId))
-      return row?.status === 'sending'
+    async finishPlanning(broadcastId, now, token) {
+      return commitPlan(broadcastId, token, [startSending(broadcastId, now)])
     },
 
     async claimChunk(id, now, leaseMs) {
+      // A pending chunk's locked_until is only ever a queue hold (holdDueChunks): the consumer
+      // of its message may claim it; a sending chunk's is a sender's lease and is respected.
       const rows = await all<ChunkRow>(sql`UPDATE broadcast_chunks
         SET status = 'sending', locked_until = ${now + leaseMs}, attempts = attempts + 1
         WHERE id = ${id} AND status IN ('pending', 'sending') AND next_attempt_at <= ${now}
-          AND (locked_until IS NULL OR locked_until < ${now})
+          AND (status = 'pending' OR locked_until IS NULL OR locked_until < ${now})
           AND broadcast_id IN (SELECT id FROM broadcasts WHERE status = 'sending')
         RETURNING id, broadcast_id AS broadcastId, kind, "to", member_ids AS memberIds,
           messages, retry_key AS retryKey, attempts`)
@@ -414,6 +463,19 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
           ${broadcastId === undefined ? sql`` : sql`AND c.broadcast_id = ${broadcastId}`}
         ORDER BY c.id LIMIT ${limit}`)
       return rows.map((r) => num(r.id))
+    },
+
+    async holdDueChunks(now, holdMs, limit, broadcastId) {
+      // An abandoned sending chunk (lease ran out) is pending again, held like the others.
+      const rows = await all<{ id: number }>(sql`UPDATE broadcast_chunks
+        SET status = 'pending', locked_until = ${now + holdMs}
+        WHERE id IN (SELECT c.id FROM broadcast_chunks c JOIN broadcasts b ON b.id = c.broadcast_id
+            WHERE c.status IN ('pending', 'sending') AND c.next_attempt_at <= ${now}
+              AND (c.locked_until IS NULL OR c.locked_until < ${now}) AND b.status = 'sending'
+              ${broadcastId === undefined ? sql`` : sql`AND c.broadcast_id = ${broadcastId}`}
+            ORDER BY c.id LIMIT ${limit})
+        RETURNING id`)
+      return rows.map((r) => num(r.id)).sort((a, b) => a - b)
     },
 
     async cancelPendingChunks(broadcastId) {
@@ -573,6 +635,15 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
         lineUserId: r.lineUserId,
         following: r.followState === 'following',
       }))
+    },
+
+    async activeUsingSegment(segmentId) {
+      const rows = await all<{ id: number; title: string }>(sql`SELECT id, title FROM broadcasts
+        WHERE status IN ('draft', 'scheduled', 'planning', 'sending', 'paused', 'quota_stopped')
+          AND json_extract(audience, '$.kind') = 'segment'
+          AND json_extract(audience, '$.segmentId') = ${segmentId}
+        ORDER BY id`)
+      return rows.map((r) => ({ id: num(r.id), title: r.title }))
     },
 
     async couponTitle(templateId) {

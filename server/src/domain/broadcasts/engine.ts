@@ -22,6 +22,7 @@ import {
   BroadcastNotEditable,
   BroadcastNotFound,
   BroadcastOverQuota,
+  BroadcastSegmentMissing,
   QUOTA_STOPPED_MESSAGE,
 } from './errors.ts'
 import {
@@ -35,9 +36,14 @@ import {
 import type { BroadcastStore, NewChunk, StoredBroadcast, StoredChunk } from './store.ts'
 
 export const MULTICAST_MAX = 500
+/** A recipient whose only message was a coupon card that could not be issued. */
+const NOTHING_TO_SEND_MESSAGE =
+  '送れるメッセージがありませんでした（クーポンの在庫切れ・配布終了でカードを発行できませんでした）。'
 /** A chunk in flight longer than this is taken to be abandoned (its sender died). */
 export const CHUNK_LEASE_MS = 120_000
 export const PLAN_LEASE_MS = 10 * 60_000
+/** A chunk handed to the Workers queue is not enqueued again for this long (a lost message is). */
+export const QUEUE_HOLD_MS = 3 * 60_000
 /** Attempts (each with the client's own quick retries) before a chunk is given up as failed. */
 export const MAX_CHUNK_ATTEMPTS = 8
 const RENDER_PAGE = 2_000
@@ -172,6 +178,7 @@ export async function sendBroadcast(
 ): Promise<StoredBroadcast> {
   const b = await load(deps, id)
   if (b.status !== 'draft') throw new BroadcastInvalidTransition('送信', b.status)
+  if (!(await deps.store.audienceAvailable(b.audience))) throw new BroadcastSegmentMissing()
   const estimate = await estimateBroadcast(deps, b)
   if (estimate.recipients === 0) throw new BroadcastEmptyAudience()
   if (estimate.needsConfirm && !options.confirmOverQuota)
@@ -182,35 +189,72 @@ export async function sendBroadcast(
       throw new BroadcastInvalidTransition('予約', b.status)
     return load(deps, id)
   }
-  if (
-    !(await deps.store.transition(id, ['draft'], 'planning', now, {
-      lockedUntil: now + PLAN_LEASE_MS,
-    }))
-  )
+  const token = now + PLAN_LEASE_MS
+  if (!(await deps.store.transition(id, ['draft'], 'planning', now, { lockedUntil: token })))
     throw new BroadcastInvalidTransition('送信', b.status)
-  await planAndDispatch(deps, id)
+  await planAndDispatch(deps, id, token)
   return load(deps, id)
 }
 
-async function planAndDispatch(deps: BroadcastDeps, id: number): Promise<void> {
+async function planAndDispatch(deps: BroadcastDeps, id: number, token: number): Promise<void> {
   try {
-    await planBroadcast(deps, id)
+    if (!(await planBroadcast(deps, id, token))) return
   } catch (error) {
     deps.logger.error('broadcast planning failed', { broadcastId: id, error: String(error) })
     // The lease runs out and the next sweep plans again; a bad plan does not send anything.
     return
   }
-  await deps.dispatch(id)
+  try {
+    await deps.dispatch(id)
+  } catch (error) {
+    // The plan is committed: the periodic sweep hands its chunks to a sender later.
+    deps.logger.error('broadcast dispatch failed', { broadcastId: id, error: String(error) })
+  }
 }
+
+export const SEGMENT_MISSING_MESSAGE =
+  '配信先のセグメントが削除されていたため、配信できませんでした。対象を選び直して新しく配信を作成してください。'
+
+const PLAN_CHUNK_BATCH = 500
 
 /**
  * Freezes the audience and writes the chunks; only then does the broadcast become `sending`, so
  * a plan interrupted by a crash is simply made again (nothing of it was sent).
+ *
+ * `token` is this planner's claim (the locked_until it set; by default the current one). Every
+ * write is guarded by it and the lease is moved on between pages, so a planner that lost its
+ * claim (its lease ran out and another took over, or staff cancelled) stops without writing.
+ * Returns whether this planner finished the plan.
  */
-export async function planBroadcast(deps: BroadcastDeps, id: number): Promise<void> {
+export async function planBroadcast(
+  deps: BroadcastDeps,
+  id: number,
+  token?: number | null,
+): Promise<boolean> {
   const b = await load(deps, id)
-  if (b.status !== 'planning') return
+  if (b.status !== 'planning') return false
+  let lease = token === undefined ? b.lockedUntil : token
+  const lost = (): false => {
+    deps.logger.warn('broadcast plan stopped: the claim was lost', { broadcastId: id })
+    return false
+  }
+  const renew = async (): Promise<boolean> => {
+    const until = deps.clock.now() + PLAN_LEASE_MS
+    if (!(await deps.store.extendPlanLease(id, lease, until))) return false
+    lease = until
+    return true
+  }
+  if (!(await renew())) return lost()
   const now = deps.clock.now()
+  if (!(await deps.store.audienceAvailable(b.audience))) {
+    await deps.store.transition(id, ['planning'], 'failed', now, {
+      error: SEGMENT_MISSING_MESSAGE,
+      finishedAt: now,
+      lockedUntil: null,
+    })
+    deps.logger.warn('broadcast failed: its segment was deleted', { broadcastId: id })
+    return false
+  }
   const ctx = { now, timeZone: deps.timeZone }
   const couponTitle =
     b.couponTemplateId === null ? null : await deps.store.couponTitle(b.couponTemplateId)
@@ -226,12 +270,14 @@ export async function planBroadcast(deps: BroadcastDeps, id: number): Promise<vo
       retryKeyBase: deps.ids.uuid(),
       now,
       ctx,
+      token: lease,
     })
+    if (chunks === null) return lost()
     deps.logger.info('broadcast planned', { broadcastId: id, chunks })
     if (chunks === 0) await deps.store.finishIfDone(id, now)
-    return
+    return true
   }
-  await deps.store.freezeRecipients(b, ctx)
+  if ((await deps.store.freezeRecipients(b, ctx, lease)) === null) return lost()
   const hasCard = b.messages.some((m) => m.type === 'coupon')
   // Identical rendered messages share multicast chunks; a coupon card is each member's own.
   const groups = new Map<
@@ -241,6 +287,7 @@ export async function planBroadcast(deps: BroadcastDeps, id: number): Promise<vo
   const pushes: NewChunk[] = []
   let after = 0
   for (;;) {
+    if (!(await renew())) return lost()
     const page = await deps.store.recipientsPage(id, after, RENDER_PAGE)
     if (page.length === 0) break
     after = page[page.length - 1]?.memberId ?? after
@@ -278,17 +325,22 @@ export async function planBroadcast(deps: BroadcastDeps, id: number): Promise<vo
         retryKey: deps.ids.uuid(),
       })
   }
-  await deps.store.insertChunks(id, chunks, now)
-  await deps.store.finishPlanning(id, deps.clock.now())
+  for (let i = 0; i < chunks.length; i += PLAN_CHUNK_BATCH) {
+    if (!(await renew())) return lost()
+    const slice = chunks.slice(i, i + PLAN_CHUNK_BATCH)
+    if (!(await deps.store.insertChunks(id, slice, now, lease))) return lost()
+  }
+  if (!(await deps.store.finishPlanning(id, deps.clock.now(), lease))) return lost()
   deps.logger.info('broadcast planned', { broadcastId: id, chunks: chunks.length })
   if (chunks.length === 0) await deps.store.finishIfDone(id, deps.clock.now())
+  return true
 }
 
 /** Scheduled broadcasts now due (and plans a crash left behind): each claimed once, then sent. */
 export async function startDueBroadcasts(deps: BroadcastDeps): Promise<number> {
-  const ids = await deps.store.claimForPlanning(deps.clock.now(), PLAN_LEASE_MS)
-  for (const id of ids) await planAndDispatch(deps, id)
-  return ids.length
+  const claims = await deps.store.claimForPlanning(deps.clock.now(), PLAN_LEASE_MS)
+  for (const { id, token } of claims) await planAndDispatch(deps, id, token)
+  return claims.length
 }
 
 /** Claims one chunk by ID and sends it (the Workers queue consumer). */
@@ -341,7 +393,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
     if (messages.length === 0) {
       await store.completeChunk(
         chunk,
-        { status: 'failed', error: 'no message to send' },
+        { status: 'failed', error: NOTHING_TO_SEND_MESSAGE },
         deps.clock.now(),
       )
       return
@@ -429,10 +481,11 @@ export async function cancelBroadcast(deps: BroadcastDeps, id: number): Promise<
   if (
     !(await deps.store.transition(
       id,
-      ['draft', 'scheduled', 'sending', 'paused', 'quota_stopped'],
+      // From planning too: a stuck plan can be stopped (its planner's guarded writes then fail).
+      ['draft', 'scheduled', 'planning', 'sending', 'paused', 'quota_stopped'],
       'cancelled',
       now,
-      { finishedAt: now },
+      { finishedAt: now, lockedUntil: null },
     ))
   )
     throw new BroadcastInvalidTransition('中止', b.status)

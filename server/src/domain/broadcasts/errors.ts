@@ -1,3 +1,4 @@
+import type { BroadcastStatus } from '@joren/shared'
 import { DomainError } from '../errors.ts'
 
 export class BroadcastNotFound extends DomainError {
@@ -12,9 +13,26 @@ export class BroadcastNotEditable extends DomainError {
   }
 }
 
+/** The staff console's words for each status (liff-app's staff-broadcasts catalogue). */
+const STATUS_LABELS: Record<BroadcastStatus, string> = {
+  draft: '下書き',
+  scheduled: '予約済み',
+  planning: '準備中',
+  sending: '送信中',
+  paused: '一時停止中',
+  done: '送信完了',
+  cancelled: '中止',
+  quota_stopped: '上限で停止',
+  failed: '失敗',
+}
+
 export class BroadcastInvalidTransition extends DomainError {
-  constructor(action: string, status: string) {
-    super(409, 'invalid_transition', `この配信（状態: ${status}）は${action}できません。`)
+  constructor(action: string, status: BroadcastStatus) {
+    super(
+      409,
+      'invalid_transition',
+      `この配信は「${STATUS_LABELS[status]}」のため${action}できません。`,
+    )
   }
 }
 
@@ -24,6 +42,16 @@ export class BroadcastEmptyAudience extends DomainError {
       422,
       'empty_audience',
       '配信できる相手がいません（友だち登録中で配信に同意した会員が対象です）。',
+    )
+  }
+}
+
+export class BroadcastSegmentMissing extends DomainError {
+  constructor() {
+    super(
+      422,
+      'segment_missing',
+      '配信先のセグメントが削除されています。対象を選び直してから送信してください。',
     )
   }
 }

@@ -22,6 +22,8 @@ export interface StoredBroadcast {
   createdBy: number | null
   recipientCount: number
   error: string | null
+  /** While planning: the end of the planner's lease, which is also its claim token. */
+  lockedUntil: number | null
   createdAt: number
   updatedAt: number
   startedAt: number | null
@@ -85,27 +87,50 @@ export interface BroadcastStore {
       scheduledAt?: number | null
     },
   ): Promise<boolean>
-  /** Scheduled broadcasts due, and plans a crash left unfinished (lease expired) → planning. */
-  claimForPlanning(now: number, leaseMs: number): Promise<number[]>
+  /**
+   * Scheduled broadcasts due, and plans a crash left unfinished (lease expired) → planning.
+   * Each claim's token is its new locked_until; every plan write below takes it and writes
+   * nothing (returning null/false) once the broadcast left 'planning' or was claimed again.
+   */
+  claimForPlanning(now: number, leaseMs: number): Promise<{ id: number; token: number }[]>
+  /** Moves the lease on to `until` while still held by `token`; false: the claim is lost. */
+  extendPlanLease(id: number, token: number | null, until: number): Promise<boolean>
+  /** false when the audience's saved segment no longer exists. */
+  audienceAvailable(audience: BroadcastAudience): Promise<boolean>
   /**
    * Non-personalised: freezes the audience, draws the holdout and writes every multicast chunk
    * set-based, then marks the broadcast sending — one atomic batch. Returns the chunk count.
    */
   freezeUniform(
     broadcast: StoredBroadcast,
-    input: { messages: RenderedMessage[]; retryKeyBase: string; now: number; ctx: AudienceContext },
-  ): Promise<number>
+    input: {
+      messages: RenderedMessage[]
+      retryKeyBase: string
+      now: number
+      ctx: AudienceContext
+      token: number | null
+    },
+  ): Promise<number | null>
   /** Personalised, step 1: recipients and holdout (an earlier unfinished plan is dropped first). */
-  freezeRecipients(broadcast: StoredBroadcast, ctx: AudienceContext): Promise<number>
+  freezeRecipients(
+    broadcast: StoredBroadcast,
+    ctx: AudienceContext,
+    token: number | null,
+  ): Promise<number | null>
   /** Personalised, step 2: recipients (not holdout) with their placeholder values, by member ID. */
   recipientsPage(
     broadcastId: number,
     afterMemberId: number,
     limit: number,
   ): Promise<RecipientForRender[]>
-  insertChunks(broadcastId: number, chunks: NewChunk[], now: number): Promise<void>
+  insertChunks(
+    broadcastId: number,
+    chunks: NewChunk[],
+    now: number,
+    token: number | null,
+  ): Promise<boolean>
   /** Personalised, step 3: planning → sending with the frozen count. */
-  finishPlanning(broadcastId: number, now: number): Promise<boolean>
+  finishPlanning(broadcastId: number, now: number, token: number | null): Promise<boolean>
   /** Claims one chunk if it is due, unleased and its broadcast is sending. */
   claimChunk(id: number, now: number, leaseMs: number): Promise<StoredChunk | null>
   claimDueChunks(now: number, leaseMs: number, limit: number): Promise<StoredChunk[]>
@@ -121,6 +146,12 @@ export interface BroadcastStore {
   finishIfDone(broadcastId: number, now: number): Promise<boolean>
   /** Due, unleased chunks of sending broadcasts (for the Workers queue fan-out). */
   dueChunkIds(now: number, limit: number, broadcastId?: number): Promise<number[]>
+  /**
+   * Like dueChunkIds, but each chunk returned is held (pending, locked_until = now + holdMs) so
+   * the next sweep does not enqueue it again while its queue message waits; claimChunk ignores
+   * the hold. For the Workers queue fan-out.
+   */
+  holdDueChunks(now: number, holdMs: number, limit: number, broadcastId?: number): Promise<number[]>
   cancelPendingChunks(broadcastId: number): Promise<number>
   /** Node at start: chunks and plans leased by the previous process are due again. */
   releaseInterrupted(now: number): Promise<number>
@@ -138,4 +169,6 @@ export interface BroadcastStore {
     staffIds: number[],
   ): Promise<{ id: number; lineUserId: string; following: boolean }[]>
   couponTitle(templateId: number): Promise<string | null>
+  /** Broadcasts not yet finished (draft … paused, quota_stopped) whose audience is this segment. */
+  activeUsingSegment(segmentId: number): Promise<{ id: number; title: string }[]>
 }

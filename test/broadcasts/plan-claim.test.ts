@@ -1,0 +1,353 @@
+/**
+ * Planning is owned by one claim at a time: a planner whose lease ran out and was re-claimed (or
+ * whose broadcast staff cancelled) writes nothing more, so every recipient gets exactly one chunk.
+ */
+import type { BroadcastDraftParsed } from '@joren/shared'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { broadcastDeps } from '../../server/src/broadcast-services.ts'
+import { DEFAULT_LINKS } from '../../server/src/coupon-services.ts'
+import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
+import { openNodeDatabase, type NodeDatabase } from '../../server/src/db/node-sqlite.ts'
+import { createRepositories } from '../../server/src/db/repositories/index.ts'
+import {
+  cancelBroadcast,
+  CHUNK_LEASE_MS,
+  deliverChunk,
+  PLAN_LEASE_MS,
+  planBroadcast,
+  QUEUE_HOLD_MS,
+  SEGMENT_MISSING_MESSAGE,
+  sendBroadcast,
+  startDueBroadcasts,
+  type BroadcastDeps,
+} from '../../server/src/domain/broadcasts/engine.ts'
+import type { NewChunk } from '../../server/src/domain/broadcasts/store.ts'
+import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
+import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
+import { TestClock } from '../auth/world.ts'
+
+const MEMBERS = 2_500 // more than one render page (2,000)
+const personalised: BroadcastDraftParsed = {
+  title: '個別配信',
+  messages: [{ type: 'text', text: '{name}さん、今週末はセールです' }],
+  audience: { kind: 'all' },
+  scheduledAt: null,
+  holdoutPercent: 0,
+  attributionDays: 7,
+}
+
+let database: NodeDatabase
+let clock: TestClock
+let deps: BroadcastDeps
+
+beforeEach(() => {
+  clock = new TestClock()
+  database = openNodeDatabase(':memory:')
+  database.sqlite.exec(`
+    WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${MEMBERS})
+    INSERT INTO members (id, line_user_id, member_number, display_name, follow_state,
+      follow_state_at, followed_at, created_at, updated_at)
+    SELECT i, 'U' || printf('%032x', i), printf('%010d', i), '会員' || i, 'following', 1, 1, 1, 1 FROM s;
+    WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${MEMBERS})
+    INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
+    SELECT i, '[]', 1, 1 FROM s;`)
+  deps = broadcastDeps({
+    db: database.db,
+    atomic: betterSqliteAtomic(database.sqlite),
+    repositories: createRepositories(database.db),
+    // Planning never talks to LINE; nothing listens here.
+    messenger: createLineMessagingClient({
+      apiBaseUrl: 'http://127.0.0.1:9',
+      channelAccessToken: 'unused',
+      ids: webIds,
+      logger: silentLogger,
+    }),
+    clock,
+    ids: webIds,
+    logger: silentLogger,
+    links: DEFAULT_LINKS,
+    dispatch: async () => {},
+  })
+})
+afterEach(() => {
+  database.sqlite.close()
+})
+
+function rows<T>(query: string, ...params: unknown[]): T[] {
+  return database.sqlite.prepare(query).all(...params) as T[]
+}
+
+/** How many chunks each member is in (every member of the audience should be in exactly one). */
+function chunkCoverage(id: number) {
+  const [row] = rows<{ entries: number; members: number; keys: number; chunks: number }>(
+    `SELECT count(*) AS entries, count(DISTINCT j.value) AS members,
+       (SELECT count(DISTINCT retry_key) FROM broadcast_chunks WHERE broadcast_id = ?) AS keys,
+       (SELECT count(*) FROM broadcast_chunks WHERE broadcast_id = ?) AS chunks
+     FROM broadcast_chunks c, json_each(c.member_ids) j WHERE c.broadcast_id = ?`,
+    id,
+    id,
+    id,
+  )
+  return row
+}
+
+function status(id: number) {
+  return rows<{ status: string; locked_until: number | null; error: string | null }>(
+    'SELECT status, locked_until, error FROM broadcasts WHERE id = ?',
+    id,
+  )[0]
+}
+
+/** A personalised broadcast claimed for planning by "planner A"; returns its claim token. */
+async function claimedBroadcast(
+  draft: BroadcastDraftParsed = personalised,
+): Promise<{ id: number; token: number }> {
+  const b = await deps.store.create(draft, null, clock.now())
+  const token = clock.now() + PLAN_LEASE_MS
+  expect(
+    await deps.store.transition(b.id, ['draft'], 'planning', clock.now(), { lockedUntil: token }),
+  ).toBe(true)
+  return { id: b.id, token }
+}
+
+/** Planner B: A's lease runs out, the sweep re-claims the broadcast and plans it to the end. */
+async function takeOver(id: number): Promise<void> {
+  clock.advance(PLAN_LEASE_MS + 1)
+  expect(await startDueBroadcasts(deps)).toBe(1)
+  expect(status(id)?.status).toBe('sending')
+}
+
+describe('a planner that lost its claim', () => {
+  it('stops at its next page when another planner took over, leaving one chunk per member', async () => {
+    const { id, token } = await claimedBroadcast()
+    let taken = false
+    const depsA: BroadcastDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async recipientsPage(...args) {
+          const page = await deps.store.recipientsPage(...args)
+          if (!taken) {
+            taken = true
+            await takeOver(id)
+          }
+          return page
+        },
+      },
+    }
+    expect(await planBroadcast(depsA, id, token)).toBe(false)
+    expect(taken).toBe(true)
+    expect(status(id)?.status).toBe('sending')
+    expect(chunkCoverage(id)).toEqual({
+      entries: MEMBERS,
+      members: MEMBERS,
+      keys: MEMBERS,
+      chunks: MEMBERS,
+    })
+  })
+
+  it('writes none of its chunks when the claim is lost right before it inserts them', async () => {
+    const { id, token } = await claimedBroadcast()
+    let attempts = 0
+    const depsA: BroadcastDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async insertChunks(broadcastId, chunks, now, lease) {
+          if (attempts++ === 0) await takeOver(id)
+          return deps.store.insertChunks(broadcastId, chunks, now, lease)
+        },
+      },
+    }
+    const before = chunkCoverage(id)
+    expect(before?.chunks).toBe(0)
+    expect(await planBroadcast(depsA, id, token)).toBe(false)
+    expect(attempts).toBe(1)
+    expect(chunkCoverage(id)).toEqual({
+      entries: MEMBERS,
+      members: MEMBERS,
+      keys: MEMBERS,
+      chunks: MEMBERS,
+    })
+    const [recipients] = rows<{ n: number }>(
+      'SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ?',
+      id,
+    )
+    expect(recipients?.n).toBe(MEMBERS)
+  })
+
+  it('has every guarded write refused with the stale token, and they change nothing', async () => {
+    const { id, token: stale } = await claimedBroadcast()
+    const b = await deps.store.find(id)
+    if (!b) throw new Error('no broadcast')
+    const ctx = { now: clock.now(), timeZone: 'Asia/Tokyo' }
+    expect(await deps.store.freezeRecipients(b, ctx, stale)).toBe(MEMBERS)
+    clock.advance(PLAN_LEASE_MS + 1)
+    const [claim] = await deps.store.claimForPlanning(clock.now(), PLAN_LEASE_MS)
+    expect(claim?.id).toBe(id)
+    expect(claim?.token).toBeGreaterThan(stale)
+
+    const chunk: NewChunk = {
+      kind: 'push',
+      to: ['U1'],
+      memberIds: [1],
+      messages: [{ type: 'text', text: 'x' }],
+      retryKey: webIds.uuid(),
+    }
+    const title = (await deps.store.find(id))?.title
+    expect(await deps.store.extendPlanLease(id, stale, clock.now() + PLAN_LEASE_MS)).toBe(false)
+    expect(await deps.store.insertChunks(id, [chunk], clock.now(), stale)).toBe(false)
+    expect(await deps.store.finishPlanning(id, clock.now(), stale)).toBe(false)
+    expect(await deps.store.freezeRecipients(b, ctx, stale)).toBeNull()
+    expect(
+      await deps.store.freezeUniform(
+        { ...b, messages: [{ type: 'text', text: '一斉' }] },
+        {
+          messages: [{ type: 'text', text: '一斉' }],
+          retryKeyBase: webIds.uuid(),
+          now: 1,
+          ctx,
+          token: stale,
+        },
+      ),
+    ).toBeNull()
+    expect(chunkCoverage(id)?.chunks).toBe(0)
+    expect(status(id)).toMatchObject({ status: 'planning', locked_until: claim?.token })
+    expect((await deps.store.find(id))?.title).toBe(title)
+
+    // The current claim still writes.
+    expect(await deps.store.insertChunks(id, [chunk], clock.now(), claim?.token ?? 0)).toBe(true)
+    expect(chunkCoverage(id)?.chunks).toBe(1)
+  })
+
+  it('can be cancelled by staff while planning; the planner then stops without sending', async () => {
+    const { id, token } = await claimedBroadcast()
+    const depsA: BroadcastDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async insertChunks(broadcastId, chunks, now, lease) {
+          await cancelBroadcast(deps, id)
+          return deps.store.insertChunks(broadcastId, chunks, now, lease)
+        },
+      },
+    }
+    expect(await planBroadcast(depsA, id, token)).toBe(false)
+    expect(status(id)?.status).toBe('cancelled')
+    expect(chunkCoverage(id)?.chunks).toBe(0)
+    expect(await deps.store.claimDueChunks(clock.now(), 60_000, 10)).toEqual([])
+  })
+})
+
+describe('a broadcast whose segment was deleted', () => {
+  it('fails with a Japanese reason at send time instead of finishing as done', async () => {
+    const { id, token } = await claimedBroadcast({
+      ...personalised,
+      messages: [{ type: 'text', text: '一斉のお知らせ' }],
+      audience: { kind: 'segment', segmentId: 999_999 },
+    })
+    expect(await planBroadcast(deps, id, token)).toBe(false)
+    expect(status(id)).toMatchObject({ status: 'failed', error: SEGMENT_MISSING_MESSAGE })
+    expect(chunkCoverage(id)?.chunks).toBe(0)
+  })
+})
+
+describe('chunks handed to the Workers queue', () => {
+  it('are held so the next sweep does not enqueue them again, yet their consumer still claims them', async () => {
+    const { id, token } = await claimedBroadcast({
+      ...personalised,
+      messages: [{ type: 'text', text: '一斉のお知らせ' }],
+    })
+    expect(await planBroadcast(deps, id, token)).toBe(true)
+    const all = rows<{ id: number }>(
+      'SELECT id FROM broadcast_chunks WHERE broadcast_id = ? ORDER BY id',
+      id,
+    ).map((r) => r.id)
+    expect(all).toHaveLength(5)
+
+    const first = await deps.store.holdDueChunks(clock.now(), QUEUE_HOLD_MS, 100)
+    expect(first).toEqual(all)
+    clock.advance(60_000) // the next cron
+    expect(await deps.store.holdDueChunks(clock.now(), QUEUE_HOLD_MS, 100)).toEqual([])
+
+    // The queue consumer claims a held chunk (once).
+    clock.advance(100_000)
+    const [a, b] = all as [number, number]
+    expect((await deps.store.claimChunk(a, clock.now(), CHUNK_LEASE_MS))?.id).toBe(a)
+    expect(await deps.store.claimChunk(a, clock.now(), CHUNK_LEASE_MS)).toBeNull()
+    expect((await deps.store.claimChunk(b, clock.now(), CHUNK_LEASE_MS))?.id).toBe(b)
+
+    // A message lost on the way: once the hold runs out the chunk is enqueued again; the one
+    // in flight (its lease still running) is not.
+    clock.advance(QUEUE_HOLD_MS - 160_000 + 1)
+    expect(await deps.store.holdDueChunks(clock.now(), QUEUE_HOLD_MS, 100)).toEqual(all.slice(2))
+  })
+})
+
+describe('a send whose plan committed', () => {
+  it('succeeds even when handing the chunks to a sender fails (the periodic sweep does it later)', async () => {
+    const b = await deps.store.create(
+      { ...personalised, messages: [{ type: 'text', text: '一斉のお知らせ' }] },
+      null,
+      clock.now(),
+    )
+    let dispatched = 0
+    const failing: BroadcastDeps = {
+      ...deps,
+      messenger: {
+        ...deps.messenger,
+        messageQuota: async () => ({ type: 'none', limit: null, used: 0 }),
+      },
+      dispatch: async () => {
+        dispatched++
+        throw new Error('queue unavailable')
+      },
+    }
+    const sent = await sendBroadcast(failing, b.id, { confirmOverQuota: false })
+    expect(dispatched).toBe(1)
+    expect(sent.status).toBe('sending')
+    expect(chunkCoverage(b.id)?.members).toBe(MEMBERS)
+  })
+})
+
+describe('a recipient left with nothing to send', () => {
+  it('is reported to staff with a Japanese reason', async () => {
+    const { id, token } = await claimedBroadcast()
+    const chunk: NewChunk = {
+      kind: 'push',
+      to: ['U' + (1).toString(16).padStart(32, '0')],
+      memberIds: [1],
+      messages: [{ type: 'joren_coupon_card', templateId: 999_999 }],
+      retryKey: webIds.uuid(),
+    }
+    expect(await deps.store.insertChunks(id, [chunk], clock.now(), token)).toBe(true)
+    expect(await deps.store.finishPlanning(id, clock.now(), token)).toBe(true)
+    const [claimed] = await deps.store.claimDueChunks(clock.now(), CHUNK_LEASE_MS, 10)
+    if (!claimed) throw new Error('no chunk claimed')
+    await deliverChunk(deps, claimed)
+    const result = await deps.store.result(id)
+    expect(result.failures).toEqual([
+      {
+        reason:
+          '送れるメッセージがありませんでした（クーポンの在庫切れ・配布終了でカードを発行できませんでした）。',
+        recipients: 1,
+      },
+    ])
+  })
+})
+
+describe('sending a draft whose segment was deleted', () => {
+  it('is refused with a Japanese reason and leaves the draft as it was', async () => {
+    const b = await deps.store.create(
+      { ...personalised, audience: { kind: 'segment', segmentId: 999_999 } },
+      null,
+      clock.now(),
+    )
+    await expect(sendBroadcast(deps, b.id, { confirmOverQuota: true })).rejects.toMatchObject({
+      status: 422,
+      code: 'segment_missing',
+      message: '配信先のセグメントが削除されています。対象を選び直してから送信してください。',
+    })
+    expect(status(b.id)?.status).toBe('draft')
+  })
+})
