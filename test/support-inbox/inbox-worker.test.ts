@@ -1,9 +1,8 @@
 import type { ConversationDetail, ReplyResult } from '@joren/shared'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { hashCode } from '../../server/src/domain/staff/codes.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../support/joren-node.ts'
-import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from '../workers/local-worker.ts'
+import { buildWorkerBundle, type WorkerBundle } from '../workers/local-worker.ts'
+import { startWorkerWorld } from '../workers/worker-world.ts'
 
 /**
  * The inbox on workerd + local D1: the hand-over, the image content stored as a D1 blob by the
@@ -25,45 +24,7 @@ describe('support inbox on Workers + D1', () => {
   it(
     'hands over an image, stores its content by the cron, and sends a staff reply',
     async () => {
-      const line = await startLineStandIn({ rateLimits: false })
-      onTestFinished(() => line.close())
-      const worker = await startLocalWorker({
-        bundle: bundle!,
-        vars: {
-          LINE_CHANNEL_SECRET: line.channelSecret,
-          LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
-          LINE_API_BASE_URL: line.url,
-          LINE_DATA_API_BASE_URL: line.url,
-          LINE_JWKS_URL: line.jwksUrl,
-          LINE_ID_TOKEN_ISSUER: line.issuer,
-          LINE_LOGIN_CHANNEL_ID: line.loginChannelId,
-        },
-      })
-      onTestFinished(() => worker.dispose())
-      line.setWebhookUrl(`${worker.url}/webhook`)
-      const api = async <T>(method: string, path: string, token: string, body?: unknown) => {
-        const res = await fetch(`${worker.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-        const text = await res.text()
-        return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
-      }
-
-      const code = 'ABCD-EFGH-JKMN'
-      await worker.query(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
-        'owner_setup',
-        JSON.stringify({ codeHash: await hashCode(code), expiresAt: Date.now() + 60_000 }),
-        Date.now(),
-      )
-      const ownerUser = line.createUser({ displayName: '店長' })
-      const owner = () => line.issueIdToken(ownerUser.userId)
-      expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!, { rateLimits: false })
 
       const customer = line.createUser({ displayName: '花子' })
       await line.follow(customer.userId)

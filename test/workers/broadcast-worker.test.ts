@@ -1,8 +1,7 @@
 import type { BroadcastResponse } from '@joren/shared'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { hashCode } from '../../server/src/domain/staff/codes.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
-import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from './local-worker.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWorkerBundle, type WorkerBundle } from './local-worker.ts'
+import { startWorkerWorld } from './worker-world.ts'
 
 /** Broadcast chunks on Workers: one JOBS queue message per chunk, consumed in batches (≤ 100). */
 
@@ -21,43 +20,10 @@ describe('broadcasts on Workers + D1 + Queues', () => {
   it(
     'fans a broadcast out through the JOBS queue and delivers every chunk once',
     async () => {
-      const line = await startLineStandIn({ rateLimits: true, monthlyQuota: 'none' })
-      onTestFinished(() => line.close())
-      const worker = await startLocalWorker({
-        bundle: bundle!,
-        vars: {
-          LINE_CHANNEL_SECRET: line.channelSecret,
-          LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
-          LINE_API_BASE_URL: line.url,
-          LINE_DATA_API_BASE_URL: line.url,
-          LINE_JWKS_URL: line.jwksUrl,
-          LINE_ID_TOKEN_ISSUER: line.issuer,
-          LINE_LOGIN_CHANNEL_ID: line.loginChannelId,
-        },
-      })
-      onTestFinished(() => worker.dispose())
-      const api = async (method: string, path: string, token: string, body?: unknown) => {
-        const res = await fetch(`${worker.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-        const text = await res.text()
-        return { status: res.status, body: (text ? JSON.parse(text) : null) as BroadcastResponse }
-      }
-      const code = 'ABCD-EFGH-JKMN'
-      await worker.query(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
-        'owner_setup',
-        JSON.stringify({ codeHash: await hashCode(code), expiresAt: Date.now() + 60_000 }),
-        Date.now(),
-      )
-      const ownerUser = line.createUser({ displayName: '店長' })
-      const owner = () => line.issueIdToken(ownerUser.userId)
-      expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+      const world = await startWorkerWorld(bundle!, { rateLimits: true, monthlyQuota: 'none' })
+      const { line, worker, owner } = world
+      const api = (method: string, path: string, token: string, body?: unknown) =>
+        world.api<BroadcastResponse>(method, path, token, body)
 
       // 1,234 consenting friends → 3 multicast chunks (500, 500, 234).
       const n = 1234

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { hashCode } from '../../server/src/domain/staff/codes.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
-import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from './local-worker.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWorkerBundle, type WorkerBundle } from './local-worker.ts'
+import { startWorkerWorld } from './worker-world.ts'
 
 /**
  * Coupons on workerd + local D1: the same conditional UPDATE redeems exactly once under 50
@@ -19,51 +18,11 @@ afterAll(async () => {
   await bundle?.dispose()
 })
 
-type Body = Record<string, unknown> & { error?: { code: string; message: string } }
-
 describe('coupons on Workers + D1', () => {
   it(
     'redeems once under 50 concurrent requests and holds the total limit under 20 parallel issues',
     async () => {
-      const line = await startLineStandIn({ rateLimits: false })
-      onTestFinished(() => line.close())
-      const worker = await startLocalWorker({
-        bundle: bundle!,
-        vars: {
-          LINE_CHANNEL_SECRET: line.channelSecret,
-          LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
-          LINE_API_BASE_URL: line.url,
-          LINE_DATA_API_BASE_URL: line.url,
-          LINE_JWKS_URL: line.jwksUrl,
-          LINE_ID_TOKEN_ISSUER: line.issuer,
-          LINE_LOGIN_CHANNEL_ID: line.loginChannelId,
-        },
-      })
-      onTestFinished(() => worker.dispose())
-      line.setWebhookUrl(`${worker.url}/webhook`)
-      const api = async (method: string, path: string, token: string, body?: unknown) => {
-        const res = await fetch(`${worker.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-        const text = await res.text()
-        return { status: res.status, body: (text ? JSON.parse(text) : null) as Body }
-      }
-
-      const code = 'ABCD-EFGH-JKMN'
-      await worker.query(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
-        'owner_setup',
-        JSON.stringify({ codeHash: await hashCode(code), expiresAt: Date.now() + 60_000 }),
-        Date.now(),
-      )
-      const ownerUser = line.createUser({ displayName: '店長' })
-      const owner = () => line.issueIdToken(ownerUser.userId)
-      expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!, { rateLimits: false })
 
       const users = [
         line.createUser({ displayName: '花子' }),

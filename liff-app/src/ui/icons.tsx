@@ -1,5 +1,5 @@
 /** Stroke icons (24 × 24, currentColor). Each is its own export so a bundle keeps only its own. */
-function icon(d: string) {
+export function icon(d: string) {
   return function Icon({ size = 24 }: { size?: number }) {
     return (
       <svg

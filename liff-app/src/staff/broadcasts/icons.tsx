@@ -1,25 +1,6 @@
-/** Icons the broadcast screens need beyond ui/icons.tsx (same 24 × 24 stroke style). */
-function icon(d: string) {
-  return function Icon({ size = 24 }: { size?: number }) {
-    return (
-      <svg
-        width={size}
-        height={size}
-        viewBox="0 0 24 24"
-        fill="none"
-        stroke="currentColor"
-        stroke-width="2"
-        stroke-linecap="round"
-        stroke-linejoin="round"
-        aria-hidden="true"
-        focusable="false"
-      >
-        <path d={d} />
-      </svg>
-    )
-  }
-}
+import { icon } from '../../ui/icons.tsx'
 
+/** Icons the broadcast screens need beyond ui/icons.tsx (same 24 × 24 stroke style). */
 export const MegaphoneIcon = /* @__PURE__ */ icon(
   'M3 10v4a1 1 0 0 0 1 1h2l5 4V5L6 9H4a1 1 0 0 0-1 1zM15 8.5a4 4 0 0 1 0 7M18 6a7.5 7.5 0 0 1 0 12',
 )

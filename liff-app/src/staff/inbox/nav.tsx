@@ -1,4 +1,5 @@
 import './nav.css'
+import { icon } from '../../ui/icons.tsx'
 import { usePlace } from '../../lib/use-place.ts'
 import { useStaff } from '../context.ts'
 import { useInboxCounts } from './inbox-counts.ts'
@@ -6,27 +7,6 @@ import { locale } from '../messages.ts'
 import { BASE } from '../routes.ts'
 
 /** Icons for the support entries of the navigation (same 24 × 24 stroke style as ui/icons.tsx). */
-function icon(d: string) {
-  return function Icon({ size = 24 }: { size?: number }) {
-    return (
-      <svg
-        width={size}
-        height={size}
-        viewBox="0 0 24 24"
-        fill="none"
-        stroke="currentColor"
-        stroke-width="2"
-        stroke-linecap="round"
-        stroke-linejoin="round"
-        aria-hidden="true"
-        focusable="false"
-      >
-        <path d={d} />
-      </svg>
-    )
-  }
-}
-
 export const ChatIcon = /* @__PURE__ */ icon(
   'M4 5h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9l-5 4v-4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM8 10h8M8 13h5',
 )
