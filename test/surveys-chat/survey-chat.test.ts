@@ -187,13 +187,80 @@ describe('survey chat mode', () => {
     ).toEqual({ purpose: 'cafe', stars: 4, nps: 10 })
   })
 
-  it('hands a survey chat cannot ask (free text, dates, 6 questions) to the mini-app with a button', async () => {
+  it('hands a survey chat cannot ask (only free text and dates) to the mini-app with a button', async () => {
     const owner = await claimOwner(world)
-    const survey = await openSurvey(world, owner, satisfactionSurvey())
+    const survey = await openSurvey(world, owner, {
+      ...satisfactionSurvey(),
+      questions: satisfactionSurvey().questions.filter(
+        (q) => q.type === 'text' || q.type === 'date',
+      ),
+    })
     const user = await friend()
     const [handOff] = await say(user.userId, 'アンケート', 1)
     expect(handOff?.type).toBe('template')
     expect(handOff?.template?.actions[0]?.uri).toMatch(new RegExp(`/liff/surveys/${survey.id}$`))
+    expect(world.count('survey_sessions')).toBe(0)
+  })
+
+  it('the six-question satisfaction survey in chat: optional free text, choices and dates can be skipped', async () => {
+    const owner = await claimOwner(world)
+    const template = await createTemplate(world, owner, { title: '満足度アンケート特典' })
+    await openSurvey(world, owner, satisfactionSurvey({ rewardTemplateId: template.id }))
+    const user = await friend()
+    const [, q1] = await say(user.userId, 'アンケート', 2)
+    expect(q1?.text).toContain('Q1/6')
+    // Q2 is multiple choice (optional): the mini-app, or skip.
+    const [q2] = await tap(user.userId, button(q1, 'ランチ'), 1)
+    expect(q2?.text).toContain('Q2/6')
+    expect(labels(q2)).toEqual(['ミニアプリで書く', 'スキップ', '中断'])
+    const [q3] = await tap(user.userId, button(q2, 'スキップ'), 1)
+    const [q4] = await tap(user.userId, button(q3, '2'), 1)
+    const [q5] = await tap(user.userId, button(q4, '3'), 1)
+    expect(q5?.text).toContain('Q5/6 ご意見・ご感想')
+    const [q6] = await tap(user.userId, button(q5, 'スキップ'), 1)
+    expect(q6?.text).toContain('Q6/6')
+    const done = await tap(user.userId, button(q6, 'スキップ'), 3)
+    expect(done[0]?.text).toContain('ご回答ありがとうございました')
+    expect(done[2]).toMatchObject({ type: 'flex' })
+    const responses = world.joren.rows<{ channel: string; answers: string; low_score: number }>(
+      'select channel, answers, low_score from survey_responses',
+    )
+    expect(responses).toHaveLength(1)
+    expect(responses[0]).toMatchObject({ channel: 'chat', low_score: 1 })
+    expect(JSON.parse(responses[0]!.answers)).toEqual({ purpose: 'lunch', stars: 2, nps: 3 })
+    expect(world.count('coupons')).toBe(1)
+    // The low score reached staff: the member's conversation is open.
+    expect(world.joren.rows(`select open_reason from conversations`)).toEqual([
+      { open_reason: 'low_score' },
+    ])
+  })
+
+  it('a required free-text question hands the rest to the mini-app, the answers so far kept', async () => {
+    const owner = await claimOwner(world)
+    const base = satisfactionSurvey()
+    const survey = await openSurvey(world, owner, {
+      ...base,
+      questions: [
+        base.questions[0]!,
+        { id: 'comment', type: 'text', label: 'ご意見・ご感想', required: true, maxLength: 100 },
+      ],
+    })
+    const user = await friend()
+    const [, q1] = await say(user.userId, 'アンケート', 2)
+    const [handOff] = await tap(user.userId, button(q1, 'カフェ'), 1)
+    expect(handOff?.type).toBe('template')
+    expect(handOff?.altText).toContain('Q2/2')
+    expect(handOff?.template?.actions[0]?.uri).toMatch(new RegExp(`/liff/surveys/${survey.id}$`))
+    const sessions = world.joren.rows<{ answers: string }>('select answers from survey_sessions')
+    expect(sessions.map((r) => JSON.parse(r.answers) as unknown)).toEqual([{ purpose: 'cafe' }])
+    expect(world.count('survey_responses')).toBe(0)
+    // The mini-app shows the chat answers as its draft and submits the rest.
+    const token = world.standIn.issueIdToken(user.userId)
+    const submitted = await world.api('POST', `/api/liff/surveys/${survey.id}/responses`, {
+      token,
+      body: { answers: { purpose: 'cafe', comment: '静かで良かったです' } },
+    })
+    expect(submitted.status).toBe(201)
     expect(world.count('survey_sessions')).toBe(0)
   })
 

@@ -17,7 +17,7 @@ const nps = (id: string, required = true): SurveyQuestion => ({
 })
 
 describe('which surveys chat mode asks', () => {
-  it('up to 5 single-choice, rating and NPS questions that fit 13 quick replies', () => {
+  it('1–5 single-choice, rating and NPS questions that fit 13 quick replies, plus any others', () => {
     expect(
       chatCanAsk([
         single('a', 3),
@@ -41,7 +41,12 @@ describe('which surveys chat mode asks', () => {
       maxLength: 100,
       multiline: true,
     }
-    expect(chatCanAsk([single('a', 2), text])).toBe(false)
+    // Free text and dates are handed to the mini-app when reached; chat asks the rest.
+    expect(chatCanAsk([single('a', 2), text])).toBe(true)
+    expect(chatCanAsk([...Array.from({ length: 5 }, (_, i) => single(`q${i}`, 2)), text])).toBe(
+      true,
+    )
+    expect(chatCanAsk([text])).toBe(false)
     expect(chatCanAsk([{ id: 'd', type: 'date', label: 'd', required: true }])).toBe(false)
     expect(chatCanAsk(Array.from({ length: 6 }, (_, i) => single(`q${i}`, 2)))).toBe(false)
     expect(chatCanAsk([])).toBe(false)

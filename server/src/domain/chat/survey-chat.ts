@@ -25,8 +25,9 @@ import { localeOf, type Locale } from './texts.ts'
  * `action=survey_answer&s=<survey>&v=<version>&q=<question>&a=<value>`; progress lives in the
  * survey domain's session store (the same row as the mini-app draft, channel 'chat'); the last
  * answer submits through `submitSurveyResponse`, so the response and its reward coupon are the
- * same as from the mini-app form. A survey chat cannot ask (free text, multiple choice, dates,
- * more than 5 questions, too many options) is handed to the mini-app with a button.
+ * same as from the mini-app form. Questions chat cannot ask (free text, multiple choice, dates)
+ * are handed to the mini-app when reached (optional ones can be skipped); a survey with none it can
+ * ask, or more than 5, goes to the mini-app with a button.
  *
  * Stale postbacks (an old version, a question already answered, a closed or answered survey) get
  * a polite message and, where it helps, the current question again — never an error.
@@ -52,6 +53,9 @@ const TEXT = {
     liff: (title: string) =>
       `「${title}」はミニアプリでお答えいただけます。下のボタンから開いてください。`,
     liffLabel: 'アンケートに答える',
+    continueInLiff: 'この質問からはミニアプリでお答えください。ここまでの回答は保存されています。',
+    optionalInLiff: 'この質問はミニアプリでご記入いただけます（任意）。スキップもできます。',
+    writeInLiff: 'ミニアプリで書く',
     resumeAsk: (title: string, done: number, n: number) =>
       `「${title}」の途中です（${done}/${n}問回答済み）。続きからお答えいただけます。`,
     resume: '続きから',
@@ -83,6 +87,10 @@ const TEXT = {
       `Please answer "${title}" (${n} question${n === 1 ? '' : 's'}). Tap an answer below.`,
     liff: (title: string) => `"${title}" is answered in the mini app. Tap below to open it.`,
     liffLabel: 'Answer the survey',
+    continueInLiff:
+      'Please answer from this question on in the mini app. Your answers so far are saved.',
+    optionalInLiff: 'You can answer this question in the mini app (optional), or skip it.',
+    writeInLiff: 'Answer in the app',
     resumeAsk: (title: string, done: number, n: number) =>
       `You are part-way through "${title}" (${done}/${n} answered). You can continue where you left off.`,
     resume: 'Continue',
@@ -119,7 +127,9 @@ const text = (body: string, quickReplyItems?: QuickReplyItem[]): LineMessage => 
 
 type QuickReplyItem = {
   type: 'action'
-  action: { type: 'postback'; label: string; data: string; displayText: string }
+  action:
+    | { type: 'postback'; label: string; data: string; displayText: string }
+    | { type: 'uri'; label: string; uri: string }
 }
 
 function postbackItem(label: string, data: string, shown = label): QuickReplyItem {
@@ -151,17 +161,22 @@ function quickReplyCount(question: SurveyQuestion): number {
   return choicesOf(question).length + (question.required ? 0 : 1) + 1
 }
 
-/** Whether chat can ask this version: ≤ 5 questions, all single choice / rating / NPS, ≤ 13 buttons. */
-export function chatCanAsk(questions: readonly SurveyQuestion[]): boolean {
+/** A question chat asks with quick replies: single choice, rating or NPS within 13 buttons. */
+function askable(question: SurveyQuestion): boolean {
   return (
-    questions.length > 0 &&
-    questions.length <= CHAT_MAX_QUESTIONS &&
-    questions.every(
-      (q) =>
-        (q.type === 'single' || q.type === 'rating' || q.type === 'nps') &&
-        quickReplyCount(q) <= MAX_QUICK_REPLIES,
-    )
+    (question.type === 'single' || question.type === 'rating' || question.type === 'nps') &&
+    quickReplyCount(question) <= MAX_QUICK_REPLIES
   )
+}
+
+/**
+ * Whether chat takes this version: 1–5 questions it can ask with quick replies. Any others (free
+ * text, multiple choice, dates) are handed to the mini-app when the member reaches them — the
+ * answers so far are in the shared draft —, or skipped there when optional.
+ */
+export function chatCanAsk(questions: readonly SurveyQuestion[]): boolean {
+  const asked = questions.filter(askable).length
+  return asked > 0 && asked <= CHAT_MAX_QUESTIONS
 }
 
 /** The first question not yet asked and answered (a skipped optional one is stored as null). */
@@ -195,6 +210,40 @@ function askMessage(
   return text(lines.join('\n'), items)
 }
 
+/**
+ * A question chat cannot ask: an optional one offers the mini-app or 「スキップ」, a required one
+ * hands the rest of the survey to the mini-app (the answers so far are in the draft).
+ */
+function handOffMessage(
+  survey: StoredSurvey,
+  version: StoredSurveyVersion,
+  question: SurveyQuestion,
+  links: AppLinks,
+  locale: Locale,
+): LineMessage {
+  const t = TEXT[locale]
+  const index = version.questions.findIndex((q) => q.id === question.id) + 1
+  const label = `Q${index}/${version.questions.length} ${question.label}`
+  if (question.required) {
+    const body = `${label}\n${t.continueInLiff}`
+    return {
+      type: 'template',
+      altText: chars(body, 400),
+      template: {
+        type: 'buttons',
+        text: chars(body, 160),
+        actions: [surveyLinkAction(links, survey.id, t.liffLabel)],
+      },
+    }
+  }
+  const base = `s=${survey.id}&v=${version.id}&q=${encodeURIComponent(question.id)}`
+  return text(`${label}\n${t.optionalInLiff}`, [
+    { type: 'action', action: surveyLinkAction(links, survey.id, t.writeInLiff) },
+    postbackItem(t.skip, `action=survey_answer&${base}&a=${SKIP}`),
+    postbackItem(t.stop, `action=survey_stop&s=${survey.id}`),
+  ])
+}
+
 function liffHandOff(survey: StoredSurvey, links: AppLinks, locale: Locale): LineMessage {
   const t = TEXT[locale]
   return {
@@ -220,6 +269,15 @@ function unavailable(error: unknown, locale: Locale): Replies {
 export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): ChatRouter {
   const { survey: surveyDeps, links } = deps
   const sessions = surveyDeps.sessions
+  const ask = (
+    survey: StoredSurvey,
+    version: StoredSurveyVersion,
+    question: SurveyQuestion,
+    locale: Locale,
+  ): LineMessage =>
+    askable(question)
+      ? askMessage(survey, version, question, locale)
+      : handOffMessage(survey, version, question, links, locale)
 
   async function open(ctx: ChatContext, surveyId: number) {
     return openSurveyFor(surveyDeps, surveyId, { id: ctx.member.id })
@@ -260,7 +318,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
             ),
           ]
         : []
-    return [...intro, askMessage(survey, version, question, locale)]
+    return [...intro, ask(survey, version, question, locale)]
   }
 
   async function complete(
@@ -388,7 +446,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
       const answers = keepValid(version, session.answers)
       const current = nextQuestion(version.questions, answers)
       if (Number(params.get('v')) !== version.id) {
-        return [text(t.updated), ...(current ? [askMessage(survey, version, current, locale)] : [])]
+        return [text(t.updated), ...(current ? [ask(survey, version, current, locale)] : [])]
       }
       if (!current) return complete(ctx, survey, version, answers)
       const questionId = params.get('q') ?? ''
@@ -396,13 +454,13 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
         const alreadyAnswered = questionId in answers
         return [
           text(alreadyAnswered ? t.alreadyAnswered : t.updated),
-          askMessage(survey, version, current, locale),
+          ask(survey, version, current, locale),
         ]
       }
       const raw = params.get('a') ?? ''
-      const value = answerValue(current, raw)
-      if (value === undefined)
-        return [text(t.invalid), askMessage(survey, version, current, locale)]
+      // A question chat hands to the mini-app can only be skipped from chat.
+      const value = askable(current) || raw === SKIP ? answerValue(current, raw) : undefined
+      if (value === undefined) return [text(t.invalid), ask(survey, version, current, locale)]
       return record(ctx, { survey, version, session, answers }, current, value)
     })
     .fallback({
@@ -424,7 +482,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
         if (active.versionId !== version.id) return null
         const answers = keepValid(version, active.answers)
         const current = nextQuestion(version.questions, answers)
-        const value = current ? typedValue(current, typed) : undefined
+        const value = current && askable(current) ? typedValue(current, typed) : undefined
         if (!current || value === undefined) return null
         return record(ctx, { survey, version, session: active, answers }, current, value)
       },
@@ -453,7 +511,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
     })
     const following = nextQuestion(version.questions, next)
     if (!following) return complete(ctx, survey, version, next)
-    return [askMessage(survey, version, following, localeOf(ctx.member.language))]
+    return [ask(survey, version, following, localeOf(ctx.member.language))]
   }
 }
 
