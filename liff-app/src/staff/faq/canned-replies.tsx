@@ -1,7 +1,6 @@
 import { CannedReplyInputSchema, type CannedReply } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
-import { useResource } from '../../lib/use-resource.ts'
 import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -11,38 +10,20 @@ import { loadCannedReplies } from '../inbox/canned.ts'
 import { paths } from '../inbox/paths.ts'
 import { supportText } from '../inbox/support-messages.ts'
 import { t } from '../messages.ts'
+import { useEditableList } from './editable-list.ts'
 import { issuesByPath, serverIssues, type Issues } from './issues.ts'
 
 /** Canned replies: texts staff pick in the inbox's reply box. */
 export function CannedReplies() {
-  const { api, toast } = useStaff()
+  const { api } = useStaff()
   const m = supportText().canned
-  const list = useResource((signal) => loadCannedReplies(api, signal), 'canned')
-  const [editing, setEditing] = useState<number | 'new' | null>(null)
-  const [deleting, setDeleting] = useState<CannedReply | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(null)
-
-  const remove = async () => {
-    if (!deleting) return
-    setBusy(true)
-    try {
-      await api.send('DELETE', paths.cannedOne(deleting.id))
-      toast(m.deleted)
-      setDeleting(null)
-      list.reload()
-    } catch (failure) {
-      setDeleting(null)
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const saved = (message: string) => {
-    toast(message)
-    setEditing(null)
-    list.reload()
-  }
+  const { list, editing, setEditing, deleting, setDeleting, busy, error, setError, remove, saved } =
+    useEditableList<CannedReply[], CannedReply>({
+      load: (signal) => loadCannedReplies(api, signal),
+      key: 'canned',
+      deletePath: paths.cannedOne,
+      deletedMessage: m.deleted,
+    })
 
   return (
     <section class="stack" aria-labelledby="canned-title">

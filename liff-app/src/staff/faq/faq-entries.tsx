@@ -6,7 +6,6 @@ import {
 } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useRef, useState } from 'preact/hooks'
-import { useResource } from '../../lib/use-resource.ts'
 import { PencilIcon, PlusIcon, TrashIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -14,40 +13,22 @@ import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { supportText } from '../inbox/support-messages.ts'
 import { t } from '../messages.ts'
+import { useEditableList } from './editable-list.ts'
 import { issuesByPath, serverIssues, type Issues } from './issues.ts'
 
 const PATH = '/api/staff/faq'
 
 /** The FAQ entries: the question and its variants, and the answer the bot sends. */
 export function FaqEntries() {
-  const { api, toast } = useStaff()
+  const { api } = useStaff()
   const m = supportText().faq
-  const list = useResource((signal) => api.get<FaqEntryList>(PATH, { signal }), 'faq')
-  const [editing, setEditing] = useState<number | 'new' | null>(null)
-  const [deleting, setDeleting] = useState<FaqEntry | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(null)
-
-  const remove = async () => {
-    if (!deleting) return
-    setBusy(true)
-    try {
-      await api.send('DELETE', `${PATH}/${deleting.id}`)
-      toast(m.deleted)
-      setDeleting(null)
-      list.reload()
-    } catch (failure) {
-      setDeleting(null)
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const saved = (message: string) => {
-    toast(message)
-    setEditing(null)
-    list.reload()
-  }
+  const { list, editing, setEditing, deleting, setDeleting, busy, error, setError, remove, saved } =
+    useEditableList<FaqEntryList, FaqEntry>({
+      load: (signal) => api.get<FaqEntryList>(PATH, { signal }),
+      key: 'faq',
+      deletePath: (id) => `${PATH}/${id}`,
+      deletedMessage: m.deleted,
+    })
 
   return (
     <section class="stack" aria-labelledby="faq-entries-title">

@@ -9,7 +9,6 @@ import {
 } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
-import { useResource } from '../../lib/use-resource.ts'
 import { PencilIcon, PlusIcon, TrashIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -17,40 +16,22 @@ import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { supportText } from '../inbox/support-messages.ts'
 import { t } from '../messages.ts'
+import { useEditableList } from './editable-list.ts'
 import { issuesByPath, serverIssues, type Issues } from './issues.ts'
 
 const PATH = '/api/staff/keyword-rules'
 
 /** Keyword rules: checked before the FAQ, in priority order; each replies with 1–5 messages. */
 export function KeywordRules() {
-  const { api, toast } = useStaff()
+  const { api } = useStaff()
   const m = supportText().rules
-  const list = useResource((signal) => api.get<KeywordRuleList>(PATH, { signal }), 'rules')
-  const [editing, setEditing] = useState<number | 'new' | null>(null)
-  const [deleting, setDeleting] = useState<KeywordRule | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(null)
-
-  const remove = async () => {
-    if (!deleting) return
-    setBusy(true)
-    try {
-      await api.send('DELETE', `${PATH}/${deleting.id}`)
-      toast(m.deleted)
-      setDeleting(null)
-      list.reload()
-    } catch (failure) {
-      setDeleting(null)
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const saved = (message: string) => {
-    toast(message)
-    setEditing(null)
-    list.reload()
-  }
+  const { list, editing, setEditing, deleting, setDeleting, busy, error, setError, remove, saved } =
+    useEditableList<KeywordRuleList, KeywordRule>({
+      load: (signal) => api.get<KeywordRuleList>(PATH, { signal }),
+      key: 'rules',
+      deletePath: (id) => `${PATH}/${id}`,
+      deletedMessage: m.deleted,
+    })
 
   return (
     <section class="stack" aria-labelledby="rules-title">
