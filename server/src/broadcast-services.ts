@@ -6,6 +6,7 @@ import type { Repositories } from './db/repositories/index.ts'
 import {
   CHUNK_LEASE_MS,
   deliverChunk,
+  runPlan,
   startDueBroadcasts,
   type BroadcastDeps,
 } from './domain/broadcasts/engine.ts'
@@ -24,6 +25,10 @@ export interface BroadcastServiceInput {
   logger: Logger
   links: AppLinks
   dispatch(broadcastId: number): Promise<void>
+  /** Runs a claimed plan off the request (Node: the sender's chain; Workers: the JOBS queue). */
+  startPlan(broadcastId: number, token: number): Promise<void>
+  /** Member IDs per freeze batch (tests; default the engine's). */
+  membersPerStatement?: number
 }
 
 /** The broadcasts' store alone (other areas asking about broadcasts, e.g. a segment in use). */
@@ -45,6 +50,8 @@ export function broadcastDeps(input: BroadcastServiceInput): BroadcastDeps {
     logger: input.logger,
     timeZone: input.links.timeZone,
     dispatch: input.dispatch,
+    startPlan: input.startPlan,
+    membersPerStatement: input.membersPerStatement,
   }
 }
 
@@ -61,6 +68,8 @@ export class NodeBroadcastSender {
   private started = false
   private timer: ReturnType<typeof setInterval> | null = null
   private readonly inFlight = new Set<Promise<void>>()
+  /** Plans started by send requests, one after another (each yields between its statements). */
+  private plans: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly deps: () => BroadcastDeps,
@@ -100,7 +109,25 @@ export class NodeBroadcastSender {
     })
   }
 
+  /**
+   * Plans a broadcast a send request claimed, on this sender's own chain (also before start():
+   * planning sends nothing), then its chunks are dispatched. Returns at once; errors are logged.
+   * After stop() nothing starts: the claim's lease is void at the next start and planned then.
+   */
+  startPlan(broadcastId: number, token: number): void {
+    if (this.stopped) return
+    this.plans = this.plans.then(() =>
+      runPlan(this.deps(), broadcastId, token).catch((error: unknown) =>
+        this.deps().logger.error('broadcast planning failed', {
+          broadcastId,
+          error: String(error),
+        }),
+      ),
+    )
+  }
+
   async idle(): Promise<void> {
+    await this.plans
     while (this.running) await this.running
   }
 

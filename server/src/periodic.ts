@@ -1,7 +1,7 @@
 import { startDueBroadcasts, type BroadcastDeps } from './domain/broadcasts/engine.ts'
 import { expireDueCoupons } from './domain/coupons/coupons.ts'
 import type { Clock, Ids, Logger } from './domain/ports.ts'
-import { runSegmentUpkeep } from './db/segments/upkeep.ts'
+import { runSegmentUpkeep, type SummaryRebuild } from './db/segments/upkeep.ts'
 import { runLoyaltyMaintenance } from './loyalty-services.ts'
 import type { Services } from './services.ts'
 import { runSupportUpkeep } from './support-services.ts'
@@ -15,6 +15,8 @@ export interface PeriodicInput {
   timeZone: string
   /** The broadcast engine (its dispatch wakes the Node sender or enqueues chunks on Workers). */
   broadcasts?: BroadcastDeps
+  /** How this runtime rebuilds the segment summary (default: set-based SQL in ranges). */
+  rebuildSummary?: SummaryRebuild
 }
 
 interface PeriodicJob {
@@ -47,11 +49,11 @@ const JOBS: readonly PeriodicJob[] = [
       await broadcasts.dispatch(0)
     },
   },
-  // The purchase summary segments read is rebuilt once a shop-local day (set-based).
+  // The purchase summary segments read is rebuilt once a shop-local day.
   {
     name: 'segment summary',
-    run: ({ services, clock, logger, timeZone }) =>
-      runSegmentUpkeep({ ...services, clock, logger, timeZone }),
+    run: ({ services, clock, logger, timeZone, rebuildSummary }) =>
+      runSegmentUpkeep({ ...services, clock, logger, timeZone, rebuildSummary }),
   },
   // Customer images are fetched from the data API; staff get one batched LINE alert push each.
   { name: 'support upkeep', run: (input) => runSupportUpkeep(input) },

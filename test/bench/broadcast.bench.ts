@@ -4,7 +4,9 @@
  * "10000,100000"): the time to plan a non-personalised broadcast (freeze the audience, draw the
  * holdout, write every multicast chunk with its retry key — target ≤ 1.5 s at 1M), the time until
  * LINE accepted every chunk (target ≤ 1.2 × the multicast floor: members / 500 / 200 req/s), and
- * the rate-limit 429s seen (target 0).
+ * the rate-limit 429s seen (target 0). Planning runs in member-ID ranges, yielding between them:
+ * the longest freeze batch and the longest event-loop stall while planning are reported too
+ * (a batch blocks the Node process; ~150 ms expected, ≤ 200 ms at 1M).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +31,8 @@ const SIZES = (process.env.BROADCAST_BENCH_SIZES ?? '10000,100000,1000000')
   .map(Number)
   .filter((n) => n > 0)
 const PLAN_TARGET_MS = 1500
+/** "Not much more than ~150 ms" for one freeze batch (the process is blocked during it). */
+const STALL_TARGET_MS = 200
 const MULTICAST_RATE = 200
 
 function label(n: number): string {
@@ -113,7 +117,7 @@ async function runSize(
       concurrency: 64,
       tickMs: 60_000,
     })
-    const deps = broadcastDeps({
+    const engine = broadcastDeps({
       db: database.db,
       atomic: betterSqliteAtomic(database.sqlite),
       repositories,
@@ -123,7 +127,24 @@ async function runSize(
       logger: silentLogger,
       links: DEFAULT_LINKS,
       dispatch: async () => sender.wake(),
+      startPlan: async (id, token) => sender.startPlan(id, token),
     })
+    // The longest single freeze batch (one bs3 transaction: the process is blocked throughout).
+    let longestFreezeMs = 0
+    const deps = {
+      ...engine,
+      store: {
+        ...engine.store,
+        async freezeRange(...args: Parameters<typeof engine.store.freezeRange>) {
+          const t = performance.now()
+          try {
+            return await engine.store.freezeRange(...args)
+          } finally {
+            longestFreezeMs = Math.max(longestFreezeMs, performance.now() - t)
+          }
+        },
+      },
+    }
     const now = Date.now()
     const b = await deps.store.create(
       {
@@ -139,9 +160,24 @@ async function runSize(
     )
     await deps.store.transition(b.id, ['draft'], 'planning', now)
     ctx.progress(`broadcast ${label(n)}: planning`)
+    // The longest gap between ticks of a 1 ms timer while planning: how long the process could
+    // not answer anything else (a webhook, a request).
+    let longestStallMs = 0
+    let lastTick = performance.now()
+    let ticking = true
+    const tick = () => {
+      const t = performance.now()
+      longestStallMs = Math.max(longestStallMs, t - lastTick)
+      lastTick = t
+      if (ticking) setTimeout(tick, 1)
+    }
+    setTimeout(tick, 1)
     const t0 = performance.now()
     await planBroadcast(deps, b.id)
     const planMs = performance.now() - t0
+    // One more timer turn, so a stall at the very end is sampled too.
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    ticking = false
     const [chunkRow] = database.sqlite
       .prepare(
         'select count(*) as c, max(recipient_count) as m, sum(recipient_count) as r from broadcast_chunks',
@@ -175,6 +211,20 @@ async function runSize(
         unit: 'ms',
         target: n >= 1_000_000 ? `≤ ${PLAN_TARGET_MS}` : '—',
         ok: n < 1_000_000 || planMs <= PLAN_TARGET_MS,
+      },
+      {
+        name: `broadcast plan ${label(n)}: longest freeze batch`,
+        value: Math.round(longestFreezeMs),
+        unit: 'ms',
+        target: n >= 1_000_000 ? `≤ ${STALL_TARGET_MS}` : '—',
+        ok: n < 1_000_000 || longestFreezeMs <= STALL_TARGET_MS,
+      },
+      {
+        name: `broadcast plan ${label(n)}: longest event-loop stall`,
+        value: Math.round(longestStallMs),
+        unit: 'ms',
+        target: n >= 1_000_000 ? `≤ ${STALL_TARGET_MS}` : '—',
+        ok: n < 1_000_000 || longestStallMs <= STALL_TARGET_MS,
       },
       {
         name: `broadcast accept ${label(n)} (${chunkRow?.c ?? 0} chunks ≤ ${chunkRow?.m ?? 0})`,

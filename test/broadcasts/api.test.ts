@@ -136,7 +136,13 @@ describe('estimate, pause, resume and cancel', () => {
     const id = await createBroadcast(world, owner, {
       messages: [{ type: 'text', text: '{name}様' }],
     })
-    await send(world, owner, id)
+    // The send answers once the plan is claimed; planning and sending follow in the background.
+    const sent = await send(world, owner, id)
+    expect(sent.status).toBe(200)
+    expect(sent.body.broadcast.status).toBe('planning')
+    expect(sent.body.broadcast.startedAt).toBeNull()
+    // Only a sending broadcast can be paused.
+    await untilStatus(world, owner, id, 'sending')
     const paused = await world.api<BroadcastResponse>('POST', `/api/staff/broadcasts/${id}/pause`, {
       token: owner.token(),
     })

@@ -200,6 +200,8 @@ describe('LINE answers', () => {
     const audience = seedAudience(world, { consenting: 3 })
     const id = await createBroadcast(world, owner)
     await send(world, owner, id)
+    // Planned in the background (the sender need not run for that).
+    await untilStatus(world, owner, id, 'sending')
     const [chunk] = joren.rows<{ retry_key: string; to: string; messages: string }>(
       'select retry_key, "to", messages from broadcast_chunks where broadcast_id = ?',
       id,

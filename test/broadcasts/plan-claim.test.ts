@@ -16,6 +16,7 @@ import {
   PLAN_LEASE_MS,
   planBroadcast,
   QUEUE_HOLD_MS,
+  runPlan,
   SEGMENT_MISSING_MESSAGE,
   sendBroadcast,
   startDueBroadcasts,
@@ -67,6 +68,10 @@ beforeEach(() => {
     logger: silentLogger,
     links: DEFAULT_LINKS,
     dispatch: async () => {},
+    // Tests that send run the plan themselves (see `planned`).
+    startPlan: async () => {},
+    // Several freeze batches over 2,500 members: chunks must not straddle or repeat at range ends.
+    membersPerStatement: 1_000,
   })
 })
 afterEach(() => {
@@ -181,7 +186,9 @@ describe('a planner that lost its claim', () => {
     const b = await deps.store.find(id)
     if (!b) throw new Error('no broadcast')
     const ctx = { now: clock.now(), timeZone: 'Asia/Tokyo' }
-    expect(await deps.store.freezeRecipients(b, ctx, stale)).toBe(MEMBERS)
+    const everyone = { fromId: 1, toId: MEMBERS + 1 }
+    const personal = { ctx, token: stale, uniform: null }
+    expect(await deps.store.freezeRange(b, everyone, personal)).toBe(true)
     clock.advance(PLAN_LEASE_MS + 1)
     const [claim] = await deps.store.claimForPlanning(clock.now(), PLAN_LEASE_MS)
     expect(claim?.id).toBe(id)
@@ -198,20 +205,26 @@ describe('a planner that lost its claim', () => {
     expect(await deps.store.extendPlanLease(id, stale, clock.now() + PLAN_LEASE_MS)).toBe(false)
     expect(await deps.store.insertChunks(id, [chunk], clock.now(), stale)).toBe(false)
     expect(await deps.store.finishPlanning(id, clock.now(), stale)).toBe(false)
-    expect(await deps.store.freezeRecipients(b, ctx, stale)).toBeNull()
+    expect(await deps.store.clearPlan(id, stale)).toBe(false)
+    expect(await deps.store.freezeRange(b, everyone, personal)).toBe(false)
     expect(
-      await deps.store.freezeUniform(
-        { ...b, messages: [{ type: 'text', text: '一斉' }] },
-        {
+      await deps.store.freezeRange({ ...b, messages: [{ type: 'text', text: '一斉' }] }, everyone, {
+        ctx,
+        token: stale,
+        uniform: {
           messages: [{ type: 'text', text: '一斉' }],
           retryKeyBase: webIds.uuid(),
           now: 1,
-          ctx,
-          token: stale,
         },
-      ),
-    ).toBeNull()
+      }),
+    ).toBe(false)
     expect(chunkCoverage(id)?.chunks).toBe(0)
+    expect(
+      rows<{ n: number }>(
+        'SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ?',
+        id,
+      )[0]?.n,
+    ).toBe(MEMBERS)
     expect(status(id)).toMatchObject({ status: 'planning', locked_until: claim?.token })
     expect((await deps.store.find(id))?.title).toBe(title)
 
@@ -292,6 +305,7 @@ describe('a send whose plan committed', () => {
       clock.now(),
     )
     let dispatched = 0
+    const planned: Promise<void>[] = []
     const failing: BroadcastDeps = {
       ...deps,
       messenger: {
@@ -302,10 +316,16 @@ describe('a send whose plan committed', () => {
         dispatched++
         throw new Error('queue unavailable')
       },
+      startPlan: async (id, token) => {
+        planned.push(runPlan(failing, id, token))
+      },
     }
     const sent = await sendBroadcast(failing, b.id, { confirmOverQuota: false })
+    expect(sent.status).toBe('planning')
+    expect(planned).toHaveLength(1)
+    await Promise.all(planned)
     expect(dispatched).toBe(1)
-    expect(sent.status).toBe('sending')
+    expect(status(b.id)?.status).toBe('sending')
     expect(chunkCoverage(b.id)?.members).toBe(MEMBERS)
   })
 })
@@ -349,5 +369,160 @@ describe('sending a draft whose segment was deleted', () => {
       message: '配信先のセグメントが削除されています。対象を選び直してから送信してください。',
     })
     expect(status(b.id)?.status).toBe('draft')
+  })
+})
+
+const uniform: BroadcastDraftParsed = {
+  ...personalised,
+  title: '一斉配信',
+  messages: [{ type: 'text', text: '今週末はセールです' }],
+  holdoutPercent: 10,
+}
+
+/** Every recipient not held out is in exactly one chunk of ≤ 500; no holdout member is in any. */
+function expectExactlyOnePerRecipient(id: number): void {
+  const [r] = rows<{ total: number; held: number }>(
+    `SELECT count(*) AS total, coalesce(sum(holdout), 0) AS held
+     FROM broadcast_recipients WHERE broadcast_id = ?`,
+    id,
+  )
+  expect(r?.total).toBe(MEMBERS)
+  expect(r?.held).toBeGreaterThan(100)
+  const toSend = MEMBERS - (r?.held ?? 0)
+  const coverage = chunkCoverage(id)
+  expect(coverage?.entries).toBe(toSend)
+  expect(coverage?.members).toBe(toSend)
+  expect(coverage?.keys).toBe(coverage?.chunks)
+  const [held] = rows<{ n: number }>(
+    `SELECT count(*) AS n FROM broadcast_chunks c, json_each(c.member_ids) j
+     JOIN broadcast_recipients r ON r.broadcast_id = c.broadcast_id AND r.member_id = j.value
+     WHERE c.broadcast_id = ? AND r.holdout = 1`,
+    id,
+  )
+  expect(held?.n).toBe(0)
+  const [sizes] = rows<{ most: number; bad: number }>(
+    `SELECT max(recipient_count) AS most,
+       sum(recipient_count <> json_array_length(member_ids) OR json_array_length("to") <> recipient_count) AS bad
+     FROM broadcast_chunks WHERE broadcast_id = ?`,
+    id,
+  )
+  expect(sizes).toEqual({ most: 500, bad: 0 })
+}
+
+describe('a uniform plan frozen in member-ID ranges', () => {
+  it('cuts chunks of ≤ 500 within each range, one per recipient, with unique retry keys', async () => {
+    const { id, token } = await claimedBroadcast(uniform)
+    const ranges: number[] = []
+    const counting: BroadcastDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async freezeRange(b, range, input) {
+          ranges.push(range.fromId)
+          return deps.store.freezeRange(b, range, input)
+        },
+      },
+    }
+    expect(await planBroadcast(counting, id, token)).toBe(true)
+    expect(ranges).toEqual([1, 1_001, 2_001])
+    expect(status(id)?.status).toBe('sending')
+    expectExactlyOnePerRecipient(id)
+    // The holdout is the same draw the estimate counts.
+    const b = await deps.store.find(id)
+    const counts = await deps.store.countAudience(
+      uniform.audience,
+      { broadcastId: id, percent: uniform.holdoutPercent },
+      { now: clock.now(), timeZone: 'Asia/Tokyo' },
+    )
+    expect(counts.audience).toBe(MEMBERS)
+    expect(b?.recipientCount).toBe(MEMBERS)
+    expect(chunkCoverage(id)?.entries).toBe(MEMBERS - counts.holdout)
+  })
+})
+
+describe('a send', () => {
+  it('returns while its plan is still running; the plan then finishes on its own', async () => {
+    const b = await deps.store.create(uniform, null, clock.now())
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const plans: Promise<void>[] = []
+    const held: BroadcastDeps = {
+      ...deps,
+      messenger: {
+        ...deps.messenger,
+        messageQuota: async () => ({ type: 'limited', limit: 10_000, used: 0 }),
+      },
+      store: {
+        ...deps.store,
+        async freezeRange(...args) {
+          await gate
+          return deps.store.freezeRange(...args)
+        },
+      },
+      startPlan: async (id, token) => {
+        plans.push(runPlan(held, id, token))
+      },
+    }
+    const sent = await sendBroadcast(held, b.id, { confirmOverQuota: false })
+    expect(sent.status).toBe('planning')
+    expect(plans).toHaveLength(1)
+    // Nothing of the plan exists yet, and nothing can be sent while it is planning.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(status(b.id)?.status).toBe('planning')
+    expect(chunkCoverage(b.id)?.chunks).toBe(0)
+    expect(await deps.store.claimDueChunks(clock.now(), CHUNK_LEASE_MS, 10)).toEqual([])
+    release()
+    await Promise.all(plans)
+    expect(status(b.id)).toMatchObject({ status: 'sending', locked_until: null })
+    expectExactlyOnePerRecipient(b.id)
+  })
+
+  it('keeps its checks: over the remaining quota it is refused with the full count', async () => {
+    const b = await deps.store.create(uniform, null, clock.now())
+    const small: BroadcastDeps = {
+      ...deps,
+      messenger: {
+        ...deps.messenger,
+        messageQuota: async () => ({ type: 'limited', limit: 1_000, used: 0 }),
+      },
+    }
+    const counts = await deps.store.countAudience(
+      uniform.audience,
+      { broadcastId: b.id, percent: uniform.holdoutPercent },
+      { now: clock.now(), timeZone: 'Asia/Tokyo' },
+    )
+    await expect(sendBroadcast(small, b.id, { confirmOverQuota: false })).rejects.toMatchObject({
+      code: 'over_quota_confirm',
+      extra: { recipients: counts.audience - counts.holdout, remaining: 1_000 },
+    })
+    expect(status(b.id)?.status).toBe('draft')
+  })
+})
+
+describe('a plan interrupted in the middle of its freeze (a crash)', () => {
+  it('sends nothing, and is planned again from scratch: every recipient in exactly one chunk', async () => {
+    const { id, token } = await claimedBroadcast(uniform)
+    let calls = 0
+    const crashing: BroadcastDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async freezeRange(...args) {
+          if (++calls === 3) throw new Error('process killed')
+          return deps.store.freezeRange(...args)
+        },
+      },
+    }
+    await runPlan(crashing, id, token)
+    // Two ranges were committed; the broadcast is still planning, so none of it can be sent.
+    expect(status(id)?.status).toBe('planning')
+    expect(chunkCoverage(id)?.chunks).toBeGreaterThan(0)
+    expect(await deps.store.claimDueChunks(clock.now(), CHUNK_LEASE_MS, 10)).toEqual([])
+    expect(await deps.store.dueChunkIds(clock.now(), 10)).toEqual([])
+    // Node restarts: the dead process's lease is void and the sweep plans again.
+    expect(await deps.store.releaseInterrupted(clock.now())).toBeGreaterThan(0)
+    expect(await startDueBroadcasts(deps)).toBe(1)
+    expect(status(id)?.status).toBe('sending')
+    expectExactlyOnePerRecipient(id)
   })
 })

@@ -42,41 +42,55 @@ describe('segment rules on better-sqlite3', () => {
     const rows = await db.all<Record<string, number | null>>(
       sql`SELECT member_id, purchase_count, spend_total_yen, purchase_count_12m, spend_12m_yen, last_purchase_at FROM member_rfm ORDER BY member_id`,
     )
-    expect(rows).toEqual([
-      {
-        member_id: 1,
-        purchase_count: 6,
-        spend_total_yen: 60000,
-        purchase_count_12m: 6,
-        spend_12m_yen: 60000,
-        last_purchase_at: NOW - 5 * 86_400_000,
-      },
-      {
-        member_id: 2,
-        purchase_count: 1,
-        spend_total_yen: 3000,
-        purchase_count_12m: 1,
-        spend_12m_yen: 3000,
-        last_purchase_at: NOW - 100 * 86_400_000,
-      },
-      {
-        member_id: 3,
-        purchase_count: 2,
-        spend_total_yen: 4000,
-        purchase_count_12m: 0,
-        spend_12m_yen: 0,
-        last_purchase_at: NOW - 400 * 86_400_000,
-      },
-      {
-        member_id: 5,
-        purchase_count: 1,
-        spend_total_yen: 50000,
-        purchase_count_12m: 1,
-        spend_12m_yen: 50000,
-        last_purchase_at: NOW - 10 * 86_400_000,
-      },
-    ])
-    await db.run(sql`DELETE FROM member_rfm`)
+    expect(rows).toEqual(
+      [
+        {
+          member_id: 1,
+          purchase_count: 6,
+          spend_total_yen: 60000,
+          purchase_count_12m: 6,
+          spend_12m_yen: 60000,
+          last_purchase_at: NOW - 5 * 86_400_000,
+        },
+        {
+          member_id: 2,
+          purchase_count: 1,
+          spend_total_yen: 3000,
+          purchase_count_12m: 1,
+          spend_12m_yen: 3000,
+          last_purchase_at: NOW - 100 * 86_400_000,
+        },
+        {
+          member_id: 3,
+          purchase_count: 2,
+          spend_total_yen: 4000,
+          purchase_count_12m: 0,
+          spend_12m_yen: 0,
+          last_purchase_at: NOW - 400 * 86_400_000,
+        },
+        {
+          member_id: 5,
+          purchase_count: 1,
+          spend_total_yen: 50000,
+          purchase_count_12m: 1,
+          spend_12m_yen: 50000,
+          last_purchase_at: NOW - 10 * 86_400_000,
+        },
+        // Every member has a summary row; members without purchases keep zeros.
+        ...[4, 6].map((id) => ({
+          member_id: id,
+          purchase_count: 0,
+          spend_total_yen: 0,
+          purchase_count_12m: 0,
+          spend_12m_yen: 0,
+          last_purchase_at: null,
+        })),
+      ].sort((a, b) => a.member_id - b.member_id),
+    )
+    // A stale summary (all figures lost) is repaired by ranges.
+    await db.run(
+      sql`UPDATE member_rfm SET first_purchase_at = NULL, last_purchase_at = NULL, purchase_count = 0, spend_total_yen = 0, purchase_count_12m = 0, spend_12m_yen = 0`,
+    )
     await rebuildMemberRfm(db, monthsBefore(NOW, 12, 'Asia/Tokyo'), NOW, { membersPerStatement: 2 })
     expect(
       await db.all(

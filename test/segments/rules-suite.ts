@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import type { Database } from '../../server/src/db/database.ts'
 import { createSegmentRepository } from '../../server/src/db/repositories/segment-repository.ts'
 import {
+  compileReachableCount,
   compileSegment,
   compileSegmentCount,
   compileSegmentPerMember,
@@ -428,10 +429,68 @@ export async function checkAllCases(db: Database): Promise<void> {
       count: c.members.length,
     })
     expect(counted.sample.map((m) => Number(m.memberNumber.slice(-2)))).toEqual(c.members)
-    const sendable = c.members.filter((id) => [1, 5, 6].includes(id))
-    expect({ name: c.name, sendable: counted.sendableCount }).toEqual({
+    // The reachable count, also in the form for segments with many matches (collected, then
+    // probed in member order).
+    const [many] = await db.all<{ n: number }>(
+      compileReachableCount(c.rules, ctx, { manyMatches: true }),
+    )
+    const reachable = c.members.filter((id) => [1, 5, 6].includes(id)).length
+    expect({ name: c.name, sendable: counted.sendableCount, many: Number(many?.n) }).toEqual({
       name: c.name,
-      sendable: sendable.length,
+      sendable: reachable,
+      many: reachable,
     })
   }
+}
+
+const summaryCopies = (db: Database) =>
+  db.all<{ member_id: number; tier_id: number | null; sendable: number }>(
+    sql`SELECT member_id, tier_id, sendable FROM member_rfm ORDER BY member_id`,
+  )
+
+/**
+ * The segment summary has a row per member (also one added later) whose tier and reachable flag
+ * follow follow / block, consent and tier writes (triggers), and the 12-month spender count.
+ */
+export async function checkSummaryCopies(db: Database): Promise<void> {
+  // 1: following + consent, 2: no consent, 3: blocked, 4: no profile, 5 / 6: following + consent.
+  expect(await summaryCopies(db)).toEqual([
+    { member_id: 1, tier_id: 3, sendable: 1 },
+    { member_id: 2, tier_id: 1, sendable: 0 },
+    { member_id: 3, tier_id: 1, sendable: 0 },
+    { member_id: 4, tier_id: null, sendable: 0 },
+    { member_id: 5, tier_id: 3, sendable: 1 },
+    { member_id: 6, tier_id: null, sendable: 1 },
+  ])
+  await db.run(sql`UPDATE members SET follow_state = 'blocked' WHERE id = 1`)
+  await db.run(sql`UPDATE member_profiles SET marketing_consent = 1 WHERE member_id = 2`)
+  await db.run(sql`UPDATE members SET follow_state = 'following' WHERE id = 3`)
+  await db.run(
+    sql`INSERT INTO member_profiles (member_id, marketing_consent, updated_at) VALUES (4, 1, 1)`,
+  )
+  await db.run(sql`UPDATE member_profiles SET marketing_consent = 0 WHERE member_id = 6`)
+  await db.run(
+    sql`INSERT INTO member_tiers (member_id, tier_id, spend_12m_yen, updated_at) VALUES (6, 2, 30000, 1)
+          ON CONFLICT (member_id) DO UPDATE SET tier_id = excluded.tier_id`,
+  )
+  await db.run(sql`UPDATE member_tiers SET tier_id = 2 WHERE member_id = 1`)
+  await db.run(
+    sql`INSERT INTO members (id, line_user_id, member_number, follow_state, follow_state_at, created_at, updated_at)
+          VALUES (7, 'U7', '1000000007', 'following', 1, 1, 1)`,
+  )
+  expect(await summaryCopies(db)).toEqual([
+    { member_id: 1, tier_id: 2, sendable: 0 },
+    { member_id: 2, tier_id: 1, sendable: 1 },
+    { member_id: 3, tier_id: 1, sendable: 1 },
+    { member_id: 4, tier_id: null, sendable: 1 },
+    { member_id: 5, tier_id: 3, sendable: 1 },
+    { member_id: 6, tier_id: 2, sendable: 0 },
+    { member_id: 7, tier_id: null, sendable: 0 },
+  ])
+  const [stats] = await db.all<{ spenders: number; counted: number }>(
+    sql`SELECT (SELECT spenders_12m FROM segment_summary_stats WHERE id = 1) AS spenders,
+        (SELECT count(*) FROM member_rfm WHERE spend_12m_yen > 0) AS counted`,
+  )
+  expect(Number(stats?.spenders)).toBe(Number(stats?.counted))
+  expect(Number(stats?.spenders)).toBe(3)
 }

@@ -35,6 +35,8 @@ function upkeep(w: World) {
     clock: w.clock,
     logger: silentLogger,
     timeZone: 'Asia/Tokyo',
+    // As the Node server runs it: purchases re-aggregated in worker threads.
+    rebuildSummary: w.joren.server.rebuildSummary,
   })
 }
 

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildWorkerBundle, type WorkerBundle } from './local-worker.ts'
 import { startWorkerWorld } from './worker-world.ts'
 
-/** Broadcast chunks on Workers: one JOBS queue message per chunk, consumed in batches (≤ 100). */
+/**
+ * Broadcasts on Workers: the plan is one JOBS queue message (off the send request), then one
+ * message per chunk, consumed in batches (≤ 100).
+ */
 
 const TIMEOUT = 120_000
 let bundle: WorkerBundle | undefined
@@ -54,6 +57,8 @@ describe('broadcasts on Workers + D1 + Queues', () => {
       const id = created.body.broadcast.id
       const sent = await api('POST', `/api/staff/broadcasts/${id}/send`, owner(), {})
       expect(sent.status).toBe(200)
+      // The request only claims the plan; a JOBS message plans it, then the chunks fan out.
+      expect(sent.body.broadcast.status).toBe('planning')
 
       const deadline = Date.now() + 60_000
       for (;;) {

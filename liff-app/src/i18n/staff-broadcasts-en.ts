@@ -184,6 +184,7 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     chunks: (sent, total, multicast, push) =>
       `Chunks ${n(sent)} / ${n(total)} (multicast ${n(multicast)}, push ${n(push)})`,
     live: 'Updating automatically while sending',
+    planning: 'Fixing the recipients. Sending starts as soon as they are fixed.',
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Cancel broadcast',

@@ -186,6 +186,7 @@ export const staffBroadcastsJa = {
     chunks: (sent: number, total: number, multicast: number, push: number) =>
       `送信単位 ${n(sent)} / ${n(total)}（一斉送信 ${n(multicast)}・個別送信 ${n(push)}）`,
     live: '送信中は自動で更新しています',
+    planning: '配信先を確定しています。確定するとすぐに送信が始まります。',
     pause: '一時停止',
     resume: '再開',
     cancel: '配信を中止',

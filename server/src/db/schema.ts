@@ -138,8 +138,17 @@ export const memberProfiles = sqliteTable(
     marketingConsent: integer('marketing_consent', { mode: 'boolean' }).notNull().default(false),
     consentUpdatedAt: integer('consent_updated_at'),
     updatedAt: integer('updated_at').notNull(),
+    /** '01'–'12' from the birthday (derived, never written), for the birthday-month segment. */
+    birthMonth: text('birth_month').generatedAlwaysAs(sql`substr(birthday, 6, 2)`, {
+      mode: 'virtual',
+    }),
   },
-  (t) => [index('member_profiles_birth_month_idx').on(t.birthday)],
+  (t) => [
+    index('member_profiles_birthday_idx').on(t.birthday),
+    index('member_profiles_birth_month_idx').on(t.birthMonth),
+    index('member_profiles_gender_idx').on(t.gender, t.prefecture),
+    index('member_profiles_prefecture_idx').on(t.prefecture, t.gender),
+  ],
 )
 
 export const staff = sqliteTable('staff', {
@@ -713,7 +722,10 @@ export const staffAlertPrefs = sqliteTable('staff_alert_prefs', {
 
 // ── Segments and broadcasts (issue 7: segments / broadcast owners) ──────────────────────────
 
-/** Per-member purchase summary kept up to date on purchase, refund and daily, for fast segments. */
+/**
+ * The segment summary: one row per member (a trigger adds it with the member), with the purchase
+ * figures kept up to date on purchase, refund and daily, so segment counts never scan purchases.
+ */
 export const memberRfm = sqliteTable(
   'member_rfm',
   {
@@ -735,28 +747,45 @@ export const memberRfm = sqliteTable(
     spend180dYen: integer('spend_180d_yen').notNull().default(0),
     purchaseCount365d: integer('purchase_count_365d').notNull().default(0),
     spend365dYen: integer('spend_365d_yen').notNull().default(0),
+    /**
+     * Copies kept by triggers (migration 0005) in the same statement as their source, so segment
+     * counts read one row per member: the member's tier (member_tiers) and whether a broadcast may
+     * reach them (following the account and consenting to marketing messages).
+     */
+    tierId: integer('tier_id'),
+    sendable: integer('sendable', { mode: 'boolean' }).notNull().default(false),
     updatedAt: integer('updated_at').notNull(),
   },
+  // Each index ends in `sendable`, so a segment's reachable count reads the same index entries.
   (t) => [
-    index('member_rfm_last_idx').on(t.lastPurchaseAt),
-    index('member_rfm_first_idx').on(t.firstPurchaseAt),
-    index('member_rfm_count12m_idx').on(t.purchaseCount12m, t.lastPurchaseAt),
-    index('member_rfm_spend12m_idx').on(t.spend12mYen),
+    index('member_rfm_last_idx').on(t.lastPurchaseAt, t.sendable),
+    index('member_rfm_first_idx').on(t.firstPurchaseAt, t.sendable),
+    index('member_rfm_count12m_idx').on(t.purchaseCount12m, t.lastPurchaseAt, t.sendable),
+    index('member_rfm_spend12m_idx').on(t.spend12mYen, t.sendable),
+    index('member_rfm_tier_idx').on(t.tierId, t.lastPurchaseAt, t.sendable),
+    index('member_rfm_sendable_idx').on(t.sendable),
     // Partial: only members who bought in the window, so they stay small and cheap to rebuild.
     index('member_rfm_30d_idx')
-      .on(t.purchaseCount30d, t.spend30dYen)
+      .on(t.purchaseCount30d, t.spend30dYen, t.sendable)
       .where(sql`purchase_count_30d > 0`),
     index('member_rfm_90d_idx')
-      .on(t.purchaseCount90d, t.spend90dYen)
+      .on(t.purchaseCount90d, t.spend90dYen, t.sendable)
       .where(sql`purchase_count_90d > 0`),
     index('member_rfm_180d_idx')
-      .on(t.purchaseCount180d, t.spend180dYen)
+      .on(t.purchaseCount180d, t.spend180dYen, t.sendable)
       .where(sql`purchase_count_180d > 0`),
     index('member_rfm_365d_idx')
-      .on(t.purchaseCount365d, t.spend365dYen)
+      .on(t.purchaseCount365d, t.spend365dYen, t.sendable)
       .where(sql`purchase_count_365d > 0`),
   ],
 )
+
+/** Running totals over the segment summary, kept by triggers (migration 0005); one row, id 1. */
+export const segmentSummaryStats = sqliteTable('segment_summary_stats', {
+  id: integer('id').primaryKey(),
+  /** Members whose 12-month spend is above 0: the base of "top N % by spend", never counted. */
+  spenders12m: integer('spenders_12m').notNull(),
+})
 
 /**
  * Per member and category: the last completed purchase of that category (segments' "bought

@@ -13,6 +13,8 @@ import { guardChannelMode } from '../domain/shop/channel-mode.ts'
 import { createNodeHttpFetch } from '../line/node-http-fetch.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
 import { runPeriodicJobs } from '../periodic.ts'
+import { rebuildMemberRfmInThreads } from '../db/segments/rfm-threads.ts'
+import type { SummaryRebuild } from '../db/segments/upkeep.ts'
 import { broadcastDeps, NodeBroadcastSender } from '../broadcast-services.ts'
 import { createServices, type LineSettings, type Services } from '../services.ts'
 import { NodeProcessor } from './node-processor.ts'
@@ -27,6 +29,8 @@ export interface NodeServer {
   processor: NodeProcessor
   /** Sends broadcast chunks in-process (resumes interrupted broadcasts at start). */
   broadcasts: NodeBroadcastSender
+  /** The daily segment summary rebuild in worker threads (undefined for an in-memory database). */
+  rebuildSummary: SummaryRebuild | undefined
   /** The one-time code that makes the first owner (null once an owner exists). Shown, never logged. */
   ownerSetup: { code: string; expiresAt: number } | null
   /** Stop accepting, finish in-flight requests and processing, close the database. */
@@ -101,6 +105,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       timeZone: config.SHOP_TIMEZONE,
     },
     dispatch: async () => broadcasts.wake(),
+    startPlan: async (id, token) => broadcasts.startPlan(id, token),
   })
   const broadcasts = new NodeBroadcastSender(() => broadcastEngine)
   const deps: AppDeps = {
@@ -112,6 +117,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     logger,
     kickProcessing: () => processor.kick(),
     dispatchBroadcast: async () => broadcasts.wake(),
+    startBroadcastPlan: async (id, token) => broadcasts.startPlan(id, token),
     repositories: services.repositories,
     db: database.db,
     atomic: services.atomic,
@@ -132,6 +138,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     processor.start()
     await broadcasts.start()
   }
+  // The daily summary rebuild reads purchases in worker threads (a file database only).
+  const rebuildSummary: SummaryRebuild | undefined =
+    config.DATABASE_PATH === ':memory:'
+      ? undefined
+      : (windowStart, now) =>
+          rebuildMemberRfmInThreads(database.sqlite, config.DATABASE_PATH, windowStart, now)
   // A slow pass (the daily summary rebuild) must not overlap the next tick; close() waits for it.
   let periodicRun: Promise<void> | null = null
   const periodicTimer = setInterval(() => {
@@ -143,6 +155,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       logger,
       timeZone: config.SHOP_TIMEZONE,
       broadcasts: broadcastEngine,
+      rebuildSummary,
     }).finally(() => {
       periodicRun = null
     })
@@ -157,6 +170,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     services,
     processor,
     broadcasts,
+    rebuildSummary,
     ownerSetup,
     close() {
       closing ??= (async () => {

@@ -19,7 +19,12 @@ import { createLineLogin } from '../line/login.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
 import { runPeriodicJobs } from '../periodic.ts'
 import { broadcastDeps } from '../broadcast-services.ts'
-import { QUEUE_HOLD_MS, runChunk, type BroadcastDeps } from '../domain/broadcasts/engine.ts'
+import {
+  QUEUE_HOLD_MS,
+  runChunk,
+  runPlan,
+  type BroadcastDeps,
+} from '../domain/broadcasts/engine.ts'
 import { createServices, type Services } from '../services.ts'
 
 export interface Env {
@@ -29,8 +34,11 @@ export interface Env {
   [name: string]: unknown
 }
 
-/** Messages on the JOBS queue: an inbox drain, or one broadcast chunk to send. */
-export type JobMessage = { kind: 'drain' } | { kind: 'broadcast_chunk'; chunkId: number }
+/** Messages on the JOBS queue: an inbox drain, one broadcast chunk to send, or a claimed plan. */
+export type JobMessage =
+  | { kind: 'drain' }
+  | { kind: 'broadcast_chunk'; chunkId: number }
+  | { kind: 'broadcast_plan'; broadcastId: number; token: number }
 
 const logger: Logger = {
   info: (message, fields) => console.log(message, fields ?? ''),
@@ -150,6 +158,8 @@ function workerBroadcasts(runtime: Runtime, jobs: Env['JOBS']): BroadcastDeps {
           })),
         )
     },
+    // Planning a large audience outlives a request's waitUntil; a consumer invocation has minutes.
+    startPlan: (broadcastId, token) => jobs.send({ kind: 'broadcast_plan', broadcastId, token }),
   })
   return deps
 }
@@ -168,6 +178,7 @@ const app = createApp((c): AppDeps => {
     logger,
     kickProcessing: () => ctx.waitUntil(drainAfterWebhook(runtime.services, JOBS)),
     dispatchBroadcast: (id) => workerBroadcasts(runtime, JOBS).dispatch(id),
+    startBroadcastPlan: (id, token) => workerBroadcasts(runtime, JOBS).startPlan(id, token),
     repositories: runtime.services.repositories,
     db: runtime.services.db,
     atomic: runtime.services.atomic,
@@ -219,8 +230,11 @@ export default {
     await Promise.all(
       batch.messages.map(async (message) => {
         try {
-          if (message.body.kind === 'drain') await drain(services, 100)
-          else await runChunk(broadcasts, message.body.chunkId)
+          const body = message.body
+          if (body.kind === 'drain') await drain(services, 100)
+          else if (body.kind === 'broadcast_plan')
+            await runPlan(broadcasts, body.broadcastId, body.token)
+          else await runChunk(broadcasts, body.chunkId)
           message.ack()
         } catch (error) {
           logger.error('job failed', { kind: message.body.kind, error: String(error) })

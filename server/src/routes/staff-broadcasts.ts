@@ -64,6 +64,7 @@ function depsOf(c: Context<AppEnv>): BroadcastDeps {
       timeZone: d.config.SHOP_TIMEZONE,
     },
     dispatch: (id) => d.dispatchBroadcast(id),
+    startPlan: (id, token) => d.startBroadcastPlan(id, token),
   })
 }
 

@@ -116,7 +116,8 @@ export default function BroadcastScreen({ params }: { params: Record<string, str
 
       {sendAllowed && !finished && status !== 'draft' && (
         <div class="bc-actions bc-controls">
-          {(status === 'sending' || status === 'planning') && (
+          {/* Planning runs in the background after the send; only sending can be paused. */}
+          {status === 'sending' && (
             <button
               class="btn btn-secondary"
               type="button"
@@ -214,6 +215,26 @@ function ProgressCard({ progress }: { progress: BroadcastProgress }) {
   const toSend = r.total - r.holdout
   const done = r.sent + r.failed
   const sending = ACTIVE.includes(progress.status)
+  if (progress.status === 'planning')
+    return (
+      <section
+        class="card stack"
+        aria-labelledby="bc-progress-title"
+        data-testid="broadcast-progress"
+      >
+        <h2 id="bc-progress-title" class="section-title">
+          {d.progress}
+        </h2>
+        <div class="stack-sm">
+          {/* No value: indeterminate, the audience is still being frozen. */}
+          <progress class="bc-progress" aria-label={d.planning} />
+          <p class="bc-progress-text" aria-live="polite" data-testid="progress-text">
+            {d.planning}
+          </p>
+          <p class="muted small">{d.live}</p>
+        </div>
+      </section>
+    )
   const rows: [string, number, string][] = [
     [d.queued, r.queued, 'queued'],
     [d.sending, r.sending, 'sending'],

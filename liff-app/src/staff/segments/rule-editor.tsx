@@ -110,6 +110,33 @@ function NumberField(props: {
   )
 }
 
+/** A number with its unit and a comparison ("≥ 3 回", "90 日以上"), as most rules take. */
+function Threshold<Op extends string>(props: {
+  label: string
+  value: number
+  unit: string
+  op: Op
+  ops: { value: Op; label: string }[]
+  onChange: (value: number, op: Op) => void
+}) {
+  return (
+    <>
+      <NumberField
+        label={props.label}
+        value={props.value}
+        unit={props.unit}
+        onChange={(value) => props.onChange(value, props.op)}
+      />
+      <Select
+        label={props.label}
+        value={props.op}
+        options={props.ops}
+        onChange={(op) => props.onChange(props.value, op)}
+      />
+    </>
+  )
+}
+
 function Select<T extends string | number>(props: {
   label: string
   value: T
@@ -274,36 +301,26 @@ function LeafFields(props: {
     case 'firstPurchase':
     case 'lastInteraction':
       return (
-        <>
-          <NumberField
-            label={m.types[leaf.type]}
-            value={leaf.days}
-            unit={m.daysUnit}
-            onChange={(days) => onChange({ ...leaf, days })}
-          />
-          <Select
-            label={m.types[leaf.type]}
-            value={leaf.op}
-            options={daysOps}
-            onChange={(op) => onChange({ ...leaf, op })}
-          />
-        </>
+        <Threshold
+          label={m.types[leaf.type]}
+          value={leaf.days}
+          unit={m.daysUnit}
+          op={leaf.op}
+          ops={daysOps}
+          onChange={(days, op) => onChange({ ...leaf, days, op })}
+        />
       )
     case 'purchaseCount':
       return (
         <>
           <WindowPick value={leaf.window} onChange={(window) => onChange({ ...leaf, window })} />
-          <NumberField
+          <Threshold
             label={m.types.purchaseCount}
             value={leaf.value}
             unit={m.timesUnit}
-            onChange={(value) => onChange({ ...leaf, value })}
-          />
-          <Select
-            label={m.types.purchaseCount}
-            value={leaf.op}
-            options={cmpOps}
-            onChange={(op) => onChange({ ...leaf, op })}
+            op={leaf.op}
+            ops={cmpOps}
+            onChange={(value, op) => onChange({ ...leaf, value, op })}
           />
         </>
       )
@@ -311,17 +328,13 @@ function LeafFields(props: {
       return (
         <>
           <WindowPick value={leaf.window} onChange={(window) => onChange({ ...leaf, window })} />
-          <NumberField
+          <Threshold
             label={m.types.spend}
             value={leaf.valueYen}
             unit={m.yenUnit}
-            onChange={(valueYen) => onChange({ ...leaf, valueYen })}
-          />
-          <Select
-            label={m.types.spend}
-            value={leaf.op}
-            options={cmpOps}
-            onChange={(op) => onChange({ ...leaf, op })}
+            op={leaf.op}
+            ops={cmpOps}
+            onChange={(valueYen, op) => onChange({ ...leaf, valueYen, op })}
           />
         </>
       )
@@ -545,20 +558,14 @@ function LeafFields(props: {
       )
     case 'points':
       return (
-        <>
-          <NumberField
-            label={m.types.points}
-            value={leaf.value}
-            unit={m.pointsUnit}
-            onChange={(value) => onChange({ ...leaf, value })}
-          />
-          <Select
-            label={m.types.points}
-            value={leaf.op}
-            options={cmpOps}
-            onChange={(op) => onChange({ ...leaf, op })}
-          />
-        </>
+        <Threshold
+          label={m.types.points}
+          value={leaf.value}
+          unit={m.pointsUnit}
+          op={leaf.op}
+          ops={cmpOps}
+          onChange={(value, op) => onChange({ ...leaf, value, op })}
+        />
       )
     case 'unusedCoupon':
       return (

@@ -6,7 +6,7 @@ import {
 } from '@joren/shared'
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { MULTICAST_MAX } from '../../domain/broadcasts/engine.ts'
+import { FREEZE_MEMBERS_PER_STATEMENT, MULTICAST_MAX } from '../../domain/broadcasts/engine.ts'
 import { holdoutSeed, HOLDOUT_SCALE } from '../../domain/broadcasts/holdout.ts'
 import type { RenderedMessage } from '../../domain/broadcasts/render.ts'
 import type {
@@ -69,6 +69,13 @@ function toChunk(row: ChunkRow): StoredChunk {
 
 const num = (v: unknown): number => Number(v ?? 0)
 
+/** On Node a statement blocks the process: other work runs between a long pass's statements. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+/** Rows of an unfinished plan dropped per statement when a plan is made again. */
+const CLEAR_RECIPIENTS_PER_STATEMENT = 50_000
+const CLEAR_CHUNKS_PER_STATEMENT = 250
+
 /**
  * Holdout draw: a multiplicative (Weyl) hash of member ID + per-broadcast seed, in SQL so the
  * freeze stays one set-based statement; the same formula as holdout.ts. Stays within 63 bits.
@@ -76,6 +83,16 @@ const num = (v: unknown): number => Number(v ?? 0)
 function holdoutExpr(broadcastId: number, percent: number): SQL {
   const threshold = Math.floor((percent / 100) * HOLDOUT_SCALE)
   return sql`(((("members"."id" + ${holdoutSeed(broadcastId)}) * 2654435761) % 4294967296) < ${threshold})`
+}
+
+/**
+ * The members table as a per-range statement reads it. NOT INDEXED: a rowid range scan, so each
+ * statement costs its range only — with members_follow_state_idx the planner would walk every
+ * following member for each range. A CSV audience keeps the member_number index (a short list
+ * is a few probes, not a scan of the range).
+ */
+function membersFor(audience: BroadcastAudience): SQL {
+  return audience.kind === 'members' ? sql`members` : sql`members NOT INDEXED`
 }
 
 /**
@@ -105,31 +122,32 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     }
   }
 
+  // Called per range of member IDs (`where` holds the range; see membersFor).
   // Batched statements must be lazy builders on both drivers (db.run(sql) runs at once on
   // better-sqlite3), so set-based inserts are insert(…).select(sql) over every column in order.
   // Sent recipients first, in member order (the members scan's own order, no sort), then the
   // holdout: the sent ones' rowids are consecutive, so chunks are cut from rowid ranges without
-  // a window function or a sort (see freezeUniform).
+  // a window function or a sort (see freezeRange).
   function recipientsInsert(b: StoredBroadcast, where: SQL): BatchItem<'sqlite'>[] {
     const columns = (holdout: 0 | 1) =>
       sql`SELECT ${b.id}, "members"."id", ${holdout}, NULL, ${holdout ? 'holdout' : 'queued'}`
     if (b.holdoutPercent <= 0)
-      return [db.insert(broadcastRecipients).select(sql`${columns(0)} FROM members WHERE ${where}`)]
+      return [
+        db
+          .insert(broadcastRecipients)
+          .select(sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where}`),
+      ]
     const drawn = holdoutExpr(b.id, b.holdoutPercent)
     return [
       db
         .insert(broadcastRecipients)
-        .select(sql`${columns(0)} FROM members WHERE ${where} AND NOT ${drawn}`),
+        .select(sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where} AND NOT ${drawn}`),
       db
         .insert(broadcastRecipients)
-        .select(sql`${columns(1)} FROM members WHERE ${where} AND ${drawn}`),
+        // The cheap draw first: the audience's probes run for the drawn tenth only.
+        .select(sql`${columns(1)} FROM ${membersFor(b.audience)} WHERE ${drawn} AND ${where}`),
     ]
   }
-
-  const clearPlan = (id: number): BatchItem<'sqlite'>[] => [
-    db.delete(broadcastRecipients).where(eq(broadcastRecipients.broadcastId, id)),
-    db.delete(broadcastChunks).where(eq(broadcastChunks.broadcastId, id)),
-  ]
 
   const startSending = (id: number, now: number): BatchItem<'sqlite'> =>
     db
@@ -143,6 +161,28 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       })
       .where(and(eq(broadcasts.id, id), eq(broadcasts.status, 'planning')))
   const all = async <T>(q: SQL): Promise<T[]> => (await db.all(q)) as T[]
+  const memberIdSpan = async (): Promise<{ lo: number; hi: number } | null> => {
+    const [row] = await all<{ lo: number | null; hi: number | null }>(
+      // Two subqueries: each is one B-tree seek (min and max together would scan the table).
+      sql`SELECT (SELECT min(id) FROM members) AS lo, (SELECT max(id) FROM members) AS hi`,
+    )
+    return row?.lo == null || row.hi == null ? null : { lo: num(row.lo), hi: num(row.hi) }
+  }
+  /**
+   * Runs `step` per range of member IDs (a condition on "members"."id"), yielding between. Range
+   * queries read membersFor(audience): a rowid range, so a statement costs its range only.
+   */
+  const eachMemberRange = async (step: (range: SQL) => Promise<boolean>): Promise<void> => {
+    const span = await memberIdSpan()
+    if (!span) return
+    for (let from = span.lo; from <= span.hi; from += FREEZE_MEMBERS_PER_STATEMENT) {
+      const more = await step(
+        sql`"members"."id" >= ${from} AND "members"."id" < ${from + FREEZE_MEMBERS_PER_STATEMENT}`,
+      )
+      if (!more) return
+      if (from + FREEZE_MEMBERS_PER_STATEMENT <= span.hi) await yieldToEventLoop()
+    }
+  }
   const commit = (items: BatchItem<'sqlite'>[]) =>
     atomic(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
 
@@ -240,11 +280,40 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     async countAudience(audience, holdout, ctx) {
       const where = await audienceWhere(audience, ctx)
       const h = holdout.percent > 0 ? holdoutExpr(holdout.broadcastId, holdout.percent) : sql`0`
-      const [row] = await all<{ n: number; h: number }>(
-        sql`SELECT count(*) AS n, coalesce(sum(${h}), 0) AS h FROM members WHERE ${where}`,
-      )
-      return { audience: num(row?.n), holdout: num(row?.h) }
+      let n = 0
+      let held = 0
+      await eachMemberRange(async (range) => {
+        const [row] = await all<{ n: number; h: number }>(
+          sql`SELECT count(*) AS n, coalesce(sum(${h}), 0) AS h FROM ${membersFor(audience)}
+            WHERE ${range} AND (${where})`,
+        )
+        n += num(row?.n)
+        held += num(row?.h)
+        return true
+      })
+      return { audience: n, holdout: held }
     },
+
+    async countRecipients(audience, holdout, ctx, limit) {
+      const where = await audienceWhere(audience, ctx)
+      const drawn =
+        holdout.percent > 0
+          ? sql`AND NOT ${holdoutExpr(holdout.broadcastId, holdout.percent)}`
+          : sql``
+      let n = 0
+      await eachMemberRange(async (range) => {
+        const cap = Number.isFinite(limit) ? sql`LIMIT ${limit - n}` : sql``
+        const [row] = await all<{
+          n: number
+        }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${membersFor(audience)}
+          WHERE ${range} AND (${where}) ${drawn} ${cap})`)
+        n += num(row?.n)
+        return n < limit
+      })
+      return n
+    },
+
+    memberIdSpan,
 
     async transition(id, from, to, now, patch = {}) {
       const rows = await db
@@ -277,59 +346,77 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       return (await segmentRepository.find(audience.segmentId)) !== null
     },
 
-    async freezeUniform(b, input) {
-      const where = await audienceWhere(b.audience, input.ctx)
-      const messages = JSON.stringify(input.messages)
-      // Chunks of ≤ 500 in member order; the retry key is the broadcast's random base with the
-      // chunk's ordinal in its last group, so it exists (and is stored) before the first attempt.
-      const base = input.retryKeyBase.slice(0, 24)
-      const [sent, holdout] = recipientsInsert(b, where)
-      if (!sent) throw new Error('no recipients insert')
-      const held = await commitPlan(b.id, input.token, [
-        ...clearPlan(b.id),
-        sent,
-        // Chunks are cut from the sent recipients' consecutive rowids (before the holdout rows
-        // exist): a recursive CTE yields each ≤ 500 range and two rowid-range scans per chunk
-        // build its arrays, in rowid order — no GROUP BY, so no temp B-tree over a million rows.
-        // Columns in table order: id, broadcast_id, kind, to, member_ids, recipient_count,
-        // messages, retry_key, status, attempts, next_attempt_at, locked_until, line_request_id,
-        // last_error, sent_at.
-        db.insert(broadcastChunks).select(
-          sql`SELECT NULL, ${b.id}, 'multicast',
-            (SELECT json_group_array(m.line_user_id) FROM broadcast_recipients r
-              JOIN members m ON m.id = r.member_id WHERE r.rowid BETWEEN k.lo AND k.hi),
-            (SELECT json_group_array(r.member_id) FROM broadcast_recipients r
-              WHERE r.rowid BETWEEN k.lo AND k.hi),
-            k.hi - k.lo + 1, ${messages}, ${base} || printf('%012x', k.n),
-            'pending', 0, ${input.now}, NULL, NULL, NULL, NULL
-          FROM (WITH RECURSIVE
-              bounds(lo, hi) AS (SELECT min(rowid), max(rowid) FROM broadcast_recipients
-                WHERE broadcast_id = ${b.id}),
-              k(n, lo, hi) AS (
-                SELECT 0, lo, min(lo + ${MULTICAST_MAX - 1}, hi) FROM bounds WHERE lo IS NOT NULL
-                UNION ALL
-                SELECT k.n + 1, k.lo + ${MULTICAST_MAX}, min(k.lo + ${2 * MULTICAST_MAX - 1}, bounds.hi)
-                FROM k, bounds WHERE k.lo + ${MULTICAST_MAX} <= bounds.hi)
-            SELECT n, lo, hi FROM k) k`,
-        ),
-        ...(holdout ? [holdout] : []),
-        startSending(b.id, input.now),
-      ])
-      if (!held) return null
-      const [row] = await all<{ n: number }>(
-        sql`SELECT count(*) AS n FROM broadcast_chunks WHERE broadcast_id = ${b.id}`,
-      )
-      return num(row?.n)
+    async clearPlan(id, token) {
+      // Only after an interrupted plan is there anything to drop; each statement is bounded.
+      for (;;) {
+        const [left] = await all<{ r: number; c: number }>(sql`SELECT
+          EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ${id}) AS r,
+          EXISTS (SELECT 1 FROM broadcast_chunks WHERE broadcast_id = ${id}) AS c`)
+        if (!num(left?.r) && !num(left?.c)) return holdsPlan(id, token)
+        const dropped = await commitPlan(id, token, [
+          db.delete(broadcastRecipients).where(
+            sql`rowid IN (SELECT rowid FROM broadcast_recipients WHERE broadcast_id = ${id}
+              LIMIT ${CLEAR_RECIPIENTS_PER_STATEMENT})`,
+          ),
+          db.delete(broadcastChunks).where(
+            sql`id IN (SELECT id FROM broadcast_chunks WHERE broadcast_id = ${id}
+              LIMIT ${CLEAR_CHUNKS_PER_STATEMENT})`,
+          ),
+        ])
+        if (!dropped) return false
+        await yieldToEventLoop()
+      }
     },
 
-    async freezeRecipients(b, ctx, token) {
-      const where = await audienceWhere(b.audience, ctx)
-      if (!(await commitPlan(b.id, token, [...clearPlan(b.id), ...recipientsInsert(b, where)])))
-        return null
-      const [row] = await all<{ n: number }>(
-        sql`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ${b.id}`,
-      )
-      return num(row?.n)
+    async freezeRange(b, range, input) {
+      const where = await audienceWhere(b.audience, input.ctx)
+      const inRange = sql`"members"."id" >= ${range.fromId} AND "members"."id" < ${range.toId} AND (${where})`
+      const [sent, holdout] = recipientsInsert(b, inRange)
+      if (!sent) throw new Error('no recipients insert')
+      const items: BatchItem<'sqlite'>[] = [sent]
+      const uniform = input.uniform
+      if (uniform) {
+        const messages = JSON.stringify(uniform.messages)
+        // The retry key is the plan's random base with the range's first member ID + the chunk's
+        // ordinal in the range in its last group (fewer chunks than IDs in a range, so unique),
+        // stored before the first attempt.
+        const base = uniform.retryKeyBase.slice(0, 24)
+        items.push(
+          // Chunks of ≤ 500 are cut from this range's sent recipients' consecutive rowids (the
+          // holdout rows come after; inserted in member order, so the range's first and last
+          // member hold its lowest and highest rowid — two index seeks): a recursive CTE yields
+          // each ≤ 500 rowid range and two rowid-range scans per chunk build its arrays, in rowid
+          // order — no GROUP BY, no sort.
+          // Columns in table order: id, broadcast_id, kind, to, member_ids, recipient_count,
+          // messages, retry_key, status, attempts, next_attempt_at, locked_until,
+          // line_request_id, last_error, sent_at.
+          db.insert(broadcastChunks).select(
+            sql`SELECT NULL, ${b.id}, 'multicast',
+              (SELECT json_group_array(m.line_user_id) FROM broadcast_recipients r
+                JOIN members m ON m.id = r.member_id WHERE r.rowid BETWEEN k.lo AND k.hi),
+              (SELECT json_group_array(r.member_id) FROM broadcast_recipients r
+                WHERE r.rowid BETWEEN k.lo AND k.hi),
+              k.hi - k.lo + 1, ${messages}, ${base} || printf('%012x', ${range.fromId} + k.n),
+              'pending', 0, ${uniform.now}, NULL, NULL, NULL, NULL
+            FROM (WITH RECURSIVE
+                bounds(lo, hi) AS (SELECT
+                  (SELECT rowid FROM broadcast_recipients WHERE broadcast_id = ${b.id}
+                    AND member_id >= ${range.fromId} AND member_id < ${range.toId}
+                    ORDER BY member_id LIMIT 1),
+                  (SELECT rowid FROM broadcast_recipients WHERE broadcast_id = ${b.id}
+                    AND member_id >= ${range.fromId} AND member_id < ${range.toId}
+                    ORDER BY member_id DESC LIMIT 1)),
+                k(n, lo, hi) AS (
+                  SELECT 0, lo, min(lo + ${MULTICAST_MAX - 1}, hi) FROM bounds WHERE lo IS NOT NULL
+                  UNION ALL
+                  SELECT k.n + 1, k.lo + ${MULTICAST_MAX}, min(k.lo + ${2 * MULTICAST_MAX - 1}, bounds.hi)
+                  FROM k, bounds WHERE k.lo + ${MULTICAST_MAX} <= bounds.hi)
+              SELECT n, lo, hi FROM k) k`,
+          ),
+        )
+      }
+      if (holdout) items.push(holdout)
+      return commitPlan(b.id, input.token, items)
     },
 
     async recipientsPage(broadcastId, afterMemberId, limit) {

@@ -18,6 +18,7 @@ import {
   compileSegment,
   compileSegmentCount,
   compileSegmentPerMember,
+  compileReachableCount,
   type SegmentCompileContext,
 } from '../segments/compile.ts'
 
@@ -157,7 +158,7 @@ export function createSegmentRepository(db: Database) {
       const count = Number(counted?.n ?? 0)
       if (count === 0) return { count, sendableCount: 0, sample: [] }
       const [sendable] = await db.all<{ n: number }>(
-        sql`SELECT count(*) AS n FROM members WHERE ${members.followState} = 'following' AND EXISTS (SELECT 1 FROM member_profiles mp WHERE mp.member_id = ${members.id} AND mp.marketing_consent = 1) AND ${where}`,
+        compileReachableCount(rules, ctx, { manyMatches: count > 50_000 }),
       )
       const [top] = await db.all<{ id: number | null }>(sql`SELECT max(id) AS id FROM members`)
       const common = count * 100 >= Number(top?.id ?? 0)

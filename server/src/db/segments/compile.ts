@@ -19,8 +19,11 @@ export interface SegmentCompileContext {
 
 const DAY_MS = 86_400_000
 
-/** Tables with at most one row per member, whose conditions can be merged and can drive a count. */
-type MemberTable = 'member_rfm' | 'member_profiles' | 'member_tiers' | 'point_balances'
+/**
+ * Tables with at most one row per member, whose conditions can be merged and can drive a count.
+ * member_rfm (the segment summary) has a row for every member.
+ */
+type MemberTable = 'member_rfm' | 'member_profiles' | 'point_balances'
 
 /**
  * A compiled condition before it becomes SQL:
@@ -129,31 +132,70 @@ export function compileSegmentPerMember(rules: SegmentRule, ctx: SegmentCompileC
 
 /**
  * A `SELECT count(*)` of the segment that, when the tree requires a row in a one-row-per-member
- * table (e.g. the purchase summary), counts from that table's index instead of visiting every
+ * table (e.g. the segment summary), counts from that table's index instead of visiting every
  * matching member: the driving subquery stands in for "members" (its IDs are members' IDs by
  * foreign key). Null when the tree has no such condition.
  */
 export function compileSegmentCount(rules: SegmentRule, ctx: SegmentCompileContext): SQL | null {
+  const matches = driven(toParts(rules, ctx, 'in'))
+  return matches && sql`SELECT count(*) AS n FROM ${matches}`
+}
+
+/**
+ * A `SELECT count(*)` of the segment's members a broadcast may reach (the summary's trigger-kept
+ * copy of following + consent). Merged into the tree's own summary condition when it has one (the
+ * summary's indexes end in `sendable`, so this reads the same index entries). Otherwise each match
+ * of the tree's driving index is looked up in the summary: one primary-key probe per match, or,
+ * with `manyMatches`, the matches collected first and probed in member order (a third of the time
+ * over hundreds of thousands). With no driving condition, the summary's `sendable` index drives.
+ */
+export function compileReachableCount(
+  rules: SegmentRule,
+  ctx: SegmentCompileContext,
+  options: { manyMatches?: boolean } = {},
+): SQL {
   const parts = toParts(rules, ctx, 'in')
+  // `+` keeps the planner on the tree's own (range) index, whose entries carry `sendable`.
+  if (parts.some((p) => p.kind === 'row' && p.table === 'member_rfm'))
+    return countOf(mergeConjunction([...parts, row('member_rfm', sql`+sendable = 1`)]))
+  const matches = driven(parts)
+  if (!matches) return countOf([row('member_rfm', sql`sendable = 1`), ...parts])
+  if (options.manyMatches)
+    return sql`SELECT count(*) AS n FROM member_rfm s WHERE s.sendable = 1 AND s.member_id IN (SELECT "members".id FROM ${matches})`
+  return sql`SELECT count(*) AS n FROM ${matches} AND EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable = 1)`
+}
+
+function countOf(parts: Part[]): SQL {
+  const matches = driven(parts)
+  if (!matches) throw new Error('a reachable count always has a driving condition')
+  return sql`SELECT count(*) AS n FROM ${matches}`
+}
+
+/**
+ * `<driving subquery> AS "members" WHERE <the other conditions>` (always a WHERE, `1 = 1` when
+ * nothing else), driven by the first one-row-per-member condition, else the first ID set; null
+ * when there is neither.
+ */
+function driven(parts: Part[]): SQL | null {
   let driverIndex = parts.findIndex((p) => p.kind === 'row')
   if (driverIndex < 0) driverIndex = parts.findIndex((p) => p.kind === 'set')
   const driver = parts[driverIndex]
-  if (!driver) return null
-  const rest = parts.filter((_, i) => i !== driverIndex)
-  let from: SQL
-  if (driver.kind === 'row')
-    from = sql`(SELECT member_id AS id FROM ${sql.raw(driver.table)} WHERE ${driver.cond}) AS "members"`
-  else if (driver.kind === 'set')
-    from = sql`(SELECT ${sql.raw(driver.distinct ? '' : 'DISTINCT ')}member_id AS id FROM (${driver.ids})) AS "members"`
-  else return null
-  return rest.length === 0
-    ? sql`SELECT count(*) AS n FROM ${from}`
-    : sql`SELECT count(*) AS n FROM ${from} WHERE ${joinParts(rest, 'in')}`
+  if (!driver || (driver.kind !== 'row' && driver.kind !== 'set')) return null
+  const rest = joinParts(
+    parts.filter((_, i) => i !== driverIndex),
+    'in',
+  )
+  const from =
+    driver.kind === 'row'
+      ? sql`(SELECT member_id AS id FROM ${sql.raw(driver.table)} WHERE ${driver.cond}) AS "members"`
+      : sql`(SELECT ${sql.raw(driver.distinct ? '' : 'DISTINCT ')}member_id AS id FROM (${driver.ids})) AS "members"`
+  return sql`${from} WHERE ${rest}`
 }
 
 /**
  * Members a broadcast may reach: following the account and consenting to marketing messages.
- * Blocked members and members without a consenting profile are never in it.
+ * Blocked members and members without a consenting profile are never in it. (The summary's
+ * `sendable` is the same set, kept by triggers.)
  */
 export function sendableAudience(): SQL {
   return sql`(${members.followState} = 'following' AND ${members.id} IN (SELECT member_id FROM member_profiles WHERE marketing_consent = 1))`
@@ -203,6 +245,8 @@ function list<T extends string | number>(values: readonly T[]): SQL {
 /** A per-member figure compared with a value, where no row means 0. */
 function zeroAware(table: MemberTable, column: SQL, op: SegmentCmpOp, value: number): Part {
   const test = cmp(column, op, value)
+  // Every member has a summary row, so its zeros are stored.
+  if (table === 'member_rfm') return row(table, test)
   return admitsZero(op, value) ? { kind: 'rowOrNone', table, cond: test } : row(table, test)
 }
 
@@ -244,9 +288,10 @@ function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
       return purchaseAggregate('spend', leaf.op, leaf.valueYen, leaf.window)
     case 'spendTopPercent':
       // The cut-off is the spend of the k-th best member, k = ceil(n × percent / 100); ties are in.
+      // n, the members with any 12-month spend, is the triggers' running count.
       return row(
         'member_rfm',
-        sql`spend_12m_yen > 0 AND spend_12m_yen >= (SELECT r.spend_12m_yen FROM member_rfm r WHERE r.spend_12m_yen > 0 ORDER BY r.spend_12m_yen DESC LIMIT 1 OFFSET (SELECT max(0, (count(*) * CAST(${leaf.percent} AS INTEGER) + 99) / 100 - 1) FROM member_rfm r2 WHERE r2.spend_12m_yen > 0))`,
+        sql`spend_12m_yen > 0 AND spend_12m_yen >= (SELECT r.spend_12m_yen FROM member_rfm r WHERE r.spend_12m_yen > 0 ORDER BY r.spend_12m_yen DESC LIMIT 1 OFFSET (SELECT max(0, (s.spenders_12m * CAST(${leaf.percent} AS INTEGER) + 99) / 100 - 1) FROM segment_summary_stats s WHERE s.id = 1))`,
       )
     case 'category': {
       // Bought in the window ⇔ the last purchase of that category is inside it.
@@ -261,18 +306,24 @@ function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
         distinct: new Set(leaf.categories).size === 1,
       }
     }
+    // The summary's copy of member_tiers.tier_id, next to the purchase figures it is combined with.
     case 'tier':
       return leaf.op === 'exactly'
-        ? row('member_tiers', sql`tier_id = ${leaf.tierId}`)
+        ? row('member_rfm', sql`tier_id = ${leaf.tierId}`)
         : row(
-            'member_tiers',
+            'member_rfm',
             sql`tier_id IN (SELECT t.id FROM tiers t WHERE t.min_spend_yen >= (SELECT t2.min_spend_yen FROM tiers t2 WHERE t2.id = ${leaf.tierId}))`,
           )
     case 'tags': {
+      const tagIds = new Set(leaf.tagIds)
       const anyOf = sql`SELECT member_id FROM member_tags WHERE tag_id IN (${list(leaf.tagIds)})`
-      if (leaf.match === 'any') return inSet(anyOf)
       if (leaf.match === 'none') return notInSet(anyOf)
-      return inSet(sql`${anyOf} GROUP BY member_id HAVING count(*) = ${new Set(leaf.tagIds).size}`)
+      if (leaf.match === 'any') return { kind: 'set', ids: anyOf, distinct: tagIds.size === 1 }
+      return {
+        kind: 'set',
+        ids: sql`${anyOf} GROUP BY member_id HAVING count(*) = ${tagIds.size}`,
+        distinct: true,
+      }
     }
     case 'gender':
       return row('member_profiles', sql`gender IN (${list(leaf.genders)})`)
@@ -290,7 +341,7 @@ function compileLeaf(leaf: SegmentLeaf, ctx: SegmentCompileContext): Part {
     case 'birthdayMonth': {
       const month =
         leaf.month === 'current' ? Number(localDate(now, timeZone).slice(5, 7)) : leaf.month
-      return row('member_profiles', sql`substr(birthday, 6, 2) = ${String(month).padStart(2, '0')}`)
+      return row('member_profiles', sql`birth_month = ${String(month).padStart(2, '0')}`)
     }
     case 'interests':
       return {

@@ -33,8 +33,11 @@ function windows(completed: SQL, windowStart: number, now: number): SQL {
   )
 }
 
-/** The SELECT list in member_rfm's column order, aggregating purchases (any status) per member. */
-function aggregate(windowStart: number, now: number): SQL {
+/**
+ * The SELECT list in member_rfm's column order, aggregating one member's purchases (any status).
+ * The tier and sendable copies are only used if the row were missing (the members trigger adds it).
+ */
+function aggregate(memberId: number, windowStart: number, now: number): SQL {
   const completed = sql`status = 'completed'`
   return sql`
     min(CASE WHEN ${completed} THEN purchased_at END),
@@ -42,6 +45,9 @@ function aggregate(windowStart: number, now: number): SQL {
     count(CASE WHEN ${completed} THEN 1 END),
     coalesce(sum(CASE WHEN ${completed} THEN amount_yen END), 0),
     ${windows(completed, windowStart, now)},
+    (SELECT t.tier_id FROM member_tiers t WHERE t.member_id = ${memberId}),
+    EXISTS (SELECT 1 FROM members m JOIN member_profiles p ON p.member_id = m.id
+      WHERE m.id = ${memberId} AND m.follow_state = 'following' AND p.marketing_consent = 1),
     ${now}`
 }
 
@@ -64,11 +70,6 @@ const excludedSet: Record<string, SQL> = Object.fromEntries(
   ]),
 )
 
-/** Whether the proposed row differs from the stored one in any figure. */
-const figuresChanged = sql.raw(
-  FIGURES.map((c) => `member_rfm.${c} IS NOT excluded.${c}`).join(' OR '),
-)
-
 /**
  * One member's summary recomputed from their purchases: a statement for the same atomic batch as
  * the purchase or refund that changes it (place it after that statement).
@@ -83,22 +84,31 @@ export function memberRfmStatement(
   return db
     .insert(memberRfm)
     .select(
-      sql`SELECT ${memberId}, ${aggregate(windowStart, now)} FROM purchases WHERE member_id = ${memberId}`,
+      sql`SELECT ${memberId}, ${aggregate(memberId, windowStart, now)} FROM purchases WHERE member_id = ${memberId}`,
     )
     .onConflictDoUpdate({ target: memberRfm.memberId, set: excludedSet })
 }
 
+/** Completed purchases aggregated per member, named as member_rfm's figure columns. */
+function figuresByMember(windowStart: number, now: number, range: SQL): SQL {
+  return sql`SELECT member_id, min(purchased_at) AS first_purchase_at, max(purchased_at) AS last_purchase_at,
+      count(*) AS purchase_count, sum(amount_yen) AS spend_total_yen, ${namedWindows(windowStart, now)}
+    FROM purchases INDEXED BY purchases_member_idx
+    WHERE ${range} status = 'completed' GROUP BY member_id`
+}
+
+/** Rows of "a" (figuresByMember) whose figures differ from the stored row "r". */
+const differs = sql.raw(FIGURES.map((c) => `r.${c} IS NOT a.${c}`).join(' OR '))
+
 /**
- * The daily pass: every member's summary recomputed from purchases, set-based.
- * It aggregates completed purchases only (cheaper than per-status CASEs): a member whose every
- * purchase was refunded got their row of zeros in the refund's own batch, and the rolling windows
- * cannot change it. Rows whose figures did not change are left alone (no index churn).
- * Both forms read purchases_member_idx only (it covers member, time, status and amount), in member
- * order, so the grouping needs no sort.
+ * The full rebuild as set-based SQL (the D1 path; Node uses worker threads, rfm-threads.ts): every
+ * member's figures re-aggregated from completed purchases and written only where they changed (no
+ * index churn). A member whose every purchase was refunded got their zeros in the refund's own
+ * batch, and time cannot change them. It reads purchases_member_idx only (it covers member, time,
+ * status and amount), in member order, so the grouping needs no sort.
  *
- * With `membersPerStatement` the pass runs as one statement per range of member IDs, yielding to
- * the event loop between ranges: on Node a statement blocks the process, and a multi-second one
- * would hold up webhook acknowledgements. Without it, one statement (the fastest full rebuild).
+ * With `membersPerStatement` it runs as one statement per range of member IDs, yielding to the
+ * event loop between ranges; without it, one statement.
  */
 export async function rebuildMemberRfm(
   db: Database,
@@ -106,33 +116,97 @@ export async function rebuildMemberRfm(
   now: number,
   options: { membersPerStatement?: number } = {},
 ): Promise<void> {
-  const upsert = (range: SQL) =>
-    db
-      .insert(memberRfm)
-      .select(
-        sql`SELECT member_id, min(purchased_at), max(purchased_at), count(*), sum(amount_yen),
-          ${windows(sql`1`, windowStart, now)}, ${now}
-          FROM purchases INDEXED BY purchases_member_idx
-          WHERE ${range} status = 'completed' GROUP BY member_id`,
-      )
-      .onConflictDoUpdate({
-        target: memberRfm.memberId,
-        set: excludedSet,
-        setWhere: figuresChanged,
-      })
+  const assignments = sql.raw([...FIGURES].map((c) => `${c} = a.${c}`).join(', '))
+  const update = (range: SQL) =>
+    db.run(
+      sql`UPDATE member_rfm AS r SET ${assignments}, updated_at = ${now}
+        FROM (${figuresByMember(windowStart, now, range)}) AS a
+        WHERE r.member_id = a.member_id AND (${differs})`,
+    )
   const step = options.membersPerStatement
   if (step === undefined) {
-    await upsert(sql``)
+    await update(sql``)
     return
   }
   const [range]: { lo: number | null; hi: number | null }[] = await db.all(
-    sql`SELECT min(member_id) AS lo, max(member_id) AS hi FROM purchases`,
+    sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`,
   )
   if (range?.lo == null || range.hi == null) return
   for (let from = Number(range.lo); from <= Number(range.hi); from += step) {
-    await upsert(sql`member_id >= ${from} AND member_id < ${from + step} AND`)
+    await update(sql`member_id >= ${from} AND member_id < ${from + step} AND`)
     await new Promise((resolve) => setTimeout(resolve, 0))
   }
+}
+
+/**
+ * Members in [from, to) whose stored figures differ from their completed purchases — the read half
+ * of a rebuild that can run on another connection (Node's worker threads). Write each row with
+ * `summaryWrite`: the row carries the stored `updated_at`, `purchase_count` and `spend_total_yen`,
+ * checked when writing so a purchase or refund committed after this read is never overwritten by
+ * figures computed before it, and whether only the windowed figures changed (the daily case).
+ */
+export function changedSummaryRows(
+  windowStart: number,
+  now: number,
+  range: { from: number; to: number },
+): SQL {
+  const figures = FIGURES.map((c) => sql.raw(`a.${c}`))
+  const members = sql`member_id >= ${range.from} AND member_id < ${range.to} AND`
+  const allTimeSame = sql.raw(ALL_TIME.map((c) => `r.${c} IS a.${c}`).join(' AND '))
+  return sql`SELECT a.member_id, ${sql.join(figures, sql`, `)}, r.updated_at, r.purchase_count, r.spend_total_yen, ${allTimeSame}
+    FROM (${figuresByMember(windowStart, now, members)}) AS a
+    JOIN member_rfm r ON r.member_id = a.member_id
+    WHERE ${differs}`
+}
+
+/** The figures that do not depend on the date (first four of FIGURES). */
+const ALL_TIME = FIGURES.slice(0, 4)
+
+const guardedUpdate = (columns: string[]) =>
+  `UPDATE member_rfm SET ${[...columns, 'updated_at'].map((c) => `${c} = ?`).join(', ')}
+  WHERE member_id = ? AND updated_at = ? AND purchase_count = ? AND spend_total_yen = ?`
+
+/**
+ * The two statements `summaryWrite` chooses between: every figure, or only the windowed ones
+ * (fewer indexes to update when the windows merely moved on a day).
+ */
+export const SUMMARY_WRITES = {
+  all: guardedUpdate(FIGURES),
+  windows: guardedUpdate(FIGURES.slice(ALL_TIME.length)),
+} as const
+
+/** Which of SUMMARY_WRITES writes a row of `changedSummaryRows`, and its parameters. */
+export function summaryWrite(
+  row: readonly (number | null)[],
+  now: number,
+): { statement: keyof typeof SUMMARY_WRITES; params: (number | null)[] } {
+  const memberId = row[0] ?? null
+  const figures = row.slice(1, 1 + FIGURES.length)
+  const guard = row.slice(1 + FIGURES.length, 4 + FIGURES.length)
+  const windowsOnly = row[4 + FIGURES.length] === 1
+  return windowsOnly
+    ? {
+        statement: 'windows',
+        params: [...figures.slice(ALL_TIME.length), now, memberId, ...guard],
+      }
+    : { statement: 'all', params: [...figures, now, memberId, ...guard] }
+}
+
+/** The windowed figures of completed purchases, named as member_rfm's columns. */
+function namedWindows(windowStart: number, now: number): SQL {
+  const named = (from: number, count: string, spend: string) => {
+    const inWindow = sql`purchased_at BETWEEN ${from} AND ${now}`
+    return sql`count(iif(${inWindow}, 1, NULL)) AS ${sql.raw(count)}, coalesce(sum(iif(${inWindow}, amount_yen, NULL)), 0) AS ${sql.raw(spend)}`
+  }
+  return sql.join(
+    [
+      named(windowStart, 'purchase_count_12m', 'spend_12m_yen'),
+      ...SEGMENT_WINDOW_DAYS.map((d) =>
+        named(now - d * DAY_MS, `purchase_count_${d}d`, `spend_${d}d_yen`),
+      ),
+    ],
+    sql`, `,
+  )
 }
 
 /** Per (member, category) the last completed purchase, from the purchases `source` selects. */
@@ -176,7 +250,7 @@ export async function rebuildMemberCategories(
     return
   }
   const [range]: { lo: number | null; hi: number | null }[] = await db.all(
-    sql`SELECT min(member_id) AS lo, max(member_id) AS hi FROM purchases`,
+    sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`,
   )
   if (range?.lo == null || range.hi == null) return
   for (let from = Number(range.lo); from <= Number(range.hi); from += step) {

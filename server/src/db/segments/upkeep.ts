@@ -16,6 +16,9 @@ export const CATEGORY_MEMBERS_PER_STATEMENT = 5_000
 /** Set once the per-category summary has been backfilled from existing purchases (settings). */
 export const CATEGORY_BACKFILL_KEY = 'segments_categories_backfilled'
 
+/** Recomputes every member's purchase figures as of `now` (12-month window from `windowStart`). */
+export type SummaryRebuild = (windowStart: number, now: number) => Promise<unknown>
+
 /** The last shop-local day the purchase summary was rebuilt (settings). */
 export const RFM_DAILY_PASS_KEY = 'segments_rfm_daily_pass'
 
@@ -30,14 +33,19 @@ export async function runSegmentUpkeep(input: {
   clock: Clock
   logger: Logger
   timeZone: string
+  /** How this runtime rebuilds the summary (Node: worker threads); default: SQL in ranges. */
+  rebuildSummary?: SummaryRebuild
 }): Promise<void> {
   const now = input.clock.now()
   const today = localDate(now, input.timeZone)
   if ((await input.repositories.settings.get(RFM_DAILY_PASS_KEY)) === today) return
   const started = Date.now()
-  await rebuildMemberRfm(input.db, monthsBefore(now, 12, input.timeZone), now, {
-    membersPerStatement: MEMBERS_PER_STATEMENT,
-  })
+  const windowStart = monthsBefore(now, 12, input.timeZone)
+  if (input.rebuildSummary) await input.rebuildSummary(windowStart, now)
+  else
+    await rebuildMemberRfm(input.db, windowStart, now, {
+      membersPerStatement: MEMBERS_PER_STATEMENT,
+    })
   // Purchases and refunds keep the category summary exact and time does not age it: fill it
   // from the purchases that existed before it, once.
   if ((await input.repositories.settings.get(CATEGORY_BACKFILL_KEY)) === undefined) {

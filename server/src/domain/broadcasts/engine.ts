@@ -47,6 +47,11 @@ export const QUEUE_HOLD_MS = 3 * 60_000
 /** Attempts (each with the client's own quick retries) before a chunk is given up as failed. */
 export const MAX_CHUNK_ATTEMPTS = 8
 const RENDER_PAGE = 2_000
+/**
+ * Member IDs frozen per statement batch: on Node a statement blocks the process, and ~100,000
+ * members take ~100 ms (webhook acknowledgements must not wait behind a whole audience).
+ */
+export const FREEZE_MEMBERS_PER_STATEMENT = 100_000
 
 export interface BroadcastDeps {
   store: BroadcastStore
@@ -62,7 +67,18 @@ export interface BroadcastDeps {
    * Workers enqueue one queue message per chunk.
    */
   dispatch(broadcastId: number): Promise<void>
+  /**
+   * Runs a claimed plan (runPlan) off the caller's path: Node on its broadcast sender's own
+   * chain, Workers through the JOBS queue. Resolves once handed over, not when planned. A plan
+   * that never runs is claimed again by startDueBroadcasts once its lease ran out.
+   */
+  startPlan(broadcastId: number, token: number): Promise<void>
+  /** Member IDs per freeze batch (default FREEZE_MEMBERS_PER_STATEMENT). */
+  membersPerStatement?: number
 }
+
+/** Lets other work (webhook acknowledgements, HTTP requests) run between plan statements. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 export function toView(b: StoredBroadcast): Broadcast {
   return {
@@ -169,7 +185,9 @@ export async function estimateBroadcast(
 
 /**
  * Send now or, with a future scheduledAt, schedule. Over the remaining monthly quota it needs
- * `confirmOverQuota`. The audience is frozen when the send starts, not when it is scheduled.
+ * `confirmOverQuota`. The audience is frozen when the send starts, not when it is scheduled: a
+ * send now only claims the plan (→ planning) and hands it to deps.startPlan, so the request
+ * returns at once while the plan runs in the background (the console polls progress).
  */
 export async function sendBroadcast(
   deps: BroadcastDeps,
@@ -179,10 +197,7 @@ export async function sendBroadcast(
   const b = await load(deps, id)
   if (b.status !== 'draft') throw new BroadcastInvalidTransition('送信', b.status)
   if (!(await deps.store.audienceAvailable(b.audience))) throw new BroadcastSegmentMissing()
-  const estimate = await estimateBroadcast(deps, b)
-  if (estimate.recipients === 0) throw new BroadcastEmptyAudience()
-  if (estimate.needsConfirm && !options.confirmOverQuota)
-    throw new BroadcastOverQuota(estimate.recipients, estimate.quota.remaining ?? 0)
+  await assertWithinQuota(deps, b, options.confirmOverQuota)
   const now = deps.clock.now()
   if (b.scheduledAt !== null && b.scheduledAt > now) {
     if (!(await deps.store.transition(id, ['draft'], 'scheduled', now)))
@@ -192,11 +207,47 @@ export async function sendBroadcast(
   const token = now + PLAN_LEASE_MS
   if (!(await deps.store.transition(id, ['draft'], 'planning', now, { lockedUntil: token })))
     throw new BroadcastInvalidTransition('送信', b.status)
-  await planAndDispatch(deps, id, token)
-  return load(deps, id)
+  const claimed = await load(deps, id)
+  try {
+    await deps.startPlan(id, token)
+  } catch (error) {
+    // The claim stays: once its lease runs out the periodic sweep plans it (nothing was sent).
+    deps.logger.error('broadcast plan could not be started', {
+      broadcastId: id,
+      error: String(error),
+    })
+  }
+  return claimed
 }
 
-async function planAndDispatch(deps: BroadcastDeps, id: number, token: number): Promise<void> {
+/**
+ * The send's checks without counting the whole audience: someone to send to (the count stops at
+ * one) and, under a monthly limit, no more recipients than remain (it stops just past the
+ * remainder; the full count only for the refusal's message).
+ */
+async function assertWithinQuota(
+  deps: BroadcastDeps,
+  b: StoredBroadcast,
+  confirmOverQuota: boolean,
+): Promise<void> {
+  const ctx = { now: deps.clock.now(), timeZone: deps.timeZone }
+  const holdout = { broadcastId: b.id, percent: b.holdoutPercent }
+  const quota = await deps.messenger.messageQuota()
+  const remaining = quota.limit === null ? null : Math.max(0, quota.limit - quota.used)
+  const upTo = remaining === null || confirmOverQuota ? 1 : remaining + 1
+  const recipients = await deps.store.countRecipients(b.audience, holdout, ctx, Math.max(1, upTo))
+  if (recipients === 0) throw new BroadcastEmptyAudience()
+  if (remaining !== null && !confirmOverQuota && recipients > remaining) {
+    const all = await deps.store.countRecipients(b.audience, holdout, ctx, Infinity)
+    throw new BroadcastOverQuota(all, remaining)
+  }
+}
+
+/**
+ * Plans a claimed broadcast and hands its chunks to a sender: the one path every runtime runs
+ * (Node's sender, the Workers queue consumer, the periodic sweep). Errors are logged, not thrown.
+ */
+export async function runPlan(deps: BroadcastDeps, id: number, token: number): Promise<void> {
   try {
     if (!(await planBroadcast(deps, id, token))) return
   } catch (error) {
@@ -258,26 +309,36 @@ export async function planBroadcast(
   const ctx = { now, timeZone: deps.timeZone }
   const couponTitle =
     b.couponTemplateId === null ? null : await deps.store.couponTitle(b.couponTemplateId)
-  if (!isPersonalised(b.messages)) {
-    const messages = renderMessages(b.messages, {
-      name: null,
-      points: null,
-      tier: null,
-      coupon: couponTitle,
-    })
-    const chunks = await deps.store.freezeUniform(b, {
-      messages,
-      retryKeyBase: deps.ids.uuid(),
-      now,
-      ctx,
-      token: lease,
-    })
-    if (chunks === null) return lost()
-    deps.logger.info('broadcast planned', { broadcastId: id, chunks })
-    if (chunks === 0) await deps.store.finishIfDone(id, now)
+  const uniform = isPersonalised(b.messages)
+    ? null
+    : {
+        messages: renderMessages(b.messages, {
+          name: null,
+          points: null,
+          tier: null,
+          coupon: couponTitle,
+        }),
+        retryKeyBase: deps.ids.uuid(),
+        now,
+      }
+  // Whatever an interrupted plan wrote goes first; then the audience is frozen range by range
+  // (each range one atomic batch under the claim), yielding between ranges.
+  if (!(await deps.store.clearPlan(id, lease))) return lost()
+  const span = await deps.store.memberIdSpan()
+  const step = deps.membersPerStatement ?? FREEZE_MEMBERS_PER_STATEMENT
+  for (let from = span?.lo ?? 1; span && from <= span.hi; from += step) {
+    if (!(await renew())) return lost()
+    const range = { fromId: from, toId: Math.min(from + step, span.hi + 1) }
+    if (!(await deps.store.freezeRange(b, range, { ctx, token: lease, uniform }))) return lost()
+    await yieldToEventLoop()
+  }
+  if (uniform) {
+    if (!(await deps.store.finishPlanning(id, deps.clock.now(), lease))) return lost()
+    deps.logger.info('broadcast planned', { broadcastId: id })
+    // An audience of holdout members only has no chunk: done at once.
+    await deps.store.finishIfDone(id, deps.clock.now())
     return true
   }
-  if ((await deps.store.freezeRecipients(b, ctx, lease)) === null) return lost()
   const hasCard = b.messages.some((m) => m.type === 'coupon')
   // Identical rendered messages share multicast chunks; a coupon card is each member's own.
   const groups = new Map<
@@ -339,7 +400,7 @@ export async function planBroadcast(
 /** Scheduled broadcasts now due (and plans a crash left behind): each claimed once, then sent. */
 export async function startDueBroadcasts(deps: BroadcastDeps): Promise<number> {
   const claims = await deps.store.claimForPlanning(deps.clock.now(), PLAN_LEASE_MS)
-  for (const { id, token } of claims) await planAndDispatch(deps, id, token)
+  for (const { id, token } of claims) await runPlan(deps, id, token)
   return claims.length
 }
 

@@ -98,25 +98,37 @@ export interface BroadcastStore {
   /** false when the audience's saved segment no longer exists. */
   audienceAvailable(audience: BroadcastAudience): Promise<boolean>
   /**
-   * Non-personalised: freezes the audience, draws the holdout and writes every multicast chunk
-   * set-based, then marks the broadcast sending — one atomic batch. Returns the chunk count.
+   * Sendable members not drawn into the holdout, counted up to `limit` (the count stops there):
+   * one statement per range of member IDs, yielding to the event loop between them.
    */
-  freezeUniform(
+  countRecipients(
+    audience: BroadcastAudience,
+    holdout: { broadcastId: number; percent: number },
+    ctx: AudienceContext,
+    limit: number,
+  ): Promise<number>
+  /** The lowest and highest member ID (null: no members): the span a plan is frozen over. */
+  memberIdSpan(): Promise<{ lo: number; hi: number } | null>
+  /**
+   * Drops what an earlier, unfinished plan wrote (recipients and chunks), in bounded statements
+   * each guarded by `token`. false: the claim was lost.
+   */
+  clearPlan(broadcastId: number, token: number | null): Promise<boolean>
+  /**
+   * Freezes the audience members with IDs in [fromId, toId): recipients, the holdout draw and —
+   * for a uniform message — the multicast chunks (≤ 500) of this range with their retry keys
+   * (`retryKeyBase` + a per-range ordinal), one atomic batch guarded by `token`. The range must
+   * not have been frozen in this plan before (clearPlan first). false: the claim was lost.
+   */
+  freezeRange(
     broadcast: StoredBroadcast,
+    range: { fromId: number; toId: number },
     input: {
-      messages: RenderedMessage[]
-      retryKeyBase: string
-      now: number
       ctx: AudienceContext
       token: number | null
+      uniform: { messages: RenderedMessage[]; retryKeyBase: string; now: number } | null
     },
-  ): Promise<number | null>
-  /** Personalised, step 1: recipients and holdout (an earlier unfinished plan is dropped first). */
-  freezeRecipients(
-    broadcast: StoredBroadcast,
-    ctx: AudienceContext,
-    token: number | null,
-  ): Promise<number | null>
+  ): Promise<boolean>
   /** Personalised, step 2: recipients (not holdout) with their placeholder values, by member ID. */
   recipientsPage(
     broadcastId: number,
@@ -129,7 +141,7 @@ export interface BroadcastStore {
     now: number,
     token: number | null,
   ): Promise<boolean>
-  /** Personalised, step 3: planning → sending with the frozen count. */
+  /** Planning → sending with the frozen count (the plan's last write). */
   finishPlanning(broadcastId: number, now: number, token: number | null): Promise<boolean>
   /** Claims one chunk if it is due, unleased and its broadcast is sending. */
   claimChunk(id: number, now: number, leaseMs: number): Promise<StoredChunk | null>
