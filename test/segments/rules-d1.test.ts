@@ -17,7 +17,14 @@ import {
   type LocalWorker,
   type WorkerBundle,
 } from '../workers/local-worker.ts'
-import { checkAllCases, matchingIds, NOW, seedSegmentWorld, TZ } from './rules-suite.ts'
+import {
+  checkAllCases,
+  checkSummaryCopies,
+  matchingIds,
+  NOW,
+  seedSegmentWorld,
+  TZ,
+} from './rules-suite.ts'
 
 /** The same hand-built cases on workerd's local D1 (its SQLite, its 100-parameter limit). */
 
@@ -94,4 +101,13 @@ describe('segment rules on workerd + local D1', () => {
     for (let i = 0; i < SEGMENT_MAX_DEPTH; i++) deep = { type: 'not', rule: deep }
     expect(SegmentRuleSchema.safeParse(deep).success).toBe(false)
   })
+
+  // Last: it changes the seeded members.
+  it(
+    "the summary's copies of tier and reachability follow their sources (triggers on D1)",
+    async () => {
+      await checkSummaryCopies(db)
+    },
+    TIMEOUT,
+  )
 })
