@@ -157,25 +157,39 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     sqlite.exec(`INSERT INTO member_tiers (member_id, tier_id, spend_12m_yen, updated_at)
       SELECT member_id, CASE WHEN spend_12m_yen >= 100000 THEN 3 WHEN spend_12m_yen >= 30000 THEN 2 ELSE 1 END,
              spend_12m_yen, 1 FROM member_rfm WHERE spend_12m_yen > 0`)
-    // The next day's full rebuild as Node's daily pass runs it: every member re-aggregated from all
-    // purchases in worker threads, the rows whose figures changed (the windows moved a day) written.
+    // The daily full rebuild as Node's periodic job runs it: every member re-aggregated from all
+    // purchases in worker threads, the rows whose figures changed (the windows moved a day)
+    // written. The first one follows the bulk load (its WAL still being checkpointed); then one
+    // a day for three days, each after the checkpoint the product's worker would have done.
+    const checkpoint = () => sqlite.pragma('wal_checkpoint(TRUNCATE)')
     ctx.progress('segments: full rebuild (worker threads)')
     start = performance.now()
-    const threadsChanged = await rebuildMemberRfmInThreads(
-      sqlite,
-      file,
-      windowStart + DAY,
-      NOW + DAY,
-    )
-    const threadsMs = performance.now() - start
-    // The same as one set-based SQL statement (the Workers + D1 path), two days on.
+    await rebuildMemberRfmInThreads(sqlite, file, windowStart + DAY, NOW + DAY)
+    const firstThreadsMs = performance.now() - start
+    const daily: { ms: number; changed: number }[] = []
+    for (const day of [2, 3, 4]) {
+      checkpoint()
+      start = performance.now()
+      const changed = await rebuildMemberRfmInThreads(
+        sqlite,
+        file,
+        windowStart + day * DAY,
+        NOW + day * DAY,
+      )
+      daily.push({ ms: performance.now() - start, changed })
+    }
+    daily.sort((a, b) => a.ms - b.ms)
+    const threadsMs = daily[1]!.ms
+    // The same as one set-based SQL statement (the Workers + D1 path), a day later.
     ctx.progress('segments: full rebuild (one SQL statement)')
+    checkpoint()
     start = performance.now()
-    await rebuildMemberRfm(db, windowStart + 2 * DAY, NOW + 2 * DAY)
+    await rebuildMemberRfm(db, windowStart + 5 * DAY, NOW + 5 * DAY)
     const oneStatementMs = performance.now() - start
-    // And in member ranges that yield between statements, three days on.
+    // And in member ranges that yield between statements, a day later.
+    checkpoint()
     start = performance.now()
-    await rebuildMemberRfm(db, windowStart + 3 * DAY, NOW + 3 * DAY, {
+    await rebuildMemberRfm(db, windowStart + 6 * DAY, NOW + 6 * DAY, {
       membersPerStatement: MEMBERS_PER_STATEMENT,
     })
     const rangesMs = performance.now() - start
@@ -203,11 +217,25 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         ok: true,
       },
       {
-        name: `segments: full summary rebuild, Node (${PURCHASES.toLocaleString()} purchases re-aggregated in worker threads; ${threadsChanged.toLocaleString()} rows changed)`,
+        name: `segments: full summary rebuild, Node, daily (median of 3 days; ${PURCHASES.toLocaleString()} purchases re-aggregated in worker threads, ~${daily[1]!.changed.toLocaleString()} rows changed a day)`,
         value: threadsMs,
         unit: 'ms',
         target: `≤ ${REBUILD_MS}`,
         ok: threadsMs <= REBUILD_MS,
+      },
+      {
+        name: 'segments: full summary rebuild, Node, slowest of the 3 days',
+        value: daily[2]!.ms,
+        unit: 'ms',
+        target: '—',
+        ok: true,
+      },
+      {
+        name: 'segments: full summary rebuild, Node, first after the bulk load',
+        value: firstThreadsMs,
+        unit: 'ms',
+        target: '—',
+        ok: true,
       },
       {
         name: 'segments: full summary rebuild, one SQL statement (the D1 path)',
@@ -227,7 +255,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
 
     const repo = createSegmentRepository(db)
     // As of the last rebuild above (the summary windows are as of their last recomputation).
-    const compileCtx = { now: NOW + 3 * DAY, timeZone: TZ }
+    const compileCtx = { now: NOW + 6 * DAY, timeZone: TZ }
     const timed = async (work: () => Promise<unknown>) => {
       const times: number[] = []
       for (let i = 0; i < RUNS; i++) {

@@ -10,8 +10,8 @@ import {
   changedSummaryRows,
   memberRfmStatement,
   rebuildMemberRfm,
-  SUMMARY_WRITES,
   summaryWrite,
+  summaryWriteSql,
 } from '../../server/src/db/segments/rfm.ts'
 import { rebuildMemberRfmInThreads } from '../../server/src/db/segments/rfm-threads.ts'
 import { monthsBefore } from '../../server/src/domain/loyalty/dates.ts'
@@ -125,10 +125,10 @@ describe('the full summary rebuild', () => {
     await memberRfmStatement(db, 1, monthsBefore(NOW, 12, TZ), NOW + 1)
     const afterPurchase = await summary(db)
     const row = rows[0]!
-    const { statement, params } = summaryWrite(row, NOW)
-    // Only a window differed when it was read.
-    expect(statement).toBe('windows')
-    expect(sqlite.prepare(SUMMARY_WRITES[statement]).run(...params).changes).toBe(0)
+    const { kind, params } = summaryWrite(row, NOW)
+    // Only the 30-day window (bit 1, after the 12 months) differed when it was read.
+    expect(kind).toBe(2)
+    expect(sqlite.prepare(summaryWriteSql(kind)).run(...params).changes).toBe(0)
     expect(await summary(db)).toEqual(afterPurchase)
     expect(afterPurchase[0]).toMatchObject({ purchase_count: 7, purchase_count_30d: 3 })
   })

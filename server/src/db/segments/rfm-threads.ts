@@ -2,7 +2,7 @@ import type Sqlite from 'better-sqlite3'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { changedSummaryRows, SUMMARY_WRITES, summaryWrite } from './rfm.ts'
+import { changedSummaryRows, summaryWrite, summaryWriteSql } from './rfm.ts'
 
 const dialect = new SQLiteSyncDialect()
 
@@ -74,21 +74,24 @@ export async function rebuildMemberRfmInThreads(
   const { lo, hi } = span.get() as { lo: number | null; hi: number | null }
   if (lo === null || hi === null) return 0
   const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()))
-  // More ranges than threads, so a thread that finishes early takes another.
-  const rangeCount = threads * 4
+  // Many more ranges than threads, so a thread that finishes early takes another (purchases are
+  // not spread evenly over member IDs: with 4 ranges a thread, one thread did most of the work).
+  const rangeCount = threads * 32
   const step = Math.ceil((hi - lo + 1) / rangeCount)
   const ranges: { from: number; to: number }[] = []
   for (let from = lo; from <= hi; from += step) ranges.push({ from, to: from + step })
 
-  const writes = {
-    all: sqlite.prepare(SUMMARY_WRITES.all),
-    windows: sqlite.prepare(SUMMARY_WRITES.windows),
+  const writes = new Map<'all' | number, Sqlite.Statement>()
+  const statement = (kind: 'all' | number) => {
+    let prepared = writes.get(kind)
+    if (!prepared) writes.set(kind, (prepared = sqlite.prepare(summaryWriteSql(kind))))
+    return prepared
   }
   const writeBatch = sqlite.transaction((rows: Row[]) => {
     let written = 0
     for (const r of rows) {
-      const { statement, params } = summaryWrite(r, now)
-      written += writes[statement].run(...params).changes
+      const { kind, params } = summaryWrite(r, now)
+      written += statement(kind).run(...params).changes
     }
     return written
   })
