@@ -258,6 +258,10 @@ export const purchases = sqliteTable(
   (t) => [
     // Covers the purchase summary's aggregation (segments), so it never visits the table rows.
     index('purchases_member_idx').on(t.memberId, t.purchasedAt, t.status, t.amountYen),
+    // Completed purchases only, narrower: what the segment summary rebuild reads, in member order.
+    index('purchases_completed_idx')
+      .on(t.memberId, t.purchasedAt, t.amountYen)
+      .where(sql`status = 'completed'`),
     index('purchases_at_idx').on(t.purchasedAt),
     check('purchases_amount_positive', sql`${t.amountYen} > 0`),
   ],

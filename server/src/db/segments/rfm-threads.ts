@@ -73,7 +73,8 @@ export async function rebuildMemberRfmInThreads(
   )
   const { lo, hi } = span.get() as { lo: number | null; hi: number | null }
   if (lo === null || hi === null) return 0
-  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()))
+  // One more thread than cores keeps every core reading while this thread writes.
+  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism() + 1))
   // Many more ranges than threads, so a thread that finishes early takes another (purchases are
   // not spread evenly over member IDs: with 4 ranges a thread, one thread did most of the work).
   const rangeCount = threads * 32

@@ -93,7 +93,7 @@ export function memberRfmStatement(
 function figuresByMember(windowStart: number, now: number, range: SQL): SQL {
   return sql`SELECT member_id, min(purchased_at) AS first_purchase_at, max(purchased_at) AS last_purchase_at,
       count(*) AS purchase_count, sum(amount_yen) AS spend_total_yen, ${namedWindows(windowStart, now)}
-    FROM purchases INDEXED BY purchases_member_idx
+    FROM purchases INDEXED BY purchases_completed_idx
     WHERE ${range} status = 'completed' GROUP BY member_id`
 }
 
@@ -104,8 +104,8 @@ const differs = sql.raw(FIGURES.map((c) => `r.${c} IS NOT a.${c}`).join(' OR '))
  * The full rebuild as set-based SQL (the D1 path; Node uses worker threads, rfm-threads.ts): every
  * member's figures re-aggregated from completed purchases and written only where they changed (no
  * index churn). A member whose every purchase was refunded got their zeros in the refund's own
- * batch, and time cannot change them. It reads purchases_member_idx only (it covers member, time,
- * status and amount), in member order, so the grouping needs no sort.
+ * batch, and time cannot change them. It reads purchases_completed_idx only (completed purchases:
+ * member, time and amount), in member order, so the grouping needs no sort.
  *
  * With `membersPerStatement` it runs as one statement per range of member IDs, yielding to the
  * event loop between ranges; without it, one statement.

@@ -1,0 +1,1 @@
+CREATE INDEX `purchases_completed_idx` ON `purchases` (`member_id`,`purchased_at`,`amount_yen`) WHERE status = 'completed';
