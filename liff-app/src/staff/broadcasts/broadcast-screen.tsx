@@ -215,26 +215,7 @@ function ProgressCard({ progress }: { progress: BroadcastProgress }) {
   const toSend = r.total - r.holdout
   const done = r.sent + r.failed
   const sending = ACTIVE.includes(progress.status)
-  if (progress.status === 'planning')
-    return (
-      <section
-        class="card stack"
-        aria-labelledby="bc-progress-title"
-        data-testid="broadcast-progress"
-      >
-        <h2 id="bc-progress-title" class="section-title">
-          {d.progress}
-        </h2>
-        <div class="stack-sm">
-          {/* No value: indeterminate, the audience is still being frozen. */}
-          <progress class="bc-progress" aria-label={d.planning} />
-          <p class="bc-progress-text" aria-live="polite" data-testid="progress-text">
-            {d.planning}
-          </p>
-          <p class="muted small">{d.live}</p>
-        </div>
-      </section>
-    )
+  const planning = progress.status === 'planning'
   const rows: [string, number, string][] = [
     [d.queued, r.queued, 'queued'],
     [d.sending, r.sending, 'sending'],
@@ -252,37 +233,46 @@ function ProgressCard({ progress }: { progress: BroadcastProgress }) {
         {d.progress}
       </h2>
       <div class="stack-sm">
-        <progress
-          class="bc-progress"
-          max={Math.max(toSend, 1)}
-          value={done}
-          aria-label={d.progressLabel(r.sent, toSend)}
-        />
-        <p class="bc-progress-text" aria-live="polite" data-testid="progress-text">
-          {d.progressLabel(r.sent, toSend)}
-        </p>
-        {sending && <p class="muted small">{d.live}</p>}
-      </div>
-      <dl class="bc-tiles">
-        {rows.map(([label, value, key]) => (
-          <div key={key} class={`bc-tile bc-tile-${key}`} data-testid={`progress-${key}`}>
-            <dt>{label}</dt>
-            <dd>{m.count(value)}</dd>
-          </div>
-        ))}
-        <div class="bc-tile">
-          <dt>{d.total}</dt>
-          <dd>{m.count(r.total)}</dd>
-        </div>
-      </dl>
-      <p class="muted small">
-        {d.chunks(
-          progress.chunks.sent,
-          progress.chunks.total,
-          progress.chunks.multicast,
-          progress.chunks.push,
+        {planning ? (
+          // No value: indeterminate, the audience is still being frozen.
+          <progress class="bc-progress" aria-label={d.planning} />
+        ) : (
+          <progress
+            class="bc-progress"
+            max={Math.max(toSend, 1)}
+            value={done}
+            aria-label={d.progressLabel(r.sent, toSend)}
+          />
         )}
-      </p>
+        <p class="bc-progress-text" aria-live="polite" data-testid="progress-text">
+          {planning ? d.planning : d.progressLabel(r.sent, toSend)}
+        </p>
+        {(sending || planning) && <p class="muted small">{d.live}</p>}
+      </div>
+      {!planning && (
+        <>
+          <dl class="bc-tiles">
+            {rows.map(([label, value, key]) => (
+              <div key={key} class={`bc-tile bc-tile-${key}`} data-testid={`progress-${key}`}>
+                <dt>{label}</dt>
+                <dd>{m.count(value)}</dd>
+              </div>
+            ))}
+            <div class="bc-tile">
+              <dt>{d.total}</dt>
+              <dd>{m.count(r.total)}</dd>
+            </div>
+          </dl>
+          <p class="muted small">
+            {d.chunks(
+              progress.chunks.sent,
+              progress.chunks.total,
+              progress.chunks.multicast,
+              progress.chunks.push,
+            )}
+          </p>
+        </>
+      )}
       {progress.error && (
         <p class="bc-warning" role="alert">
           {progress.error}
