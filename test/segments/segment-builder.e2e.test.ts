@@ -106,4 +106,34 @@ describe('the segment builder', () => {
     expect(shop.errors).toEqual([])
     await shop.context.close()
   })
+
+  it('a new segment started before the list arrives stays open when it does', async () => {
+    const shop = await openPage(browser, DESKTOP)
+    await shop.page.goto(`${server.url}/sandbox`)
+    const [staff] = await Promise.all([
+      shop.context.waitForEvent('page'),
+      shop.page.getByRole('link', { name: /スタッフ画面を開く/ }).click(),
+    ])
+    await staff.getByText('デモ店長').first().waitFor()
+    // A slow connection: the segment list answers only after staff clicked 新しいセグメント.
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await staff.route('**/api/staff/segments', async (route) => {
+      await held
+      await route.continue()
+    })
+    await staff.getByRole('link', { name: 'セグメント' }).first().click()
+    await staff.getByRole('button', { name: '＋ 新しいセグメント' }).click()
+    await staff.getByRole('textbox', { name: 'セグメント名' }).fill('雨の日のお客さま')
+    release()
+    const list = staff.getByRole('navigation', { name: 'セグメント' })
+    await list.getByRole('button', { name: 'ご無沙汰のお客さま' }).waitFor()
+    // The list arrived: the draft is still the new segment, not the first built-in.
+    await staff.getByRole('button', { name: /条件を追加/ }).click()
+    expect(await staff.getByRole('textbox', { name: 'セグメント名' }).inputValue()).toBe(
+      '雨の日のお客さま',
+    )
+    expect(shop.errors).toEqual([])
+    await shop.context.close()
+  })
 })

@@ -241,12 +241,13 @@ export default function SegmentsScreen() {
   const picked = useRef(false)
   const manage = can('segments.manage')
 
-  // Open the first built-in once the list arrives.
+  // Open the first built-in once the list arrives — unless staff already chose or started one
+  // (on a slow connection the list can arrive after a click on 新規 or a first keystroke).
   useEffect(() => {
     const first = list.data?.segments[0]
     if (!picked.current && first) {
       picked.current = true
-      setDraft(draftOf(first))
+      setDraft((current) => (current === NEW_DRAFT ? draftOf(first) : current))
     }
   }, [list.data])
 
@@ -293,11 +294,13 @@ export default function SegmentsScreen() {
   }
 
   const pick = (segment: Segment) => {
+    picked.current = true
     setError(null)
     setDraft(draftOf(segment))
   }
 
   const startNew = () => {
+    picked.current = true
     setError(null)
     setDraft(NEW_DRAFT)
   }
