@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot } from './browser.ts'
+import { DESKTOP, launchBrowser, openPage, openStaffConsole, PHONE, screenshot } from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 const EVENTUALLY = { timeout: 15_000 }
@@ -69,16 +69,6 @@ async function received(userId: string): Promise<string[]> {
   return messages.map((m) => m.message.text ?? m.message.altText ?? m.message.type)
 }
 
-async function openStaffConsole(page: Page): Promise<Page> {
-  await page.goto(`${server.url}/sandbox`)
-  const [staff] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('link', { name: /スタッフ画面を開く/ }).click(),
-  ])
-  await staff.getByText('デモ店長').first().waitFor()
-  return staff
-}
-
 describe('segment broadcasts, through the sandbox', () => {
   it('staff send a coupon to "dormant ≥ 90 days and tier ≥ シルバー"; only that customer gets it', async () => {
     // Three customers: only 鈴木 is both dormant (last purchase 120 days ago) and シルバー or above.
@@ -132,7 +122,7 @@ describe('segment broadcasts, through the sandbox', () => {
 
     // The owner composes in the console.
     const shop = await openPage(browser, DESKTOP)
-    const staff = await openStaffConsole(shop.page)
+    const staff = await openStaffConsole(shop.page, server.url)
     const nav = staff.getByRole('navigation', { name: 'メインメニュー' })
 
     // The segment, built in the segment builder: the count follows the rules as they are edited.
@@ -293,7 +283,7 @@ describe('segment broadcasts, through the sandbox', () => {
   it('a CSV audience, test-sent to staff, scheduled for tomorrow, then cancelled: no customer receives it', async () => {
     const [first, second] = [await customer('山本 さくら'), await customer('中村 健')]
     const shop = await openPage(browser, DESKTOP)
-    const staff = await openStaffConsole(shop.page)
+    const staff = await openStaffConsole(shop.page, server.url)
     // On a phone this time: the tab bar and the sticky actions must not get in the way.
     await staff.setViewportSize({ width: 390, height: 844 })
     await staff.goto(`${server.url}/staff/broadcasts/new`)

@@ -77,6 +77,20 @@ export async function openPage(
   return { context, page, errors }
 }
 
+/**
+ * From the sandbox page at `baseUrl`, opens the staff console as the demo owner (a new tab) and
+ * waits until it is signed in.
+ */
+export async function openStaffConsole(page: Page, baseUrl: string): Promise<Page> {
+  await page.goto(`${baseUrl}/sandbox`)
+  const [staff] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByRole('link', { name: /スタッフ画面を開く/ }).click(),
+  ])
+  await staff.getByText('デモ店長').first().waitFor()
+  return staff
+}
+
 /** Saves a PNG of the whole page (or of one element) and returns its path. */
 export async function screenshot(target: Page | Locator, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })

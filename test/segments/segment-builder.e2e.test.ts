@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, screenshot } from '../e2e/browser.ts'
+import { DESKTOP, launchBrowser, openPage, openStaffConsole, screenshot } from '../e2e/browser.ts'
 import { startSandboxServer, type SandboxServer } from '../e2e/sandbox-server.ts'
 
 const EVENTUALLY = { timeout: 15_000 }
@@ -109,12 +109,7 @@ describe('the segment builder', () => {
 
   it('a new segment started before the list arrives stays open when it does', async () => {
     const shop = await openPage(browser, DESKTOP)
-    await shop.page.goto(`${server.url}/sandbox`)
-    const [staff] = await Promise.all([
-      shop.context.waitForEvent('page'),
-      shop.page.getByRole('link', { name: /スタッフ画面を開く/ }).click(),
-    ])
-    await staff.getByText('デモ店長').first().waitFor()
+    const staff = await openStaffConsole(shop.page, server.url)
     // A slow connection: the segment list answers only after staff clicked 新しいセグメント.
     let release = () => {}
     const held = new Promise<void>((resolve) => (release = resolve))
