@@ -1,9 +1,10 @@
 import { CannedReplyInputSchema, type CannedReply } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
-import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/icons.tsx'
+import { PlusIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
+import { EditDeleteActions, FormActions } from '../components/row-actions.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { loadCannedReplies } from '../inbox/canned.ts'
@@ -67,24 +68,11 @@ export function CannedReplies() {
                     </p>
                     <p class="pre-wrap clamp">{reply.body}</p>
                   </div>
-                  <div class="row-actions">
-                    <button
-                      class="icon-button"
-                      type="button"
-                      aria-label={`${t().edit}: ${reply.title}`}
-                      onClick={() => setEditing(reply.id)}
-                    >
-                      <PencilIcon size={20} />
-                    </button>
-                    <button
-                      class="icon-button icon-danger"
-                      type="button"
-                      aria-label={`${t().delete}: ${reply.title}`}
-                      onClick={() => setDeleting(reply)}
-                    >
-                      <TrashIcon size={20} />
-                    </button>
-                  </div>
+                  <EditDeleteActions
+                    name={reply.title}
+                    onEdit={() => setEditing(reply.id)}
+                    onDelete={() => setDeleting(reply)}
+                  />
                 </li>
               ),
             )}
@@ -181,14 +169,7 @@ function CannedEditor(props: { reply?: CannedReply; onSaved(): void; onCancel():
         <FieldError id={`${id}-body-error`} message={issues.body} />
       </div>
       {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
-      <div class="dialog-actions">
-        <button class="btn btn-secondary" type="button" onClick={props.onCancel}>
-          {t().cancel}
-        </button>
-        <button class="btn" type="submit" disabled={busy}>
-          {busy ? t().saving : m.save}
-        </button>
-      </div>
+      <FormActions busy={busy} submitLabel={m.save} onCancel={props.onCancel} />
     </form>
   )
 }

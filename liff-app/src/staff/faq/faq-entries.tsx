@@ -6,9 +6,10 @@ import {
 } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useRef, useState } from 'preact/hooks'
-import { PencilIcon, PlusIcon, TrashIcon, XIcon } from '../../ui/icons.tsx'
+import { PlusIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
+import { EditDeleteActions, FormActions } from '../components/row-actions.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { supportText } from '../inbox/support-messages.ts'
@@ -76,24 +77,11 @@ export function FaqEntries() {
                     )}
                     <p class="pre-wrap clamp">{entry.answer}</p>
                   </div>
-                  <div class="row-actions">
-                    <button
-                      class="icon-button"
-                      type="button"
-                      aria-label={`${t().edit}: ${entry.questions[0]}`}
-                      onClick={() => setEditing(entry.id)}
-                    >
-                      <PencilIcon size={20} />
-                    </button>
-                    <button
-                      class="icon-button icon-danger"
-                      type="button"
-                      aria-label={`${t().delete}: ${entry.questions[0]}`}
-                      onClick={() => setDeleting(entry)}
-                    >
-                      <TrashIcon size={20} />
-                    </button>
-                  </div>
+                  <EditDeleteActions
+                    name={entry.questions[0] ?? ''}
+                    onEdit={() => setEditing(entry.id)}
+                    onDelete={() => setDeleting(entry)}
+                  />
                 </li>
               ),
             )}
@@ -245,14 +233,11 @@ function FaqEditor(props: { entry?: FaqEntry; onSaved(): void; onCancel(): void 
         {m.enabled}
       </label>
       {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
-      <div class="dialog-actions">
-        <button class="btn btn-secondary" type="button" onClick={props.onCancel}>
-          {t().cancel}
-        </button>
-        <button class="btn" type="submit" disabled={busy}>
-          {busy ? t().saving : props.entry ? t().save : m.create}
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        submitLabel={props.entry ? t().save : m.create}
+        onCancel={props.onCancel}
+      />
     </form>
   )
 }

@@ -9,9 +9,10 @@ import {
 } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
-import { PencilIcon, PlusIcon, TrashIcon, XIcon } from '../../ui/icons.tsx'
+import { PlusIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
+import { EditDeleteActions, FormActions } from '../components/row-actions.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { supportText } from '../inbox/support-messages.ts'
@@ -95,24 +96,11 @@ export function KeywordRules() {
                       ),
                     )}
                   </div>
-                  <div class="row-actions">
-                    <button
-                      class="icon-button"
-                      type="button"
-                      aria-label={`${t().edit}: ${rule.pattern}`}
-                      onClick={() => setEditing(rule.id)}
-                    >
-                      <PencilIcon size={20} />
-                    </button>
-                    <button
-                      class="icon-button icon-danger"
-                      type="button"
-                      aria-label={`${t().delete}: ${rule.pattern}`}
-                      onClick={() => setDeleting(rule)}
-                    >
-                      <TrashIcon size={20} />
-                    </button>
-                  </div>
+                  <EditDeleteActions
+                    name={rule.pattern}
+                    onEdit={() => setEditing(rule.id)}
+                    onDelete={() => setDeleting(rule)}
+                  />
                 </li>
               ),
             )}
@@ -383,14 +371,11 @@ function RuleEditor(props: { rule?: KeywordRule; onSaved(): void; onCancel(): vo
         </label>
       </div>
       {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
-      <div class="dialog-actions">
-        <button class="btn btn-secondary" type="button" onClick={props.onCancel}>
-          {t().cancel}
-        </button>
-        <button class="btn" type="submit" disabled={busy}>
-          {busy ? t().saving : props.rule ? t().save : m.create}
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        submitLabel={props.rule ? t().save : m.create}
+        onCancel={props.onCancel}
+      />
     </form>
   )
 }

@@ -3,9 +3,10 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { useResource } from '../../lib/use-resource.ts'
-import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/icons.tsx'
+import { PlusIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
+import { EditDeleteActions } from '../components/row-actions.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
@@ -107,24 +108,13 @@ export default function TagsScreen() {
                     )}
                   </a>
                   {manage && (
-                    <span class="row-actions">
-                      <button
-                        class="icon-button"
-                        type="button"
-                        aria-label={`${m.rename}: ${tag.name}`}
-                        onClick={() => setEditing(tag.id)}
-                      >
-                        <PencilIcon size={20} />
-                      </button>
-                      <button
-                        class="icon-button icon-danger"
-                        type="button"
-                        aria-label={`${t().delete}: ${tag.name}`}
-                        onClick={() => setDeleting(tag)}
-                      >
-                        <TrashIcon size={20} />
-                      </button>
-                    </span>
+                    <EditDeleteActions
+                      as="span"
+                      name={tag.name}
+                      editLabel={m.rename}
+                      onEdit={() => setEditing(tag.id)}
+                      onDelete={() => setDeleting(tag)}
+                    />
                   )}
                 </>
               )}
