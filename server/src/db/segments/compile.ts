@@ -193,12 +193,15 @@ function driven(parts: Part[]): SQL | null {
 }
 
 /**
- * Members a broadcast may reach: following the account and consenting to marketing messages.
- * Blocked members and members without a consenting profile are never in it. (The summary's
- * `sendable` is the same set, kept by triggers.)
+ * Members a broadcast may reach: following the account and consenting to marketing messages —
+ * the summary's `sendable`, which triggers keep from members.follow_state and
+ * member_profiles.marketing_consent in the same statement. Blocked members and members without a
+ * consenting profile are never in it. A correlated primary-key probe: cheap per member when
+ * scanning members (a broadcast freeze), where `id IN (…)` would first materialise every
+ * reachable member.
  */
 export function sendableAudience(): SQL {
-  return sql`(${members.followState} = 'following' AND ${members.id} IN (SELECT member_id FROM member_profiles WHERE marketing_consent = 1))`
+  return sql`EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable = 1)`
 }
 
 function inSet(subquery: SQL): Part {
