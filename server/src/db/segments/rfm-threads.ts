@@ -2,7 +2,7 @@ import type Sqlite from 'better-sqlite3'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { changedSummaryRows, summaryWrite, summaryWriteSql } from './rfm.ts'
+import { changedSummaryRows, purchaseMemberSpan, summaryWrite, summaryWriteSql } from './rfm.ts'
 
 const dialect = new SQLiteSyncDialect()
 
@@ -67,10 +67,7 @@ export async function rebuildMemberRfmInThreads(
   now: number,
   options: { threads?: number } = {},
 ): Promise<number> {
-  // Two subqueries: each is one index probe, where min() and max() together scan every row.
-  const span = sqlite.prepare(
-    'SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi',
-  )
+  const span = sqlite.prepare(dialect.sqlToQuery(purchaseMemberSpan).sql)
   const { lo, hi } = span.get() as { lo: number | null; hi: number | null }
   if (lo === null || hi === null) return 0
   // One more thread than cores keeps every core reading while this thread writes.

@@ -16,41 +16,6 @@ import { memberCategories, memberRfm } from '../schema.ts'
 
 const DAY_MS = 86_400_000
 
-/** `count, spend` of purchases passing `completed` with purchased_at in [from, now]. */
-function windowFigures(completed: SQL, from: number, now: number): SQL {
-  const inWindow = sql`(${completed} AND purchased_at BETWEEN ${from} AND ${now})`
-  return sql`coalesce(sum(${inWindow}), 0), coalesce(sum(iif(${inWindow}, amount_yen, 0)), 0)`
-}
-
-/** The windowed columns in table order: 12 months, then the last 30 / 90 / 180 / 365 days. */
-function windows(completed: SQL, windowStart: number, now: number): SQL {
-  return sql.join(
-    [
-      windowFigures(completed, windowStart, now),
-      ...SEGMENT_WINDOW_DAYS.map((days) => windowFigures(completed, now - days * DAY_MS, now)),
-    ],
-    sql`, `,
-  )
-}
-
-/**
- * The SELECT list in member_rfm's column order, aggregating one member's purchases (any status).
- * The tier and sendable copies are only used if the row were missing (the members trigger adds it).
- */
-function aggregate(memberId: number, windowStart: number, now: number): SQL {
-  const completed = sql`status = 'completed'`
-  return sql`
-    min(CASE WHEN ${completed} THEN purchased_at END),
-    max(CASE WHEN ${completed} THEN purchased_at END),
-    count(CASE WHEN ${completed} THEN 1 END),
-    coalesce(sum(CASE WHEN ${completed} THEN amount_yen END), 0),
-    ${windows(completed, windowStart, now)},
-    (SELECT t.tier_id FROM member_tiers t WHERE t.member_id = ${memberId}),
-    EXISTS (SELECT 1 FROM members m JOIN member_profiles p ON p.member_id = m.id
-      WHERE m.id = ${memberId} AND m.follow_state = 'following' AND p.marketing_consent = 1),
-    ${now}`
-}
-
 /** member_rfm's figures (every column but member_id and updated_at), in table order. */
 const FIGURES = [
   'first_purchase_at',
@@ -71,9 +36,20 @@ const excludedSet: Record<string, SQL> = Object.fromEntries(
 )
 
 /**
+ * member_rfm's figures aggregated from completed purchases, in table order and named as its
+ * columns (over no purchases: NULL dates and zeros).
+ */
+function figures(windowStart: number, now: number): SQL {
+  return sql`min(purchased_at) AS first_purchase_at, max(purchased_at) AS last_purchase_at,
+    count(*) AS purchase_count, coalesce(sum(amount_yen), 0) AS spend_total_yen,
+    ${namedWindows(windowStart, now)}`
+}
+
+/**
  * One member's summary recomputed from their purchases: a statement for the same atomic batch as
  * the purchase or refund that changes it (place it after that statement).
- * `windowStart` is where the rolling 12 months begin (shop time zone, like tiers).
+ * `windowStart` is where the rolling 12 months begin (shop time zone, like tiers). The tier and
+ * sendable copies are only used if the row were missing (the members trigger adds it).
  */
 export function memberRfmStatement(
   db: Database,
@@ -84,15 +60,19 @@ export function memberRfmStatement(
   return db
     .insert(memberRfm)
     .select(
-      sql`SELECT ${memberId}, ${aggregate(memberId, windowStart, now)} FROM purchases WHERE member_id = ${memberId}`,
+      sql`SELECT ${memberId}, ${figures(windowStart, now)},
+        (SELECT t.tier_id FROM member_tiers t WHERE t.member_id = ${memberId}),
+        EXISTS (SELECT 1 FROM members m JOIN member_profiles p ON p.member_id = m.id
+          WHERE m.id = ${memberId} AND m.follow_state = 'following' AND p.marketing_consent = 1),
+        ${now}
+        FROM purchases WHERE member_id = ${memberId} AND status = 'completed'`,
     )
     .onConflictDoUpdate({ target: memberRfm.memberId, set: excludedSet })
 }
 
 /** Completed purchases aggregated per member, named as member_rfm's figure columns. */
 function figuresByMember(windowStart: number, now: number, range: SQL): SQL {
-  return sql`SELECT member_id, min(purchased_at) AS first_purchase_at, max(purchased_at) AS last_purchase_at,
-      count(*) AS purchase_count, sum(amount_yen) AS spend_total_yen, ${namedWindows(windowStart, now)}
+  return sql`SELECT member_id, ${figures(windowStart, now)}
     FROM purchases INDEXED BY purchases_completed_idx
     WHERE ${range} status = 'completed' GROUP BY member_id`
 }
@@ -124,16 +104,29 @@ export async function rebuildMemberRfm(
         WHERE r.member_id = a.member_id AND (${differs})`,
     )
   const step = options.membersPerStatement
-  if (step === undefined) {
-    await update(sql``)
-    return
-  }
-  const [range]: { lo: number | null; hi: number | null }[] = await db.all(
-    sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`,
-  )
-  if (range?.lo == null || range.hi == null) return
-  for (let from = Number(range.lo); from <= Number(range.hi); from += step) {
-    await update(sql`member_id >= ${from} AND member_id < ${from + step} AND`)
+  if (step === undefined) await update(sql``)
+  else
+    await inMemberRanges(db, step, (from, to) =>
+      update(sql`member_id >= ${from} AND member_id < ${to} AND`),
+    )
+}
+
+/**
+ * The lowest and highest member ID with purchases: two subqueries, each one index probe (min()
+ * and max() in one SELECT scan every row).
+ */
+export const purchaseMemberSpan = sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`
+
+/** Runs `run` over the member IDs with purchases in ranges of `size`, yielding between them. */
+async function inMemberRanges(
+  db: Database,
+  size: number,
+  run: (from: number, to: number) => Promise<unknown>,
+): Promise<void> {
+  const [span]: { lo: number | null; hi: number | null }[] = await db.all(purchaseMemberSpan)
+  if (span?.lo == null || span.hi == null) return
+  for (let from = Number(span.lo); from <= Number(span.hi); from += size) {
+    await run(from, from + size)
     await new Promise((resolve) => setTimeout(resolve, 0))
   }
 }
@@ -256,16 +249,9 @@ export async function rebuildMemberCategories(
   options: { membersPerStatement?: number } = {},
 ): Promise<void> {
   const step = options.membersPerStatement
-  if (step === undefined) {
-    await categoriesUpsert(db, sql`1`)
-    return
-  }
-  const [range]: { lo: number | null; hi: number | null }[] = await db.all(
-    sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`,
-  )
-  if (range?.lo == null || range.hi == null) return
-  for (let from = Number(range.lo); from <= Number(range.hi); from += step) {
-    await categoriesUpsert(db, sql`p.member_id >= ${from} AND p.member_id < ${from + step}`)
-    await new Promise((resolve) => setTimeout(resolve, 0))
-  }
+  if (step === undefined) await categoriesUpsert(db, sql`1`)
+  else
+    await inMemberRanges(db, step, (from, to) =>
+      categoriesUpsert(db, sql`p.member_id >= ${from} AND p.member_id < ${to}`),
+    )
 }
