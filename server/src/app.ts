@@ -1,7 +1,8 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps, AppEnv } from './deps.ts'
 import { DomainError } from './domain/errors.ts'
+import type { Defer } from './domain/ports.ts'
+import type { AppEnv, Services } from './middleware/env.ts'
 import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
 import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
@@ -33,17 +34,41 @@ import { staffAlertPrefsRoute, staffAlertsRoute } from './routes/staff-alerts.ts
 import { staffInboxRoute } from './routes/staff-inbox.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
-export type DepsProvider = (c: Context) => AppDeps
+/** What one request runs with: the services, and how work outlives the response. */
+export interface RequestScope {
+  services: Services
+  defer: Defer
+}
 
-/** The whole HTTP app, the same on Node and Workers; each entry says how to get the deps. */
-export function createApp(provideDeps: DepsProvider) {
+/**
+ * Each runtime says where a request's services come from: Node has one set per process; Workers
+ * one per isolate, found from the request's bindings, with `waitUntil` to outlive the response.
+ */
+export type ScopeOf = (bindings: unknown, waitUntil: Defer | null) => RequestScope
+
+/** The whole HTTP app, the same on Node and Workers. */
+export function createApp(scopeOf: ScopeOf) {
   const app = new Hono<AppEnv>()
   app.use(async (c, next) => {
-    c.set('deps', provideDeps(c))
+    let waitUntil: Defer | null = null
+    try {
+      const ctx = c.executionCtx
+      waitUntil = (task) => ctx.waitUntil(task)
+    } catch {
+      // Node: no execution context; promises simply run on.
+    }
+    const { services, defer } = scopeOf(c.env, waitUntil)
+    c.set('services', services)
+    c.set('defer', defer)
+    // Transitional: routes not yet on services read the old deps (processing kicked with defer).
+    c.set('deps', {
+      ...services.legacy,
+      kickProcessing: () => services.legacy.kickProcessing(defer),
+    })
     await next()
   })
 
-  app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.deps.config.sandbox }))
+  app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.services.runtime.sandbox }))
   app.route('/webhook', webhookRoute)
   app.route('/api/public', publicRoute)
   app.route('/api/liff/coupons', liffCouponsRoute)
@@ -82,7 +107,7 @@ export function createApp(provideDeps: DepsProvider) {
     if (error instanceof HTTPException) {
       return c.json({ error: { code: 'http_error', message: error.message } }, error.status)
     }
-    c.var.deps?.logger.error('unhandled error', { path: c.req.path, error: String(error) })
+    c.var.services?.logger.error('unhandled error', { path: c.req.path, error: String(error) })
     return c.json(INTERNAL_ERROR_BODY, 500)
   })
   return app

@@ -1,4 +1,3 @@
-import type { Role } from '@joren/shared'
 import type { Config } from './config.ts'
 import type { Messenger } from './domain/messaging/messenger.ts'
 import type { ContentSource } from './domain/support/contents.ts'
@@ -6,7 +5,8 @@ import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'
 import type { InboxRepository } from './domain/webhook/inbox.ts'
-import type { Clock, Ids, Logger } from './domain/ports.ts'
+import type { Clock, Defer, Ids, Logger } from './domain/ports.ts'
+import type { UnitOfWork } from './domain/unit-of-work.ts'
 import type { BotInfo } from './line/bot-info.ts'
 import type { IdTokenVerifier } from './line/id-token-verifier.ts'
 import type { SignatureVerifier } from './line/signature.ts'
@@ -19,7 +19,7 @@ export interface AppDeps {
   clock: Clock
   logger: Logger
   /** Starts processing stored events after the response: a drain in-process, or waitUntil. */
-  kickProcessing(): void
+  kickProcessing(defer?: Defer): void
   /** A broadcast has due chunks: wake the in-process sender (Node) or enqueue them (Workers). */
   dispatchBroadcast(broadcastId: number): Promise<void>
   /**
@@ -32,6 +32,8 @@ export interface AppDeps {
   db: Database
   /** Statements that commit together: a transaction on better-sqlite3, a batch on D1. */
   atomic: Atomic
+  /** Commits a change with its audit row and domain events. */
+  uow: UnitOfWork
   ids: Ids
   /** Verifies LIFF ID tokens (LINE's keys cached); null when LINE_LOGIN_CHANNEL_ID is unset. */
   idTokens: IdTokenVerifier | null
@@ -45,28 +47,4 @@ export interface AppDeps {
   messenger: Messenger
 }
 
-/** A member signed in through a verified LIFF ID token (the user is the token's `sub`). */
-export interface MemberPrincipal {
-  memberId: number
-  lineUserId: string
-  memberNumber: string
-}
-
-/** A staff member signed in through a verified LIFF ID token, with their role. */
-export interface StaffPrincipal {
-  id: number
-  lineUserId: string
-  displayName: string
-  role: Role
-}
-
-export type AppEnv = {
-  Variables: {
-    deps: AppDeps
-    member: MemberPrincipal
-    staff: StaffPrincipal
-    /** The verified token's `sub` and `name` (set by every LIFF / staff auth middleware). */
-    lineUserId: string
-    lineName: string | null
-  }
-}
+export type { AppEnv, MemberPrincipal, StaffPrincipal } from './middleware/env.ts'

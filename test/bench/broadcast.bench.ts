@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { broadcastDeps, NodeBroadcastSender } from '../../server/src/broadcast-services.ts'
-import { DEFAULT_LINKS } from '../../server/src/coupon-services.ts'
+import { DEFAULT_LINKS } from '../../server/src/domain/links.ts'
 import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
 import { openNodeDatabase } from '../../server/src/db/node-sqlite.ts'
 import { createRepositories } from '../../server/src/db/repositories/index.ts'
+import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { planBroadcast } from '../../server/src/domain/broadcasts/engine.ts'
 import { silentLogger, systemClock, webIds } from '../../server/src/domain/ports.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
@@ -112,7 +113,10 @@ async function runSize(
       pacer: createPacer(),
       fetch: countingFetch,
     })
-    const repositories = createRepositories(database.db)
+    const repositories = createRepositories(
+      database.db,
+      createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), systemClock),
+    )
     const sender: NodeBroadcastSender = new NodeBroadcastSender(() => deps, {
       concurrency: 64,
       tickMs: 60_000,

@@ -5,10 +5,11 @@
 import type { BroadcastDraftParsed } from '@joren/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { broadcastDeps } from '../../server/src/broadcast-services.ts'
-import { DEFAULT_LINKS } from '../../server/src/coupon-services.ts'
+import { DEFAULT_LINKS } from '../../server/src/domain/links.ts'
 import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
 import { openNodeDatabase, type NodeDatabase } from '../../server/src/db/node-sqlite.ts'
 import { createRepositories } from '../../server/src/db/repositories/index.ts'
+import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import {
   cancelBroadcast,
   CHUNK_LEASE_MS,
@@ -55,7 +56,10 @@ beforeEach(() => {
   deps = broadcastDeps({
     db: database.db,
     atomic: betterSqliteAtomic(database.sqlite),
-    repositories: createRepositories(database.db),
+    repositories: createRepositories(
+      database.db,
+      createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), clock),
+    ),
     // Planning never talks to LINE; nothing listens here.
     messenger: createLineMessagingClient({
       apiBaseUrl: 'http://127.0.0.1:9',

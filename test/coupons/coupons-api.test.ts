@@ -187,7 +187,7 @@ describe('redeeming a coupon', () => {
 describe('the expiry job', () => {
   it('marks issued coupons past expiry as expired, once, and leaves the rest', async () => {
     const { coupon } = await memberWithCoupon({ validDays: 1 })
-    const { repositories } = world.joren.server.services
+    const { repositories } = world.joren.server.background
     expect(await expireDueCoupons(repositories.coupons, clock.now())).toBe(0)
     clock.advance(2 * DAY)
     expect(await expireDueCoupons(repositories.coupons, clock.now())).toBe(1)
@@ -331,7 +331,7 @@ describe('the welcome coupon', () => {
     expect(world.joren.rows('select source from coupons')).toEqual([{ source: 'welcome' }])
 
     // The same event handled again (a crash after the coupon, before the inbox row was marked).
-    const { processorDeps } = world.joren.server.services
+    const { processorDeps } = world.joren.server.background
     await handleEvent(
       processorDeps,
       followEvent as unknown as Parameters<typeof handleEvent>[1],

@@ -16,7 +16,7 @@ async function memberWithPoints(points: number) {
     user.userId,
   )
   const memberId = row?.id ?? 0
-  const { repositories, atomic } = world.joren.server.services
+  const { repositories, atomic } = world.joren.server.background
   const statements = await repositories.points.grantStatements({
     memberId,
     points,

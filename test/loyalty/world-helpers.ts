@@ -1,5 +1,5 @@
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
-import { runLoyaltyMaintenance } from '../../server/src/loyalty-services.ts'
+import { runLoyaltyMaintenance } from '../../server/src/compose/upkeep.ts'
 import type { World } from '../auth/world.ts'
 import { eventually } from '../support/joren-node.ts'
 
@@ -38,7 +38,7 @@ export async function waitForMessage(
 /** The Node timer's loyalty pass, run now with the test clock. */
 export function runMaintenance(world: World) {
   return runLoyaltyMaintenance({
-    ...world.joren.server.services,
+    background: world.joren.server.background,
     clock: world.clock,
     ids: webIds,
     logger: silentLogger,

@@ -31,7 +31,8 @@ function rfm(w: World, memberNumber: string) {
 
 function upkeep(w: World) {
   return runSegmentUpkeep({
-    ...w.joren.server.services,
+    db: w.joren.server.background.db,
+    repositories: w.joren.server.background.repositories,
     clock: w.clock,
     logger: silentLogger,
     timeZone: 'Asia/Tokyo',

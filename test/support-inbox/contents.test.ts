@@ -62,10 +62,10 @@ describe('images and stickers from customers', () => {
     const member = await world.member()
     await world.standIn.sendImage(member.userId)
     await settled(world)
-    const { services } = world.joren.server
+    const { background } = world.joren.server
     const job = {
-      contents: services.repositories.contents,
-      fetchContent: services.support.fetchContent,
+      contents: background.repositories.contents,
+      fetchContent: background.content.fetchContent,
       clock,
       ids: webIds,
       logger: silentLogger,

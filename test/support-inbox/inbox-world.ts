@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '@joren/shared'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
-import { runSupportUpkeep } from '../../server/src/support-services.ts'
+import { runSupportUpkeep } from '../../server/src/compose/upkeep.ts'
 import type { World } from '../auth/world.ts'
 import type { ReceivedMessage } from '../line-stand-in/index.ts'
 import { eventually } from '../support/joren-node.ts'
@@ -80,7 +80,7 @@ export async function sendSticker(world: World, userId: string, stickerId = '520
 
 export async function runUpkeep(world: World): Promise<void> {
   await runSupportUpkeep({
-    services: world.joren.server.services,
+    background: world.joren.server.background,
     clock: world.clock,
     ids: webIds,
     logger: silentLogger,

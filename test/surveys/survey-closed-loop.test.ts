@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
-import { runSurveyUpkeep } from '../../server/src/survey-services.ts'
+import { runSurveyUpkeep } from '../../server/src/compose/upkeep.ts'
 import { claimOwner, TestClock, useWorld } from '../auth/world.ts'
 import { goodAnswers, openSurvey, satisfactionSurvey, submit } from './survey-world.ts'
 
@@ -18,7 +18,7 @@ function memberIdOf(userId: string): number {
 
 function upkeep() {
   return runSurveyUpkeep({
-    services: world.joren.server.services,
+    background: world.joren.server.background,
     clock,
     ids: webIds,
     logger: silentLogger,

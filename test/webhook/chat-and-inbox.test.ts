@@ -62,7 +62,7 @@ describe('chat commands and the inbox', () => {
        values (?, 'follow', ?, 0, ?, ?, ?)`,
     )
     insert.run('BROKEN', now, '{"type":"follow"}', now, now)
-    const events = await joren.server.services.repositories.inbox.claimDue(now + 1, 10, 60_000)
+    const events = await joren.server.background.repositories.inbox.claimDue(now + 1, 10, 60_000)
     expect(events).toEqual([])
     expect(
       joren.rows("select status, last_error from webhook_events where event_id = 'BROKEN'"),

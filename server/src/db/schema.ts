@@ -911,6 +911,70 @@ export const broadcastChunks = sqliteTable(
   ],
 )
 
+/**
+ * Business events, written in the same atomic batch as the change they record (a transactional
+ * outbox; see domain/events). Internal IDs and figures only — no personal data — and no foreign
+ * key, so erasing a member never rewrites them. Pruned after retention once every subscriber has
+ * passed them.
+ */
+export const domainEvents = sqliteTable(
+  'domain_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type').notNull(),
+    memberId: integer('member_id'),
+    data: text('data').notNull(),
+    /** A replayed command records nothing new (NULL: no key). */
+    dedupeKey: text('dedupe_key').unique(),
+    occurredAt: integer('occurred_at').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [
+    index('domain_events_member_idx').on(t.memberId, t.id),
+    index('domain_events_recorded_idx').on(t.recordedAt),
+  ],
+)
+
+/** Each subscriber's position in domain_events, its lease and its retry state. */
+export const eventCursors = sqliteTable('event_cursors', {
+  subscriber: text('subscriber').primaryKey(),
+  /** The last event ID handed over (or passed as not of its types). */
+  position: integer('position').notNull(),
+  /** Failed attempts at the next event. */
+  attempts: integer('attempts').notNull().default(0),
+  retryAt: integer('retry_at').notNull().default(0),
+  leaseToken: text('lease_token'),
+  leaseUntil: integer('lease_until').notNull().default(0),
+  lastError: text('last_error'),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/** Events whose reply already carried a subscriber's contribution (the relay skips them). */
+export const eventHandledInReply = sqliteTable(
+  'event_handled_in_reply',
+  {
+    subscriber: text('subscriber').notNull(),
+    eventId: integer('event_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriber, t.eventId] })],
+)
+
+/** Events a subscriber gave up on after its retries: shown to staff with the reason. */
+export const eventFailures = sqliteTable(
+  'event_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subscriber: text('subscriber').notNull(),
+    eventId: integer('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    failedAt: integer('failed_at').notNull(),
+  },
+  (t) => [uniqueIndex('event_failures_subscriber_event_idx').on(t.subscriber, t.eventId)],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -954,4 +1018,8 @@ export const schema = {
   broadcasts,
   broadcastRecipients,
   broadcastChunks,
+  domainEvents,
+  eventCursors,
+  eventHandledInReply,
+  eventFailures,
 }

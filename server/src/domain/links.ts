@@ -11,3 +11,10 @@ export function liffUrl(links: AppLinks, path: string): string {
     ? `https://liff.line.me/${links.liffId}/${path}`
     : `${links.publicUrl.replace(/\/+$/, '')}/liff/${path}`
 }
+
+/** Links for tools and tests that run without configuration (no LIFF app, localhost). */
+export const DEFAULT_LINKS: AppLinks = {
+  liffId: null,
+  publicUrl: 'http://localhost:8787',
+  timeZone: 'Asia/Tokyo',
+}

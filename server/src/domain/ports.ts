@@ -16,6 +16,9 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void
 }
 
+/** Keeps work going after the response: Workers' `waitUntil`; on Node the promise just runs. */
+export type Defer = (task: Promise<unknown>) => void
+
 export const systemClock: Clock = { now: () => Date.now() }
 
 export const webIds: Ids = {

@@ -1,22 +1,21 @@
 import { getRequestListener } from '@hono/node-server'
 import { createServer, type Server } from 'node:http'
 import { createApp } from '../app.ts'
+import { NodeBroadcastSender } from '../broadcast-services.ts'
+import { composeServices, type Background } from '../compose/index.ts'
+import type { LineSettings } from '../compose/ports.ts'
+import { runPeriodicJobs } from '../compose/upkeep.ts'
 import type { Config } from '../config.ts'
 import { betterSqliteAtomic } from '../db/atomic.ts'
 import { groupCommitInbox } from '../db/group-commit-inbox.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
-import type { AppDeps } from '../deps.ts'
+import { rebuildMemberRfmInThreads } from '../db/segments/rfm-threads.ts'
+import type { SummaryRebuild } from '../db/segments/upkeep.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
-import { prepareStaffAtStart } from '../domain/staff/staff.ts'
-import { createLineLogin } from '../line/login.ts'
 import { guardChannelMode } from '../domain/shop/channel-mode.ts'
 import { createNodeHttpFetch } from '../line/node-http-fetch.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
-import { runPeriodicJobs } from '../periodic.ts'
-import { rebuildMemberRfmInThreads } from '../db/segments/rfm-threads.ts'
-import type { SummaryRebuild } from '../db/segments/upkeep.ts'
-import { broadcastDeps, NodeBroadcastSender } from '../broadcast-services.ts'
-import { createServices, type LineSettings, type Services } from '../services.ts'
+import type { Services } from '../middleware/env.ts'
 import { NodeProcessor } from './node-processor.ts'
 import { handleWebhookRequest, isWebhookRequest } from './node-webhook.ts'
 import { mountStaticApps } from './static-node.ts'
@@ -26,6 +25,8 @@ export interface NodeServer {
   port: number
   database: NodeDatabase
   services: Services
+  /** What the background loops drive (repositories, the processor's deps, the broadcast engine). */
+  background: Background
   processor: NodeProcessor
   /** Sends broadcast chunks in-process (resumes interrupted broadcasts at start). */
   broadcasts: NodeBroadcastSender
@@ -33,6 +34,8 @@ export interface NodeServer {
   rebuildSummary: SummaryRebuild | undefined
   /** The one-time code that makes the first owner (null once an owner exists). Shown, never logged. */
   ownerSetup: { code: string; expiresAt: number } | null
+  /** One pass of the periodic jobs (the timer runs it every minute). */
+  runPeriodic(): Promise<void>
   /** Stop accepting, finish in-flight requests and processing, close the database. */
   close(): Promise<void>
 }
@@ -51,112 +54,79 @@ export interface NodeServerOptions {
   demoOwner?: { lineUserId: string; displayName: string }
 }
 
+/** Node: one SQLite file, one process; the composition root builds the services once. */
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const { config, line, logger } = options
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? webIds
   const database = openNodeDatabase(config.DATABASE_PATH)
-  const services = createServices({
-    db: database.db,
-    atomic: betterSqliteAtomic(database.sqlite),
-    line,
-    clock,
-    ids,
-    logger,
-    lineTimeoutMs: options.lineTimeoutMs,
-    // Enough sockets for broadcast chunks in flight at LINE's rate limits (see NodeBroadcastSender).
-    lineFetch: createNodeHttpFetch({ maxSockets: 64 }),
-    links: {
-      liffId: config.LIFF_ID ?? null,
-      publicUrl: config.PUBLIC_URL,
-      timeZone: config.SHOP_TIMEZONE,
-    },
-  })
-  try {
-    await guardChannelMode(services.repositories.settings, config.sandbox, clock.now())
-  } catch (error) {
-    await database.close()
-    throw error
-  }
-  // This process is the database's only user on Node: whatever was in flight when the previous
-  // one stopped (crash, kill -9) is due again now, not after its lease runs out.
-  const { inbox, outbox } = services.repositories
-  const released =
-    (await inbox.releaseInterrupted(clock.now())) + (await outbox.releaseInterrupted(clock.now()))
-  if (released > 0) logger.info('resuming work interrupted by the previous stop', { released })
-  const ownerSetup = await prepareStaffAtStart(
-    {
-      staff: services.repositories.staff,
-      audit: services.repositories.audit,
-      ids,
-      now: () => clock.now(),
-    },
-    config.sandbox ? (options.demoOwner ?? null) : null,
-  )
-  const processor = new NodeProcessor(services.processorDeps, logger)
-  const broadcastEngine = broadcastDeps({
-    ...services,
-    clock,
-    ids,
-    logger,
-    links: {
-      liffId: config.LIFF_ID ?? null,
-      publicUrl: config.PUBLIC_URL,
-      timeZone: config.SHOP_TIMEZONE,
-    },
-    dispatch: async () => broadcasts.wake(),
-    startPlan: async (id, token) => broadcasts.startPlan(id, token),
-  })
-  const broadcasts = new NodeBroadcastSender(() => broadcastEngine)
-  const deps: AppDeps = {
-    config,
-    verifySignature: createNodeVerifier(line.channelSecret),
-    // Webhook deliveries read in the same event-loop turn share one transaction (group commit).
-    inbox: groupCommitInbox(database.sqlite, services.repositories.inbox),
-    clock,
-    logger,
-    kickProcessing: () => processor.kick(),
-    dispatchBroadcast: async () => broadcasts.wake(),
-    startBroadcastPlan: async (id, token) => broadcasts.startPlan(id, token),
-    repositories: services.repositories,
-    db: database.db,
-    atomic: services.atomic,
-    ids,
-    ...createLineLogin({ config, line, clock, logger }),
-    cardKey: services.cardKey,
-    messenger: services.messenger,
-    support: services.support,
-  }
-  const app = createApp(() => deps)
-  options.mount?.(app)
-  mountStaticApps(app, logger)
-
-  const server = await listen(app.fetch, deps, config.PORT, config.HOST)
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : config.PORT
-  if (options.process !== false) {
-    processor.start()
-    await broadcasts.start()
-  }
   // The daily summary rebuild reads purchases in worker threads (a file database only).
   const rebuildSummary: SummaryRebuild | undefined =
     config.DATABASE_PATH === ':memory:'
       ? undefined
       : (windowStart, now) =>
           rebuildMemberRfmInThreads(database.sqlite, config.DATABASE_PATH, windowStart, now)
+  // The loops below are built from the services; the ports reach them once they exist.
+  const loops: { processor?: NodeProcessor; broadcasts?: NodeBroadcastSender } = {}
+  const { services, background } = composeServices({
+    config,
+    db: database.db,
+    atomic: betterSqliteAtomic(database.sqlite),
+    line,
+    clock,
+    ids,
+    logger,
+    verifySignature: createNodeVerifier(line.channelSecret),
+    lineTimeoutMs: options.lineTimeoutMs,
+    // Enough sockets for broadcast chunks in flight at LINE's rate limits (see NodeBroadcastSender).
+    lineFetch: createNodeHttpFetch({ maxSockets: 64 }),
+    // Webhook deliveries read in the same event-loop turn share one transaction (group commit).
+    wrapInbox: (inbox) => groupCommitInbox(database.sqlite, inbox),
+    rebuildSummary,
+    jobs: {
+      kickProcessing: () => loops.processor?.kick(),
+      dispatchBroadcast: async () => loops.broadcasts?.wake(),
+      startBroadcastPlan: async (id, token) => loops.broadcasts?.startPlan(id, token),
+    },
+  })
+  try {
+    await guardChannelMode(background.repositories.settings, config.sandbox, clock.now())
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  // This process is the database's only user on Node: whatever was in flight when the previous
+  // one stopped (crash, kill -9) is due again now, not after its lease runs out.
+  const { inbox, outbox } = background.repositories
+  const released =
+    (await inbox.releaseInterrupted(clock.now())) + (await outbox.releaseInterrupted(clock.now()))
+  if (released > 0) logger.info('resuming work interrupted by the previous stop', { released })
+  const ownerSetup = await background.prepareStaffAtStart(
+    config.sandbox ? (options.demoOwner ?? null) : null,
+  )
+  const processor = new NodeProcessor(background.processorDeps, logger)
+  const sender = new NodeBroadcastSender(() => background.broadcasts)
+  loops.processor = processor
+  loops.broadcasts = sender
+
+  const app = createApp(() => ({ services, defer: () => undefined }))
+  options.mount?.(app)
+  mountStaticApps(app, logger)
+
+  const server = await listen(app.fetch, services, config.PORT, config.HOST)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  if (options.process !== false) {
+    processor.start()
+    await sender.start()
+  }
+  const runPeriodic = () =>
+    runPeriodicJobs({ background, clock, ids, logger, timeZone: config.SHOP_TIMEZONE })
   // A slow pass (the daily summary rebuild) must not overlap the next tick; close() waits for it.
   let periodicRun: Promise<void> | null = null
   const periodicTimer = setInterval(() => {
     if (periodicRun) return
-    periodicRun = runPeriodicJobs({
-      services,
-      clock,
-      ids,
-      logger,
-      timeZone: config.SHOP_TIMEZONE,
-      broadcasts: broadcastEngine,
-      rebuildSummary,
-    }).finally(() => {
+    periodicRun = runPeriodic().finally(() => {
       periodicRun = null
     })
   }, 60_000)
@@ -168,10 +138,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     port,
     database,
     services,
+    background,
     processor,
-    broadcasts,
+    broadcasts: sender,
     rebuildSummary,
     ownerSetup,
+    runPeriodic,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -182,7 +154,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
         clearInterval(periodicTimer)
         await periodicRun
         await processor.stop()
-        await broadcasts.stop()
+        await sender.stop()
         await database.close()
       })()
       return closing
@@ -193,14 +165,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
 /** POST /webhook straight from node:http (see node-webhook.ts); everything else through Hono. */
 function listen(
   fetch: Parameters<typeof getRequestListener>[0],
-  deps: AppDeps,
+  services: Services,
   port: number,
   hostname: string,
 ) {
   const honoListener = getRequestListener(fetch, { hostname })
   return new Promise<Server>((resolve, reject) => {
     const server = createServer((req, res) => {
-      if (isWebhookRequest(req)) handleWebhookRequest(deps, req, res)
+      if (isWebhookRequest(req)) handleWebhookRequest(services, req, res)
       else void honoListener(req, res)
     })
     server.once('error', reject)

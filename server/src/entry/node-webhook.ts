@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PayloadTooLarge } from '../domain/errors.ts'
 import type { Logger } from '../domain/ports.ts'
+import { WEBHOOK_BODY_LIMIT } from '../domain/webhook/accept.ts'
+import type { Services } from '../middleware/env.ts'
 import { domainErrorReply, INTERNAL_ERROR_BODY } from '../routes/error-body.ts'
-import { acceptWebhook, WEBHOOK_BODY_LIMIT, type WebhookDeps } from '../routes/webhook.ts'
 
 /** `POST /webhook` (with or without a query string): the only route the fast path answers. */
 export function isWebhookRequest(req: IncomingMessage): boolean {
@@ -15,10 +16,10 @@ export function isWebhookRequest(req: IncomingMessage): boolean {
  * The webhook answered straight from node:http, without building a fetch Request, an
  * AbortController and a ReadableStream per delivery (about a quarter of the route's CPU on Node).
  * Reads the raw chunks under the same byte cap as the Hono route (413 on Content-Length or once
- * the streamed body overflows), then runs the same `acceptWebhook` and answers the same JSON.
+ * the streamed body overflows), then runs the same webhook service and answers the same JSON.
  */
 export function handleWebhookRequest(
-  deps: WebhookDeps & { logger: Logger },
+  deps: { webhook: Services['webhook']; logger: Logger },
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
@@ -45,17 +46,26 @@ export function handleWebhookRequest(
     if (refused) return
     const body = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)) as Buffer
     const signature = req.headers['x-line-signature']
-    acceptWebhook(
-      deps,
-      body as Uint8Array as Uint8Array<ArrayBuffer>,
-      typeof signature === 'string' ? signature : undefined,
-    ).then(
-      (reply) => sendJson(res, reply.status, reply.body),
-      (error: unknown) => {
-        deps.logger.error('unhandled error', { path: '/webhook', error: String(error) })
-        sendJson(res, 500, INTERNAL_ERROR_BODY)
-      },
-    )
+    deps.webhook
+      .accept(
+        body as Uint8Array as Uint8Array<ArrayBuffer>,
+        typeof signature === 'string' ? signature : undefined,
+        // Node keeps the drain going after the response on its own.
+        () => undefined,
+      )
+      .then(
+        (outcome) => {
+          if (outcome.ok) sendJson(res, 200, {})
+          else {
+            const reply = domainErrorReply(outcome.error)
+            sendJson(res, reply.status, reply.body)
+          }
+        },
+        (error: unknown) => {
+          deps.logger.error('unhandled error', { path: '/webhook', error: String(error) })
+          sendJson(res, 500, INTERNAL_ERROR_BODY)
+        },
+      )
   })
   // A client that goes away mid-body gets no answer: nothing was stored.
   req.on('error', () => undefined)

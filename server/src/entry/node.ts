@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, parseConfig, type Config } from '../config.ts'
-import type { LineSettings } from '../services.ts'
+import type { LineSettings } from '../compose/ports.ts'
 import type { Sandbox } from './sandbox.ts'
 import { createConsoleLogger } from './console-logger.ts'
 import { ChannelModeMismatch } from '../domain/shop/channel-mode.ts'

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Config } from '../config.ts'
 import { DEMO_OWNER_NAME, DEMO_OWNER_USER_ID } from '../domain/staff/staff.ts'
 import { sandboxRoutes } from '../routes/sandbox.ts'
-import type { LineSettings } from '../services.ts'
+import type { LineSettings } from '../compose/ports.ts'
 import type { NodeServer, NodeServerOptions } from './node-server.ts'
 import { mountSandboxPage } from './static-node.ts'
 

@@ -1,7 +1,9 @@
 import { isLineUserId } from '@joren/shared'
 import { ConfigError, parseConfig } from '../config.ts'
 import { openNodeDatabase } from '../db/node-sqlite.ts'
+import { betterSqliteAtomic } from '../db/atomic.ts'
 import { createRepositories } from '../db/repositories/index.ts'
+import { createUnitOfWork } from '../db/unit-of-work.ts'
 import { systemClock, type Clock } from '../domain/ports.ts'
 import { appointOwner } from '../domain/staff/staff.ts'
 
@@ -37,9 +39,10 @@ export async function runStaffOwner(
   }
   const database = openNodeDatabase(path, { checkpointEveryMs: 0 })
   try {
-    const { staff, audit } = createRepositories(database.db)
+    const uow = createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), clock)
+    const { staff } = createRepositories(database.db, uow)
     const owner = await appointOwner(
-      { staff, audit, now: () => clock.now() },
+      { staff, uow, now: () => clock.now() },
       lineUserId,
       displayName,
       'cli',

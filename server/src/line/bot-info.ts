@@ -1,10 +1,8 @@
 import { silentLogger, type Clock, type Logger } from '../domain/ports.ts'
 
-/** Facts about the account from GET /v2/bot/info, fetched once and cached. */
-export interface BotInfo {
-  /** https://line.me/R/ti/p/@basicId, or null when LINE could not tell us (never throws). */
-  addFriendUrl(): Promise<string | null>
-}
+import type { BotInfo } from '../domain/auth/id-token.ts'
+
+export type { BotInfo }
 
 export interface BotInfoOptions {
   apiBaseUrl: string

@@ -1,27 +1,18 @@
-import { LINE_USER_ID_PATTERN } from '@joren/shared'
 import type { TokenFailureCode } from '../domain/auth/errors.ts'
+import { LINE_USER_ID_PATTERN } from '@joren/shared'
+import {
+  JwksUnavailable,
+  type IdTokenResult,
+  type IdTokenVerifier,
+} from '../domain/auth/id-token.ts'
 import { silentLogger, type Clock, type Logger } from '../domain/ports.ts'
 
-/** What a verified LIFF ID token tells us: the user is `sub`, never a client-sent ID. */
-export interface VerifiedIdToken {
-  lineUserId: string
-  /** The `name` claim (LINE display name), when the token carries one. */
-  name: string | null
-}
-
-export type IdTokenResult =
-  | { ok: true; token: VerifiedIdToken }
-  | { ok: false; code: TokenFailureCode; reason: string }
-
-export interface IdTokenVerifier {
-  /** Verifies a LIFF ID token; throws JwksUnavailable only when no signing key can be had. */
-  verify(idToken: string | undefined): Promise<IdTokenResult>
-}
-
-/** LINE's keys could not be fetched and none are cached: no token can be checked right now. */
-export class JwksUnavailable extends Error {
-  override name = 'JwksUnavailable'
-}
+export {
+  JwksUnavailable,
+  type IdTokenResult,
+  type IdTokenVerifier,
+  type VerifiedIdToken,
+} from '../domain/auth/id-token.ts'
 
 export interface IdTokenVerifierOptions {
   jwksUrl: string

@@ -1,6 +1,5 @@
 import type { Config } from '../config.ts'
 import type { Clock, Logger } from '../domain/ports.ts'
-import type { LineSettings } from '../services.ts'
 import { createBotInfo, type BotInfo } from './bot-info.ts'
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token-verifier.ts'
 
@@ -10,7 +9,7 @@ import { createIdTokenVerifier, type IdTokenVerifier } from './id-token-verifier
  */
 export function createLineLogin(input: {
   config: Config
-  line: LineSettings
+  line: { apiBaseUrl: string; channelAccessToken: string }
   clock: Clock
   logger: Logger
 }): { idTokens: IdTokenVerifier | null; botInfo: BotInfo } {

@@ -1,8 +1,7 @@
+import type { SignatureVerifier } from '../domain/webhook/accept.ts'
+
 /** Verifies `x-line-signature`: base64 HMAC-SHA256 of the raw body bytes with the channel secret. */
-export type SignatureVerifier = (
-  body: Uint8Array<ArrayBuffer>,
-  signature: string | undefined,
-) => Promise<boolean>
+export type { SignatureVerifier }
 
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/
 

@@ -1,9 +1,8 @@
 import type { Role } from '@joren/shared'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../deps.ts'
-import { ForbiddenRole, NotStaff } from '../domain/auth/errors.ts'
 import { ROLES_FOR, type Permission } from '../domain/staff/permissions.ts'
-import { verifyBearer } from './line-auth.ts'
+import type { AppEnv } from './env.ts'
+import { requireLineUser } from './line-auth.ts'
 
 /**
  * Staff routes: a verified LIFF ID token whose `sub` is on the staff with one of `roles` (any role
@@ -11,19 +10,12 @@ import { verifyBearer } from './line-auth.ts'
  * once. Not staff: 403 `not_staff`; another role: 403 `forbidden_role`.
  */
 export function requireStaff(...roles: Role[]) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const token = await verifyBearer(c)
-    const record = await c.var.deps.repositories.staff.findByLineUserId(token.lineUserId)
-    if (!record) throw new NotStaff()
-    if (roles.length > 0 && !roles.includes(record.role)) throw new ForbiddenRole()
-    c.set('staff', {
-      id: record.id,
-      lineUserId: record.lineUserId,
-      displayName: record.displayName,
-      role: record.role,
-    })
-    await next()
-  })
+  return createMiddleware<AppEnv>(async (c, next) =>
+    requireLineUser(c, async () => {
+      c.set('staff', await c.var.services.signIn.staff(c.var.lineUserId, roles))
+      await next()
+    }),
+  )
 }
 
 /** `requireStaff` with the roles the matrix in domain/staff/permissions.ts allows. */

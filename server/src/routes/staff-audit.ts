@@ -1,17 +1,16 @@
-import { AuditQuerySchema, type AuditPage } from '@joren/shared'
+import { AuditQuerySchema } from '@joren/shared'
 import { Hono } from 'hono'
-import type { AppEnv } from '../deps.ts'
-import { readAuditPage } from '../domain/audit/audit-reader.ts'
+import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
-import { parseInput } from './validation.ts'
+import { queryOf } from './validation.ts'
 
 /** /api/staff/audit?cursor=&limit=: who changed what and when, newest first (owner, admin). */
 export const staffAuditRoute = new Hono<AppEnv>().get(
   '/',
   requirePermission('audit.read'),
+  queryOf(AuditQuerySchema),
   async (c) => {
-    const { cursor, limit } = parseInput(AuditQuerySchema, c.req.query())
-    const page: AuditPage = await readAuditPage(c.var.deps.repositories.auditReader, cursor, limit)
-    return c.json(page)
+    const { cursor, limit } = c.req.valid('query')
+    return c.json(await c.var.services.audit.page(cursor, limit))
   },
 )

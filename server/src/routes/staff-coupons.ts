@@ -109,8 +109,8 @@ export const staffCouponsRoute = new Hono<AppEnv>()
   .put('/welcome', requirePermission('coupons.welcome'), jsonBodyLimit, async (c) => {
     const next = await parseBody(c, WelcomeCouponSettingSchema)
     const { repositories } = c.var.deps
-    const deps = { ...couponDepsOf(c), settings: repositories.settings, audit: repositories.audit }
-    return c.json(await updateWelcomeSetting(deps, c.var.staff.id, next))
+    const deps = { ...couponDepsOf(c), settings: repositories.settings, uow: c.var.deps.uow }
+    return c.json(await updateWelcomeSetting(deps, c.var.staff, next))
   })
 
 async function memberIdOf(c: Parameters<typeof couponDepsOf>[0], memberNumber: string) {

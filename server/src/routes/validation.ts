@@ -1,37 +1,17 @@
-import type { Context } from 'hono'
+import type { Env, MiddlewareHandler } from 'hono'
+import { validator } from 'hono/validator'
 import { z } from 'zod'
 import { InvalidRequest } from '../domain/errors.ts'
+import { issueDetails } from '../domain/issues.ts'
+
+export { issueDetails, type IssueDetail } from '../domain/issues.ts'
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 /** zod's own messages in Japanese; schemas that set a message keep theirs. */
 const JAPANESE = z.locales.ja()
 
-export interface IssueDetail {
-  path: string
-  message: string
-}
-
-/**
- * Flattens zod issues into `{ path, message }`. For a union, the branch that came closest (fewest
- * issues) explains the failure: "events.0.webhookEventId: required", not "events.0: no match".
- */
-export function issueDetails(
-  issues: readonly z.core.$ZodIssue[],
-  prefix: PropertyKey[] = [],
-): IssueDetail[] {
-  const details: IssueDetail[] = []
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path]
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? []
-      details.push(...issueDetails(closest, path))
-    } else {
-      details.push({ path: path.map(String).join('.'), message: issue.message })
-    }
-  }
-  return details
-}
-
-/** Parses query or path input; a failure is a 400 naming each field. */
+/** Parses input against a shared schema; a failure is a 400 naming each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input, { error: JAPANESE.localeError })
   if (!result.success) {
@@ -44,8 +24,46 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   return result.data
 }
 
-/** Parses a JSON body; invalid JSON or a schema failure is a 400 naming each field. */
-export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+/**
+ * Route middleware: the JSON body, validated with a shared schema (`c.req.valid('json')`).
+ * Invalid JSON or a schema failure is a 400 naming each field.
+ */
+export function jsonBody<S extends z.ZodType>(
+  schema: S,
+): MiddlewareHandler<Env, string, { in: { json: z.input<S> }; out: { json: z.infer<S> } }> {
+  return async (c, next) => {
+    // Only a JSON body is read as JSON (a text/plain or form body is never parsed as one).
+    if (!JSON_TYPE.test(c.req.header('content-type') ?? ''))
+      throw new InvalidRequest('Content-Type: application/json の JSON で送ってください。')
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      throw new InvalidRequest('リクエストの本文が JSON として読めません。')
+    }
+    c.req.addValidatedData('json', parseInput(schema, body) as object)
+    await next()
+  }
+}
+
+/** Route middleware: the query string, validated (`c.req.valid('query')`). */
+export function queryOf<S extends z.ZodType>(schema: S) {
+  return validator('query', (value): z.infer<S> => parseInput(schema, value))
+}
+
+/** Route middleware: the path parameters, validated (`c.req.valid('param')`). */
+export function paramsOf<S extends z.ZodType>(schema: S) {
+  return validator('param', (value): z.infer<S> => parseInput(schema, value))
+}
+
+/**
+ * @deprecated Transitional: use the `jsonBody(schema)` middleware (routes take no helpers that
+ * take a Hono Context). Removed once every route is converted.
+ */
+export async function parseBody<S extends z.ZodType>(
+  c: { req: { json(): Promise<unknown> } },
+  schema: S,
+): Promise<z.infer<S>> {
   let body: unknown
   try {
     body = await c.req.json()

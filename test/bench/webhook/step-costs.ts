@@ -23,7 +23,7 @@ import { createNodeHttpFetch } from '../../../server/src/line/node-http-fetch.ts
 import { createNodeVerifier } from '../../../server/src/line/signature-node.ts'
 import { startNodeServer } from '../../../server/src/entry/node-server.ts'
 import { NodeProcessor } from '../../../server/src/entry/node-processor.ts'
-import { createServices } from '../../../server/src/services.ts'
+import { composeServices } from '../../../server/src/compose/index.ts'
 import { pinningAvailable, pinSelf, startChild } from '../support/child.ts'
 import type { BuiltEvents, StandInReady } from './stand-in-process.ts'
 
@@ -101,19 +101,7 @@ try {
   )
 
   const database = openNodeDatabase(join(dir, 'steps.db'))
-  const services = createServices({
-    db: database.db,
-    atomic: betterSqliteAtomic(database.sqlite),
-    line: {
-      channelSecret: line.channelSecret,
-      channelAccessToken: line.channelAccessToken,
-      apiBaseUrl: line.url,
-      dataApiBaseUrl: line.url,
-    },
-    clock: systemClock,
-    ids: webIds,
-    logger: silentLogger,
-  })
+  const services = composeAt(database, { line, lineFetch: undefined })
   const { inbox } = services.repositories
   await time('inbox.store (SQLite INSERT … RETURNING, WAL)', rows, (row) =>
     inbox.store([row], Date.now()),
@@ -162,21 +150,8 @@ try {
   // Processing: what the drain does per stored event, split into its two halves. Fresh events
   // in a fresh database, so reply tokens are still live when their turn comes.
   const drainDb = openNodeDatabase(join(dir, 'drain.db'))
-  const drainServices = createServices({
-    db: drainDb.db,
-    atomic: betterSqliteAtomic(drainDb.sqlite),
-    line: {
-      channelSecret: line.channelSecret,
-      channelAccessToken: line.channelAccessToken,
-      apiBaseUrl: line.url,
-      dataApiBaseUrl: line.url,
-    },
-    clock: systemClock,
-    ids: webIds,
-    logger: silentLogger,
-    // As the Node entry wires it (node-server.ts): keep-alive node:http instead of global fetch.
-    lineFetch: createNodeHttpFetch(),
-  })
+  // As the Node entry wires it (node-server.ts): keep-alive node:http instead of global fetch.
+  const drainServices = composeAt(drainDb, { line, lineFetch: createNodeHttpFetch() })
   const storeFresh = async (count: number) => {
     for (const e of await build(count)) {
       const json = JSON.parse(e.body) as { events: unknown[] }
@@ -262,4 +237,44 @@ try {
   await standIn.stop()
   rmSync(dir, { recursive: true, force: true })
   restore()
+}
+
+/** The composition root over one database, as startNodeServer builds it (no loops started). */
+function composeAt(
+  database: {
+    db: ReturnType<typeof openNodeDatabase>['db']
+    sqlite: ReturnType<typeof openNodeDatabase>['sqlite']
+  },
+  input: {
+    line: { channelSecret: string; channelAccessToken: string; url: string }
+    lineFetch: typeof fetch | undefined
+  },
+) {
+  const { line } = input
+  return composeServices({
+    config: parseConfig({
+      LINE_CHANNEL_SECRET: line.channelSecret,
+      LINE_CHANNEL_ACCESS_TOKEN: line.channelAccessToken,
+      LINE_API_BASE_URL: line.url,
+      LINE_DATA_API_BASE_URL: line.url,
+    }),
+    db: database.db,
+    atomic: betterSqliteAtomic(database.sqlite),
+    line: {
+      channelSecret: line.channelSecret,
+      channelAccessToken: line.channelAccessToken,
+      apiBaseUrl: line.url,
+      dataApiBaseUrl: line.url,
+    },
+    clock: systemClock,
+    ids: webIds,
+    logger: silentLogger,
+    verifySignature: async () => true,
+    lineFetch: input.lineFetch,
+    jobs: {
+      kickProcessing: () => undefined,
+      dispatchBroadcast: async () => undefined,
+      startBroadcastPlan: async () => undefined,
+    },
+  }).background
 }

@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
 import { createAuditReader } from './audit-reader-repository.ts'
 import { createAuditLog } from './audit-repository.ts'
@@ -19,10 +20,10 @@ import { createContentStore } from './support-content-repository.ts'
 import { createConversationStore } from './support-conversation-repository.ts'
 import { createSegmentRepository } from './segment-repository.ts'
 
-export function createRepositories(db: Database) {
+export function createRepositories(db: Database, uow: UnitOfWork) {
   return {
     inbox: createInboxRepository(db),
-    members: createMemberRepository(db),
+    members: createMemberRepository(db, uow),
     outbox: createOutboxRepository(db),
     chatLog: createChatLog(db),
     audit: createAuditLog(db),

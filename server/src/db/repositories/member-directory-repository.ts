@@ -1,7 +1,8 @@
 import type { MemberListItem, Profile } from '@joren/shared'
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { MemberDirectory } from '../../domain/members/directory.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { memberNotes, memberProfiles, members, memberTags, staff, tags } from '../schema.ts'
 
 /** D1 binds at most 100 parameters per statement. */
@@ -135,14 +136,20 @@ export function createMemberDirectory(db: Database): MemberDirectory {
       }
     },
 
-    async addNote(memberId, staffId, body, now) {
-      const [row] = await db
-        .insert(memberNotes)
-        .values({ memberId, staffId, body, createdAt: now })
-        .returning({ id: memberNotes.id })
-      if (!row) throw new Error('note was not written')
-      return row.id
+    addNoteWrite(memberId, staffId, body, now) {
+      return db.insert(memberNotes).values({ memberId, staffId, body, createdAt: now })
     },
+
+    async latestNoteId(memberId, staffId) {
+      const row = await db
+        .select({ id: sql<number | null>`max(${memberNotes.id})` })
+        .from(memberNotes)
+        .where(and(eq(memberNotes.memberId, memberId), eq(memberNotes.staffId, staffId)))
+        .get()
+      return row?.id ?? null
+    },
+
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
 
     async listTags() {
       return db
@@ -155,47 +162,41 @@ export function createMemberDirectory(db: Database): MemberDirectory {
 
     findTag,
 
-    async createTag(name, now) {
-      const [row] = await db
-        .insert(tags)
-        .values({ name, createdAt: now })
-        .onConflictDoNothing({ target: tags.name })
-        .returning({ id: tags.id, name: tags.name })
+    async findTagByName(name) {
+      const row = await db
+        .select({ id: tags.id, name: tags.name })
+        .from(tags)
+        .where(eq(tags.name, name))
+        .get()
       return row ?? null
     },
 
-    async renameTag(id, name) {
-      const taken = await db.select({ id: tags.id }).from(tags).where(eq(tags.name, name)).get()
-      if (taken && taken.id !== id) return null
-      const [row] = await db
+    createTagWrite(name, now) {
+      return db.insert(tags).values({ name, createdAt: now })
+    },
+
+    renameTagWrite(id, name) {
+      return db
         .update(tags)
         .set({ name })
-        .where(eq(tags.id, id))
-        .returning({ id: tags.id, name: tags.name })
-      return row ?? null
+        .where(and(eq(tags.id, id), ne(tags.name, name)))
     },
 
-    async deleteTag(id) {
-      await db.delete(memberTags).where(eq(memberTags.tagId, id))
-      const rows = await db.delete(tags).where(eq(tags.id, id)).returning({ id: tags.id })
-      return rows.length > 0
+    deleteTagWrites(id) {
+      return [
+        db.delete(memberTags).where(eq(memberTags.tagId, id)),
+        db.delete(tags).where(eq(tags.id, id)),
+      ]
     },
 
-    async addTag(memberId, tagId, now) {
-      const rows = await db
-        .insert(memberTags)
-        .values({ memberId, tagId, createdAt: now })
-        .onConflictDoNothing()
-        .returning({ memberId: memberTags.memberId })
-      return rows.length > 0
+    addTagWrite(memberId, tagId, now) {
+      return db.insert(memberTags).values({ memberId, tagId, createdAt: now }).onConflictDoNothing()
     },
 
-    async removeTag(memberId, tagId) {
-      const rows = await db
+    removeTagWrite(memberId, tagId) {
+      return db
         .delete(memberTags)
         .where(and(eq(memberTags.memberId, memberId), eq(memberTags.tagId, tagId)))
-        .returning({ memberId: memberTags.memberId })
-      return rows.length > 0
     },
   }
 }

@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Member, MemberRepository } from '../../domain/members/members.ts'
+import type { UnitOfWork, Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { members } from '../schema.ts'
 
 const memberColumns = {
@@ -12,19 +14,35 @@ const memberColumns = {
   followState: members.followState,
   followStateAt: members.followStateAt,
   blockedAt: members.blockedAt,
+  firstFollowedAt: members.firstFollowedAt,
   createdAt: members.createdAt,
 }
 
-export function createMemberRepository(db: Database): MemberRepository {
+/**
+ * Members and their follow state. A follow or unfollow from a webhook event commits with its
+ * domain event (member.followed / member.unfollowed) in one batch.
+ */
+export function createMemberRepository(db: Database, uow: UnitOfWork): MemberRepository {
   const byLineUserId = db
     .select(memberColumns)
     .from(members)
     .where(eq(members.lineUserId, sql.placeholder('lineUserId')))
     .prepare()
 
+  const byId = db
+    .select(memberColumns)
+    .from(members)
+    .where(eq(members.id, sql.placeholder('id')))
+    .prepare()
+
   async function find(lineUserId: string) {
     const row = (await byLineUserId.get({ lineUserId })) as
-      | (Member & { followStateAt: number; blockedAt: number | null; createdAt: number })
+      | (Member & {
+          followStateAt: number
+          blockedAt: number | null
+          firstFollowedAt: number | null
+          createdAt: number
+        })
       | undefined
     return row ?? null
   }
@@ -35,10 +53,15 @@ export function createMemberRepository(db: Database): MemberRepository {
       return row ? toMember(row) : null
     },
 
-    async recordFollowState({ lineUserId, state, at, profile, memberNumber, now }) {
+    async findById(id) {
+      const row = (await byId.get({ id })) as Member | undefined
+      return row ? toMember(row) : null
+    },
+
+    async recordFollowState({ lineUserId, state, at, profile, memberNumber, now, cause }) {
       const before = await find(lineUserId)
       const following = state === 'following'
-      const rows = await db
+      const upsert = db
         .insert(members)
         .values({
           lineUserId,
@@ -74,8 +97,42 @@ export function createMemberRepository(db: Database): MemberRepository {
             updatedAt: now,
           },
         })
-        .returning(memberColumns)
-      const member = rows[0] ?? (await find(lineUserId))
+      const writes: Write[] = [upsert]
+      if (cause.kind === 'webhook') {
+        // Only when the upsert changed the row: an older event arriving late records nothing.
+        const memberId = rowRef(
+          sql`(select ${members.id} from ${members} where ${members.lineUserId} = ${lineUserId})`,
+        )
+        writes.push(
+          following
+            ? uow.event(
+                {
+                  type: 'member.followed',
+                  memberId,
+                  data: {
+                    firstFollow: before === null || before.firstFollowedAt === null,
+                    refollow: before?.followState === 'blocked',
+                    standby: cause.standby,
+                  },
+                  occurredAt: at,
+                  dedupeKey: cause.eventKey,
+                },
+                { onlyIfChanged: true },
+              )
+            : uow.event(
+                {
+                  type: 'member.unfollowed',
+                  memberId,
+                  data: {},
+                  occurredAt: at,
+                  dedupeKey: cause.eventKey,
+                },
+                { onlyIfChanged: true },
+              ),
+        )
+      }
+      await uow.commit(writes)
+      const member = await find(lineUserId)
       if (!member) throw new Error(`member ${lineUserId} vanished while recording follow state`)
       return {
         member: toMember(member),

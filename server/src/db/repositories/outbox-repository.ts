@@ -114,6 +114,22 @@ export function createOutboxRepository(db: Database): OutboxRepository {
   }
 
   return {
+    enqueueWrite(item) {
+      return db
+        .insert(outbox)
+        .values({
+          dedupeKey: item.dedupeKey,
+          lineUserId: item.lineUserId,
+          replyToken: item.replyToken,
+          replyTokenExpiresAt: item.replyTokenExpiresAt,
+          retryKey: item.retryKey,
+          messages: JSON.stringify(item.messages),
+          nextAttemptAt: item.now,
+          createdAt: item.now,
+        })
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+    },
+
     async enqueue(item) {
       await enqueueStatement.run({
         dedupeKey: item.dedupeKey,

@@ -20,16 +20,22 @@ export function createSettingsStore(db: Database): SettingsStore {
     }
   }
 
+  function putWrite(key: string, value: unknown, now: number) {
+    const json = JSON.stringify(value)
+    return db
+      .insert(settings)
+      .values({ key, value: json, updatedAt: now })
+      .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: now } })
+  }
+
   return {
     get,
 
     async put(key, value, now) {
-      const json = JSON.stringify(value)
-      await db
-        .insert(settings)
-        .values({ key, value: json, updatedAt: now })
-        .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: now } })
+      await putWrite(key, value, now)
     },
+
+    putWrite,
 
     async putIfAbsent(key, value, now) {
       await db

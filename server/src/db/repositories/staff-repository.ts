@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm'
 import type { StaffRecord, StaffRepository } from '../../domain/staff/staff.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { settings, staff, staffInvites } from '../schema.ts'
 
 const OWNER_SETUP_KEY = 'owner_setup'
@@ -57,17 +58,10 @@ export function createStaffRepository(db: Database): StaffRepository {
       return row !== undefined
     },
 
-    async insert({ lineUserId, displayName, role, invitedBy, now }) {
-      const rows = await db
-        .insert(staff)
-        .values({ lineUserId, displayName, role, invitedBy, createdAt: now, updatedAt: now })
-        .onConflictDoNothing({ target: staff.lineUserId })
-        .returning(staffColumns)
-      return (rows[0] as StaffRecord | undefined) ?? null
-    },
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
 
-    async upsertOwner(lineUserId, displayName, now) {
-      const rows = await db
+    upsertOwnerWrite(lineUserId, displayName, now) {
+      return db
         .insert(staff)
         .values({
           lineUserId,
@@ -84,14 +78,10 @@ export function createStaffRepository(db: Database): StaffRepository {
             updatedAt: now,
           },
         })
-        .returning(staffColumns)
-      const row = rows[0] as StaffRecord | undefined
-      if (!row) throw new Error('the owner row was not written')
-      return row
     },
 
-    async changeRole(id, role, now) {
-      const rows = await db
+    changeRoleWrite(id, role, now) {
+      return db
         .update(staff)
         .set({ role, updatedAt: now })
         .where(
@@ -99,28 +89,16 @@ export function createStaffRepository(db: Database): StaffRepository {
             ? eq(staff.id, id)
             : and(eq(staff.id, id), or(ne(staff.role, 'owner'), anotherOwnerRemains)),
         )
-        .returning(staffColumns)
-      const row = rows[0] as StaffRecord | undefined
-      if (row) return row
-      return (await findById(id)) ? 'last_owner' : 'not_found'
     },
 
-    async remove(id) {
-      const rows = await db
+    removeWrite(id) {
+      return db
         .delete(staff)
         .where(and(eq(staff.id, id), or(ne(staff.role, 'owner'), anotherOwnerRemains)))
-        .returning(staffColumns)
-      const row = rows[0] as StaffRecord | undefined
-      if (row) return row
-      return (await findById(id)) ? 'last_owner' : 'not_found'
     },
 
-    async removeByLineUserId(lineUserId) {
-      const rows = await db
-        .delete(staff)
-        .where(eq(staff.lineUserId, lineUserId))
-        .returning(staffColumns)
-      return (rows[0] as StaffRecord | undefined) ?? null
+    removeByLineUserIdWrite(lineUserId) {
+      return db.delete(staff).where(eq(staff.lineUserId, lineUserId))
     },
 
     async saveOwnerSetupCode(codeHash, expiresAt, now) {
@@ -148,8 +126,8 @@ export function createStaffRepository(db: Database): StaffRepository {
       }
     },
 
-    async consumeOwnerSetupCode(codeHash, now) {
-      const rows = await db
+    consumeOwnerSetupCodeWrite(codeHash, now) {
+      return db
         .delete(settings)
         .where(
           and(
@@ -159,35 +137,46 @@ export function createStaffRepository(db: Database): StaffRepository {
             sql`not exists (select 1 from staff where role = 'owner')`,
           ),
         )
-        .returning({ key: settings.key })
-      return rows.length === 1
+    },
+
+    clearOwnerSetupCodeWrite() {
+      return db.delete(settings).where(eq(settings.key, OWNER_SETUP_KEY))
     },
 
     async clearOwnerSetupCode() {
       await db.delete(settings).where(eq(settings.key, OWNER_SETUP_KEY))
     },
 
-    async createInvite({ codeHash, role, createdBy, now, expiresAt }) {
-      const rows = await db
+    insertOwnerIfConsumedWrite(lineUserId, displayName, now) {
+      // Every column in table order (INSERT … SELECT lists them all).
+      return db
+        .insert(staff)
+        .select(
+          sql`SELECT NULL, ${lineUserId}, ${displayName}, 'owner', NULL, ${now}, ${now} WHERE changes() > 0`,
+        )
+    },
+
+    createInviteWrite({ codeHash, role, createdBy, now, expiresAt }) {
+      return db
         .insert(staffInvites)
         .values({ codeHash, role, createdBy, createdAt: now, expiresAt })
-        .returning({ id: staffInvites.id })
-      const row = rows[0]
-      if (!row) throw new Error('the invite was not written')
-      return row
     },
 
     async findInvite(codeHash) {
       const row = await db
-        .select({ expiresAt: staffInvites.expiresAt, usedAt: staffInvites.usedAt })
+        .select({
+          role: staffInvites.role,
+          expiresAt: staffInvites.expiresAt,
+          usedAt: staffInvites.usedAt,
+        })
         .from(staffInvites)
         .where(and(eq(staffInvites.codeHash, codeHash), isNull(staffInvites.revokedAt)))
         .get()
       return row ?? null
     },
 
-    async consumeInvite(codeHash, now) {
-      const rows = await db
+    consumeInviteWrite(codeHash, now) {
+      return db
         .update(staffInvites)
         .set({ usedAt: now })
         .where(
@@ -198,23 +187,20 @@ export function createStaffRepository(db: Database): StaffRepository {
             gt(staffInvites.expiresAt, now),
           ),
         )
-        .returning({
-          id: staffInvites.id,
-          role: staffInvites.role,
-          createdBy: staffInvites.createdBy,
-        })
-      return rows[0] ?? null
     },
 
-    async completeInvite(inviteId, staffId) {
-      await db.update(staffInvites).set({ usedBy: staffId }).where(eq(staffInvites.id, inviteId))
-    },
-
-    async releaseInvite(inviteId) {
-      await db
-        .update(staffInvites)
-        .set({ usedAt: null })
-        .where(and(eq(staffInvites.id, inviteId), isNull(staffInvites.usedBy)))
+    joinFromInviteWrites({ codeHash, lineUserId, displayName, now }) {
+      return [
+        db
+          .insert(staff)
+          .select(
+            sql`SELECT NULL, ${lineUserId}, ${displayName}, ${staffInvites.role}, ${staffInvites.createdBy}, ${now}, ${now} FROM ${staffInvites} WHERE ${staffInvites.codeHash} = ${codeHash} AND changes() > 0`,
+          ),
+        db
+          .update(staffInvites)
+          .set({ usedBy: sql`last_insert_rowid()` })
+          .where(and(eq(staffInvites.codeHash, codeHash), sql`changes() > 0`)),
+      ]
     },
   }
 }

@@ -33,3 +33,12 @@ export async function readAuditPage(
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > limit && last ? last.id.toString(36) : null }
 }
+
+/** The staff console's audit log (owner, admin). */
+export function createAuditService(reader: AuditReader) {
+  return {
+    page: (cursor: string | undefined, limit: number) => readAuditPage(reader, cursor, limit),
+  }
+}
+
+export type AuditService = ReturnType<typeof createAuditService>

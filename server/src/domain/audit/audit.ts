@@ -1,13 +1,29 @@
+import type { Role } from '@joren/shared'
+import type { RowRef } from '../unit-of-work.ts'
+
+/** The staff member a command acts for: every staff mutation takes one and audits it. */
+export interface StaffActor {
+  id: number
+  role: Role
+}
+
 /** Every staff action that changes data is written here: who, what, when, before and after. */
 export interface AuditEntryInput {
-  staffId: number | null
+  /** Who acted (a RowRef when the commit creates them, e.g. the first owner). */
+  staffId: number | null | RowRef
   action: string
   targetType: string
-  targetId: string | null
+  /** The target's ID; a RowRef when the same commit creates it. */
+  targetId: string | null | RowRef
   before: unknown
+  /** An object's top-level values may be RowRefs (the commit fills them in). */
   after: unknown
 }
 
+/** Writes an audit row on its own (prefer UnitOfWork.audit, which commits it with the change). */
 export interface AuditLog {
-  record(entry: AuditEntryInput, at: number): Promise<void>
+  record(
+    entry: AuditEntryInput & { staffId: number | null; targetId: string | null },
+    at: number,
+  ): Promise<void>
 }

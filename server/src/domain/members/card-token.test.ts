@@ -73,6 +73,7 @@ describe('member card token', () => {
     let writes = 0
     const settings: SettingsStore = {
       get: async (key) => stored.get(key),
+      putWrite: () => ({}),
       put: async (key, value) => void stored.set(key, value),
       putIfAbsent: async (key, value) => {
         await new Promise((r) => setTimeout(r, 1))

@@ -1,23 +1,32 @@
 import type { MemberDetail, MembersPage, MembersQuery, Tag } from '@joren/shared'
-import type { AuditLog } from '../audit/audit.ts'
+import type { StaffActor } from '../audit/audit.ts'
 import { DomainError } from '../errors.ts'
+import { isUniqueFailure } from '../loyalty/points.ts'
+import { startOfDayInZone } from '../time.ts'
+import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 
 /** What the staff console reads and changes about members, tags and notes. */
 export interface MemberDirectory {
   list(query: MembersQuery & { followedSinceMs?: number }): Promise<MembersPage>
   detail(memberNumber: string): Promise<(MemberDetail & { id: number }) | null>
-  addNote(memberId: number, staffId: number, body: string, now: number): Promise<number>
   listTags(): Promise<Tag[]>
   findTag(id: number): Promise<Tag | null>
-  /** Null when the name is taken. */
-  createTag(name: string, now: number): Promise<Tag | null>
-  /** Null when the name is taken by another tag. */
-  renameTag(id: number, name: string): Promise<Tag | null>
-  deleteTag(id: number): Promise<boolean>
-  /** True when the member did not have the tag before. */
-  addTag(memberId: number, tagId: number, now: number): Promise<boolean>
-  /** True when the member had the tag. */
-  removeTag(memberId: number, tagId: number): Promise<boolean>
+  findTagByName(name: string): Promise<Tag | null>
+  addNoteWrite(memberId: number, staffId: number, body: string, now: number): Write
+  /** The newest note this staff member wrote about the member. */
+  latestNoteId(memberId: number, staffId: number): Promise<number | null>
+  /** The row the previous write inserted (a note or a tag) inside the same commit. */
+  insertedId(): RowRef
+  /** Fails the commit on a taken name (UNIQUE). */
+  createTagWrite(name: string, now: number): Write
+  /** Fails the commit on a taken name (UNIQUE). */
+  renameTagWrite(id: number, name: string): Write
+  /** The tag and its memberships; the last write changed a row only when the tag existed. */
+  deleteTagWrites(id: number): Write[]
+  /** Changes a row only when the member did not have the tag. */
+  addTagWrite(memberId: number, tagId: number, now: number): Write
+  /** Changes a row only when the member had the tag. */
+  removeTagWrite(memberId: number, tagId: number): Write
 }
 
 export class MemberNotFound extends DomainError {
@@ -40,99 +49,160 @@ export class TagNameTaken extends DomainError {
 
 export interface DirectoryDeps {
   directory: MemberDirectory
-  audit: AuditLog
+  uow: UnitOfWork
   now(): number
+  /** The shop's time zone: "followed since" is a shop-local day. */
+  timeZone: string
 }
 
-export async function requireMember(deps: DirectoryDeps, memberNumber: string) {
-  const member = await deps.directory.detail(memberNumber)
-  if (!member) throw new MemberNotFound()
-  return member
-}
+/**
+ * The member directory's commands and queries (staff console). Every change commits with its
+ * audit row: if either fails, neither is stored.
+ */
+export function createMemberDirectoryService(deps: DirectoryDeps) {
+  const { directory, uow } = deps
 
-export async function createTag(deps: DirectoryDeps, staffId: number, name: string): Promise<Tag> {
-  const tag = await deps.directory.createTag(name, deps.now())
-  if (!tag) throw new TagNameTaken(name)
-  await deps.audit.record(
-    {
-      staffId,
-      action: 'tag.create',
-      targetType: 'tag',
-      targetId: String(tag.id),
-      before: null,
-      after: tag,
+  async function requireMember(memberNumber: string) {
+    const member = await directory.detail(memberNumber)
+    if (!member) throw new MemberNotFound()
+    return member
+  }
+
+  async function requireTag(id: number): Promise<Tag> {
+    const tag = await directory.findTag(id)
+    if (!tag) throw new TagNotFound()
+    return tag
+  }
+
+  /** A taken name is refused up front, and by the UNIQUE index if a rival commits first. */
+  async function commitNamed(name: string, writes: Write[]): Promise<void> {
+    try {
+      await uow.commit(writes)
+    } catch (error) {
+      if (isUniqueFailure(error)) throw new TagNameTaken(name)
+      throw error
+    }
+  }
+
+  return {
+    list(query: MembersQuery) {
+      const followedSinceMs = query.followedSince
+        ? startOfDayInZone(query.followedSince, deps.timeZone)
+        : undefined
+      return directory.list({ ...query, followedSinceMs })
     },
-    deps.now(),
-  )
-  return tag
-}
 
-export async function renameTag(deps: DirectoryDeps, staffId: number, id: number, name: string) {
-  const before = await deps.directory.findTag(id)
-  if (!before) throw new TagNotFound()
-  const after = await deps.directory.renameTag(id, name)
-  if (!after) throw new TagNameTaken(name)
-  await deps.audit.record(
-    { staffId, action: 'tag.rename', targetType: 'tag', targetId: String(id), before, after },
-    deps.now(),
-  )
-  return after
-}
-
-export async function deleteTag(deps: DirectoryDeps, staffId: number, id: number): Promise<void> {
-  const before = await deps.directory.findTag(id)
-  if (!before || !(await deps.directory.deleteTag(id))) throw new TagNotFound()
-  await deps.audit.record(
-    { staffId, action: 'tag.delete', targetType: 'tag', targetId: String(id), before, after: null },
-    deps.now(),
-  )
-}
-
-export async function tagMember(
-  deps: DirectoryDeps,
-  staffId: number,
-  memberNumber: string,
-  tagId: number,
-  on: boolean,
-): Promise<void> {
-  const member = await requireMember(deps, memberNumber)
-  const tag = await deps.directory.findTag(tagId)
-  if (!tag) throw new TagNotFound()
-  const changed = on
-    ? await deps.directory.addTag(member.id, tagId, deps.now())
-    : await deps.directory.removeTag(member.id, tagId)
-  if (!changed) return
-  await deps.audit.record(
-    {
-      staffId,
-      action: on ? 'member.tag.add' : 'member.tag.remove',
-      targetType: 'member',
-      targetId: memberNumber,
-      before: on ? null : { tag: tag.name },
-      after: on ? { tag: tag.name } : null,
+    /** One member as staff see them (no internal ID). */
+    async detail(memberNumber: string): Promise<MemberDetail> {
+      const { id: _id, ...member } = await requireMember(memberNumber)
+      return member
     },
-    deps.now(),
-  )
+
+    listTags: () => directory.listTags(),
+
+    /** Returns the new note's ID. */
+    async addNote(actor: StaffActor, memberNumber: string, body: string): Promise<number> {
+      const member = await requireMember(memberNumber)
+      await uow.commit([
+        directory.addNoteWrite(member.id, actor.id, body, deps.now()),
+        uow.audit({
+          staffId: actor.id,
+          action: 'member.note.add',
+          targetType: 'member',
+          targetId: memberNumber,
+          before: null,
+          after: { body },
+        }),
+      ])
+      const id = await directory.latestNoteId(member.id, actor.id)
+      if (id === null) throw new Error('note committed but not found')
+      return id
+    },
+
+    async createTag(actor: StaffActor, name: string): Promise<Tag> {
+      if (await directory.findTagByName(name)) throw new TagNameTaken(name)
+      await commitNamed(name, [
+        directory.createTagWrite(name, deps.now()),
+        uow.audit({
+          staffId: actor.id,
+          action: 'tag.create',
+          targetType: 'tag',
+          targetId: directory.insertedId(),
+          before: null,
+          after: { name },
+        }),
+      ])
+      const tag = await directory.findTagByName(name)
+      if (!tag) throw new TagNotFound()
+      return tag
+    },
+
+    async renameTag(actor: StaffActor, id: number, name: string): Promise<Tag> {
+      const before = await requireTag(id)
+      const taken = await directory.findTagByName(name)
+      if (taken && taken.id !== id) throw new TagNameTaken(name)
+      await commitNamed(name, [
+        directory.renameTagWrite(id, name),
+        uow.audit(
+          {
+            staffId: actor.id,
+            action: 'tag.rename',
+            targetType: 'tag',
+            targetId: String(id),
+            before,
+            after: { id, name },
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
+      return requireTag(id)
+    },
+
+    async deleteTag(actor: StaffActor, id: number): Promise<void> {
+      const before = await requireTag(id)
+      await uow.commit([
+        ...directory.deleteTagWrites(id),
+        uow.audit(
+          {
+            staffId: actor.id,
+            action: 'tag.delete',
+            targetType: 'tag',
+            targetId: String(id),
+            before,
+            after: null,
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
+    },
+
+    /** Adds or removes a tag; the audit row is written only when the membership changed. */
+    async tagMember(
+      actor: StaffActor,
+      memberNumber: string,
+      tagId: number,
+      on: boolean,
+    ): Promise<void> {
+      const member = await requireMember(memberNumber)
+      const tag = await requireTag(tagId)
+      await uow.commit([
+        on
+          ? directory.addTagWrite(member.id, tagId, deps.now())
+          : directory.removeTagWrite(member.id, tagId),
+        uow.audit(
+          {
+            staffId: actor.id,
+            action: on ? 'member.tag.add' : 'member.tag.remove',
+            targetType: 'member',
+            targetId: memberNumber,
+            before: on ? null : { tag: tag.name },
+            after: on ? { tag: tag.name } : null,
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
+    },
+  }
 }
 
-export async function addNote(
-  deps: DirectoryDeps,
-  staffId: number,
-  memberNumber: string,
-  body: string,
-) {
-  const member = await requireMember(deps, memberNumber)
-  const id = await deps.directory.addNote(member.id, staffId, body, deps.now())
-  await deps.audit.record(
-    {
-      staffId,
-      action: 'member.note.add',
-      targetType: 'member',
-      targetId: memberNumber,
-      before: null,
-      after: { noteId: id, body },
-    },
-    deps.now(),
-  )
-  return id
-}
+export type MemberDirectoryService = ReturnType<typeof createMemberDirectoryService>

@@ -11,6 +11,7 @@ export interface Member {
 
 export interface MemberRepository {
   findByLineUserId(lineUserId: string): Promise<Member | null>
+  findById(id: number): Promise<Member | null>
   /**
    * Creates the member or records a follow / unfollow, but only if `at` is not older than the
    * event that set the current state (LINE does not guarantee event order).
@@ -23,6 +24,11 @@ export interface MemberRepository {
     profile: LineProfile | null
     memberNumber: string
     now: number
+    /**
+     * What the change came from: a follow / unfollow webhook event (recorded as a domain event,
+     * once per `eventKey`), or a friend who followed before Joren met them (no event).
+     */
+    cause: { kind: 'webhook'; eventKey: string; standby: boolean } | { kind: 'existing_friend' }
   }): Promise<{ member: Member; existed: boolean; wasBlocked: boolean }>
 }
 

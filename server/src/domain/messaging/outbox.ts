@@ -1,5 +1,6 @@
 import { backoffDelay } from '../backoff.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
+import type { Write } from '../unit-of-work.ts'
 import { SendFailure, type LineMessage, type Messenger } from './messenger.ts'
 
 export interface OutboxItem {
@@ -24,6 +25,8 @@ export interface NewOutboxItem {
 
 export interface OutboxRepository {
   enqueue(item: NewOutboxItem & { retryKey: string; now: number }): Promise<void>
+  /** The same, planned for a commit with other writes. */
+  enqueueWrite(item: NewOutboxItem & { retryKey: string; now: number }): Write
   /** Claims due items (pending, or sending with an expired lease after a crash); bumps attempts. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]>
   markReplyAttempted(id: number, now: number): Promise<void>

@@ -1,5 +1,7 @@
 import type { Role, Staff } from '@joren/shared'
-import type { AuditLog } from '../audit/audit.ts'
+import type { StaffActor } from '../audit/audit.ts'
+import { isUniqueFailure } from '../loyalty/points.ts'
+import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 import type { Ids } from '../ports.ts'
 import { hashCode, newCode } from './codes.ts'
 import {
@@ -25,60 +27,67 @@ export interface StaffRecord {
 
 export type InviteRole = 'admin' | 'staff'
 
+/**
+ * Staff, invitations and the owner setup code. Reads answer now; `…Write` methods plan one
+ * conditional statement for a commit with its audit row (see UnitOfWork).
+ */
 export interface StaffRepository {
   findByLineUserId(lineUserId: string): Promise<StaffRecord | null>
   findById(id: number): Promise<StaffRecord | null>
   list(): Promise<StaffRecord[]>
   hasOwner(): Promise<boolean>
-  /** Null when that LINE user is on the staff already (unique line_user_id). */
-  insert(input: {
-    lineUserId: string
-    displayName: string
-    role: Role
-    invitedBy: number | null
-    now: number
-  }): Promise<StaffRecord | null>
+  /** The staff row (or invite) the latest insert of the same commit created. */
+  insertedId(): RowRef
   /**
    * Makes the user an owner, creating the staff row if needed (CLI and sandbox); a null name keeps
    * the existing one (or 'オーナー' for a new row).
    */
-  upsertOwner(lineUserId: string, displayName: string | null, now: number): Promise<StaffRecord>
-  /** One conditional statement: refuses to demote the last owner. */
-  changeRole(id: number, role: Role, now: number): Promise<StaffRecord | 'not_found' | 'last_owner'>
-  /** One conditional statement: refuses to remove the last owner. */
-  remove(id: number): Promise<StaffRecord | 'not_found' | 'last_owner'>
-  removeByLineUserId(lineUserId: string): Promise<StaffRecord | null>
+  upsertOwnerWrite(lineUserId: string, displayName: string | null, now: number): Write
+  /** Changes a row unless it would demote the last owner. */
+  changeRoleWrite(id: number, role: Role, now: number): Write
+  /** Deletes the row unless it is the last owner. */
+  removeWrite(id: number): Write
+  removeByLineUserIdWrite(lineUserId: string): Write
 
   saveOwnerSetupCode(codeHash: string, expiresAt: number, now: number): Promise<void>
   peekOwnerSetupCode(): Promise<{ codeHash: string; expiresAt: number } | null>
   /**
-   * Deletes the setup code if it matches, has not expired and no owner exists yet, in one
-   * statement: of any number of concurrent claims exactly one gets true.
+   * Deletes the setup code if it matches, has not expired and no owner exists yet: of any number
+   * of concurrent claims exactly one changes a row.
    */
-  consumeOwnerSetupCode(codeHash: string, now: number): Promise<boolean>
+  consumeOwnerSetupCodeWrite(codeHash: string, now: number): Write
+  clearOwnerSetupCodeWrite(): Write
   clearOwnerSetupCode(): Promise<void>
+  /** Inserts the owner only when the previous write changed a row (the code was consumed). */
+  insertOwnerIfConsumedWrite(lineUserId: string, displayName: string, now: number): Write
 
-  createInvite(input: {
+  createInviteWrite(input: {
     codeHash: string
     role: InviteRole
     createdBy: number
     now: number
     expiresAt: number
-  }): Promise<{ id: number }>
-  findInvite(codeHash: string): Promise<{ expiresAt: number; usedAt: number | null } | null>
-  /** Marks a usable invite used in one conditional statement; null for everyone but the winner. */
-  consumeInvite(
+  }): Write
+  findInvite(
     codeHash: string,
-    now: number,
-  ): Promise<{ id: number; role: InviteRole; createdBy: number } | null>
-  completeInvite(inviteId: number, staffId: number): Promise<void>
-  /** Gives an invite back when the staff row could not be created after consuming it. */
-  releaseInvite(inviteId: number): Promise<void>
+  ): Promise<{ role: InviteRole; expiresAt: number; usedAt: number | null } | null>
+  /** Marks a usable invite used: one conditional statement, so one of any rivals wins. */
+  consumeInviteWrite(codeHash: string, now: number): Write
+  /**
+   * Only when the invite was just consumed: the staff row with the invite's role (a LINE user on
+   * the staff already fails the commit on UNIQUE), then the invite records who used it.
+   */
+  joinFromInviteWrites(input: {
+    codeHash: string
+    lineUserId: string
+    displayName: string
+    now: number
+  }): Write[]
 }
 
 export interface StaffDeps {
   staff: StaffRepository
-  audit: AuditLog
+  uow: UnitOfWork
   ids: Ids
   now(): number
 }
@@ -132,178 +141,213 @@ export async function prepareOwnerSetup(
   return { code, expiresAt }
 }
 
-/** POST /api/staff/setup: the first owner, exactly once. */
-export async function claimOwner(
-  deps: StaffDeps,
-  user: { lineUserId: string; displayName: string },
-  code: string,
-): Promise<StaffRecord> {
-  if (await deps.staff.findByLineUserId(user.lineUserId)) throw new AlreadyStaff()
-  const codeHash = await hashCode(code)
-  const now = deps.now()
-  if (!(await deps.staff.consumeOwnerSetupCode(codeHash, now))) {
-    if (await deps.staff.hasOwner()) throw new OwnerAlreadyClaimed()
-    const stored = await deps.staff.peekOwnerSetupCode()
-    if (stored?.codeHash === codeHash && stored.expiresAt <= now) throw new SetupCodeExpired()
-    throw new InvalidSetupCode()
+/** Refused at once: the LINE user is on the staff already (a UNIQUE failure in a commit too). */
+async function commitJoin(writes: Write[], uow: UnitOfWork): Promise<void> {
+  try {
+    await uow.commit(writes)
+  } catch (error) {
+    if (isUniqueFailure(error)) throw new AlreadyStaff()
+    throw error
   }
-  const owner = await deps.staff.insert({ ...user, role: 'owner', invitedBy: null, now })
-  if (!owner) throw new AlreadyStaff()
-  await deps.audit.record(
-    {
-      staffId: owner.id,
-      action: 'staff.claim_owner',
-      targetType: 'staff',
-      targetId: String(owner.id),
-      before: null,
-      after: snapshot(owner),
-    },
-    now,
-  )
-  return owner
 }
 
-/** POST /api/staff/invites: a single-use code, shown once; only its hash is kept. */
-export async function createInvite(
-  deps: StaffDeps,
-  by: { id: number },
-  role: InviteRole,
-): Promise<{ code: string; role: InviteRole; expiresAt: number }> {
-  const code = newCode(deps.ids, 4)
-  const now = deps.now()
-  const expiresAt = now + INVITE_TTL_MS
-  const invite = await deps.staff.createInvite({
-    codeHash: await hashCode(code),
-    role,
-    createdBy: by.id,
-    now,
-    expiresAt,
-  })
-  await deps.audit.record(
-    {
-      staffId: by.id,
-      action: 'staff.invite',
-      targetType: 'invite',
-      targetId: String(invite.id),
-      before: null,
-      after: { role, expiresAt },
-    },
-    now,
-  )
-  return { code, role, expiresAt }
-}
+/** Staff accounts: the first owner, invitations, roles and removal — each change audited. */
+export function createStaffService(deps: StaffDeps) {
+  const { staff, uow } = deps
 
-/** POST /api/staff/invites/accept: the signed-in LINE user joins with the invite's role. */
-export async function acceptInvite(
-  deps: StaffDeps,
-  user: { lineUserId: string; memberName: string | null; tokenName: string | null },
-  code: string,
-): Promise<StaffRecord> {
-  if (await deps.staff.findByLineUserId(user.lineUserId)) throw new AlreadyStaff()
-  const codeHash = await hashCode(code)
-  const now = deps.now()
-  const invite = await deps.staff.consumeInvite(codeHash, now)
-  if (!invite) {
-    const found = await deps.staff.findInvite(codeHash)
-    if (found?.usedAt != null) throw new InviteUsed()
-    if (found && found.expiresAt <= now) throw new InviteExpired()
-    throw new InvalidInvite()
+  async function requireStaff(id: number): Promise<StaffRecord> {
+    const record = await staff.findById(id)
+    if (!record) throw new StaffNotFound()
+    return record
   }
-  const created = await deps.staff.insert({
-    lineUserId: user.lineUserId,
-    displayName: staffDisplayName(user.memberName, user.tokenName, invite.role),
-    role: invite.role,
-    invitedBy: invite.createdBy,
-    now,
-  })
-  if (!created) {
-    await deps.staff.releaseInvite(invite.id)
-    throw new AlreadyStaff()
+
+  return {
+    me: (actor: StaffActor) => requireStaff(actor.id),
+
+    list: () => staff.list(),
+
+    /**
+     * POST /api/staff/setup: the first owner, exactly once. The code is consumed, the owner
+     * created and the claim audited in one commit.
+     */
+    async claimOwner(
+      user: { lineUserId: string; displayName: string },
+      code: string,
+    ): Promise<StaffRecord> {
+      if (await staff.findByLineUserId(user.lineUserId)) throw new AlreadyStaff()
+      const codeHash = await hashCode(code)
+      const now = deps.now()
+      await commitJoin(
+        [
+          staff.consumeOwnerSetupCodeWrite(codeHash, now),
+          staff.insertOwnerIfConsumedWrite(user.lineUserId, user.displayName, now),
+          uow.audit(
+            {
+              staffId: staff.insertedId(),
+              action: 'staff.claim_owner',
+              targetType: 'staff',
+              targetId: staff.insertedId(),
+              before: null,
+              after: { displayName: user.displayName, role: 'owner' },
+            },
+            { onlyIfChanged: true },
+          ),
+        ],
+        uow,
+      )
+      const owner = await staff.findByLineUserId(user.lineUserId)
+      if (owner?.role === 'owner') return owner
+      if (await staff.hasOwner()) throw new OwnerAlreadyClaimed()
+      const stored = await staff.peekOwnerSetupCode()
+      if (stored?.codeHash === codeHash && stored.expiresAt <= now) throw new SetupCodeExpired()
+      throw new InvalidSetupCode()
+    },
+
+    /** POST /api/staff/invites: a single-use code, shown once; only its hash is kept. */
+    async createInvite(
+      actor: StaffActor,
+      role: InviteRole,
+    ): Promise<{ code: string; role: InviteRole; expiresAt: number }> {
+      const code = newCode(deps.ids, 4)
+      const now = deps.now()
+      const expiresAt = now + INVITE_TTL_MS
+      await uow.commit([
+        staff.createInviteWrite({
+          codeHash: await hashCode(code),
+          role,
+          createdBy: actor.id,
+          now,
+          expiresAt,
+        }),
+        uow.audit({
+          staffId: actor.id,
+          action: 'staff.invite',
+          targetType: 'invite',
+          targetId: staff.insertedId(),
+          before: null,
+          after: { role, expiresAt },
+        }),
+      ])
+      return { code, role, expiresAt }
+    },
+
+    /**
+     * POST /api/staff/invites/accept: the signed-in LINE user joins with the invite's role. The
+     * invite is consumed, the staff row created and the join audited in one commit.
+     */
+    async acceptInvite(
+      user: { lineUserId: string; memberName: string | null; tokenName: string | null },
+      code: string,
+    ): Promise<StaffRecord> {
+      if (await staff.findByLineUserId(user.lineUserId)) throw new AlreadyStaff()
+      const codeHash = await hashCode(code)
+      const now = deps.now()
+      const invite = await staff.findInvite(codeHash)
+      if (!invite) throw new InvalidInvite()
+      const displayName = staffDisplayName(user.memberName, user.tokenName, invite.role)
+      await commitJoin(
+        [
+          staff.consumeInviteWrite(codeHash, now),
+          ...staff.joinFromInviteWrites({
+            codeHash,
+            lineUserId: user.lineUserId,
+            displayName,
+            now,
+          }),
+          uow.audit(
+            {
+              staffId: staff.insertedId(),
+              action: 'staff.join',
+              targetType: 'staff',
+              targetId: staff.insertedId(),
+              before: null,
+              after: { displayName, role: invite.role },
+            },
+            { onlyIfChanged: true },
+          ),
+        ],
+        uow,
+      )
+      const joined = await staff.findByLineUserId(user.lineUserId)
+      if (joined) return joined
+      const found = await staff.findInvite(codeHash)
+      if (found?.usedAt != null) throw new InviteUsed()
+      if (found && found.expiresAt <= now) throw new InviteExpired()
+      throw new InvalidInvite()
+    },
+
+    /** PATCH /api/staff/staff/:id (owner). Never leaves the shop without an owner. */
+    async changeRole(actor: StaffActor, id: number, role: Role): Promise<StaffRecord> {
+      const before = await requireStaff(id)
+      if (before.role === role) return before
+      await uow.commit([
+        staff.changeRoleWrite(id, role, deps.now()),
+        uow.audit(
+          {
+            staffId: actor.id,
+            action: 'staff.role',
+            targetType: 'staff',
+            targetId: String(id),
+            before: snapshot(before),
+            after: { displayName: before.displayName, role },
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
+      const after = await requireStaff(id)
+      if (after.role !== role) throw new LastOwner()
+      return after
+    },
+
+    /** DELETE /api/staff/staff/:id (owner). Never removes the last owner. */
+    async remove(actor: StaffActor, id: number): Promise<void> {
+      const before = await requireStaff(id)
+      await uow.commit([
+        staff.removeWrite(id),
+        uow.audit(
+          {
+            staffId: actor.id,
+            action: 'staff.remove',
+            targetType: 'staff',
+            targetId: String(id),
+            before: snapshot(before),
+            after: null,
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
+      if (await staff.findById(id)) throw new LastOwner()
+    },
   }
-  await deps.staff.completeInvite(invite.id, created.id)
-  await deps.audit.record(
-    {
-      staffId: created.id,
-      action: 'staff.join',
-      targetType: 'staff',
-      targetId: String(created.id),
-      before: null,
-      after: { ...snapshot(created), inviteId: invite.id, invitedBy: invite.createdBy },
-    },
-    now,
-  )
-  return created
 }
 
-/** PATCH /api/staff/staff/:id (owner). Never leaves the shop without an owner. */
-export async function changeRole(
-  deps: StaffDeps,
-  by: { id: number },
-  id: number,
-  role: Role,
-): Promise<StaffRecord> {
-  const before = await deps.staff.findById(id)
-  if (!before) throw new StaffNotFound()
-  if (before.role === role) return before
-  const after = await deps.staff.changeRole(id, role, deps.now())
-  if (after === 'not_found') throw new StaffNotFound()
-  if (after === 'last_owner') throw new LastOwner()
-  await deps.audit.record(
-    {
-      staffId: by.id,
-      action: 'staff.role',
-      targetType: 'staff',
-      targetId: String(id),
-      before: snapshot(before),
-      after: snapshot(after),
-    },
-    deps.now(),
-  )
-  return after
-}
-
-/** DELETE /api/staff/staff/:id (owner). Never removes the last owner. */
-export async function removeStaff(deps: StaffDeps, by: { id: number }, id: number): Promise<void> {
-  const removed = await deps.staff.remove(id)
-  if (removed === 'not_found') throw new StaffNotFound()
-  if (removed === 'last_owner') throw new LastOwner()
-  await deps.audit.record(
-    {
-      staffId: by.id,
-      action: 'staff.remove',
-      targetType: 'staff',
-      targetId: String(id),
-      before: snapshot(removed),
-      after: null,
-    },
-    deps.now(),
-  )
-}
+export type StaffService = ReturnType<typeof createStaffService>
 
 /**
- * Makes a LINE user owner directly (the `staff:owner` CLI), audited without a staff actor; any
- * pending setup code is dropped because an owner now exists.
+ * Makes a LINE user owner directly (the `staff:owner` CLI, the sandbox's demo owner), audited
+ * without a staff actor; any pending setup code is dropped because an owner now exists.
  */
 export async function appointOwner(
-  deps: Pick<StaffDeps, 'staff' | 'audit' | 'now'>,
+  deps: Pick<StaffDeps, 'staff' | 'uow' | 'now'>,
   lineUserId: string,
   displayName: string | null,
   via: string,
 ): Promise<StaffRecord> {
   const before = await deps.staff.findByLineUserId(lineUserId)
-  const after = await deps.staff.upsertOwner(lineUserId, displayName, deps.now())
-  await deps.staff.clearOwnerSetupCode()
-  await deps.audit.record(
-    {
+  await deps.uow.commit([
+    deps.staff.upsertOwnerWrite(lineUserId, displayName, deps.now()),
+    deps.uow.audit({
       staffId: null,
       action: 'staff.appoint_owner',
       targetType: 'staff',
-      targetId: String(after.id),
+      targetId: before ? String(before.id) : deps.staff.insertedId(),
       before: before ? snapshot(before) : null,
-      after: { ...snapshot(after), via },
-    },
-    deps.now(),
-  )
+      after: { displayName: displayName ?? before?.displayName ?? 'オーナー', role: 'owner', via },
+    }),
+    deps.staff.clearOwnerSetupCodeWrite(),
+  ])
+  const after = await deps.staff.findByLineUserId(lineUserId)
+  if (!after) throw new Error('the owner row was not written')
   return after
 }
 
@@ -313,7 +357,7 @@ export async function appointOwner(
  * code for the first owner (see prepareOwnerSetup).
  */
 export async function prepareStaffAtStart(
-  deps: Pick<StaffDeps, 'staff' | 'audit' | 'ids' | 'now'>,
+  deps: Pick<StaffDeps, 'staff' | 'uow' | 'ids' | 'now'>,
   demoOwner: { lineUserId: string; displayName: string } | null,
 ): Promise<{ code: string; expiresAt: number } | null> {
   if (demoOwner) {
@@ -321,19 +365,22 @@ export async function prepareStaffAtStart(
     if (current?.role !== 'owner')
       await appointOwner(deps, demoOwner.lineUserId, demoOwner.displayName, 'sandbox')
   } else {
-    const removed = await deps.staff.removeByLineUserId(DEMO_OWNER_USER_ID)
-    if (removed) {
-      await deps.audit.record(
-        {
-          staffId: null,
-          action: 'staff.remove',
-          targetType: 'staff',
-          targetId: String(removed.id),
-          before: snapshot(removed),
-          after: { via: 'sandbox demo owner removed: a LINE channel is configured' },
-        },
-        deps.now(),
-      )
+    const leftover = await deps.staff.findByLineUserId(DEMO_OWNER_USER_ID)
+    if (leftover) {
+      await deps.uow.commit([
+        deps.staff.removeByLineUserIdWrite(DEMO_OWNER_USER_ID),
+        deps.uow.audit(
+          {
+            staffId: null,
+            action: 'staff.remove',
+            targetType: 'staff',
+            targetId: String(leftover.id),
+            before: snapshot(leftover),
+            after: { via: 'sandbox demo owner removed: a LINE channel is configured' },
+          },
+          { onlyIfChanged: true },
+        ),
+      ])
     }
   }
   return prepareOwnerSetup(deps)

@@ -23,6 +23,7 @@ const weekdaysOnly: BusinessHours = {
 function settingsWith(value: unknown): SettingsStore {
   return {
     get: async () => value,
+    putWrite: () => ({}),
     put: async () => {},
     putIfAbsent: async (_key, v) => v,
     delete: async () => {},

@@ -12,6 +12,7 @@ import { newMemberNumber, type Member, type MemberRepository } from '../members/
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
 import type { SupportEventHooks } from '../support/events.ts'
+import type { UnitOfWork, Write } from '../unit-of-work.ts'
 
 export interface ChatLog {
   recordInbound(input: {
@@ -24,12 +25,23 @@ export interface ChatLog {
   }): Promise<void>
 }
 
+/** Domain events a follow recorded, and the messages their subscribers add to its reply. */
+export interface FollowEffects {
+  /**
+   * Messages event subscribers contribute to the reply to `eventKey`'s follow, and the writes
+   * that mark them sent (commit them with the reply).
+   */
+  replyContributions(eventKey: string): Promise<{ messages: LineMessage[]; handled: Write[] }>
+}
+
 export interface EventDeps extends OutboxDeps {
   members: MemberRepository
   chatLog: ChatLog
   router: ChatRouter
-  /** Extra messages for a follow (e.g. the welcome coupon card); idempotent under replays. */
-  onFollowExtras?: (member: Member, followedAt: number) => Promise<LineMessage[]>
+  /** Subscribers of the follow's domain event (e.g. the welcome coupon card joins the reply). */
+  followEffects?: FollowEffects
+  /** Commits a reply with the marks of what subscribers added to it. */
+  uow?: UnitOfWork
   /** The support inbox: bumps open conversations, hands over what the bot cannot answer. */
   support?: SupportEventHooks
 }
@@ -70,6 +82,11 @@ export async function handleEvent(
   }
 }
 
+/** The domain events of one webhook event are recorded once under this key. */
+export function webhookEventKey(event: WebhookEvent): string {
+  return `webhook:${event.webhookEventId}`
+}
+
 async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, receivedAt: number) {
   const profile = await deps.messenger.getProfile(userId)
   const { member, existed, wasBlocked } = await deps.members.recordFollowState({
@@ -79,17 +96,24 @@ async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, rec
     profile,
     memberNumber: newMemberNumber(deps.ids.randomInt),
     now: deps.clock.now(),
+    cause: { kind: 'webhook', eventKey: webhookEventKey(event), standby: false },
   })
   const returning = existed && wasBlocked
-  const extras =
-    deps.onFollowExtras && member.followState === 'following'
-      ? await deps.onFollowExtras(member, event.timestamp)
-      : []
-  const messages = [
-    ...welcomeMessages(localeOf(member.language), member.displayName, returning),
-    ...extras,
-  ]
-  await reply(deps, event, member, messages, receivedAt, 'welcome')
+  const welcome = welcomeMessages(localeOf(member.language), member.displayName, returning)
+  // Subscribers of the follow (the welcome coupon) add to the free reply while it is possible.
+  const contributions =
+    deps.followEffects && member.followState === 'following' && freshReplyToken(event, receivedAt)
+      ? await deps.followEffects.replyContributions(webhookEventKey(event))
+      : { messages: [], handled: [] }
+  await reply(
+    deps,
+    event,
+    member,
+    [...welcome, ...contributions.messages],
+    receivedAt,
+    'welcome',
+    contributions.handled,
+  )
 }
 
 async function onUnfollow(deps: EventDeps, event: UnfollowEvent, userId: string) {
@@ -100,6 +124,7 @@ async function onUnfollow(deps: EventDeps, event: UnfollowEvent, userId: string)
     profile: null,
     memberNumber: newMemberNumber(deps.ids.randomInt),
     now: deps.clock.now(),
+    cause: { kind: 'webhook', eventKey: webhookEventKey(event), standby: false },
   })
 }
 
@@ -186,6 +211,7 @@ async function ensureMember(deps: EventDeps, userId: string, at: number): Promis
     profile,
     memberNumber: newMemberNumber(deps.ids.randomInt),
     now: deps.clock.now(),
+    cause: { kind: 'existing_friend' },
   })
   return member
 }
@@ -197,14 +223,26 @@ async function reply(
   messages: LineMessage[],
   receivedAt: number,
   purpose: string,
+  /** Writes that commit with the reply (marks of what event subscribers added to it). */
+  alsoCommit: Write[] = [],
 ) {
   if (messages.length === 0 || member.followState === 'blocked') return
   const token = freshReplyToken(event, receivedAt)
-  await enqueueMessages(deps, {
+  const item = {
     dedupeKey: `event:${event.webhookEventId}:${purpose}`,
     lineUserId: member.lineUserId,
     replyToken: token?.token ?? null,
     replyTokenExpiresAt: token?.expiresAt ?? null,
     messages,
-  })
+  }
+  if (alsoCommit.length === 0 || !deps.uow) {
+    await enqueueMessages(deps, item)
+    return
+  }
+  // One commit: if a rival already delivered a contribution (its mark exists), this fails and
+  // the retry sends the reply without it.
+  await deps.uow.commit([
+    deps.outbox.enqueueWrite({ ...item, retryKey: deps.ids.uuid(), now: deps.clock.now() }),
+    ...alsoCommit,
+  ])
 }

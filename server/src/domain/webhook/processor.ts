@@ -1,10 +1,13 @@
 import { backoffDelay } from '../backoff.ts'
+import { deliverEvents, type EventRelayDeps } from '../events/relay.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
 import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
 import type { InboxRepository } from './inbox.ts'
 
 export interface ProcessorDeps extends EventDeps {
   inbox: InboxRepository
+  /** Domain events to their subscribers, in the same drain (after the messages). */
+  relay?: EventRelayDeps
 }
 
 export const EVENT_MAX_ATTEMPTS = 8
@@ -48,11 +51,13 @@ export async function processDueEvents(
 }
 
 /**
- * One pass over everything due: events first (they enqueue messages), then the outbox. Bounded so
- * a single pass never holds the event loop or a Workers invocation for long.
+ * One pass over everything due: webhook events first (they enqueue messages), then the outbox,
+ * then domain events to their subscribers. Bounded so a single pass never holds the event loop or
+ * a Workers invocation for long.
  */
 export async function drainOnce(deps: ProcessorDeps, batch = 50, pace?: Pace): Promise<number> {
   const events = await processDueEvents(deps, batch, pace)
   const sent = await deliverDueMessages(deps, batch, pace)
-  return events + sent
+  const relayed = deps.relay ? await deliverEvents(deps.relay, batch) : 0
+  return events + sent + relayed
 }

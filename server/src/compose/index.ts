@@ -1,0 +1,222 @@
+import { broadcastDeps } from '../broadcast-services.ts'
+import type { AppDeps } from '../deps.ts'
+import { createRepositories } from '../db/repositories/index.ts'
+import { createEventStore } from '../db/repositories/event-repository.ts'
+import { createUnitOfWork } from '../db/unit-of-work.ts'
+import { createSignIn } from '../domain/auth/sign-in.ts'
+import { welcomeCouponSubscriber } from '../domain/coupons/welcome.ts'
+import {
+  deliverEvents,
+  pruneEvents,
+  replyContributions,
+  type EventRelayDeps,
+} from '../domain/events/relay.ts'
+import type { EventSubscriber } from '../domain/events/subscribers.ts'
+import type { AppLinks } from '../domain/links.ts'
+import { cardKeyProvider } from '../domain/members/card-token.ts'
+import { createMemberDirectoryService } from '../domain/members/directory.ts'
+import { createMemberAppService } from '../domain/members/member-app.ts'
+import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.ts'
+import { createAuditService } from '../domain/audit/audit-reader.ts'
+import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
+import { supportEventHooks } from '../domain/support/events.ts'
+import { createShopSettingsService } from '../domain/shop/settings.ts'
+import { acceptWebhook } from '../domain/webhook/accept.ts'
+import type { ProcessorDeps } from '../domain/webhook/processor.ts'
+import { createLineLogin } from '../line/login.ts'
+import { createLineMessagingClient } from '../line/messaging-client.ts'
+import { createPacer } from '../line/rate-limiter.ts'
+import type { Services } from '../middleware/env.ts'
+import { couponDeps } from '../coupon-services.ts'
+import { createContentFetcher } from '../line/content-fetcher.ts'
+import { supportDeps } from '../support-services.ts'
+import { createChatRouter } from './chat.ts'
+import type { RuntimePorts } from './ports.ts'
+
+/**
+ * The one composition root: builds every feature's services from the runtime's ports, once per
+ * process (Node) or per isolate (Workers). Both entries call it; nothing is wired anywhere else.
+ * Adding a capability adds one line here (its service) and, if it reacts to domain events, its
+ * subscriber to `subscribers`.
+ */
+export function composeServices(ports: RuntimePorts) {
+  const { config, db, atomic, clock, ids, logger, line } = ports
+  const links: AppLinks = {
+    liffId: config.LIFF_ID ?? null,
+    publicUrl: config.PUBLIC_URL,
+    timeZone: config.SHOP_TIMEZONE,
+  }
+  const timeZone = config.SHOP_TIMEZONE
+  const now = () => clock.now()
+
+  // Ports over the database and LINE.
+  const uow = createUnitOfWork(db, atomic, clock)
+  const repositories = createRepositories(db, uow)
+  const eventStore = createEventStore(db, atomic)
+  const messenger = createLineMessagingClient({
+    apiBaseUrl: line.apiBaseUrl,
+    channelAccessToken: line.channelAccessToken,
+    ids,
+    logger,
+    timeoutMs: ports.lineTimeoutMs,
+    fetch: ports.lineFetch,
+    pacer: ports.pacer ?? createPacer(),
+  })
+  const login = createLineLogin({ config, line, clock, logger })
+  const cardKey = cardKeyProvider(repositories.settings, ids, now)
+  const support = supportDeps({ repositories, clock, timeZone, sandbox: config.sandbox })
+  const content = {
+    fetchContent: createContentFetcher({
+      dataApiBaseUrl: line.dataApiBaseUrl,
+      channelAccessToken: line.channelAccessToken,
+    }),
+    maxContentBytes: ports.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES,
+    /** Staff alert pushes link here. */
+    inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
+  }
+  const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
+
+  // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
+  const subscribers: EventSubscriber[] = [
+    welcomeCouponSubscriber({
+      ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
+      settings: repositories.settings,
+      links,
+      logger,
+      members: repositories.members,
+      outbox: outboxDeps,
+    }),
+  ]
+  const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
+
+  // The broadcast engine; its chunks reach a sender the way this runtime dispatches jobs.
+  const broadcasts = broadcastDeps({
+    db,
+    atomic,
+    repositories,
+    messenger,
+    clock,
+    ids,
+    logger,
+    links,
+    dispatch: (broadcastId) => ports.jobs.dispatchBroadcast(broadcastId),
+    startPlan: (broadcastId, token) => ports.jobs.startBroadcastPlan(broadcastId, token),
+  })
+
+  const processorDeps: ProcessorDeps = {
+    ...repositories,
+    messenger,
+    router: createChatRouter({ ...ports, repositories, links }),
+    followEffects: {
+      replyContributions: async (eventKey) =>
+        replyContributions(relay, await eventStore.byDedupeKeys([eventKey])),
+    },
+    uow,
+    support: supportEventHooks(support),
+    relay,
+    clock,
+    ids,
+    logger,
+  }
+
+  const legacy: AppDeps = {
+    config,
+    verifySignature: ports.verifySignature,
+    inbox: repositories.inbox,
+    clock,
+    logger,
+    kickProcessing: (defer = () => undefined) => ports.jobs.kickProcessing(defer),
+    dispatchBroadcast: (id) => ports.jobs.dispatchBroadcast(id),
+    startBroadcastPlan: (id, token) => ports.jobs.startBroadcastPlan(id, token),
+    repositories,
+    db,
+    atomic,
+    uow,
+    ids,
+    idTokens: login.idTokens,
+    botInfo: login.botInfo,
+    cardKey,
+    messenger,
+    support: content,
+  }
+
+  const webhookInbox = ports.wrapInbox ? ports.wrapInbox(repositories.inbox) : repositories.inbox
+
+  const services: Services = {
+    runtime: { sandbox: config.sandbox },
+    logger,
+    webhook: {
+      accept: (body, signature, defer) =>
+        acceptWebhook(
+          {
+            verifySignature: ports.verifySignature,
+            inbox: webhookInbox,
+            clock,
+            kickProcessing: () => ports.jobs.kickProcessing(defer),
+          },
+          body,
+          signature,
+        ),
+    },
+    signIn: createSignIn({
+      idTokens: login.idTokens,
+      members: repositories.members,
+      staff: repositories.staff,
+      messenger,
+      botInfo: login.botInfo,
+      clock,
+      ids,
+    }),
+    members: createMemberDirectoryService({
+      directory: repositories.directory,
+      uow,
+      now,
+      timeZone,
+    }),
+    memberApp: createMemberAppService({
+      profiles: repositories.profiles,
+      settings: repositories.settings,
+      botInfo: login.botInfo,
+      cardKey,
+      clock,
+      sandbox: config.sandbox,
+      liffId: links.liffId,
+    }),
+    staff: createStaffService({ staff: repositories.staff, uow, ids, now }),
+    audit: createAuditService(repositories.auditReader),
+    settings: createShopSettingsService({
+      settings: repositories.settings,
+      uow,
+      sandbox: config.sandbox,
+      now,
+    }),
+    legacy,
+  }
+
+  return {
+    services,
+    /** What the runtime's background loops drive (drains, senders, the periodic pass). */
+    background: {
+      repositories,
+      db,
+      atomic,
+      uow,
+      messenger,
+      links,
+      cardKey,
+      content,
+      processorDeps,
+      broadcasts,
+      rebuildSummary: ports.rebuildSummary,
+      relay,
+      deliverEvents: (batch?: number) => deliverEvents(relay, batch),
+      /** At start: the sandbox's demo owner, or the first owner's setup code. */
+      prepareStaffAtStart: (demoOwner: { lineUserId: string; displayName: string } | null) =>
+        prepareStaffAtStart({ staff: repositories.staff, uow, ids, now }, demoOwner),
+      pruneEvents: () => pruneEvents(relay),
+    },
+  }
+}
+
+export type Composition = ReturnType<typeof composeServices>
+export type Background = Composition['background']

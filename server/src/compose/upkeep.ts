@@ -1,0 +1,152 @@
+import { createAlertPushStore } from '../db/repositories/support-alert-repository.ts'
+import { runSegmentUpkeep } from '../db/segments/upkeep.ts'
+import { startDueBroadcasts } from '../domain/broadcasts/engine.ts'
+import { expireDueCoupons } from '../domain/coupons/coupons.ts'
+import { localDate } from '../domain/loyalty/dates.ts'
+import { expirePoints } from '../domain/loyalty/ledger.ts'
+import { recomputeAllTiers, type LoyaltyDeps } from '../domain/loyalty/loyalty.ts'
+import type { Clock, Ids, Logger } from '../domain/ports.ts'
+import { pushStaffAlerts } from '../domain/support/alert-push.ts'
+import { fetchPendingContents } from '../domain/support/contents.ts'
+import { retryLowScoreFollowUps } from '../domain/surveys/closed-loop.ts'
+import { surveyDeps } from '../survey-services.ts'
+import type { Background } from './index.ts'
+
+/** The last shop-local day the daily tier pass ran (settings). */
+export const DAILY_PASS_KEY = 'loyalty_daily_pass'
+
+export interface UpkeepInput {
+  background: Background
+  clock: Clock
+  ids: Ids
+  logger: Logger
+  timeZone: string
+}
+
+/**
+ * Loyalty upkeep: expire lots past their expiry (idempotent per lot), and once per shop-local day
+ * recompute every tier (spend ages out of the rolling window). Overlapping runs are harmless.
+ */
+export async function runLoyaltyMaintenance(input: UpkeepInput): Promise<void> {
+  const { background, clock, timeZone, logger } = input
+  const { repositories, atomic } = background
+  const now = clock.now()
+  const expired = await expirePoints(
+    { points: repositories.points, atomic, now: () => clock.now() },
+    now,
+  )
+  if (expired.lots > 0) logger.info('points expired', { ...expired })
+  const today = localDate(now, timeZone)
+  if ((await repositories.settings.get(DAILY_PASS_KEY)) === today) return
+  await repositories.settings.put(DAILY_PASS_KEY, today, now)
+  const deps: LoyaltyDeps<Parameters<typeof atomic>[0][number]> = {
+    points: repositories.points,
+    loyalty: repositories.loyalty,
+    settings: repositories.settings,
+    outbox: repositories.outbox,
+    audit: repositories.audit,
+    atomic,
+    clock,
+    ids: input.ids,
+    timeZone,
+    shopName: async () => '',
+  }
+  const members = await recomputeAllTiers(deps)
+  logger.info('daily tier pass', { members })
+}
+
+/**
+ * The support inbox's upkeep: fetch pending image contents (outside the webhook path), then push
+ * each opted-in staff member one summary of new alerts (quiet hours respected).
+ */
+export async function runSupportUpkeep(input: UpkeepInput): Promise<void> {
+  const { background, clock, ids, logger } = input
+  await fetchPendingContents({
+    contents: background.repositories.contents,
+    fetchContent: background.content.fetchContent,
+    maxBytes: background.content.maxContentBytes,
+    clock,
+    ids,
+    logger,
+  })
+  await pushStaffAlerts({
+    store: createAlertPushStore(background.db, background.atomic),
+    clock,
+    ids,
+    logger,
+    timeZone: input.timeZone,
+    inboxUrl: background.content.inboxUrl,
+  })
+}
+
+/** Low-score responses whose follow-up failed get their conversation and alert. */
+export async function runSurveyUpkeep(input: UpkeepInput): Promise<void> {
+  const { background } = input
+  const deps = surveyDeps({
+    db: background.db,
+    atomic: background.atomic,
+    repositories: background.repositories,
+    ids: input.ids,
+    clock: input.clock,
+    logger: input.logger,
+    timeZone: input.timeZone,
+  })
+  const done = await retryLowScoreFollowUps(deps)
+  if (done > 0) input.logger.info('low-score follow-ups retried', { done })
+}
+
+interface PeriodicJob {
+  name: string
+  run(input: UpkeepInput): Promise<unknown>
+}
+
+/**
+ * Upkeep that runs every minute: a timer on Node, the Cron Trigger on Workers. Each job is
+ * idempotent and cheap when there is nothing to do; one failing job does not stop the others.
+ */
+const JOBS: readonly PeriodicJob[] = [
+  // Coupons past expiry are marked expired (reads and redemption check it anyway).
+  {
+    name: 'coupon expiry',
+    run: ({ background, clock }) => expireDueCoupons(background.repositories.coupons, clock.now()),
+  },
+  // Points past expiry are written off; tiers are recomputed once a shop-local day.
+  { name: 'loyalty upkeep', run: runLoyaltyMaintenance },
+  // Scheduled broadcasts now due start once (atomic claim); due chunks are handed to a sender.
+  {
+    name: 'broadcasts',
+    run: async ({ background }) => {
+      await startDueBroadcasts(background.broadcasts)
+      await background.broadcasts.dispatch(0)
+    },
+  },
+  // The purchase summary segments read is rebuilt once a shop-local day.
+  {
+    name: 'segment summary',
+    run: ({ background, clock, logger, timeZone }) =>
+      runSegmentUpkeep({
+        db: background.db,
+        repositories: background.repositories,
+        clock,
+        logger,
+        timeZone,
+        rebuildSummary: background.rebuildSummary,
+      }),
+  },
+  // Customer images are fetched from the data API; staff get one batched LINE alert push each.
+  { name: 'support upkeep', run: runSupportUpkeep },
+  // Low survey scores whose follow-up failed get their conversation and staff alert.
+  { name: 'survey closed loop', run: runSurveyUpkeep },
+  // Domain events past retention that every subscriber has passed are dropped.
+  { name: 'domain event retention', run: ({ background }) => background.pruneEvents() },
+]
+
+export async function runPeriodicJobs(input: UpkeepInput): Promise<void> {
+  for (const job of JOBS) {
+    try {
+      await job.run(input)
+    } catch (error) {
+      input.logger.error(`${job.name} failed`, { error: String(error) })
+    }
+  }
+}

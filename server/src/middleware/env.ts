@@ -1,0 +1,57 @@
+import type { AppDeps } from '../deps.ts'
+import type { AuditService } from '../domain/audit/audit-reader.ts'
+import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
+import type { MemberDirectoryService } from '../domain/members/directory.ts'
+import type { MemberAppService } from '../domain/members/member-app.ts'
+import type { DomainError } from '../domain/errors.ts'
+import type { Defer, Logger } from '../domain/ports.ts'
+import type { ShopSettingsService } from '../domain/shop/settings.ts'
+import type { StaffService } from '../domain/staff/staff.ts'
+
+/**
+ * Every feature's commands and queries, built once by the composition root (server/src/compose)
+ * from the runtime's ports. Routes see only these: never a repository, the database or config.
+ */
+export interface Services {
+  /** Facts the HTTP layer reports (/healthz). */
+  runtime: { sandbox: boolean }
+  logger: Logger
+  /** LINE's webhook: verify, sort and store each delivery; processing starts after the answer. */
+  webhook: {
+    accept(
+      body: Uint8Array<ArrayBuffer>,
+      signature: string | undefined,
+      defer: Defer,
+    ): Promise<{ ok: true } | { ok: false; error: DomainError }>
+  }
+  signIn: SignIn
+  /** The member mini-app: the signed-in member's card, profile and the public config. */
+  memberApp: MemberAppService
+  /** The staff console's member directory: search, detail, notes and tags. */
+  members: MemberDirectoryService
+  staff: StaffService
+  settings: ShopSettingsService
+  audit: AuditService
+  /**
+   * Transitional: what routes not yet moved to services still read. Goes away with the last of
+   * them.
+   */
+  legacy: AppDeps
+}
+
+export type { MemberPrincipal, StaffPrincipal }
+
+export type AppEnv = {
+  Variables: {
+    services: Services
+    /** Keeps work going after the response (Workers' waitUntil). */
+    defer: Defer
+    /** @deprecated transitional alias of services.legacy */
+    deps: AppDeps
+    member: MemberPrincipal
+    staff: StaffPrincipal
+    /** The verified token's `sub` and `name` (set by every LIFF / staff auth middleware). */
+    lineUserId: string
+    lineName: string | null
+  }
+}
