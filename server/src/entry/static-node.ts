@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Context, Hono } from 'hono'
 import { compress } from 'hono/compress'
-import type { AppEnv } from '../deps.ts'
+import type { AppEnv } from '../middleware/env.ts'
 import type { Logger } from '../domain/ports.ts'
 
 /** `vite build` output: liff/index.html, staff/index.html and hashed assets/. */

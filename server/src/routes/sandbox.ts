@@ -4,10 +4,10 @@ import {
   SandboxPostbackSchema,
   SandboxTextSchema,
 } from '@joren/shared'
-import { Hono, type Context } from 'hono'
-import type { AppEnv } from '../deps.ts'
+import { Hono } from 'hono'
 import { InvalidRequest } from '../domain/errors.ts'
-import { parseBody } from './validation.ts'
+import type { AppEnv } from '../middleware/env.ts'
+import { jsonBody } from './validation.ts'
 
 /**
  * The sandbox chat page's API (the page itself is liff-app/sandbox, served from its build), mounted
@@ -21,36 +21,36 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
       ...init,
       headers: { 'content-type': 'application/json' },
     })
-  const relay = async (c: Context, res: Response) =>
-    c.newResponse(await res.text(), res.status as 200, { 'content-type': 'application/json' })
+  /** The stand-in's answer, passed on as it came (status and JSON body). */
+  const relay = async (res: Response) =>
+    new Response(await res.text(), {
+      status: res.status,
+      headers: { 'content-type': 'application/json' },
+    })
 
   return (
     new Hono<AppEnv>()
-      .get('/api/users', async (c) => relay(c, await control('/users')))
-      .post('/api/users', async (c) => {
-        const input = await parseBody(c, SandboxCreateUserSchema)
-        return relay(c, await control('/users', { method: 'POST', body: JSON.stringify(input) }))
-      })
+      .get('/api/users', async () => relay(await control('/users')))
+      .post('/api/users', jsonBody(SandboxCreateUserSchema), async (c) =>
+        relay(
+          await control('/users', { method: 'POST', body: JSON.stringify(c.req.valid('json')) }),
+        ),
+      )
       .post('/api/users/:userId/:action{follow|unfollow}', async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        return relay(
-          c,
-          await control(`/users/${userId}/${c.req.param('action')}`, { method: 'POST' }),
-        )
+        return relay(await control(`/users/${userId}/${c.req.param('action')}`, { method: 'POST' }))
       })
-      .post('/api/users/:userId/text', async (c) => {
+      .post('/api/users/:userId/text', jsonBody(SandboxTextSchema), async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        const input = await parseBody(c, SandboxTextSchema)
+        const input = c.req.valid('json')
         return relay(
-          c,
           await control(`/users/${userId}/text`, { method: 'POST', body: JSON.stringify(input) }),
         )
       })
-      .post('/api/users/:userId/postback', async (c) => {
+      .post('/api/users/:userId/postback', jsonBody(SandboxPostbackSchema), async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        const input = await parseBody(c, SandboxPostbackSchema)
+        const input = c.req.valid('json')
         return relay(
-          c,
           await control(`/users/${userId}/postback`, {
             method: 'POST',
             body: JSON.stringify(input),
@@ -60,16 +60,16 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
       .post('/api/users/:userId/id-token', async (c) => {
         // A real ES256 ID token signed by the stand-in: the mini-app's sign-in path stays the real one.
         const userId = parseUserId(c.req.param('userId'))
-        return relay(c, await control(`/users/${userId}/id-token`, { method: 'POST', body: '{}' }))
+        return relay(await control(`/users/${userId}/id-token`, { method: 'POST', body: '{}' }))
       })
       .get('/api/users/:userId/messages', async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        return relay(c, await control(`/users/${userId}/messages`))
+        return relay(await control(`/users/${userId}/messages`))
       })
       // What the customer sent (messages, postbacks, follow / block) as the stand-in delivered it.
       .get('/api/users/:userId/sent', async (c) => {
         const userId = parseUserId(c.req.param('userId'))
-        return relay(c, await control(`/users/${userId}/sent`))
+        return relay(await control(`/users/${userId}/sent`))
       })
       .get('/api/demo-owner', (c) => {
         // The sandbox shop's owner (デモ店長), so the page can open the staff console as them.
