@@ -1,4 +1,3 @@
-import type { Config } from '../config.ts'
 import type { Clock, Logger } from '../domain/ports.ts'
 import { createBotInfo, type BotInfo } from './bot-info.ts'
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token-verifier.ts'
@@ -8,7 +7,12 @@ import { createIdTokenVerifier, type IdTokenVerifier } from './id-token-verifier
  * without LINE_LOGIN_CHANNEL_ID (member and staff APIs then answer 503), and the bot-info cache.
  */
 export function createLineLogin(input: {
-  config: Config
+  /** LINE Login: the channel ID (the tokens' `aud`; none: sign-in is off), keys and issuer. */
+  config: {
+    LINE_LOGIN_CHANNEL_ID?: string | undefined
+    LINE_JWKS_URL: string
+    LINE_ID_TOKEN_ISSUER: string
+  }
   line: { apiBaseUrl: string; channelAccessToken: string }
   clock: Clock
   logger: Logger
