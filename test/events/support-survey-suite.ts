@@ -119,6 +119,18 @@ export async function supportAndSurveyChangesAreAtomic(driver: Driver): Promise<
   const survey = await surveys.service.create(STAFF, surveyDefinition())
   const opened = await surveys.service.create(STAFF, surveyDefinition({ title: '公開中' }))
   await surveys.service.open(STAFF, opened.id)
+  // The audit row names what the commit created (the new survey's and version's IDs).
+  const [created] = await driver.query<{ target_id: string; after: string }>(
+    "select target_id, after from audit_log where action = 'survey.create' order by id limit 1",
+  )
+  expect(created?.target_id).toBe(String(survey.id))
+  expect(JSON.parse(created!.after)).toMatchObject({
+    id: survey.id,
+    currentVersionId: survey.currentVersionId,
+    version: 1,
+    status: 'draft',
+    title: 'ご来店アンケート',
+  })
   await handOver(support.handover, { member: hanako, reason: 'unanswered', at: T0 })
   const conversation = (await inbox.list(STAFF, { status: 'all', limit: 10 })).items[0]
   if (!conversation) throw new Error('no conversation')
@@ -201,6 +213,15 @@ export async function supportAndSurveyChangesAreAtomic(driver: Driver): Promise<
   await alerts.resolve(STAFF, alert.id)
   await surveys.service.close(STAFF, opened.id)
   await faq.removeRule(STAFF, rule.id)
+  // A draft's questions change in place; a published (here closed) survey's make a new version.
+  const edited = surveyDefinition({ questions: [nps('おすすめしますか')] })
+  const draft = await surveys.service.update(STAFF, survey.id, edited)
+  expect(draft).toMatchObject({ version: 1, currentVersionId: survey.currentVersionId })
+  expect(draft.questions.map((q) => q.label)).toEqual(['おすすめしますか'])
+  const live = await surveys.service.update(STAFF, opened.id, { ...edited, title: '公開中' })
+  expect(live).toMatchObject({ version: 2, status: 'closed' })
+  expect(live.currentVersionId).not.toBe(opened.currentVersionId)
+  expect(live.versions.map((v) => v.version)).toEqual([2, 1])
   expect(await count('conversations')).toBe(2)
   expect(await count('keyword_rules')).toBe(0)
   expect(
@@ -215,6 +236,8 @@ export async function supportAndSurveyChangesAreAtomic(driver: Driver): Promise<
     'alert.resolve',
     'survey.close',
     'keyword_rule.delete',
+    'survey.update',
+    'survey.update',
   ])
 }
 
