@@ -1,6 +1,5 @@
 import type { Config } from './config.ts'
 import type { Messenger } from './domain/messaging/messenger.ts'
-import type { ContentSource } from './domain/support/contents.ts'
 import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'
@@ -41,8 +40,6 @@ export interface AppDeps {
   botInfo: BotInfo
   /** The member card's HMAC key: made on first use, kept in `settings`, never logged. */
   cardKey(): Promise<CryptoKey>
-  /** Customer images from the data API: the inbox fetches a pending one when staff open it. */
-  support?: ContentSource
   /** The Messaging API, for reads on a request path (never the webhook's). */
   messenger: Messenger
 }

@@ -1,9 +1,12 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/src/db/database.ts'
+import { d1Atomic } from '../../server/src/db/atomic.ts'
 import { createFaqRepository } from '../../server/src/db/repositories/faq-repository.ts'
 import { createKeywordRuleRepository } from '../../server/src/db/repositories/keyword-rule-repository.ts'
 import { schema } from '../../server/src/db/schema.ts'
+import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
+import { createFaqService } from '../../server/src/domain/faq/service.ts'
 import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
 import {
   buildWorkerBundle,
@@ -13,9 +16,9 @@ import {
 } from '../workers/local-worker.ts'
 
 /**
- * The FAQ and keyword-rule repositories on workerd's local D1, and the text routing through the
- * Workers entry: a keyword rule and an FAQ entry written by the repositories answer over the real
- * webhook, and an edit is picked up by the cached FAQ index.
+ * The FAQ and keyword-rule stores on workerd's local D1, and the text routing through the
+ * Workers entry: a keyword rule and an FAQ entry written by the staff commands (each with its
+ * audit row) answer over the real webhook, and an edit is picked up by the cached FAQ index.
  */
 
 const TIMEOUT = 180_000
@@ -64,31 +67,44 @@ async function waitForReplies(userId: string, n: number): Promise<string[]> {
 
 describe('FAQ and keyword routing on Workers + D1', () => {
   it(
-    'repositories write and version on D1; the worker answers by keyword, FAQ and hand-over',
+    'staff commands write (with their audit rows) and version on D1; the worker answers by keyword, FAQ and hand-over',
     async () => {
       const faq = createFaqRepository(db)
-      const rules = createKeywordRuleRepository(db)
+      const clock = { now: () => 1000 }
+      const service = createFaqService({
+        faq,
+        keywordRules: createKeywordRuleRepository(db),
+        uow: createUnitOfWork(db, d1Atomic(db as never), clock),
+        now: clock.now,
+      })
+      const staff = { id: 1, role: 'owner' as const }
       const v0 = await faq.version()
-      const entry = await faq.create(
-        {
-          questions: ['駐車場はありますか', '車で行けますか'],
-          answer: '4台分あります',
-          enabled: true,
-        },
-        1000,
-      )
+      const input = {
+        questions: ['駐車場はありますか', '車で行けますか'],
+        answer: '4台分あります',
+        enabled: true,
+      }
+      const entry = await service.createEntry(staff, input)
+      expect(entry).toMatchObject({ ...input, createdAt: 1000 })
       const v1 = await faq.version()
       expect(v1).not.toBe(v0)
-      await rules.create(
-        {
-          match: 'regex',
-          pattern: '^(wi-?fi|わいふぁい)',
-          reply: [{ type: 'text', text: 'Wi-Fi はレジ横に' }],
-          priority: 0,
-          enabled: true,
-        },
-        1000,
+      const rule = await service.createRule(staff, {
+        match: 'regex',
+        pattern: '^(wi-?fi|わいふぁい)',
+        reply: [{ type: 'text', text: 'Wi-Fi はレジ横に' }],
+        priority: 0,
+        enabled: true,
+      })
+      // Each command committed its audit row with the change, the new row's ID filled in.
+      const audit = await worker!.query<{ action: string; target_id: string; after: string }>(
+        `SELECT action, target_id, after FROM audit_log ORDER BY id`,
       )
+      expect(audit.map((a) => [a.action, a.target_id])).toEqual([
+        ['faq.create', String(entry.id)],
+        ['keyword_rule.create', String(rule.id)],
+      ])
+      expect(JSON.parse(audit[0]!.after)).toEqual(entry)
+      expect(JSON.parse(audit[1]!.after)).toEqual(rule)
 
       const user = line!.createUser({ displayName: '花子', language: 'ja' })
       await line!.follow(user.userId)
@@ -99,7 +115,7 @@ describe('FAQ and keyword routing on Workers + D1', () => {
       expect((await waitForReplies(user.userId, 4))[3]).toBe('4台分あります')
 
       // An edit at the same clock time still moves the version, so the index is rebuilt.
-      await faq.update(entry.id, { ...entry, answer: '6台分あります' }, 1000)
+      await service.updateEntry(staff, entry.id, { ...input, answer: '6台分あります' })
       expect(await faq.version()).not.toBe(v1)
       await line!.sendText(user.userId, '駐車場ありますか')
       expect((await waitForReplies(user.userId, 5))[4]).toBe('6台分あります')

@@ -7,8 +7,8 @@ import { registerCouponChat } from '../domain/coupons/chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import type { AppLinks } from '../domain/links.ts'
 import { registerPointsCommands } from '../domain/loyalty/summary.ts'
-import { supportDeps } from '../support-services.ts'
-import { surveyDeps } from '../survey-services.ts'
+import type { SupportDeps } from '../domain/support/handover.ts'
+import type { SurveyDeps } from '../domain/surveys/deps.ts'
 import type { RuntimePorts } from './ports.ts'
 
 /**
@@ -16,14 +16,17 @@ import type { RuntimePorts } from './ports.ts'
  * surveys), then the staff's keyword rules, the FAQ and the hand-over to staff.
  */
 export function createChatRouter(
-  input: Pick<RuntimePorts, 'db' | 'atomic' | 'clock' | 'ids' | 'logger' | 'config'> & {
+  input: Pick<RuntimePorts, 'clock'> & {
     repositories: Repositories
     links: AppLinks
+    /** The support hand-over (compose/support.ts). */
+    support: SupportDeps
+    /** The survey domain (compose/surveys.ts). */
+    survey: SurveyDeps
   },
 ): ChatRouter {
-  const { repositories, links, clock } = input
+  const { repositories, links, clock, support } = input
   const timeZone = links.timeZone
-  const support = supportDeps({ repositories, clock, timeZone, sandbox: input.config.sandbox })
   return registerSupportChat(
     registerSurveyChat(
       registerPointsCommands(
@@ -33,10 +36,7 @@ export function createChatRouter(
         }),
         { ...repositories, clock, timeZone },
       ),
-      {
-        survey: surveyDeps({ ...input, repositories, timeZone, sandbox: input.config.sandbox }),
-        links,
-      },
+      { survey: input.survey, links },
     ),
     {
       keywordRules: repositories.keywordRules,

@@ -19,7 +19,6 @@ import { createMemberAppService } from '../domain/members/member-app.ts'
 import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.ts'
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
-import { supportEventHooks } from '../domain/support/events.ts'
 import { createShopSettingsService } from '../domain/shop/settings.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
 import type { ProcessorDeps } from '../domain/webhook/processor.ts'
@@ -29,9 +28,10 @@ import { createPacer } from '../line/rate-limiter.ts'
 import type { Services } from '../middleware/env.ts'
 import { couponDeps } from '../coupon-services.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
-import { supportDeps } from '../support-services.ts'
 import { createChatRouter } from './chat.ts'
 import type { RuntimePorts } from './ports.ts'
+import { composeSupport } from './support.ts'
+import { composeSurveys } from './surveys.ts'
 
 /**
  * The one composition root: builds every feature's services from the runtime's ports, once per
@@ -64,7 +64,6 @@ export function composeServices(ports: RuntimePorts) {
   })
   const login = createLineLogin({ config, line, clock, logger })
   const cardKey = cardKeyProvider(repositories.settings, ids, now)
-  const support = supportDeps({ repositories, clock, timeZone, sandbox: config.sandbox })
   const content = {
     fetchContent: createContentFetcher({
       dataApiBaseUrl: line.dataApiBaseUrl,
@@ -75,6 +74,31 @@ export function composeServices(ports: RuntimePorts) {
     inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
   }
   const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
+  // The support and survey capabilities (a low score goes through the support hand-over).
+  const support = composeSupport({
+    db,
+    atomic,
+    uow,
+    repositories,
+    clock,
+    ids,
+    logger,
+    timeZone,
+    sandbox: config.sandbox,
+    content,
+    kickProcessing: (defer) => ports.jobs.kickProcessing(defer),
+  })
+  const surveys = composeSurveys({
+    db,
+    atomic,
+    uow,
+    repositories,
+    ids,
+    clock,
+    logger,
+    links,
+    support: support.handover,
+  })
 
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
@@ -106,13 +130,19 @@ export function composeServices(ports: RuntimePorts) {
   const processorDeps: ProcessorDeps = {
     ...repositories,
     messenger,
-    router: createChatRouter({ ...ports, repositories, links }),
+    router: createChatRouter({
+      clock,
+      repositories,
+      links,
+      support: support.handover,
+      survey: surveys.deps,
+    }),
     followEffects: {
       replyContributions: async (eventKey) =>
         replyContributions(relay, await eventStore.byDedupeKeys([eventKey])),
     },
     uow,
-    support: supportEventHooks(support),
+    support: support.hooks,
     relay,
     clock,
     ids,
@@ -137,7 +167,6 @@ export function composeServices(ports: RuntimePorts) {
     botInfo: login.botInfo,
     cardKey,
     messenger,
-    support: content,
   }
 
   const webhookInbox = ports.wrapInbox ? ports.wrapInbox(repositories.inbox) : repositories.inbox
@@ -190,6 +219,8 @@ export function composeServices(ports: RuntimePorts) {
       sandbox: config.sandbox,
       now,
     }),
+    surveys: surveys.service,
+    support: support.service,
     legacy,
   }
 
@@ -205,6 +236,8 @@ export function composeServices(ports: RuntimePorts) {
       links,
       cardKey,
       content,
+      /** The survey domain (the closed loop's periodic retry). */
+      surveys: surveys.deps,
       processorDeps,
       broadcasts,
       rebuildSummary: ports.rebuildSummary,

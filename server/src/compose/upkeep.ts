@@ -9,7 +9,6 @@ import type { Clock, Ids, Logger } from '../domain/ports.ts'
 import { pushStaffAlerts } from '../domain/support/alert-push.ts'
 import { fetchPendingContents } from '../domain/support/contents.ts'
 import { retryLowScoreFollowUps } from '../domain/surveys/closed-loop.ts'
-import { surveyDeps } from '../survey-services.ts'
 import type { Background } from './index.ts'
 
 /** The last shop-local day the daily tier pass ran (settings). */
@@ -81,17 +80,13 @@ export async function runSupportUpkeep(input: UpkeepInput): Promise<void> {
 
 /** Low-score responses whose follow-up failed get their conversation and alert. */
 export async function runSurveyUpkeep(input: UpkeepInput): Promise<void> {
-  const { background } = input
-  const deps = surveyDeps({
-    db: background.db,
-    atomic: background.atomic,
-    repositories: background.repositories,
-    ids: input.ids,
-    clock: input.clock,
-    logger: input.logger,
-    timeZone: input.timeZone,
+  const { clock, ids, logger } = input
+  const done = await retryLowScoreFollowUps({
+    ...input.background.surveys,
+    ids,
+    logger,
+    now: () => clock.now(),
   })
-  const done = await retryLowScoreFollowUps(deps)
   if (done > 0) input.logger.info('low-score follow-ups retried', { done })
 }
 

@@ -7,6 +7,8 @@ import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
+import type { SupportService } from '../domain/support/service.ts'
+import type { SurveyService } from '../domain/surveys/service.ts'
 
 /**
  * Every feature's commands and queries, built once by the composition root (server/src/compose)
@@ -32,6 +34,10 @@ export interface Services {
   staff: StaffService
   settings: ShopSettingsService
   audit: AuditService
+  /** Survey definitions, results and CSV (staff); the member's questionnaire, draft and submit. */
+  surveys: SurveyService
+  /** The support inbox, staff alerts and FAQ / keyword-rule editing. */
+  support: SupportService
   /**
    * Transitional: what routes not yet moved to services still read. Goes away with the last of
    * them.

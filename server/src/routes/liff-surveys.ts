@@ -1,21 +1,10 @@
-import {
-  SurveyIdParamSchema,
-  SurveySubmitSchema,
-  type CouponView,
-  type MemberSurveyList,
-  type SurveyDraftSaved,
-  type SurveySubmitResult,
-} from '@joren/shared'
-import { Hono, type Context } from 'hono'
+import { SurveyIdParamSchema, SurveySubmitSchema, type MemberSurveyList } from '@joren/shared'
+import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv } from '../deps.ts'
-import { effectiveState } from '../domain/coupons/coupons.ts'
 import { PayloadTooLarge } from '../domain/errors.ts'
-import { listSurveysForMember, saveSurveyDraft, surveyForMember } from '../domain/surveys/member.ts'
-import { submitSurveyResponse, type SurveyDeps } from '../domain/surveys/submit.ts'
+import type { AppEnv } from '../middleware/env.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
-import { surveyDeps } from '../survey-services.ts'
-import { parseBody, parseInput } from './validation.ts'
+import { jsonBody, paramsOf } from './validation.ts'
 
 /** Survey bodies carry up to 30 answers (free text up to 2,000 characters each). */
 const SURVEY_BODY_LIMIT = 128 * 1024
@@ -26,21 +15,6 @@ export const surveyBodyLimit = bodyLimit({
   },
 })
 
-/** The survey domain's deps for this request. */
-export function surveyDepsOf(c: Context<AppEnv>): SurveyDeps {
-  const { db, atomic, repositories, ids, clock, logger, config } = c.var.deps
-  return surveyDeps({
-    db,
-    atomic,
-    repositories,
-    ids,
-    clock,
-    logger,
-    timeZone: config.SHOP_TIMEZONE,
-    sandbox: config.sandbox,
-  })
-}
-
 /**
  * /api/liff/surveys: the member's open surveys, one survey with their draft, saving the draft,
  * and submitting (201 with the reward coupon, already in their coupon list).
@@ -49,45 +23,41 @@ export const liffSurveysRoute = new Hono<AppEnv>()
   .use(memberAuth)
   .get('/', async (c) => {
     const body: MemberSurveyList = {
-      surveys: await listSurveysForMember(surveyDepsOf(c), { id: c.var.member.memberId }),
+      surveys: await c.var.services.surveys.forMember(c.var.member.memberId),
     }
     return c.json(body)
   })
-  .get('/:id', async (c) => {
-    const { id } = parseInput(SurveyIdParamSchema, c.req.param())
-    return c.json(await surveyForMember(surveyDepsOf(c), id, { id: c.var.member.memberId }))
-  })
-  .put('/:id/draft', surveyBodyLimit, async (c) => {
-    const { id } = parseInput(SurveyIdParamSchema, c.req.param())
-    const { answers } = await parseBody(c, SurveySubmitSchema)
-    const saved = await saveSurveyDraft(surveyDepsOf(c), {
-      surveyId: id,
-      member: { id: c.var.member.memberId },
-      answers,
-    })
-    const body: SurveyDraftSaved = { savedAt: saved.savedAt }
-    return c.json(body)
-  })
-  .post('/:id/responses', surveyBodyLimit, async (c) => {
-    const { id } = parseInput(SurveyIdParamSchema, c.req.param())
-    const { answers } = await parseBody(c, SurveySubmitSchema)
-    const deps = surveyDepsOf(c)
-    const result = await submitSurveyResponse(deps, {
-      surveyId: id,
-      member: { id: c.var.member.memberId },
-      answers,
-      channel: 'liff',
-    })
-    let reward: CouponView | null = null
-    if (result.reward) {
-      const { memberId: _member, ...coupon } = result.reward
-      reward = effectiveState(coupon, deps.now())
-    }
-    const body: SurveySubmitResult = {
-      responseId: result.responseId,
-      submittedAt: result.submittedAt,
-      reward,
-      rewardUnavailable: result.rewardUnavailable,
-    }
-    return c.json(body, 201)
-  })
+  .get('/:id', paramsOf(SurveyIdParamSchema), async (c) =>
+    c.json(
+      await c.var.services.surveys.oneForMember(c.var.member.memberId, c.req.valid('param').id),
+    ),
+  )
+  .put(
+    '/:id/draft',
+    surveyBodyLimit,
+    paramsOf(SurveyIdParamSchema),
+    jsonBody(SurveySubmitSchema),
+    async (c) =>
+      c.json(
+        await c.var.services.surveys.saveDraft(
+          c.var.member.memberId,
+          c.req.valid('param').id,
+          c.req.valid('json').answers,
+        ),
+      ),
+  )
+  .post(
+    '/:id/responses',
+    surveyBodyLimit,
+    paramsOf(SurveyIdParamSchema),
+    jsonBody(SurveySubmitSchema),
+    async (c) =>
+      c.json(
+        await c.var.services.surveys.submit(
+          c.var.member.memberId,
+          c.req.valid('param').id,
+          c.req.valid('json').answers,
+        ),
+        201,
+      ),
+  )

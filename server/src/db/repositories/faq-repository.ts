@@ -1,7 +1,8 @@
 import type { FaqEntry, FaqEntryInput } from '@joren/shared'
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { FaqStore } from '../../domain/faq/store.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { faqEntries } from '../schema.ts'
 
 type Row = typeof faqEntries.$inferSelect
@@ -47,21 +48,38 @@ export function createFaqRepository(db: Database): FaqStore {
       const [row] = await db.select().from(faqEntries).where(eq(faqEntries.id, id))
       return row ? entryOf(row) : null
     },
-    async create(input: FaqEntryInput, now) {
-      const [row] = await db
-        .insert(faqEntries)
-        .values({
-          questions: JSON.stringify(input.questions),
-          answer: input.answer,
-          enabled: input.enabled,
-          createdAt: now,
-          updatedAt: nextStamp(now),
-        })
-        .returning()
-      return entryOf(row!)
+    createWrite(input: FaqEntryInput, now) {
+      return db.insert(faqEntries).values({
+        questions: JSON.stringify(input.questions),
+        answer: input.answer,
+        enabled: input.enabled,
+        createdAt: now,
+        updatedAt: nextStamp(now),
+      })
     },
-    async update(id, input, now) {
+    inserted: () => ({
+      id: rowRef(sql`last_insert_rowid()`),
+      updatedAt: rowRef(
+        sql`(select ${faqEntries.updatedAt} from ${faqEntries} where ${faqEntries.id} = last_insert_rowid())`,
+      ),
+    }),
+    async latestMatching(input) {
       const [row] = await db
+        .select()
+        .from(faqEntries)
+        .where(
+          and(
+            eq(faqEntries.questions, JSON.stringify(input.questions)),
+            eq(faqEntries.answer, input.answer),
+            eq(faqEntries.enabled, input.enabled),
+          ),
+        )
+        .orderBy(desc(faqEntries.id))
+        .limit(1)
+      return row ? entryOf(row) : null
+    },
+    updateWrite(id, input, now) {
+      return db
         .update(faqEntries)
         .set({
           questions: JSON.stringify(input.questions),
@@ -70,15 +88,13 @@ export function createFaqRepository(db: Database): FaqStore {
           updatedAt: nextStamp(now),
         })
         .where(eq(faqEntries.id, id))
-        .returning()
-      return row ? entryOf(row) : null
     },
-    async remove(id) {
-      const rows = await db
-        .delete(faqEntries)
-        .where(eq(faqEntries.id, id))
-        .returning({ id: faqEntries.id })
-      return rows.length > 0
+    updatedAtOf: (id) =>
+      rowRef(
+        sql`(select ${faqEntries.updatedAt} from ${faqEntries} where ${faqEntries.id} = ${id})`,
+      ),
+    removeWrite(id) {
+      return db.delete(faqEntries).where(eq(faqEntries.id, id))
     },
   }
 }

@@ -1,7 +1,8 @@
 import type { KeywordReply, KeywordRule, KeywordRuleInput } from '@joren/shared'
-import { asc, desc, eq } from 'drizzle-orm'
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { KeywordRuleStore } from '../../domain/faq/store.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { keywordRules } from '../schema.ts'
 
 type Row = typeof keywordRules.$inferSelect
@@ -43,23 +44,37 @@ export function createKeywordRuleRepository(db: Database): KeywordRuleStore {
       const [row] = await db.select().from(keywordRules).where(eq(keywordRules.id, id))
       return row ? ruleOf(row) : null
     },
-    async create(input: KeywordRuleInput, now) {
-      const [row] = await db
-        .insert(keywordRules)
-        .values({
-          match: input.match,
-          pattern: input.pattern,
-          reply: JSON.stringify(input.reply),
-          priority: input.priority,
-          enabled: input.enabled,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-      return ruleOf(row!)
+    createWrite(input: KeywordRuleInput, now) {
+      return db.insert(keywordRules).values({
+        match: input.match,
+        pattern: input.pattern,
+        reply: JSON.stringify(input.reply),
+        priority: input.priority,
+        enabled: input.enabled,
+        createdAt: now,
+        updatedAt: now,
+      })
     },
-    async update(id, input, now) {
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
+    async latestMatching(input) {
       const [row] = await db
+        .select()
+        .from(keywordRules)
+        .where(
+          and(
+            eq(keywordRules.match, input.match),
+            eq(keywordRules.pattern, input.pattern),
+            eq(keywordRules.reply, JSON.stringify(input.reply)),
+            eq(keywordRules.priority, input.priority),
+            eq(keywordRules.enabled, input.enabled),
+          ),
+        )
+        .orderBy(desc(keywordRules.id))
+        .limit(1)
+      return row ? ruleOf(row) : null
+    },
+    updateWrite(id, input, now) {
+      return db
         .update(keywordRules)
         .set({
           match: input.match,
@@ -70,15 +85,9 @@ export function createKeywordRuleRepository(db: Database): KeywordRuleStore {
           updatedAt: now,
         })
         .where(eq(keywordRules.id, id))
-        .returning()
-      return row ? ruleOf(row) : null
     },
-    async remove(id) {
-      const rows = await db
-        .delete(keywordRules)
-        .where(eq(keywordRules.id, id))
-        .returning({ id: keywordRules.id })
-      return rows.length > 0
+    removeWrite(id) {
+      return db.delete(keywordRules).where(eq(keywordRules.id, id))
     },
   }
 }

@@ -1,32 +1,31 @@
-import type { AlertPrefs, StaffAlert } from '@joren/shared'
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
+import type { StaffAlert } from '@joren/shared'
+import { and, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { AlertPushStore } from '../../domain/support/alert-push.ts'
 import type { StaffAlertStore } from '../../domain/support/ports.ts'
+import { isRowRef, type RowRef } from '../../domain/unit-of-work.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { rowRefSql } from '../row-ref.ts'
 import { members, outbox, staff, staffAlertPrefs, staffAlerts } from '../schema.ts'
 
 const maxAlertId = sql<number>`coalesce((select max(${staffAlerts.id}) from ${staffAlerts}), 0)`
 
-export function createStaffAlertStore(db: Database) {
+export function createStaffAlertStore(db: Database): StaffAlertStore {
   const resolver = alias(staff, 'resolver')
+  const valueOf = (value: number | string | RowRef | null | undefined): SQL =>
+    isRowRef(value) ? rowRefSql(value) : sql`${value ?? null}`
   return {
-    async raise(alert) {
-      const rows = await db
+    raiseWrite(alert, options) {
+      // Every column in table order (INSERT … SELECT lists them all); RowRefs are filled in by
+      // the commit (the conversation it opens).
+      const condition = options?.onlyIfChanged ? sql`changes() > 0` : sql`1`
+      return db
         .insert(staffAlerts)
-        .values({
-          kind: alert.kind,
-          memberId: alert.memberId,
-          conversationId: alert.conversationId ?? null,
-          surveyResponseId: alert.surveyResponseId ?? null,
-          summary: alert.summary,
-          dedupeKey: alert.dedupeKey,
-          createdAt: alert.at,
-        })
+        .select(
+          sql`SELECT NULL, ${alert.kind}, ${alert.memberId}, ${valueOf(alert.conversationId)}, ${alert.surveyResponseId ?? null}, ${alert.summary}, ${valueOf(alert.dedupeKey)}, ${alert.at}, NULL, NULL WHERE ${condition}`,
+        )
         .onConflictDoNothing({ target: staffAlerts.dedupeKey })
-        .returning({ id: staffAlerts.id })
-      return rows.length > 0
     },
 
     /** Newest first, keyset on the ID. */
@@ -68,7 +67,7 @@ export function createStaffAlertStore(db: Database) {
       )
     },
 
-    async countOpen(): Promise<number> {
+    async countOpen() {
       const row = await db
         .select({ n: sql<number>`count(*)` })
         .from(staffAlerts)
@@ -77,26 +76,27 @@ export function createStaffAlertStore(db: Database) {
       return row?.n ?? 0
     },
 
-    /** True when this call resolved it; false when it was resolved already or does not exist. */
-    async resolve(id: number, staffId: number, now: number): Promise<boolean> {
-      const rows = await db
+    resolveWrite(id, staffId, now) {
+      return db
         .update(staffAlerts)
         .set({ resolvedAt: now, resolvedBy: staffId })
         .where(and(eq(staffAlerts.id, id), isNull(staffAlerts.resolvedAt)))
-        .returning({ id: staffAlerts.id })
-      return rows.length > 0
     },
 
-    async exists(id: number): Promise<boolean> {
+    async find(id) {
       const row = await db
-        .select({ id: staffAlerts.id })
+        .select({
+          id: staffAlerts.id,
+          resolvedAt: staffAlerts.resolvedAt,
+          resolvedBy: staffAlerts.resolvedBy,
+        })
         .from(staffAlerts)
         .where(eq(staffAlerts.id, id))
         .get()
-      return row !== undefined
+      return row ?? null
     },
 
-    async prefs(staffId: number): Promise<AlertPrefs> {
+    async prefs(staffId) {
       const row = await db
         .select({
           lineAlerts: staffAlertPrefs.lineAlerts,
@@ -109,9 +109,8 @@ export function createStaffAlertStore(db: Database) {
       return row ?? { lineAlerts: false, quietStart: null, quietEnd: null }
     },
 
-    /** Saves the prefs; turning LINE alerts on starts from now (no push about older alerts). */
-    async savePrefs(staffId: number, prefs: AlertPrefs, now: number): Promise<void> {
-      await db
+    savePrefsWrite(staffId, prefs, now) {
+      return db
         .insert(staffAlertPrefs)
         .values({ staffId, ...prefs, pushedThroughId: maxAlertId, updatedAt: now })
         .onConflictDoUpdate({
@@ -125,7 +124,7 @@ export function createStaffAlertStore(db: Database) {
           },
         })
     },
-  } satisfies StaffAlertStore & Record<string, unknown>
+  }
 }
 
 /** The batched LINE push's storage; the enqueue and the advance commit together. */

@@ -3,16 +3,7 @@ import type { ContentStore, PendingContent } from '../../domain/support/contents
 import type { Database } from '../database.ts'
 import { messageContents } from '../schema.ts'
 
-export interface StoredContent {
-  status: 'pending' | 'stored' | 'too_large' | 'failed'
-  contentType: string | null
-  bytes: Uint8Array | null
-}
-
-export function createContentStore(db: Database): ContentStore & {
-  /** The stored bytes of one inbound message's content, for the staff content route. */
-  read(chatMessageId: number): Promise<StoredContent | null>
-} {
+export function createContentStore(db: Database): ContentStore {
   return {
     async claimDue(now, limit, leaseMs) {
       const rows = await db

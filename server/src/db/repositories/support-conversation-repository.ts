@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { ConversationState, ConversationStore } from '../../domain/support/ports.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { chatMessages, conversations, messageContents } from '../schema.ts'
 
 /** Unread = the member's inbound messages after read_through_id: a recount, so replays change nothing. */
@@ -19,19 +20,23 @@ export function createConversationStore(db: Database): ConversationStore {
       status: conversations.status,
       cycle: conversations.cycle,
       ackedCycle: conversations.ackedCycle,
+      openedAt: conversations.openedAt,
     })
     .from(conversations)
     .where(eq(conversations.memberId, sql.placeholder('memberId')))
     .prepare()
 
-  async function recount(id: number) {
-    await db.update(conversations).set({ unread: unreadRecount }).where(eq(conversations.id, id))
-  }
+  /** The member's inbound messages after `readThrough`: the unread count an opening starts with. */
+  const unreadAfter = (memberId: number, readThrough: SQL) =>
+    sql`(select count(*) from ${chatMessages} where ${chatMessages.memberId} = ${memberId} and ${chatMessages.direction} = 'in' and ${chatMessages.id} > ${readThrough})`
+
+  const ofMember = (memberId: number, column: SQL) =>
+    sql`(select ${column} from ${conversations} where ${conversations.memberId} = ${memberId})`
 
   return {
-    async open({ memberId, reason, at, countLatestInbound }) {
+    createWrite({ memberId, reason, at, countLatestInbound }) {
       const readThroughId = readThroughFor(memberId, countLatestInbound)
-      const inserted = await db
+      return db
         .insert(conversations)
         .values({
           memberId,
@@ -40,42 +45,49 @@ export function createConversationStore(db: Database): ConversationStore {
           cycle: 1,
           ackedCycle: 0,
           readThroughId,
+          unread: unreadAfter(memberId, readThroughId),
           lastMessageAt: at,
           openedAt: at,
           updatedAt: at,
         })
         .onConflictDoNothing({ target: conversations.memberId })
-        .returning({ id: conversations.id, cycle: conversations.cycle })
-      const created = inserted[0]
-      if (created) {
-        await recount(created.id)
-        return { conversationId: created.id, cycle: created.cycle, created: true, reopened: false }
-      }
+    },
+
+    reopenWrite({ memberId, reason, at, countLatestInbound, fromCycle }) {
       // A closed conversation comes back as a new cycle: one conditional statement, so two
       // concurrent hand-overs reopen it once.
-      const reopened = await db
+      const readThroughId = readThroughFor(memberId, countLatestInbound)
+      return db
         .update(conversations)
         .set({
           status: 'open',
           openReason: reason,
           cycle: sql`${conversations.cycle} + 1`,
           readThroughId,
+          unread: unreadAfter(memberId, readThroughId),
           lastMessageAt: sql`max(${conversations.lastMessageAt}, ${at})`,
           openedAt: at,
           closedAt: null,
           updatedAt: at,
         })
-        .where(and(eq(conversations.memberId, memberId), eq(conversations.status, 'closed')))
-        .returning({ id: conversations.id, cycle: conversations.cycle })
-      const again = reopened[0]
-      if (again) {
-        await recount(again.id)
-        return { conversationId: again.id, cycle: again.cycle, created: false, reopened: true }
-      }
-      const existing = (await byMember.get({ memberId })) as ConversationState | undefined
-      if (!existing) throw new Error(`conversation of member ${memberId} vanished`)
-      return { conversationId: existing.id, cycle: existing.cycle, created: false, reopened: false }
+        .where(
+          and(
+            eq(conversations.memberId, memberId),
+            eq(conversations.status, 'closed'),
+            eq(conversations.cycle, fromCycle),
+          ),
+        )
     },
+
+    idOf: (memberId) => rowRef(ofMember(memberId, sql`${conversations.id}`)),
+
+    cycleKeyOf: (memberId) =>
+      rowRef(
+        ofMember(
+          memberId,
+          sql`'conversation:' || ${conversations.id} || ':cycle:' || ${conversations.cycle}`,
+        ),
+      ),
 
     async findByMember(memberId) {
       return ((await byMember.get({ memberId })) as ConversationState | undefined) ?? null

@@ -15,11 +15,13 @@ import {
   type SQL,
 } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import type { ConversationFilter, InboxStore } from '../../domain/support/inbox.ts'
 import { previewOf, type ThreadRow } from '../../domain/support/thread.ts'
 import type { LineMessage } from '../../domain/messaging/messenger.ts'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import {
   cannedReplies,
   chatMessages,
@@ -30,36 +32,9 @@ import {
   staff,
 } from '../schema.ts'
 
-export interface ConversationCursor {
-  unread: 0 | 1
-  lastMessageAt: number
-  id: number
-}
-
-export interface ConversationFilter {
-  statuses: ConversationStatus[] | null
-  /** A staff ID, or null for unassigned; undefined for anyone. */
-  assignedTo?: number | null
-  q?: string
-  after: ConversationCursor | null
-  limit: number
-}
-
-export interface ReplyTarget {
-  conversationId: number
-  memberId: number
-  lineUserId: string
-  followState: 'following' | 'blocked'
-}
-
-export interface QueuedReply {
-  messageId: number
-  via: 'reply' | 'push'
-}
-
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
-export function createInboxStore(db: Database, atomic: Atomic) {
+export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
   const assignee = alias(staff, 'assignee')
   const latest = alias(chatMessages, 'latest')
   const hasUnread = sql<number>`(${conversations.unread} > 0)`
@@ -149,6 +124,13 @@ export function createInboxStore(db: Database, atomic: Atomic) {
       .leftJoin(assignee, eq(assignee.id, conversations.assignedTo))
       .leftJoin(latest, latestOfMember)
       .where(where)
+
+  const cannedColumns = {
+    id: cannedReplies.id,
+    title: cannedReplies.title,
+    body: cannedReplies.body,
+    updatedAt: cannedReplies.updatedAt,
+  }
 
   const threadColumns = {
     id: chatMessages.id,
@@ -291,8 +273,8 @@ export function createInboxStore(db: Database, atomic: Atomic) {
       return rows.length > 0
     },
 
-    async setStatus(id: number, status: ConversationStatus, now: number): Promise<boolean> {
-      const rows = await db
+    setStatusWrite(id, status, now) {
+      return db
         .update(conversations)
         .set({
           status,
@@ -300,20 +282,24 @@ export function createInboxStore(db: Database, atomic: Atomic) {
           updatedAt: now,
         })
         .where(eq(conversations.id, id))
-        .returning({ id: conversations.id })
-      return rows.length > 0
     },
 
-    async assign(id: number, staffId: number | null, now: number): Promise<boolean> {
-      const rows = await db
+    assignWrite(id, staffId, now) {
+      return db
         .update(conversations)
         .set({ assignedTo: staffId, updatedAt: now })
         .where(eq(conversations.id, id))
-        .returning({ id: conversations.id })
-      return rows.length > 0
     },
 
-    async replyTarget(id: number): Promise<ReplyTarget | null> {
+    async memberIdByNumber(memberNumber) {
+      const [row] = await db
+        .select({ id: members.id })
+        .from(members)
+        .where(eq(members.memberNumber, memberNumber))
+      return row?.id ?? null
+    },
+
+    async replyTarget(id: number) {
       const [row] = await db
         .select({
           conversationId: conversations.id,
@@ -328,7 +314,7 @@ export function createInboxStore(db: Database, atomic: Atomic) {
     },
 
     /** A reply already queued under this dedupe key (a double-click, a retry). */
-    async queuedReply(dedupeKey: string): Promise<QueuedReply | null> {
+    async queuedReply(dedupeKey: string) {
       const [row] = await db
         .select({ messageId: chatMessages.id, replyToken: outbox.replyToken })
         .from(outbox)
@@ -476,51 +462,45 @@ export function createInboxStore(db: Database, atomic: Atomic) {
 
     async listCanned() {
       return db
-        .select({
-          id: cannedReplies.id,
-          title: cannedReplies.title,
-          body: cannedReplies.body,
-          updatedAt: cannedReplies.updatedAt,
-        })
+        .select(cannedColumns)
         .from(cannedReplies)
         .orderBy(asc(cannedReplies.title), asc(cannedReplies.id))
         .limit(500)
     },
 
-    async createCanned(input: { title: string; body: string }, now: number) {
+    async findCanned(id) {
       const [row] = await db
-        .insert(cannedReplies)
-        .values({ ...input, createdAt: now, updatedAt: now })
-        .returning({
-          id: cannedReplies.id,
-          title: cannedReplies.title,
-          body: cannedReplies.body,
-          updatedAt: cannedReplies.updatedAt,
-        })
-      if (!row) throw new Error('canned reply insert returned nothing')
-      return row
-    },
-
-    async updateCanned(id: number, input: { title: string; body: string }, now: number) {
-      const [row] = await db
-        .update(cannedReplies)
-        .set({ ...input, updatedAt: now })
+        .select(cannedColumns)
+        .from(cannedReplies)
         .where(eq(cannedReplies.id, id))
-        .returning({
-          id: cannedReplies.id,
-          title: cannedReplies.title,
-          body: cannedReplies.body,
-          updatedAt: cannedReplies.updatedAt,
-        })
       return row ?? null
     },
 
-    async deleteCanned(id: number): Promise<boolean> {
-      const rows = await db
-        .delete(cannedReplies)
+    createCannedWrite(input, now) {
+      return db.insert(cannedReplies).values({ ...input, createdAt: now, updatedAt: now })
+    },
+
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
+
+    async latestCanned(input) {
+      const [row] = await db
+        .select(cannedColumns)
+        .from(cannedReplies)
+        .where(and(eq(cannedReplies.title, input.title), eq(cannedReplies.body, input.body)))
+        .orderBy(desc(cannedReplies.id))
+        .limit(1)
+      return row ?? null
+    },
+
+    updateCannedWrite(id, input, now) {
+      return db
+        .update(cannedReplies)
+        .set({ ...input, updatedAt: now })
         .where(eq(cannedReplies.id, id))
-        .returning({ id: cannedReplies.id })
-      return rows.length > 0
+    },
+
+    deleteCannedWrite(id) {
+      return db.delete(cannedReplies).where(eq(cannedReplies.id, id))
     },
 
     /** Staff a conversation can be assigned to. */
@@ -538,4 +518,3 @@ export function createInboxStore(db: Database, atomic: Atomic) {
     },
   }
 }
-export type InboxStore = ReturnType<typeof createInboxStore>

@@ -18,6 +18,7 @@ import {
   lt,
   or,
   sql,
+  type SQL,
 } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type {
@@ -28,8 +29,8 @@ import type {
   SurveyFields,
   SurveyRepository,
 } from '../../domain/surveys/store.ts'
-import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import {
   memberAttributes,
   memberTags,
@@ -131,7 +132,7 @@ export function answerRows(plan: ResponsePlan): AnswerRow[] {
 }
 
 /** Survey definitions, versions and responses on drizzle (both drivers). */
-export function createSurveyRepository(db: Database, atomic: Atomic): SurveyRepository {
+export function createSurveyRepository(db: Database): SurveyRepository {
   async function find(id: number): Promise<StoredSurvey | null> {
     const [row] = await db.select().from(surveys).where(eq(surveys.id, id))
     return row ? toSurvey(row) : null
@@ -142,47 +143,65 @@ export function createSurveyRepository(db: Database, atomic: Atomic): SurveyRepo
     return row ? toVersion(row) : null
   }
 
-  /** Version N+1 of the survey and the pointer to it, in one batch (UNIQUE (survey, version)). */
+  /** Inside a commit, right after the survey's insert: the newest survey is the one it made. */
+  const newSurveyId = sql`(select max(${surveys.id}) from ${surveys})`
+
+  /**
+   * Version N+1 of the survey (UNIQUE (survey, version)) and the pointer to the survey's newest
+   * version; `unlessChanged` inserts only when the previous write changed no row.
+   */
   function addVersionStatements(
-    surveyId: number,
+    surveyId: number | SQL,
     content: { intro: string; questions: SurveyQuestion[] },
     now: number,
+    unlessChanged = false,
   ): [BatchItem<'sqlite'>, BatchItem<'sqlite'>] {
+    const next = sql`(select coalesce(max(${surveyVersions.version}), 0) + 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`
+    // Every column in table order (INSERT … SELECT lists them all).
+    const insert = db
+      .insert(surveyVersions)
+      .select(
+        sql`SELECT NULL, ${surveyId}, ${next}, ${content.intro}, ${JSON.stringify(content.questions)}, ${now} WHERE ${unlessChanged ? sql`changes() = 0` : sql`1`}`,
+      )
     return [
-      db.insert(surveyVersions).values({
-        surveyId,
-        version: sql`(select coalesce(max(${surveyVersions.version}), 0) + 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`,
-        intro: content.intro,
-        questions: JSON.stringify(content.questions),
-        createdAt: now,
-      }),
+      insert,
       db
         .update(surveys)
         .set({
           currentVersionId: sql`(select max(${surveyVersions.id}) from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`,
           updatedAt: now,
         })
-        .where(eq(surveys.id, surveyId)),
+        .where(sql`${surveys.id} = ${surveyId}`),
     ]
   }
 
   return {
-    async create(fields, content, staffId, now) {
-      const [row] = await db
-        .insert(surveys)
-        .values({
+    createWrites(fields, content, staffId, now) {
+      return [
+        db.insert(surveys).values({
           ...fieldColumns(fields),
           status: 'draft',
           createdBy: staffId,
           createdAt: now,
           updatedAt: now,
-        })
-        .returning({ id: surveys.id })
-      if (!row) throw new Error('survey insert returned nothing')
-      await atomic(addVersionStatements(row.id, content, now))
-      const created = await find(row.id)
-      if (!created) throw new Error(`survey ${row.id} has no version after create`)
-      return created
+        }),
+        ...addVersionStatements(newSurveyId, content, now),
+      ]
+    },
+
+    createdIds: () => ({
+      surveyId: rowRef(newSurveyId),
+      versionId: rowRef(
+        sql`(select ${surveys.currentVersionId} from ${surveys} where ${surveys.id} = ${newSurveyId})`,
+      ),
+    }),
+
+    async latestCreatedBy(staffId) {
+      const [row] = await db
+        .select({ id: sql<number | null>`max(${surveys.id})` })
+        .from(surveys)
+        .where(eq(surveys.createdBy, staffId))
+      return row?.id ?? null
     },
 
     find,
@@ -245,16 +264,16 @@ export function createSurveyRepository(db: Database, atomic: Atomic): SurveyRepo
       })
     },
 
-    async updateFields(id, fields, now) {
-      await db
+    updateFieldsWrite(id, fields, now) {
+      return db
         .update(surveys)
         .set({ ...fieldColumns(fields), updatedAt: now })
         .where(eq(surveys.id, id))
     },
 
-    async rewriteVersion(versionId, content) {
+    rewriteVersionWrite(versionId, content) {
       // Only a draft's version: members cannot answer a draft, so nothing answered the old text.
-      const done = await db
+      return db
         .update(surveyVersions)
         .set({ intro: content.intro, questions: JSON.stringify(content.questions) })
         .where(
@@ -264,20 +283,14 @@ export function createSurveyRepository(db: Database, atomic: Atomic): SurveyRepo
             sql`not exists (select 1 from ${surveyResponses} where ${surveyResponses.versionId} = ${versionId})`,
           ),
         )
-        .returning({ id: surveyVersions.id })
-      return done.length > 0
     },
 
-    async addVersion(surveyId, content, now) {
-      await atomic(addVersionStatements(surveyId, content, now))
-      const survey = await find(surveyId)
-      const added = survey ? await version(survey.currentVersionId) : null
-      if (!added) throw new Error(`survey ${surveyId} lost its new version`)
-      return added
+    addVersionWrites(surveyId, content, now, options) {
+      return addVersionStatements(surveyId, content, now, options?.unlessChanged ?? false)
     },
 
-    async setStatus(id, from, to, now) {
-      const done = await db
+    setStatusWrite(id, from, to, now) {
+      return db
         .update(surveys)
         .set({ status: to, updatedAt: now })
         .where(
@@ -287,8 +300,6 @@ export function createSurveyRepository(db: Database, atomic: Atomic): SurveyRepo
             isNotNull(surveys.currentVersionId),
           ),
         )
-        .returning({ id: surveys.id })
-      return done.length > 0
     },
 
     async responseCount(versionId) {

@@ -15,7 +15,16 @@ export interface PendingContent {
   attempts: number
 }
 
+/** What is kept of one inbound message's content (bytes only once stored). */
+export interface StoredContent {
+  status: 'pending' | 'stored' | 'too_large' | 'failed'
+  contentType: string | null
+  bytes: Uint8Array | null
+}
+
 export interface ContentStore {
+  /** The stored bytes of one inbound message's content, for staff. */
+  read(chatMessageId: number): Promise<StoredContent | null>
   /** Claims due pending rows (a lease against concurrent runs) and counts the attempt. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<PendingContent[]>
   /** Claims one row if it is pending and due. */
@@ -45,7 +54,7 @@ export type FetchedContent =
 /** GET {dataApiBaseUrl}/v2/bot/message/{id}/content, stopping at maxBytes. Throws when retryable. */
 export type ContentFetcher = (lineMessageId: string, maxBytes: number) => Promise<FetchedContent>
 
-/** Where customer content comes from (the services' `support`; AppDeps for the inbox routes). */
+/** Where customer content comes from: LINE's data API, and the largest image kept. */
 export interface ContentSource {
   fetchContent: ContentFetcher
   maxContentBytes: number

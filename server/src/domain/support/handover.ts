@@ -1,16 +1,20 @@
+import type { AuditEntryInput } from '../audit/audit.ts'
 import { localeOf, type Locale } from '../chat/texts.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Clock } from '../ports.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
+import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { businessHoursOf, describeBusinessHours, isWithinBusinessHours } from './business-hours.ts'
 import type { ConversationStore, OpenReason, StaffAlertStore } from './ports.ts'
 
-/** What hand-over needs; built by `supportDeps()` in server/src/support-services.ts. */
+/** What hand-over needs; built by `composeSupport()` in server/src/compose/support.ts. */
 export interface SupportDeps {
   conversations: ConversationStore
   alerts: StaffAlertStore
   settings: SettingsStore
+  /** Commits an opening with its domain event, its staff alert and (staff) its audit row. */
+  uow: UnitOfWork
   clock: Clock
   /** The shop's time zone (SHOP_TIMEZONE): business hours are in it. */
   timeZone: string
@@ -18,67 +22,138 @@ export interface SupportDeps {
   sandbox: boolean
 }
 
+/** The staff alert that goes with an opening. */
+export type OpeningAlert =
+  /** Raised only when this opening (re)opened the conversation: once per cycle. */
+  | { kind: 'new_conversation'; summary: string }
+  /** Raised whatever state the conversation was in, once per key (e.g. per survey response). */
+  | { kind: 'low_score'; summary: string; surveyResponseId: number; dedupeKey: string }
+
+export interface OpenedConversation {
+  conversationId: number
+  cycle: number
+  /** This call created the conversation (cycle 1). */
+  created: boolean
+  /** This call reopened a closed conversation as a new cycle. */
+  reopened: boolean
+}
+
+const ALERT_SUMMARY_MAX = 500
+
 /**
  * Opens the member's conversation, or reopens a closed one as a new cycle (one conversation per
- * member). Open and pending conversations are left as they are.
+ * member); open and pending conversations are left as they are. The opening, its
+ * `conversation.opened` domain event, the alert and the audit row (when staff open it) commit
+ * together. The event's dedupe key is the member's conversation cycle, so a replayed webhook
+ * event (or a rival hand-over) records it once: the second attempt finds the cycle open and
+ * changes nothing.
  */
 export async function openConversation(
-  deps: SupportDeps,
-  input: { memberId: number; reason: OpenReason; at: number },
-): Promise<{ conversationId: number; created: boolean; reopened: boolean }> {
-  const opened = await deps.conversations.open({
-    ...input,
-    countLatestInbound: input.reason === 'unanswered' || input.reason === 'ask_staff',
-  })
+  deps: Pick<SupportDeps, 'conversations' | 'alerts' | 'uow'>,
+  input: {
+    memberId: number
+    reason: OpenReason
+    at: number
+    alert?: OpeningAlert
+    /** Staff opened it: the audit row, written only when the conversation (re)opened. */
+    audit?: Omit<AuditEntryInput, 'targetId' | 'targetType'>
+  },
+): Promise<OpenedConversation> {
+  const { conversations, alerts, uow } = deps
+  const { memberId, reason, at } = input
+  const opening = {
+    memberId,
+    reason,
+    at,
+    countLatestInbound: reason === 'unanswered' || reason === 'ask_staff',
+  }
+  const before = await conversations.findByMember(memberId)
+  const writes: Write[] = []
+  const cycle = before === null ? 1 : before.status === 'closed' ? before.cycle + 1 : null
+  if (cycle !== null) {
+    writes.push(
+      before === null
+        ? conversations.createWrite(opening)
+        : conversations.reopenWrite({ ...opening, fromCycle: before.cycle }),
+      // Each conditional write below follows the one before it: all only when this (re)opened.
+      uow.event(
+        {
+          type: 'conversation.opened',
+          memberId,
+          data: { conversationId: conversations.idOf(memberId), reason },
+          occurredAt: at,
+          dedupeKey: `conversation.opened:member:${memberId}:cycle:${cycle}`,
+        },
+        { onlyIfChanged: true },
+      ),
+    )
+    if (input.alert?.kind === 'new_conversation') {
+      writes.push(
+        alerts.raiseWrite(
+          {
+            kind: 'new_conversation',
+            memberId,
+            conversationId: conversations.idOf(memberId),
+            summary: input.alert.summary.slice(0, ALERT_SUMMARY_MAX),
+            dedupeKey: conversations.cycleKeyOf(memberId),
+            at,
+          },
+          { onlyIfChanged: true },
+        ),
+      )
+    }
+    if (input.audit) {
+      writes.push(
+        uow.audit(
+          { ...input.audit, targetType: 'conversation', targetId: conversations.idOf(memberId) },
+          { onlyIfChanged: true },
+        ),
+      )
+    }
+  }
+  if (input.alert?.kind === 'low_score') {
+    writes.push(
+      alerts.raiseWrite({
+        kind: 'low_score',
+        memberId,
+        conversationId: conversations.idOf(memberId),
+        surveyResponseId: input.alert.surveyResponseId,
+        summary: input.alert.summary.slice(0, ALERT_SUMMARY_MAX),
+        dedupeKey: input.alert.dedupeKey,
+        at,
+      }),
+    )
+  }
+  await uow.commit(writes)
+  const after = await conversations.findByMember(memberId)
+  if (!after) throw new Error(`conversation of member ${memberId} vanished`)
+  // Ours when it is the cycle we planned, opened at our time (a rival's would be the same cycle).
+  const ours = cycle !== null && after.cycle === cycle && after.openedAt === at
   return {
-    conversationId: opened.conversationId,
-    created: opened.created,
-    reopened: opened.reopened,
+    conversationId: after.id,
+    cycle: after.cycle,
+    created: ours && before === null,
+    reopened: ours && before !== null,
   }
 }
 
-/** Records an item for staff (listed in the console, pushed in batches); idempotent by dedupeKey. */
-export async function raiseStaffAlert(
-  deps: SupportDeps,
-  input: {
-    kind: 'new_conversation' | 'low_score'
-    memberId: number
-    conversationId?: number
-    surveyResponseId?: number
-    summary: string
-    dedupeKey: string
-    at: number
-  },
-): Promise<void> {
-  await deps.alerts.raise({ ...input, summary: input.summary.slice(0, 500) })
-}
-
 /**
- * Hands the member over to staff: opens (or reopens) their conversation, alerts staff when it
- * (re)opened, and returns the acknowledgement — once per conversation cycle, `[]` otherwise.
- * A crash between claiming the acknowledgement and sending it loses it rather than doubling it.
+ * Hands the member over to staff: opens (or reopens) their conversation, alerting staff in the
+ * same commit when it (re)opened, and returns the acknowledgement — once per conversation cycle,
+ * `[]` otherwise. A crash between claiming the acknowledgement and sending it loses it rather
+ * than doubling it.
  */
 export async function handOver(
   deps: SupportDeps,
   input: { member: Member; reason: 'unanswered' | 'ask_staff'; at: number },
 ): Promise<LineMessage[]> {
   const { member, reason, at } = input
-  const opened = await deps.conversations.open({
+  const opened = await openConversation(deps, {
     memberId: member.id,
     reason,
     at,
-    countLatestInbound: true,
+    alert: { kind: 'new_conversation', summary: newConversationSummary(member, reason) },
   })
-  if (opened.created || opened.reopened) {
-    await raiseStaffAlert(deps, {
-      kind: 'new_conversation',
-      memberId: member.id,
-      conversationId: opened.conversationId,
-      summary: newConversationSummary(member, reason),
-      dedupeKey: `conversation:${opened.conversationId}:cycle:${opened.cycle}`,
-      at,
-    })
-  }
   if (!(await deps.conversations.claimAck(opened.conversationId, at))) return []
   return [await acknowledgement(deps, localeOf(member.language), at)]
 }

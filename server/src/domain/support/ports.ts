@@ -1,3 +1,6 @@
+import type { AlertPrefs, StaffAlert } from '@joren/shared'
+import type { PlanOptions, RowRef, Write } from '../unit-of-work.ts'
+
 /** What the support domain needs from storage; implemented in db/repositories/support-*.ts. */
 
 export type ConversationStatus = 'open' | 'pending' | 'closed'
@@ -10,28 +13,34 @@ export interface ConversationState {
   status: ConversationStatus
   cycle: number
   ackedCycle: number
+  openedAt: number
 }
 
-export interface OpenedConversation {
-  conversationId: number
-  cycle: number
-  created: boolean
-  reopened: boolean
+/** How a conversation (re)opens: the reason and whether the member's newest message is unread. */
+export interface OpenConversationInput {
+  memberId: number
+  reason: OpenReason
+  at: number
+  /**
+   * The member's newest inbound message (the one that asked for staff) starts the unread count;
+   * otherwise everything so far is read.
+   */
+  countLatestInbound: boolean
 }
 
 export interface ConversationStore {
-  /**
-   * Creates the member's conversation (UNIQUE member_id), or reopens a closed one as a new cycle;
-   * an open or pending one is left as it is. `countLatestInbound`: the member's newest inbound
-   * message (the one that asked for staff) starts the unread count; otherwise all is read.
-   */
-  open(input: {
-    memberId: number
-    reason: OpenReason
-    at: number
-    countLatestInbound: boolean
-  }): Promise<OpenedConversation>
   findByMember(memberId: number): Promise<ConversationState | null>
+  /** Creates the member's conversation (cycle 1) unless they have one (UNIQUE member_id). */
+  createWrite(input: OpenConversationInput): Write
+  /**
+   * Reopens the member's conversation as cycle `fromCycle + 1`, only while it is still closed at
+   * `fromCycle`: of concurrent reopenings one changes the row.
+   */
+  reopenWrite(input: OpenConversationInput & { fromCycle: number }): Write
+  /** The member's conversation ID inside a commit (after the write that creates it). */
+  idOf(memberId: number): RowRef
+  /** `conversation:<id>:cycle:<n>` of the member's conversation inside a commit. */
+  cycleKeyOf(memberId: number): RowRef
   /** Marks this cycle acknowledged; true only for the one call that did it. */
   claimAck(conversationId: number, at: number): Promise<boolean>
   /**
@@ -53,14 +62,28 @@ export interface ConversationStore {
 export interface NewStaffAlert {
   kind: AlertKind
   memberId: number
-  conversationId?: number
+  /** A RowRef when the same commit opens the conversation. */
+  conversationId?: number | RowRef
   surveyResponseId?: number
   summary: string
-  dedupeKey: string
+  /** Raising is idempotent by this key (a RowRef when it names a conversation the commit opens). */
+  dedupeKey: string | RowRef
   at: number
 }
 
+/** Staff alerts: raised with what they are about, listed and resolved by staff; LINE prefs. */
 export interface StaffAlertStore {
-  /** Stores the alert unless one with the same dedupe key exists; true when this call stored it. */
-  raise(alert: NewStaffAlert): Promise<boolean>
+  /** Plans the alert unless one with the same dedupe key exists (ON CONFLICT DO NOTHING). */
+  raiseWrite(alert: NewStaffAlert, options?: PlanOptions): Write
+  /** Newest first, keyset on the ID. */
+  list(input: { open: boolean; beforeId: number | null; limit: number }): Promise<StaffAlert[]>
+  countOpen(): Promise<number>
+  find(
+    id: number,
+  ): Promise<{ id: number; resolvedAt: number | null; resolvedBy: number | null } | null>
+  /** Resolves it only while it is unresolved (one of concurrent resolutions changes the row). */
+  resolveWrite(id: number, staffId: number, now: number): Write
+  prefs(staffId: number): Promise<AlertPrefs>
+  /** Saves the prefs; turning LINE alerts on starts from now (no push about older alerts). */
+  savePrefsWrite(staffId: number, prefs: AlertPrefs, now: number): Write
 }

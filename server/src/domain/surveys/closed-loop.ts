@@ -1,6 +1,6 @@
-import { openConversation, raiseStaffAlert } from '../support/handover.ts'
+import { openConversation } from '../support/handover.ts'
+import type { SurveyDeps } from './deps.ts'
 import { lowScoreReasons } from './policy.ts'
-import type { SurveyDeps } from './submit.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** The retry leaves fresh responses to the submit path that is following them up right now. */
@@ -21,9 +21,9 @@ export function lowScoreSummary(surveyTitle: string, reasons: string[]): string 
 }
 
 /**
- * The closed loop: opens (or reuses) the member's support conversation and raises a staff alert,
- * idempotent by 'low_score:<responseId>'. Runs after the response committed; a failure is logged
- * and left to `retryLowScoreFollowUps`. Returns whether it completed.
+ * The closed loop: opens (or reuses) the member's support conversation and raises a staff alert
+ * in one commit, idempotent by 'low_score:<responseId>'. Runs after the response committed; a
+ * failure is logged and left to `retryLowScoreFollowUps`. Returns whether it completed.
  */
 export async function followUpLowScore(
   deps: Pick<SurveyDeps, 'support' | 'logger'>,
@@ -31,19 +31,16 @@ export async function followUpLowScore(
 ): Promise<boolean> {
   if (!deps.support) return false
   try {
-    const { conversationId } = await openConversation(deps.support, {
+    await openConversation(deps.support, {
       memberId: input.memberId,
       reason: 'low_score',
       at: input.at,
-    })
-    await raiseStaffAlert(deps.support, {
-      kind: 'low_score',
-      memberId: input.memberId,
-      conversationId,
-      surveyResponseId: input.responseId,
-      summary: lowScoreSummary(input.surveyTitle, input.reasons),
-      dedupeKey: `low_score:${input.responseId}`,
-      at: input.at,
+      alert: {
+        kind: 'low_score',
+        surveyResponseId: input.responseId,
+        summary: lowScoreSummary(input.surveyTitle, input.reasons),
+        dedupeKey: `low_score:${input.responseId}`,
+      },
     })
     return true
   } catch (error) {

@@ -12,7 +12,8 @@ import {
 import { InvalidSurveyAnswers, SurveyNotFound } from './errors.ts'
 import { assertOpen, responseSlot } from './policy.ts'
 import type { StoredSurvey, StoredSurveyVersion } from './store.ts'
-import { loadSurvey, openSurveyFor, type SurveyDeps, type SurveyMember } from './submit.ts'
+import { loadSurvey, type SurveyDeps, type SurveyMember } from './deps.ts'
+import { openSurveyFor } from './submit.ts'
 
 async function rewardOf(deps: SurveyDeps, survey: StoredSurvey): Promise<SurveyReward | null> {
   if (survey.rewardTemplateId === null) return null

@@ -61,6 +61,22 @@ export function npsOf(questions: readonly SurveyQuestion[], answers: SurveyAnswe
   return null
 }
 
+/** The lowest NPS and the lowest rating answer (the `survey.answered` event); null without one. */
+export function lowestScores(
+  questions: readonly SurveyQuestion[],
+  answers: SurveyAnswers,
+): { nps: number | null; rating: number | null } {
+  let nps: number | null = null
+  let rating: number | null = null
+  for (const q of questions) {
+    const value = answers[q.id]
+    if (typeof value !== 'number') continue
+    if (q.type === 'nps') nps = nps === null ? value : Math.min(nps, value)
+    if (q.type === 'rating') rating = rating === null ? value : Math.min(rating, value)
+  }
+  return { nps, rating }
+}
+
 /** The answers that trip an alert threshold, described for staff ("NPS 3", "評価 1"). */
 export function lowScoreReasons(
   questions: readonly SurveyQuestion[],

@@ -3,7 +3,7 @@ import { csvHeader, csvRow, UTF8_BOM } from './csv.ts'
 import { SurveyNotFound } from './errors.ts'
 import { buildResults, filterOf, pickVersion } from './results.ts'
 import type { StoredSurveyVersion } from './store.ts'
-import { loadSurvey, type SurveyDeps } from './submit.ts'
+import { loadSurvey, type SurveyDeps } from './deps.ts'
 
 async function versionFor(
   deps: SurveyDeps,

@@ -8,6 +8,7 @@ import type {
   SurveyVersionInfo,
 } from '@joren/shared'
 import type { PlannedStatement } from '../coupons/coupons.ts'
+import type { RowRef, Write } from '../unit-of-work.ts'
 
 /** A survey as stored (the questions live in its versions). */
 export interface StoredSurvey {
@@ -77,15 +78,22 @@ export interface ResponsePlan {
   attributes: { key: string; value: string }[]
 }
 
-/** Survey definitions and responses, as the domain sees them. */
+/**
+ * Survey definitions and responses, as the domain sees them. Reads answer now; `…Write(s)` methods
+ * plan statements for one commit with the audit row (see UnitOfWork).
+ */
 export interface SurveyRepository {
-  /** Creates the survey (draft) and its version 1. */
-  create(
+  /** The new survey (draft), its version 1 and the pointer to it. */
+  createWrites(
     fields: SurveyFields,
     content: { intro: string; questions: SurveyQuestion[] },
     staffId: number | null,
     now: number,
-  ): Promise<StoredSurvey>
+  ): Write[]
+  /** The survey and its version the writes of `createWrites` made, inside the same commit. */
+  createdIds(): { surveyId: RowRef; versionId: RowRef }
+  /** The newest survey this staff member created (after the commit). */
+  latestCreatedBy(staffId: number): Promise<number | null>
   find(id: number): Promise<StoredSurvey | null>
   version(versionId: number): Promise<StoredSurveyVersion | null>
   /** Newest first, with response counts. */
@@ -94,20 +102,27 @@ export interface SurveyRepository {
   list(): Promise<{ survey: StoredSurvey; version: StoredSurveyVersion; responseCount: number }[]>
   /** Open surveys whose dates include `now`, newest first. */
   listOpen(now: number): Promise<{ survey: StoredSurvey; version: StoredSurveyVersion }[]>
-  updateFields(id: number, fields: SurveyFields, now: number): Promise<void>
-  /** Rewrites the current version's questions, only while it has no responses; false otherwise. */
-  rewriteVersion(
+  updateFieldsWrite(id: number, fields: SurveyFields, now: number): Write
+  /**
+   * Rewrites a version's questions in place, only while its survey is a draft and nothing
+   * answered it (changes no row otherwise).
+   */
+  rewriteVersionWrite(
     versionId: number,
     content: { intro: string; questions: SurveyQuestion[] },
-  ): Promise<boolean>
-  /** Adds version N+1 and makes it current (atomically). */
-  addVersion(
+  ): Write
+  /**
+   * Version N+1 and the pointer to it (UNIQUE (survey, version)). `unlessChanged`: only when the
+   * write before it changed no row (a rewrite in place that did not happen).
+   */
+  addVersionWrites(
     surveyId: number,
     content: { intro: string; questions: SurveyQuestion[] },
     now: number,
-  ): Promise<StoredSurveyVersion>
-  /** Conditional status change: only from one of `from`; false when it was not. */
-  setStatus(id: number, from: SurveyStatus[], to: SurveyStatus, now: number): Promise<boolean>
+    options?: { unlessChanged?: boolean },
+  ): Write[]
+  /** Conditional status change: only from one of `from` (changes no row otherwise). */
+  setStatusWrite(id: number, from: SurveyStatus[], to: SurveyStatus, now: number): Write
   responseCount(versionId: number): Promise<number>
   responseByDedupeKey(key: string): Promise<StoredResponse | null>
   response(id: number): Promise<StoredResponse | null>

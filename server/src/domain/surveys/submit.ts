@@ -4,13 +4,7 @@ import {
   type SurveyAnswers,
   type SurveyChannel,
 } from '@joren/shared'
-import {
-  issueCoupon,
-  type CommitAtomically,
-  type CouponDeps,
-  type PlannedStatement,
-  type StoredCoupon,
-} from '../coupons/coupons.ts'
+import { issueCoupon, type PlannedStatement, type StoredCoupon } from '../coupons/coupons.ts'
 import {
   constraintFailure,
   CouponMemberLimitReached,
@@ -19,41 +13,18 @@ import {
   CouponTemplateNotFound,
   CouponTotalLimitReached,
 } from '../coupons/errors.ts'
-import type { Ids, Logger } from '../ports.ts'
-import type { SupportDeps } from '../support/handover.ts'
 import { followUpLowScore } from './closed-loop.ts'
+import { loadSurvey, type SurveyDeps, type SurveyMember } from './deps.ts'
 import { InvalidSurveyAnswers, SurveyAlreadyAnswered, SurveyNotFound } from './errors.ts'
-import { assertOpen, lowScoreReasons, mappingsOf, npsOf, responseSlot } from './policy.ts'
-import type { SurveyResultsStore } from './results.ts'
-import type {
-  StoredSurvey,
-  StoredSurveyVersion,
-  SurveyRepository,
-  SurveySessionStore,
-} from './store.ts'
-
-/** What the survey domain needs; `surveyDeps()` in server/src/survey-services.ts builds it. */
-export interface SurveyDeps {
-  surveys: SurveyRepository
-  /** Results and the CSV export (staff). */
-  results: SurveyResultsStore
-  /** The answers in progress (mini-app draft and chat mode share one row per member). */
-  sessions: SurveySessionStore
-  /** The reward goes through the coupon domain (limits, dedupe, the member's list). */
-  coupons: CouponDeps
-  atomic: CommitAtomically
-  ids: Ids
-  logger: Logger
-  timeZone: string
-  now(): number
-  /** The support hand-over: a low score opens a conversation and alerts staff; null = off. */
-  support: SupportDeps | null
-}
-
-/** Whoever answers: a `Member` from the chat side, or `{ id }` from the LIFF principal. */
-export interface SurveyMember {
-  id: number
-}
+import {
+  assertOpen,
+  lowestScores,
+  lowScoreReasons,
+  mappingsOf,
+  npsOf,
+  responseSlot,
+} from './policy.ts'
+import type { StoredSurvey, StoredSurveyVersion } from './store.ts'
 
 /** An open survey the member may answer now. */
 export interface OpenSurvey {
@@ -74,18 +45,6 @@ export interface SubmitResult {
   rewardUnavailable: string | null
   /** The response tripped an alert threshold (a conversation and a staff alert follow). */
   lowScore: boolean
-}
-
-/** The survey and its current version, whatever its state; 404 when either is missing. */
-export async function loadSurvey(
-  deps: Pick<SurveyDeps, 'surveys'>,
-  surveyId: number,
-): Promise<{ survey: StoredSurvey; version: StoredSurveyVersion }> {
-  const survey = await deps.surveys.find(surveyId)
-  if (!survey) throw new SurveyNotFound()
-  const version = await deps.surveys.version(survey.currentVersionId)
-  if (!version) throw new SurveyNotFound()
-  return { survey, version }
 }
 
 /**
@@ -113,7 +72,7 @@ const MAX_ID_ATTEMPTS = 40
 /**
  * Accepts one response: validated against the current version, then the response row, its
  * survey_answers rows, tag / attribute mappings, removal of the saved draft and the reward coupon
- * commit in ONE atomic batch. The UNIQUE dedupe key enforces the policy, so of concurrent submits
+ * commit in ONE atomic batch with the `survey.answered` domain event. The UNIQUE dedupe key enforces the policy, so of concurrent submits
  * one commits and the others write nothing and get 409. A low score is followed up after the
  * commit (a failure there is logged and retried by the periodic job, never loses the response).
  */
@@ -134,12 +93,14 @@ export async function submitSurveyResponse(
   if (await deps.surveys.responseByDedupeKey(slot.dedupeKey)) throw alreadyAnswered()
   const reasons = lowScoreReasons(version.questions, answers, survey.alerts)
   const mappings = mappingsOf(version.questions, answers)
+  const npsScore = npsOf(version.questions, answers)
+  const lowest = lowestScores(version.questions, answers)
 
   for (let attempt = 1; ; attempt++) {
     // After a collision, spread the retries out: concurrent submitters read the same max.
     const jitter = attempt === 1 ? 0 : deps.ids.randomInt(attempt * 4)
     const responseId = (await deps.surveys.nextResponseId()) + jitter
-    const statements = deps.surveys.responseStatements({
+    const statements: PlannedStatement[] = deps.surveys.responseStatements({
       responseId,
       surveyId: survey.id,
       versionId: version.id,
@@ -148,12 +109,28 @@ export async function submitSurveyResponse(
       answers,
       questions: version.questions,
       dedupeKey: slot.dedupeKey,
-      npsScore: npsOf(version.questions, answers),
+      npsScore,
       lowScore: reasons.length > 0,
       submittedAt: now,
       tags: mappings.tags,
       attributes: mappings.attributes,
     })
+    // The business event, in the same commit as the response (and its reward, if any).
+    statements.push(
+      deps.uow.event({
+        type: 'survey.answered',
+        memberId,
+        data: {
+          surveyId: survey.id,
+          responseId,
+          npsScore: lowest.nps,
+          ratingScore: lowest.rating,
+        },
+        occurredAt: now,
+        // The response's own policy key: a replayed answer records nothing new.
+        dedupeKey: `survey.answered:${slot.dedupeKey}`,
+      }),
+    )
     let outcome: Pick<SubmitResult, 'reward' | 'rewardUnavailable'>
     try {
       outcome = await commitWithReward(deps, survey, memberId, responseId, statements)
@@ -206,7 +183,7 @@ async function commitWithReward(
   statements: PlannedStatement[],
 ): Promise<Pick<SubmitResult, 'reward' | 'rewardUnavailable'>> {
   if (survey.rewardTemplateId === null) {
-    await deps.atomic(statements)
+    await deps.uow.commit(statements)
     return { reward: null, rewardUnavailable: null }
   }
   try {
@@ -223,7 +200,7 @@ async function commitWithReward(
   } catch (error) {
     if (!isRewardRefusal(error)) throw error
     // Nothing was committed; the answers still count, without the reward.
-    await deps.atomic(statements)
+    await deps.uow.commit(statements)
     deps.logger.warn('survey reward not issued', {
       surveyId: survey.id,
       responseId,
