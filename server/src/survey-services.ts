@@ -1,4 +1,4 @@
-import { commitWith, couponDeps } from './coupon-services.ts'
+import { commitWith, couponDeps } from './compose/coupons.ts'
 import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'

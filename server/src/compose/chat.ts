@@ -1,4 +1,5 @@
 import type { Repositories } from '../db/repositories/index.ts'
+import { createUnitOfWork } from '../db/unit-of-work.ts'
 import { memberCardCommand } from '../domain/chat/member-card.ts'
 import { createDefaultRouter, type ChatRouter } from '../domain/chat/router.ts'
 import { registerSupportChat } from '../domain/chat/support-chat.ts'
@@ -31,7 +32,7 @@ export function createChatRouter(
           coupons: repositories.coupons,
           links,
         }),
-        { ...repositories, clock, timeZone },
+        { ...repositories, uow: createUnitOfWork(input.db, input.atomic, clock), clock, timeZone },
       ),
       {
         survey: surveyDeps({ ...input, repositories, timeZone, sandbox: input.config.sandbox }),

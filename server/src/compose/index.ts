@@ -27,10 +27,11 @@ import { createLineLogin } from '../line/login.ts'
 import { createLineMessagingClient } from '../line/messaging-client.ts'
 import { createPacer } from '../line/rate-limiter.ts'
 import type { Services } from '../middleware/env.ts'
-import { couponDeps } from '../coupon-services.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { supportDeps } from '../support-services.ts'
 import { createChatRouter } from './chat.ts'
+import { couponDeps } from './coupons.ts'
+import { composeLoyalty } from './loyalty.ts'
 import type { RuntimePorts } from './ports.ts'
 
 /**
@@ -189,6 +190,18 @@ export function composeServices(ports: RuntimePorts) {
       uow,
       sandbox: config.sandbox,
       now,
+    }),
+    ...composeLoyalty({
+      repositories,
+      atomic,
+      uow,
+      clock,
+      ids,
+      timeZone,
+      sandbox: config.sandbox,
+      events: eventStore,
+      cardKey,
+      kickProcessing: (defer) => ports.jobs.kickProcessing(defer),
     }),
     legacy,
   }
