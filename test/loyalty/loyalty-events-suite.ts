@@ -54,8 +54,9 @@ function world(driver: Driver) {
   const { loyalty, coupons } = composeLoyalty({
     ...input,
     events: createEventStore(driver.db, driver.atomic),
+    config: { sandbox: false, SHOP_TIMEZONE: 'Asia/Tokyo' },
+    jobs: { kickProcessing: () => undefined },
     cardKey: () => key,
-    kickProcessing: () => undefined,
   })
   let members = 0
 

@@ -191,18 +191,7 @@ export function composeServices(ports: RuntimePorts) {
       sandbox: config.sandbox,
       now,
     }),
-    ...composeLoyalty({
-      repositories,
-      atomic,
-      uow,
-      clock,
-      ids,
-      timeZone,
-      sandbox: config.sandbox,
-      events: eventStore,
-      cardKey,
-      kickProcessing: (defer) => ports.jobs.kickProcessing(defer),
-    }),
+    ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
     legacy,
   }
 

@@ -1,13 +1,15 @@
+import type { Config } from '../config.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Repositories } from '../db/repositories/index.ts'
 import { createCouponService } from '../domain/coupons/service.ts'
 import type { EventStore } from '../domain/events/store.ts'
 import type { LoyaltyDeps } from '../domain/loyalty/loyalty.ts'
 import { createLoyaltyService, createLoyaltyUpkeep } from '../domain/loyalty/service.ts'
-import type { Clock, Defer, Ids } from '../domain/ports.ts'
+import type { Clock, Ids } from '../domain/ports.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
 import { couponDeps } from './coupons.ts'
+import type { JobDispatch, RuntimePorts } from './ports.ts'
 
 export interface LoyaltyInput {
   repositories: Repositories
@@ -41,23 +43,28 @@ function loyaltyDeps(input: LoyaltyInput): LoyaltyDeps {
  * member's coupons and the points exchange (`coupons`).
  */
 export function composeLoyalty(
-  input: LoyaltyInput & {
+  input: Pick<RuntimePorts, 'atomic' | 'clock' | 'ids'> & {
+    config: Pick<Config, 'sandbox' | 'SHOP_TIMEZONE'>
+    jobs: Pick<JobDispatch, 'kickProcessing'>
+    repositories: Repositories
+    uow: UnitOfWork
     /** Which redemption committed (its event); see the coupon service. */
     events: Pick<EventStore, 'byDedupeKeys'>
     cardKey(): Promise<CryptoKey>
-    kickProcessing(defer: Defer): void
   },
 ) {
-  const { repositories, uow, sandbox } = input
+  const { repositories, uow, config } = input
+  const sandbox = config.sandbox
+  const deps = loyaltyDeps({ ...input, timeZone: config.SHOP_TIMEZONE, sandbox })
   return {
     loyalty: createLoyaltyService({
-      ...loyaltyDeps(input),
+      ...deps,
       sandbox,
       cardKey: input.cardKey,
-      kickProcessing: input.kickProcessing,
+      kickProcessing: (defer) => input.jobs.kickProcessing(defer),
     }),
     coupons: createCouponService({
-      ...couponDeps(input),
+      ...couponDeps({ ...input, timeZone: config.SHOP_TIMEZONE }),
       uow,
       settings: repositories.settings,
       points: repositories.points,
