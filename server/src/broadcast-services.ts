@@ -1,4 +1,4 @@
-import { couponDeps } from './coupon-services.ts'
+import { couponDeps } from './compose/coupons.ts'
 import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import { createBroadcastRepository } from './db/repositories/broadcast-repository.ts'

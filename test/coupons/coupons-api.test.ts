@@ -350,6 +350,22 @@ describe('the welcome coupon', () => {
     )
     await world.joren.server.processor.idle()
     expect(world.count('coupons')).toBe(1)
+    // The welcome coupon's issue recorded its coupon.issued once, whatever the replays.
+    const [coupon] = world.joren.rows<{ id: number; member_id: number }>(
+      'select id, member_id from coupons',
+    )
+    const issued = world.joren.rows<{ member_id: number; data: string }>(
+      "select member_id, data from domain_events where type = 'coupon.issued'",
+    )
+    expect(issued.map((e) => ({ memberId: e.member_id, ...JSON.parse(e.data) }))).toEqual([
+      {
+        memberId: coupon?.member_id,
+        couponId: coupon?.id,
+        templateId: template.id,
+        source: 'welcome',
+        expiresAt: expect.any(Number),
+      },
+    ])
   })
 })
 

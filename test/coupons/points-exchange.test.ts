@@ -16,8 +16,8 @@ async function memberWithPoints(points: number) {
     user.userId,
   )
   const memberId = row?.id ?? 0
-  const { repositories, atomic } = world.joren.server.background
-  const statements = await repositories.points.grantStatements({
+  const { repositories, uow } = world.joren.server.background
+  const writes = repositories.points.grantWrites({
     memberId,
     points,
     kind: 'adjust',
@@ -25,7 +25,7 @@ async function memberWithPoints(points: number) {
     dedupeKey: `test-grant:${memberId}`,
     now: clock.now(),
   })
-  await atomic(statements as Parameters<typeof atomic>[0])
+  await uow.commit(writes)
   return { user, memberId }
 }
 

@@ -5,8 +5,13 @@ import { memberNumberOf } from './world-helpers.ts'
 const clock = new TestClock()
 const world = useWorld(clock)
 
-async function raw(path: string, init: { key?: string; idem?: string; body: string }) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
+async function rawResponse(
+  path: string,
+  init: { key?: string; idem?: string; body: string; contentType?: string | null },
+) {
+  const headers: Record<string, string> = {}
+  const contentType = init.contentType === undefined ? 'application/json' : init.contentType
+  if (contentType !== null) headers['content-type'] = contentType
   if (init.key) headers.authorization = `Bearer ${init.key}`
   if (init.idem) headers['idempotency-key'] = init.idem
   const res = await fetch(`${world.joren.server.url}${path}`, {
@@ -14,7 +19,17 @@ async function raw(path: string, init: { key?: string; idem?: string; body: stri
     headers,
     body: init.body,
   })
-  return { status: res.status, text: await res.text() }
+  return {
+    status: res.status,
+    text: await res.text(),
+    contentType: res.headers.get('content-type'),
+    replayed: res.headers.get('idempotent-replayed'),
+  }
+}
+
+async function raw(path: string, init: { key?: string; idem?: string; body: string }) {
+  const { status, text } = await rawResponse(path, init)
+  return { status, text }
 }
 
 async function setup() {
@@ -47,14 +62,19 @@ describe('integration API: POST /api/v1/purchases', () => {
       externalId: 'pos-1',
       store: '本店',
     })
-    const first = await raw('/api/v1/purchases', { key, idem: 'k-1', body })
+    const firstResponse = await rawResponse('/api/v1/purchases', { key, idem: 'k-1', body })
+    expect(firstResponse.replayed).toBeNull()
+    const first = { status: firstResponse.status, text: firstResponse.text }
     expect(first.status).toBe(201)
     expect(JSON.parse(first.text)).toMatchObject({
       purchase: { pointsGranted: 54, source: 'api' },
       balance: 54,
     })
-    const again = await raw('/api/v1/purchases', { key, idem: 'k-1', body })
-    expect(again).toEqual(first)
+    const again = await rawResponse('/api/v1/purchases', { key, idem: 'k-1', body })
+    expect({ status: again.status, text: again.text }).toEqual(first)
+    // The replay is marked; the body is the stored first answer, byte for byte.
+    expect(again.replayed).toBe('true')
+    expect(again.contentType).toMatch(/^application\/json/)
     const other = await raw('/api/v1/purchases', {
       key,
       idem: 'k-1',
@@ -63,6 +83,15 @@ describe('integration API: POST /api/v1/purchases', () => {
     expect(other.status).toBe(409)
     expect(JSON.parse(other.text).error.code).toBe('idempotency_key_reused')
     expect(written()).toEqual({ purchases: 1, ledger: 1, idempotency: 1 })
+    // A POS that sends its JSON without a JSON Content-Type is answered the same way.
+    const plain = await rawResponse('/api/v1/purchases', {
+      key,
+      idem: 'k-2',
+      body: JSON.stringify({ memberNumber, amountYen: 100 }),
+      contentType: null,
+    })
+    expect(plain).toMatchObject({ status: 201, replayed: null })
+    expect(written()).toEqual({ purchases: 2, ledger: 2, idempotency: 2 })
     // The key's hash is stored, never the key.
     expect(world.joren.rows('select key_hash as h from api_keys')[0]).not.toEqual({ h: key })
   })

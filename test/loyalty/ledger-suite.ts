@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import type { Atomic } from '../../server/src/db/atomic.ts'
 import type { Database } from '../../server/src/db/database.ts'
 import { createPointsRepository } from '../../server/src/db/repositories/points-repository.ts'
+import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import {
   checkLedger,
   expirePoints,
@@ -20,7 +21,7 @@ export const T0 = 1_800_000_000_000
 
 export function ledgerOn(db: Database, atomic: Atomic, now: () => number) {
   const points = createPointsRepository(db)
-  const deps: LedgerDeps<Parameters<Atomic>[0][number]> = { points, atomic, now }
+  const deps: LedgerDeps = { points, uow: createUnitOfWork(db, atomic, { now }), now }
   return { points, deps }
 }
 

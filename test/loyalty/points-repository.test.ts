@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commit } from '../../server/src/domain/loyalty/ledger.ts'
+import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { createPointsRepository } from '../../server/src/db/repositories/points-repository.ts'
 import { memoryDatabase } from '../support/memory-db.ts'
 import { seedMembers } from '../support/seed.ts'
@@ -11,10 +11,11 @@ function setup() {
   const { sqlite, db, atomic } = memoryDatabase()
   seedMembers(sqlite, 1)
   const points = createPointsRepository(db)
+  const uow = createUnitOfWork(db, atomic, { now: () => T0 })
+  const commit = (writes: Parameters<typeof uow.commit>[0]) => uow.commit(writes)
   const grant = async (n: number, expiresAt: number, key: string) =>
     commit(
-      atomic,
-      await points.grantStatements({
+      points.grantWrites({
         memberId: 1,
         points: n,
         kind: 'grant',
@@ -25,15 +26,15 @@ function setup() {
     )
   const lots = () =>
     sqlite.prepare('select ledger_id, remaining from point_lots order by ledger_id').all()
-  return { sqlite, db, atomic, points, grant, lots }
+  return { sqlite, db, commit, points, grant, lots }
 }
 
-describe('points repository: spendStatements', () => {
+describe('points repository: spendWrites', () => {
   it('plans a spend over the oldest-expiring lots first, with one ledger row', async () => {
-    const { atomic, points, grant, lots, sqlite } = setup()
+    const { commit, points, grant, lots, sqlite } = setup()
     await grant(100, T0 + 30 * DAY, 'a') // ledger 1, expires later
     await grant(50, T0 + 10 * DAY, 'b') // ledger 2, expires first
-    const statements = await points.spendStatements({
+    const statements = await points.spendWrites({
       memberId: 1,
       points: 70,
       kind: 'redeem',
@@ -41,7 +42,7 @@ describe('points repository: spendStatements', () => {
       couponId: 9,
       now: T0 + DAY,
     })
-    await commit(atomic, statements)
+    await commit(statements)
     expect(lots()).toEqual([
       { ledger_id: 1, remaining: 80 },
       { ledger_id: 2, remaining: 0 },
@@ -62,17 +63,17 @@ describe('points repository: spendStatements', () => {
     await grant(20, T0 + 40 * DAY, 'b')
     expect(await points.balance(1, T0 + 20 * DAY)).toBe(20)
     await expect(
-      points.spendStatements({ memberId: 1, points: 21, kind: 'redeem', now: T0 + 20 * DAY }),
+      points.spendWrites({ memberId: 1, points: 21, kind: 'redeem', now: T0 + 20 * DAY }),
     ).rejects.toMatchObject({ code: 'not_enough_points', status: 409 })
   })
 
   it('makes a stale plan fail the whole batch on the CHECK (a concurrent spend got there first)', async () => {
-    const { atomic, points, grant, sqlite } = setup()
+    const { commit, points, grant, sqlite } = setup()
     await grant(10, T0 + 10 * DAY, 'a')
-    const first = await points.spendStatements({ memberId: 1, points: 8, kind: 'redeem', now: T0 })
-    const second = await points.spendStatements({ memberId: 1, points: 8, kind: 'redeem', now: T0 })
-    await commit(atomic, first)
-    await expect(commit(atomic, second)).rejects.toThrow(/CHECK constraint failed/)
+    const first = await points.spendWrites({ memberId: 1, points: 8, kind: 'redeem', now: T0 })
+    const second = await points.spendWrites({ memberId: 1, points: 8, kind: 'redeem', now: T0 })
+    await commit(first)
+    await expect(commit(second)).rejects.toThrow(/CHECK constraint failed/)
     expect(await points.storedBalance(1)).toBe(2)
     expect(
       sqlite.prepare("select count(*) as n from point_ledger where kind = 'redeem'").get(),
@@ -82,15 +83,15 @@ describe('points repository: spendStatements', () => {
   })
 
   it('a plan for a lot that expired before commit fails instead of spending expired points', async () => {
-    const { atomic, points, grant } = setup()
+    const { commit, points, grant } = setup()
     await grant(10, T0 + DAY, 'a')
-    const plan = await points.spendStatements({ memberId: 1, points: 5, kind: 'redeem', now: T0 })
+    const plan = await points.spendWrites({ memberId: 1, points: 5, kind: 'redeem', now: T0 })
     // Re-planned "now" is what the statement compares against: plan at T0, commit a plan at T0+2d.
     const late = await points
-      .spendStatements({ memberId: 1, points: 5, kind: 'redeem', now: T0 + 2 * DAY })
+      .spendWrites({ memberId: 1, points: 5, kind: 'redeem', now: T0 + 2 * DAY })
       .catch((e: unknown) => e)
     expect(late).toMatchObject({ code: 'not_enough_points' })
-    await commit(atomic, plan)
+    await commit(plan)
     expect(await points.storedBalance(1)).toBe(5)
   })
 })

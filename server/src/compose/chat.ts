@@ -9,6 +9,7 @@ import type { AppLinks } from '../domain/links.ts'
 import { registerPointsCommands } from '../domain/loyalty/summary.ts'
 import type { SupportDeps } from '../domain/support/handover.ts'
 import type { SurveyDeps } from '../domain/surveys/deps.ts'
+import type { UnitOfWork } from '../domain/unit-of-work.ts'
 import type { RuntimePorts } from './ports.ts'
 
 /**
@@ -18,6 +19,7 @@ import type { RuntimePorts } from './ports.ts'
 export function createChatRouter(
   input: Pick<RuntimePorts, 'clock'> & {
     repositories: Repositories
+    uow: UnitOfWork
     links: AppLinks
     /** The support hand-over (compose/support.ts). */
     support: SupportDeps
@@ -34,7 +36,7 @@ export function createChatRouter(
           coupons: repositories.coupons,
           links,
         }),
-        { ...repositories, clock, timeZone },
+        { ...repositories, uow: input.uow, clock, timeZone },
       ),
       { survey: input.survey, links },
     ),

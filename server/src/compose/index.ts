@@ -26,9 +26,10 @@ import { createLineLogin } from '../line/login.ts'
 import { createLineMessagingClient } from '../line/messaging-client.ts'
 import { createPacer } from '../line/rate-limiter.ts'
 import type { Services } from '../middleware/env.ts'
-import { couponDeps } from '../coupon-services.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
+import { couponDeps } from './coupons.ts'
+import { composeLoyalty } from './loyalty.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
@@ -133,6 +134,7 @@ export function composeServices(ports: RuntimePorts) {
     router: createChatRouter({
       clock,
       repositories,
+      uow,
       links,
       support: support.handover,
       survey: surveys.deps,
@@ -221,6 +223,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     surveys: surveys.service,
     support: support.service,
+    ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
     legacy,
   }
 

@@ -1,4 +1,4 @@
-import { couponDeps } from '../coupon-services.ts'
+import { couponDeps } from './coupons.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import type { Repositories } from '../db/repositories/index.ts'

@@ -3,13 +3,12 @@ import { runSegmentUpkeep } from '../db/segments/upkeep.ts'
 import { startDueBroadcasts } from '../domain/broadcasts/engine.ts'
 import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { localDate } from '../domain/loyalty/dates.ts'
-import { expirePoints } from '../domain/loyalty/ledger.ts'
-import { recomputeAllTiers, type LoyaltyDeps } from '../domain/loyalty/loyalty.ts'
 import type { Clock, Ids, Logger } from '../domain/ports.ts'
 import { pushStaffAlerts } from '../domain/support/alert-push.ts'
 import { fetchPendingContents } from '../domain/support/contents.ts'
 import { retryLowScoreFollowUps } from '../domain/surveys/closed-loop.ts'
 import type { Background } from './index.ts'
+import { loyaltyUpkeep } from './loyalty.ts'
 
 /** The last shop-local day the daily tier pass ran (settings). */
 export const DAILY_PASS_KEY = 'loyalty_daily_pass'
@@ -28,29 +27,24 @@ export interface UpkeepInput {
  */
 export async function runLoyaltyMaintenance(input: UpkeepInput): Promise<void> {
   const { background, clock, timeZone, logger } = input
-  const { repositories, atomic } = background
+  const { repositories, atomic, uow } = background
+  const upkeep = loyaltyUpkeep({
+    repositories,
+    atomic,
+    uow,
+    clock,
+    ids: input.ids,
+    timeZone,
+    // Upkeep sends no receipts: the shop's name (which depends on it) is never read.
+    sandbox: false,
+  })
   const now = clock.now()
-  const expired = await expirePoints(
-    { points: repositories.points, atomic, now: () => clock.now() },
-    now,
-  )
+  const expired = await upkeep.expirePoints(now)
   if (expired.lots > 0) logger.info('points expired', { ...expired })
   const today = localDate(now, timeZone)
   if ((await repositories.settings.get(DAILY_PASS_KEY)) === today) return
   await repositories.settings.put(DAILY_PASS_KEY, today, now)
-  const deps: LoyaltyDeps<Parameters<typeof atomic>[0][number]> = {
-    points: repositories.points,
-    loyalty: repositories.loyalty,
-    settings: repositories.settings,
-    outbox: repositories.outbox,
-    audit: repositories.audit,
-    atomic,
-    clock,
-    ids: input.ids,
-    timeZone,
-    shopName: async () => '',
-  }
-  const members = await recomputeAllTiers(deps)
+  const members = await upkeep.recomputeAllTiers()
   logger.info('daily tier pass', { members })
 }
 

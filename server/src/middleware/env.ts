@@ -1,5 +1,7 @@
 import type { AppDeps } from '../deps.ts'
 import type { AuditService } from '../domain/audit/audit-reader.ts'
+import type { CouponService } from '../domain/coupons/service.ts'
+import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
@@ -38,6 +40,9 @@ export interface Services {
   surveys: SurveyService
   /** The support inbox, staff alerts and FAQ / keyword-rule editing. */
   support: SupportService
+  /** Loyalty (purchases, points, tiers, API keys) and coupons: see compose/loyalty.ts. */
+  loyalty: LoyaltyService
+  coupons: CouponService
   /**
    * Transitional: what routes not yet moved to services still read. Goes away with the last of
    * them.

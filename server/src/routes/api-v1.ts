@@ -1,40 +1,41 @@
-import { ApiPurchaseSchema } from '@joren/shared'
-import { Hono } from 'hono'
+import { ApiPurchaseSchema, type ApiPurchase } from '@joren/shared'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { validator } from 'hono/validator'
 import { z } from 'zod'
-import type { AppEnv } from '../deps.ts'
-import { DomainError, InvalidRequest } from '../domain/errors.ts'
-import { authenticateApiKey, sha256Hex } from '../domain/loyalty/api-keys.ts'
-import { DuplicateExternalId, MemberNotFound } from '../domain/loyalty/errors.ts'
-import { recordPurchase } from '../domain/loyalty/loyalty.ts'
+import { InvalidRequest } from '../domain/errors.ts'
+import { IdempotencyKeyRequired } from '../domain/loyalty/errors.ts'
+import { PURCHASES_WRITE_SCOPE } from '../domain/loyalty/service.ts'
+import { apiKeyAuth, type ApiEnv } from '../middleware/api-key-auth.ts'
 import { jsonBodyLimit } from '../middleware/body-limit.ts'
-import { loyaltyDeps, purchaseResult } from './loyalty-deps.ts'
-import { idempotentPurchase } from './loyalty-idempotency.ts'
-import { checkCategories } from './staff-loyalty.ts'
+import { replayedResponse } from './idempotent-replay.ts'
 import { parseInput } from './validation.ts'
+
+interface RawPurchase {
+  raw: string
+  input: ApiPurchase
+}
 
 const IdempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key は255文字までの英数記号です')
 
+/** The Idempotency-Key header: required on every write, validated (`c.req.valid('header')`). */
+const idempotencyKeyHeader = validator('header', (headers): { idempotencyKey: string } => {
+  const raw = (headers as Record<string, string | undefined>)['idempotency-key']
+  if (raw === undefined) throw new IdempotencyKeyRequired()
+  return { idempotencyKey: parseInput(IdempotencyKeySchema, raw) }
+})
+
 /**
- * /api/v1: the integration API for POS / EC systems. `Authorization: Bearer jk_…` with the
- * scope, and an `Idempotency-Key` on every write: a retry replays the first response.
+ * The purchase body, read as sent (whatever its Content-Type) and validated with the shared
+ * schema (`c.req.valid('json')`): the raw text is kept, as its hash tells a retry from another
+ * request under the same Idempotency-Key.
  */
-export const apiV1Route = new Hono<AppEnv>().post('/purchases', jsonBodyLimit, async (c) => {
-  const deps = loyaltyDeps(c)
-  const apiKey = await authenticateApiKey(
-    deps.loyalty,
-    c.req.header('authorization'),
-    'purchases:write',
-  )
-  const rawKey = c.req.header('idempotency-key')
-  if (rawKey === undefined)
-    throw new DomainError(
-      400,
-      'idempotency_key_required',
-      'Idempotency-Key ヘッダーが必要です（リクエストごとに一意な値）。',
-    )
-  const key = parseInput(IdempotencyKeySchema, rawKey)
+const purchaseBody: MiddlewareHandler<
+  ApiEnv,
+  string,
+  { in: { json: z.input<typeof ApiPurchaseSchema> }; out: { json: RawPurchase } }
+> = async (c, next) => {
   const raw = await c.req.text()
   let json: unknown
   try {
@@ -42,35 +43,29 @@ export const apiV1Route = new Hono<AppEnv>().post('/purchases', jsonBodyLimit, a
   } catch {
     throw new InvalidRequest('リクエストの本文が JSON として読めません。')
   }
-  const input = parseInput(ApiPurchaseSchema, json)
-  const member = await deps.loyalty.memberByNumber(input.memberNumber)
-  if (!member) throw new MemberNotFound(input.memberNumber)
-  await checkCategories(c, input.categories)
-  const requestHash = await sha256Hex(raw)
-  const now = deps.clock.now()
-  await deps.loyalty.touchApiKey(apiKey.id, now)
-  return idempotentPurchase(
-    c,
-    deps,
-    { namespace: apiKey.id, key, requestHash, externalId: input.externalId },
-    async () => {
-      if (input.externalId) {
-        const existing = await deps.loyalty.existingExternalIds([input.externalId])
-        if (existing.size > 0) throw new DuplicateExternalId(input.externalId)
-      }
-      const outcome = await recordPurchase(deps, {
-        member,
-        amountYen: input.amountYen,
-        categories: input.categories,
-        store: input.store ?? null,
-        purchasedAt: input.purchasedAt ? Date.parse(input.purchasedAt) : now,
-        externalId: input.externalId ?? null,
-        source: 'api',
-        staffId: null,
-        apiKeyId: apiKey.id,
-        idempotency: { apiKeyId: apiKey.id, key, requestHash },
-      })
-      return purchaseResult(outcome)
-    },
-  )
-})
+  const body: RawPurchase = { raw, input: parseInput(ApiPurchaseSchema, json) }
+  c.req.addValidatedData('json', body)
+  await next()
+}
+
+/**
+ * /api/v1: the integration API for POS / EC systems. `Authorization: Bearer jk_…` with the
+ * scope, and an `Idempotency-Key` on every write: a retry replays the first response.
+ */
+export const apiV1Route = new Hono<ApiEnv>().post(
+  '/purchases',
+  jsonBodyLimit,
+  apiKeyAuth(PURCHASES_WRITE_SCOPE),
+  idempotencyKeyHeader,
+  purchaseBody,
+  async (c) => {
+    const { idempotencyKey } = c.req.valid('header')
+    const { raw, input } = c.req.valid('json')
+    const reply = await c.var.services.loyalty.recordApiPurchase(
+      c.var.apiKey,
+      { idempotencyKey, raw, input },
+      c.var.defer,
+    )
+    return reply.replayed ? replayedResponse(reply) : c.json(reply.body, 201)
+  },
+)

@@ -1,7 +1,9 @@
 import type { CouponTemplate, CouponTemplateStats, CouponView } from '@joren/shared'
 import { and, asc, desc, eq, gt, inArray, isNotNull, lte, or, isNull, sql } from 'drizzle-orm'
 import type { CouponRepository, IssuePlan, StoredCoupon } from '../../domain/coupons/coupons.ts'
+import type { UnitOfWork } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { couponMemberCounts, coupons, couponTemplates, members } from '../schema.ts'
 
 const couponColumns = {
@@ -28,7 +30,11 @@ function toTemplate(row: TemplateRow): CouponTemplate {
   return { ...row }
 }
 
-export function createCouponRepository(db: Database): CouponRepository {
+/** `uow` plans the `coupon.issued` event every issue commits with (see issueWrites). */
+export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRepository {
+  const couponIdRef = (dedupeKey: string) =>
+    rowRef(sql`(select ${coupons.id} from ${coupons} where ${coupons.dedupeKey} = ${dedupeKey})`)
+
   const couponBy = (where: ReturnType<typeof eq>) =>
     db
       .select(couponColumns)
@@ -48,36 +54,23 @@ export function createCouponRepository(db: Database): CouponRepository {
   }
 
   return {
-    async createTemplate(input, now) {
+    async nextTemplateId() {
       const [row] = await db
-        .insert(couponTemplates)
-        .values({
-          kind: input.kind,
-          title: input.title,
-          conditions: input.conditions,
-          imageUrl: input.imageUrl,
-          value: input.kind === 'yen_off' || input.kind === 'percent_off' ? input.value : null,
-          validity: input.validity,
-          validFrom: input.validity === 'window' ? input.validFrom : null,
-          validUntil: input.validity === 'window' ? input.validUntil : null,
-          validDays: input.validity === 'days' ? input.validDays : null,
-          totalLimit: input.totalLimit,
-          perMemberLimit: input.perMemberLimit,
-          pointsCost: input.pointsCost,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-      if (!row) throw new Error('coupon template insert returned nothing')
-      return toTemplate(row)
+        .select({ next: sql<number>`coalesce(max(${couponTemplates.id}), 0) + 1` })
+        .from(couponTemplates)
+      return Number(row?.next ?? 1)
+    },
+
+    createTemplateWrite(template) {
+      return db.insert(couponTemplates).values(template)
     },
 
     findTemplate,
 
-    async updateTemplate(id, patch, now) {
+    updateTemplateWrite(id, patch, now) {
       const { kind, value, ...rest } = patch
       const changesKind = kind !== undefined || value !== undefined
-      const [row] = await db
+      return db
         .update(couponTemplates)
         .set({
           ...rest,
@@ -92,17 +85,13 @@ export function createCouponRepository(db: Database): CouponRepository {
             changesKind ? eq(couponTemplates.issuedCount, 0) : undefined,
           ),
         )
-        .returning()
-      return row ? toTemplate(row) : null
     },
 
-    async archiveTemplate(id, now) {
-      const [row] = await db
+    archiveTemplateWrite(id, now) {
+      return db
         .update(couponTemplates)
         .set({ status: 'archived', updatedAt: now })
         .where(eq(couponTemplates.id, id))
-        .returning()
-      return row ? toTemplate(row) : null
     },
 
     async listTemplates(now) {
@@ -142,7 +131,7 @@ export function createCouponRepository(db: Database): CouponRepository {
       return rows.map(toTemplate)
     },
 
-    issueStatements(plan: IssuePlan) {
+    issueWrites(plan: IssuePlan) {
       const { template } = plan
       return [
         db
@@ -174,8 +163,22 @@ export function createCouponRepository(db: Database): CouponRepository {
           expiresAt: plan.expiresAt,
           dedupeKey: plan.dedupeKey,
         }),
+        uow.event({
+          type: 'coupon.issued',
+          memberId: plan.memberId,
+          data: {
+            couponId: couponIdRef(plan.dedupeKey),
+            templateId: template.id,
+            source: plan.source,
+            expiresAt: plan.expiresAt,
+          },
+          occurredAt: plan.issuedAt,
+          dedupeKey: `coupon.issued:${plan.dedupeKey}`,
+        }),
       ]
     },
+
+    couponIdRef,
 
     async findByDedupeKey(key) {
       const [row] = await couponBy(eq(coupons.dedupeKey, key))
@@ -195,8 +198,8 @@ export function createCouponRepository(db: Database): CouponRepository {
       return rows.map(({ memberId: _member, ...view }) => view)
     },
 
-    async redeem(input) {
-      const [row] = await db
+    redeemWrite(input) {
+      return db
         .update(coupons)
         .set({
           state: 'redeemed',
@@ -212,17 +215,13 @@ export function createCouponRepository(db: Database): CouponRepository {
             input.memberId === null ? undefined : eq(coupons.memberId, input.memberId),
           ),
         )
-        .returning({ id: coupons.id })
-      return row ? find(row.id) : null
     },
 
-    async revoke(id, now) {
-      const [row] = await db
+    revokeWrite(id, now) {
+      return db
         .update(coupons)
         .set({ state: 'revoked', revokedAt: now })
         .where(and(eq(coupons.id, id), eq(coupons.state, 'issued')))
-        .returning({ id: coupons.id })
-      return row ? find(row.id) : null
     },
 
     async memberIdByNumber(memberNumber) {

@@ -32,7 +32,7 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
     staff: createStaffRepository(db),
     profiles: createProfileRepository(db),
     auditReader: createAuditReader(db),
-    coupons: createCouponRepository(db),
+    coupons: createCouponRepository(db, uow),
     points: createPointsRepository(db),
     loyalty: createLoyaltyStore(db),
     segments: createSegmentRepository(db),

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type {
   ApiKeyRecord,
   LoyaltyMember,
   LoyaltyStore,
   PurchaseRecord,
 } from '../../domain/loyalty/store.ts'
+import type { Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { memberCategoryStatements, memberRfmStatement } from '../segments/rfm.ts'
 import { apiKeys, idempotencyKeys, members, memberTiers, purchases, tiers } from '../schema.ts'
 
@@ -69,7 +70,7 @@ function toApiKey(row: Omit<ApiKeyRecord, 'scopes'> & { scopes: string }): ApiKe
   return { ...row, scopes: row.scopes.split(' ').filter((s) => s.length > 0) }
 }
 
-export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite'>> {
+export function createLoyaltyStore(db: Database): LoyaltyStore {
   async function memberWhere(where: SQL | undefined): Promise<LoyaltyMember | null> {
     const [row] = await db.select(memberColumns).from(members).where(where)
     return row ?? null
@@ -103,15 +104,15 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
       return found
     },
 
-    summaryStatements(memberId, windowStart, now) {
+    summaryWrites(memberId, windowStart, now) {
       return [
         memberRfmStatement(db, memberId, windowStart, now),
         ...memberCategoryStatements(db, memberId),
       ]
     },
 
-    purchaseStatements(purchase, idempotency, now) {
-      const statements: BatchItem<'sqlite'>[] = [
+    purchaseWrites(purchase, idempotency, now) {
+      const statements: Write[] = [
         db.insert(purchases).values({
           memberId: purchase.memberId,
           amountYen: purchase.amountYen,
@@ -140,6 +141,11 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
         )
       }
       return statements
+    },
+
+    newPurchaseId() {
+      // Inside one commit the transaction is the only writer: max(id) is the row just added.
+      return rowRef(sql`(select max(${purchases.id}) from ${purchases})`)
     },
 
     async findPurchase(id) {
@@ -180,7 +186,7 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
       return found
     },
 
-    refundStatement(id, staffId, now) {
+    refundWrite(id, staffId, now) {
       return db
         .update(purchases)
         .set({ status: 'refunded', refundedAt: now, refundedBy: staffId })
@@ -213,11 +219,11 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
         .onConflictDoNothing()
     },
 
-    async replaceTiersStatements(next, now) {
+    async replaceTiersWrites(next, now) {
       const existing = await tierList()
       const byName = new Map(existing.map((t) => [t.name, t]))
       const keep = new Set(next.map((t) => t.name))
-      const statements: BatchItem<'sqlite'>[] = []
+      const statements: Write[] = []
       // Clear thresholds first so a swap of two thresholds never trips the UNIQUE index.
       for (const t of existing) {
         statements.push(
@@ -248,14 +254,32 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
       return row ?? null
     },
 
-    async saveMemberTier(memberId, tierId, spend12mYen, now) {
-      await db
+    memberSpendWrite(memberId, tierId, spend12mYen, now) {
+      return db
         .insert(memberTiers)
         .values({ memberId, tierId, spend12mYen, updatedAt: now })
         .onConflictDoUpdate({
           target: memberTiers.memberId,
-          set: { tierId, spend12mYen, updatedAt: now },
+          set: { spend12mYen, updatedAt: now },
         })
+    },
+
+    memberTierChangeWrite(memberId, from, to, spend12mYen, now) {
+      if (from === null) {
+        return db
+          .insert(memberTiers)
+          .values({ memberId, tierId: to, spend12mYen, updatedAt: now })
+          .onConflictDoNothing()
+      }
+      return db
+        .update(memberTiers)
+        .set({ tierId: to, spend12mYen, updatedAt: now })
+        .where(
+          and(
+            eq(memberTiers.memberId, memberId),
+            from.tierId === null ? isNull(memberTiers.tierId) : eq(memberTiers.tierId, from.tierId),
+          ),
+        )
     },
 
     async membersWithSpend(afterId, limit) {
@@ -293,20 +317,21 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
         .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
     },
 
-    async createApiKey(input) {
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          name: input.name,
-          prefix: input.prefix,
-          keyHash: input.keyHash,
-          scopes: input.scopes.join(' '),
-          createdBy: input.createdBy,
-          createdAt: input.now,
-        })
-        .returning(apiKeyColumns)
-      if (!row) throw new Error('api key insert returned nothing')
-      return toApiKey(row)
+    createApiKeyWrite(input) {
+      return db.insert(apiKeys).values({
+        name: input.name,
+        prefix: input.prefix,
+        keyHash: input.keyHash,
+        scopes: input.scopes.join(' '),
+        createdBy: input.createdBy,
+        createdAt: input.now,
+      })
+    },
+
+    apiKeyIdRef(keyHash) {
+      return rowRef(
+        sql`(select ${apiKeys.id} from ${apiKeys} where ${apiKeys.keyHash} = ${keyHash})`,
+      )
     },
 
     async apiKeyByHash(hash) {
@@ -319,13 +344,16 @@ export function createLoyaltyStore(db: Database): LoyaltyStore<BatchItem<'sqlite
       return rows.map(toApiKey)
     },
 
-    async revokeApiKey(id, now) {
-      await db
-        .update(apiKeys)
-        .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${now})` })
-        .where(eq(apiKeys.id, id))
+    async apiKeyById(id) {
       const [row] = await db.select(apiKeyColumns).from(apiKeys).where(eq(apiKeys.id, id))
       return row ? toApiKey(row) : null
+    },
+
+    revokeApiKeyWrite(id, now) {
+      return db
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     },
 
     async touchApiKey(id, now) {

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import {
   NotEnoughPoints,
   type ExpiringLot,
   type PointsRepository,
 } from '../../domain/loyalty/points.ts'
+import type { Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import { pointBalances, pointLedger, pointLots, purchases } from '../schema.ts'
 
 const ledgerColumns = {
@@ -27,7 +28,7 @@ const lotColumns = {
   expiresAt: pointLots.expiresAt,
 }
 
-export function createPointsRepository(db: Database): PointsRepository<BatchItem<'sqlite'>> {
+export function createPointsRepository(db: Database): PointsRepository {
   async function liveLots(memberId: number, now: number): Promise<ExpiringLot[]> {
     return db
       .select(lotColumns)
@@ -43,7 +44,7 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
   }
 
   /** Adds `delta` to the stored balance; a negative result fails the batch on the CHECK. */
-  function balanceDelta(memberId: number, delta: number, now: number): BatchItem<'sqlite'> {
+  function balanceDelta(memberId: number, delta: number, now: number): Write {
     // SQLite checks the CHECK on the candidate row before ON CONFLICT: a decrement is an UPDATE.
     if (delta < 0) {
       return db
@@ -69,6 +70,12 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
       return Number(row?.sum ?? 0)
     },
 
+    balanceRef(memberId, now) {
+      return rowRef(
+        sql`(select coalesce(sum(${pointLots.remaining}), 0) from ${pointLots} where ${pointLots.memberId} = ${memberId} and ${pointLots.expiresAt} > ${now})`,
+      )
+    },
+
     async storedBalance(memberId) {
       const [row] = await db
         .select({ balance: pointBalances.balance })
@@ -87,7 +94,7 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
 
     liveLots,
 
-    async spendStatements(input) {
+    async spendWrites(input) {
       if (!Number.isInteger(input.points) || input.points <= 0) {
         throw new RangeError('points to spend must be a positive integer')
       }
@@ -99,7 +106,7 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
       const available = lots.reduce((sum, lot) => sum + lot.remaining, 0)
       if (available < input.points) throw new NotEnoughPoints(available)
 
-      const statements: BatchItem<'sqlite'>[] = []
+      const statements: Write[] = []
       let left = input.points
       for (const lot of lots) {
         if (left === 0) break
@@ -133,7 +140,7 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
       return statements
     },
 
-    async grantStatements(input) {
+    grantWrites(input) {
       if (!Number.isInteger(input.points) || input.points <= 0) {
         throw new RangeError('points to grant must be a positive integer')
       }
@@ -168,7 +175,7 @@ export function createPointsRepository(db: Database): PointsRepository<BatchItem
       ]
     },
 
-    expireStatements(lot, now) {
+    expireWrites(lot, now) {
       return [
         db
           .update(pointLots)

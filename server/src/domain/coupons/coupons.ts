@@ -7,28 +7,24 @@ import type {
   CouponView,
   ExchangeCatalogue,
 } from '@joren/shared'
-import type { AuditLog } from '../audit/audit.ts'
 import { NotEnoughPoints } from '../loyalty/points.ts'
 import type { Ids, Logger } from '../ports.ts'
+import type { RowRef, Write } from '../unit-of-work.ts'
 import {
   constraintFailure,
   CouponAlreadyRedeemed,
   CouponExpired,
-  CouponLimitBelowIssued,
   CouponMemberLimitReached,
-  CouponNotFound,
-  CouponNotRevocable,
   CouponOutsideWindow,
   CouponRevoked,
   CouponTemplateArchived,
-  CouponTemplateLocked,
   CouponTemplateNotFound,
   CouponTotalLimitReached,
   NotExchangeable,
 } from './errors.ts'
 
 /** A statement a repository planned for one atomic batch (opaque to the domain). */
-export type PlannedStatement = object
+export type PlannedStatement = Write
 
 /** Commits planned statements together, or none (a failing CHECK / UNIQUE rolls back the rest). */
 export type CommitAtomically = (statements: PlannedStatement[]) => Promise<void>
@@ -57,29 +53,39 @@ export interface RedeemInput {
   now: number
 }
 
-/** Coupon templates and instances, as the domain sees them. */
+/**
+ * Coupon templates and instances, as the domain sees them. Reads answer now; `…Write(s)` methods
+ * plan writes for one commit with their audit row and events (see UnitOfWork).
+ */
 export interface CouponRepository {
-  createTemplate(input: CouponTemplateCreate, now: number): Promise<CouponTemplate>
+  /** The ID a new template gets (the next free one; a concurrent taker fails the commit). */
+  nextTemplateId(): Promise<number>
+  /** Inserts the template as given (fails the commit on a taken ID). */
+  createTemplateWrite(template: CouponTemplate): Write
   findTemplate(id: number): Promise<CouponTemplate | null>
-  /** Applies the patch; kind / value only while issued_count = 0 (one conditional statement). */
-  updateTemplate(
-    id: number,
-    patch: CouponTemplateUpdate,
-    now: number,
-  ): Promise<CouponTemplate | null>
-  archiveTemplate(id: number, now: number): Promise<CouponTemplate | null>
+  /**
+   * Applies the patch; one that changes kind / value changes a row only while issued_count = 0.
+   * A total limit below the issued count fails the commit on the CHECK.
+   */
+  updateTemplateWrite(id: number, patch: CouponTemplateUpdate, now: number): Write
+  archiveTemplateWrite(id: number, now: number): Write
   listTemplates(now: number): Promise<CouponTemplateStats[]>
   /** Active templates with a points cost, valid now. */
   exchangeable(now: number): Promise<CouponTemplate[]>
-  /** Plans: issued_count + 1 (CHECK), the member's count + 1 (CHECK), the coupon row (UNIQUE key). */
-  issueStatements(plan: IssuePlan): PlannedStatement[]
+  /**
+   * Plans: issued_count + 1 (CHECK), the member's count + 1 (CHECK), the coupon row (UNIQUE key)
+   * and its `coupon.issued` event, whatever the source.
+   */
+  issueWrites(plan: IssuePlan): Write[]
+  /** The ID of the coupon with this dedupe key, inside the commit that issues it. */
+  couponIdRef(dedupeKey: string): RowRef
   findByDedupeKey(key: string): Promise<StoredCoupon | null>
   find(id: number): Promise<StoredCoupon | null>
   listForMember(memberId: number): Promise<CouponView[]>
-  /** The one conditional statement: issued and unexpired → redeemed; null when it was not. */
-  redeem(input: RedeemInput): Promise<StoredCoupon | null>
-  /** issued → revoked; null when it was not issued. */
-  revoke(id: number, now: number): Promise<StoredCoupon | null>
+  /** The one conditional statement: issued and unexpired → redeemed (changes a row or not). */
+  redeemWrite(input: RedeemInput): Write
+  /** issued → revoked (changes a row only when it was issued). */
+  revokeWrite(id: number, now: number): Write
   memberIdByNumber(memberNumber: string): Promise<number | null>
   memberNumberOf(memberId: number): Promise<string | null>
   /** members.first_followed_at (the welcome coupon goes with the first follow only). */
@@ -101,6 +107,29 @@ export function effectiveState(coupon: CouponView, now: number): CouponView {
   return coupon.state === 'issued' && coupon.expiresAt <= now
     ? { ...coupon, state: 'expired' }
     : coupon
+}
+
+/** A new template as it is stored: values only where its kind and validity use them. */
+export function newTemplate(id: number, input: CouponTemplateCreate, now: number): CouponTemplate {
+  return {
+    id,
+    kind: input.kind,
+    title: input.title,
+    conditions: input.conditions,
+    imageUrl: input.imageUrl,
+    value: input.kind === 'yen_off' || input.kind === 'percent_off' ? input.value : null,
+    validity: input.validity,
+    validFrom: input.validity === 'window' ? input.validFrom : null,
+    validUntil: input.validity === 'window' ? input.validUntil : null,
+    validDays: input.validity === 'days' ? input.validDays : null,
+    totalLimit: input.totalLimit,
+    perMemberLimit: input.perMemberLimit,
+    pointsCost: input.pointsCost,
+    issuedCount: 0,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  }
 }
 
 export function expiryFor(template: CouponTemplate, issuedAt: number): number {
@@ -129,8 +158,13 @@ export interface IssueInput {
   sourceRef?: string | null
   /** Issued once per key, ever (a replay returns the coupon issued the first time). */
   dedupeKey?: string | null
-  /** Statements committed in the same batch (e.g. the points spent for it). */
+  /** Statements committed in the same batch before the coupon (e.g. the points spent for it). */
   extra?: PlannedStatement[]
+  /**
+   * Statements committed after the coupon (its ID is `coupons.couponIdRef(dedupeKey)` there),
+   * e.g. the staff audit row; the dedupe key is the one given or `issue:<uuid>`.
+   */
+  after?: (dedupeKey: string) => PlannedStatement[]
 }
 
 /**
@@ -147,7 +181,7 @@ export async function issueCoupon(deps: CouponDeps, input: IssueInput): Promise<
   if (!template) throw new CouponTemplateNotFound()
   assertIssuable(template, now)
   const dedupeKey = input.dedupeKey ?? `issue:${deps.ids.uuid()}`
-  const statements = deps.coupons.issueStatements({
+  const statements = deps.coupons.issueWrites({
     template,
     memberId: input.memberId,
     source: input.source,
@@ -157,7 +191,7 @@ export async function issueCoupon(deps: CouponDeps, input: IssueInput): Promise<
     expiresAt: expiryFor(template, now),
   })
   try {
-    await deps.atomic([...(input.extra ?? []), ...statements])
+    await deps.atomic([...(input.extra ?? []), ...statements, ...(input.after?.(dedupeKey) ?? [])])
   } catch (error) {
     const failure = constraintFailure(error)
     if (failure === 'coupon_templates_total_limit') throw new CouponTotalLimitReached()
@@ -173,19 +207,6 @@ export async function issueCoupon(deps: CouponDeps, input: IssueInput): Promise<
   return issued
 }
 
-/**
- * Redeems exactly once: one conditional UPDATE decides; everyone else learns why it was refused
- * (used already and when, expired, revoked).
- */
-export async function redeemCoupon(deps: CouponDeps, input: RedeemInput): Promise<StoredCoupon> {
-  const redeemed = await deps.coupons.redeem(input)
-  if (redeemed) return redeemed
-  const coupon = await deps.coupons.find(input.couponId)
-  if (!coupon || (input.memberId !== null && coupon.memberId !== input.memberId))
-    throw new CouponNotFound()
-  throw couponRefusal(coupon, input.now, deps.timeZone)
-}
-
 /** Why a coupon that is not usable cannot be used: the error a redemption would give. */
 export function couponRefusal(coupon: CouponView, now: number, timeZone: string): Error {
   switch (coupon.state) {
@@ -199,68 +220,12 @@ export function couponRefusal(coupon: CouponView, now: number, timeZone: string)
   }
 }
 
-export async function revokeCoupon(
-  deps: CouponDeps & { audit: AuditLog },
-  staffId: number,
-  couponId: number,
-): Promise<StoredCoupon> {
-  const now = deps.now()
-  const revoked = await deps.coupons.revoke(couponId, now)
-  if (!revoked) {
-    const coupon = await deps.coupons.find(couponId)
-    if (!coupon) throw new CouponNotFound()
-    throw new CouponNotRevocable()
-  }
-  await deps.audit.record(
-    {
-      staffId,
-      action: 'coupon.revoke',
-      targetType: 'coupon',
-      targetId: String(couponId),
-      before: { state: 'issued' },
-      after: { state: 'revoked' },
-    },
-    now,
-  )
-  return revoked
-}
-
-export async function updateTemplate(
-  deps: CouponDeps,
-  id: number,
-  patch: CouponTemplateUpdate,
-): Promise<CouponTemplate> {
-  const before = await deps.coupons.findTemplate(id)
-  if (!before) throw new CouponTemplateNotFound()
-  // Kind and value sent unchanged are no change (the form sends them while nothing is issued).
-  const { kind, value, ...rest } = patch
-  const next: CouponTemplateUpdate = {
-    ...rest,
-    ...(kind !== undefined && kind !== before.kind ? { kind } : {}),
-    ...(value !== undefined && value !== before.value ? { value } : {}),
-  }
-  const changesKind = next.kind !== undefined || next.value !== undefined
-  let updated: CouponTemplate | null
-  try {
-    updated = await deps.coupons.updateTemplate(id, next, deps.now())
-  } catch (error) {
-    if (constraintFailure(error) === 'coupon_templates_total_limit')
-      throw new CouponLimitBelowIssued(before.issuedCount)
-    throw error
-  }
-  if (!updated) {
-    if (changesKind) throw new CouponTemplateLocked()
-    throw new CouponTemplateNotFound()
-  }
-  return updated
-}
-
 // ── Points exchange ──────────────────────────────────────────────────────────────────────────
 
 /** The sibling points ledger, through the slice the exchange needs. */
 export interface PointsSpender {
   balance(memberId: number, now: number): Promise<number>
-  spendStatements(input: {
+  spendWrites(input: {
     memberId: number
     points: number
     kind: 'redeem'
@@ -295,11 +260,23 @@ export async function exchangeCatalogue(
 }
 
 /**
- * Buys a coupon with points: the spend and the issue commit in ONE batch, or neither. Not enough
- * points throws before anything is written; a limit CHECK rolls the spend back with the coupon.
+ * Buys a coupon with points: the spend, the issue and their events (`points.spent` after the
+ * coupon it paid for, `coupon.issued`) commit in ONE batch, or none. Not enough points throws
+ * before anything is written; a limit CHECK rolls the spend back with the coupon.
  */
 export async function exchangeForCoupon(
-  deps: CouponDeps & { points: PointsSpender; logger?: Logger },
+  deps: CouponDeps & {
+    points: PointsSpender
+    /** Plans the `points.spent` event of the exchange (the coupon's ID as a RowRef). */
+    spentEvent(input: {
+      memberId: number
+      points: number
+      couponId: RowRef
+      dedupeKey: string
+      now: number
+    }): PlannedStatement
+    logger?: Logger
+  },
   input: { memberId: number; templateId: number; requestId: string },
 ): Promise<StoredCoupon> {
   const dedupeKey = `exchange:${input.memberId}:${input.requestId}`
@@ -311,13 +288,14 @@ export async function exchangeForCoupon(
   const cost = template.pointsCost
   assertIssuable(template, deps.now())
   for (let attempt = 1; ; attempt++) {
-    const spend = await deps.points.spendStatements({
+    const now = deps.now()
+    const spend = await deps.points.spendWrites({
       memberId: input.memberId,
       points: cost,
       kind: 'redeem',
       reason: `coupon:${template.id}:${template.title}`,
       dedupeKey,
-      now: deps.now(),
+      now,
     })
     try {
       return await issueCoupon(deps, {
@@ -327,6 +305,15 @@ export async function exchangeForCoupon(
         sourceRef: `points:${cost}`,
         dedupeKey,
         extra: spend,
+        after: (key) => [
+          deps.spentEvent({
+            memberId: input.memberId,
+            points: cost,
+            couponId: deps.coupons.couponIdRef(key),
+            dedupeKey,
+            now,
+          }),
+        ],
       })
     } catch (error) {
       const failure = constraintFailure(error)

@@ -25,6 +25,13 @@ export interface DomainEventData {
     purchaseId: number | RowRef | null
     expiresAt: number | null
   }
+  /**
+   * Points taken from the member's lots by a member's coupon exchange ('redeem', with the coupon
+   * issued in the same commit) or a staff adjustment below zero ('adjust'). `points` is the
+   * amount taken (> 0). A refund's reversal is not a spend: it is `purchase.refunded`'s
+   * `pointsReversed`.
+   */
+  'points.spent': { points: number; kind: 'redeem' | 'adjust'; couponId: number | RowRef | null }
   'points.expired': { points: number; lots: number }
   'tier.changed': {
     fromTierId: number | null
@@ -58,6 +65,7 @@ export const DOMAIN_EVENT_TYPES = [
   'purchase.recorded',
   'purchase.refunded',
   'points.granted',
+  'points.spent',
   'points.expired',
   'tier.changed',
   'coupon.issued',

@@ -35,22 +35,14 @@ function base64Url(bytes: Uint8Array): string {
 }
 
 /** A new key: `jk_` + 32 random bytes. Only its SHA-256 is stored; the caller shows it once. */
-export async function createApiKey(
-  store: LoyaltyStore,
-  input: { name: string; scopes: string[]; createdBy: number; now: number },
-): Promise<{ key: string; record: ApiKeyRecord }> {
+export async function newApiKey(): Promise<{ key: string; prefix: string; keyHash: string }> {
   const key = `jk_${base64Url(crypto.getRandomValues(new Uint8Array(32)))}`
-  const record = await store.createApiKey({
-    ...input,
-    prefix: key.slice(0, 10),
-    keyHash: await sha256Hex(key),
-  })
-  return { key, record }
+  return { key, prefix: key.slice(0, 10), keyHash: await sha256Hex(key) }
 }
 
 /** The key behind `Authorization: Bearer jk_…`, if it is live and has the scope. */
 export async function authenticateApiKey(
-  store: LoyaltyStore,
+  store: Pick<LoyaltyStore, 'apiKeyByHash'>,
   authorization: string | undefined,
   scope: string,
 ): Promise<ApiKeyRecord> {

@@ -51,3 +51,45 @@ export class PointsAlreadyUsed extends DomainError {
     )
   }
 }
+
+export class IdempotencyKeyReused extends DomainError {
+  constructor() {
+    super(
+      409,
+      'idempotency_key_reused',
+      'この Idempotency-Key は別の内容のリクエストですでに使われています。新しいキーで送ってください。',
+    )
+  }
+}
+
+export class IdempotencyKeyRequired extends DomainError {
+  constructor() {
+    super(
+      400,
+      'idempotency_key_required',
+      'Idempotency-Key ヘッダーが必要です（リクエストごとに一意な値）。',
+    )
+  }
+}
+
+export class ApiKeyNotFound extends DomainError {
+  constructor() {
+    super(404, 'api_key_not_found', 'この API キーは見つかりません。')
+  }
+}
+
+export class InvalidCsvEncoding extends DomainError {
+  constructor() {
+    super(400, 'invalid_csv', 'CSV は UTF-8 で保存してください。')
+  }
+}
+
+export class CsvConflict extends DomainError {
+  constructor() {
+    super(
+      409,
+      'csv_conflict',
+      '同じ外部 ID の購入が同時に登録されました。もう一度プレビューしてから取り込んでください。',
+    )
+  }
+}

@@ -1,17 +1,19 @@
 import type { CsvImportResult } from '@joren/shared'
+import type { StaffActor } from '../audit/audit.ts'
+import type { Write } from '../unit-of-work.ts'
 import { checkCsv } from './csv.ts'
-import { commit } from './ledger.ts'
 import { currentTier, planPurchase, recomputeTier, type LoyaltyDeps } from './loyalty.ts'
 import { readEarningRule } from './rules.ts'
 
 /**
  * A purchases CSV: a dry run reports per-row errors (line numbers) and what would be skipped;
- * a commit writes every row in one atomic batch, or nothing when any row is wrong. Rows whose
- * external ID is already stored are skipped and reported. Imported purchases send no receipt.
+ * a commit writes every row (each with its events) and the audit row in one commit, or nothing
+ * when any row is wrong. Rows whose external ID is already stored are skipped and reported.
+ * Imported purchases send no receipt.
  */
-export async function importPurchasesCsv<S>(
-  deps: LoyaltyDeps<S>,
-  input: { staffId: number; text: string; dryRun: boolean; categoryIds: ReadonlySet<string> },
+export async function importPurchasesCsv(
+  deps: LoyaltyDeps,
+  input: { actor: StaffActor; text: string; dryRun: boolean; categoryIds: ReadonlySet<string> },
 ): Promise<CsvImportResult> {
   const now = deps.clock.now()
   const numbers = [...input.text.matchAll(/\b\d{10}\b/g)].map((m) => m[0])
@@ -41,7 +43,7 @@ export async function importPurchasesCsv<S>(
 
   const rule = await readEarningRule(deps.settings)
   const multipliers = new Map<number, number>()
-  const statements: S[] = []
+  const writes: Write[] = []
   let points = 0
   for (const row of toWrite) {
     const member = members.get(row.memberNumber)
@@ -53,11 +55,18 @@ export async function importPurchasesCsv<S>(
     }
     const plan = await planPurchase(
       deps,
-      { ...row, member, source: 'csv', staffId: input.staffId, apiKeyId: null, idempotency: null },
+      {
+        ...row,
+        member,
+        source: 'csv',
+        staffId: input.actor.id,
+        apiKeyId: null,
+        idempotency: null,
+      },
       rule,
       multiplier,
     )
-    statements.push(...plan.statements)
+    writes.push(...plan.writes)
     points += plan.points
   }
   result.pointsGranted = points
@@ -65,19 +74,18 @@ export async function importPurchasesCsv<S>(
     result.committed = 0
     return result
   }
-  await commit(deps.atomic, statements)
   result.committed = toWrite.length
-  for (const memberId of multipliers.keys()) await recomputeTier(deps, memberId)
-  await deps.audit.record(
-    {
-      staffId: input.staffId,
+  await deps.uow.commit([
+    ...writes,
+    deps.uow.audit({
+      staffId: input.actor.id,
       action: 'purchases.import',
       targetType: 'purchases',
       targetId: null,
       before: null,
       after: { committed: result.committed, skipped: skipped.length, pointsGranted: points },
-    },
-    deps.clock.now(),
-  )
+    }),
+  ])
+  for (const memberId of multipliers.keys()) await recomputeTier(deps, memberId)
   return result
 }

@@ -1,40 +1,95 @@
+import type { NewDomainEvent } from '../events/events.ts'
+import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 import {
   NotEnoughPoints,
   isCheckFailure,
   isUniqueFailure,
   withRetry,
-  type AtomicOf,
   type PointsRepository,
   type SpendInput,
 } from './points.ts'
 
-export interface LedgerDeps<S> {
-  points: PointsRepository<S>
-  atomic: AtomicOf<S>
+export interface LedgerDeps {
+  points: PointsRepository
+  uow: UnitOfWork
   now(): number
 }
 
 /** How often a spend is re-planned when a concurrent writer beat it to the same lots. */
 export const SPEND_ATTEMPTS = 5
 
-export async function commit<S>(atomic: AtomicOf<S>, statements: S[]): Promise<void> {
-  const [first, ...rest] = statements
-  if (first === undefined) return
-  await atomic([first, ...rest])
+/** `points.granted`: a purchase's grant or a staff adjustment above zero. */
+export function pointsGrantedEvent(input: {
+  memberId: number
+  points: number
+  kind: 'grant' | 'adjust'
+  purchaseId: number | RowRef | null
+  expiresAt: number
+  /** The grant's ledger dedupe key: the event is recorded once with it. */
+  dedupeKey: string
+  now: number
+}): NewDomainEvent<'points.granted'> {
+  return {
+    type: 'points.granted',
+    memberId: input.memberId,
+    data: {
+      points: input.points,
+      kind: input.kind,
+      purchaseId: input.purchaseId,
+      expiresAt: input.expiresAt,
+    },
+    occurredAt: input.now,
+    dedupeKey: `points.granted:${input.dedupeKey}`,
+  }
+}
+
+/** `points.spent`: a coupon exchange ('redeem') or a staff adjustment below zero ('adjust'). */
+export function pointsSpentEvent(input: {
+  memberId: number
+  points: number
+  kind: 'redeem' | 'adjust'
+  couponId: number | RowRef | null
+  dedupeKey?: string | null
+  now: number
+}): NewDomainEvent<'points.spent'> {
+  return {
+    type: 'points.spent',
+    memberId: input.memberId,
+    data: { points: input.points, kind: input.kind, couponId: input.couponId },
+    occurredAt: input.now,
+    ...(input.dedupeKey ? { dedupeKey: `points.spent:${input.dedupeKey}` } : {}),
+  }
 }
 
 /**
- * Spends points FIFO by expiry. Races re-plan up to SPEND_ATTEMPTS times, then NotEnoughPoints.
- * With a dedupe key, a repeat is a no-op and returns `false`.
+ * Spends points FIFO by expiry, with its `points.spent` event (a redeem or an adjustment; a
+ * refund's reversal goes through the refund) and `extra` writes in the same commit. Races re-plan
+ * up to SPEND_ATTEMPTS times, then NotEnoughPoints. With a dedupe key, a repeat is a no-op and
+ * returns `false`.
  */
-export async function spendPoints<S>(
-  deps: LedgerDeps<S>,
-  input: Omit<SpendInput, 'now'>,
+export async function spendPoints(
+  deps: LedgerDeps,
+  input: Omit<SpendInput, 'now' | 'kind'> & { kind: 'redeem' | 'adjust' },
+  extra: () => Write[] = () => [],
 ): Promise<boolean> {
   try {
     await withRetry(SPEND_ATTEMPTS, async () => {
-      const statements = await deps.points.spendStatements({ ...input, now: deps.now() })
-      await commit(deps.atomic, statements)
+      const now = deps.now()
+      const writes = await deps.points.spendWrites({ ...input, now })
+      await deps.uow.commit([
+        ...writes,
+        deps.uow.event(
+          pointsSpentEvent({
+            memberId: input.memberId,
+            points: input.points,
+            kind: input.kind,
+            couponId: input.couponId ?? null,
+            dedupeKey: input.dedupeKey,
+            now,
+          }),
+        ),
+        ...extra(),
+      ])
     })
     return true
   } catch (error) {
@@ -54,10 +109,32 @@ export interface GrantRequest {
   dedupeKey: string
 }
 
-/** Grants points as one lot; a repeat with the same dedupe key is a no-op and returns `false`. */
-export async function grantPoints<S>(deps: LedgerDeps<S>, input: GrantRequest): Promise<boolean> {
+/**
+ * Grants points as one lot with its `points.granted` event and `extra` writes in the same commit;
+ * a repeat with the same dedupe key is a no-op and returns `false`.
+ */
+export async function grantPoints(
+  deps: LedgerDeps,
+  input: GrantRequest,
+  extra: Write[] = [],
+): Promise<boolean> {
+  const now = deps.now()
   try {
-    await commit(deps.atomic, await deps.points.grantStatements({ ...input, now: deps.now() }))
+    await deps.uow.commit([
+      ...deps.points.grantWrites({ ...input, now }),
+      deps.uow.event(
+        pointsGrantedEvent({
+          memberId: input.memberId,
+          points: input.points,
+          kind: input.kind,
+          purchaseId: input.purchaseId ?? null,
+          expiresAt: input.expiresAt,
+          dedupeKey: input.dedupeKey,
+          now,
+        }),
+      ),
+      ...extra,
+    ])
     return true
   } catch (error) {
     if (isUniqueFailure(error)) return false
@@ -71,11 +148,12 @@ export interface ExpiryResult {
 }
 
 /**
- * Writes off what is left of every lot past its expiry: one `expire` entry per lot, idempotent
- * through the lot's dedupe key, so overlapping runs (a cron and a timer) expire each lot once.
+ * Writes off what is left of every lot past its expiry: one `expire` entry and one
+ * `points.expired` event per lot in one commit, idempotent through the lot's dedupe key, so
+ * overlapping runs (a cron and a timer) expire each lot once.
  */
-export async function expirePoints<S>(
-  deps: LedgerDeps<S>,
+export async function expirePoints(
+  deps: LedgerDeps,
   now: number,
   batchSize = 100,
 ): Promise<ExpiryResult> {
@@ -86,7 +164,16 @@ export async function expirePoints<S>(
     let progressed = false
     for (const lot of due) {
       try {
-        await commit(deps.atomic, deps.points.expireStatements(lot, now))
+        await deps.uow.commit([
+          ...deps.points.expireWrites(lot, now),
+          deps.uow.event({
+            type: 'points.expired',
+            memberId: lot.memberId,
+            data: { points: lot.remaining, lots: 1 },
+            occurredAt: lot.expiresAt,
+            dedupeKey: `points.expired:lot:${lot.ledgerId}`,
+          }),
+        ])
         result.lots++
         result.points += lot.remaining
         progressed = true
@@ -107,7 +194,10 @@ export interface LedgerCheck {
 }
 
 /** The invariant: the stored balance equals the sum of the member's ledger. */
-export async function checkLedger<S>(deps: LedgerDeps<S>, memberId: number): Promise<LedgerCheck> {
+export async function checkLedger(
+  deps: Pick<LedgerDeps, 'points'>,
+  memberId: number,
+): Promise<LedgerCheck> {
   const [ledgerSum, storedBalance] = await Promise.all([
     deps.points.ledgerSum(memberId),
     deps.points.storedBalance(memberId),

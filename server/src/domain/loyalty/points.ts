@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.ts'
+import type { RowRef, Write } from '../unit-of-work.ts'
 
 /** Kinds of ledger entries; grants are positive, redeem / expire / reverse negative, adjust either. */
 export type LedgerKind = 'grant' | 'redeem' | 'expire' | 'adjust' | 'reverse'
@@ -53,26 +54,27 @@ export interface ExpiringLot {
 }
 
 /**
- * The points ledger as the domain sees it. `…Statements` functions only plan: they read what they
- * need and return drizzle statements for one `Atomic` batch, so a caller can commit a spend together
- * with its own rows (a coupon issued for points). The CHECKs on `point_lots.remaining` and
- * `point_balances.balance` fail the whole batch when a concurrent writer got there first; the
- * caller re-plans (see `withRetry`). `S` is the database layer's statement type (drizzle's
- * `BatchItem<'sqlite'>`), opaque to the domain.
+ * The points ledger as the domain sees it. `…Writes` methods only plan: they read what they need
+ * and return writes for one commit (UnitOfWork), so a caller commits a spend together with its
+ * own rows (a coupon issued for points, the audit row of an adjustment, the events). The CHECKs on
+ * `point_lots.remaining` and `point_balances.balance` fail the whole commit when a concurrent
+ * writer got there first; the caller re-plans (see `withRetry`).
  */
-export interface PointsRepository<S = unknown> {
+export interface PointsRepository {
   /** Spendable points now: the unexpired remainder of the member's lots. */
   balance(memberId: number, now: number): Promise<number>
+  /** The same figure computed inside a commit, after its writes (e.g. an audit row's balance). */
+  balanceRef(memberId: number, now: number): RowRef
   /** The stored balance (equals the ledger sum; may include lots expired but not yet written off). */
   storedBalance(memberId: number): Promise<number>
   /** Sum of the ledger for a member. */
   ledgerSum(memberId: number): Promise<number>
   /** Plans a spend over the member's unexpired lots, oldest-expiring first; throws NotEnoughPoints. */
-  spendStatements(input: SpendInput): Promise<S[]>
+  spendWrites(input: SpendInput): Promise<Write[]>
   /** Plans a grant: ledger row, its lot, the balance increment. */
-  grantStatements(input: GrantInput): Promise<S[]>
+  grantWrites(input: GrantInput): Write[]
   /** Plans the expiry of one lot's remainder (idempotent per lot through the dedupe key). */
-  expireStatements(lot: ExpiringLot, now: number): S[]
+  expireWrites(lot: ExpiringLot, now: number): Write[]
   /** Lots past expiry with points left, oldest first. */
   dueLots(now: number, limit: number): Promise<ExpiringLot[]>
   /** Unexpired lots with points left, oldest-expiring first. */
@@ -82,9 +84,6 @@ export interface PointsRepository<S = unknown> {
   /** The grant ledger row of a purchase, if any. */
   grantForPurchase(purchaseId: number): Promise<LedgerEntry | null>
 }
-
-/** Commits statements together (the `Atomic` port of the database layer). */
-export type AtomicOf<S> = (statements: [S, ...S[]]) => Promise<void>
 
 export class NotEnoughPoints extends DomainError {
   constructor(available?: number) {

@@ -1,4 +1,5 @@
 import type { Tier, TierInput } from '@joren/shared'
+import type { RowRef, Write } from '../unit-of-work.ts'
 
 /** A member as the loyalty code needs them. */
 export interface LoyaltyMember {
@@ -57,19 +58,21 @@ export interface ApiKeyRecord {
 }
 
 /**
- * Purchases, tiers and API keys. `purchaseStatements` plans a purchase for an `Atomic` batch: the
- * purchase row, its grant (ledger row pointing at the new purchase, lot, balance) and optionally
- * an idempotency row that remembers the new purchase's ID. `S` is the database statement type.
+ * Purchases, tiers and API keys. Reads answer now; `…Write(s)` methods plan writes for one commit
+ * (UnitOfWork): `purchaseWrites` plans the purchase row and optionally an idempotency row that
+ * remembers the new purchase's ID (the grant is the points ledger's).
  */
-export interface LoyaltyStore<S = unknown> {
+export interface LoyaltyStore {
   memberByNumber(memberNumber: string): Promise<LoyaltyMember | null>
   memberById(id: number): Promise<LoyaltyMember | null>
   membersByNumbers(numbers: string[]): Promise<Map<string, LoyaltyMember>>
-  purchaseStatements(
+  purchaseWrites(
     purchase: NewPurchase,
     idempotency: { apiKeyId: number; key: string; requestHash: string; now: number } | null,
     now: number,
-  ): S[]
+  ): Write[]
+  /** The ID of the purchase the latest `purchaseWrites` of the same commit inserted. */
+  newPurchaseId(): RowRef
   findPurchase(id: number): Promise<PurchaseRecord | null>
   listPurchases(query: {
     memberId?: number
@@ -78,28 +81,38 @@ export interface LoyaltyStore<S = unknown> {
     limit: number
   }): Promise<PurchaseRecord[]>
   existingExternalIds(ids: string[]): Promise<Set<string>>
-  /** Marks a completed purchase refunded (conditional on status = 'completed'). */
-  refundStatement(id: number, staffId: number, now: number): S
+  /** Marks a completed purchase refunded: changes a row only when it was completed. */
+  refundWrite(id: number, staffId: number, now: number): Write
   /**
    * Recompute the member's purchase summaries for segments (member_rfm, member_categories) from
-   * purchases; go last, in order, in the purchase's or refund's batch. `windowStart` begins the
+   * purchases; go last, in order, in the purchase's or refund's commit. `windowStart` begins the
    * rolling 12 months.
    */
-  summaryStatements(memberId: number, windowStart: number, now: number): S[]
+  summaryWrites(memberId: number, windowStart: number, now: number): Write[]
   /** Sum of completed purchases in [from, to]. */
   spendBetween(memberId: number, fromMs: number, toMs: number): Promise<number>
   tiers(): Promise<Tier[]>
   /** Inserts the default tiers when there are none (first writer wins). */
   seedTiers(defaults: TierInput[], now: number): Promise<void>
   /** Plans replacing the tier table (matched by name, so members keep their tier IDs). */
-  replaceTiersStatements(tiers: TierInput[], now: number): Promise<S[]>
+  replaceTiersWrites(tiers: TierInput[], now: number): Promise<Write[]>
   memberTier(memberId: number): Promise<{ tierId: number | null; spend12mYen: number } | null>
-  saveMemberTier(
+  /**
+   * The member's rolling spend, the tier unchanged: creates the row (with `tierId`) when there is
+   * none, and otherwise never touches its tier (a concurrent change keeps its own).
+   */
+  memberSpendWrite(memberId: number, tierId: number | null, spend12mYen: number, now: number): Write
+  /**
+   * A tier change: changes a row only while the member's row is as read (`from`: its tier, or
+   * null when there was no row), so of two concurrent recomputes one records the change.
+   */
+  memberTierChangeWrite(
     memberId: number,
-    tierId: number | null,
+    from: { tierId: number | null } | null,
+    to: number | null,
     spend12mYen: number,
     now: number,
-  ): Promise<void>
+  ): Write
   /** Members with a rolling spend, for the daily recompute (keyset by member ID). */
   membersWithSpend(afterId: number, limit: number): Promise<number[]>
   idempotency(apiKeyId: number, key: string): Promise<IdempotencyRecord | null>
@@ -109,16 +122,20 @@ export interface LoyaltyStore<S = unknown> {
     status: number,
     response: string,
   ): Promise<void>
-  createApiKey(input: {
+  createApiKeyWrite(input: {
     name: string
     prefix: string
     keyHash: string
     scopes: string[]
     createdBy: number
     now: number
-  }): Promise<ApiKeyRecord>
+  }): Write
+  /** The ID of the key with this hash, inside the commit that creates it. */
+  apiKeyIdRef(keyHash: string): RowRef
   apiKeyByHash(hash: string): Promise<ApiKeyRecord | null>
+  apiKeyById(id: number): Promise<ApiKeyRecord | null>
   listApiKeys(): Promise<ApiKeyRecord[]>
-  revokeApiKey(id: number, now: number): Promise<ApiKeyRecord | null>
+  /** Revokes a live key: changes a row only when it was not revoked yet. */
+  revokeApiKeyWrite(id: number, now: number): Write
   touchApiKey(id: number, now: number): Promise<void>
 }

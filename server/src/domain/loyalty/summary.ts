@@ -5,11 +5,12 @@ import { lastUsableDate } from './dates.ts'
 import { currentTier, type LoyaltyDeps } from './loyalty.ts'
 import { pointsReplyText } from './messages.ts'
 
-type SummaryDeps<S> = Pick<LoyaltyDeps<S>, 'points' | 'loyalty' | 'settings' | 'clock' | 'timeZone'>
+/** A member without a stored tier gets one on first read (see currentTier). */
+export type SummaryDeps = Pick<LoyaltyDeps, 'points' | 'loyalty' | 'uow' | 'clock' | 'timeZone'>
 
 /** Balance, tier and progress, the nearest expiry and recent history: the member's points page. */
-export async function pointsSummary<S>(
-  deps: SummaryDeps<S>,
+export async function pointsSummary(
+  deps: SummaryDeps,
   memberId: number,
   historyLimit = 50,
 ): Promise<PointsSummary> {
@@ -17,7 +18,7 @@ export async function pointsSummary<S>(
   const [lots, history, tier] = await Promise.all([
     deps.points.liveLots(memberId, now),
     deps.points.history(memberId, historyLimit),
-    currentTier(deps as LoyaltyDeps<S>, memberId),
+    currentTier(deps, memberId),
   ])
   const balance = lots.reduce((sum, lot) => sum + lot.remaining, 0)
   const first = lots[0]
@@ -45,7 +46,7 @@ export async function pointsSummary<S>(
 }
 
 /** 「ポイント」 / "points" and the postback `action=points`: the balance and the nearest expiry. */
-export function registerPointsCommands<S>(router: ChatRouter, deps: SummaryDeps<S>): ChatRouter {
+export function registerPointsCommands(router: ChatRouter, deps: SummaryDeps): ChatRouter {
   const answer = async (ctx: ChatContext) => {
     const summary = await pointsSummary(deps, ctx.member.id, 1)
     const text = pointsReplyText(localeOf(ctx.member.language), {
