@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { DomainError } from './domain/errors.ts'
+import { jsonBodies } from './middleware/json-body.ts'
 import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
 import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
@@ -31,6 +32,7 @@ import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
 import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
 import { staffAlertPrefsRoute, staffAlertsRoute } from './routes/staff-alerts.ts'
 import { staffInboxRoute } from './routes/staff-inbox.ts'
+import { staffWebhookEventsRoute } from './routes/staff-webhook-events.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
 export type DepsProvider = (c: Context) => AppDeps
@@ -42,6 +44,8 @@ export function createApp(provideDeps: DepsProvider) {
     c.set('deps', provideDeps(c))
     await next()
   })
+  // Every API route that reads a body: JSON only (415), within the route's size limit (413).
+  app.use('/api/*', jsonBodies)
 
   app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.deps.config.sandbox }))
   app.route('/webhook', webhookRoute)
@@ -71,6 +75,7 @@ export function createApp(provideDeps: DepsProvider) {
   app.route('/api/staff/inbox', staffInboxRoute)
   app.route('/api/staff/alerts', staffAlertsRoute)
   app.route('/api/staff/me/alert-prefs', staffAlertPrefsRoute)
+  app.route('/api/staff/webhook-events', staffWebhookEventsRoute)
   app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))

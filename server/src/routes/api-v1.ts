@@ -6,7 +6,6 @@ import { DomainError, InvalidRequest } from '../domain/errors.ts'
 import { authenticateApiKey, sha256Hex } from '../domain/loyalty/api-keys.ts'
 import { DuplicateExternalId, MemberNotFound } from '../domain/loyalty/errors.ts'
 import { recordPurchase } from '../domain/loyalty/loyalty.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { loyaltyDeps, purchaseResult } from './loyalty-deps.ts'
 import { idempotentPurchase } from './loyalty-idempotency.ts'
 import { checkCategories } from './staff-loyalty.ts'
@@ -20,7 +19,7 @@ const IdempotencyKeySchema = z
  * /api/v1: the integration API for POS / EC systems. `Authorization: Bearer jk_…` with the
  * scope, and an `Idempotency-Key` on every write: a retry replays the first response.
  */
-export const apiV1Route = new Hono<AppEnv>().post('/purchases', jsonBodyLimit, async (c) => {
+export const apiV1Route = new Hono<AppEnv>().post('/purchases', async (c) => {
   const deps = loyaltyDeps(c)
   const apiKey = await authenticateApiKey(
     deps.loyalty,

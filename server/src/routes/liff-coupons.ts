@@ -19,7 +19,6 @@ import {
 } from '../domain/coupons/coupons.ts'
 import { CouponNotFound } from '../domain/coupons/errors.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { couponDepsOf } from './coupon-deps.ts'
 import { parseBody, parseInput } from './validation.ts'
@@ -59,7 +58,7 @@ export const liffCouponsRoute = new Hono<AppEnv>()
       await exchangeCatalogue({ ...couponDepsOf(c), points: pointsOf(c) }, c.var.member.memberId),
     ),
   )
-  .post('/exchange', jsonBodyLimit, async (c) => {
+  .post('/exchange', async (c) => {
     const { templateId, requestId } = await parseBody(c, ExchangeRequestSchema)
     const deps = { ...couponDepsOf(c), points: pointsOf(c) }
     const coupon = await exchangeForCoupon(deps, {

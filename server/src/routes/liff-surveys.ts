@@ -7,24 +7,13 @@ import {
   type SurveySubmitResult,
 } from '@joren/shared'
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../deps.ts'
 import { effectiveState } from '../domain/coupons/coupons.ts'
-import { PayloadTooLarge } from '../domain/errors.ts'
 import { listSurveysForMember, saveSurveyDraft, surveyForMember } from '../domain/surveys/member.ts'
 import { submitSurveyResponse, type SurveyDeps } from '../domain/surveys/submit.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { surveyDeps } from '../survey-services.ts'
 import { parseBody, parseInput } from './validation.ts'
-
-/** Survey bodies carry up to 30 answers (free text up to 2,000 characters each). */
-const SURVEY_BODY_LIMIT = 128 * 1024
-export const surveyBodyLimit = bodyLimit({
-  maxSize: SURVEY_BODY_LIMIT,
-  onError: () => {
-    throw new PayloadTooLarge(SURVEY_BODY_LIMIT)
-  },
-})
 
 /** The survey domain's deps for this request. */
 export function surveyDepsOf(c: Context<AppEnv>): SurveyDeps {
@@ -57,7 +46,7 @@ export const liffSurveysRoute = new Hono<AppEnv>()
     const { id } = parseInput(SurveyIdParamSchema, c.req.param())
     return c.json(await surveyForMember(surveyDepsOf(c), id, { id: c.var.member.memberId }))
   })
-  .put('/:id/draft', surveyBodyLimit, async (c) => {
+  .put('/:id/draft', async (c) => {
     const { id } = parseInput(SurveyIdParamSchema, c.req.param())
     const { answers } = await parseBody(c, SurveySubmitSchema)
     const saved = await saveSurveyDraft(surveyDepsOf(c), {
@@ -68,7 +57,7 @@ export const liffSurveysRoute = new Hono<AppEnv>()
     const body: SurveyDraftSaved = { savedAt: saved.savedAt }
     return c.json(body)
   })
-  .post('/:id/responses', surveyBodyLimit, async (c) => {
+  .post('/:id/responses', async (c) => {
     const { id } = parseInput(SurveyIdParamSchema, c.req.param())
     const { answers } = await parseBody(c, SurveySubmitSchema)
     const deps = surveyDepsOf(c)

@@ -5,7 +5,6 @@ import { NotFriend } from '../domain/auth/errors.ts'
 import { issueCardToken } from '../domain/members/card-token.ts'
 import { saveProfile } from '../domain/members/profile.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { parseBody } from './validation.ts'
 
@@ -32,7 +31,7 @@ export const liffRoute = new Hono<AppEnv>()
     }
     return c.json(body)
   })
-  .put('/profile', jsonBodyLimit, async (c) => {
+  .put('/profile', async (c) => {
     const update = await parseBody(c, ProfileUpdateSchema)
     const { repositories, config, clock } = c.var.deps
     const shop = await readShopSettings(repositories.settings, config.sandbox)

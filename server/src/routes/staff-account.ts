@@ -19,7 +19,6 @@ import {
   toStaff,
   type StaffDeps,
 } from '../domain/staff/staff.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requireLineUser } from '../middleware/line-auth.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
@@ -39,7 +38,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     if (!record) throw new StaffNotFound()
     return c.json({ staff: toStaff(record) })
   })
-  .post('/setup', requireLineUser, jsonBodyLimit, async (c) => {
+  .post('/setup', requireLineUser, async (c) => {
     const { code } = await parseBody(c, SetupClaimSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)
@@ -47,12 +46,12 @@ export const staffAccountRoute = new Hono<AppEnv>()
     const owner = await claimOwner(staffDeps(c), { lineUserId, displayName }, code)
     return c.json({ staff: toStaff(owner) }, 201)
   })
-  .post('/invites', requirePermission('staff.invite'), jsonBodyLimit, async (c) => {
+  .post('/invites', requirePermission('staff.invite'), async (c) => {
     const { role } = await parseBody(c, InviteCreateSchema)
     const invite: InviteCreated = await createInvite(staffDeps(c), c.var.staff, role)
     return c.json(invite, 201)
   })
-  .post('/invites/accept', requireLineUser, jsonBodyLimit, async (c) => {
+  .post('/invites/accept', requireLineUser, async (c) => {
     const { code } = await parseBody(c, InviteAcceptSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)
@@ -67,7 +66,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     const list = await c.var.deps.repositories.staff.list()
     return c.json({ staff: list.map(toStaff) })
   })
-  .patch('/staff/:id', requirePermission('staff.role'), jsonBodyLimit, async (c) => {
+  .patch('/staff/:id', requirePermission('staff.role'), async (c) => {
     const { id } = parseInput(StaffIdParamSchema, c.req.param())
     const { role } = await parseBody(c, RoleChangeSchema)
     const updated = await changeRole(staffDeps(c), c.var.staff, id, role)

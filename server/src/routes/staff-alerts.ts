@@ -3,7 +3,6 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../deps.ts'
 import { InvalidRequest } from '../domain/errors.ts'
 import { StaffAlertNotFound } from '../domain/support/errors.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { staffAlertStoreOf } from '../support-services.ts'
 import { parseBody, parseInput } from './validation.ts'
@@ -45,7 +44,7 @@ export const staffAlertPrefsRoute = new Hono<AppEnv>()
   .get('/', requirePermission('alerts.read'), async (c) => {
     return c.json(await alertStore(c).prefs(c.var.staff.id))
   })
-  .put('/', requirePermission('alerts.read'), jsonBodyLimit, async (c) => {
+  .put('/', requirePermission('alerts.read'), async (c) => {
     const prefs = await parseBody(c, AlertPrefsSchema)
     const store = alertStore(c)
     await store.savePrefs(c.var.staff.id, prefs, c.var.deps.clock.now())

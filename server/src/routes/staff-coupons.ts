@@ -29,7 +29,6 @@ import {
 import { readWelcomeSetting, updateWelcomeSetting } from '../domain/coupons/welcome.ts'
 import { MemberNotFound } from '../domain/members/directory.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { couponDepsOf } from './coupon-deps.ts'
 import { parseBody, parseInput } from './validation.ts'
@@ -49,7 +48,7 @@ export const staffCouponsRoute = new Hono<AppEnv>()
     const { repositories, clock } = c.var.deps
     return c.json({ templates: await repositories.coupons.listTemplates(clock.now()) })
   })
-  .post('/templates', requirePermission('coupons.manage'), jsonBodyLimit, async (c) => {
+  .post('/templates', requirePermission('coupons.manage'), async (c) => {
     const input = await parseBody(c, CouponTemplateCreateSchema)
     const { repositories, clock } = c.var.deps
     const template = await repositories.coupons.createTemplate(input, clock.now())
@@ -66,7 +65,7 @@ export const staffCouponsRoute = new Hono<AppEnv>()
     )
     return c.json(template, 201)
   })
-  .patch('/templates/:id', requirePermission('coupons.manage'), jsonBodyLimit, async (c) => {
+  .patch('/templates/:id', requirePermission('coupons.manage'), async (c) => {
     const { id } = parseInput(TemplateIdParamSchema, c.req.param())
     const patch = await parseBody(c, CouponTemplateUpdateSchema)
     const deps = couponDepsOf(c)
@@ -106,7 +105,7 @@ export const staffCouponsRoute = new Hono<AppEnv>()
   .get('/welcome', requirePermission('coupons.manage'), async (c) =>
     c.json(await readWelcomeSetting(c.var.deps.repositories.settings)),
   )
-  .put('/welcome', requirePermission('coupons.welcome'), jsonBodyLimit, async (c) => {
+  .put('/welcome', requirePermission('coupons.welcome'), async (c) => {
     const next = await parseBody(c, WelcomeCouponSettingSchema)
     const { repositories } = c.var.deps
     const deps = { ...couponDepsOf(c), settings: repositories.settings, audit: repositories.audit }
@@ -129,7 +128,7 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
     const body: CouponList = { coupons: list.map((coupon) => effectiveState(coupon, now)) }
     return c.json(body)
   })
-  .post('/:memberNumber/coupons', requirePermission('coupons.issue'), jsonBodyLimit, async (c) => {
+  .post('/:memberNumber/coupons', requirePermission('coupons.issue'), async (c) => {
     const { memberNumber } = parseInput(MemberNumberParamSchema, c.req.param())
     const { templateId } = await parseBody(c, CouponIssueSchema)
     const memberId = await memberIdOf(c, memberNumber)
@@ -171,7 +170,6 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
 export const staffRegisterCouponsRoute = new Hono<AppEnv>().post(
   '/redeem',
   requirePermission('coupons.redeem'),
-  jsonBodyLimit,
   async (c) => {
     const input = await parseBody(c, CouponRedeemSchema)
     const { repositories, config, cardKey } = c.var.deps

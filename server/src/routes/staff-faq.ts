@@ -8,23 +8,11 @@ import {
   type KeywordRuleList,
 } from '@joren/shared'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../deps.ts'
-import { PayloadTooLarge } from '../domain/errors.ts'
 import { FaqEntryNotFound, KeywordRuleNotFound } from '../domain/faq/errors.ts'
 import { buildFaqIndex, DEFAULT_FAQ_MATCH, matchFaq } from '../domain/faq/matcher.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
-
-/** Keyword replies may hold up to five long texts: allow more than the usual 16 KiB. */
-const RULE_BODY_LIMIT = 128 * 1024
-const ruleBodyLimit = bodyLimit({
-  maxSize: RULE_BODY_LIMIT,
-  onError: () => {
-    throw new PayloadTooLarge(RULE_BODY_LIMIT)
-  },
-})
 
 /** /api/staff/faq: FAQ entries (support.manage writes, support.inbox reads) and the try-out. */
 export const staffFaqRoute = new Hono<AppEnv>()
@@ -32,7 +20,7 @@ export const staffFaqRoute = new Hono<AppEnv>()
     const body: FaqEntryList = { entries: await c.var.deps.repositories.faq.list() }
     return c.json(body)
   })
-  .post('/try', requirePermission('support.inbox'), jsonBodyLimit, async (c) => {
+  .post('/try', requirePermission('support.inbox'), async (c) => {
     const { text } = await parseBody(c, FaqTrySchema)
     const entries = await c.var.deps.repositories.faq.listEnabled()
     const match = matchFaq(buildFaqIndex(entries), text, DEFAULT_FAQ_MATCH, 5)
@@ -53,7 +41,7 @@ export const staffFaqRoute = new Hono<AppEnv>()
     if (!entry) throw new FaqEntryNotFound()
     return c.json(entry)
   })
-  .post('/', requirePermission('support.manage'), jsonBodyLimit, async (c) => {
+  .post('/', requirePermission('support.manage'), async (c) => {
     const input = await parseBody(c, FaqEntryInputSchema)
     const { repositories, clock } = c.var.deps
     const entry = await repositories.faq.create(input, clock.now())
@@ -70,7 +58,7 @@ export const staffFaqRoute = new Hono<AppEnv>()
     )
     return c.json(entry, 201)
   })
-  .put('/:id', requirePermission('support.manage'), jsonBodyLimit, async (c) => {
+  .put('/:id', requirePermission('support.manage'), async (c) => {
     const { id } = parseInput(FaqIdParamSchema, c.req.param())
     const input = await parseBody(c, FaqEntryInputSchema)
     const { repositories, clock } = c.var.deps
@@ -121,7 +109,7 @@ export const staffKeywordRulesRoute = new Hono<AppEnv>()
     if (!rule) throw new KeywordRuleNotFound()
     return c.json(rule)
   })
-  .post('/', requirePermission('support.manage'), ruleBodyLimit, async (c) => {
+  .post('/', requirePermission('support.manage'), async (c) => {
     const input = await parseBody(c, KeywordRuleInputSchema)
     const { repositories, clock } = c.var.deps
     const rule = await repositories.keywordRules.create(input, clock.now())
@@ -138,7 +126,7 @@ export const staffKeywordRulesRoute = new Hono<AppEnv>()
     )
     return c.json(rule, 201)
   })
-  .put('/:id', requirePermission('support.manage'), ruleBodyLimit, async (c) => {
+  .put('/:id', requirePermission('support.manage'), async (c) => {
     const { id } = parseInput(FaqIdParamSchema, c.req.param())
     const input = await parseBody(c, KeywordRuleInputSchema)
     const { repositories, clock } = c.var.deps

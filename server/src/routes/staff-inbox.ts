@@ -31,7 +31,6 @@ import { openConversation } from '../domain/support/handover.ts'
 import { replyToConversation } from '../domain/support/reply.ts'
 import { readableAnswers } from '../domain/support/survey-answers.ts'
 import { toThreadMessage } from '../domain/support/thread.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import {
   inboxStoreOf,
@@ -117,7 +116,7 @@ export const staffInboxRoute = new Hono<AppEnv>()
         : null
     return c.json({ items: page, nextCursor })
   })
-  .post('/conversations', requirePermission('support.inbox'), jsonBodyLimit, async (c) => {
+  .post('/conversations', requirePermission('support.inbox'), async (c) => {
     const { memberNumber } = await parseBody(c, ConversationOpenInputSchema)
     const { repositories, clock, config } = c.var.deps
     const memberId = await repositories.coupons.memberIdByNumber(memberNumber)
@@ -161,7 +160,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .put(
     '/conversations/:id/status',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     async (c) => {
       const { id } = parseInput(ConversationIdParamSchema, c.req.param())
       const { status } = await parseBody(c, ConversationStatusInputSchema)
@@ -176,7 +174,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .put(
     '/conversations/:id/assignee',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     async (c) => {
       const { id } = parseInput(ConversationIdParamSchema, c.req.param())
       const { staffId } = await parseBody(c, AssignInputSchema)
@@ -193,7 +190,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .post(
     '/conversations/:id/reply',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     async (c) => {
       const { id } = parseInput(ConversationIdParamSchema, c.req.param())
       const input = await parseBody(c, ReplyInputSchema)
@@ -338,13 +334,13 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .get('/canned-replies', requirePermission('support.inbox'), async (c) => {
     return c.json(await inboxStore(c).listCanned())
   })
-  .post('/canned-replies', requirePermission('support.manage'), jsonBodyLimit, async (c) => {
+  .post('/canned-replies', requirePermission('support.manage'), async (c) => {
     const input = await parseBody(c, CannedReplyInputSchema)
     const saved = await inboxStore(c).createCanned(input, c.var.deps.clock.now())
     await audit(c, 'canned_reply.create', 'canned_reply', saved.id, null, input)
     return c.json(saved, 201)
   })
-  .put('/canned-replies/:id', requirePermission('support.manage'), jsonBodyLimit, async (c) => {
+  .put('/canned-replies/:id', requirePermission('support.manage'), async (c) => {
     const { id } = parseInput(CannedReplyIdParamSchema, c.req.param())
     const input = await parseBody(c, CannedReplyInputSchema)
     const saved = await inboxStore(c).updateCanned(id, input, c.var.deps.clock.now())

@@ -34,7 +34,6 @@ import type { LoyaltyMember } from '../domain/loyalty/store.ts'
 import { verifyCardToken } from '../domain/members/card-token.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
 import { startOfDayInZone } from '../domain/time.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { loyaltyDeps, purchaseResult } from './loyalty-deps.ts'
 import { idempotentPurchase } from './loyalty-idempotency.ts'
@@ -58,7 +57,6 @@ export async function checkCategories(c: Context<AppEnv>, categories: string[]):
 export const staffRegisterPurchasesRoute = new Hono<AppEnv>().post(
   '/purchases',
   requirePermission('purchases.register'),
-  jsonBodyLimit,
   async (c) => {
     const input = await parseBody(c, RegisterPurchaseSchema)
     const { clock, cardKey, ids } = c.var.deps
@@ -177,7 +175,6 @@ export const staffMemberPointsRoute = new Hono<AppEnv>()
   .post(
     '/:memberNumber/points/adjustments',
     requirePermission('points.adjust'),
-    jsonBodyLimit,
     async (c) => {
       const { memberNumber } = parseInput(MemberNumberParamSchema, c.req.param())
       const { points, reason } = await parseBody(c, PointsAdjustSchema)
@@ -195,7 +192,7 @@ async function loyaltySettings(c: Context<AppEnv>): Promise<LoyaltySettings> {
 /** /api/staff/loyalty: the earning rule and tiers (owner edits). */
 export const staffLoyaltyRoute = new Hono<AppEnv>()
   .get('/', requirePermission('loyalty.read'), async (c) => c.json(await loyaltySettings(c)))
-  .put('/rule', requirePermission('loyalty.write'), jsonBodyLimit, async (c) => {
+  .put('/rule', requirePermission('loyalty.write'), async (c) => {
     const rule = await parseBody(c, EarningRuleSchema)
     const deps = loyaltyDeps(c)
     const before = await readEarningRule(deps.settings)
@@ -213,7 +210,7 @@ export const staffLoyaltyRoute = new Hono<AppEnv>()
     )
     return c.json(await loyaltySettings(c))
   })
-  .put('/tiers', requirePermission('loyalty.write'), jsonBodyLimit, async (c) => {
+  .put('/tiers', requirePermission('loyalty.write'), async (c) => {
     const { tiers } = await parseBody(c, TiersUpdateSchema)
     const deps = loyaltyDeps(c)
     const before = await loyaltyTiers(deps)
@@ -237,7 +234,7 @@ export const staffApiKeysRoute = new Hono<AppEnv>()
   .get('/', requirePermission('apikeys.manage'), async (c) =>
     c.json({ keys: await c.var.deps.repositories.loyalty.listApiKeys() }),
   )
-  .post('/', requirePermission('apikeys.manage'), jsonBodyLimit, async (c) => {
+  .post('/', requirePermission('apikeys.manage'), async (c) => {
     const input = await parseBody(c, ApiKeyCreateSchema)
     const { repositories, clock } = c.var.deps
     const { key, record } = await createApiKey(repositories.loyalty, {

@@ -2,7 +2,6 @@ import { ShopSettingsSchema } from '@joren/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../deps.ts'
 import { readShopSettings, updateShopSettings } from '../domain/shop/settings.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody } from './validation.ts'
 
@@ -12,7 +11,7 @@ export const staffSettingsRoute = new Hono<AppEnv>()
     const { repositories, config } = c.var.deps
     return c.json(await readShopSettings(repositories.settings, config.sandbox))
   })
-  .put('/', requirePermission('settings.write'), jsonBodyLimit, async (c) => {
+  .put('/', requirePermission('settings.write'), async (c) => {
     const next = await parseBody(c, ShopSettingsSchema)
     const { repositories, config, clock } = c.var.deps
     const saved = await updateShopSettings(

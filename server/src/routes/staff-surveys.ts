@@ -16,7 +16,7 @@ import {
 } from '../domain/surveys/manage.ts'
 import { exportSurveyCsv, surveyResults } from '../domain/surveys/report.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
-import { surveyBodyLimit, surveyDepsOf } from './liff-surveys.ts'
+import { surveyDepsOf } from './liff-surveys.ts'
 import { parseBody, parseInput } from './validation.ts'
 
 function linksOf(c: Context<AppEnv>): AppLinks {
@@ -74,7 +74,7 @@ export const staffSurveysRoute = new Hono<AppEnv>()
     }
     return c.json(body)
   })
-  .post('/', requirePermission('surveys.manage'), surveyBodyLimit, async (c) => {
+  .post('/', requirePermission('surveys.manage'), async (c) => {
     const definition = await parseBody(c, SurveyDefinitionSchema)
     const deps = surveyDepsOf(c)
     const survey = await createSurvey(deps, definition, c.var.staff.id)
@@ -86,7 +86,7 @@ export const staffSurveysRoute = new Hono<AppEnv>()
     const { id } = parseInput(SurveyIdParamSchema, c.req.param())
     return c.json(await staffSurveyView(surveyDepsOf(c), id, linksOf(c)))
   })
-  .put('/:id', requirePermission('surveys.manage'), surveyBodyLimit, async (c) => {
+  .put('/:id', requirePermission('surveys.manage'), async (c) => {
     const { id } = parseInput(SurveyIdParamSchema, c.req.param())
     const definition = await parseBody(c, SurveyDefinitionSchema)
     const deps = surveyDepsOf(c)

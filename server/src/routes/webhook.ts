@@ -1,16 +1,12 @@
-import { WebhookBodySchema } from '@joren/shared'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from '../deps.ts'
-import { InvalidRequest, InvalidSignature, PayloadTooLarge } from '../domain/errors.ts'
-import { toInboxRow } from '../domain/webhook/inbox.ts'
+import { InvalidSignature, PayloadTooLarge } from '../domain/errors.ts'
+import { sortDelivery } from '../domain/webhook/sort.ts'
 import { domainErrorReply, type ErrorReply } from './error-body.ts'
-import { issueDetails } from './validation.ts'
 
 /** LINE's webhook bodies are far smaller; anything above this is refused before it is read. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
-
-const decoder = new TextDecoder()
 
 export type WebhookDeps = Pick<AppDeps, 'verifySignature' | 'inbox' | 'clock' | 'kickProcessing'>
 
@@ -19,10 +15,13 @@ export type WebhookReply = { status: 200; body: Record<string, never> } | ErrorR
 const OK: WebhookReply = { status: 200, body: {} }
 
 /**
- * Accepts one webhook delivery, runtime-neutral (the Hono route and the Node fast path share it):
- * verify the signature over the raw bytes, validate, store each event in the inbox (deduplicated
- * by webhookEventId), then answer 200. Nothing is stored on a 401/413/400, and no LINE call happens
- * before the response. Failures other than the caller's (the database) reject.
+ * Accepts one webhook delivery, runtime-neutral (the Hono route and the Node fast path share it).
+ * The signature is the gate, the schema a sorter: a body over the limit is 413 and a missing or
+ * wrong signature 401 (nothing stored); a correctly signed body is always 200. Each event is stored
+ * in the inbox (deduplicated by webhookEventId): a known shape for the processor, anything else
+ * as-is and parked with its reason (see `sortDelivery`), so one odd event never loses its
+ * neighbours. No LINE call happens before the response. Failures other than the caller's (the
+ * database) reject, and LINE redelivers.
  */
 export async function acceptWebhook(
   deps: WebhookDeps,
@@ -33,30 +32,11 @@ export async function acceptWebhook(
     return domainErrorReply(new PayloadTooLarge(WEBHOOK_BODY_LIMIT))
   if (!(await deps.verifySignature(body, signature)))
     return domainErrorReply(new InvalidSignature())
-
-  let json: unknown
-  try {
-    json = JSON.parse(decoder.decode(body))
-  } catch {
-    return domainErrorReply(new InvalidRequest('request body is not valid JSON'))
-  }
-  const parsed = WebhookBodySchema.safeParse(json)
-  if (!parsed.success) {
-    return domainErrorReply(
-      new InvalidRequest(
-        'request body does not match the LINE webhook schema',
-        issueDetails(parsed.error.issues).slice(0, 10),
-      ),
-    )
-  }
-  const { events } = parsed.data
-  if (events.length > 0) {
-    const rawEvents = (json as { events: unknown[] }).events
-    await deps.inbox.store(
-      events.map((event, i) => toInboxRow(event, rawEvents[i])),
-      deps.clock.now(),
-    )
-    deps.kickProcessing()
+  const now = deps.clock.now()
+  const rows = await sortDelivery(body, now)
+  if (rows.length > 0) {
+    await deps.inbox.store(rows, now)
+    if (rows.some((row) => row.parkedReason === null)) deps.kickProcessing()
   }
   return OK
 }

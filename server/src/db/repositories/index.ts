@@ -18,6 +18,7 @@ import { createStaffAlertStore } from './support-alert-repository.ts'
 import { createContentStore } from './support-content-repository.ts'
 import { createConversationStore } from './support-conversation-repository.ts'
 import { createSegmentRepository } from './segment-repository.ts'
+import { createWebhookProblemReader } from './webhook-problem-repository.ts'
 
 export function createRepositories(db: Database) {
   return {
@@ -40,6 +41,7 @@ export function createRepositories(db: Database) {
     conversations: createConversationStore(db),
     staffAlerts: createStaffAlertStore(db),
     contents: createContentStore(db),
+    webhookProblems: createWebhookProblemReader(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>
