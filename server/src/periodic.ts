@@ -59,7 +59,15 @@ const JOBS: readonly PeriodicJob[] = [
   { name: 'support upkeep', run: (input) => runSupportUpkeep(input) },
   // Low survey scores whose follow-up failed get their conversation and staff alert.
   { name: 'survey closed loop', run: (input) => runSurveyUpkeep(input) },
+  // Attempt counters of windows long past (one row per client address seen).
+  {
+    name: 'rate limit counters',
+    run: ({ services, clock }) =>
+      services.repositories.rateLimits.prune(clock.now() - RATE_COUNTER_RETENTION_MS),
+  },
 ]
+
+const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
 
 export async function runPeriodicJobs(input: PeriodicInput): Promise<void> {
   for (const job of JOBS) {

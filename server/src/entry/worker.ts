@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps.ts'
 import { systemClock, webIds, type Logger } from '../domain/ports.ts'
 import { drainOnce } from '../domain/webhook/processor.ts'
 import { createLineLogin } from '../line/login.ts'
+import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 import { createWebCryptoVerifier, type SignatureVerifier } from '../line/signature.ts'
 import { runPeriodicJobs } from '../periodic.ts'
 import { broadcastDeps } from '../broadcast-services.ts'
@@ -120,14 +121,21 @@ async function drainAfterWebhook(services: Services, jobs: Env['JOBS']): Promise
 }
 
 /**
- * Static assets (wrangler.toml [assets]) answer every file; a deep link into an app that is not a
- * file (/liff/card, /staff/members/…) reaches the Worker and gets that app's page.
+ * Static assets (wrangler.toml [assets]) answer every file, with the headers of
+ * liff-app/public/_headers; a deep link into an app that is not a file (/liff/card,
+ * /staff/members/…) reaches the Worker and gets that app's page, with the same security headers
+ * set here (a Worker's response does not get _headers).
  */
-function appPage(request: Request, env: Env): Promise<Response> | null {
-  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1]
+async function appPage(request: Request, env: Env): Promise<Response | null> {
+  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1] as PageApp | undefined
   if (!app || !env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null
   const page = new URL(`/${app}/`, request.url).href
-  return env.ASSETS.fetch(page, { method: request.method }) as unknown as Promise<Response>
+  const asset = (await env.ASSETS.fetch(page, { method: request.method })) as unknown as Response
+  const response = new Response(asset.body, asset)
+  response.headers.set('Cache-Control', 'no-cache')
+  for (const [name, value] of Object.entries(pageSecurityHeaders(app, true)))
+    response.headers.set(name, value)
+  return response
 }
 
 /** The broadcast engine on Workers: due chunks fan out through the JOBS queue, one message each. */
@@ -193,7 +201,7 @@ const app = createApp((c): AppDeps => {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const page = appPage(request, env)
+    const page = await appPage(request, env)
     if (page) return page
     const runtime = await runtimeFor(env)
     const bindings: AppBindings = { ...env, runtime }

@@ -31,8 +31,10 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+):(\d{1,5})$/i.exec(host.trim().toLowerCase())
   if (!match?.[1] || !match[2]) return false
   const name = match[1]
-  return (LOOPBACK_NAMES.has(name) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)) &&
+  return (
+    (LOOPBACK_NAMES.has(name) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)) &&
     Number(match[2]) === port
+  )
 }
 
 export interface RequestFacts {

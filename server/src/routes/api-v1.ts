@@ -6,6 +6,7 @@ import { DomainError, InvalidRequest } from '../domain/errors.ts'
 import { authenticateApiKey, sha256Hex } from '../domain/loyalty/api-keys.ts'
 import { DuplicateExternalId, MemberNotFound } from '../domain/loyalty/errors.ts'
 import { recordPurchase } from '../domain/loyalty/loyalty.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { loyaltyDeps, purchaseResult } from './loyalty-deps.ts'
 import { idempotentPurchase } from './loyalty-idempotency.ts'
 import { checkCategories } from './staff-loyalty.ts'
@@ -19,7 +20,7 @@ const IdempotencyKeySchema = z
  * /api/v1: the integration API for POS / EC systems. `Authorization: Bearer jk_…` with the
  * scope, and an `Idempotency-Key` on every write: a retry replays the first response.
  */
-export const apiV1Route = new Hono<AppEnv>().post('/purchases', async (c) => {
+export const apiV1Route = new Hono<AppEnv>().post('/purchases', rateLimit('api_key'), async (c) => {
   const deps = loyaltyDeps(c)
   const apiKey = await authenticateApiKey(
     deps.loyalty,

@@ -20,6 +20,7 @@ import {
   type StaffDeps,
 } from '../domain/staff/staff.ts'
 import { requireLineUser } from '../middleware/line-auth.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
 
@@ -38,7 +39,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     if (!record) throw new StaffNotFound()
     return c.json({ staff: toStaff(record) })
   })
-  .post('/setup', requireLineUser, async (c) => {
+  .post('/setup', rateLimit('owner_setup'), requireLineUser, async (c) => {
     const { code } = await parseBody(c, SetupClaimSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)
@@ -51,7 +52,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     const invite: InviteCreated = await createInvite(staffDeps(c), c.var.staff, role)
     return c.json(invite, 201)
   })
-  .post('/invites/accept', requireLineUser, async (c) => {
+  .post('/invites/accept', rateLimit('invite_accept'), requireLineUser, async (c) => {
     const { code } = await parseBody(c, InviteAcceptSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)

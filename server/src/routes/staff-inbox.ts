@@ -157,51 +157,38 @@ export const staffInboxRoute = new Hono<AppEnv>()
     if (!(await store.markRead(id, c.var.deps.clock.now()))) throw new ConversationNotFound()
     return c.json(await requireSummary(store, id))
   })
-  .put(
-    '/conversations/:id/status',
-    requirePermission('support.inbox'),
-    async (c) => {
-      const { id } = parseInput(ConversationIdParamSchema, c.req.param())
-      const { status } = await parseBody(c, ConversationStatusInputSchema)
-      const store = inboxStore(c)
-      const before = await requireSummary(store, id)
-      if (!(await store.setStatus(id, status, c.var.deps.clock.now())))
-        throw new ConversationNotFound()
-      await audit(c, 'conversation.status', 'conversation', id, before.status, status)
-      return c.json(await requireSummary(store, id))
-    },
-  )
-  .put(
-    '/conversations/:id/assignee',
-    requirePermission('support.inbox'),
-    async (c) => {
-      const { id } = parseInput(ConversationIdParamSchema, c.req.param())
-      const { staffId } = await parseBody(c, AssignInputSchema)
-      const store = inboxStore(c)
-      if (staffId !== null && !(await store.staffExists(staffId))) throw new StaffNotFound()
-      const before = await requireSummary(store, id)
-      if (!(await store.assign(id, staffId, c.var.deps.clock.now())))
-        throw new ConversationNotFound()
-      const from = before.assignedTo?.id ?? null
-      await audit(c, 'conversation.assign', 'conversation', id, from, staffId)
-      return c.json(await requireSummary(store, id))
-    },
-  )
-  .post(
-    '/conversations/:id/reply',
-    requirePermission('support.inbox'),
-    async (c) => {
-      const { id } = parseInput(ConversationIdParamSchema, c.req.param())
-      const input = await parseBody(c, ReplyInputSchema)
-      const { clock, ids } = c.var.deps
-      const result = await replyToConversation(
-        { store: inboxStore(c), clock, ids },
-        { conversationId: id, staffId: c.var.staff.id, ...input },
-      )
-      c.var.deps.kickProcessing()
-      return c.json(result, 201)
-    },
-  )
+  .put('/conversations/:id/status', requirePermission('support.inbox'), async (c) => {
+    const { id } = parseInput(ConversationIdParamSchema, c.req.param())
+    const { status } = await parseBody(c, ConversationStatusInputSchema)
+    const store = inboxStore(c)
+    const before = await requireSummary(store, id)
+    if (!(await store.setStatus(id, status, c.var.deps.clock.now())))
+      throw new ConversationNotFound()
+    await audit(c, 'conversation.status', 'conversation', id, before.status, status)
+    return c.json(await requireSummary(store, id))
+  })
+  .put('/conversations/:id/assignee', requirePermission('support.inbox'), async (c) => {
+    const { id } = parseInput(ConversationIdParamSchema, c.req.param())
+    const { staffId } = await parseBody(c, AssignInputSchema)
+    const store = inboxStore(c)
+    if (staffId !== null && !(await store.staffExists(staffId))) throw new StaffNotFound()
+    const before = await requireSummary(store, id)
+    if (!(await store.assign(id, staffId, c.var.deps.clock.now()))) throw new ConversationNotFound()
+    const from = before.assignedTo?.id ?? null
+    await audit(c, 'conversation.assign', 'conversation', id, from, staffId)
+    return c.json(await requireSummary(store, id))
+  })
+  .post('/conversations/:id/reply', requirePermission('support.inbox'), async (c) => {
+    const { id } = parseInput(ConversationIdParamSchema, c.req.param())
+    const input = await parseBody(c, ReplyInputSchema)
+    const { clock, ids } = c.var.deps
+    const result = await replyToConversation(
+      { store: inboxStore(c), clock, ids },
+      { conversationId: id, staffId: c.var.staff.id, ...input },
+    )
+    c.var.deps.kickProcessing()
+    return c.json(result, 201)
+  })
   .get('/conversations/:id/context', requirePermission('support.inbox'), async (c) => {
     const { id } = parseInput(ConversationIdParamSchema, c.req.param())
     const summary = await requireSummary(inboxStore(c), id)

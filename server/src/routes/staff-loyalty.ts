@@ -172,16 +172,12 @@ export const staffMemberPointsRoute = new Hono<AppEnv>()
     const member = await memberByNumber(c, memberNumber)
     return c.json(await pointsSummary(loyaltyDeps(c), member.id, 100))
   })
-  .post(
-    '/:memberNumber/points/adjustments',
-    requirePermission('points.adjust'),
-    async (c) => {
-      const { memberNumber } = parseInput(MemberNumberParamSchema, c.req.param())
-      const { points, reason } = await parseBody(c, PointsAdjustSchema)
-      const member = await memberByNumber(c, memberNumber)
-      return c.json(await adjustPoints(loyaltyDeps(c), c.var.staff.id, member, points, reason))
-    },
-  )
+  .post('/:memberNumber/points/adjustments', requirePermission('points.adjust'), async (c) => {
+    const { memberNumber } = parseInput(MemberNumberParamSchema, c.req.param())
+    const { points, reason } = await parseBody(c, PointsAdjustSchema)
+    const member = await memberByNumber(c, memberNumber)
+    return c.json(await adjustPoints(loyaltyDeps(c), c.var.staff.id, member, points, reason))
+  })
 
 async function loyaltySettings(c: Context<AppEnv>): Promise<LoyaltySettings> {
   const deps = loyaltyDeps(c)

@@ -132,10 +132,7 @@ export type WebhookEventParse =
  * Sorts one element of `events`: a known type with its shape, or why not. Never throws.
  * `error` customises zod's messages (e.g. a locale) for the issues of a malformed event.
  */
-export function parseWebhookEvent(
-  raw: unknown,
-  error?: z.core.$ZodErrorMap,
-): WebhookEventParse {
+export function parseWebhookEvent(raw: unknown, error?: z.core.$ZodErrorMap): WebhookEventParse {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return { success: false, problem: 'not_an_object', type: null }
   const type = (raw as { type?: unknown }).type

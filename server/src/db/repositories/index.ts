@@ -19,6 +19,7 @@ import { createContentStore } from './support-content-repository.ts'
 import { createConversationStore } from './support-conversation-repository.ts'
 import { createSegmentRepository } from './segment-repository.ts'
 import { createWebhookProblemReader } from './webhook-problem-repository.ts'
+import { createRateCounterStore, createSecurityAlertSink } from './rate-limit-repository.ts'
 
 export function createRepositories(db: Database) {
   return {
@@ -42,6 +43,8 @@ export function createRepositories(db: Database) {
     staffAlerts: createStaffAlertStore(db),
     contents: createContentStore(db),
     webhookProblems: createWebhookProblemReader(db),
+    rateLimits: createRateCounterStore(db),
+    securityAlerts: createSecurityAlertSink(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -112,7 +112,10 @@ async function recordOnly(deps: EventDeps, event: MessageEvent | PostbackEvent, 
     memberId: member.id,
     eventId: event.webhookEventId,
     kind: event.type === 'message' ? event.message.type : 'postback',
-    text: event.type === 'message' && typeof event.message.text === 'string' ? event.message.text : null,
+    text:
+      event.type === 'message' && typeof event.message.text === 'string'
+        ? event.message.text
+        : null,
     payload: event.type === 'message' ? event.message : event.postback,
     at: event.timestamp,
   })

@@ -81,8 +81,9 @@ async function parkedBody(text: string, reason: string, now: number): Promise<Ne
 /** What can be read off an event that failed its schema, each field only if it is usable. */
 function envelopeOf(raw: unknown) {
   const event = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
-  const source = (typeof event.source === 'object' && event.source !== null ? event.source : {}) as
-    Record<string, unknown>
+  const source = (
+    typeof event.source === 'object' && event.source !== null ? event.source : {}
+  ) as Record<string, unknown>
   const context = (
     typeof event.deliveryContext === 'object' && event.deliveryContext !== null
       ? event.deliveryContext
@@ -92,10 +93,11 @@ function envelopeOf(raw: unknown) {
   return {
     webhookEventId: typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : null,
     type: typeof event.type === 'string' ? event.type : null,
-    userId:
-      typeof source.userId === 'string' && source.userId.length <= 64 ? source.userId : null,
+    userId: typeof source.userId === 'string' && source.userId.length <= 64 ? source.userId : null,
     timestamp:
-      typeof event.timestamp === 'number' && Number.isSafeInteger(event.timestamp) && event.timestamp >= 0
+      typeof event.timestamp === 'number' &&
+      Number.isSafeInteger(event.timestamp) &&
+      event.timestamp >= 0
         ? event.timestamp
         : null,
     isRedelivery: context.isRedelivery === true,
@@ -109,7 +111,8 @@ function envelopeOf(raw: unknown) {
 async function syntheticId(payload: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(payload))
   let hex = ''
-  for (const byte of new Uint8Array(digest).subarray(0, 20)) hex += byte.toString(16).padStart(2, '0')
+  for (const byte of new Uint8Array(digest).subarray(0, 20))
+    hex += byte.toString(16).padStart(2, '0')
   return `x:${hex}`
 }
 

@@ -1,0 +1,173 @@
+/**
+ * Limits on guessing secrets: the owner setup code, invitation codes and integration API keys.
+ * Fixed windows counted in the database (one conditional UPSERT per attempt, the same on SQLite
+ * and D1), per client address and for everyone together, so neither one client nor many can try
+ * more than a handful of guesses per window, across Workers isolates and restarts. The first
+ * refusal in a window raises one staff alert.
+ */
+
+export type LimitGroup = 'owner_setup' | 'invite_accept' | 'api_key'
+
+export interface LimitPolicy {
+  windowMs: number
+  /** Attempts one client may make per window. */
+  perClient: number
+  /** Attempts all clients together may make per window. */
+  global: number
+  /** What is being guessed, for the 429 message and the alert (Japanese). */
+  label: string
+  /**
+   * attempts: every request counts (codes are entered once or twice by a person); failures: only
+   * refused ones count (an integration sends many good requests), but a client over the limit is
+   * refused whatever it sends, so a good guess cannot be told from a bad one.
+   */
+  counts: 'attempts' | 'failures'
+}
+
+const TEN_MINUTES = 10 * 60_000
+
+export const LIMITS: Readonly<Record<LimitGroup, LimitPolicy>> = {
+  owner_setup: {
+    windowMs: TEN_MINUTES,
+    perClient: 10,
+    global: 30,
+    label: 'オーナー設定コード',
+    counts: 'attempts',
+  },
+  invite_accept: {
+    windowMs: TEN_MINUTES,
+    perClient: 10,
+    global: 50,
+    label: '招待コード',
+    counts: 'attempts',
+  },
+  api_key: {
+    windowMs: TEN_MINUTES,
+    perClient: 20,
+    global: 200,
+    label: 'API キー',
+    counts: 'failures',
+  },
+}
+
+export interface AttemptCounts {
+  client: number
+  global: number
+}
+
+export interface RateCounterStore {
+  /** Adds one attempt to both counters for the window starting at `windowStart`; the counts after. */
+  hit(keys: { client: string; global: string }, windowStart: number): Promise<AttemptCounts>
+  /** The counts in that window, without adding one. */
+  peek(keys: { client: string; global: string }, windowStart: number): Promise<AttemptCounts>
+  /** Deletes counters of windows that started before `before`. */
+  prune(before: number): Promise<number>
+}
+
+export interface SecurityAlertSink {
+  /** Stores a staff alert unless one with the same dedupe key exists. */
+  raise(alert: { summary: string; dedupeKey: string; at: number }): Promise<boolean>
+}
+
+export interface RateLimitDeps {
+  counters: RateCounterStore
+  alerts: SecurityAlertSink
+}
+
+export type Verdict =
+  | { limited: false }
+  | { limited: true; scope: 'client' | 'global'; retryAfterSec: number }
+
+function keysFor(group: LimitGroup, client: string) {
+  return { client: `${group}:ip:${client}`, global: `${group}:all` }
+}
+
+function verdictOf(
+  policy: LimitPolicy,
+  counts: AttemptCounts,
+  windowStart: number,
+  now: number,
+): Verdict {
+  const scope =
+    counts.client > policy.perClient ? 'client' : counts.global > policy.global ? 'global' : null
+  if (scope === null) return { limited: false }
+  return {
+    limited: true,
+    scope,
+    retryAfterSec: Math.max(1, Math.ceil((windowStart + policy.windowMs - now) / 1000)),
+  }
+}
+
+/** Whether the client may try now, without counting (the check before a `failures` request). */
+export async function checkAttempt(
+  deps: RateLimitDeps,
+  group: LimitGroup,
+  client: string,
+  now: number,
+): Promise<Verdict> {
+  const policy = LIMITS[group]
+  const windowStart = now - (now % policy.windowMs)
+  const counts = await deps.counters.peek(keysFor(group, client), windowStart)
+  return verdictOf(policy, counts, windowStart, now)
+}
+
+/**
+ * Counts one attempt (or failure) and says whether it is over the limit. The attempt that first
+ * goes over a limit in a window raises a staff alert (one per group, scope and window).
+ */
+export async function countAttempt(
+  deps: RateLimitDeps,
+  group: LimitGroup,
+  client: string,
+  now: number,
+): Promise<Verdict> {
+  const policy = LIMITS[group]
+  const windowStart = now - (now % policy.windowMs)
+  const counts = await deps.counters.hit(keysFor(group, client), windowStart)
+  const verdict = verdictOf(policy, counts, windowStart, now)
+  const firstOverClient = counts.client === policy.perClient + 1
+  const firstOverGlobal = counts.global === policy.global + 1
+  if (firstOverClient || firstOverGlobal) {
+    const minutes = Math.round(policy.windowMs / 60_000)
+    const who = firstOverClient
+      ? `接続元 ${client} から${minutes}分間に${counts.client}回`
+      : `すべての接続元の合計で${minutes}分間に${counts.global}回`
+    await deps.alerts.raise({
+      summary: `${policy.label}の試行が上限を超えました（${who}）。総当たりの可能性があるため、この時間帯の試行を止めています。心当たりがなければ、コードやキーの発行状況を確認してください。`,
+      dedupeKey: `security:${group}:${firstOverClient ? `ip:${client}` : 'all'}:${windowStart}`,
+      at: now,
+    })
+  }
+  return verdict
+}
+
+/** The 429 message (Japanese) for a refused attempt. */
+export function tooManyMessage(group: LimitGroup, retryAfterSec: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSec / 60))
+  return `${LIMITS[group].label}の試行が多すぎます。${minutes}分ほど待ってから、もう一度お試しください。`
+}
+
+/**
+ * The client's key for counting: an IPv4 address as is; an IPv6 address by its /64 prefix (one
+ * host usually owns the whole /64, and could otherwise rotate through it).
+ */
+export function clientKey(address: string | undefined): string {
+  if (!address) return 'unknown'
+  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
+  if (!plain.includes(':')) return plain
+  const groups = expandIpv6(plain)
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : plain.slice(0, 64)
+}
+
+function expandIpv6(address: string): string[] | null {
+  const clean = address.split('%')[0]?.toLowerCase() ?? ''
+  const halves = clean.split('::')
+  if (halves.length > 2) return null
+  const head = halves[0] ? halves[0].split(':') : []
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : []
+  const missing = 8 - head.length - tail.length
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return null
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail]
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null
+  return groups.map((g) => g.replace(/^0+(?=.)/, ''))
+}
