@@ -120,12 +120,13 @@ describe('control API', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
     const { port } = new URL(line.url)
     const user = line.createUser({})
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       { host: `evil.example:${port}` },
       { host: `localhost:${Number(port) + 1}` },
       { 'x-forwarded-for': '203.0.113.7' },
       { forwarded: 'for=203.0.113.7' },
-    ]) {
+    ]
+    for (const headers of refused) {
       const res = await rawRequest(line.url, `/_stand-in/users/${user.userId}/id-token`, headers)
       expect(res.status).toBe(403)
       expect(res.body).not.toContain('idToken')

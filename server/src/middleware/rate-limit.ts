@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../deps.ts'
 import {
-  checkAttempt,
   clientKey,
   countAttempt,
   LIMITS,
+  refundAttempt,
   tooManyMessage,
   type LimitGroup,
   type RateLimitDeps,
@@ -48,25 +48,19 @@ function tooMany(
 
 /**
  * Limits guesses at a secret (domain/security/rate-limit.ts): per client and for all clients, with
- * a 429 (Japanese message, `retry-after`) and a staff alert on the first refusal of a window.
- * `attempts` groups count every request before it runs; `failures` groups refuse a client over
- * the limit whatever it sends and count the 401s.
+ * a 429 (Japanese message, `retry-after`) and a staff alert on the first refusal of a window. The
+ * attempt is counted before the route runs and given back if the route's answer was not a wrong
+ * guess. Mount it after authentication, so only signed-in guesses count.
  */
 export function rateLimit(group: LimitGroup): MiddlewareHandler<AppEnv> {
   const policy = LIMITS[group]
   return async (c, next) => {
     const deps = limitDeps(c)
     const client = clientKey(clientAddress(c))
-    const now = c.var.deps.clock.now()
-    if (policy.counts === 'attempts') {
-      const verdict = await countAttempt(deps, group, client, now)
-      if (verdict.limited) return tooMany(c, group, verdict)
-      await next()
-      return
-    }
-    const verdict = await checkAttempt(deps, group, client, now)
+    const countedAt = c.var.deps.clock.now()
+    const verdict = await countAttempt(deps, group, client, countedAt)
     if (verdict.limited) return tooMany(c, group, verdict)
     await next()
-    if (c.res.status === 401) await countAttempt(deps, group, client, c.var.deps.clock.now())
+    if (!policy.wrongGuess(c.res.status)) await refundAttempt(deps, group, client, countedAt)
   }
 }

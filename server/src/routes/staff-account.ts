@@ -39,7 +39,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     if (!record) throw new StaffNotFound()
     return c.json({ staff: toStaff(record) })
   })
-  .post('/setup', rateLimit('owner_setup'), requireLineUser, async (c) => {
+  .post('/setup', requireLineUser, rateLimit('owner_setup'), async (c) => {
     const { code } = await parseBody(c, SetupClaimSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)
@@ -52,7 +52,7 @@ export const staffAccountRoute = new Hono<AppEnv>()
     const invite: InviteCreated = await createInvite(staffDeps(c), c.var.staff, role)
     return c.json(invite, 201)
   })
-  .post('/invites/accept', rateLimit('invite_accept'), requireLineUser, async (c) => {
+  .post('/invites/accept', requireLineUser, rateLimit('invite_accept'), async (c) => {
     const { code } = await parseBody(c, InviteAcceptSchema)
     const lineUserId = c.var.lineUserId
     const member = await c.var.deps.repositories.members.findByLineUserId(lineUserId)

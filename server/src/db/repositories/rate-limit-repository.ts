@@ -1,4 +1,4 @@
-import { inArray, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import type {
   AttemptCounts,
   RateCounterStore,
@@ -14,15 +14,10 @@ import { rateLimits, staffAlerts } from '../schema.ts'
  */
 export function createRateCounterStore(db: Database): RateCounterStore {
   const countsOf = (
-    rows: { key: string; count: number; windowStart?: number }[],
+    rows: { key: string; count: number }[],
     keys: { client: string; global: string },
-    windowStart?: number,
   ): AttemptCounts => {
-    const count = (key: string) => {
-      const row = rows.find((r) => r.key === key)
-      if (!row) return 0
-      return windowStart === undefined || row.windowStart === windowStart ? row.count : 0
-    }
+    const count = (key: string) => rows.find((r) => r.key === key)?.count ?? 0
     return { client: count(keys.client), global: count(keys.global) }
   }
   return {
@@ -44,16 +39,16 @@ export function createRateCounterStore(db: Database): RateCounterStore {
       return countsOf(rows, keys)
     },
 
-    async peek(keys, windowStart) {
-      const rows = await db
-        .select({
-          key: rateLimits.key,
-          count: rateLimits.count,
-          windowStart: rateLimits.windowStart,
-        })
-        .from(rateLimits)
-        .where(inArray(rateLimits.key, [keys.client, keys.global]))
-      return countsOf(rows, keys, windowStart)
+    async refund(keys, windowStart) {
+      await db
+        .update(rateLimits)
+        .set({ count: sql`max(${rateLimits.count} - 1, 0)` })
+        .where(
+          and(
+            inArray(rateLimits.key, [keys.client, keys.global]),
+            eq(rateLimits.windowStart, windowStart),
+          ),
+        )
     },
 
     async prune(before) {

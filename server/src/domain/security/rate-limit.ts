@@ -4,6 +4,10 @@
  * and D1), per client address and for everyone together, so neither one client nor many can try
  * more than a handful of guesses per window, across Workers isolates and restarts. The first
  * refusal in a window raises one staff alert.
+ *
+ * Every request takes its slot before it runs (so a flood of concurrent guesses cannot all slip in
+ * under the limit) and gives it back when it turned out not to be a wrong guess (a claimed code, a
+ * valid API key): people and integrations that get it right are never held up by their successes.
  */
 
 export type LimitGroup = 'owner_setup' | 'invite_accept' | 'api_key'
@@ -16,13 +20,11 @@ export interface LimitPolicy {
   global: number
   /** What is being guessed, for the 429 message and the alert (Japanese). */
   label: string
-  /**
-   * attempts: every request counts (codes are entered once or twice by a person); failures: only
-   * refused ones count (an integration sends many good requests), but a client over the limit is
-   * refused whatever it sends, so a good guess cannot be told from a bad one.
-   */
-  counts: 'attempts' | 'failures'
+  /** Whether a response means a wrong guess (kept in the count); any other gives its slot back. */
+  wrongGuess(status: number): boolean
 }
+
+const anyClientError = (status: number) => status >= 400 && status < 500
 
 const TEN_MINUTES = 10 * 60_000
 
@@ -32,21 +34,23 @@ export const LIMITS: Readonly<Record<LimitGroup, LimitPolicy>> = {
     perClient: 10,
     global: 30,
     label: 'オーナー設定コード',
-    counts: 'attempts',
+    wrongGuess: anyClientError,
   },
   invite_accept: {
     windowMs: TEN_MINUTES,
     perClient: 10,
     global: 50,
     label: '招待コード',
-    counts: 'attempts',
+    wrongGuess: anyClientError,
   },
   api_key: {
     windowMs: TEN_MINUTES,
-    perClient: 20,
-    global: 200,
+    // An integration may send bursts of good requests: each holds a slot only while it runs.
+    perClient: 60,
+    global: 600,
     label: 'API キー',
-    counts: 'failures',
+    // A wrong, revoked or missing key; a bad body with a good key is not a guess.
+    wrongGuess: (status) => status === 401,
   },
 }
 
@@ -58,8 +62,8 @@ export interface AttemptCounts {
 export interface RateCounterStore {
   /** Adds one attempt to both counters for the window starting at `windowStart`; the counts after. */
   hit(keys: { client: string; global: string }, windowStart: number): Promise<AttemptCounts>
-  /** The counts in that window, without adding one. */
-  peek(keys: { client: string; global: string }, windowStart: number): Promise<AttemptCounts>
+  /** Takes one attempt back from both counters, if they are still in that window. */
+  refund(keys: { client: string; global: string }, windowStart: number): Promise<void>
   /** Deletes counters of windows that started before `before`. */
   prune(before: number): Promise<number>
 }
@@ -98,21 +102,19 @@ function verdictOf(
   }
 }
 
-/** Whether the client may try now, without counting (the check before a `failures` request). */
-export async function checkAttempt(
+/** Gives back the slot of an attempt that was not a wrong guess. */
+export async function refundAttempt(
   deps: RateLimitDeps,
   group: LimitGroup,
   client: string,
-  now: number,
-): Promise<Verdict> {
+  countedAt: number,
+): Promise<void> {
   const policy = LIMITS[group]
-  const windowStart = now - (now % policy.windowMs)
-  const counts = await deps.counters.peek(keysFor(group, client), windowStart)
-  return verdictOf(policy, counts, windowStart, now)
+  await deps.counters.refund(keysFor(group, client), countedAt - (countedAt % policy.windowMs))
 }
 
 /**
- * Counts one attempt (or failure) and says whether it is over the limit. The attempt that first
+ * Counts one attempt and says whether it is over the limit. The attempt that first
  * goes over a limit in a window raises a staff alert (one per group, scope and window).
  */
 export async function countAttempt(
