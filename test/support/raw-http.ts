@@ -8,13 +8,14 @@ export interface RawResponse {
 
 /**
  * One HTTP/1.1 request through node:http, with headers fetch() will not send as given (`Host`,
- * `Forwarded`, …). Each request gets its own connection.
+ * `Forwarded`, …) and, if asked, from another loopback source address (127.0.0.2 …: another
+ * client as the server sees it). Each request gets its own connection.
  */
 export function rawRequest(
   baseUrl: string,
   path: string,
   headers: Record<string, string> = {},
-  init: { method?: string; body?: string | Buffer } = {},
+  init: { method?: string; body?: string | Buffer; localAddress?: string } = {},
 ): Promise<RawResponse> {
   const url = new URL(path, baseUrl)
   return new Promise((resolve, reject) => {
@@ -25,6 +26,7 @@ export function rawRequest(
         path: url.pathname + url.search,
         method: init.method ?? 'POST',
         agent: false,
+        localAddress: init.localAddress,
         headers: {
           ...(init.body === undefined ? {} : { 'content-length': Buffer.byteLength(init.body) }),
           ...headers,

@@ -1,6 +1,5 @@
 import { MAX_CSV_MEMBER_NUMBERS } from '@joren/shared'
-import type { MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { PayloadTooLarge, UnsupportedMediaType } from '../domain/errors.ts'
 
@@ -42,19 +41,29 @@ export const LARGER_JSON_BODIES: Readonly<Record<string, number>> = {
  */
 export const NON_JSON_BODIES: ReadonlySet<string> = new Set(['POST /api/staff/purchases/import'])
 
-const limiters = new Map<number, MiddlewareHandler>()
-function limiterFor(maxSize: number): MiddlewareHandler {
-  let limiter = limiters.get(maxSize)
-  if (!limiter) {
-    limiter = bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new PayloadTooLarge(maxSize)
-      },
-    })
-    limiters.set(maxSize, limiter)
+/**
+ * Refuses a body over `maxSize`: at once by its Content-Length, or while it is read when it comes
+ * in chunks (the read fails with PayloadTooLarge, which parseBody passes on as the 413).
+ */
+function limitBody(c: Context, maxSize: number): void {
+  const body = c.req.raw.body
+  if (!body) return
+  const length = c.req.header('content-length')
+  if (length !== undefined && !c.req.raw.headers.has('transfer-encoding')) {
+    if (Number(length) > maxSize) throw new PayloadTooLarge(maxSize)
+    return
   }
-  return limiter
+  let size = 0
+  const limited = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength
+        if (size > maxSize) controller.error(new PayloadTooLarge(maxSize))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
+  c.req.raw = new Request(c.req.raw, { body: limited, duplex: 'half' } as RequestInit)
 }
 
 /** `METHOD /pattern` of the route that answers, as registered (the first matched route handler). */
@@ -85,5 +94,6 @@ export const jsonBodies: MiddlewareHandler = async (c, next) => {
   if (NON_JSON_BODIES.has(key)) return next()
   if (hasBody(c.req.raw.headers) && !isJson(c.req.header('content-type')))
     throw new UnsupportedMediaType()
-  return limiterFor(jsonBodyLimitFor(key))(c, next)
+  limitBody(c, jsonBodyLimitFor(key))
+  await next()
 }

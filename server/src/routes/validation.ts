@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { InvalidRequest } from '../domain/errors.ts'
+import { DomainError, InvalidRequest } from '../domain/errors.ts'
 
 /** zod's own messages in Japanese; schemas that set a message keep theirs. */
 const JAPANESE = z.locales.ja()
@@ -44,12 +44,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   return result.data
 }
 
-/** Parses a JSON body; invalid JSON or a schema failure is a 400 naming each field. */
+/**
+ * Parses a JSON body; invalid JSON or a schema failure is a 400 naming each field. A body the
+ * JSON middleware refused while it streamed in (413) stays a 413.
+ */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let body: unknown
   try {
     body = await c.req.json()
-  } catch {
+  } catch (error) {
+    if (error instanceof DomainError) throw error
     throw new InvalidRequest('リクエストの本文が JSON として読めません。')
   }
   return parseInput(schema, body)
