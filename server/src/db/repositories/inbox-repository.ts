@@ -4,8 +4,11 @@ import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/we
 import type { Database } from '../database.ts'
 import { webhookEvents } from '../schema.ts'
 
-/** D1 allows 100 bound parameters a statement; one inbox row binds 12 (with the defaulted attempts). */
-const ROWS_PER_INSERT = Math.floor(100 / 12)
+/**
+ * D1 allows 100 bound parameters a statement; one inbox row binds 13 (drizzle binds the defaulted
+ * attempts too).
+ */
+const ROWS_PER_INSERT = Math.floor(100 / 13)
 
 interface ClaimedRow {
   eventId: string
