@@ -1,3 +1,4 @@
+export * from './csp.ts'
 export * from './api-error.ts'
 export * from './line/ids.ts'
 export * from './line/webhook.ts'
