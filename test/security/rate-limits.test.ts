@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { claimOwner, inviteStaff, TestClock, useWorld } from '../auth/world.ts'
 import { memberNumberOf } from '../loyalty/world-helpers.ts'
+import { eventually } from '../support/joren-node.ts'
 import { rawRequest } from '../support/raw-http.ts'
+import { runUpkeep, settled, textsReceived } from '../support-inbox/inbox-world.ts'
 
 /**
  * Guessing the owner setup code, invitation codes and API keys is limited per client and for all
@@ -119,6 +121,29 @@ describe('invitation codes', () => {
     expect429(refused, '招待コード')
     expect(world.joren.rows("select 1 from staff where role = 'staff'")).toEqual([])
     expect(securityAlerts()).toHaveLength(1)
+  })
+
+  it('pushes the burst to staff who take LINE alerts, in the batched alert message', async () => {
+    const owner = await claimOwner(world)
+    await world.standIn.follow(owner.userId)
+    await settled(world)
+    await world.api('PUT', '/api/staff/me/alert-prefs', {
+      token: owner.token(),
+      body: { lineAlerts: true, quietStart: null, quietEnd: null },
+    })
+    const guesser = world.stranger()
+    for (let i = 0; i < 11; i++)
+      await world.api('POST', '/api/staff/invites/accept', {
+        token: guesser.token(),
+        body: { code: `AAAA-BB${String(i).padStart(2, '0')}` },
+      })
+    await runUpkeep(world)
+    await settled(world)
+    await eventually(() =>
+      expect(textsReceived(world, owner.userId).at(-1)).toContain(
+        '処理できなかった LINE イベントや不審なアクセスのアラートが1件あります',
+      ),
+    )
   })
 
   it('counts no successful accept against the client', async () => {
