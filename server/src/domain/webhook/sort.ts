@@ -1,4 +1,4 @@
-import { parseWebhookEvent, WebhookBodySchema } from '@joren/shared'
+import { parseWebhookEvent, WebhookBodySchema, type WebhookEventParse } from '@joren/shared'
 import { z } from 'zod'
 import { toInboxRow, type NewInboxEvent } from './inbox.ts'
 
@@ -29,14 +29,20 @@ export async function sortDelivery(body: Uint8Array, now: number): Promise<NewIn
   if (!parsed.success)
     return [await parkedBody(text, '署名は正しいものの、本文に events の配列がありません', now)]
   const rows: NewInboxEvent[] = []
-  for (const raw of parsed.data.events) rows.push(await sortEvent(raw, now))
+  for (const raw of parsed.data.events) {
+    const result = parseWebhookEvent(raw, JAPANESE.localeError)
+    // The usual case stays synchronous; only a parked event may need a hash for its key.
+    rows.push(result.success ? toInboxRow(result.event, raw) : await parkedEvent(raw, result, now))
+  }
   return rows
 }
 
-/** One element of `events`: its inbox row, parked with the reason when it cannot be handled. */
-export async function sortEvent(raw: unknown, now: number): Promise<NewInboxEvent> {
-  const result = parseWebhookEvent(raw, JAPANESE.localeError)
-  if (result.success) return toInboxRow(result.event, raw)
+/** An element of `events` that cannot be handled: stored as-is, with the reason. */
+async function parkedEvent(
+  raw: unknown,
+  result: Exclude<WebhookEventParse, { success: true }>,
+  now: number,
+): Promise<NewInboxEvent> {
   const payload = JSON.stringify(raw) ?? 'null'
   const fields = envelopeOf(raw)
   let reason: string
