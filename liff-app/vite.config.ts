@@ -66,7 +66,11 @@ export default defineConfig(({ mode }) => {
     base: '/',
     plugins: staffBuild ? [spaFallback()] : [spaFallback(), leanPreloadHelper()],
     server: {
-      proxy: { '/api': apiTarget, '/sandbox/api': apiTarget },
+      // changeOrigin: the server sees Host 127.0.0.1:8787, which the sandbox's loopback check wants.
+      proxy: {
+        '/api': { target: apiTarget, changeOrigin: true },
+        '/sandbox/api': { target: apiTarget, changeOrigin: true },
+      },
     },
     build: {
       outDir: 'dist',

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { DomainError } from './domain/errors.ts'
 import type { Defer } from './domain/ports.ts'
 import type { AppEnv, Services } from './middleware/env.ts'
+import { jsonBodies } from './middleware/json-body.ts'
 import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
 import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
@@ -32,6 +33,7 @@ import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
 import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
 import { staffAlertPrefsRoute, staffAlertsRoute } from './routes/staff-alerts.ts'
 import { staffInboxRoute } from './routes/staff-inbox.ts'
+import { staffWebhookEventsRoute } from './routes/staff-webhook-events.ts'
 import { webhookRoute } from './routes/webhook.ts'
 
 /** What one request runs with: the services, and how work outlives the response. */
@@ -67,6 +69,8 @@ export function createApp(scopeOf: ScopeOf) {
     })
     await next()
   })
+  // Every API route that reads a body: JSON only (415), within the route's size limit (413).
+  app.use('/api/*', jsonBodies)
 
   app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.services.runtime.sandbox }))
   app.route('/webhook', webhookRoute)
@@ -96,6 +100,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/inbox', staffInboxRoute)
   app.route('/api/staff/alerts', staffAlertsRoute)
   app.route('/api/staff/me/alert-prefs', staffAlertPrefsRoute)
+  app.route('/api/staff/webhook-events', staffWebhookEventsRoute)
   app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))

@@ -41,6 +41,7 @@ import type { Role } from './api/staff.ts'
  * | segments.manage | save and edit segments and thresholds        |   ✓   |   ✓   |       |
  * | broadcasts.read | broadcasts, progress and results             |   ✓   |   ✓   |       |
  * | broadcasts.send | compose, schedule, send, pause, cancel       |   ✓   |   ✓   |       |
+ * | webhook.read    | LINE events parked on arrival or dead        |   ✓   |   ✓   |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -78,6 +79,7 @@ export const ROLES_FOR = {
   'segments.manage': ['owner', 'admin'],
   'broadcasts.read': ['owner', 'admin'],
   'broadcasts.send': ['owner', 'admin'],
+  'webhook.read': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

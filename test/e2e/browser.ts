@@ -53,7 +53,10 @@ export const DESKTOP: BrowserContextOptions = {
 export interface TestPage {
   context: BrowserContext
   page: Page
-  /** Page errors and console errors seen so far (a test can assert there were none). */
+  /**
+   * Page errors, console errors and Content-Security-Policy violations (in any frame) seen so far
+   * (a test can assert there were none).
+   */
   errors: string[]
 }
 
@@ -64,8 +67,19 @@ export async function openPage(
 ): Promise<TestPage> {
   const context = await browser.newContext(options)
   context.setDefaultTimeout(10_000)
-  const page = await context.newPage()
   const errors: string[] = []
+  // Anything the pages' CSP blocks, in every frame (the sandbox frames both apps), is an error.
+  await context.exposeBinding('__reportCspViolation', ({ frame }, violation: string) => {
+    errors.push(`${frame.url()}: CSP violation: ${violation}`)
+  })
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __reportCspViolation?: (v: string) => void })
+        .__reportCspViolation
+      report?.(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}`)
+    })
+  })
+  const page = await context.newPage()
   const watch = (target: Page) => {
     target.on('pageerror', (error) => errors.push(`${target.url()}: ${error.message}`))
     target.on('console', (message) => {

@@ -78,6 +78,8 @@ export interface SandboxServer {
   process: JorenProcess
   /** Read-only SQL against the product's SQLite file, for assertions. */
   rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
+  /** One write to the product's SQLite file (WAL: the server keeps running), to set a scene. */
+  write(sql: string, ...params: unknown[]): void
   close(): Promise<void>
 }
 
@@ -103,6 +105,15 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true })
       try {
         return db.prepare(sql).all(...params) as T[]
+      } finally {
+        db.close()
+      }
+    },
+    write(sql: string, ...params: unknown[]): void {
+      const db = new Database(dbPath, { fileMustExist: true })
+      try {
+        db.pragma('busy_timeout = 5000')
+        db.prepare(sql).run(...params)
       } finally {
         db.close()
       }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rawRequest } from '../support/raw-http.ts'
 import { startLineStandIn } from './index.ts'
 import { lineApi, startReceiver, text } from './test-support.ts'
 import type { LineStandIn } from './types.ts'
@@ -114,10 +115,27 @@ describe('control API', () => {
     expect(line.sent(userId)).toEqual([])
   })
 
-  it('answers CORS preflights for the sandbox page and 404 for unknown routes', async () => {
+  it('grants no cross-origin access, refuses non-loopback hosts and proxies, and 404s unknown routes', async () => {
     const preflight = await fetch(`${line.url}/_stand-in/users`, { method: 'OPTIONS' })
-    expect(preflight.status).toBe(204)
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+    const { port } = new URL(line.url)
+    const user = line.createUser({})
+    const refused: Record<string, string>[] = [
+      { host: `evil.example:${port}` },
+      { host: `localhost:${Number(port) + 1}` },
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+    ]
+    for (const headers of refused) {
+      const res = await rawRequest(line.url, `/_stand-in/users/${user.userId}/id-token`, headers)
+      expect(res.status).toBe(403)
+      expect(res.body).not.toContain('idToken')
+    }
+    const ok = await rawRequest(line.url, `/_stand-in/users/${user.userId}/id-token`, {
+      host: `localhost:${port}`,
+    })
+    expect(ok.status).toBe(200)
+    expect(JSON.parse(ok.body)).toEqual({ idToken: expect.any(String) })
     expect((await control('GET', '/nothing')).status).toBe(404)
   })
 })

@@ -1,5 +1,8 @@
-// HTTP control surface under /_stand-in/ so other processes (sandbox page, Workers tests,
-// benchmarks) can drive the stand-in. Loopback only and never deployed, so no auth.
+// HTTP control surface under /_stand-in/ so other processes (the sandbox's server, Workers tests,
+// benchmarks) can drive the stand-in. Never deployed, so no auth — but it mints ID tokens for any
+// user (the sandbox's demo owner among them), so it answers only loopback requests naming a
+// loopback host and this port, without proxy headers, and grants no cross-origin (CORS) access:
+// neither a web page nor a DNS-rebinding host can reach it.
 import type { Call, Reply, Route } from './http-io.ts'
 import { json, message, Router } from './http-io.ts'
 import type {
@@ -15,10 +18,27 @@ type Body = Record<string, unknown>
 
 export const controlPrefix = '/_stand-in/'
 
-export const corsHeaders: Record<string, string> = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-  'access-control-allow-headers': 'content-type',
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-real-ip',
+  'via',
+  'cf-connecting-ip',
+]
+
+/** True when a control request came from this machine, straight to this port by a loopback name. */
+export function isLoopbackControlRequest(request: {
+  host: string | undefined
+  localPort: number | undefined
+  remoteAddress: string | undefined
+  headers: Record<string, unknown>
+}): boolean {
+  const peer = request.remoteAddress?.replace(/^::ffff:/, '') ?? ''
+  if (peer !== '::1' && !/^127\.\d+\.\d+\.\d+$/.test(peer)) return false
+  if (FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined)) return false
+  const host = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):(\d+)$/i.exec(request.host ?? '')
+  return host !== null && Number(host[2]) === request.localPort
 }
 
 const bodyOf = (call: Call): Body =>

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { controlPrefix, corsHeaders } from './control-api.ts'
+import { controlPrefix, isLoopbackControlRequest } from './control-api.ts'
 import type { FaultDecision, Faults } from './faults.ts'
 import type { Reply, Router } from './http-io.ts'
 import { emptyBody, json, message, readBody, send } from './http-io.ts'
@@ -124,8 +124,18 @@ export function createRequestListener(
     res: ServerResponse,
     entry: RecordedRequest,
   ): Promise<void> {
-    if (entry.method === 'OPTIONS') {
-      res.writeHead(204, corsHeaders).end()
+    const local = isLoopbackControlRequest({
+      host: req.headers.host,
+      localPort: req.socket.localPort,
+      remoteAddress: req.socket.remoteAddress,
+      headers: req.headers,
+    })
+    if (!local) {
+      res.shouldKeepAlive = false
+      send(res, entry.requestId, {
+        ...message(403, 'The stand-in control API answers loopback requests only'),
+        headers: { connection: 'close' },
+      })
       return
     }
     const match = deps.control()?.match(entry.method, entry.path)
@@ -150,7 +160,7 @@ export function createRequestListener(
         reply = message(400, (error as Error).message)
       }
     }
-    send(res, entry.requestId, { ...reply, headers: { ...reply.headers, ...corsHeaders } })
+    send(res, entry.requestId, reply)
   }
 
   return (req, res) => {

@@ -42,16 +42,22 @@ describe('chat commands and the inbox', () => {
     expect(replies.at(-1)?.status).toBe(200)
   })
 
-  it('ignores events in standby mode (another channel answers)', async () => {
+  it('records but never answers events in standby mode (a module owns the chat)', async () => {
     const user = await friend()
-    const event = { ...standIn.buildEvent.text(user.userId, 'ヘルプ'), mode: 'standby' as const }
+    const { replyToken: _, ...text } = standIn.buildEvent.text(user.userId, 'ヘルプ')
+    const event = { ...text, mode: 'standby' as const }
     expect((await standIn.deliver([event])).status).toBe(200)
     await eventually(() =>
       expect(
         joren.rows('select status from webhook_events where event_id = ?', event.webhookEventId),
-      ).toEqual([{ status: 'ignored' }]),
+      ).toEqual([{ status: 'done' }]),
     )
+    expect(joren.rows("select direction, text from chat_messages where direction = 'in'")).toEqual([
+      { direction: 'in', text: 'ヘルプ' },
+    ])
+    await joren.server.processor.idle()
     expect(standIn.received(user.userId)).toHaveLength(2)
+    expect(joren.rows('select 1 from conversations')).toEqual([])
   })
 
   it('parks a stored event no schema can read as dead instead of blocking its batch', async () => {
@@ -67,7 +73,10 @@ describe('chat commands and the inbox', () => {
     expect(
       joren.rows("select status, last_error from webhook_events where event_id = 'BROKEN'"),
     ).toEqual([
-      { status: 'dead', last_error: 'the stored event no longer matches the webhook schema' },
+      {
+        status: 'dead',
+        last_error: '保存されたイベントが、このバージョンの受け付ける形と合わなくなりました',
+      },
     ])
   })
 })

@@ -93,31 +93,56 @@ describe('POST /webhook', () => {
     expect(count('members')).toBe(0)
   })
 
-  it('refuses invalid JSON and schema mismatches with a valid signature with 400', async () => {
+  it('parks a signed body that is not JSON, or an event without its ID, instead of refusing it', async () => {
     const secret = { secret: standIn.channelSecret }
     const badJson = await postWebhook(webhookUrl(), '{"destination":', secret)
-    expect(badJson.status).toBe(400)
-    expect(await badJson.json()).toMatchObject({
-      error: { code: 'invalid_request', message: 'request body is not valid JSON' },
-    })
+    expect(badJson.status).toBe(200)
+    const noEvents = await postWebhook(webhookUrl(), '{"destination":"U1"}', secret)
+    expect(noEvents.status).toBe(200)
 
-    const missingId = JSON.stringify({
-      destination: 'U' + '0'.repeat(32),
-      events: [
-        {
-          type: 'follow',
-          mode: 'active',
-          timestamp: Date.now(),
-          replyToken: 'r',
-          deliveryContext: { isRedelivery: false },
-        },
-      ],
-    })
-    const mismatch = await postWebhook(webhookUrl(), missingId, secret)
-    expect(mismatch.status).toBe(400)
-    const error = (await mismatch.json()) as { error: { details: { path: string }[] } }
-    expect(error.error.details.map((d) => d.path)).toContain('events.0.webhookEventId')
-    expect(count('webhook_events')).toBe(0)
+    const user = standIn.createUser({ displayName: '佐藤' })
+    const missingId = {
+      type: 'follow',
+      mode: 'active',
+      timestamp: Date.now(),
+      replyToken: 'r',
+      source: { type: 'user', userId: user.userId },
+      deliveryContext: { isRedelivery: false },
+    }
+    const follow = standIn.buildEvent.follow(user.userId)
+    const body = JSON.stringify({ destination: 'U' + '0'.repeat(32), events: [missingId, follow] })
+    const mixed = await postWebhook(webhookUrl(), body, secret)
+    expect(mixed.status).toBe(200)
+    // Its neighbour is handled as usual.
+    await eventually(() => expect(standIn.received(user.userId)).toHaveLength(2))
+    const rows = joren.rows<{ event_id: string; type: string; status: string; last_error: string }>(
+      'select event_id, type, status, last_error from webhook_events order by rowid',
+    )
+    expect(rows).toEqual([
+      {
+        event_id: expect.stringMatching(/^x:[0-9a-f]{40}$/),
+        type: '',
+        status: 'parked',
+        last_error: '署名は正しいものの、本文が JSON として読めません',
+      },
+      {
+        event_id: expect.stringMatching(/^x:[0-9a-f]{40}$/),
+        type: '',
+        status: 'parked',
+        last_error: '署名は正しいものの、本文に events の配列がありません',
+      },
+      {
+        event_id: expect.stringMatching(/^x:[0-9a-f]{40}$/),
+        type: 'follow',
+        status: 'parked',
+        last_error: expect.stringContaining('「follow」イベントの形が LINE の仕様と合いません'),
+      },
+      { event_id: follow.webhookEventId, type: 'follow', status: 'done', last_error: null },
+    ])
+    expect(rows[2]?.last_error).toContain('webhookEventId')
+    // The same bytes again are the same parked row (a redelivery is stored once).
+    expect((await postWebhook(webhookUrl(), '{"destination":', secret)).status).toBe(200)
+    expect(count('webhook_events')).toBe(4)
   })
 
   it('refuses a body over the limit with 413 before reading it', async () => {

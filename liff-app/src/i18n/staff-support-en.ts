@@ -180,8 +180,14 @@ export const staffSupportEn: StaffSupportMessages = {
   },
   alerts: {
     title: 'Alerts',
-    intro: 'New conversations and low survey scores. Mark them resolved once handled.',
-    kinds: { new_conversation: 'New conversation', low_score: 'Low survey score' },
+    intro:
+      'New conversations, low survey scores, LINE events that could not be handled, and suspicious access. Mark them resolved once handled.',
+    kinds: {
+      new_conversation: 'New conversation',
+      low_score: 'Low survey score',
+      webhook_parked: 'LINE event',
+      security: 'Security',
+    },
     open: 'Open alerts',
     resolved: 'Resolved',
     showResolved: 'Show resolved too',
@@ -192,6 +198,23 @@ export const staffSupportEn: StaffSupportMessages = {
     emptyAll: 'No alerts',
     openConversation: 'Open the conversation',
     openMember: 'View the member',
+    openWebhookEvents: 'View the parked events',
+  },
+  webhookEvents: {
+    title: 'LINE events not handled',
+    intro:
+      'Events LINE delivered that were parked because their shape is unknown, and events that failed on every try. Each is kept exactly as received.',
+    show: 'Show',
+    filters: { all: 'All', parked: 'Parked (unknown shape)', dead: 'Failed' },
+    status: { parked: 'Parked', dead: 'Failed' },
+    type: 'Type',
+    noType: 'no type',
+    received: 'Received',
+    reason: 'Reason',
+    member: 'Member',
+    payload: 'As received',
+    truncated: '(cut: too long to show in full)',
+    empty: 'No events left unhandled',
   },
   prefs: {
     title: 'My LINE alerts',

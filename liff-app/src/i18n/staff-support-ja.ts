@@ -178,8 +178,14 @@ export const staffSupportJa = {
   },
   alerts: {
     title: 'アラート',
-    intro: '新しい問い合わせと、アンケートの低い評価です。対応したら「対応済み」にしてください。',
-    kinds: { new_conversation: '新しい問い合わせ', low_score: 'アンケートの低評価' },
+    intro:
+      '新しい問い合わせ、アンケートの低い評価、処理できなかった LINE のイベント、不審なアクセスです。対応したら「対応済み」にしてください。',
+    kinds: {
+      new_conversation: '新しい問い合わせ',
+      low_score: 'アンケートの低評価',
+      webhook_parked: 'LINE イベント',
+      security: 'セキュリティ',
+    },
     open: '未対応',
     resolved: '対応済み',
     showResolved: '対応済みも表示',
@@ -190,6 +196,23 @@ export const staffSupportJa = {
     emptyAll: 'アラートはありません',
     openConversation: '問い合わせを開く',
     openMember: '会員を見る',
+    openWebhookEvents: '保留中のイベントを見る',
+  },
+  webhookEvents: {
+    title: '処理できなかった LINE イベント',
+    intro:
+      'LINE から届いたものの、形が分からず保留したイベントと、何度試しても処理できなかったイベントです。届いたままの内容を保存しています。',
+    show: '表示',
+    filters: { all: 'すべて', parked: '保留（形が不明）', dead: '処理失敗' },
+    status: { parked: '保留', dead: '処理失敗' },
+    type: '種類',
+    noType: '種類なし',
+    received: '受信',
+    reason: '理由',
+    member: '会員',
+    payload: '届いた内容',
+    truncated: '（長いため途中まで表示）',
+    empty: '処理できなかったイベントはありません',
   },
   prefs: {
     title: '自分のLINE通知',

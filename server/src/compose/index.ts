@@ -21,6 +21,8 @@ import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
 import { createShopSettingsService } from '../domain/shop/settings.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
+import { createWebhookProblemsQuery } from '../domain/webhook/problems.ts'
+import { createRateLimiter } from '../domain/security/rate-limit.ts'
 import type { ProcessorDeps } from '../domain/webhook/processor.ts'
 import { createLineLogin } from '../line/login.ts'
 import { createLineMessagingClient } from '../line/messaging-client.ts'
@@ -176,6 +178,12 @@ export function composeServices(ports: RuntimePorts) {
   const services: Services = {
     runtime: { sandbox: config.sandbox },
     logger,
+    webhookProblems: createWebhookProblemsQuery(repositories.webhookProblems),
+    rateLimits: createRateLimiter({
+      counters: repositories.rateLimits,
+      alerts: repositories.securityAlerts,
+      now,
+    }),
     webhook: {
       accept: (body, signature, defer) =>
         acceptWebhook(

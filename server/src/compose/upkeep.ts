@@ -84,6 +84,8 @@ export async function runSurveyUpkeep(input: UpkeepInput): Promise<void> {
   if (done > 0) input.logger.info('low-score follow-ups retried', { done })
 }
 
+const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
+
 interface PeriodicJob {
   name: string
   run(input: UpkeepInput): Promise<unknown>
@@ -126,6 +128,12 @@ const JOBS: readonly PeriodicJob[] = [
   { name: 'support upkeep', run: runSupportUpkeep },
   // Low survey scores whose follow-up failed get their conversation and staff alert.
   { name: 'survey closed loop', run: runSurveyUpkeep },
+  // Attempt counters of windows long past (one row per client address seen).
+  {
+    name: 'rate limit counters',
+    run: ({ background, clock }) =>
+      background.repositories.rateLimits.prune(clock.now() - RATE_COUNTER_RETENTION_MS),
+  },
   // Domain events past retention that every subscriber has passed are dropped.
   { name: 'domain event retention', run: ({ background }) => background.pruneEvents() },
 ]

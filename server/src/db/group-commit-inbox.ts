@@ -17,11 +17,25 @@ interface PendingStore {
  */
 export function groupCommitInbox(sqlite: Sqlite.Database, inner: InboxRepository): InboxRepository {
   const insert = sqlite.prepare<
-    [string, string, string | null, string | null, number, number, string, number, number]
+    [
+      string,
+      string,
+      string | null,
+      string | null,
+      number,
+      number,
+      string,
+      number,
+      number,
+      string,
+      string | null,
+      number | null,
+    ]
   >(
     `INSERT INTO webhook_events
-       (event_id, type, line_user_id, reply_token, event_at, is_redelivery, payload, received_at, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       (event_id, type, line_user_id, reply_token, event_at, is_redelivery, payload, received_at,
+        next_attempt_at, status, last_error, processed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (event_id) DO NOTHING`,
   )
   const commit = sqlite.transaction((group: PendingStore[]) =>
@@ -38,6 +52,9 @@ export function groupCommitInbox(sqlite: Sqlite.Database, inner: InboxRepository
           e.payload,
           now,
           now,
+          e.parkedReason === null ? 'pending' : 'parked',
+          e.parkedReason,
+          e.parkedReason === null ? null : now,
         ).changes
       }
       return stored

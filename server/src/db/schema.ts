@@ -49,7 +49,14 @@ export const webhookEvents = sqliteTable(
     isRedelivery: integer('is_redelivery', { mode: 'boolean' }).notNull(),
     payload: text('payload').notNull(),
     receivedAt: integer('received_at').notNull(),
-    status: text('status', { enum: ['pending', 'processing', 'done', 'ignored', 'dead'] })
+    /**
+     * pending → processing → done / ignored, or dead after the last failed try; parked: stored on
+     * arrival as-is without processing because it did not match a known event shape (`last_error`
+     * says why, in Japanese).
+     */
+    status: text('status', {
+      enum: ['pending', 'processing', 'done', 'ignored', 'dead', 'parked'],
+    })
       .notNull()
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -693,8 +700,15 @@ export const staffAlerts = sqliteTable(
   'staff_alerts',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    kind: text('kind', { enum: ['new_conversation', 'low_score'] }).notNull(),
-    memberId: integer('member_id').notNull(),
+    /**
+     * new_conversation / low_score are about a member; webhook_parked (a LINE event that could not
+     * be handled, raised by a trigger, migration 0008) and security (a burst of wrong codes or keys)
+     * are about the shop, without a member.
+     */
+    kind: text('kind', {
+      enum: ['new_conversation', 'low_score', 'webhook_parked', 'security'],
+    }).notNull(),
+    memberId: integer('member_id'),
     conversationId: integer('conversation_id'),
     surveyResponseId: integer('survey_response_id'),
     summary: text('summary').notNull(),
@@ -722,6 +736,18 @@ export const staffAlertPrefs = sqliteTable('staff_alert_prefs', {
   /** The highest alert ID already pushed to this staff member. */
   pushedThroughId: integer('pushed_through_id').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
+})
+
+/**
+ * Fixed-window attempt counters for guessable secrets (owner setup code, invitation codes, API
+ * keys): one row per key (`<group>:ip:<address>` or `<group>:all`), reset when a new window starts.
+ * One conditional UPSERT per attempt, the same on SQLite and D1, so it holds across Workers
+ * isolates and restarts. Rows of past windows are pruned by the periodic job.
+ */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
 })
 
 // ── Segments and broadcasts (issue 7: segments / broadcast owners) ──────────────────────────
@@ -1012,6 +1038,7 @@ export const schema = {
   cannedReplies,
   staffAlerts,
   staffAlertPrefs,
+  rateLimits,
   memberRfm,
   memberCategories,
   segments,

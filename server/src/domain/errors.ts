@@ -1,7 +1,7 @@
 /** A failure a user or caller can cause; carries the HTTP status and a message a person can act on. */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: { path: string; message: string }[],
@@ -21,7 +21,23 @@ export class InvalidSignature extends DomainError {
 
 export class PayloadTooLarge extends DomainError {
   constructor(limit: number) {
-    super(413, 'payload_too_large', `request body exceeds ${limit} bytes`)
+    super(
+      413,
+      'payload_too_large',
+      `リクエストの本文が大きすぎます（上限 ${limit.toLocaleString('en-US')} バイト）。`,
+      undefined,
+      { limitBytes: limit },
+    )
+  }
+}
+
+export class UnsupportedMediaType extends DomainError {
+  constructor() {
+    super(
+      415,
+      'unsupported_media_type',
+      'リクエストの本文は JSON で送ってください（Content-Type: application/json）。',
+    )
   }
 }
 

@@ -1,5 +1,5 @@
 import { getRequestListener } from '@hono/node-server'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createApp } from '../app.ts'
 import { NodeBroadcastSender } from '../broadcast-services.ts'
 import { composeServices, type Background } from '../compose/index.ts'
@@ -16,6 +16,7 @@ import { guardChannelMode } from '../domain/shop/channel-mode.ts'
 import { createNodeHttpFetch } from '../line/node-http-fetch.ts'
 import { createNodeVerifier } from '../line/signature-node.ts'
 import type { Services } from '../middleware/env.ts'
+import { loopbackRefusal, loopbackRefusalBody } from '../middleware/loopback-only.ts'
 import { NodeProcessor } from './node-processor.ts'
 import { handleWebhookRequest, isWebhookRequest } from './node-webhook.ts'
 import { mountStaticApps } from './static-node.ts'
@@ -113,7 +114,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   options.mount?.(app)
   mountStaticApps(app, logger)
 
-  const server = await listen(app.fetch, services, config.PORT, config.HOST)
+  const server = await listen(app.fetch, services, config.PORT, config.HOST, config.sandbox)
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   if (options.process !== false) {
@@ -162,20 +163,48 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   }
 }
 
-/** POST /webhook straight from node:http (see node-webhook.ts); everything else through Hono. */
+/**
+ * POST /webhook straight from node:http (see node-webhook.ts); everything else through Hono. The
+ * sandbox answers only loopback requests to its own port, without proxy headers (loopback-only.ts).
+ */
 function listen(
   fetch: Parameters<typeof getRequestListener>[0],
   services: Services,
   port: number,
   hostname: string,
+  loopbackOnly: boolean,
 ) {
   const honoListener = getRequestListener(fetch, { hostname })
   return new Promise<Server>((resolve, reject) => {
     const server = createServer((req, res) => {
+      if (loopbackOnly && refuseNonLoopback(server, req, res)) return
       if (isWebhookRequest(req)) handleWebhookRequest(services, req, res)
       else void honoListener(req, res)
     })
     server.once('error', reject)
     server.listen(port, hostname, () => resolve(server))
   })
+}
+
+function refuseNonLoopback(server: Server, req: IncomingMessage, res: ServerResponse): boolean {
+  const address = server.address()
+  const refusal = loopbackRefusal(
+    {
+      host: req.headers.host,
+      remoteAddress: req.socket.remoteAddress,
+      has: (name) => req.headers[name] !== undefined,
+    },
+    typeof address === 'object' && address ? address.port : -1,
+  )
+  if (refusal === null) return false
+  const body = JSON.stringify(loopbackRefusalBody(refusal))
+  // The request body (if any) is never read: close the connection rather than drain it.
+  res.shouldKeepAlive = false
+  res.writeHead(403, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  })
+  res.end(body)
+  return true
 }

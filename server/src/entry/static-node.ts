@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono'
 import { compress } from 'hono/compress'
 import type { AppEnv } from '../middleware/env.ts'
 import type { Logger } from '../domain/ports.ts'
+import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 
 /** `vite build` output: liff/index.html, staff/index.html and hashed assets/. */
 export const APPS_DIST = fileURLToPath(new URL('../../../liff-app/dist/', import.meta.url))
@@ -33,11 +34,11 @@ export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_D
   for (const name of SPAS) {
     const files = serveStatic({
       root,
-      onFound: (path, c) => void (path.endsWith('.html') && page(c)),
+      onFound: (path, c) => void (path.endsWith('.html') && page(c, name)),
     })
     const fallback = serveStatic({
       path: join(root, name, 'index.html'),
-      onFound: (_path, c) => page(c),
+      onFound: (_path, c) => page(c, name),
     })
     app.get(`/${name}`, fallback)
     app.get(`/${name}/*`, files, fallback)
@@ -45,17 +46,20 @@ export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_D
   return true
 }
 
-/** Headers of an app's HTML page: revalidated on every load. */
-function page(c: Context): void {
+/**
+ * Headers of an app's HTML page: revalidated on every load, with its Content-Security-Policy and
+ * anti-framing (middleware/security-headers.ts), and HSTS when PUBLIC_URL is https.
+ */
+function page(c: Context<AppEnv>, app: PageApp): void {
   c.header('Cache-Control', 'no-cache')
-  c.header('X-Content-Type-Options', 'nosniff')
-  c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+  const https = c.var.deps.config.PUBLIC_URL.startsWith('https:')
+  for (const [name, value] of Object.entries(pageSecurityHeaders(app, https))) c.header(name, value)
 }
 
 /** Sandbox mode only: the sandbox chat page (`dist/sandbox/index.html`) at /sandbox. */
 export function mountSandboxPage(app: Hono<AppEnv>, root = APPS_DIST): void {
   const index = join(root, 'sandbox', 'index.html')
-  const file = serveStatic({ path: index, onFound: (_path, c) => page(c) })
+  const file = serveStatic({ path: index, onFound: (_path, c) => page(c, 'sandbox') })
   const notBuilt = (c: Context) =>
     c.text('The sandbox page is not built: run npm run build (npm start does).', 503)
   app.get('/sandbox', file, notBuilt)

@@ -18,6 +18,7 @@ import { QUEUE_HOLD_MS, runChunk, runPlan } from '../domain/broadcasts/engine.ts
 import { systemClock, webIds, type Defer, type Logger } from '../domain/ports.ts'
 import { drainOnce } from '../domain/webhook/processor.ts'
 import { createWebCryptoVerifier } from '../line/signature.ts'
+import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 import type { Services } from '../middleware/env.ts'
 
 export interface Env {
@@ -133,14 +134,21 @@ async function drainAfterWebhook(background: Background, jobs: Env['JOBS']): Pro
 }
 
 /**
- * Static assets (wrangler.toml [assets]) answer every file; a deep link into an app that is not a
- * file (/liff/card, /staff/members/…) reaches the Worker and gets that app's page.
+ * Static assets (wrangler.toml [assets]) answer every file, with the headers of
+ * liff-app/public/_headers; a deep link into an app that is not a file (/liff/card,
+ * /staff/members/…) reaches the Worker and gets that app's page, with the same security headers
+ * set here (a Worker's response does not get _headers).
  */
-function appPage(request: Request, env: Env): Promise<Response> | null {
-  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1]
+async function appPage(request: Request, env: Env): Promise<Response | null> {
+  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1] as PageApp | undefined
   if (!app || !env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null
   const page = new URL(`/${app}/`, request.url).href
-  return env.ASSETS.fetch(page, { method: request.method }) as unknown as Promise<Response>
+  const asset = (await env.ASSETS.fetch(page, { method: request.method })) as unknown as Response
+  const response = new Response(asset.body, asset)
+  response.headers.set('Cache-Control', 'no-cache')
+  for (const [name, value] of Object.entries(pageSecurityHeaders(app, true)))
+    response.headers.set(name, value)
+  return response
 }
 
 /** The bindings plus this isolate's runtime, handed to the app as its env. */
@@ -154,7 +162,7 @@ const app = createApp((bindings, waitUntil) => {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const page = appPage(request, env)
+    const page = await appPage(request, env)
     if (page) return page
     const runtime = await runtimeFor(env)
     const bindings: AppBindings = { ...env, runtime }

@@ -7,6 +7,8 @@ import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
 import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
+import type { RateLimiter } from '../domain/security/rate-limit.ts'
+import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
 import type { SupportService } from '../domain/support/service.ts'
@@ -20,6 +22,10 @@ export interface Services {
   /** Facts the HTTP layer reports (/healthz). */
   runtime: { sandbox: boolean }
   logger: Logger
+  /** LINE events stored but not handled (parked on arrival, dead after retries), for staff. */
+  webhookProblems: WebhookProblemsQuery
+  /** Limits on guessing secrets (setup code, invitation codes, API keys). */
+  rateLimits: RateLimiter
   /** LINE's webhook: verify, sort and store each delivery; processing starts after the answer. */
   webhook: {
     accept(

@@ -6,7 +6,7 @@ import { InvalidRequest } from '../domain/errors.ts'
 import { IdempotencyKeyRequired } from '../domain/loyalty/errors.ts'
 import { PURCHASES_WRITE_SCOPE } from '../domain/loyalty/service.ts'
 import { apiKeyAuth, type ApiEnv } from '../middleware/api-key-auth.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { replayedResponse } from './idempotent-replay.ts'
 import { parseInput } from './validation.ts'
 
@@ -54,7 +54,7 @@ const purchaseBody: MiddlewareHandler<
  */
 export const apiV1Route = new Hono<ApiEnv>().post(
   '/purchases',
-  jsonBodyLimit,
+  rateLimit('api_key'),
   apiKeyAuth(PURCHASES_WRITE_SCOPE),
   idempotencyKeyHeader,
   purchaseBody,

@@ -1,6 +1,5 @@
 import { CouponIdParamSchema, ExchangeRequestSchema } from '@joren/shared'
 import { Hono } from 'hono'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
@@ -15,7 +14,7 @@ export const liffCouponsRoute = new Hono<AppEnv>()
   .get('/exchange', async (c) =>
     c.json(await c.var.services.coupons.exchangeCatalogue(c.var.member.memberId)),
   )
-  .post('/exchange', jsonBodyLimit, jsonBody(ExchangeRequestSchema), async (c) => {
+  .post('/exchange', jsonBody(ExchangeRequestSchema), async (c) => {
     const { templateId, requestId } = c.req.valid('json')
     return c.json(
       await c.var.services.coupons.exchange(c.var.member.memberId, templateId, requestId),

@@ -1,19 +1,8 @@
 import { SurveyIdParamSchema, SurveySubmitSchema, type MemberSurveyList } from '@joren/shared'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { PayloadTooLarge } from '../domain/errors.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
-
-/** Survey bodies carry up to 30 answers (free text up to 2,000 characters each). */
-const SURVEY_BODY_LIMIT = 128 * 1024
-export const surveyBodyLimit = bodyLimit({
-  maxSize: SURVEY_BODY_LIMIT,
-  onError: () => {
-    throw new PayloadTooLarge(SURVEY_BODY_LIMIT)
-  },
-})
 
 /**
  * /api/liff/surveys: the member's open surveys, one survey with their draft, saving the draft,
@@ -32,32 +21,22 @@ export const liffSurveysRoute = new Hono<AppEnv>()
       await c.var.services.surveys.oneForMember(c.var.member.memberId, c.req.valid('param').id),
     ),
   )
-  .put(
-    '/:id/draft',
-    surveyBodyLimit,
-    paramsOf(SurveyIdParamSchema),
-    jsonBody(SurveySubmitSchema),
-    async (c) =>
-      c.json(
-        await c.var.services.surveys.saveDraft(
-          c.var.member.memberId,
-          c.req.valid('param').id,
-          c.req.valid('json').answers,
-        ),
+  .put('/:id/draft', paramsOf(SurveyIdParamSchema), jsonBody(SurveySubmitSchema), async (c) =>
+    c.json(
+      await c.var.services.surveys.saveDraft(
+        c.var.member.memberId,
+        c.req.valid('param').id,
+        c.req.valid('json').answers,
       ),
+    ),
   )
-  .post(
-    '/:id/responses',
-    surveyBodyLimit,
-    paramsOf(SurveyIdParamSchema),
-    jsonBody(SurveySubmitSchema),
-    async (c) =>
-      c.json(
-        await c.var.services.surveys.submit(
-          c.var.member.memberId,
-          c.req.valid('param').id,
-          c.req.valid('json').answers,
-        ),
-        201,
+  .post('/:id/responses', paramsOf(SurveyIdParamSchema), jsonBody(SurveySubmitSchema), async (c) =>
+    c.json(
+      await c.var.services.surveys.submit(
+        c.var.member.memberId,
+        c.req.valid('param').id,
+        c.req.valid('json').answers,
       ),
+      201,
+    ),
   )

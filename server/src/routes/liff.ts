@@ -1,6 +1,5 @@
 import { ProfileUpdateSchema } from '@joren/shared'
 import { Hono } from 'hono'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
 import { jsonBody } from './validation.ts'
@@ -12,7 +11,7 @@ import { jsonBody } from './validation.ts'
 export const liffRoute = new Hono<AppEnv>()
   .use(memberAuth)
   .get('/me', async (c) => c.json(await c.var.services.memberApp.me(c.var.member.memberId)))
-  .put('/profile', jsonBodyLimit, jsonBody(ProfileUpdateSchema), async (c) =>
+  .put('/profile', jsonBody(ProfileUpdateSchema), async (c) =>
     c.json(await c.var.services.memberApp.saveProfile(c.var.member.memberId, c.req.valid('json'))),
   )
   .get('/card', async (c) => c.json(await c.var.services.memberApp.card(c.var.member.memberNumber)))

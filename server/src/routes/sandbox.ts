@@ -7,13 +7,16 @@ import {
 import { Hono } from 'hono'
 import { InvalidRequest } from '../domain/errors.ts'
 import type { AppEnv } from '../middleware/env.ts'
+import { jsonBodies } from '../middleware/json-body.ts'
 import { jsonBody } from './validation.ts'
 
 /**
  * The sandbox chat page's API (the page itself is liff-app/sandbox, served from its build), mounted
  * only when no LINE channel is configured. The API drives the local LINE stand-in the way a phone
  * would: the stand-in signs and delivers webhooks to this product, and records what the product
- * sent back and what the customer sent.
+ * sent back and what the customer sent. The Node server answers the sandbox only over loopback, to
+ * its own port and without proxy headers (middleware/loopback-only.ts): anyone who reaches it could
+ * sign in as the demo owner.
  */
 export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: string } = {}) {
   const control = (path: string, init?: RequestInit) =>
@@ -30,6 +33,7 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
 
   return (
     new Hono<AppEnv>()
+      .use('/api/*', jsonBodies)
       .get('/api/users', async () => relay(await control('/users')))
       .post('/api/users', jsonBody(SandboxCreateUserSchema), async (c) =>
         relay(

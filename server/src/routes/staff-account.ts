@@ -8,9 +8,9 @@ import {
 } from '@joren/shared'
 import { Hono } from 'hono'
 import { staffDisplayName, toStaff } from '../domain/staff/staff.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requireLineUser } from '../middleware/line-auth.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
 
@@ -22,33 +22,33 @@ export const staffAccountRoute = new Hono<AppEnv>()
   .get('/me', requirePermission('staff.me'), async (c) =>
     c.json({ staff: toStaff(await c.var.services.staff.me(c.var.staff)) }),
   )
-  .post('/setup', requireLineUser, jsonBodyLimit, jsonBody(SetupClaimSchema), async (c) => {
-    const { lineUserId, lineName, services } = c.var
-    const memberName = await services.signIn.memberName(lineUserId)
-    const displayName = staffDisplayName(memberName, lineName, 'owner')
-    const owner = await services.staff.claimOwner(
-      { lineUserId, displayName },
-      c.req.valid('json').code,
-    )
-    return c.json({ staff: toStaff(owner) }, 201)
-  })
   .post(
-    '/invites',
-    requirePermission('staff.invite'),
-    jsonBodyLimit,
-    jsonBody(InviteCreateSchema),
+    '/setup',
+    requireLineUser,
+    rateLimit('owner_setup'),
+    jsonBody(SetupClaimSchema),
     async (c) => {
-      const invite: InviteCreated = await c.var.services.staff.createInvite(
-        c.var.staff,
-        c.req.valid('json').role,
+      const { lineUserId, lineName, services } = c.var
+      const memberName = await services.signIn.memberName(lineUserId)
+      const displayName = staffDisplayName(memberName, lineName, 'owner')
+      const owner = await services.staff.claimOwner(
+        { lineUserId, displayName },
+        c.req.valid('json').code,
       )
-      return c.json(invite, 201)
+      return c.json({ staff: toStaff(owner) }, 201)
     },
   )
+  .post('/invites', requirePermission('staff.invite'), jsonBody(InviteCreateSchema), async (c) => {
+    const invite: InviteCreated = await c.var.services.staff.createInvite(
+      c.var.staff,
+      c.req.valid('json').role,
+    )
+    return c.json(invite, 201)
+  })
   .post(
     '/invites/accept',
     requireLineUser,
-    jsonBodyLimit,
+    rateLimit('invite_accept'),
     jsonBody(InviteAcceptSchema),
     async (c) => {
       const { lineUserId, lineName, services } = c.var
@@ -69,7 +69,6 @@ export const staffAccountRoute = new Hono<AppEnv>()
   .patch(
     '/staff/:id',
     requirePermission('staff.role'),
-    jsonBodyLimit,
     paramsOf(StaffIdParamSchema),
     jsonBody(RoleChangeSchema),
     async (c) => {

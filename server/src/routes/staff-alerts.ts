@@ -1,6 +1,5 @@
 import { AlertPrefsSchema, StaffAlertIdParamSchema, StaffAlertsQuerySchema } from '@joren/shared'
 import { Hono } from 'hono'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf, queryOf } from './validation.ts'
@@ -23,11 +22,6 @@ export const staffAlertPrefsRoute = new Hono<AppEnv>()
   .get('/', requirePermission('alerts.read'), async (c) =>
     c.json(await c.var.services.support.alerts.prefs(c.var.staff)),
   )
-  .put(
-    '/',
-    requirePermission('alerts.read'),
-    jsonBodyLimit,
-    jsonBody(AlertPrefsSchema),
-    async (c) =>
-      c.json(await c.var.services.support.alerts.savePrefs(c.var.staff, c.req.valid('json'))),
+  .put('/', requirePermission('alerts.read'), jsonBody(AlertPrefsSchema), async (c) =>
+    c.json(await c.var.services.support.alerts.savePrefs(c.var.staff, c.req.valid('json'))),
   )

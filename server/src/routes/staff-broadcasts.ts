@@ -4,7 +4,6 @@ import {
   BroadcastListQuerySchema,
   BroadcastSendSchema,
   BroadcastTestSendSchema,
-  MAX_CSV_MEMBER_NUMBERS,
   type BroadcastAttribution,
   type BroadcastEstimate,
   type BroadcastList,
@@ -14,7 +13,6 @@ import {
   type BroadcastResult,
 } from '@joren/shared'
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { broadcastDeps } from '../broadcast-services.ts'
 import type { AppEnv } from '../deps.ts'
 import {
@@ -34,19 +32,8 @@ import {
 } from '../domain/broadcasts/engine.ts'
 import { BroadcastNotFound } from '../domain/broadcasts/errors.ts'
 import type { StoredBroadcast } from '../domain/broadcasts/store.ts'
-import { PayloadTooLarge } from '../domain/errors.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
-
-/** A draft may carry a CSV audience of up to 100,000 member numbers (~12 bytes each). */
-const DRAFT_BODY_LIMIT = 64 * 1024 + MAX_CSV_MEMBER_NUMBERS * 14
-const draftBodyLimit = bodyLimit({
-  maxSize: DRAFT_BODY_LIMIT,
-  onError: () => {
-    throw new PayloadTooLarge(DRAFT_BODY_LIMIT)
-  },
-})
 
 function depsOf(c: Context<AppEnv>): BroadcastDeps {
   const d = c.var.deps
@@ -118,14 +105,14 @@ export const staffBroadcastsRoute = new Hono<AppEnv>()
       }),
     } satisfies BroadcastList)
   })
-  .post('/', requirePermission('broadcasts.send'), draftBodyLimit, async (c) => {
+  .post('/', requirePermission('broadcasts.send'), async (c) => {
     const draft = await parseBody(c, BroadcastDraftSchema)
     const b = await createBroadcast(depsOf(c), draft, c.var.staff.id)
     await audit(c, 'broadcast.create', b, { title: b.title })
     return c.json(reply(b), 201)
   })
   /** Estimate for an unsaved draft (the composer's live numbers). */
-  .post('/estimate', requirePermission('broadcasts.send'), draftBodyLimit, async (c) => {
+  .post('/estimate', requirePermission('broadcasts.send'), async (c) => {
     const draft = await parseBody(c, BroadcastDraftSchema)
     const estimate: BroadcastEstimate = await estimateBroadcast(depsOf(c), {
       id: 0,
@@ -140,7 +127,7 @@ export const staffBroadcastsRoute = new Hono<AppEnv>()
     if (!b) throw new BroadcastNotFound()
     return c.json(reply(b))
   })
-  .put('/:id', requirePermission('broadcasts.send'), draftBodyLimit, async (c) => {
+  .put('/:id', requirePermission('broadcasts.send'), async (c) => {
     const id = idOf(c)
     const draft = await parseBody(c, BroadcastDraftSchema)
     const b = await updateBroadcast(depsOf(c), id, draft)
@@ -153,12 +140,12 @@ export const staffBroadcastsRoute = new Hono<AppEnv>()
     if (!b) throw new BroadcastNotFound()
     return c.json(await estimateBroadcast(deps, b))
   })
-  .post('/:id/test', requirePermission('broadcasts.send'), jsonBodyLimit, async (c) => {
+  .post('/:id/test', requirePermission('broadcasts.send'), async (c) => {
     const id = idOf(c)
     const { staffIds } = await parseBody(c, BroadcastTestSendSchema)
     return c.json(await testSendBroadcast(depsOf(c), id, staffIds))
   })
-  .post('/:id/send', requirePermission('broadcasts.send'), jsonBodyLimit, async (c) => {
+  .post('/:id/send', requirePermission('broadcasts.send'), async (c) => {
     const id = idOf(c)
     const { confirmOverQuota } = await parseBody(c, BroadcastSendSchema)
     const b = await sendBroadcast(depsOf(c), id, { confirmOverQuota })

@@ -8,7 +8,6 @@ import {
 } from '@joren/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
@@ -26,7 +25,6 @@ export const staffCouponsRoute = new Hono<AppEnv>()
   .post(
     '/templates',
     requirePermission('coupons.manage'),
-    jsonBodyLimit,
     jsonBody(CouponTemplateCreateSchema),
     async (c) =>
       c.json(await c.var.services.coupons.createTemplate(c.var.staff, c.req.valid('json')), 201),
@@ -34,7 +32,6 @@ export const staffCouponsRoute = new Hono<AppEnv>()
   .patch(
     '/templates/:id',
     requirePermission('coupons.manage'),
-    jsonBodyLimit,
     paramsOf(TemplateIdParamSchema),
     jsonBody(CouponTemplateUpdateSchema),
     async (c) =>
@@ -59,7 +56,6 @@ export const staffCouponsRoute = new Hono<AppEnv>()
   .put(
     '/welcome',
     requirePermission('coupons.welcome'),
-    jsonBodyLimit,
     jsonBody(WelcomeCouponSettingSchema),
     async (c) => c.json(await c.var.services.coupons.setWelcome(c.var.staff, c.req.valid('json'))),
   )
@@ -76,7 +72,6 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
   .post(
     '/:memberNumber/coupons',
     requirePermission('coupons.issue'),
-    jsonBodyLimit,
     paramsOf(MemberNumberParamSchema),
     jsonBody(CouponIssueSchema),
     async (c) =>
@@ -103,7 +98,6 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
 export const staffRegisterCouponsRoute = new Hono<AppEnv>().post(
   '/redeem',
   requirePermission('coupons.redeem'),
-  jsonBodyLimit,
   jsonBody(CouponRedeemSchema),
   async (c) =>
     c.json(await c.var.services.coupons.redeemAtRegister(c.var.staff, c.req.valid('json'))),

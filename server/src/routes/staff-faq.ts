@@ -5,49 +5,27 @@ import {
   KeywordRuleInputSchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { PayloadTooLarge } from '../domain/errors.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
-
-/** Keyword replies may hold up to five long texts: allow more than the usual 16 KiB. */
-const RULE_BODY_LIMIT = 128 * 1024
-const ruleBodyLimit = bodyLimit({
-  maxSize: RULE_BODY_LIMIT,
-  onError: () => {
-    throw new PayloadTooLarge(RULE_BODY_LIMIT)
-  },
-})
 
 /** /api/staff/faq: FAQ entries (support.manage writes, support.inbox reads) and the try-out. */
 export const staffFaqRoute = new Hono<AppEnv>()
   .get('/', requirePermission('support.inbox'), async (c) =>
     c.json(await c.var.services.support.faq.entries()),
   )
-  .post(
-    '/try',
-    requirePermission('support.inbox'),
-    jsonBodyLimit,
-    jsonBody(FaqTrySchema),
-    async (c) => c.json(await c.var.services.support.faq.try(c.req.valid('json').text)),
+  .post('/try', requirePermission('support.inbox'), jsonBody(FaqTrySchema), async (c) =>
+    c.json(await c.var.services.support.faq.try(c.req.valid('json').text)),
   )
   .get('/:id', requirePermission('support.inbox'), paramsOf(FaqIdParamSchema), async (c) =>
     c.json(await c.var.services.support.faq.entry(c.req.valid('param').id)),
   )
-  .post(
-    '/',
-    requirePermission('support.manage'),
-    jsonBodyLimit,
-    jsonBody(FaqEntryInputSchema),
-    async (c) =>
-      c.json(await c.var.services.support.faq.createEntry(c.var.staff, c.req.valid('json')), 201),
+  .post('/', requirePermission('support.manage'), jsonBody(FaqEntryInputSchema), async (c) =>
+    c.json(await c.var.services.support.faq.createEntry(c.var.staff, c.req.valid('json')), 201),
   )
   .put(
     '/:id',
     requirePermission('support.manage'),
-    jsonBodyLimit,
     paramsOf(FaqIdParamSchema),
     jsonBody(FaqEntryInputSchema),
     async (c) =>
@@ -72,18 +50,12 @@ export const staffKeywordRulesRoute = new Hono<AppEnv>()
   .get('/:id', requirePermission('support.inbox'), paramsOf(FaqIdParamSchema), async (c) =>
     c.json(await c.var.services.support.faq.rule(c.req.valid('param').id)),
   )
-  .post(
-    '/',
-    requirePermission('support.manage'),
-    ruleBodyLimit,
-    jsonBody(KeywordRuleInputSchema),
-    async (c) =>
-      c.json(await c.var.services.support.faq.createRule(c.var.staff, c.req.valid('json')), 201),
+  .post('/', requirePermission('support.manage'), jsonBody(KeywordRuleInputSchema), async (c) =>
+    c.json(await c.var.services.support.faq.createRule(c.var.staff, c.req.valid('json')), 201),
   )
   .put(
     '/:id',
     requirePermission('support.manage'),
-    ruleBodyLimit,
     paramsOf(FaqIdParamSchema),
     jsonBody(KeywordRuleInputSchema),
     async (c) =>

@@ -12,7 +12,6 @@ import {
   ThreadQuerySchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf, queryOf } from './validation.ts'
@@ -28,7 +27,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .post(
     '/conversations',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     jsonBody(ConversationOpenInputSchema),
     async (c) => {
       const { conversation, created } = await c.var.services.support.inbox.open(
@@ -57,7 +55,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .put(
     '/conversations/:id/status',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     paramsOf(ConversationIdParamSchema),
     jsonBody(ConversationStatusInputSchema),
     async (c) =>
@@ -72,7 +69,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .put(
     '/conversations/:id/assignee',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     paramsOf(ConversationIdParamSchema),
     jsonBody(AssignInputSchema),
     async (c) =>
@@ -87,7 +83,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .post(
     '/conversations/:id/reply',
     requirePermission('support.inbox'),
-    jsonBodyLimit,
     paramsOf(ConversationIdParamSchema),
     jsonBody(ReplyInputSchema),
     async (c) =>
@@ -140,7 +135,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .post(
     '/canned-replies',
     requirePermission('support.manage'),
-    jsonBodyLimit,
     jsonBody(CannedReplyInputSchema),
     async (c) =>
       c.json(
@@ -151,7 +145,6 @@ export const staffInboxRoute = new Hono<AppEnv>()
   .put(
     '/canned-replies/:id',
     requirePermission('support.manage'),
-    jsonBodyLimit,
     paramsOf(CannedReplyIdParamSchema),
     jsonBody(CannedReplyInputSchema),
     async (c) =>

@@ -14,7 +14,6 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { PayloadTooLarge } from '../domain/errors.ts'
 import { CSV_MAX_BYTES } from '../domain/loyalty/csv.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { replayedResponse } from './idempotent-replay.ts'
@@ -24,7 +23,6 @@ import { jsonBody, paramsOf, queryOf } from './validation.ts'
 export const staffRegisterPurchasesRoute = new Hono<AppEnv>().post(
   '/purchases',
   requirePermission('purchases.register'),
-  jsonBodyLimit,
   jsonBody(RegisterPurchaseSchema),
   async (c) => {
     const reply = await c.var.services.loyalty.registerPurchase(
@@ -79,7 +77,6 @@ export const staffMemberPointsRoute = new Hono<AppEnv>()
   .post(
     '/:memberNumber/points/adjustments',
     requirePermission('points.adjust'),
-    jsonBodyLimit,
     paramsOf(MemberNumberParamSchema),
     jsonBody(PointsAdjustSchema),
     async (c) => {
@@ -100,20 +97,11 @@ export const staffLoyaltyRoute = new Hono<AppEnv>()
   .get('/', requirePermission('loyalty.read'), async (c) =>
     c.json(await c.var.services.loyalty.settings()),
   )
-  .put(
-    '/rule',
-    requirePermission('loyalty.write'),
-    jsonBodyLimit,
-    jsonBody(EarningRuleSchema),
-    async (c) => c.json(await c.var.services.loyalty.updateRule(c.var.staff, c.req.valid('json'))),
+  .put('/rule', requirePermission('loyalty.write'), jsonBody(EarningRuleSchema), async (c) =>
+    c.json(await c.var.services.loyalty.updateRule(c.var.staff, c.req.valid('json'))),
   )
-  .put(
-    '/tiers',
-    requirePermission('loyalty.write'),
-    jsonBodyLimit,
-    jsonBody(TiersUpdateSchema),
-    async (c) =>
-      c.json(await c.var.services.loyalty.updateTiers(c.var.staff, c.req.valid('json').tiers)),
+  .put('/tiers', requirePermission('loyalty.write'), jsonBody(TiersUpdateSchema), async (c) =>
+    c.json(await c.var.services.loyalty.updateTiers(c.var.staff, c.req.valid('json').tiers)),
   )
 
 /** /api/staff/api-keys: integration keys (shown once, stored hashed, revocable). */
@@ -121,13 +109,8 @@ export const staffApiKeysRoute = new Hono<AppEnv>()
   .get('/', requirePermission('apikeys.manage'), async (c) =>
     c.json(await c.var.services.loyalty.listApiKeys()),
   )
-  .post(
-    '/',
-    requirePermission('apikeys.manage'),
-    jsonBodyLimit,
-    jsonBody(ApiKeyCreateSchema),
-    async (c) =>
-      c.json(await c.var.services.loyalty.createApiKey(c.var.staff, c.req.valid('json')), 201),
+  .post('/', requirePermission('apikeys.manage'), jsonBody(ApiKeyCreateSchema), async (c) =>
+    c.json(await c.var.services.loyalty.createApiKey(c.var.staff, c.req.valid('json')), 201),
   )
   .delete('/:id', requirePermission('apikeys.manage'), paramsOf(ApiKeyIdParamSchema), async (c) =>
     c.json(await c.var.services.loyalty.revokeApiKey(c.var.staff, c.req.valid('param').id)),

@@ -16,7 +16,6 @@ import {
   SegmentNotFound,
   ThresholdsNotApplicable,
 } from '../domain/segments/errors.ts'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
 
@@ -65,7 +64,7 @@ export const staffSegmentsRoute = new Hono<AppEnv>()
     await segments.ensureBuiltIns(c.var.deps.clock.now())
     return c.json<SegmentListResponse>({ segments: await segments.list() })
   })
-  .post('/count', requirePermission('segments.read'), jsonBodyLimit, async (c) => {
+  .post('/count', requirePermission('segments.read'), async (c) => {
     const { rules } = await parseBody(c, SegmentCountRequestSchema)
     const { clock, config } = c.var.deps
     const now = clock.now()
@@ -80,7 +79,7 @@ export const staffSegmentsRoute = new Hono<AppEnv>()
     if (!segment) throw new SegmentNotFound()
     return c.json(segment)
   })
-  .post('/', requirePermission('segments.manage'), jsonBodyLimit, async (c) => {
+  .post('/', requirePermission('segments.manage'), async (c) => {
     const input = await parseBody(c, SegmentCreateSchema)
     const segment = await repositoryOf(c).create(
       { ...input, createdBy: c.var.staff.id },
@@ -89,7 +88,7 @@ export const staffSegmentsRoute = new Hono<AppEnv>()
     await audit(c, 'segment.create', segment.id, null, segment)
     return c.json(segment, 201)
   })
-  .put('/:id', requirePermission('segments.manage'), jsonBodyLimit, async (c) => {
+  .put('/:id', requirePermission('segments.manage'), async (c) => {
     const { id } = parseInput(IdParamSchema, c.req.param())
     const patch = await parseBody(c, SegmentUpdateSchema)
     const segments = repositoryOf(c)

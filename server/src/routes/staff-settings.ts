@@ -1,6 +1,5 @@
 import { ShopSettingsSchema } from '@joren/shared'
 import { Hono } from 'hono'
-import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody } from './validation.ts'
@@ -10,10 +9,6 @@ export const staffSettingsRoute = new Hono<AppEnv>()
   .get('/', requirePermission('settings.read'), async (c) =>
     c.json(await c.var.services.settings.read()),
   )
-  .put(
-    '/',
-    requirePermission('settings.write'),
-    jsonBodyLimit,
-    jsonBody(ShopSettingsSchema),
-    async (c) => c.json(await c.var.services.settings.update(c.var.staff, c.req.valid('json'))),
+  .put('/', requirePermission('settings.write'), jsonBody(ShopSettingsSchema), async (c) =>
+    c.json(await c.var.services.settings.update(c.var.staff, c.req.valid('json'))),
   )

@@ -6,7 +6,6 @@ import {
 import { Hono } from 'hono'
 import type { AppEnv } from '../middleware/env.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
-import { surveyBodyLimit } from './liff-surveys.ts'
 import { jsonBody, paramsOf, queryOf } from './validation.ts'
 
 /**
@@ -17,12 +16,8 @@ export const staffSurveysRoute = new Hono<AppEnv>()
   .get('/', requirePermission('surveys.read'), async (c) =>
     c.json(await c.var.services.surveys.list()),
   )
-  .post(
-    '/',
-    requirePermission('surveys.manage'),
-    surveyBodyLimit,
-    jsonBody(SurveyDefinitionSchema),
-    async (c) => c.json(await c.var.services.surveys.create(c.var.staff, c.req.valid('json')), 201),
+  .post('/', requirePermission('surveys.manage'), jsonBody(SurveyDefinitionSchema), async (c) =>
+    c.json(await c.var.services.surveys.create(c.var.staff, c.req.valid('json')), 201),
   )
   .get('/:id', requirePermission('surveys.read'), paramsOf(SurveyIdParamSchema), async (c) =>
     c.json(await c.var.services.surveys.get(c.req.valid('param').id)),
@@ -30,7 +25,6 @@ export const staffSurveysRoute = new Hono<AppEnv>()
   .put(
     '/:id',
     requirePermission('surveys.manage'),
-    surveyBodyLimit,
     paramsOf(SurveyIdParamSchema),
     jsonBody(SurveyDefinitionSchema),
     async (c) =>

@@ -1,7 +1,7 @@
 import type { Env, MiddlewareHandler } from 'hono'
 import { validator } from 'hono/validator'
 import { z } from 'zod'
-import { InvalidRequest } from '../domain/errors.ts'
+import { DomainError, InvalidRequest } from '../domain/errors.ts'
 import { issueDetails } from '../domain/issues.ts'
 
 export { issueDetails, type IssueDetail } from '../domain/issues.ts'
@@ -38,7 +38,9 @@ export function jsonBody<S extends z.ZodType>(
     let body: unknown
     try {
       body = await c.req.json()
-    } catch {
+    } catch (error) {
+      // A body the JSON middleware refused while it streamed in (413) stays a 413.
+      if (error instanceof DomainError) throw error
       throw new InvalidRequest('リクエストの本文が JSON として読めません。')
     }
     c.req.addValidatedData('json', parseInput(schema, body) as object)
@@ -67,7 +69,8 @@ export async function parseBody<S extends z.ZodType>(
   let body: unknown
   try {
     body = await c.req.json()
-  } catch {
+  } catch (error) {
+    if (error instanceof DomainError) throw error
     throw new InvalidRequest('リクエストの本文が JSON として読めません。')
   }
   return parseInput(schema, body)

@@ -258,10 +258,22 @@ export type InboxUpdates = z.infer<typeof InboxUpdatesSchema>
 
 // ── Staff alerts ───────────────────────────────────────────────────────────────────────────
 
+/**
+ * new_conversation and low_score are about a member; webhook_parked (a LINE event stored without
+ * processing) and security (a burst of wrong setup codes, invitation codes or API keys) are not.
+ */
+export const StaffAlertKindSchema = z.enum([
+  'new_conversation',
+  'low_score',
+  'webhook_parked',
+  'security',
+])
+export type StaffAlertKind = z.infer<typeof StaffAlertKindSchema>
+
 export const StaffAlertSchema = z.object({
   id: z.number().int(),
-  kind: z.enum(['new_conversation', 'low_score']),
-  memberId: z.number().int(),
+  kind: StaffAlertKindSchema,
+  memberId: z.number().int().nullable(),
   memberNumber: z.string().nullable(),
   memberName: z.string().nullable(),
   conversationId: z.number().int().nullable(),

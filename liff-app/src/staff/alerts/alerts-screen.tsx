@@ -13,8 +13,20 @@ import { supportText } from '../inbox/support-messages.ts'
 import { locale } from '../messages.ts'
 import { href } from '../routes.ts'
 import { AlertPrefsCard } from './alert-prefs.tsx'
+import { WebhookEventsCard } from './webhook-events.tsx'
 
-/** Staff alerts (new conversations, low survey scores) and one's own LINE alert settings. */
+const BADGE: Record<StaffAlert['kind'], string> = {
+  new_conversation: 'badge-green',
+  low_score: 'badge-red',
+  webhook_parked: 'badge-gray',
+  security: 'badge-red',
+}
+
+/**
+ * Staff alerts (new conversations, low survey scores, LINE events that could not be handled, bursts
+ * of wrong codes or keys), the unhandled LINE events themselves (admin+), and one's own LINE alert
+ * settings.
+ */
 export default function AlertsScreen() {
   const { api, toast, can } = useStaff()
   const m = supportText().alerts
@@ -90,12 +102,10 @@ export default function AlertsScreen() {
                 <li key={alert.id} class="row alert-row">
                   <div class="grow stack-xs">
                     <p class="alert-line">
-                      <span
-                        class={`badge ${alert.kind === 'low_score' ? 'badge-red' : 'badge-green'}`}
-                      >
-                        {m.kinds[alert.kind]}
-                      </span>
-                      <strong>{alert.memberName ?? supportText().inbox.noName}</strong>
+                      <span class={`badge ${BADGE[alert.kind]}`}>{m.kinds[alert.kind]}</span>
+                      {alert.memberId !== null && (
+                        <strong>{alert.memberName ?? supportText().inbox.noName}</strong>
+                      )}
                       {alert.memberNumber && (
                         <span class="small muted mono">
                           {formatMemberNumber(alert.memberNumber)}
@@ -121,6 +131,11 @@ export default function AlertsScreen() {
                       {alert.memberNumber && can('members.read') && (
                         <a class="link-button" href={href(`/members/${alert.memberNumber}`)}>
                           {m.openMember}
+                        </a>
+                      )}
+                      {alert.kind === 'webhook_parked' && can('webhook.read') && (
+                        <a class="link-button" href="#webhook-events">
+                          {m.openWebhookEvents}
                         </a>
                       )}
                     </p>
@@ -151,6 +166,7 @@ export default function AlertsScreen() {
           </button>
         )}
       </section>
+      {can('webhook.read') && <WebhookEventsCard />}
       <AlertPrefsCard />
     </div>
   )

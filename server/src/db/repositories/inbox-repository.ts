@@ -1,11 +1,14 @@
-import { WebhookEventSchema, type WebhookEvent } from '@joren/shared'
+import { parseWebhookEvent, type WebhookEvent } from '@joren/shared'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/webhook/inbox.ts'
 import type { Database } from '../database.ts'
 import { webhookEvents } from '../schema.ts'
 
-/** D1 allows 100 bound parameters a statement; one inbox row binds 11 (with the defaulted status and attempts). */
-const ROWS_PER_INSERT = Math.floor(100 / 11)
+/**
+ * D1 allows 100 bound parameters a statement; one inbox row binds 13 (drizzle binds the defaulted
+ * attempts too).
+ */
+const ROWS_PER_INSERT = Math.floor(100 / 13)
 
 interface ClaimedRow {
   eventId: string
@@ -28,6 +31,9 @@ export function createInboxRepository(db: Database): InboxRepository {
       payload: sql.placeholder('payload'),
       receivedAt: sql.placeholder('now'),
       nextAttemptAt: sql.placeholder('now'),
+      status: sql.placeholder('status'),
+      lastError: sql.placeholder('lastError'),
+      processedAt: sql.placeholder('processedAt'),
     })
     .onConflictDoNothing()
     .returning({ eventId: webhookEvents.eventId })
@@ -107,9 +113,9 @@ export function createInboxRepository(db: Database): InboxRepository {
 
   return {
     async store(events: NewInboxEvent[], now: number) {
-      if (events.length === 1) {
-        const [event] = events
-        const rows = (await insertOne.all({ ...event, now })) as unknown[]
+      const [event] = events
+      if (events.length === 1 && event) {
+        const rows = (await insertOne.all({ ...inboxValues(event, now), now })) as unknown[]
         return rows.length
       }
       let stored = 0
@@ -117,7 +123,7 @@ export function createInboxRepository(db: Database): InboxRepository {
         const chunk = events.slice(i, i + ROWS_PER_INSERT)
         const rows = await db
           .insert(webhookEvents)
-          .values(chunk.map((e) => ({ ...e, receivedAt: now, nextAttemptAt: now })))
+          .values(chunk.map((e) => inboxValues(e, now)))
           .onConflictDoNothing()
           .returning({ eventId: webhookEvents.eventId })
         stored += rows.length
@@ -161,7 +167,7 @@ export function createInboxRepository(db: Database): InboxRepository {
             status: 'dead',
             processedAt: now,
             lockedUntil: null,
-            lastError: 'the stored event no longer matches the webhook schema',
+            lastError: '保存されたイベントが、このバージョンの受け付ける形と合わなくなりました',
           })
           .where(eq(webhookEvents.eventId, r.eventId))
       }
@@ -211,10 +217,23 @@ export function createInboxRepository(db: Database): InboxRepository {
   }
 }
 
+/** A new row: pending for the processor, or parked (done with, with its reason) on arrival. */
+export function inboxValues(event: NewInboxEvent, now: number) {
+  const { parkedReason, ...row } = event
+  return {
+    ...row,
+    receivedAt: now,
+    nextAttemptAt: now,
+    status: parkedReason === null ? ('pending' as const) : ('parked' as const),
+    lastError: parkedReason,
+    processedAt: parkedReason === null ? null : now,
+  }
+}
+
 function parseStoredEvent(payload: string): WebhookEvent | null {
   try {
-    const result = WebhookEventSchema.safeParse(JSON.parse(payload))
-    return result.success ? result.data : null
+    const result = parseWebhookEvent(JSON.parse(payload))
+    return result.success ? result.event : null
   } catch {
     return null
   }

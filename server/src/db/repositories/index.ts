@@ -19,6 +19,8 @@ import { createStaffAlertStore } from './support-alert-repository.ts'
 import { createContentStore } from './support-content-repository.ts'
 import { createConversationStore } from './support-conversation-repository.ts'
 import { createSegmentRepository } from './segment-repository.ts'
+import { createWebhookProblemReader } from './webhook-problem-repository.ts'
+import { createRateCounterStore, createSecurityAlertSink } from './rate-limit-repository.ts'
 
 export function createRepositories(db: Database, uow: UnitOfWork) {
   return {
@@ -41,6 +43,9 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
     conversations: createConversationStore(db),
     staffAlerts: createStaffAlertStore(db),
     contents: createContentStore(db),
+    webhookProblems: createWebhookProblemReader(db),
+    rateLimits: createRateCounterStore(db),
+    securityAlerts: createSecurityAlertSink(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -46,6 +46,7 @@ describe('role matrix', () => {
       'segments.manage': 'owner,admin',
       'broadcasts.read': 'owner,admin',
       'broadcasts.send': 'owner,admin',
+      'webhook.read': 'owner,admin',
     })
   })
 })

@@ -17,13 +17,14 @@ describe('staff alert pushes', () => {
 
   it('summarises everything since the last push in one message', () => {
     const text = alertSummaryText(
-      { newConversations: 3, lowScores: 1, throughId: 9 },
+      { newConversations: 3, lowScores: 1, otherAlerts: 2, throughId: 9 },
       'https://shop.example/staff/inbox',
     )
     expect(text).toBe(
       [
         '新しいお問い合わせが3件あります',
         '低評価のアンケート回答が1件あります',
+        '処理できなかった LINE イベントや不審なアクセスのアラートが2件あります（スタッフ画面の「アラート」）',
         '受信箱で確認してください: https://shop.example/staff/inbox',
       ].join('\n'),
     )

@@ -14,6 +14,8 @@ export interface PendingAlerts {
   /** Unresolved alerts after the recipient's pushed_through_id, by kind. */
   newConversations: number
   lowScores: number
+  /** Alerts about the shop rather than a member: LINE events not handled, bursts of wrong codes. */
+  otherAlerts: number
   /** The highest alert ID looked at (resolved ones included): pushed_through_id moves here. */
   throughId: number
 }
@@ -66,6 +68,10 @@ export function alertSummaryText(pending: PendingAlerts, inboxUrl: string): stri
   if (pending.newConversations > 0)
     lines.push(`新しいお問い合わせが${pending.newConversations}件あります`)
   if (pending.lowScores > 0) lines.push(`低評価のアンケート回答が${pending.lowScores}件あります`)
+  if (pending.otherAlerts > 0)
+    lines.push(
+      `処理できなかった LINE イベントや不審なアクセスのアラートが${pending.otherAlerts}件あります（スタッフ画面の「アラート」）`,
+    )
   lines.push(`受信箱で確認してください: ${inboxUrl}`)
   return lines.join('\n')
 }
@@ -82,7 +88,7 @@ export async function pushStaffAlerts(deps: AlertPushDeps): Promise<number> {
     if (isQuietTime(now, deps.timeZone, recipient.quietStart, recipient.quietEnd)) continue
     const pending = await deps.store.pendingAfter(recipient.pushedThroughId)
     if (pending.throughId <= recipient.pushedThroughId) continue
-    const total = pending.newConversations + pending.lowScores
+    const total = pending.newConversations + pending.lowScores + pending.otherAlerts
     await deps.store.enqueueAndAdvance({
       staffId: recipient.staffId,
       fromId: recipient.pushedThroughId,

@@ -1,8 +1,7 @@
-import { WebhookBodySchema } from '@joren/shared'
-import { InvalidRequest, InvalidSignature, PayloadTooLarge, type DomainError } from '../errors.ts'
+import { InvalidSignature, PayloadTooLarge, type DomainError } from '../errors.ts'
 import type { Clock } from '../ports.ts'
-import { toInboxRow, type InboxRepository } from './inbox.ts'
-import { issueDetails } from '../issues.ts'
+import type { InboxRepository } from './inbox.ts'
+import { sortDelivery } from './sort.ts'
 
 /** LINE's webhook bodies are far smaller; anything above this is refused before it is read. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
@@ -17,17 +16,18 @@ export interface WebhookAcceptDeps {
   verifySignature: SignatureVerifier
   inbox: InboxRepository
   clock: Clock
-  /** Events were stored: process them after the response. */
+  /** Events were stored for the processor: process them after the response. */
   kickProcessing(): void
 }
 
-const decoder = new TextDecoder()
-
 /**
- * Accepts one webhook delivery, runtime-neutral (the Hono route and the Node fast path share it):
- * verify the signature over the raw bytes, validate, store each event in the inbox (deduplicated
- * by webhookEventId), then answer. Nothing is stored when it is refused, and no LINE call happens
- * before the response. Failures other than the caller's (the database) reject.
+ * Accepts one webhook delivery, runtime-neutral (the Hono route and the Node fast path share it).
+ * The signature is the gate, the schema a sorter: a body over the limit is 413 and a missing or
+ * wrong signature 401 (nothing stored); a correctly signed body is always accepted. Each event is
+ * stored in the inbox (deduplicated by webhookEventId): a known shape for the processor, anything
+ * else as-is and parked with its reason (see `sortDelivery`), so one odd event never loses its
+ * neighbours. No LINE call happens before the response. Failures other than the caller's (the
+ * database) reject, and LINE redelivers.
  */
 export async function acceptWebhook(
   deps: WebhookAcceptDeps,
@@ -38,31 +38,11 @@ export async function acceptWebhook(
     return { ok: false, error: new PayloadTooLarge(WEBHOOK_BODY_LIMIT) }
   if (!(await deps.verifySignature(body, signature)))
     return { ok: false, error: new InvalidSignature() }
-
-  let json: unknown
-  try {
-    json = JSON.parse(decoder.decode(body))
-  } catch {
-    return { ok: false, error: new InvalidRequest('request body is not valid JSON') }
-  }
-  const parsed = WebhookBodySchema.safeParse(json)
-  if (!parsed.success) {
-    return {
-      ok: false,
-      error: new InvalidRequest(
-        'request body does not match the LINE webhook schema',
-        issueDetails(parsed.error.issues).slice(0, 10),
-      ),
-    }
-  }
-  const { events } = parsed.data
-  if (events.length > 0) {
-    const rawEvents = (json as { events: unknown[] }).events
-    await deps.inbox.store(
-      events.map((event, i) => toInboxRow(event, rawEvents[i])),
-      deps.clock.now(),
-    )
-    deps.kickProcessing()
+  const now = deps.clock.now()
+  const rows = await sortDelivery(body, now)
+  if (rows.length > 0) {
+    await deps.inbox.store(rows, now)
+    if (rows.some((row) => row.parkedReason === null)) deps.kickProcessing()
   }
   return { ok: true }
 }

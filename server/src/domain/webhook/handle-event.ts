@@ -54,28 +54,33 @@ export type EventOutcome = 'done' | 'ignored'
 /**
  * Applies one webhook event. Every effect is idempotent (keyed by the event ID), so an event
  * re-run after a crash changes nothing twice and sends nothing twice.
+ *
+ * In standby mode a module attached to the account (e.g. a chat tool) owns the chat: the event is
+ * recorded — a follow still creates the member and its follow state, a block still blocks, what
+ * the customer sent is in the chat log — but never answered (no reply, no welcome, no hand-over).
  */
 export async function handleEvent(
   deps: EventDeps,
   event: WebhookEvent,
   receivedAt: number,
 ): Promise<EventOutcome> {
-  // In standby another channel (e.g. a chat module) answers; this account only listens.
-  if (event.mode === 'standby') return 'ignored'
   const userId = event.source?.type === 'user' ? event.source.userId : undefined
   if (!userId || !isLineUserId(userId)) return 'ignored'
+  const standby = event.mode === 'standby'
   switch (event.type) {
     case 'follow':
-      await onFollow(deps, event as FollowEvent, userId, receivedAt)
+      await onFollow(deps, event, userId, receivedAt, standby)
       return 'done'
     case 'unfollow':
-      await onUnfollow(deps, event as UnfollowEvent, userId)
+      await onUnfollow(deps, event, userId)
       return 'done'
     case 'message':
-      await onMessage(deps, event as MessageEvent, userId, receivedAt)
+      if (standby) await recordOnly(deps, event, userId)
+      else await onMessage(deps, event, userId, receivedAt)
       return 'done'
     case 'postback':
-      await onPostback(deps, event as PostbackEvent, userId, receivedAt)
+      if (standby) await recordOnly(deps, event, userId)
+      else await onPostback(deps, event, userId, receivedAt)
       return 'done'
     default:
       return 'ignored'
@@ -87,7 +92,13 @@ export function webhookEventKey(event: WebhookEvent): string {
   return `webhook:${event.webhookEventId}`
 }
 
-async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, receivedAt: number) {
+async function onFollow(
+  deps: EventDeps,
+  event: FollowEvent,
+  userId: string,
+  receivedAt: number,
+  standby: boolean,
+) {
   const profile = await deps.messenger.getProfile(userId)
   const { member, existed, wasBlocked } = await deps.members.recordFollowState({
     lineUserId: userId,
@@ -96,8 +107,10 @@ async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, rec
     profile,
     memberNumber: newMemberNumber(deps.ids.randomInt),
     now: deps.clock.now(),
-    cause: { kind: 'webhook', eventKey: webhookEventKey(event), standby: false },
+    cause: { kind: 'webhook', eventKey: webhookEventKey(event), standby },
   })
+  // The module answers the follow; the welcome (and its coupon) would be a second greeting.
+  if (standby) return
   const returning = existed && wasBlocked
   const welcome = welcomeMessages(localeOf(member.language), member.displayName, returning)
   // Subscribers of the follow (the welcome coupon) add to the free reply while it is possible.
@@ -114,6 +127,22 @@ async function onFollow(deps: EventDeps, event: FollowEvent, userId: string, rec
     'welcome',
     contributions.handled,
   )
+}
+
+/** Standby: what the customer sent goes into the chat log, and nothing else happens. */
+async function recordOnly(deps: EventDeps, event: MessageEvent | PostbackEvent, userId: string) {
+  const member = await ensureMember(deps, userId, event.timestamp)
+  await deps.chatLog.recordInbound({
+    memberId: member.id,
+    eventId: event.webhookEventId,
+    kind: event.type === 'message' ? event.message.type : 'postback',
+    text:
+      event.type === 'message' && typeof event.message.text === 'string'
+        ? event.message.text
+        : null,
+    payload: event.type === 'message' ? event.message : event.postback,
+    at: event.timestamp,
+  })
 }
 
 async function onUnfollow(deps: EventDeps, event: UnfollowEvent, userId: string) {

@@ -15,10 +15,19 @@ export interface NewInboxEvent {
   eventAt: number
   isRedelivery: boolean
   payload: string
+  /**
+   * Why the event was parked on arrival (Japanese, shown to staff): stored as-is with status
+   * 'parked' and never processed. Null for an event that goes to the processor.
+   */
+  parkedReason: string | null
 }
 
 export interface InboxRepository {
-  /** Stores events keyed by webhookEventId; a replay is ignored. Returns how many were new. */
+  /**
+   * Stores events keyed by webhookEventId; a replay is ignored. Returns how many were new. A parked
+   * event is stored with status 'parked' and its reason; the database raises a staff alert for it
+   * in the same statement (migration 0008).
+   */
   store(events: NewInboxEvent[], now: number): Promise<number>
   /** Claims due events (pending, or processing with an expired lease after a crash), oldest first. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>
@@ -31,8 +40,7 @@ export interface InboxRepository {
 }
 
 export function toInboxRow(event: WebhookEvent, raw: unknown): NewInboxEvent {
-  const replyToken =
-    'replyToken' in event && typeof event.replyToken === 'string' ? event.replyToken : null
+  const replyToken = event.replyToken ?? null
   return {
     eventId: event.webhookEventId,
     type: event.type,
@@ -42,5 +50,6 @@ export function toInboxRow(event: WebhookEvent, raw: unknown): NewInboxEvent {
     eventAt: event.timestamp,
     isRedelivery: event.deliveryContext.isRedelivery,
     payload: JSON.stringify(raw),
+    parkedReason: null,
   }
 }
