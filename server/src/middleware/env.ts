@@ -3,6 +3,8 @@ import type { AuditService } from '../domain/audit/audit-reader.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
+import type { BroadcastService } from '../domain/broadcasts/service.ts'
+import type { SegmentService } from '../domain/segments/segments.ts'
 import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
@@ -32,6 +34,9 @@ export interface Services {
   staff: StaffService
   settings: ShopSettingsService
   audit: AuditService
+  /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
+  segments: SegmentService
+  broadcasts: BroadcastService
   /**
    * Transitional: what routes not yet moved to services still read. Goes away with the last of
    * them.
