@@ -122,6 +122,7 @@ function setup(driver: Driver) {
     plans,
     broadcasts: createBroadcastService(engine),
     segments,
+    segmentStore: repositories.segments,
     count,
     one,
   }
@@ -331,4 +332,64 @@ export async function chunkAcceptedIsRecordedWithTheChunk(driver: Driver): Promi
   expect(
     (await w.one<{ status: string }>('select status from broadcasts where id = ?', b.id))?.status,
   ).toBe('done')
+}
+
+/**
+ * A rival's change between a command's checks and its commit (another tab, the sender finishing)
+ * fails the whole commit through the store's guard: the command is refused with the current
+ * state's reason, and neither its change nor its audit row is stored.
+ */
+export async function guardsRefuseARivalsChangeInTheCommit(driver: Driver): Promise<void> {
+  const w = setup(driver)
+  await seedMembers(driver, 2)
+  const rules: SegmentRule = { type: 'all', rules: [{ type: 'tier', op: 'atLeast', tierId: 2 }] }
+  const segment = await w.segments.create(owner, { name: '上位ランク', rules })
+  const b = await w.broadcasts.create(owner, draft('送信中の配信'))
+  await driver.db.run(sql`update broadcasts set status = 'sending' where id = ${b.id}`)
+  const audited = await w.count('audit_log')
+
+  // The console still saw it sending; the sender finished it just before the pause commits.
+  const stale = (await w.engine.store.find(b.id))!
+  await driver.db.run(sql`update broadcasts set status = 'done' where id = ${b.id}`)
+  let reads = 0
+  const racing = createBroadcastService({
+    ...w.engine,
+    store: {
+      ...w.engine.store,
+      find: async (id) => (reads++ === 0 ? stale : w.engine.store.find(id)),
+    },
+  })
+  await expect(racing.pause(owner, b.id)).rejects.toMatchObject({
+    status: 409,
+    code: 'invalid_transition',
+    message: 'この配信は「送信完了」のため一時停止できません。',
+  })
+  expect(
+    (await w.one<{ status: string }>('select status from broadcasts where id = ?', b.id))?.status,
+  ).toBe('done')
+
+  // A broadcast starts using the segment after the delete's check: the delete is refused.
+  const rival = await w.broadcasts.create(
+    owner,
+    draft('セグメント配信', { audience: { kind: 'segment', segmentId: segment.id } }),
+  )
+  let checks = 0
+  const deleting = createSegmentService({
+    segments: {
+      ...w.segmentStore,
+      activeBroadcastsUsing: async (id) =>
+        checks++ === 0 ? [] : w.segmentStore.activeBroadcastsUsing(id),
+    },
+    uow: w.engine.uow,
+    now: w.clock.now,
+    timeZone: 'Asia/Tokyo',
+  })
+  await expect(deleting.remove(owner, segment.id)).rejects.toMatchObject({
+    status: 409,
+    code: 'segment_in_use',
+    message: `このセグメントは配信「${rival.title}」で使われているため削除できません。配信の対象を変えるか、配信を中止してから削除してください。`,
+  })
+  expect(await w.count(`segments where id = ${segment.id} and name = '上位ランク'`)).toBe(1)
+  // Only the rival broadcast's own create was audited meanwhile.
+  expect(await w.count('audit_log')).toBe(audited + 1)
 }

@@ -9,6 +9,7 @@ import { schema } from '../../server/src/db/schema.ts'
 import type { Driver } from '../events/event-suite.ts'
 import {
   chunkAcceptedIsRecordedWithTheChunk,
+  guardsRefuseARivalsChangeInTheCommit,
   segmentAndBroadcastCommandsAreAtomic,
 } from './commands-suite.ts'
 
@@ -30,6 +31,11 @@ beforeEach(() => {
 describe('segment and broadcast commands and their audit rows (better-sqlite3)', () => {
   it('with the audit insert failing, no command stores its change or its audit row', () =>
     segmentAndBroadcastCommandsAreAtomic(driver))
+})
+
+describe('guards in the commit (better-sqlite3)', () => {
+  it("refuses a command a rival's change overtook, storing nothing of it", () =>
+    guardsRefuseARivalsChangeInTheCommit(driver))
 })
 
 describe('broadcast.chunk_accepted (better-sqlite3)', () => {

@@ -5,6 +5,7 @@ import type { Database } from '../../server/src/db/database.ts'
 import { schema } from '../../server/src/db/schema.ts'
 import {
   chunkAcceptedIsRecordedWithTheChunk,
+  guardsRefuseARivalsChangeInTheCommit,
   segmentAndBroadcastCommandsAreAtomic,
 } from '../broadcasts/commands-suite.ts'
 import type { Driver } from '../events/event-suite.ts'
@@ -67,6 +68,14 @@ describe('segment and broadcast commands and their audit rows (workerd + local D
   it(
     'with the audit insert failing, no command stores its change or its audit row',
     () => segmentAndBroadcastCommandsAreAtomic(d1()),
+    TIMEOUT,
+  )
+})
+
+describe('guards in the commit (workerd + local D1)', () => {
+  it(
+    "refuses a command a rival's change overtook, storing nothing of it",
+    () => guardsRefuseARivalsChangeInTheCommit(d1()),
     TIMEOUT,
   )
 })
