@@ -200,5 +200,3 @@ export function createSegmentRepository(db: Database): SegmentStore {
     },
   }
 }
-
-export type SegmentRepository = SegmentStore
