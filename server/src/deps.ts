@@ -19,13 +19,6 @@ export interface AppDeps {
   logger: Logger
   /** Starts processing stored events after the response: a drain in-process, or waitUntil. */
   kickProcessing(defer?: Defer): void
-  /** A broadcast has due chunks: wake the in-process sender (Node) or enqueue them (Workers). */
-  dispatchBroadcast(broadcastId: number): Promise<void>
-  /**
-   * Plans a broadcast the send request claimed (token: its planning lease) off the request: the
-   * in-process sender's chain (Node) or a JOBS queue message (Workers). Resolves once handed over.
-   */
-  startBroadcastPlan(broadcastId: number, token: number): Promise<void>
   /** Repositories the API routes use (through domain functions). */
   repositories: Repositories
   db: Database

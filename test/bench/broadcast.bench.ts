@@ -12,13 +12,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { broadcastDeps, NodeBroadcastSender } from '../../server/src/broadcast-services.ts'
+import { broadcastDeps } from '../../server/src/compose/broadcasts.ts'
 import { DEFAULT_LINKS } from '../../server/src/domain/links.ts'
 import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
 import { openNodeDatabase } from '../../server/src/db/node-sqlite.ts'
 import { createRepositories } from '../../server/src/db/repositories/index.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { planBroadcast } from '../../server/src/domain/broadcasts/engine.ts'
+import { NodeBroadcastSender } from '../../server/src/entry/node-broadcast-sender.ts'
 import { silentLogger, systemClock, webIds } from '../../server/src/domain/ports.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
 import { createNodeHttpFetch } from '../../server/src/line/node-http-fetch.ts'
@@ -113,10 +114,8 @@ async function runSize(
       pacer: createPacer(),
       fetch: countingFetch,
     })
-    const repositories = createRepositories(
-      database.db,
-      createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), systemClock),
-    )
+    const uow = createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), systemClock)
+    const repositories = createRepositories(database.db, uow)
     const sender: NodeBroadcastSender = new NodeBroadcastSender(() => deps, {
       concurrency: 64,
       tickMs: 60_000,
@@ -124,6 +123,7 @@ async function runSize(
     const engine = broadcastDeps({
       db: database.db,
       atomic: betterSqliteAtomic(database.sqlite),
+      uow,
       repositories,
       messenger,
       clock: systemClock,
@@ -150,18 +150,23 @@ async function runSize(
       },
     }
     const now = Date.now()
-    const b = await deps.store.create(
-      {
-        title: 'bench',
-        messages: [{ type: 'text', text: '今週末はセールです' }],
-        audience: { kind: 'all' },
-        scheduledAt: null,
-        holdoutPercent: 10,
-        attributionDays: 7,
-      },
-      null,
-      now,
-    )
+    await uow.commit([
+      deps.store.createWrite(
+        {
+          title: 'bench',
+          messages: [{ type: 'text', text: '今週末はセールです' }],
+          audience: { kind: 'all' },
+          scheduledAt: null,
+          holdoutPercent: 10,
+          attributionDays: 7,
+        },
+        null,
+        now,
+      ),
+    ])
+    const b = database.sqlite.prepare('select max(id) as id from broadcasts').get() as {
+      id: number
+    }
     await deps.store.transition(b.id, ['draft'], 'planning', now)
     ctx.progress(`broadcast ${label(n)}: planning`)
     // The longest gap between ticks of a 1 ms timer while planning: how long the process could

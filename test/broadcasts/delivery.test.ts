@@ -40,6 +40,17 @@ afterEach(async () => {
   await world.joren.close()
 })
 
+/** The `broadcast.chunk_accepted` events of a broadcast's chunks, in chunk order. */
+function acceptedEvents(id: number) {
+  return world.joren
+    .rows<{ data: string; member_id: number | null }>(
+      `select data, member_id from domain_events where type = 'broadcast.chunk_accepted'
+         and json_extract(data, '$.broadcastId') = ? order by json_extract(data, '$.chunkId')`,
+      id,
+    )
+    .map((e) => ({ memberId: e.member_id, ...(JSON.parse(e.data) as Record<string, unknown>) }))
+}
+
 function chunks(id: number) {
   return world.joren.rows<{ kind: string; n: number; status: string }>(
     'select kind, recipient_count as n, status from broadcast_chunks where broadcast_id = ? order by id',
@@ -160,6 +171,17 @@ describe('grouping', () => {
       ['multicast', 500, 'sent'],
       ['multicast', 234, 'sent'],
     ])
+    // One event per chunk LINE accepted, with its recipient count: 3 events, not 1,234.
+    const ids = world.joren
+      .rows<{
+        id: number
+      }>('select id from broadcast_chunks where broadcast_id = ? order by id', id)
+      .map((c) => c.id)
+    expect(acceptedEvents(id)).toEqual([
+      { memberId: null, broadcastId: id, chunkId: ids[0], recipients: 500 },
+      { memberId: null, broadcastId: id, chunkId: ids[1], recipients: 500 },
+      { memberId: null, broadcastId: id, chunkId: ids[2], recipients: 234 },
+    ])
     for (const m of audience) {
       const got = standIn.received(m.userId)
       expect(got.map((r) => [r.via, r.message.text])).toEqual([
@@ -230,6 +252,10 @@ describe('LINE answers', () => {
       token: owner.token(),
     })
     expect(result.body.accepted).toBe(3)
+    // Accepted before the crash, recorded once the 409 told the sender so.
+    expect(acceptedEvents(id)).toEqual([
+      { memberId: null, broadcastId: id, chunkId: expect.any(Number), recipients: 3 },
+    ])
   })
 })
 

@@ -4,14 +4,13 @@
  */
 import type { BroadcastDraftParsed } from '@joren/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { broadcastDeps } from '../../server/src/broadcast-services.ts'
+import { broadcastDeps } from '../../server/src/compose/broadcasts.ts'
 import { DEFAULT_LINKS } from '../../server/src/domain/links.ts'
 import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
 import { openNodeDatabase, type NodeDatabase } from '../../server/src/db/node-sqlite.ts'
 import { createRepositories } from '../../server/src/db/repositories/index.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import {
-  cancelBroadcast,
   CHUNK_LEASE_MS,
   deliverChunk,
   PLAN_LEASE_MS,
@@ -19,10 +18,10 @@ import {
   QUEUE_HOLD_MS,
   runPlan,
   SEGMENT_MISSING_MESSAGE,
-  sendBroadcast,
   startDueBroadcasts,
   type BroadcastDeps,
 } from '../../server/src/domain/broadcasts/engine.ts'
+import { createBroadcastService } from '../../server/src/domain/broadcasts/service.ts'
 import type { NewChunk } from '../../server/src/domain/broadcasts/store.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
@@ -41,6 +40,10 @@ const personalised: BroadcastDraftParsed = {
 let database: NodeDatabase
 let clock: TestClock
 let deps: BroadcastDeps
+/** The staff member who composes, sends and cancels. */
+const owner = { id: 1, role: 'owner' as const }
+/** Staff commands over these deps (as the console calls them). */
+const staffCommands = (over: BroadcastDeps = deps) => createBroadcastService(over)
 
 beforeEach(() => {
   clock = new TestClock()
@@ -53,13 +56,12 @@ beforeEach(() => {
     WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${MEMBERS})
     INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
     SELECT i, '[]', 1, 1 FROM s;`)
+  const uow = createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), clock)
   deps = broadcastDeps({
     db: database.db,
     atomic: betterSqliteAtomic(database.sqlite),
-    repositories: createRepositories(
-      database.db,
-      createUnitOfWork(database.db, betterSqliteAtomic(database.sqlite), clock),
-    ),
+    uow,
+    repositories: createRepositories(database.db, uow),
     // Planning never talks to LINE; nothing listens here.
     messenger: createLineMessagingClient({
       apiBaseUrl: 'http://127.0.0.1:9',
@@ -111,7 +113,7 @@ function status(id: number) {
 async function claimedBroadcast(
   draft: BroadcastDraftParsed = personalised,
 ): Promise<{ id: number; token: number }> {
-  const b = await deps.store.create(draft, null, clock.now())
+  const b = await staffCommands().create(owner, draft)
   const token = clock.now() + PLAN_LEASE_MS
   expect(
     await deps.store.transition(b.id, ['draft'], 'planning', clock.now(), { lockedUntil: token }),
@@ -244,7 +246,7 @@ describe('a planner that lost its claim', () => {
       store: {
         ...deps.store,
         async insertChunks(broadcastId, chunks, now, lease) {
-          await cancelBroadcast(deps, id)
+          await staffCommands().cancel(owner, id)
           return deps.store.insertChunks(broadcastId, chunks, now, lease)
         },
       },
@@ -303,11 +305,10 @@ describe('chunks handed to the Workers queue', () => {
 
 describe('a send whose plan committed', () => {
   it('succeeds even when handing the chunks to a sender fails (the periodic sweep does it later)', async () => {
-    const b = await deps.store.create(
-      { ...personalised, messages: [{ type: 'text', text: '一斉のお知らせ' }] },
-      null,
-      clock.now(),
-    )
+    const b = await staffCommands().create(owner, {
+      ...personalised,
+      messages: [{ type: 'text', text: '一斉のお知らせ' }],
+    })
     let dispatched = 0
     const planned: Promise<void>[] = []
     const failing: BroadcastDeps = {
@@ -324,7 +325,7 @@ describe('a send whose plan committed', () => {
         planned.push(runPlan(failing, id, token))
       },
     }
-    const sent = await sendBroadcast(failing, b.id, { confirmOverQuota: false })
+    const sent = await staffCommands(failing).send(owner, b.id, { confirmOverQuota: false })
     expect(sent.status).toBe('planning')
     expect(planned).toHaveLength(1)
     await Promise.all(planned)
@@ -362,12 +363,13 @@ describe('a recipient left with nothing to send', () => {
 
 describe('sending a draft whose segment was deleted', () => {
   it('is refused with a Japanese reason and leaves the draft as it was', async () => {
-    const b = await deps.store.create(
-      { ...personalised, audience: { kind: 'segment', segmentId: 999_999 } },
-      null,
-      clock.now(),
-    )
-    await expect(sendBroadcast(deps, b.id, { confirmOverQuota: true })).rejects.toMatchObject({
+    const b = await staffCommands().create(owner, {
+      ...personalised,
+      audience: { kind: 'segment', segmentId: 999_999 },
+    })
+    await expect(
+      staffCommands(deps).send(owner, b.id, { confirmOverQuota: true }),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'segment_missing',
       message: '配信先のセグメントが削除されています。対象を選び直してから送信してください。',
@@ -446,7 +448,7 @@ describe('a uniform plan frozen in member-ID ranges', () => {
 
 describe('a send', () => {
   it('returns while its plan is still running; the plan then finishes on its own', async () => {
-    const b = await deps.store.create(uniform, null, clock.now())
+    const b = await staffCommands().create(owner, uniform)
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const plans: Promise<void>[] = []
@@ -467,7 +469,7 @@ describe('a send', () => {
         plans.push(runPlan(held, id, token))
       },
     }
-    const sent = await sendBroadcast(held, b.id, { confirmOverQuota: false })
+    const sent = await staffCommands(held).send(owner, b.id, { confirmOverQuota: false })
     expect(sent.status).toBe('planning')
     expect(plans).toHaveLength(1)
     // Nothing of the plan exists yet, and nothing can be sent while it is planning.
@@ -482,7 +484,7 @@ describe('a send', () => {
   })
 
   it('keeps its checks: over the remaining quota it is refused with the full count', async () => {
-    const b = await deps.store.create(uniform, null, clock.now())
+    const b = await staffCommands().create(owner, uniform)
     const small: BroadcastDeps = {
       ...deps,
       messenger: {
@@ -495,7 +497,9 @@ describe('a send', () => {
       { broadcastId: b.id, percent: uniform.holdoutPercent },
       { now: clock.now(), timeZone: 'Asia/Tokyo' },
     )
-    await expect(sendBroadcast(small, b.id, { confirmOverQuota: false })).rejects.toMatchObject({
+    await expect(
+      staffCommands(small).send(owner, b.id, { confirmOverQuota: false }),
+    ).rejects.toMatchObject({
       code: 'over_quota_confirm',
       extra: { recipients: counts.audience - counts.holdout, remaining: 1_000 },
     })

@@ -80,6 +80,13 @@ describe('broadcasts on Workers + D1 + Queues', () => {
         { n: 234, status: 'sent' },
       ])
       for (const userId of userIds) expect(line.received(userId)).toHaveLength(1)
+      // The queue consumer records one event per accepted chunk, with the chunk's own commit.
+      const events = await worker.query<{ data: string }>(
+        "SELECT data FROM domain_events WHERE type = 'broadcast.chunk_accepted' ORDER BY json_extract(data, '$.chunkId')",
+      )
+      expect(events.map((e) => (JSON.parse(e.data) as { recipients: number }).recipients)).toEqual([
+        500, 500, 234,
+      ])
     },
     TIMEOUT,
   )

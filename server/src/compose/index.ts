@@ -1,4 +1,3 @@
-import { broadcastDeps } from '../broadcast-services.ts'
 import type { AppDeps } from '../deps.ts'
 import { createRepositories } from '../db/repositories/index.ts'
 import { createEventStore } from '../db/repositories/event-repository.ts'
@@ -30,6 +29,7 @@ import { createPacer } from '../line/rate-limiter.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
+import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
 import { composeLoyalty } from './loyalty.ts'
 import type { RuntimePorts } from './ports.ts'
@@ -116,10 +116,11 @@ export function composeServices(ports: RuntimePorts) {
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 
-  // The broadcast engine; its chunks reach a sender the way this runtime dispatches jobs.
-  const broadcasts = broadcastDeps({
+  // Segments, broadcasts and the engine; chunks reach a sender the way this runtime dispatches jobs.
+  const broadcasting = composeBroadcasts({
     db,
     atomic,
+    uow,
     repositories,
     messenger,
     clock,
@@ -160,8 +161,6 @@ export function composeServices(ports: RuntimePorts) {
     clock,
     logger,
     kickProcessing: (defer = () => undefined) => ports.jobs.kickProcessing(defer),
-    dispatchBroadcast: (id) => ports.jobs.dispatchBroadcast(id),
-    startBroadcastPlan: (id, token) => ports.jobs.startBroadcastPlan(id, token),
     repositories,
     db,
     atomic,
@@ -223,6 +222,8 @@ export function composeServices(ports: RuntimePorts) {
     }),
     staff: createStaffService({ staff: repositories.staff, uow, ids, now }),
     audit: createAuditService(repositories.auditReader),
+    segments: broadcasting.segments,
+    broadcasts: broadcasting.broadcasts,
     settings: createShopSettingsService({
       settings: repositories.settings,
       uow,
@@ -250,7 +251,7 @@ export function composeServices(ports: RuntimePorts) {
       /** The survey domain (the closed loop's periodic retry). */
       surveys: surveys.deps,
       processorDeps,
-      broadcasts,
+      broadcasts: broadcasting.engine,
       rebuildSummary: ports.rebuildSummary,
       relay,
       deliverEvents: (batch?: number) => deliverEvents(relay, batch),

@@ -5,6 +5,8 @@ import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
+import type { BroadcastService } from '../domain/broadcasts/service.ts'
+import type { SegmentService } from '../domain/segments/segments.ts'
 import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
 import type { RateLimiter } from '../domain/security/rate-limit.ts'
@@ -49,6 +51,9 @@ export interface Services {
   /** Loyalty (purchases, points, tiers, API keys) and coupons: see compose/loyalty.ts. */
   loyalty: LoyaltyService
   coupons: CouponService
+  /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
+  segments: SegmentService
+  broadcasts: BroadcastService
   /**
    * Transitional: what routes not yet moved to services still read. Goes away with the last of
    * them.

@@ -17,6 +17,7 @@ import type {
 } from '../../domain/broadcasts/store.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { rowRef } from '../row-ref.ts'
 import {
   broadcastChunks,
   broadcastRecipients,
@@ -176,31 +177,35 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
   const commit = (items: BatchItem<'sqlite'>[]) =>
     atomic(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
 
+  /**
+   * Fails the whole commit (the NOT NULL title is nulled) when `unless` holds for the broadcast:
+   * the same in a bs3 transaction and a D1 batch.
+   */
+  const statusGuard = (id: number, unless: SQL) =>
+    db
+      .update(broadcasts)
+      .set({ title: sql`NULL` })
+      .where(and(eq(broadcasts.id, id), unless))
+
   const holdsPlan = async (id: number, token: number | null): Promise<boolean> => {
     const [row] = await all<{ n: number }>(sql`SELECT count(*) AS n FROM broadcasts
       WHERE id = ${id} AND status = 'planning' AND locked_until IS ${token}`)
     return num(row?.n) > 0
   }
   /**
-   * Commits a plan batch only while this planner still holds the claim: the leading statement
-   * nulls the (NOT NULL) title — and so aborts the whole batch — when the broadcast left
-   * 'planning' or another planner's token replaced ours. Works the same in a bs3 transaction and
-   * a D1 batch. false: the claim was lost and nothing was written.
+   * Commits a plan batch only while this planner still holds the claim: the leading guard aborts
+   * the whole batch when the broadcast left 'planning' or another planner's token replaced ours.
+   * false: the claim was lost and nothing was written.
    */
   const commitPlan = async (
     id: number,
     token: number | null,
     items: BatchItem<'sqlite'>[],
   ): Promise<boolean> => {
-    const guard = db
-      .update(broadcasts)
-      .set({ title: sql`NULL` })
-      .where(
-        and(
-          eq(broadcasts.id, id),
-          sql`NOT (${broadcasts.status} = 'planning' AND ${broadcasts.lockedUntil} IS ${token})`,
-        ),
-      )
+    const guard = statusGuard(
+      id,
+      sql`NOT (${broadcasts.status} = 'planning' AND ${broadcasts.lockedUntil} IS ${token})`,
+    )
     try {
       await commit([guard, ...items])
       return true
@@ -212,29 +217,42 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
   }
 
   return {
-    async create(draft, staffId, now) {
-      const [row] = await db
-        .insert(broadcasts)
-        .values({
-          title: draft.title,
-          messages: JSON.stringify(draft.messages),
-          audience: JSON.stringify(draft.audience),
-          status: 'draft',
-          scheduledAt: draft.scheduledAt,
-          holdoutPercent: draft.holdoutPercent,
-          attributionDays: draft.attributionDays,
-          couponTemplateId: draft.messages.find((m) => m.type === 'coupon')?.templateId ?? null,
-          createdBy: staffId,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-      if (!row) throw new Error('broadcast insert returned nothing')
-      return toBroadcast(row)
+    createWrite(draft, staffId, now) {
+      return db.insert(broadcasts).values({
+        title: draft.title,
+        messages: JSON.stringify(draft.messages),
+        audience: JSON.stringify(draft.audience),
+        status: 'draft',
+        scheduledAt: draft.scheduledAt,
+        holdoutPercent: draft.holdoutPercent,
+        attributionDays: draft.attributionDays,
+        couponTemplateId: draft.messages.find((m) => m.type === 'coupon')?.templateId ?? null,
+        createdBy: staffId,
+        createdAt: now,
+        updatedAt: now,
+      })
     },
 
-    async update(id, draft, now) {
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
+
+    async findCreated(staffId, title, now) {
       const [row] = await db
+        .select()
+        .from(broadcasts)
+        .where(
+          and(
+            eq(broadcasts.createdBy, staffId),
+            eq(broadcasts.title, title),
+            eq(broadcasts.createdAt, now),
+          ),
+        )
+        .orderBy(desc(broadcasts.id))
+        .limit(1)
+      return row ? toBroadcast(row) : null
+    },
+
+    updateWrite(id, draft, now) {
+      return db
         .update(broadcasts)
         .set({
           title: draft.title,
@@ -248,8 +266,17 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
           updatedAt: now,
         })
         .where(and(eq(broadcasts.id, id), inArray(broadcasts.status, ['draft', 'scheduled'])))
-        .returning()
-      return row ? toBroadcast(row) : null
+    },
+
+    statusGuardWrite(id, from) {
+      return statusGuard(id, sql`NOT (${inArray(broadcasts.status, from)})`)
+    },
+
+    transitionWrite(id, from, to, now, patch = {}) {
+      return db
+        .update(broadcasts)
+        .set({ status: to, updatedAt: now, ...patch })
+        .where(and(eq(broadcasts.id, id), inArray(broadcasts.status, from)))
     },
 
     async find(id) {
@@ -490,17 +517,17 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       return rows.map(toChunk).sort((a, b) => a.id - b.id)
     },
 
-    async completeChunk(chunk, outcome, now) {
+    completeChunkWrites(chunk, outcome, now) {
       const status = outcome.status
-      await atomic([
+      return [
         db
           .update(broadcastChunks)
           .set({
             status,
             lockedUntil: null,
             sentAt: status === 'sent' ? now : null,
-            lineRequestId: outcome.requestId ?? null,
-            lastError: outcome.error ?? null,
+            lineRequestId: outcome.status === 'sent' ? (outcome.requestId ?? null) : null,
+            lastError: outcome.status === 'failed' ? outcome.error : null,
           })
           .where(eq(broadcastChunks.id, chunk.id)),
         db
@@ -512,7 +539,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
               sql`${broadcastRecipients.memberId} IN (SELECT value FROM json_each(${JSON.stringify(chunk.memberIds)}))`,
             ),
           ),
-      ])
+      ]
     },
 
     async releaseChunk(id, nextAttemptAt, error) {
@@ -555,15 +582,13 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       return rows.map((r) => num(r.id)).sort((a, b) => a - b)
     },
 
-    async cancelPendingChunks(broadcastId) {
-      const rows = await db
+    cancelPendingChunksWrite(broadcastId) {
+      return db
         .update(broadcastChunks)
         .set({ status: 'cancelled', lockedUntil: null })
         .where(
           and(eq(broadcastChunks.broadcastId, broadcastId), eq(broadcastChunks.status, 'pending')),
         )
-        .returning({ id: broadcastChunks.id })
-      return rows.length
     },
 
     async releaseInterrupted(now) {
@@ -712,15 +737,6 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
         lineUserId: r.lineUserId,
         following: r.followState === 'following',
       }))
-    },
-
-    async activeUsingSegment(segmentId) {
-      const rows = await all<{ id: number; title: string }>(sql`SELECT id, title FROM broadcasts
-        WHERE status IN ('draft', 'scheduled', 'planning', 'sending', 'paused', 'quota_stopped')
-          AND json_extract(audience, '$.kind') = 'segment'
-          AND json_extract(audience, '$.segmentId') = ${segmentId}
-        ORDER BY id`)
-      return rows.map((r) => ({ id: num(r.id), title: r.title }))
     },
 
     async couponTitle(templateId) {

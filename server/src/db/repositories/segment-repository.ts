@@ -9,9 +9,9 @@ import {
   type BuiltInThresholds,
   type Segment,
   type SegmentRule,
-  type SegmentSampleMember,
 } from '@joren/shared'
-import { asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
+import type { SegmentStore } from '../../domain/segments/segments.ts'
 import type { Database } from '../database.ts'
 import { members, memberRfm, memberTiers, segments, tiers } from '../schema.ts'
 import {
@@ -19,8 +19,8 @@ import {
   compileSegmentCount,
   compileSegmentPerMember,
   compileReachableCount,
-  type SegmentCompileContext,
 } from '../segments/compile.ts'
+import { rowRef } from '../row-ref.ts'
 
 type SegmentRow = typeof segments.$inferSelect
 
@@ -56,16 +56,16 @@ function toSegment(row: SegmentRow): Segment {
   }
 }
 
-export interface SegmentCounts {
-  count: number
-  sendableCount: number
-  sample: SegmentSampleMember[]
+/** Broadcasts not yet finished (draft … paused, quota_stopped) whose audience is this segment. */
+function activeBroadcastUsing(segmentId: number): SQL {
+  return sql`status IN ('draft', 'scheduled', 'planning', 'sending', 'paused', 'quota_stopped')
+    AND json_extract(audience, '$.kind') = 'segment'
+    AND json_extract(audience, '$.segmentId') = ${segmentId}`
 }
 
-export function createSegmentRepository(db: Database) {
+export function createSegmentRepository(db: Database): SegmentStore {
   return {
-    /** Inserts the built-in segments that are missing (first writer wins). */
-    async ensureBuiltIns(now: number): Promise<void> {
+    async ensureBuiltIns(now) {
       await db
         .insert(segments)
         .values(
@@ -80,8 +80,7 @@ export function createSegmentRepository(db: Database) {
         .onConflictDoNothing({ target: segments.builtIn })
     },
 
-    /** Built-ins in their fixed order, then saved segments by name. */
-    async list(): Promise<Segment[]> {
+    async list() {
       const builtIns = await db.select().from(segments).where(isNotNull(segments.builtIn))
       const saved = await db
         .select()
@@ -93,37 +92,43 @@ export function createSegmentRepository(db: Database) {
       return [...builtIns.sort((a, b) => order(a) - order(b)), ...saved].map(toSegment)
     },
 
-    async find(id: number): Promise<Segment | null> {
+    async find(id) {
       const [row] = await db.select().from(segments).where(eq(segments.id, id))
       return row ? toSegment(row) : null
     },
 
-    async create(
-      input: { name: string; rules: SegmentRule; createdBy: number | null },
-      now: number,
-    ): Promise<Segment> {
-      const [row] = await db
-        .insert(segments)
-        .values({
-          name: input.name,
-          rules: JSON.stringify(input.rules),
-          builtIn: null,
-          createdBy: input.createdBy,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-      if (!row) throw new Error('segment insert returned nothing')
-      return toSegment(row)
+    createWrite(input, now) {
+      return db.insert(segments).values({
+        name: input.name,
+        rules: JSON.stringify(input.rules),
+        builtIn: null,
+        createdBy: input.createdBy,
+        createdAt: now,
+        updatedAt: now,
+      })
     },
 
-    /** Saves a new name and/or the stored rules (a rule tree, or a built-in's thresholds). */
-    async update(
-      id: number,
-      patch: { name?: string; stored?: SegmentRule | BuiltInThresholds },
-      now: number,
-    ): Promise<Segment | null> {
+    insertedId: () => rowRef(sql`last_insert_rowid()`),
+
+    async findCreated(createdBy, name, now) {
       const [row] = await db
+        .select()
+        .from(segments)
+        .where(
+          and(
+            eq(segments.createdBy, createdBy),
+            eq(segments.name, name),
+            eq(segments.createdAt, now),
+            isNull(segments.builtIn),
+          ),
+        )
+        .orderBy(desc(segments.id))
+        .limit(1)
+      return row ? toSegment(row) : null
+    },
+
+    updateWrite(id, patch, now) {
+      return db
         .update(segments)
         .set({
           ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -131,17 +136,27 @@ export function createSegmentRepository(db: Database) {
           updatedAt: now,
         })
         .where(eq(segments.id, id))
-        .returning()
-      return row ? toSegment(row) : null
     },
 
-    /** Deletes a saved segment; built-ins are never deleted. */
-    async remove(id: number): Promise<boolean> {
-      const rows = await db
-        .delete(segments)
-        .where(sql`${segments.id} = ${id} AND ${segments.builtIn} IS NULL`)
-        .returning({ id: segments.id })
-      return rows.length > 0
+    notInUseGuardWrite(id) {
+      // Nulls the NOT NULL name, and so fails the commit, while an unfinished broadcast uses it.
+      return db
+        .update(segments)
+        .set({ name: sql`NULL` })
+        .where(
+          sql`${segments.id} = ${id} AND EXISTS (SELECT 1 FROM broadcasts WHERE ${activeBroadcastUsing(id)})`,
+        )
+    },
+
+    removeWrite(id) {
+      return db.delete(segments).where(sql`${segments.id} = ${id} AND ${segments.builtIn} IS NULL`)
+    },
+
+    async activeBroadcastsUsing(id) {
+      const rows = (await db.all(
+        sql`SELECT id, title FROM broadcasts WHERE ${activeBroadcastUsing(id)} ORDER BY id`,
+      )) as { id: number; title: string }[]
+      return rows.map((r) => ({ id: Number(r.id), title: r.title }))
     },
 
     /**
@@ -149,7 +164,7 @@ export function createSegmentRepository(db: Database) {
      * The count comes from the driving index when the rules allow it; the sample scans members in
      * ID order with per-member lookups when matches are common, or from the IN lists when rare.
      */
-    async count(rules: SegmentRule, ctx: SegmentCompileContext): Promise<SegmentCounts> {
+    async count(rules, ctx) {
       const where = compileSegment(rules, ctx)
       const fast = compileSegmentCount(rules, ctx)
       const [counted] = fast
@@ -185,5 +200,3 @@ export function createSegmentRepository(db: Database) {
     },
   }
 }
-
-export type SegmentRepository = ReturnType<typeof createSegmentRepository>

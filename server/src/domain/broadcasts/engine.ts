@@ -1,39 +1,21 @@
-import {
-  isInQuietHours,
-  type Broadcast,
-  type BroadcastAttribution,
-  type BroadcastDraftParsed,
-  type BroadcastEstimate,
-  type BroadcastProgress,
-  type BroadcastResult,
-  type ComposerMessage,
-} from '@joren/shared'
 import { backoffDelay } from '../backoff.ts'
 import { couponCard } from '../coupons/chat.ts'
 import { issueCoupon, type CouponDeps } from '../coupons/coupons.ts'
 import { DomainError } from '../errors.ts'
+import type { NewDomainEvent } from '../events/events.ts'
 import type { AppLinks } from '../links.ts'
 import { SendFailure, type LineMessage, type Messenger } from '../messaging/messenger.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
-import {
-  BroadcastEmptyAudience,
-  BroadcastInvalidMessages,
-  BroadcastInvalidTransition,
-  BroadcastNotEditable,
-  BroadcastNotFound,
-  BroadcastOverQuota,
-  BroadcastSegmentMissing,
-  QUOTA_STOPPED_MESSAGE,
-} from './errors.ts'
-import {
-  isCouponSlot,
-  isPersonalised,
-  LINE_TEXT_MAX,
-  maxRenderedLength,
-  renderMessages,
-  type RenderedMessage,
-} from './render.ts'
-import type { BroadcastStore, NewChunk, StoredBroadcast, StoredChunk } from './store.ts'
+import type { UnitOfWork } from '../unit-of-work.ts'
+import { BroadcastNotFound, QUOTA_STOPPED_MESSAGE } from './errors.ts'
+import { isCouponSlot, isPersonalised, renderMessages, type RenderedMessage } from './render.ts'
+import type {
+  BroadcastStore,
+  ChunkOutcome,
+  NewChunk,
+  StoredBroadcast,
+  StoredChunk,
+} from './store.ts'
 
 export const MULTICAST_MAX = 500
 /** A recipient whose only message was a coupon card that could not be issued. */
@@ -55,6 +37,8 @@ export const FREEZE_MEMBERS_PER_STATEMENT = 100_000
 
 export interface BroadcastDeps {
   store: BroadcastStore
+  /** Commits a change with its audit row or domain events. */
+  uow: UnitOfWork
   messenger: Messenger
   coupons: CouponDeps
   links: AppLinks
@@ -80,167 +64,10 @@ export interface BroadcastDeps {
 /** Lets other work (webhook acknowledgements, HTTP requests) run between plan statements. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
-export function toView(b: StoredBroadcast): Broadcast {
-  return {
-    id: b.id,
-    title: b.title,
-    status: b.status,
-    audience: b.audience,
-    scheduledAt: b.scheduledAt,
-    createdAt: b.createdAt,
-    startedAt: b.startedAt,
-    finishedAt: b.finishedAt,
-    recipientCount: b.recipientCount,
-    messages: b.messages,
-    holdoutPercent: b.holdoutPercent,
-    attributionDays: b.attributionDays,
-    error: b.error,
-  }
-}
-
-async function load(deps: BroadcastDeps, id: number): Promise<StoredBroadcast> {
+export async function loadBroadcast(deps: BroadcastDeps, id: number): Promise<StoredBroadcast> {
   const b = await deps.store.find(id)
   if (!b) throw new BroadcastNotFound()
   return b
-}
-
-/** LINE's limits the composer schema cannot see: text after expansion, an issuable coupon. */
-async function assertSendable(deps: BroadcastDeps, messages: ComposerMessage[]): Promise<void> {
-  for (const [i, m] of messages.entries()) {
-    if (m.type === 'text' && maxRenderedLength(m.text) > LINE_TEXT_MAX)
-      throw new BroadcastInvalidMessages(
-        `差し込み後の本文が LINE の上限（5,000文字）を超えるおそれがあります。本文を短くしてください。`,
-        `messages.${i}.text`,
-      )
-    if (m.type === 'coupon') {
-      const template = await deps.coupons.coupons.findTemplate(m.templateId)
-      if (!template || template.status !== 'active')
-        throw new BroadcastInvalidMessages(
-          'クーポンが見つからないか、配布を終了しています。',
-          `messages.${i}.templateId`,
-        )
-    }
-  }
-}
-
-export async function createBroadcast(
-  deps: BroadcastDeps,
-  draft: BroadcastDraftParsed,
-  staffId: number,
-): Promise<StoredBroadcast> {
-  await assertSendable(deps, draft.messages)
-  return deps.store.create(draft, staffId, deps.clock.now())
-}
-
-export async function updateBroadcast(
-  deps: BroadcastDeps,
-  id: number,
-  draft: BroadcastDraftParsed,
-): Promise<StoredBroadcast> {
-  await load(deps, id)
-  await assertSendable(deps, draft.messages)
-  const updated = await deps.store.update(id, draft, deps.clock.now())
-  if (!updated) throw new BroadcastNotEditable()
-  return updated
-}
-
-/** Recipients, holdout, billing and quota before a send (LINE bills one message per recipient). */
-export async function estimateBroadcast(
-  deps: BroadcastDeps,
-  b: Pick<StoredBroadcast, 'id' | 'audience' | 'holdoutPercent' | 'scheduledAt'>,
-): Promise<BroadcastEstimate> {
-  const now = deps.clock.now()
-  const [counts, quota] = await Promise.all([
-    deps.store.countAudience(
-      b.audience,
-      { broadcastId: b.id, percent: b.holdoutPercent },
-      { now, timeZone: deps.timeZone },
-    ),
-    deps.messenger.messageQuota(),
-  ])
-  const recipients = counts.audience - counts.holdout
-  const remaining = quota.limit === null ? null : Math.max(0, quota.limit - quota.used)
-  const at = b.scheduledAt !== null && b.scheduledAt > now ? b.scheduledAt : now
-  const localTime = new Intl.DateTimeFormat('ja-JP', {
-    timeZone: deps.timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(at))
-  return {
-    audience: counts.audience,
-    holdout: counts.holdout,
-    recipients,
-    billedMessages: recipients,
-    quota: { type: quota.type, limit: quota.limit, used: quota.used, remaining },
-    needsConfirm: remaining !== null && recipients > remaining,
-    quietHoursWarning: isInQuietHours(at, deps.timeZone)
-      ? {
-          localTime,
-          message: `配信開始が深夜・早朝（${localTime}）です。お客様の迷惑にならない時間帯（8:00〜21:00）をおすすめします。`,
-        }
-      : null,
-  }
-}
-
-/**
- * Send now or, with a future scheduledAt, schedule. Over the remaining monthly quota it needs
- * `confirmOverQuota`. The audience is frozen when the send starts, not when it is scheduled: a
- * send now only claims the plan (→ planning) and hands it to deps.startPlan, so the request
- * returns at once while the plan runs in the background (the console polls progress).
- */
-export async function sendBroadcast(
-  deps: BroadcastDeps,
-  id: number,
-  options: { confirmOverQuota: boolean },
-): Promise<StoredBroadcast> {
-  const b = await load(deps, id)
-  if (b.status !== 'draft') throw new BroadcastInvalidTransition('送信', b.status)
-  if (!(await deps.store.audienceAvailable(b.audience))) throw new BroadcastSegmentMissing()
-  await assertWithinQuota(deps, b, options.confirmOverQuota)
-  const now = deps.clock.now()
-  if (b.scheduledAt !== null && b.scheduledAt > now) {
-    if (!(await deps.store.transition(id, ['draft'], 'scheduled', now)))
-      throw new BroadcastInvalidTransition('予約', b.status)
-    return load(deps, id)
-  }
-  const token = now + PLAN_LEASE_MS
-  if (!(await deps.store.transition(id, ['draft'], 'planning', now, { lockedUntil: token })))
-    throw new BroadcastInvalidTransition('送信', b.status)
-  const claimed = await load(deps, id)
-  try {
-    await deps.startPlan(id, token)
-  } catch (error) {
-    // The claim stays: once its lease runs out the periodic sweep plans it (nothing was sent).
-    deps.logger.error('broadcast plan could not be started', {
-      broadcastId: id,
-      error: String(error),
-    })
-  }
-  return claimed
-}
-
-/**
- * The send's checks without counting the whole audience: someone to send to (the count stops at
- * one) and, under a monthly limit, no more recipients than remain (it stops just past the
- * remainder; the full count only for the refusal's message).
- */
-async function assertWithinQuota(
-  deps: BroadcastDeps,
-  b: StoredBroadcast,
-  confirmOverQuota: boolean,
-): Promise<void> {
-  const ctx = { now: deps.clock.now(), timeZone: deps.timeZone }
-  const holdout = { broadcastId: b.id, percent: b.holdoutPercent }
-  const quota = await deps.messenger.messageQuota()
-  const remaining = quota.limit === null ? null : Math.max(0, quota.limit - quota.used)
-  const upTo = remaining === null || confirmOverQuota ? 1 : remaining + 1
-  const recipients = await deps.store.countRecipients(b.audience, holdout, ctx, Math.max(1, upTo))
-  if (recipients === 0) throw new BroadcastEmptyAudience()
-  if (remaining !== null && !confirmOverQuota && recipients > remaining) {
-    const all = await deps.store.countRecipients(b.audience, holdout, ctx, Infinity)
-    throw new BroadcastOverQuota(all, remaining)
-  }
 }
 
 /**
@@ -282,7 +109,7 @@ export async function planBroadcast(
   id: number,
   token?: number | null,
 ): Promise<boolean> {
-  const b = await load(deps, id)
+  const b = await loadBroadcast(deps, id)
   if (b.status !== 'planning') return false
   let lease = token === undefined ? b.lockedUntil : token
   const lost = (): false => {
@@ -442,6 +269,36 @@ async function fillCouponSlots(deps: BroadcastDeps, chunk: StoredChunk): Promise
   return out
 }
 
+/** LINE accepted the chunk: one event for its recipients (never one per recipient). */
+function chunkAccepted(
+  chunk: StoredChunk,
+  now: number,
+): NewDomainEvent<'broadcast.chunk_accepted'> {
+  return {
+    type: 'broadcast.chunk_accepted',
+    memberId: null,
+    data: { broadcastId: chunk.broadcastId, chunkId: chunk.id, recipients: chunk.memberIds.length },
+    occurredAt: now,
+    // A chunk sent again (a lost lease, a crash before its commit: LINE answers 409) records none.
+    dedupeKey: `broadcast.chunk_accepted:${chunk.id}`,
+  }
+}
+
+/**
+ * The chunk and its recipients are sent (or failed for good) in one commit; a sent chunk's
+ * `broadcast.chunk_accepted` event commits with them.
+ */
+async function completeChunk(
+  deps: BroadcastDeps,
+  chunk: StoredChunk,
+  outcome: ChunkOutcome,
+): Promise<void> {
+  const now = deps.clock.now()
+  const writes = deps.store.completeChunkWrites(chunk, outcome, now)
+  if (outcome.status === 'sent') writes.push(deps.uow.event(chunkAccepted(chunk, now)))
+  await deps.uow.commit(writes)
+}
+
 /**
  * Sends one claimed chunk with its stored retry key. 200 or 409 (accepted before) → sent;
  * 5xx / timeouts / rate-limit 429s → due again later with the same key; the monthly limit →
@@ -452,22 +309,14 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
   try {
     const messages = await fillCouponSlots(deps, chunk)
     if (messages.length === 0) {
-      await store.completeChunk(
-        chunk,
-        { status: 'failed', error: NOTHING_TO_SEND_MESSAGE },
-        deps.clock.now(),
-      )
-      return
+      await completeChunk(deps, chunk, { status: 'failed', error: NOTHING_TO_SEND_MESSAGE })
+    } else {
+      const result =
+        chunk.kind === 'multicast'
+          ? await deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
+          : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey)
+      await completeChunk(deps, chunk, { status: 'sent', requestId: result.requestId })
     }
-    const result =
-      chunk.kind === 'multicast'
-        ? await deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
-        : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey)
-    await store.completeChunk(
-      chunk,
-      { status: 'sent', requestId: result.requestId },
-      deps.clock.now(),
-    )
   } catch (error) {
     const failure =
       error instanceof SendFailure
@@ -476,7 +325,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
     const now = deps.clock.now()
     switch (failure.kind) {
       case 'already_accepted':
-        await store.completeChunk(chunk, { status: 'sent', requestId: failure.requestId }, now)
+        await completeChunk(deps, chunk, { status: 'sent', requestId: failure.requestId })
         break
       case 'monthly_limit':
         await store.releaseChunk(chunk.id, now, failure.message)
@@ -492,11 +341,10 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
       case 'retryable':
       case 'invalid_reply_token':
         if (chunk.attempts >= MAX_CHUNK_ATTEMPTS) {
-          await store.completeChunk(
-            chunk,
-            { status: 'failed', error: `LINE が応答しませんでした（${failure.message}）` },
-            now,
-          )
+          await completeChunk(deps, chunk, {
+            status: 'failed',
+            error: `LINE が応答しませんでした（${failure.message}）`,
+          })
           break
         }
         await store.releaseChunk(
@@ -506,128 +354,12 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
         )
         return
       case 'rejected':
-        await store.completeChunk(
-          chunk,
-          { status: 'failed', error: `LINE が受け付けませんでした: ${failure.message}` },
-          now,
-        )
+        await completeChunk(deps, chunk, {
+          status: 'failed',
+          error: `LINE が受け付けませんでした: ${failure.message}`,
+        })
         break
     }
   }
   await store.finishIfDone(chunk.broadcastId, deps.clock.now())
-}
-
-export async function pauseBroadcast(deps: BroadcastDeps, id: number): Promise<StoredBroadcast> {
-  const b = await load(deps, id)
-  if (!(await deps.store.transition(id, ['sending'], 'paused', deps.clock.now())))
-    throw new BroadcastInvalidTransition('一時停止', b.status)
-  return load(deps, id)
-}
-
-export async function resumeBroadcast(deps: BroadcastDeps, id: number): Promise<StoredBroadcast> {
-  const b = await load(deps, id)
-  const now = deps.clock.now()
-  if (
-    !(await deps.store.transition(id, ['paused', 'quota_stopped'], 'sending', now, { error: null }))
-  )
-    throw new BroadcastInvalidTransition('再開', b.status)
-  await deps.store.finishIfDone(id, now)
-  await deps.dispatch(id)
-  return load(deps, id)
-}
-
-export async function cancelBroadcast(deps: BroadcastDeps, id: number): Promise<StoredBroadcast> {
-  const b = await load(deps, id)
-  const now = deps.clock.now()
-  if (
-    !(await deps.store.transition(
-      id,
-      // From planning too: a stuck plan can be stopped (its planner's guarded writes then fail).
-      ['draft', 'scheduled', 'planning', 'sending', 'paused', 'quota_stopped'],
-      'cancelled',
-      now,
-      { finishedAt: now, lockedUntil: null },
-    ))
-  )
-    throw new BroadcastInvalidTransition('中止', b.status)
-  await deps.store.cancelPendingChunks(id)
-  return load(deps, id)
-}
-
-export async function broadcastProgress(
-  deps: BroadcastDeps,
-  id: number,
-): Promise<BroadcastProgress> {
-  const b = await load(deps, id)
-  const p = await deps.store.progress(id)
-  return {
-    status: b.status,
-    error: b.error,
-    startedAt: b.startedAt,
-    finishedAt: b.finishedAt,
-    ...p,
-  }
-}
-
-export async function broadcastResult(deps: BroadcastDeps, id: number): Promise<BroadcastResult> {
-  const b = await load(deps, id)
-  const r = await deps.store.result(id)
-  return { status: b.status, startedAt: b.startedAt, finishedAt: b.finishedAt, ...r }
-}
-
-export async function broadcastAttribution(
-  deps: BroadcastDeps,
-  id: number,
-): Promise<BroadcastAttribution> {
-  const b = await load(deps, id)
-  const a = await deps.store.attribution(b)
-  const rc = a.recipients.conversion
-  const hc = a.holdout.conversion
-  return {
-    days: b.attributionDays,
-    ...a,
-    lift: rc === null || hc === null || a.holdout.members === 0 ? null : rc - hc,
-    relativeLift: rc === null || hc === null || hc === 0 ? null : rc / hc - 1,
-  }
-}
-
-/** Sends the rendered messages (with the staff member's own values) by push; no coupon is issued. */
-export async function testSendBroadcast(
-  deps: BroadcastDeps,
-  id: number,
-  staffIds: number[],
-): Promise<{ sent: number; skipped: number[] }> {
-  const b = await load(deps, id)
-  const known = await deps.store.staffLineUsers(staffIds)
-  const staff = known.filter((s) => s.following)
-  const couponTitle =
-    b.couponTemplateId === null ? null : await deps.store.couponTitle(b.couponTemplateId)
-  let sent = 0
-  const skipped = staffIds.filter((s) => !staff.some((x) => x.id === s))
-  for (const s of staff) {
-    const values = (await deps.store.valuesForLineUser(s.lineUserId)) ?? {
-      name: null,
-      points: null,
-      tier: null,
-    }
-    const messages: LineMessage[] = renderMessages(b.messages, {
-      ...values,
-      coupon: couponTitle,
-    }).map((m) =>
-      isCouponSlot(m)
-        ? {
-            type: 'text',
-            text: `【テスト送信】ここにクーポン「${couponTitle ?? ''}」のカードが入ります。`,
-          }
-        : m,
-    )
-    try {
-      await deps.messenger.push(s.lineUserId, messages, deps.ids.uuid())
-      sent++
-    } catch (error) {
-      deps.logger.warn('broadcast test send failed', { broadcastId: id, error: String(error) })
-      skipped.push(s.id)
-    }
-  }
-  return { sent, skipped }
 }

@@ -7,6 +7,7 @@ import type {
   BroadcastStatus,
   ComposerMessage,
 } from '@joren/shared'
+import type { RowRef, Write } from '../unit-of-work.ts'
 import type { RecipientValues, RenderedMessage } from './render.ts'
 
 export interface StoredBroadcast {
@@ -60,11 +61,47 @@ export interface AudienceContext {
   timeZone: string
 }
 
-/** The broadcasts' persistence, as the engine sees it. */
+/** How a chunk ended: sent (LINE accepted it) or failed for good. */
+export type ChunkOutcome =
+  | { status: 'sent'; requestId?: string }
+  | { status: 'failed'; error: string }
+
+/** What a broadcast's status may change by, besides the status itself. */
+export interface TransitionPatch {
+  error?: string | null
+  startedAt?: number
+  finishedAt?: number
+  lockedUntil?: number | null
+  scheduledAt?: number | null
+}
+
+/**
+ * The broadcasts' persistence, as the engine and the staff commands see it. Reads and the
+ * engine's own steps run at once; `…Write` methods plan statements for a commit with the audit
+ * row or event that goes with them (see UnitOfWork).
+ */
 export interface BroadcastStore {
-  create(draft: BroadcastDraftParsed, staffId: number | null, now: number): Promise<StoredBroadcast>
-  /** Replaces a draft or a scheduled broadcast (back to draft); null when not editable. */
-  update(id: number, draft: BroadcastDraftParsed, now: number): Promise<StoredBroadcast | null>
+  /** A new draft (by `staffId`). */
+  createWrite(draft: BroadcastDraftParsed, staffId: number | null, now: number): Write
+  /** The ID the create of the same commit assigned. */
+  insertedId(): RowRef
+  /** The newest broadcast this staff member created under this title at `now` (after its commit). */
+  findCreated(staffId: number, title: string, now: number): Promise<StoredBroadcast | null>
+  /** Replaces a draft or a scheduled broadcast (back to draft); no row changes otherwise. */
+  updateWrite(id: number, draft: BroadcastDraftParsed, now: number): Write
+  /**
+   * Fails the whole commit unless the broadcast's status is one of `from` when it runs: the
+   * conditional change after it then always applies (or nothing of the commit does).
+   */
+  statusGuardWrite(id: number, from: BroadcastStatus[]): Write
+  /** From one of `from` to `to` (no row changes when the status is elsewhere). */
+  transitionWrite(
+    id: number,
+    from: BroadcastStatus[],
+    to: BroadcastStatus,
+    now: number,
+    patch?: TransitionPatch,
+  ): Write
   find(id: number): Promise<StoredBroadcast | null>
   list(status: BroadcastStatus | undefined, limit: number): Promise<StoredBroadcast[]>
   /** Sendable members in the audience and how many of them the holdout draw takes. */
@@ -79,13 +116,7 @@ export interface BroadcastStore {
     from: BroadcastStatus[],
     to: BroadcastStatus,
     now: number,
-    patch?: {
-      error?: string | null
-      startedAt?: number
-      finishedAt?: number
-      lockedUntil?: number | null
-      scheduledAt?: number | null
-    },
+    patch?: TransitionPatch,
   ): Promise<boolean>
   /**
    * Scheduled broadcasts due, and plans a crash left unfinished (lease expired) → planning.
@@ -146,12 +177,8 @@ export interface BroadcastStore {
   /** Claims one chunk if it is due, unleased and its broadcast is sending. */
   claimChunk(id: number, now: number, leaseMs: number): Promise<StoredChunk | null>
   claimDueChunks(now: number, leaseMs: number, limit: number): Promise<StoredChunk[]>
-  /** The chunk and its recipients are sent (or failed for good), in one batch. */
-  completeChunk(
-    chunk: StoredChunk,
-    outcome: { status: 'sent' | 'failed'; requestId?: string; error?: string },
-    now: number,
-  ): Promise<void>
+  /** The chunk and its recipients are sent (or failed for good): writes for one commit. */
+  completeChunkWrites(chunk: StoredChunk, outcome: ChunkOutcome, now: number): Write[]
   /** Back to pending: due at `nextAttemptAt` (retry), lease dropped. */
   releaseChunk(id: number, nextAttemptAt: number, error: string | null): Promise<void>
   /** sending → done when no chunk is left pending or in flight. */
@@ -164,7 +191,8 @@ export interface BroadcastStore {
    * the hold. For the Workers queue fan-out.
    */
   holdDueChunks(now: number, holdMs: number, limit: number, broadcastId?: number): Promise<number[]>
-  cancelPendingChunks(broadcastId: number): Promise<number>
+  /** The chunks not yet handed to LINE are cancelled (with the broadcast's own cancel). */
+  cancelPendingChunksWrite(broadcastId: number): Write
   /** Node at start: chunks and plans leased by the previous process are due again. */
   releaseInterrupted(now: number): Promise<number>
   progress(
@@ -181,6 +209,4 @@ export interface BroadcastStore {
     staffIds: number[],
   ): Promise<{ id: number; lineUserId: string; following: boolean }[]>
   couponTitle(templateId: number): Promise<string | null>
-  /** Broadcasts not yet finished (draft … paused, quota_stopped) whose audience is this segment. */
-  activeUsingSegment(segmentId: number): Promise<{ id: number; title: string }[]>
 }

@@ -30,3 +30,21 @@ export class ThresholdsNotApplicable extends DomainError {
     ])
   }
 }
+
+/** Deleting it would leave a broadcast with nobody to send to. */
+export class SegmentInUse extends DomainError {
+  constructor(titles: string[]) {
+    const names = titles
+      .slice(0, 3)
+      .map((t) => `「${t}」`)
+      .join('、')
+    const more = titles.length > 3 ? `ほか${titles.length - 3}件` : ''
+    super(
+      409,
+      'segment_in_use',
+      `このセグメントは配信${names}${more}で使われているため削除できません。配信の対象を変えるか、配信を中止してから削除してください。`,
+      undefined,
+      { broadcasts: titles.length },
+    )
+  }
+}

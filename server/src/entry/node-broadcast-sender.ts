@@ -1,59 +1,10 @@
-import { couponDeps } from './compose/coupons.ts'
-import type { Atomic } from './db/atomic.ts'
-import type { Database } from './db/database.ts'
-import { createBroadcastRepository } from './db/repositories/broadcast-repository.ts'
-import type { Repositories } from './db/repositories/index.ts'
 import {
   CHUNK_LEASE_MS,
   deliverChunk,
   runPlan,
   startDueBroadcasts,
   type BroadcastDeps,
-} from './domain/broadcasts/engine.ts'
-import type { BroadcastStore } from './domain/broadcasts/store.ts'
-import type { AppLinks } from './domain/links.ts'
-import type { Messenger } from './domain/messaging/messenger.ts'
-import type { Clock, Ids, Logger } from './domain/ports.ts'
-
-export interface BroadcastServiceInput {
-  db: Database
-  atomic: Atomic
-  repositories: Repositories
-  messenger: Messenger
-  clock: Clock
-  ids: Ids
-  logger: Logger
-  links: AppLinks
-  dispatch(broadcastId: number): Promise<void>
-  /** Runs a claimed plan off the request (Node: the sender's chain; Workers: the JOBS queue). */
-  startPlan(broadcastId: number, token: number): Promise<void>
-  /** Member IDs per freeze batch (tests; default the engine's). */
-  membersPerStatement?: number
-}
-
-/** The broadcasts' store alone (other areas asking about broadcasts, e.g. a segment in use). */
-export function broadcastStore(
-  input: Pick<BroadcastServiceInput, 'db' | 'atomic'>,
-): BroadcastStore {
-  return createBroadcastRepository(input.db, input.atomic)
-}
-
-/** The broadcast engine's deps (both runtimes; `dispatch` says how chunks reach a sender). */
-export function broadcastDeps(input: BroadcastServiceInput): BroadcastDeps {
-  return {
-    store: createBroadcastRepository(input.db, input.atomic),
-    messenger: input.messenger,
-    coupons: couponDeps({ ...input, timeZone: input.links.timeZone }),
-    links: input.links,
-    clock: input.clock,
-    ids: input.ids,
-    logger: input.logger,
-    timeZone: input.links.timeZone,
-    dispatch: input.dispatch,
-    startPlan: input.startPlan,
-    membersPerStatement: input.membersPerStatement,
-  }
-}
+} from '../domain/broadcasts/engine.ts'
 
 /**
  * Node: sends broadcast chunks inside the process. Claims due chunks in small batches and keeps
