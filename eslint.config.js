@@ -90,8 +90,8 @@ export default tseslint.config(
                 '**/line/**',
                 '**/entry/**',
                 '**/middleware/**',
+                '**/compose/**',
                 '../app.ts',
-                '../deps.ts',
               ],
               message:
                 'dependencies point inward: domain imports nothing outside domain/ and shared/.',
@@ -102,14 +102,17 @@ export default tseslint.config(
     },
   },
   {
-    // Routes and middleware handle HTTP; they reach data through deps, not drivers.
+    // Routes and middleware handle HTTP: validate, call a service (c.var.services), map.
     files: ['server/src/routes/**', 'server/src/middleware/**', 'server/src/app.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: [...DRIVERS, '**/db/**'], message: 'HTTP code goes through c.var.deps.' },
+            {
+              group: [...DRIVERS, '**/db/**', '**/line/**', '**/compose/**', '**/entry/**'],
+              message: 'HTTP code reaches data and LINE through c.var.services only.',
+            },
           ],
         },
       ],

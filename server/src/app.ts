@@ -62,11 +62,6 @@ export function createApp(scopeOf: ScopeOf) {
     const { services, defer } = scopeOf(c.env, waitUntil)
     c.set('services', services)
     c.set('defer', defer)
-    // Transitional: routes not yet on services read the old deps (processing kicked with defer).
-    c.set('deps', {
-      ...services.legacy,
-      kickProcessing: () => services.legacy.kickProcessing(defer),
-    })
     await next()
   })
   // Every API route that reads a body: JSON only (415), within the route's size limit (413).

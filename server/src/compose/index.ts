@@ -1,4 +1,3 @@
-import type { AppDeps } from '../deps.ts'
 import { createRepositories } from '../db/repositories/index.ts'
 import { createEventStore } from '../db/repositories/event-repository.ts'
 import { createUnitOfWork } from '../db/unit-of-work.ts'
@@ -154,24 +153,6 @@ export function composeServices(ports: RuntimePorts) {
     logger,
   }
 
-  const legacy: AppDeps = {
-    config,
-    verifySignature: ports.verifySignature,
-    inbox: repositories.inbox,
-    clock,
-    logger,
-    kickProcessing: (defer = () => undefined) => ports.jobs.kickProcessing(defer),
-    repositories,
-    db,
-    atomic,
-    uow,
-    ids,
-    idTokens: login.idTokens,
-    botInfo: login.botInfo,
-    cardKey,
-    messenger,
-  }
-
   const webhookInbox = ports.wrapInbox ? ports.wrapInbox(repositories.inbox) : repositories.inbox
 
   const services: Services = {
@@ -233,7 +214,6 @@ export function composeServices(ports: RuntimePorts) {
     surveys: surveys.service,
     support: support.service,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
-    legacy,
   }
 
   return {

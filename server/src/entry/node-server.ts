@@ -112,7 +112,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
 
   const app = createApp(() => ({ services, defer: () => undefined }))
   options.mount?.(app)
-  mountStaticApps(app, logger)
+  mountStaticApps(app, logger, { https: config.PUBLIC_URL.startsWith('https:') })
 
   const server = await listen(app.fetch, services, config.PORT, config.HOST, config.sandbox)
   const address = server.address()

@@ -21,7 +21,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
  * `liff-app/dist`. Hashed assets are cached for a year; pages are revalidated on every load, so a
  * new build reaches phones at once. Returns false (and logs how to fix it) when nothing is built.
  */
-export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_DIST): boolean {
+export function mountStaticApps(
+  app: Hono<AppEnv>,
+  logger: Logger,
+  /** https: PUBLIC_URL is served over HTTPS (pages then carry HSTS). */
+  options: { https: boolean; root?: string },
+): boolean {
+  const root = options.root ?? APPS_DIST
   if (!SPAS.every((name) => existsSync(join(root, name, 'index.html')))) {
     logger.info(`the LIFF app and staff screens are not built (${root}): run npm run build`)
     return false
@@ -32,13 +38,18 @@ export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_D
     serveStatic({ root, onFound: (_path, c) => void c.header('Cache-Control', IMMUTABLE) }),
   )
   for (const name of SPAS) {
+    const headers = pageHeaders(name, options.https)
     const files = serveStatic({
       root,
-      onFound: (path, c) => void (path.endsWith('.html') && page(c, name)),
+      onFound: (path, c) => {
+        if (path.endsWith('.html')) for (const [k, v] of headers) c.header(k, v)
+      },
     })
     const fallback = serveStatic({
       path: join(root, name, 'index.html'),
-      onFound: (_path, c) => page(c, name),
+      onFound: (_path, c) => {
+        for (const [k, v] of headers) c.header(k, v)
+      },
     })
     app.get(`/${name}`, fallback)
     app.get(`/${name}/*`, files, fallback)
@@ -50,16 +61,21 @@ export function mountStaticApps(app: Hono<AppEnv>, logger: Logger, root = APPS_D
  * Headers of an app's HTML page: revalidated on every load, with its Content-Security-Policy and
  * anti-framing (middleware/security-headers.ts), and HSTS when PUBLIC_URL is https.
  */
-function page(c: Context<AppEnv>, app: PageApp): void {
-  c.header('Cache-Control', 'no-cache')
-  const https = c.var.deps.config.PUBLIC_URL.startsWith('https:')
-  for (const [name, value] of Object.entries(pageSecurityHeaders(app, https))) c.header(name, value)
+function pageHeaders(app: PageApp, https: boolean): [string, string][] {
+  return [['Cache-Control', 'no-cache'], ...Object.entries(pageSecurityHeaders(app, https))]
 }
 
 /** Sandbox mode only: the sandbox chat page (`dist/sandbox/index.html`) at /sandbox. */
 export function mountSandboxPage(app: Hono<AppEnv>, root = APPS_DIST): void {
   const index = join(root, 'sandbox', 'index.html')
-  const file = serveStatic({ path: index, onFound: (_path, c) => page(c, 'sandbox') })
+  // The sandbox listens on loopback only: plain HTTP, no HSTS.
+  const headers = pageHeaders('sandbox', false)
+  const file = serveStatic({
+    path: index,
+    onFound: (_path, c) => {
+      for (const [k, v] of headers) c.header(k, v)
+    },
+  })
   const notBuilt = (c: Context) =>
     c.text('The sandbox page is not built: run npm run build (npm start does).', 503)
   app.get('/sandbox', file, notBuilt)

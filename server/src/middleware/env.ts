@@ -1,4 +1,3 @@
-import type { AppDeps } from '../deps.ts'
 import type { AuditService } from '../domain/audit/audit-reader.ts'
 import type { CouponService } from '../domain/coupons/service.ts'
 import type { LoyaltyService } from '../domain/loyalty/service.ts'
@@ -54,11 +53,6 @@ export interface Services {
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService
-  /**
-   * Transitional: what routes not yet moved to services still read. Goes away with the last of
-   * them.
-   */
-  legacy: AppDeps
 }
 
 export type { MemberPrincipal, StaffPrincipal }
@@ -68,8 +62,6 @@ export type AppEnv = {
     services: Services
     /** Keeps work going after the response (Workers' waitUntil). */
     defer: Defer
-    /** @deprecated transitional alias of services.legacy */
-    deps: AppDeps
     member: MemberPrincipal
     staff: StaffPrincipal
     /** The verified token's `sub` and `name` (set by every LIFF / staff auth middleware). */

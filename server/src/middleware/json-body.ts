@@ -43,7 +43,7 @@ export const NON_JSON_BODIES: ReadonlySet<string> = new Set(['POST /api/staff/pu
 
 /**
  * Refuses a body over `maxSize`: at once by its Content-Length, or while it is read when it comes
- * in chunks (the read fails with PayloadTooLarge, which parseBody passes on as the 413).
+ * in chunks (the read fails with PayloadTooLarge, which the jsonBody validator passes on as the 413).
  */
 function limitBody(c: Context, maxSize: number): void {
   const body = c.req.raw.body

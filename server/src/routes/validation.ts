@@ -57,21 +57,3 @@ export function queryOf<S extends z.ZodType>(schema: S) {
 export function paramsOf<S extends z.ZodType>(schema: S) {
   return validator('param', (value): z.infer<S> => parseInput(schema, value))
 }
-
-/**
- * @deprecated Transitional: use the `jsonBody(schema)` middleware (routes take no helpers that
- * take a Hono Context). Removed once every route is converted.
- */
-export async function parseBody<S extends z.ZodType>(
-  c: { req: { json(): Promise<unknown> } },
-  schema: S,
-): Promise<z.infer<S>> {
-  let body: unknown
-  try {
-    body = await c.req.json()
-  } catch (error) {
-    if (error instanceof DomainError) throw error
-    throw new InvalidRequest('リクエストの本文が JSON として読めません。')
-  }
-  return parseInput(schema, body)
-}

@@ -1,5 +1,5 @@
 import type { Role } from '@joren/shared'
-import type { RowRef } from '../unit-of-work.ts'
+import type { RowRef } from '../rows.ts'
 
 /** The staff member a command acts for: every staff mutation takes one and audits it. */
 export interface StaffActor {

@@ -1,4 +1,4 @@
-import type { RowRef } from '../unit-of-work.ts'
+import type { RowRef } from '../rows.ts'
 
 /**
  * Business events, recorded in the same atomic batch as the change they describe (a transactional
