@@ -353,6 +353,12 @@ describe('coupon card and attribution', () => {
     })
     expect(attribution.body.holdout).toMatchObject({ members: holdoutCount, purchasers: 1 })
     expect(attribution.body.lift).toBeCloseTo(1 / sent.length - 1 / holdoutCount)
+    // One buyer on each side: the interval spans zero, around the difference.
+    const [low, high] = attribution.body.liftInterval95 ?? [NaN, NaN]
+    expect(low).toBeLessThan(0)
+    expect(high).toBeGreaterThan(0)
+    expect(low).toBeLessThan(attribution.body.lift ?? NaN)
+    expect(high).toBeGreaterThan(attribution.body.lift ?? NaN)
   })
 })
 

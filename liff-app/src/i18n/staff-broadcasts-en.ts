@@ -217,6 +217,7 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     couponsRedeemed: (redeemed, issued) => `Coupons used ${n(redeemed)} / ${n(issued)}`,
     lift: 'Lift (conversion difference)',
     relativeLift: 'Compared with the holdout',
+    liftInterval: '95% interval of the lift (spans 0: could be chance)',
     noHoldout: 'No holdout, so no lift to compare',
     messages: 'Messages',
     audience: 'Audience',

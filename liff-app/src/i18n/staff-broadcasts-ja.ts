@@ -220,6 +220,7 @@ export const staffBroadcastsJa = {
       `クーポン利用 ${n(redeemed)} / ${n(issued)}枚`,
     lift: '効果（購入率の差）',
     relativeLift: '送らなかった方と比べて',
+    liftInterval: '効果の95%信頼区間（0をまたぐ場合は偶然の差かもしれません）',
     noHoldout: '除外グループがないため効果（差）は計算できません',
     messages: 'メッセージ',
     audience: '配信先',

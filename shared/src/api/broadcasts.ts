@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { GroupOutcomeSchema } from './lift.ts'
 import { MemberNumberSchema } from './common.ts'
 import { ComposerMessagesSchema, unknownPlaceholders } from './composer.ts'
 
@@ -242,16 +243,6 @@ export const BroadcastResultSchema = z.object({
 })
 export type BroadcastResult = z.infer<typeof BroadcastResultSchema>
 
-const GroupOutcomeSchema = z.object({
-  members: z.number().int(),
-  /** Members with at least one purchase in the window. */
-  purchasers: z.number().int(),
-  purchases: z.number().int(),
-  revenueYen: z.number().int(),
-  /** purchasers / members (0–1); null when the group is empty. */
-  conversion: z.number().nullable(),
-})
-
 /** GET /api/staff/broadcasts/:id/attribution */
 export const BroadcastAttributionSchema = z.object({
   days: z.number().int(),
@@ -265,6 +256,8 @@ export const BroadcastAttributionSchema = z.object({
   lift: z.number().nullable(),
   /** recipients.conversion / holdout.conversion − 1; null when the holdout converted nobody. */
   relativeLift: z.number().nullable(),
+  /** 95 % interval of `lift` (computeLift, shared with journeys and the dashboard). */
+  liftInterval95: z.tuple([z.number(), z.number()]).nullable(),
 })
 export type BroadcastAttribution = z.infer<typeof BroadcastAttributionSchema>
 

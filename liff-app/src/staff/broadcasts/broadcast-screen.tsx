@@ -426,6 +426,14 @@ function AttributionCard({ id, finished }: { id: number; finished: boolean }) {
                   <strong>{m.points(a.lift)}</strong>
                 </dd>
               </div>
+              {a.liftInterval95 !== null && (
+                <div>
+                  <dt>{d.liftInterval}</dt>
+                  <dd data-testid="attribution-lift-interval">
+                    {`${m.points(a.liftInterval95[0])} 〜 ${m.points(a.liftInterval95[1])}`}
+                  </dd>
+                </div>
+              )}
               {a.relativeLift !== null && (
                 <div>
                   <dt>{d.relativeLift}</dt>

@@ -23,6 +23,7 @@ import {
   BroadcastOverQuota,
   BroadcastSegmentMissing,
 } from './errors.ts'
+import { computeLift } from '../lift/lift.ts'
 import { isCouponSlot, LINE_TEXT_MAX, maxRenderedLength, renderMessages } from './render.ts'
 import type { StoredBroadcast } from './store.ts'
 
@@ -380,13 +381,13 @@ export function createBroadcastService(deps: BroadcastDeps) {
     async attribution(id: number): Promise<BroadcastAttribution> {
       const b = await load(deps, id)
       const a = await store.attribution(b)
-      const rc = a.recipients.conversion
-      const hc = a.holdout.conversion
+      const lift = computeLift(a.recipients, a.holdout)
       return {
         days: b.attributionDays,
         ...a,
-        lift: rc === null || hc === null || a.holdout.members === 0 ? null : rc - hc,
-        relativeLift: rc === null || hc === null || hc === 0 ? null : rc / hc - 1,
+        lift: lift.difference,
+        relativeLift: lift.relative,
+        liftInterval95: lift.interval95,
       }
     },
 

@@ -201,7 +201,7 @@ export interface BroadcastStore {
   result(id: number): Promise<Omit<BroadcastResult, 'status' | 'startedAt' | 'finishedAt'>>
   attribution(
     broadcast: StoredBroadcast,
-  ): Promise<Omit<BroadcastAttribution, 'lift' | 'relativeLift' | 'days'>>
+  ): Promise<Omit<BroadcastAttribution, 'lift' | 'relativeLift' | 'liftInterval95' | 'days'>>
   /** Placeholder values for given members (test sends). */
   valuesForLineUser(lineUserId: string): Promise<RecipientForRender | null>
   /** Staff with their LINE user ID and whether they are a friend of the account (LINE drops pushes to others). */
