@@ -31,6 +31,8 @@ export interface NodeServer {
   broadcasts: NodeBroadcastSender
   /** The daily segment summary rebuild in worker threads (undefined for an in-memory database). */
   rebuildSummary: SummaryRebuild | undefined
+  /** Runs the periodic jobs now (joins a run in progress); the minute timer calls the same. */
+  runPeriodicJobs(): Promise<void>
   /** The one-time code that makes the first owner (null once an owner exists). Shown, never logged. */
   ownerSetup: { code: string; expiresAt: number } | null
   /** Stop accepting, finish in-flight requests and processing, close the database. */
@@ -146,9 +148,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
           rebuildMemberRfmInThreads(database.sqlite, config.DATABASE_PATH, windowStart, now)
   // A slow pass (the daily summary rebuild) must not overlap the next tick; close() waits for it.
   let periodicRun: Promise<void> | null = null
-  const periodicTimer = setInterval(() => {
-    if (periodicRun) return
-    periodicRun = runPeriodicJobs({
+  const runPeriodic = () =>
+    (periodicRun ??= runPeriodicJobs({
       services,
       clock,
       ids,
@@ -158,8 +159,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       rebuildSummary,
     }).finally(() => {
       periodicRun = null
-    })
-  }, 60_000)
+    }))
+  const periodicTimer = setInterval(() => void runPeriodic(), 60_000)
   periodicTimer.unref()
 
   let closing: Promise<void> | null = null
@@ -171,6 +172,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     processor,
     broadcasts,
     rebuildSummary,
+    runPeriodicJobs: runPeriodic,
     ownerSetup,
     close() {
       closing ??= (async () => {
