@@ -14,6 +14,7 @@ import { supportEventHooks } from './domain/support/events.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from './domain/support/contents.ts'
 import { createContentFetcher, supportDeps } from './support-services.ts'
 import { createPacer, type Pacer } from './line/rate-limiter.ts'
+import { MonthlyLimitMemo } from './domain/messaging/push-fallback.ts'
 import { registerSupportChat } from './domain/chat/support-chat.ts'
 import { createFaqAnswerer } from './domain/faq/answerer.ts'
 import { registerSurveyChat } from './domain/chat/survey-chat.ts'
@@ -80,6 +81,7 @@ export function createServices(input: {
       },
     ),
     onFollowExtras: welcomeCouponHook({ ...input, repositories, links }),
+    monthlyLimit: new MonthlyLimitMemo(),
     support: supportEventHooks(
       supportDeps({ repositories, clock: input.clock, timeZone: links.timeZone }),
     ),

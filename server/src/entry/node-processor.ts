@@ -1,35 +1,48 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
+import { outboxPumpSource } from '../domain/messaging/outbox-sender.ts'
+import type { OutboxItem } from '../domain/messaging/outbox.ts'
 import type { Logger } from '../domain/ports.ts'
-import { drainOnce, type ProcessorDeps } from '../domain/webhook/processor.ts'
+import { Pump } from '../domain/pump.ts'
+import type { InboxEvent } from '../domain/webhook/inbox.ts'
+import { eventPumpSource, type ProcessorDeps } from '../domain/webhook/processor.ts'
 
-/** The longest the drain holds the event loop at a time (it runs on the requests' thread). */
+/** The longest the background work holds the event loop at a time (it runs on the requests' thread). */
 const SLICE_MS = 2
 /**
- * While webhooks keep arriving, the drain gets the loop's idle time plus this share of its busy
- * time: acceptance keeps ~90% of a saturated core, and processing never stops altogether.
+ * While webhooks keep arriving, background work gets the loop's idle time plus this share of its
+ * busy time: acceptance keeps ~90% of a saturated core, and processing never stops altogether.
  */
 const BUSY_SHARE = 0.1
 /** How long a backed-off drain waits before it looks again (any I/O still wakes the loop). */
 const BACKOFF_MS = 1
 /** A backed-off drain waits until it has at least this much loop time to spend. */
 const MIN_SLICE_MS = 0.5
+/** Events handled side by side (most of an event is CPU; this covers profile look-ups). */
+const EVENTS_IN_FLIGHT = 64
+/**
+ * Sends in flight at most: LINE answers in 50–300 ms, so this carries ~1,000 answers a second
+ * (the shared pacer keeps the calls under LINE's rate limits whatever the window).
+ */
+const SENDS_IN_FLIGHT = 256
 
 /**
- * Drains the inbox and outbox inside the Node process. `kick()` after the webhook's 200 starts a
- * drain (coalesced: one at a time); a timer picks up retries whose backoff has passed and events
- * left behind by a crash.
+ * Processes the inbox and sends the outbox inside the Node process, independently: events are
+ * handled as they arrive (`kick()` after the webhook's 200) and each one's answer is claimed for
+ * sending as soon as it is enqueued, with up to SENDS_IN_FLIGHT calls to LINE in flight; neither
+ * waits for the other's batch. A timer picks up retries whose backoff has passed and work left
+ * behind by a crash.
  *
- * Acceptance comes first: the drain works in slices of at most ~2 ms and yields between them.
- * When no webhook arrived since the last slice it runs at full speed; while they keep arriving it
- * backs off to the loop's idle time plus a minimum share, and catches up after the burst (the inbox
- * is durable, so deferring is safe).
+ * Acceptance comes first: background work runs in slices of at most ~2 ms and yields between
+ * them (`pace`, shared by both pumps and by the periodic jobs). When no webhook arrived since the
+ * last slice it runs at full speed; while they keep arriving it backs off to the loop's idle time
+ * plus a minimum share, and catches up after the burst (inbox and outbox are durable).
  */
 export class NodeProcessor {
-  private running: Promise<void> | null = null
-  private again = false
   private stopped = false
   private timer: ReturnType<typeof setInterval> | null = null
+  readonly events: Pump<InboxEvent>
+  readonly sender: Pump<OutboxItem>
   /** kick() calls since the last slice: webhooks are arriving. */
   private kicks = 0
   /** Milliseconds of loop time the drain may still use while webhooks arrive (can go negative). */
@@ -41,78 +54,86 @@ export class NodeProcessor {
   private pausing: Promise<void> | null = null
 
   constructor(
-    private readonly deps: ProcessorDeps,
+    deps: ProcessorDeps,
     private readonly logger: Logger,
-    private readonly options: { batchSize?: number; sweepEveryMs?: number } = {},
-  ) {}
+    private readonly options: {
+      sweepEveryMs?: number
+      eventsInFlight?: number
+      sendsInFlight?: number
+    } = {},
+  ) {
+    const onError = (error: unknown) =>
+      this.logger.error('background processing failed', { error: String(error) })
+    this.sender = new Pump(outboxPumpSource(deps), {
+      maxInFlight: options.sendsInFlight ?? SENDS_IN_FLIGHT,
+      claimBatch: 64,
+      pace: this.pace,
+      onError,
+    })
+    this.events = new Pump(
+      eventPumpSource(deps, () => this.sender.wake()),
+      {
+        maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
+        claimBatch: 32,
+        pace: this.pace,
+        onError,
+      },
+    )
+  }
 
   start(): this {
-    this.timer = setInterval(() => this.wake(), this.options.sweepEveryMs ?? 1_000)
+    this.timer = setInterval(() => this.sweep(), this.options.sweepEveryMs ?? 1_000)
     this.timer.unref()
-    this.wake()
+    this.sweep()
     return this
   }
 
   /** A webhook stored events: process them soon (and back off while more keep arriving). */
   kick(): void {
-    this.kicks++
-    this.wake()
-  }
-
-  private wake(): void {
     if (this.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null
-    })
+    this.kicks++
+    // Right after the callbacks of the turn that kicked (the webhook's answer is written first).
+    process.nextTick(() => this.events.wake())
   }
 
-  /** Resolves when no drain is in flight (for tests and benchmarks). */
+  /** Retries whose backoff has passed, and anything a previous run left. */
+  private sweep(): void {
+    if (this.stopped) return
+    this.events.wake()
+    this.sender.wake()
+  }
+
+  /** Resolves when nothing is being processed or sent (for tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.running) await this.running
+    do {
+      await this.events.idle()
+      await this.sender.idle()
+    } while (this.events.inFlight > 0 || this.sender.inFlight > 0)
+    this.endSlice()
   }
 
-  /** Stops scheduling new work and waits for the batch in flight to finish. */
+  /** Stops claiming new work and waits for what is in progress to finish. */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
-    await this.idle()
-  }
-
-  private async loop(): Promise<void> {
-    // Right after the callbacks of the turn that kicked (the webhook's answer is written first),
-    // so what was stored is claimed before later deliveries pile onto the same batch.
-    await new Promise<void>((resolve) => process.nextTick(resolve))
-    this.kicks = 0
-    this.beginSlice(SLICE_MS)
-    do {
-      this.again = false
-      for (;;) {
-        if (this.stopped) return
-        let handled = 0
-        try {
-          handled = await drainOnce(this.deps, this.options.batchSize ?? 50, this.pace)
-        } catch (error) {
-          this.logger.error('drain failed', { error: String(error) })
-          return
-        }
-        if (handled === 0) break
-        await this.pace()
-      }
-    } while (this.again && !this.stopped)
+    await this.events.stop()
+    await this.sender.stop()
     this.endSlice()
   }
 
   /**
-   * Called between events and between messages: within the slice's budget it returns at once;
-   * past it, the drain yields the thread (and backs off while webhooks arrive). Concurrent callers
-   * (messages to different members) share one pause.
+   * Called before each event, message and periodic step: within the slice's budget it returns at
+   * once; past it, the work yields the thread (and backs off while webhooks arrive). Concurrent
+   * callers share one pause. The first call after a quiet spell opens a fresh slice.
    */
-  private readonly pace = (): Promise<void> | undefined => {
-    if (this.stopped || performance.now() - this.sliceStarted < this.sliceBudgetMs) return
+  readonly pace = (): Promise<void> | undefined => {
+    if (this.stopped) return
+    const now = performance.now()
+    if (this.sliceMark === null) {
+      this.beginSlice(SLICE_MS)
+      return
+    }
+    if (now - this.sliceStarted < this.sliceBudgetMs) return
     return (this.pausing ??= this.pause().finally(() => {
       this.pausing = null
     }))
@@ -137,10 +158,16 @@ export class NodeProcessor {
     this.sliceMark = performance.eventLoopUtilization()
   }
 
-  /** Charges the slice's loop time (not the time spent waiting for LINE) to the credit. */
+  /**
+   * Charges the slice's loop time to the credit. A slice spans waits for LINE during which the
+   * loop served webhooks: it is charged at most its budget plus one step's overrun.
+   */
   private endSlice(): void {
     if (!this.sliceMark) return
-    this.credit -= performance.eventLoopUtilization(this.sliceMark).active
+    this.credit -= Math.min(
+      performance.eventLoopUtilization(this.sliceMark).active,
+      this.sliceBudgetMs + SLICE_MS,
+    )
     this.sliceMark = null
     this.loopMark = performance.eventLoopUtilization()
   }

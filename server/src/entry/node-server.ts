@@ -66,8 +66,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ids,
     logger,
     lineTimeoutMs: options.lineTimeoutMs,
-    // Enough sockets for broadcast chunks in flight at LINE's rate limits (see NodeBroadcastSender).
-    lineFetch: createNodeHttpFetch({ maxSockets: 64 }),
+    // Enough sockets that no call waits for one: the outbox's sends in flight (NodeProcessor),
+    // broadcast chunks (NodeBroadcastSender) and profile look-ups; the pacer keeps the rates.
+    lineFetch: createNodeHttpFetch({ maxSockets: 512 }),
     links: {
       liffId: config.LIFF_ID ?? null,
       publicUrl: config.PUBLIC_URL,

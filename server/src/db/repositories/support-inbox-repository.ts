@@ -161,6 +161,8 @@ export function createInboxStore(db: Database, atomic: Atomic) {
     staffId: chatMessages.staffId,
     staffName: staff.displayName,
     via: chatMessages.via,
+    delivery: chatMessages.delivery,
+    deliveryReason: chatMessages.deliveryReason,
     contentStatus: messageContents.status,
     createdAt: chatMessages.createdAt,
   }
@@ -454,6 +456,8 @@ export function createInboxStore(db: Database, atomic: Atomic) {
                 staffId: sql<number>`${input.staffId}`.as('staff_id'),
                 // Set by the outbox once sent: null while queued (or if it never went).
                 via: sql<null>`null`.as('via'),
+                delivery: sql<null>`null`.as('delivery'),
+                deliveryReason: sql<null>`null`.as('delivery_reason'),
                 createdAt: sql<number>`${input.now}`.as('created_at'),
               })
               .from(outbox)

@@ -462,7 +462,9 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
     const result =
       chunk.kind === 'multicast'
         ? await deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
-        : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey)
+        : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, {
+            priority: 'bulk',
+          })
     await store.completeChunk(
       chunk,
       { status: 'sent', requestId: result.requestId },
@@ -489,6 +491,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
             broadcastId: chunk.broadcastId,
           })
         return
+      case 'refused':
       case 'retryable':
       case 'invalid_reply_token':
         if (chunk.attempts >= MAX_CHUNK_ATTEMPTS) {

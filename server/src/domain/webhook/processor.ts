@@ -1,7 +1,8 @@
 import { backoffDelay } from '../backoff.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
 import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
-import type { InboxRepository } from './inbox.ts'
+import type { PumpSource } from '../pump.ts'
+import type { InboxEvent, InboxRepository } from './inbox.ts'
 
 export interface ProcessorDeps extends EventDeps {
   inbox: InboxRepository
@@ -22,29 +23,66 @@ export async function processDueEvents(
   limit = 50,
   pace?: Pace,
 ): Promise<number> {
-  const events = await deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS)
+  const events = await claimDueEvents(deps, limit)
   const handled: { eventId: string; status: EventOutcome }[] = []
-  for (const { eventId, event, receivedAt, attempts } of events) {
+  for (const claimed of events) {
     await pace?.()
-    try {
-      handled.push({ eventId, status: await handleEvent(deps, event, receivedAt) })
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      deps.logger.warn('webhook event failed', { eventId, attempts, error: message })
-      if (attempts >= EVENT_MAX_ATTEMPTS)
-        await deps.inbox.markDead(eventId, message, deps.clock.now())
-      else
-        await deps.inbox.markRetry(
-          eventId,
-          deps.clock.now() + backoffDelay(attempts, deps.ids),
-          message,
-        )
-    }
+    const outcome = await runClaimedEvent(deps, claimed)
+    if (outcome) handled.push(outcome)
   }
   // One write marks the whole batch: every effect is keyed by the event ID, so a crash before it
   // only re-runs events whose effects are already in place.
   if (handled.length > 0) await deps.inbox.markDone(handled, deps.clock.now())
   return events.length
+}
+
+export function claimDueEvents(deps: ProcessorDeps, limit: number): Promise<InboxEvent[]> {
+  return deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS)
+}
+
+/**
+ * Handles one claimed event. A failure is retried later with backoff (or parked dead); otherwise
+ * the outcome is returned for the caller to mark done.
+ */
+export async function runClaimedEvent(
+  deps: ProcessorDeps,
+  { eventId, event, receivedAt, attempts }: InboxEvent,
+): Promise<{ eventId: string; status: EventOutcome } | null> {
+  try {
+    return { eventId, status: await handleEvent(deps, event, receivedAt) }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    deps.logger.warn('webhook event failed', { eventId, attempts, error: message })
+    if (attempts >= EVENT_MAX_ATTEMPTS)
+      await deps.inbox.markDead(eventId, message, deps.clock.now())
+    else
+      await deps.inbox.markRetry(
+        eventId,
+        deps.clock.now() + backoffDelay(attempts, deps.ids),
+        message,
+      )
+    return null
+  }
+}
+
+/**
+ * The inbox as continuous work (Node): events of different members are handled side by side (a
+ * follow waiting for the profile look-up holds up nobody else), one member's in order; each is
+ * marked done as it finishes and `onHandled` runs (e.g. to wake the outbox sender).
+ */
+export function eventPumpSource(
+  deps: ProcessorDeps,
+  onHandled: () => void,
+): PumpSource<InboxEvent> {
+  return {
+    claim: (limit) => claimDueEvents(deps, limit),
+    keyOf: (claimed) => claimed.event.source?.userId ?? claimed.eventId,
+    async handle(claimed) {
+      const outcome = await runClaimedEvent(deps, claimed)
+      if (outcome) await deps.inbox.markDone([outcome], deps.clock.now())
+      onHandled()
+    },
+  }
 }
 
 /**
