@@ -24,6 +24,7 @@
  * Answer lag = the outbox row's sent_at (LINE accepted the answer) − the webhook's due time.
  * Exactly-once is checked against the stand-in: each outbox row's reply token and retry key are
  * looked up among the sends LINE accepted.
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of Joren for each measured phase.
  */
 import Database from 'better-sqlite3'
 import { createHmac, randomBytes } from 'node:crypto'
@@ -41,6 +42,7 @@ import type {
 } from './answers/stand-in-process.ts'
 import type { BenchContext, Row } from './row.ts'
 import {
+  mainThreadCpuSeconds,
   pinningAvailable,
   pinSelf,
   procCpuSeconds,
@@ -65,8 +67,11 @@ const LATENCY = process.env.BENCH_ANSWERS_LATENCY ?? '50,300'
 type Kind = 'command' | 'question' | 'postback' | 'follow' | 'purchase' | 'member' | 'staff'
 const WEBHOOK_KINDS = new Set<Kind>(['command', 'question', 'postback', 'follow'])
 
-/** Share of each kind in the mix (cumulative order matters only for the PRNG draw). */
-const MIX: [Kind, number][] = [
+/**
+ * Share of each kind in the mix. BENCH_ANSWERS_MIX="command=1,purchase=1" replaces it (shares are
+ * normalised), e.g. to find what one kind of request costs.
+ */
+const MIX: [Kind, number][] = mixFrom(process.env.BENCH_ANSWERS_MIX) ?? [
   ['command', 0.22],
   ['question', 0.2],
   ['postback', 0.15],
@@ -75,6 +80,16 @@ const MIX: [Kind, number][] = [
   ['member', 0.18],
   ['staff', 0.1],
 ]
+
+function mixFrom(text: string | undefined): [Kind, number][] | null {
+  if (!text) return null
+  const parts = text.split(',').map((part) => {
+    const [kind, share] = part.split('=')
+    return [kind as Kind, Number(share ?? 1)] as [Kind, number]
+  })
+  const total = parts.reduce((sum, [, share]) => sum + share, 0)
+  return parts.map(([kind, share]) => [kind, share / total])
+}
 const COMMANDS = ['ヘルプ', 'ポイント', '会員証', 'クーポン']
 const POSTBACKS = ['action=points', 'action=coupons', 'action=help']
 
@@ -327,7 +342,12 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
       ctx.progress(
         `${plan.name}: ${plan.rate} requests/s for ${plan.seconds} s (${built.requests.length} requests)`,
       )
+      const profileDir = process.env.BENCH_CPU_PROF
+      if (profileDir && plan.measured) await joren.request('profileStart')
+      await joren.request('loopStart')
       const cpuBefore = procCpuSeconds(joren.pid)
+      const mainBefore = mainThreadCpuSeconds(joren.pid)
+      const waitBefore = runQueueWaitSeconds(joren.pid)
       const tickDone = plan.tickAtMs === undefined ? null : tickAt(plan.tickAtMs)
       const outage = plan.faults ? outageAt(plan.seconds * 500, 1000) : null
       const loadPromise = openLoop({
@@ -346,6 +366,14 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
       await outage
       if (plan.faults) await standIn.request('faults', { faults: [] })
       const cpuSeconds = (procCpuSeconds(joren.pid) ?? NaN) - (cpuBefore ?? NaN)
+      const mainSeconds = (mainThreadCpuSeconds(joren.pid) ?? NaN) - (mainBefore ?? NaN)
+      const loop = await joren.request<{ p99Ms: number; maxMs: number }>('loopStop')
+      const waited = (runQueueWaitSeconds(joren.pid) ?? NaN) - (waitBefore ?? NaN)
+      if (profileDir && plan.measured) {
+        const path = join(profileDir, `answers-${plan.name.replace(/\W+/g, '')}.cpuprofile`)
+        await joren.request('profileStop', { path })
+        ctx.note(`CPU profile of Joren during ${plan.name}: ${path}`)
+      }
       const backlogAtStop = pendingWork(dbPath)
       // Wait for the backlog; faults (timeouts, backoff) may take longer than a clean run.
       let clearedAt: number | null = null
@@ -371,7 +399,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         answers,
         backlogAtStop,
         clearedAfterMs,
-        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load (${cpuSeconds.toFixed(1)} s CPU; ${wall.toFixed(0)} s incl. drain)`,
+        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load, main thread ${Math.round((mainSeconds * 100) / plan.seconds)}% (${((mainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request), event-loop delay p99 ${fmt(loop.p99Ms)} ms, max ${fmt(loop.maxMs)} ms, main thread runnable but waiting for a CPU ${Math.round((waited * 100) / plan.seconds)}% of the time (other processes); ${wall.toFixed(0)} s incl. drain`,
       }
 
       async function tickAt(ms: number) {
@@ -643,6 +671,16 @@ function checkAnswers(
     db.close()
   }
   return check
+}
+
+/** Seconds the process's main thread spent runnable but not running (Linux schedstat). */
+function runQueueWaitSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/)
+    return Number(fields[1]) / 1e9
+  } catch {
+    return null
+  }
 }
 
 function maxOutboxId(dbPath: string): number {

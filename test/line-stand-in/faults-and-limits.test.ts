@@ -203,4 +203,14 @@ describe('faults', () => {
     await line.setReachable(true)
     expect((await api.get('/v2/bot/info')).status).toBe(200)
   })
+
+  it('processes a call at once and answers late (latency phase after)', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: '/v2/bot/message/reply', kind: 'latency', ms: 200, phase: 'after' })
+    const replyToken = line.buildEvent.text(user.userId, 'hi').replyToken
+    const answered = api.post('/v2/bot/message/reply', { replyToken, messages: [text('r')] })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(line.received(user.userId)).toHaveLength(1)
+    expect((await answered).status).toBe(200)
+  })
 })

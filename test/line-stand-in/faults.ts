@@ -23,10 +23,12 @@ export type FaultOutcome =
 
 export interface FaultDecision {
   latencyMs: number
+  /** Waits between processing the call and answering it. */
+  answerLatencyMs: number
   outcome: FaultOutcome | undefined
 }
 
-const none: FaultDecision = { latencyMs: 0, outcome: undefined }
+const none: FaultDecision = { latencyMs: 0, answerLatencyMs: 0, outcome: undefined }
 
 /** Small deterministic PRNG (mulberry32) so `share` faults can be reproduced by seed. */
 export function seededRandom(seed: number): () => number {
@@ -97,11 +99,19 @@ export class Faults {
     chosen.remaining--
     if (chosen.remaining <= 0) this.active = this.active.filter((entry) => entry !== chosen)
     const { fault } = chosen
-    if (fault.kind === 'latency') return { latencyMs: fault.ms, outcome: undefined }
+    if (fault.kind === 'latency')
+      return fault.phase === 'after'
+        ? { latencyMs: 0, answerLatencyMs: fault.ms, outcome: undefined }
+        : { latencyMs: fault.ms, answerLatencyMs: 0, outcome: undefined }
     if (fault.kind === 'drop')
-      return { latencyMs: 0, outcome: { kind: 'drop', phase: fault.phase ?? 'before' } }
+      return {
+        latencyMs: 0,
+        answerLatencyMs: 0,
+        outcome: { kind: 'drop', phase: fault.phase ?? 'before' },
+      }
     return {
       latencyMs: 0,
+      answerLatencyMs: 0,
       outcome: {
         kind: 'status',
         status: fault.status,
@@ -134,12 +144,7 @@ function validateFault(fault: Fault): void {
   if (!['status', 'latency', 'drop'].includes(fault.kind)) {
     throw new Error(`unknown fault kind: ${String((fault as { kind: unknown }).kind)}`)
   }
-  if (
-    (fault.kind === 'status' || fault.kind === 'drop') &&
-    fault.phase !== undefined &&
-    fault.phase !== 'before' &&
-    fault.phase !== 'after'
-  ) {
+  if (fault.phase !== undefined && fault.phase !== 'before' && fault.phase !== 'after') {
     throw new Error(`fault phase must be 'before' or 'after': ${String(fault.phase)}`)
   }
   if (fault.share !== undefined && !(fault.share >= 0 && fault.share <= 1)) {

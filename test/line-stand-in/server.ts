@@ -117,6 +117,7 @@ export function createRequestListener(
     }
     const raw = await readBody(req, maxBodyBytes)
     const reply = raw === null ? tooLarge() : await dispatch(req, entry, raw, decision)
+    if (decision.answerLatencyMs > 0) await sleep(decision.answerLatencyMs)
     if (outcome?.kind === 'drop') {
       // processed, then the connection was lost before the answer: the caller cannot tell
       deps.state.log.push(entry)

@@ -150,7 +150,9 @@ export type Fault = FaultTarget &
         headers?: Record<string, string>
         phase?: FaultPhase
       }
-    | { kind: 'latency'; ms: number }
+    // 'before' (default): the call waits, then is processed; 'after': it is processed at once
+    // and its answer waits (a caller that gives up meanwhile cannot tell it went through)
+    | { kind: 'latency'; ms: number; phase?: FaultPhase }
     | { kind: 'drop'; phase?: FaultPhase }
   )
 

@@ -4,6 +4,20 @@
  * there is room — no batch waits for its slowest item. Runtime-neutral (promises only): the Node
  * entry wakes it when work arrives and on a timer for retries whose backoff has passed.
  */
+/**
+ * Whether a claim now should also look for items a stopped run left leased: at most once per
+ * `everyMs` (that query walks every leased row, and a busy pump claims many times a second).
+ */
+export function interruptedCheck(now: () => number, everyMs = 1_000): () => boolean {
+  let last = -Infinity
+  return () => {
+    const at = now()
+    if (at - last < everyMs) return false
+    last = at
+    return true
+  }
+}
+
 export interface PumpSource<T> {
   /** Claims up to `limit` due items (they are leased: no other claim returns them). */
   claim(limit: number): Promise<T[]>

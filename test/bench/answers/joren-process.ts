@@ -137,11 +137,24 @@ const server = await startNodeServer({
 })
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+const phaseDelay = monitorEventLoopDelay({ resolution: 5 })
 
 let stopped: Promise<void> | null = null
 serveParent(
   { url: server.url, seededMs },
   {
+    loopStart() {
+      phaseDelay.reset()
+      phaseDelay.enable()
+      return null
+    },
+    loopStop() {
+      phaseDelay.disable()
+      return {
+        p99Ms: phaseDelay.percentile(99) / 1e6,
+        maxMs: phaseDelay.max / 1e6,
+      }
+    },
     /** Forgets that today's daily jobs ran, then runs the periodic jobs: the first tick of a day. */
     async tick() {
       server.database.sqlite

@@ -94,6 +94,14 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     )
     .returning()
     .prepare()
+  // A read first: most claims of a busy sender find nothing new, and an update (even of no row)
+  // costs a write transaction.
+  const anyDue = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql.placeholder('now'))))
+    .limit(1)
+    .prepare()
   const markReplyAttemptedStatement = db
     .update(outbox)
     .set({ replyAttemptedAt: sql`${sql.placeholder('now')}` })
@@ -200,12 +208,16 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       })
     },
 
-    async claimDue(now, limit, leaseMs) {
+    async claimDue(now, limit, leaseMs, options) {
       const params = { now, limit, lockedUntil: now + leaseMs }
       // Left by a stopped run first (their reply may be in doubt), then fresh replies by expiry,
       // then everything else that is due.
-      const expired = ((await claimExpired.all(params)) as Row[]).sort((a, b) => a.id - b.id)
+      const expired =
+        options?.interrupted === false
+          ? []
+          : ((await claimExpired.all(params)) as Row[]).sort((a, b) => a.id - b.id)
       const items = expired.map((r) => toItem(r, true))
+      if (items.length === limit || (await anyDue.all({ now })).length === 0) return items
       if (items.length < limit) {
         const replies = (
           (await claimReplies.all({ ...params, limit: limit - items.length })) as Row[]
@@ -267,6 +279,14 @@ export function createOutboxRepository(db: Database): OutboxRepository {
 
     async recordUndelivered(id, lineUserId, messages, now, problem) {
       await record(id, lineUserId, messages, now, null, problem)
+    },
+
+    async nextDueAt() {
+      const [row] = await db
+        .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'))
+      return row?.at ?? null
     },
 
     // The lease ends now: the next claim takes them as interrupted (a reply may be in doubt).

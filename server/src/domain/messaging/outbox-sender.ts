@@ -1,4 +1,4 @@
-import type { PumpSource } from '../pump.ts'
+import { interruptedCheck, type PumpSource } from '../pump.ts'
 import { deliverOne, OUTBOX_LEASE_MS, type OutboxDeps, type OutboxItem } from './outbox.ts'
 
 /**
@@ -7,8 +7,12 @@ import { deliverOne, OUTBOX_LEASE_MS, type OutboxDeps, type OutboxItem } from '.
  * member's messages in order. Claims take replies whose token expires first first.
  */
 export function outboxPumpSource(deps: OutboxDeps): PumpSource<OutboxItem> {
+  const checkInterrupted = interruptedCheck(() => deps.clock.now())
   return {
-    claim: (limit) => deps.outbox.claimDue(deps.clock.now(), limit, OUTBOX_LEASE_MS),
+    claim: (limit) =>
+      deps.outbox.claimDue(deps.clock.now(), limit, OUTBOX_LEASE_MS, {
+        interrupted: checkInterrupted(),
+      }),
     keyOf: (item) => item.lineUserId,
     handle: (item) => deliverOne(deps, item),
   }

@@ -39,7 +39,13 @@ export interface OutboxRepository {
    * Claims due items and bumps their attempts: first those a stopped run left holding (expired
    * lease), then replies whose token is fresh, the one expiring first first, then the rest.
    */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]>
+  claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    /** `interrupted: false` skips the expired leases (a continuous claimer checks now and then). */
+    options?: { interrupted?: boolean },
+  ): Promise<OutboxItem[]>
   markReplyAttempted(id: number, now: number): Promise<void>
   /**
    * The reply cannot be used (nothing of it went): the item goes by push from now on, and this
@@ -89,6 +95,8 @@ export interface OutboxRepository {
   ): Promise<void>
   /** After a restart of the only process using the database: what it had in flight is due again. */
   releaseInterrupted(now: number): Promise<number>
+  /** When the next pending item is due (null: none pending). */
+  nextDueAt(): Promise<number | null>
 }
 
 export interface OutboxDeps {

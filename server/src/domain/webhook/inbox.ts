@@ -20,8 +20,16 @@ export interface NewInboxEvent {
 export interface InboxRepository {
   /** Stores events keyed by webhookEventId; a replay is ignored. Returns how many were new. */
   store(events: NewInboxEvent[], now: number): Promise<number>
-  /** Claims due events (pending, or processing with an expired lease after a crash), oldest first. */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>
+  /**
+   * Claims due events (pending, or processing with an expired lease after a crash), oldest first.
+   * `interrupted: false` skips the expired leases (a continuous claimer looks for them now and then).
+   */
+  claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    options?: { interrupted?: boolean },
+  ): Promise<InboxEvent[]>
   /** Marks handled events in one write (their effects are idempotent, so a crash just re-runs them). */
   markDone(outcomes: { eventId: string; status: 'done' | 'ignored' }[], now: number): Promise<void>
   markRetry(eventId: string, nextAttemptAt: number, error: string): Promise<void>

@@ -1,7 +1,7 @@
 import { backoffDelay } from '../backoff.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
 import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
-import type { PumpSource } from '../pump.ts'
+import { interruptedCheck, type PumpSource } from '../pump.ts'
 import type { InboxEvent, InboxRepository } from './inbox.ts'
 
 export interface ProcessorDeps extends EventDeps {
@@ -36,8 +36,12 @@ export async function processDueEvents(
   return events.length
 }
 
-export function claimDueEvents(deps: ProcessorDeps, limit: number): Promise<InboxEvent[]> {
-  return deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS)
+export function claimDueEvents(
+  deps: ProcessorDeps,
+  limit: number,
+  interrupted = true,
+): Promise<InboxEvent[]> {
+  return deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS, { interrupted })
 }
 
 /**
@@ -74,8 +78,9 @@ export function eventPumpSource(
   deps: ProcessorDeps,
   onHandled: () => void,
 ): PumpSource<InboxEvent> {
+  const checkInterrupted = interruptedCheck(() => deps.clock.now())
   return {
-    claim: (limit) => claimDueEvents(deps, limit),
+    claim: (limit) => claimDueEvents(deps, limit, checkInterrupted()),
     keyOf: (claimed) => claimed.event.source?.userId ?? claimed.eventId,
     async handle(claimed) {
       const outcome = await runClaimedEvent(deps, claimed)
@@ -83,6 +88,33 @@ export function eventPumpSource(
       onHandled()
     },
   }
+}
+
+/**
+ * Drains pass after pass (Workers: after a webhook, from the queue or the cron). When nothing is
+ * due it waits for what comes due within `lingerMs` — a reply tried again a moment later while
+ * its token is fresh — rather than leaving it to the next cron, as long as `budgetMs` lasts.
+ * Returns false when it stopped with work still due (the caller hands it on).
+ */
+export async function drainAndLinger(
+  deps: ProcessorDeps,
+  options: {
+    batch: number
+    passes: number
+    lingerMs: number
+    budgetMs: number
+    sleep: (ms: number) => Promise<void>
+  },
+): Promise<boolean> {
+  const deadline = deps.clock.now() + options.budgetMs
+  for (let i = 0; i < options.passes; i++) {
+    if ((await drainOnce(deps, options.batch)) > 0) continue
+    const next = await deps.outbox.nextDueAt()
+    const now = deps.clock.now()
+    if (next === null || next - now > options.lingerMs || next > deadline) return true
+    await options.sleep(Math.max(0, next - now))
+  }
+  return false
 }
 
 /**
