@@ -3,7 +3,7 @@ import type { Repositories } from './db/repositories/index.ts'
 import { localDate } from './domain/loyalty/dates.ts'
 import { expirePoints } from './domain/loyalty/ledger.ts'
 import { recomputeAllTiers, type LoyaltyDeps } from './domain/loyalty/loyalty.ts'
-import type { Clock, Ids, Logger } from './domain/ports.ts'
+import type { Clock, Ids, Logger, Pace } from './domain/ports.ts'
 
 /** The last shop-local day the daily tier pass ran (settings). */
 export const DAILY_PASS_KEY = 'loyalty_daily_pass'
@@ -20,11 +20,13 @@ export async function runLoyaltyMaintenance(input: {
   ids: Ids
   logger: Logger
   timeZone: string
+  /** Yields between steps (Node: the thread answers requests too). */
+  pace?: Pace
 }): Promise<void> {
-  const { repositories, atomic, clock, timeZone, logger } = input
+  const { repositories, atomic, clock, timeZone, logger, pace } = input
   const now = clock.now()
   const expired = await expirePoints(
-    { points: repositories.points, atomic, now: () => clock.now() },
+    { points: repositories.points, atomic, now: () => clock.now(), pace },
     now,
   )
   if (expired.lots > 0) logger.info('points expired', { ...expired })
@@ -42,6 +44,7 @@ export async function runLoyaltyMaintenance(input: {
     ids: input.ids,
     timeZone,
     shopName: async () => '',
+    pace,
   }
   const members = await recomputeAllTiers(deps)
   logger.info('daily tier pass', { members })

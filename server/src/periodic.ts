@@ -1,6 +1,6 @@
 import { startDueBroadcasts, type BroadcastDeps } from './domain/broadcasts/engine.ts'
 import { expireDueCoupons } from './domain/coupons/coupons.ts'
-import type { Clock, Ids, Logger } from './domain/ports.ts'
+import type { Clock, Ids, Logger, Pace } from './domain/ports.ts'
 import { runSegmentUpkeep, type SummaryRebuild } from './db/segments/upkeep.ts'
 import { runLoyaltyMaintenance } from './loyalty-services.ts'
 import type { Services } from './services.ts'
@@ -17,6 +17,11 @@ export interface PeriodicInput {
   broadcasts?: BroadcastDeps
   /** How this runtime rebuilds the segment summary (default: set-based SQL in ranges). */
   rebuildSummary?: SummaryRebuild
+  /**
+   * Yields between the steps of long passes (Node: the jobs share the thread that answers webhooks
+   * and API calls, and take turns with the other background work).
+   */
+  pace?: Pace
 }
 
 interface PeriodicJob {
@@ -37,8 +42,8 @@ const JOBS: readonly PeriodicJob[] = [
   // Points past expiry are written off; tiers are recomputed once a shop-local day.
   {
     name: 'loyalty upkeep',
-    run: ({ services, clock, ids, logger, timeZone }) =>
-      runLoyaltyMaintenance({ ...services, clock, ids, logger, timeZone }),
+    run: ({ services, clock, ids, logger, timeZone, pace }) =>
+      runLoyaltyMaintenance({ ...services, clock, ids, logger, timeZone, pace }),
   },
   // Scheduled broadcasts now due start once (atomic claim); due chunks are handed to a sender.
   {
@@ -52,8 +57,8 @@ const JOBS: readonly PeriodicJob[] = [
   // The purchase summary segments read is rebuilt once a shop-local day.
   {
     name: 'segment summary',
-    run: ({ services, clock, logger, timeZone, rebuildSummary }) =>
-      runSegmentUpkeep({ ...services, clock, logger, timeZone, rebuildSummary }),
+    run: ({ services, clock, logger, timeZone, rebuildSummary, pace }) =>
+      runSegmentUpkeep({ ...services, clock, logger, timeZone, rebuildSummary, pace }),
   },
   // Customer images are fetched from the data API; staff get one batched LINE alert push each.
   { name: 'support upkeep', run: (input) => runSupportUpkeep(input) },

@@ -16,6 +16,18 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void
 }
 
+/**
+ * Called between steps of background work (events, messages, periodic passes): resolves at once
+ * (undefined) or after yielding the thread. On Node the work shares the thread that answers
+ * webhooks and API calls (see NodeProcessor); elsewhere it may be absent.
+ */
+export type Pace = () => Promise<void> | undefined
+
+/** Waits for the pace (if any) to let the step run. */
+export async function paced(pace: Pace | undefined): Promise<void> {
+  for (let wait = pace?.(); wait; wait = pace?.()) await wait
+}
+
 export const systemClock: Clock = { now: () => Date.now() }
 
 export const webIds: Ids = {

@@ -158,6 +158,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       timeZone: config.SHOP_TIMEZONE,
       broadcasts: broadcastEngine,
       rebuildSummary,
+      // Long passes take turns with event processing and sending on the requests' thread.
+      pace: processor.pace,
     }).finally(() => {
       periodicRun = null
     }))

@@ -1,3 +1,4 @@
+import { paced, type Pace } from '../ports.ts'
 import {
   NotEnoughPoints,
   isCheckFailure,
@@ -12,6 +13,8 @@ export interface LedgerDeps<S> {
   points: PointsRepository<S>
   atomic: AtomicOf<S>
   now(): number
+  /** Yields between lots of a long pass (Node: the thread answers requests too). */
+  pace?: Pace
 }
 
 /** How often a spend is re-planned when a concurrent writer beat it to the same lots. */
@@ -85,6 +88,7 @@ export async function expirePoints<S>(
     if (due.length === 0) return result
     let progressed = false
     for (const lot of due) {
+      await paced(deps.pace)
       try {
         await commit(deps.atomic, deps.points.expireStatements(lot, now))
         result.lots++

@@ -3,6 +3,7 @@ import { deliverDueMessages } from '../messaging/outbox.ts'
 import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
 import { interruptedCheck, type PumpSource } from '../pump.ts'
 import type { InboxEvent, InboxRepository } from './inbox.ts'
+import type { Pace } from '../ports.ts'
 
 export interface ProcessorDeps extends EventDeps {
   inbox: InboxRepository
@@ -11,13 +12,9 @@ export interface ProcessorDeps extends EventDeps {
 export const EVENT_MAX_ATTEMPTS = 8
 const EVENT_LEASE_MS = 60_000
 
-/** Processes due inbox events; a failing event is retried with backoff, then parked as dead. */
-/**
- * Called between two events or messages; a runtime may use it to yield the thread (Node's drain
- * shares it with the webhook). Returns nothing when there is no need to wait.
- */
-export type Pace = () => Promise<void> | undefined
+export type { Pace } from '../ports.ts'
 
+/** Processes due inbox events; a failing event is retried with backoff, then parked as dead. */
 export async function processDueEvents(
   deps: ProcessorDeps,
   limit = 50,
