@@ -24,7 +24,8 @@
  * Answer lag = the outbox row's sent_at (LINE accepted the answer) − the webhook's due time.
  * Exactly-once is checked against the stand-in: each outbox row's reply token and retry key are
  * looked up among the sends LINE accepted.
- * BENCH_CPU_PROF=<dir> writes a CPU profile of Joren for each measured phase.
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of Joren for each measured phase; BENCH_ANSWERS_PIN=0
+ * runs without CPU pinning.
  */
 import Database from 'better-sqlite3'
 import { createHmac, randomBytes } from 'node:crypto'
@@ -176,7 +177,8 @@ interface AnswerCheck {
 }
 
 export async function run(ctx: BenchContext): Promise<Row[]> {
-  const pinned = pinningAvailable()
+  // BENCH_ANSWERS_PIN=0: no pinning (on a shared machine Joren may then use whichever core is free).
+  const pinned = process.env.BENCH_ANSWERS_PIN !== '0' && pinningAvailable()
   const restoreAffinity = pinned ? pinSelf(1) : () => undefined
   const dir = mkdtempSync(join(tmpdir(), 'joren-answers-'))
   const started: Child<unknown>[] = []
@@ -544,7 +546,7 @@ function report(ctx: BenchContext, r: PhaseResult): void {
   const statuses = [...load.statuses].map(([s, n]) => `${s === 0 ? 'conn-error' : s}×${n}`)
   const lag = (q: number) => fmt(percentile(answers.lagsMs, q))
   ctx.note(
-    `${plan.name}: ${load.sent} requests (${countKinds(r.built.kinds)}), statuses ${statuses.join(' ')}; webhook p50 ${fmt(percentile(webhook, 0.5))} ms, p99 ${fmt(percentile(webhook, 0.99))} ms, max ${fmt(webhook.at(-1) ?? NaN)} ms; ${r.cpu}`,
+    `${plan.name}: ${load.sent} requests (${countKinds(r.built.kinds)}), statuses ${statuses.join(' ')}; webhook p50 ${fmt(percentile(webhook, 0.5))} ms, p99 ${fmt(percentile(webhook, 0.99))} ms, max ${fmt(webhook.at(-1) ?? NaN)} ms (load generator: timer lag p99 ${fmt(load.timerLagP99Ms)} ms, due → written p99 ${fmt(load.sendDelayP99Ms)} ms, ${load.connections} connections); ${r.cpu}`,
   )
   ctx.note(
     `${plan.name}: ${answers.answerable} answerable events → ${answers.byReply} replies, ${answers.byPush} pushes, ${answers.unknown} delivery unknown, ${answers.lost} lost, ${answers.doubled} doubled, ${answers.sentButNotAtLine} marked sent but not at LINE; answer lag p50 ${lag(0.5)} ms, p99 ${lag(0.99)} ms, max ${fmt(answers.lagsMs.at(-1) ?? NaN)} ms; ${answers.eventsNotDone} events not done; purchase receipts ${answers.receipts.sent} sent, ${answers.receipts.other} not; backlog ${r.backlogAtStop} when the load stopped, ${r.clearedAfterMs === null ? 'not cleared' : `cleared ${(r.clearedAfterMs / 1000).toFixed(2)} s later`}`,

@@ -43,6 +43,7 @@ export class NodeProcessor {
   private timer: ReturnType<typeof setInterval> | null = null
   readonly events: Pump<InboxEvent>
   readonly sender: Pump<OutboxItem>
+  private readonly eventSource: ReturnType<typeof eventPumpSource>
   /** kick() calls since the last slice: webhooks are arriving. */
   private kicks = 0
   /** Milliseconds of loop time the drain may still use while webhooks arrive (can go negative). */
@@ -70,15 +71,13 @@ export class NodeProcessor {
       pace: this.pace,
       onError,
     })
-    this.events = new Pump(
-      eventPumpSource(deps, () => this.sender.wake()),
-      {
-        maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
-        claimBatch: 32,
-        pace: this.pace,
-        onError,
-      },
-    )
+    this.eventSource = eventPumpSource(deps, () => this.sender.wake())
+    this.events = new Pump(this.eventSource, {
+      maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
+      claimBatch: 32,
+      pace: this.pace,
+      onError,
+    })
   }
 
   start(): this {
@@ -107,6 +106,7 @@ export class NodeProcessor {
   async idle(): Promise<void> {
     do {
       await this.events.idle()
+      await this.eventSource.flush()
       await this.sender.idle()
     } while (this.events.inFlight > 0 || this.sender.inFlight > 0)
     this.endSlice()
@@ -117,6 +117,7 @@ export class NodeProcessor {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
     await this.events.stop()
+    await this.eventSource.flush()
     await this.sender.stop()
     this.endSlice()
   }

@@ -224,7 +224,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         ).sort((a, b) => (a.replyTokenExpiresAt ?? 0) - (b.replyTokenExpiresAt ?? 0) || a.id - b.id)
         for (const r of replies) items.push(toItem(r, false))
       }
-      if (items.length < limit) {
+      if (items.length < limit && (await anyDue.all({ now })).length > 0) {
         const rest = (
           (await claimPending.all({ ...params, limit: limit - items.length })) as Row[]
         ).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)

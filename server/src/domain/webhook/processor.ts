@@ -66,24 +66,49 @@ export async function runClaimedEvent(
   }
 }
 
+/** Handled events are marked done together, this long after the first of them finished. */
+const MARK_DONE_AFTER_MS = 5
+
 /**
  * The inbox as continuous work (Node): events of different members are handled side by side (a
- * follow waiting for the profile look-up holds up nobody else), one member's in order; each is
- * marked done as it finishes and `onHandled` runs (e.g. to wake the outbox sender).
+ * follow waiting for the profile look-up holds up nobody else), one member's in order, and
+ * `onHandled` runs as each finishes (e.g. to wake the outbox sender). Finished events are marked
+ * done a few at a time, in one write (every effect is keyed by the event ID, so an event a crash
+ * leaves unmarked is re-run without changing anything twice); `flush()` marks them now.
  */
 export function eventPumpSource(
   deps: ProcessorDeps,
   onHandled: () => void,
-): PumpSource<InboxEvent> {
+): PumpSource<InboxEvent> & { flush(): Promise<void> } {
   const checkInterrupted = interruptedCheck(() => deps.clock.now())
+  let finished: { eventId: string; status: EventOutcome }[] = []
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let flushing: Promise<void> = Promise.resolve()
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer)
+    timer = null
+    const outcomes = finished
+    finished = []
+    if (outcomes.length > 0)
+      flushing = flushing
+        .then(() => deps.inbox.markDone(outcomes, deps.clock.now()))
+        .catch((error: unknown) =>
+          deps.logger.error('marking events done failed', { error: String(error) }),
+        )
+    return flushing
+  }
   return {
     claim: (limit) => claimDueEvents(deps, limit, checkInterrupted()),
     keyOf: (claimed) => claimed.event.source?.userId ?? claimed.eventId,
     async handle(claimed) {
       const outcome = await runClaimedEvent(deps, claimed)
-      if (outcome) await deps.inbox.markDone([outcome], deps.clock.now())
+      if (outcome) {
+        finished.push(outcome)
+        timer ??= setTimeout(() => void flush(), MARK_DONE_AFTER_MS)
+      }
       onHandled()
     },
+    flush,
   }
 }
 
