@@ -34,11 +34,18 @@ export interface PumpOptions {
   claimBatch: number
   /** Called before each item starts; may yield the thread (see NodeProcessor). */
   pace?: () => Promise<void> | undefined
+  /**
+   * Runs a claim a moment after the wake that asked for it (Node: setImmediate), so the wakes of
+   * one turn — webhooks arriving together, answers queued together — share one claim.
+   */
+  defer?: (run: () => void) => void
   onError(error: unknown): void
 }
 
 export class Pump<T> {
   private running: Promise<void> | null = null
+  /** A claim loop is scheduled (defer) and not started yet. */
+  private deferred = false
   private again = false
   private stopped = false
   /** Items claimed and not finished (in progress or waiting behind their key). */
@@ -53,13 +60,27 @@ export class Pump<T> {
     private readonly options: PumpOptions,
   ) {}
 
-  /** Work may be due: claim soon (coalesced with a claim loop in progress). */
+  /** Work may be due: claim soon (coalesced with a claim loop in progress or scheduled). */
   wake(): void {
     if (this.stopped) return
     if (this.running) {
       this.again = true
       return
     }
+    if (this.deferred) return
+    const { defer } = this.options
+    if (!defer) {
+      this.begin()
+      return
+    }
+    this.deferred = true
+    defer(() => {
+      this.deferred = false
+      if (!this.stopped && !this.running) this.begin()
+    })
+  }
+
+  private begin(): void {
     this.running = this.loop().finally(() => {
       this.running = null
       if (this.again && !this.stopped) this.wake()
@@ -72,7 +93,8 @@ export class Pump<T> {
 
   /** Resolves when nothing is being claimed or handled. */
   async idle(): Promise<void> {
-    while (this.running || this.tasks.size > 0) {
+    while (this.deferred || this.running || this.tasks.size > 0) {
+      if (this.deferred) await new Promise<void>((resolve) => setTimeout(resolve, 1))
       if (this.running) await this.running
       if (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
     }

@@ -69,6 +69,7 @@ export class NodeProcessor {
       maxInFlight: options.sendsInFlight ?? SENDS_IN_FLIGHT,
       claimBatch: 64,
       pace: this.pace,
+      defer: setImmediate,
       onError,
     })
     this.eventSource = eventPumpSource(deps, () => this.sender.wake())
@@ -76,6 +77,7 @@ export class NodeProcessor {
       maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
       claimBatch: 32,
       pace: this.pace,
+      defer: setImmediate,
       onError,
     })
   }
@@ -91,8 +93,9 @@ export class NodeProcessor {
   kick(): void {
     if (this.stopped) return
     this.kicks++
-    // Right after the callbacks of the turn that kicked (the webhook's answer is written first).
-    process.nextTick(() => this.events.wake())
+    // After the turn that kicked (the webhook's answer is written first); webhooks stored in the
+    // same turn share one claim (the pump defers it).
+    this.events.wake()
   }
 
   /** Retries whose backoff has passed, and anything a previous run left. */
