@@ -17,15 +17,16 @@ export interface Logger {
 }
 
 /**
- * Called between steps of background work (events, messages, periodic passes): resolves at once
- * (undefined) or after yielding the thread. On Node the work shares the thread that answers
- * webhooks and API calls (see NodeProcessor); elsewhere it may be absent.
+ * Awaited before each step of background work (an event, a message, a step of a periodic pass):
+ * returns undefined to go at once, or a promise that resolves when the step may run. On Node the
+ * work shares the thread that answers webhooks and API calls (see NodeProcessor); elsewhere it
+ * may be absent.
  */
 export type Pace = () => Promise<void> | undefined
 
 /** Waits for the pace (if any) to let the step run. */
 export async function paced(pace: Pace | undefined): Promise<void> {
-  for (let wait = pace?.(); wait; wait = pace?.()) await wait
+  await pace?.()
 }
 
 export const systemClock: Clock = { now: () => Date.now() }

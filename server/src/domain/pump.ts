@@ -122,6 +122,9 @@ export class Pump<T> {
       }
       let items: T[]
       try {
+        // A claim is background work too: it takes its turn.
+        await this.options.pace?.()
+        if (this.stopped) return
         items = await this.source.claim(Math.min(room, claimBatch))
       } catch (error) {
         this.options.onError(error)
@@ -161,7 +164,7 @@ export class Pump<T> {
 
   private async run(item: T): Promise<void> {
     try {
-      for (let wait = this.options.pace?.(); wait; wait = this.options.pace?.()) await wait
+      await this.options.pace?.()
       if (this.stopped) return
       await this.source.handle(item)
     } catch (error) {

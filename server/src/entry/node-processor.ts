@@ -33,10 +33,12 @@ const SENDS_IN_FLIGHT = 256
  * waits for the other's batch. A timer picks up retries whose backoff has passed and work left
  * behind by a crash.
  *
- * Acceptance comes first: background work runs in slices of at most ~2 ms and yields between
- * them (`pace`, shared by both pumps and by the periodic jobs). When no webhook arrived since the
- * last slice it runs at full speed; while they keep arriving it backs off to the loop's idle time
- * plus a minimum share, and catches up after the burst (inbox and outbox are durable).
+ * Acceptance comes first: background work goes one step at a time, each step in its own turn of
+ * the event loop, in slices of ~2 ms (`pace`, shared by both pumps and by the periodic jobs).
+ * Concurrency only overlaps the waits for LINE: however many events and sends are in progress,
+ * their work never piles into one long stretch. When no webhook arrived since the last slice it
+ * runs at full speed; while they keep arriving it backs off to the loop's idle time plus a minimum
+ * share, and catches up after the burst (inbox and outbox are durable).
  */
 export class NodeProcessor {
   private stopped = false
@@ -52,7 +54,9 @@ export class NodeProcessor {
   private sliceMark: EventLoopUtilization | null = null
   private sliceStarted = 0
   private sliceBudgetMs = SLICE_MS
-  private pausing: Promise<void> | null = null
+  /** Steps waiting for their turn, in order. */
+  private readonly waiting: (() => void)[] = []
+  private stepping: Promise<void> | null = null
 
   constructor(
     deps: ProcessorDeps,
@@ -65,7 +69,7 @@ export class NodeProcessor {
   ) {
     const onError = (error: unknown) =>
       this.logger.error('background processing failed', { error: String(error) })
-    this.sender = new Pump(outboxPumpSource(deps), {
+    this.sender = new Pump(outboxPumpSource({ ...deps, pace: this.pace }), {
       maxInFlight: options.sendsInFlight ?? SENDS_IN_FLIGHT,
       claimBatch: 64,
       pace: this.pace,
@@ -119,6 +123,7 @@ export class NodeProcessor {
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
+    this.releaseWaiting()
     await this.events.stop()
     await this.eventSource.flush()
     await this.sender.stop()
@@ -126,34 +131,58 @@ export class NodeProcessor {
   }
 
   /**
-   * Called before each event, message and periodic step: within the slice's budget it returns at
-   * once; past it, the work yields the thread (and backs off while webhooks arrive). Concurrent
-   * callers share one pause. The first call after a quiet spell opens a fresh slice.
+   * Called before each step of background work (an event, a message, a send's outcome, a claim, a
+   * step of a periodic pass). Steps are let through one at a time, each in its own turn of the
+   * event loop — so the previous step's work (all of it: its awaits on the database are
+   * microtasks) is done, and webhooks waiting on their sockets were read, before the next starts.
+   * Within a slice's budget the next step follows at once; past it, the work backs off while
+   * webhooks arrive (see sliceBudget).
    */
   readonly pace = (): Promise<void> | undefined => {
     if (this.stopped) return
-    const now = performance.now()
-    if (this.sliceMark === null) {
-      this.beginSlice(SLICE_MS)
-      return
-    }
-    if (now - this.sliceStarted < this.sliceBudgetMs) return
-    return (this.pausing ??= this.pause().finally(() => {
-      this.pausing = null
-    }))
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve)
+      this.startStepping()
+    })
   }
 
-  private async pause(): Promise<void> {
-    this.endSlice()
-    await nextTurn()
+  private startStepping(): void {
+    this.stepping ??= this.runSteps().finally(() => {
+      this.stepping = null
+      if (this.waiting.length > 0) this.startStepping()
+    })
+  }
+
+  private async runSteps(): Promise<void> {
     for (;;) {
-      const budget = this.sliceBudget()
-      if (budget !== null || this.stopped) {
-        this.beginSlice(budget ?? SLICE_MS)
+      await nextTurn()
+      const next = this.waiting.shift()
+      if (!next) {
+        // Nothing waiting: the slice ends; the next step goes through the budget check again.
+        this.endSlice()
         return
       }
-      await sleep(BACKOFF_MS)
+      if (
+        !this.stopped &&
+        (this.sliceMark === null || performance.now() - this.sliceStarted >= this.sliceBudgetMs)
+      ) {
+        this.endSlice()
+        for (;;) {
+          const budget = this.sliceBudget()
+          if (budget !== null || this.stopped) {
+            this.beginSlice(budget ?? SLICE_MS)
+            break
+          }
+          await sleep(BACKOFF_MS)
+        }
+      }
+      next()
     }
+  }
+
+  /** After stop(): every step still waiting goes (to finish or give up), unpaced. */
+  private releaseWaiting(): void {
+    for (const next of this.waiting.splice(0)) next()
   }
 
   private beginSlice(budgetMs: number): void {
@@ -163,8 +192,8 @@ export class NodeProcessor {
   }
 
   /**
-   * Charges the slice's loop time to the credit. A slice spans waits for LINE during which the
-   * loop served webhooks: it is charged at most its budget plus one step's overrun.
+   * Charges the slice's loop time to the credit (webhooks read between its steps included, which
+   * errs on the side of acceptance), at most its budget plus one step's overrun.
    */
   private endSlice(): void {
     if (!this.sliceMark) return

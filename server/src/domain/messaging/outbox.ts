@@ -1,6 +1,6 @@
 import type { DeliveryProblem } from '@joren/shared'
 import { backoffDelay } from '../backoff.ts'
-import type { Clock, Ids, Logger } from '../ports.ts'
+import { paced, type Clock, type Ids, type Logger, type Pace } from '../ports.ts'
 import { SendFailure, type LineMessage, type Messenger } from './messenger.ts'
 import {
   decidePushFallback,
@@ -109,6 +109,11 @@ export interface OutboxDeps {
   monthlyLimit?: MonthlyLimitMemo
   /** The decision on billed pushes in place of replies (default: decidePushFallback). */
   pushFallback?: (input: PushFallbackInput) => ReturnType<typeof decidePushFallback>
+  /**
+   * Awaited when LINE's answer arrives, before its outcome is written: on Node the many sends in
+   * flight take turns with requests for the thread, like every other background step.
+   */
+  pace?: Pace
 }
 
 export const OUTBOX_MAX_ATTEMPTS = 8
@@ -150,7 +155,7 @@ export async function deliverDueMessages(
   const sender = async () => {
     for (let queue = queues[next++]; queue; queue = queues[next++]) {
       for (const item of queue) {
-        for (let wait = pace?.(); wait; wait = pace?.()) await wait
+        await pace?.()
         await deliverOne(deps, item)
       }
     }
@@ -197,7 +202,7 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
     if (tokenFresh(item, clock.now())) {
       await outbox.markReplyAttempted(item.id, clock.now())
       try {
-        const { requestId } = await messenger.reply(item.replyToken, item.messages)
+        const { requestId } = await answered(deps, messenger.reply(item.replyToken, item.messages))
         await finishSent(deps, item, 'reply', requestId)
         return
       } catch (error) {
@@ -250,10 +255,22 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
     pushItem = { ...item, pushing: true, replyAttemptedAt: null, attempts: 1 }
   }
   try {
-    const { requestId } = await messenger.push(item.lineUserId, item.messages, item.retryKey)
+    const { requestId } = await answered(
+      deps,
+      messenger.push(item.lineUserId, item.messages, item.retryKey),
+    )
     await finishSent(deps, item, 'push', requestId)
   } catch (error) {
     await pushFailed(deps, pushItem, asSendFailure(error))
+  }
+}
+
+/** LINE's answer (or failure), once the pace lets its outcome be written. */
+async function answered<T>(deps: OutboxDeps, call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } finally {
+    await paced(deps.pace)
   }
 }
 
