@@ -1,10 +1,4 @@
 /**
- * Continuous background work: claims due items and keeps up to `maxInFlight` of them in progress,
- * one at a time per key (a member's events and messages stay in order), claiming more as soon as
- * there is room — no batch waits for its slowest item. Runtime-neutral (promises only): the Node
- * entry wakes it when work arrives and on a timer for retries whose backoff has passed.
- */
-/**
  * Whether a claim now should also look for items a stopped run left leased: at most once per
  * `everyMs` (that query walks every leased row, and a busy pump claims many times a second).
  */
@@ -42,6 +36,12 @@ export interface PumpOptions {
   onError(error: unknown): void
 }
 
+/**
+ * Continuous background work: claims due items and keeps up to `maxInFlight` of them in progress,
+ * one at a time per key (a member's events and messages stay in order), claiming more as soon as
+ * there is room — no batch waits for its slowest item. Runtime-neutral (promises only): the Node
+ * entry wakes it when work arrives and on a timer for retries whose backoff has passed.
+ */
 export class Pump<T> {
   private running: Promise<void> | null = null
   /** A claim loop is scheduled (defer) and not started yet. */
