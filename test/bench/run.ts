@@ -7,6 +7,7 @@ import { formatTable, type BenchContext, type BenchModule, type Row } from './ro
 
 const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'webhook', load: () => import('./webhook.bench.ts') },
+  { name: 'answers', load: () => import('./answers.bench.ts') },
   { name: 'liff-app', load: () => import('./liff-app.bench.ts') },
   { name: 'segments', load: () => import('./segments.bench.ts') },
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },

@@ -10,6 +10,7 @@ import type {
   DeliverOptions,
   Fault,
   IdTokenOptions,
+  LatencyRange,
   LineStandIn,
   WebhookEvent,
 } from './types.ts'
@@ -133,6 +134,24 @@ export function controlRouter(standIn: LineStandIn): Router {
     route('POST', 'faults', (call) => {
       const handle = standIn.inject(faultFromJson(bodyOf(call)))
       return json(201, { id: handle.id })
+    }),
+    route('PUT', 'latency', (call) => {
+      const body = bodyOf(call)
+      if (body.minMs === undefined && body.maxMs === undefined) standIn.setLatency(undefined)
+      else {
+        const { pathPattern, ...range } = body
+        standIn.setLatency({
+          ...(range as unknown as LatencyRange),
+          ...(typeof pathPattern === 'string' ? { path: new RegExp(pathPattern) } : {}),
+        })
+      }
+      return json(200, {})
+    }),
+    route('PUT', 'reachable', async (call) => {
+      const reachable = bodyOf(call).reachable
+      if (typeof reachable !== 'boolean') throw new Error('body.reachable must be a boolean')
+      await standIn.setReachable(reachable)
+      return json(200, { reachable })
     }),
     route('DELETE', 'faults', () => {
       standIn.clearFaults()

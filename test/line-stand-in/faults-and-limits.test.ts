@@ -135,4 +135,82 @@ describe('faults', () => {
     expect(first.filter((s) => s === 502).length).toBeGreaterThan(3)
     expect(first.filter((s) => s === 200).length).toBeGreaterThan(3)
   })
+
+  it('processes a call and then answers 500 (phase after): the reply token is used up', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: '/v2/bot/message/reply', kind: 'status', status: 500, phase: 'after' })
+    const replyToken = line.buildEvent.text(user.userId, 'hi').replyToken
+    const body = { replyToken, messages: [text('r')] }
+    const first = await api.post('/v2/bot/message/reply', body)
+    expect(first.status).toBe(500)
+    expect(line.received(user.userId)).toMatchObject([{ via: 'reply', replyToken }])
+    line.clearFaults()
+    expect(await api.post('/v2/bot/message/reply', body)).toMatchObject({
+      status: 400,
+      body: { message: 'Invalid reply token' },
+    })
+    expect(line.received(user.userId)).toHaveLength(1)
+  })
+
+  it('refuses a call before processing (default phase): the reply token stays good', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: '/v2/bot/message/reply', kind: 'status', status: 500, count: 1 })
+    const replyToken = line.buildEvent.text(user.userId, 'hi').replyToken
+    const body = { replyToken, messages: [text('r')] }
+    expect((await api.post('/v2/bot/message/reply', body)).status).toBe(500)
+    expect(line.received(user.userId)).toEqual([])
+    expect((await api.post('/v2/bot/message/reply', body)).status).toBe(200)
+    expect(line.received(user.userId)).toHaveLength(1)
+  })
+
+  it('processes a push and then drops the connection (phase after): a retry is a 409', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: /\/push$/, kind: 'drop', phase: 'after', count: 1 })
+    const key = randomUUID()
+    const body = { to: user.userId, messages: [text('x')] }
+    await expect(
+      api.post('/v2/bot/message/push', body, { 'X-Line-Retry-Key': key }),
+    ).rejects.toThrow()
+    expect(line.received(user.userId)).toHaveLength(1)
+    expect((await api.post('/v2/bot/message/push', body, { 'X-Line-Retry-Key': key })).status).toBe(
+      409,
+    )
+    expect(line.received(user.userId)).toHaveLength(1)
+  })
+
+  it('delays every call by a time in the base latency range', async () => {
+    const { line, api } = await start({ latency: { minMs: 60, maxMs: 90, seed: 1 } })
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      expect((await api.get('/v2/bot/info')).status).toBe(200)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(55)
+    }
+    line.setLatency(undefined)
+    const started = performance.now()
+    await api.get('/v2/bot/info')
+    expect(performance.now() - started).toBeLessThan(55)
+  })
+
+  it('refuses connections while unreachable and answers again on the same port', async () => {
+    const { line, api } = await start()
+    expect((await api.get('/v2/bot/info')).status).toBe(200)
+    await line.setReachable(false)
+    const refused = await api.get('/v2/bot/info').catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(Error)
+    expect(String((refused as Error & { cause?: { code?: string } }).cause?.code)).toBe(
+      'ECONNREFUSED',
+    )
+    await line.setReachable(true)
+    expect((await api.get('/v2/bot/info')).status).toBe(200)
+  })
+
+  it('processes a call at once and answers late (latency phase after)', async () => {
+    const { line, api, user } = await start()
+    line.inject({ path: '/v2/bot/message/reply', kind: 'latency', ms: 200, phase: 'after' })
+    const replyToken = line.buildEvent.text(user.userId, 'hi').replyToken
+    const answered = api.post('/v2/bot/message/reply', { replyToken, messages: [text('r')] })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(line.received(user.userId)).toHaveLength(1)
+    expect((await answered).status).toBe(200)
+  })
 })

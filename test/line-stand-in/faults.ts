@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import type { Fault, FaultHandle } from './types.ts'
+import type { Fault, FaultHandle, FaultPhase, LatencyRange } from './types.ts'
 
 interface ActiveFault {
   id: string
@@ -12,15 +12,23 @@ interface ActiveFault {
 }
 
 export type FaultOutcome =
-  | { kind: 'status'; status: number; body: unknown; headers: Record<string, string> }
-  | { kind: 'drop' }
+  | {
+      kind: 'status'
+      status: number
+      body: unknown
+      headers: Record<string, string>
+      phase: FaultPhase
+    }
+  | { kind: 'drop'; phase: FaultPhase }
 
 export interface FaultDecision {
   latencyMs: number
+  /** Waits between processing the call and answering it. */
+  answerLatencyMs: number
   outcome: FaultOutcome | undefined
 }
 
-const none: FaultDecision = { latencyMs: 0, outcome: undefined }
+const none: FaultDecision = { latencyMs: 0, answerLatencyMs: 0, outcome: undefined }
 
 /** Small deterministic PRNG (mulberry32) so `share` faults can be reproduced by seed. */
 export function seededRandom(seed: number): () => number {
@@ -91,15 +99,25 @@ export class Faults {
     chosen.remaining--
     if (chosen.remaining <= 0) this.active = this.active.filter((entry) => entry !== chosen)
     const { fault } = chosen
-    if (fault.kind === 'latency') return { latencyMs: fault.ms, outcome: undefined }
-    if (fault.kind === 'drop') return { latencyMs: 0, outcome: { kind: 'drop' } }
+    if (fault.kind === 'latency')
+      return fault.phase === 'after'
+        ? { latencyMs: 0, answerLatencyMs: fault.ms, outcome: undefined }
+        : { latencyMs: fault.ms, answerLatencyMs: 0, outcome: undefined }
+    if (fault.kind === 'drop')
+      return {
+        latencyMs: 0,
+        answerLatencyMs: 0,
+        outcome: { kind: 'drop', phase: fault.phase ?? 'before' },
+      }
     return {
       latencyMs: 0,
+      answerLatencyMs: 0,
       outcome: {
         kind: 'status',
         status: fault.status,
         body: fault.body ?? defaultFaultBody(fault.status),
         headers: fault.headers ?? {},
+        phase: fault.phase ?? 'before',
       },
     }
   }
@@ -126,10 +144,43 @@ function validateFault(fault: Fault): void {
   if (!['status', 'latency', 'drop'].includes(fault.kind)) {
     throw new Error(`unknown fault kind: ${String((fault as { kind: unknown }).kind)}`)
   }
+  if (fault.phase !== undefined && fault.phase !== 'before' && fault.phase !== 'after') {
+    throw new Error(`fault phase must be 'before' or 'after': ${String(fault.phase)}`)
+  }
   if (fault.share !== undefined && !(fault.share >= 0 && fault.share <= 1)) {
     throw new Error('fault share must be between 0 and 1')
   }
   if (fault.count !== undefined && !(Number.isInteger(fault.count) && fault.count > 0)) {
     throw new Error('fault count must be a positive integer')
+  }
+}
+
+/** The base latency of every LINE API call: uniform in [minMs, maxMs]. */
+export class BaseLatency {
+  private range: LatencyRange | undefined
+  private path: string | RegExp | undefined
+  private random: () => number = Math.random
+
+  set(range: LatencyRange | undefined): void {
+    if (range) {
+      if (!(range.minMs >= 0 && range.maxMs >= range.minMs))
+        throw new Error('latency needs 0 <= minMs <= maxMs')
+      this.path =
+        range.path instanceof RegExp
+          ? new RegExp(range.path.source, range.path.flags.replace(/[gy]/g, ''))
+          : range.path
+      this.random = range.seed === undefined ? Math.random : seededRandom(range.seed)
+    }
+    this.range = range
+  }
+
+  /** Milliseconds this call waits before it is handled (0 when no range applies). */
+  for(path: string): number {
+    const range = this.range
+    if (!range) return 0
+    if (this.path !== undefined) {
+      if (typeof this.path === 'string' ? this.path !== path : !this.path.test(path)) return 0
+    }
+    return range.minMs + this.random() * (range.maxMs - range.minMs)
   }
 }

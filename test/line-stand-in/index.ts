@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { botInfoRoutes } from './bot-info.ts'
 import { controlRouter } from './control-api.ts'
-import { Faults } from './faults.ts'
+import { BaseLatency, Faults } from './faults.ts'
 import { Router } from './http-io.ts'
 import { IdTokenIssuer } from './id-tokens.ts'
 import { newUserId, randomHex, randomToken } from './ids.ts'
@@ -42,6 +42,8 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
   const validator = messagingValidator()
   const idTokens = await IdTokenIssuer.create({ issuer, loginChannelId, channelSecret, now })
   const faults = new Faults()
+  const latency = new BaseLatency()
+  latency.set(options.latency)
   const limiter = options.rateLimits === false ? undefined : new RateLimiter(now)
   const webhooks = new WebhookSender({
     state,
@@ -63,19 +65,23 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       router,
       control: () => control.router,
       faults,
+      latency,
       limiter,
       state,
       channelAccessToken,
     }),
   )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  await listen(options.port ?? 0)
   const { port } = server.address() as AddressInfo
+  let reachable = true
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   const standIn: LineStandIn = {
@@ -117,12 +123,24 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     reset: () => {
       state.reset()
       faults.clear()
+      latency.set(options.latency)
       limiter?.reset()
     },
 
     inject: (fault) => faults.add(fault),
     removeFault: (id) => faults.remove(id),
     clearFaults: () => faults.clear(),
+    setLatency: (range) => latency.set(range),
+    setReachable: async (next) => {
+      if (next === reachable) return
+      reachable = next
+      if (next) await listen(port)
+      else
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+        })
+    },
 
     issueIdToken: (userId, tokenOptions) => {
       const profile = state.users.get(userId)?.profile
@@ -135,6 +153,10 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
 
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!reachable) {
+          resolve()
+          return
+        }
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       }),

@@ -37,6 +37,7 @@ describe('reply', () => {
         message: text('Hello'),
         messageId: res.body.sentMessages[0].id,
         requestId,
+        replyToken: expect.stringMatching(/^[0-9a-f]{32}$/),
         at: clock,
       },
     ])

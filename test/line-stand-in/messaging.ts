@@ -52,7 +52,15 @@ function reply(config: MessagingConfig, call: Call): Reply {
   const { state } = config
   const sentMessages = state.sentMessages(messages)
   const user = state.users.get(userId)
-  state.record('reply', user ? [user] : [], messages, sentMessages, call.requestId, undefined)
+  state.record(
+    'reply',
+    user ? [user] : [],
+    messages,
+    sentMessages,
+    call.requestId,
+    undefined,
+    replyToken,
+  )
   return json(200, { sentMessages })
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { controlPrefix, isLoopbackControlRequest } from './control-api.ts'
-import type { FaultDecision, Faults } from './faults.ts'
+import type { BaseLatency, FaultDecision, Faults } from './faults.ts'
 import type { Reply, Router } from './http-io.ts'
 import { emptyBody, json, message, readBody, send } from './http-io.ts'
 import { newRequestId } from './ids.ts'
@@ -16,6 +16,7 @@ export interface PipelineDeps {
   router: Router
   control: () => Router | undefined
   faults: Faults
+  latency: BaseLatency
   limiter: RateLimiter | undefined
   state: StandInState
   channelAccessToken: string
@@ -58,8 +59,8 @@ export function createRequestListener(
     raw: Buffer,
     decision: FaultDecision,
   ): Promise<Reply> {
-    if (decision.outcome?.kind === 'status') {
-      // a faulted call has no effect: nothing is validated, recorded as delivered or consumed
+    if (decision.outcome?.kind === 'status' && decision.outcome.phase === 'before') {
+      // refused before processing: nothing is validated, recorded as delivered or consumed
       entry.body = parseLoggedBody(req, raw)
       return {
         status: decision.outcome.status,
@@ -106,17 +107,30 @@ export function createRequestListener(
     entry: RecordedRequest,
   ): Promise<void> {
     const decision = deps.faults.decide(entry.method, entry.path)
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs)
-    if (decision.outcome?.kind === 'drop') {
+    const latencyMs = deps.latency.for(entry.path) + decision.latencyMs
+    if (latencyMs > 0) await sleep(latencyMs)
+    const outcome = decision.outcome
+    if (outcome?.kind === 'drop' && outcome.phase === 'before') {
       deps.state.log.push(entry)
       req.socket.destroy()
       return
     }
     const raw = await readBody(req, maxBodyBytes)
     const reply = raw === null ? tooLarge() : await dispatch(req, entry, raw, decision)
-    entry.status = reply.status
+    if (decision.answerLatencyMs > 0) await sleep(decision.answerLatencyMs)
+    if (outcome?.kind === 'drop') {
+      // processed, then the connection was lost before the answer: the caller cannot tell
+      deps.state.log.push(entry)
+      req.socket.destroy()
+      return
+    }
+    const answered =
+      outcome?.kind === 'status' && outcome.phase === 'after'
+        ? { status: outcome.status, body: outcome.body, headers: outcome.headers }
+        : reply
+    entry.status = answered.status
     deps.state.log.push(entry)
-    send(res, entry.requestId, reply)
+    send(res, entry.requestId, answered)
   }
 
   async function handleControl(

@@ -17,6 +17,7 @@ interface Delivery {
   ids: string[]
   requestId: string
   retryKey: string | undefined
+  replyToken: string | undefined
   at: number
 }
 
@@ -190,6 +191,7 @@ export class StandInState {
     sent: SentMessage[],
     requestId: string,
     retryKey: string | undefined,
+    replyToken?: string,
   ): void {
     if (recipients.length === 0) return
     const delivery: Delivery = {
@@ -198,6 +200,7 @@ export class StandInState {
       ids: sent.map((s) => s.id),
       requestId,
       retryKey,
+      replyToken,
       at: this.now(),
     }
     for (const user of recipients) user.inbox.push(delivery)
@@ -215,6 +218,7 @@ export class StandInState {
           at: d.at,
         }
         if (d.retryKey !== undefined) entry.retryKey = d.retryKey
+        if (d.replyToken !== undefined) entry.replyToken = d.replyToken
         out.push(entry)
       })
     }

@@ -19,6 +19,17 @@ export interface StandInOptions {
   botUserId?: string
   /** requests() keeps at most this many entries (oldest dropped). Default 10,000. */
   maxRecordedRequests?: number
+  /** Every LINE API call (not the control API) takes this long first; see setLatency. */
+  latency?: LatencyRange
+}
+
+/** A uniform delay in [minMs, maxMs] (seeded for reproducible runs), like LINE's answer times. */
+export interface LatencyRange {
+  minMs: number
+  maxMs: number
+  /** only calls whose pathname matches */
+  path?: string | RegExp
+  seed?: number
 }
 
 export interface StandInUser {
@@ -49,6 +60,8 @@ export interface ReceivedMessage {
   messageId: string
   requestId: string
   retryKey?: string
+  /** The reply token a reply used (each token delivers at most once). */
+  replyToken?: string
   at: number
 }
 
@@ -116,15 +129,31 @@ interface FaultTarget {
 }
 
 /**
+ * When a status or drop fault strikes. 'before' (default): LINE refused the call before processing
+ * it (a 429, a 5xx from a front end, a reset connection): it has no effect beyond being logged in
+ * requests(). 'after': LINE processed the call (delivered, took the reply token, accepted the retry
+ * key) and then answered the fault's status or dropped the connection, so the caller cannot tell.
+ */
+export type FaultPhase = 'before' | 'after'
+
+/**
  * At most one fault affects a call: count-limited faults first, in injection order, then the
- * earliest unlimited one. A faulted call (status or drop) has no effect beyond being logged in
- * requests(); a latency fault only delays the normal handling.
+ * earliest unlimited one. A latency fault only delays the normal handling (a caller that times out
+ * meanwhile still has its call processed).
  */
 export type Fault = FaultTarget &
   (
-    | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-    | { kind: 'latency'; ms: number }
-    | { kind: 'drop' }
+    | {
+        kind: 'status'
+        status: number
+        body?: unknown
+        headers?: Record<string, string>
+        phase?: FaultPhase
+      }
+    // 'before' (default): the call waits, then is processed; 'after': it is processed at once
+    // and its answer waits (a caller that gives up meanwhile cannot tell it went through)
+    | { kind: 'latency'; ms: number; phase?: FaultPhase }
+    | { kind: 'drop'; phase?: FaultPhase }
   )
 
 export interface FaultHandle {
@@ -199,6 +228,13 @@ export interface LineStandIn {
   inject(fault: Fault): FaultHandle
   removeFault(id: string): boolean
   clearFaults(): void
+  /** Delays every LINE API call by a random time in the range (undefined: no base latency). */
+  setLatency(range: LatencyRange | undefined): void
+  /**
+   * false: LINE is unreachable — the listener closes and open connections are cut, so callers get
+   * "connection refused" (nothing was processed); true: listening again on the same port.
+   */
+  setReachable(reachable: boolean): Promise<void>
 
   issueIdToken(userId: string, options?: IdTokenOptions): string
   rotateKeys(): Promise<void>

@@ -375,4 +375,39 @@ describe('inbox API', () => {
     // No hand-over acknowledgement for a conversation staff started.
     expect(acksReceived(world, member.userId)).toEqual([])
   })
+
+  it('a staff reply LINE delivered and then answered 500 shows as delivery unknown, sent once', async () => {
+    const owner = await claimOwner(world)
+    const member = await openConversation('山本 ゆい')
+    await world.standIn.sendText(member.userId, '駐車場はありますか？')
+    await settled(world)
+    world.standIn.inject({
+      path: '/v2/bot/message/reply',
+      kind: 'status',
+      status: 500,
+      phase: 'after',
+      count: 1,
+    })
+    const sent = await reply(owner, member.conversationId, 'はい、3台分あります。')
+    expect(sent.body).toMatchObject({ via: 'reply', billed: false })
+    await settled(world)
+    const received = world.standIn
+      .received(member.userId)
+      .filter((m) => m.message.text === 'はい、3台分あります。')
+    expect(received).toHaveLength(1)
+    expect(world.standIn.requests().filter((r) => r.path === '/v2/bot/message/push')).toEqual([])
+    const detail = await world.api<ConversationDetail>(
+      'GET',
+      `/api/staff/inbox/conversations/${member.conversationId}`,
+      { token: owner.token() },
+    )
+    expect(detail.body.messages.at(-1)).toMatchObject({
+      origin: 'staff',
+      via: null,
+      delivery: { state: 'unknown', reason: 'reply_in_doubt' },
+      content: { type: 'text', text: 'はい、3台分あります。' },
+    })
+    // Messages that simply went carry no delivery problem.
+    expect(detail.body.messages.filter((m) => m.delivery !== null)).toHaveLength(1)
+  })
 })

@@ -194,6 +194,9 @@ describe('POST /webhook', () => {
   it('restores a member who follows again, with a welcome back', async () => {
     const user = standIn.createUser({ displayName: '佐藤' })
     await standIn.follow(user.userId)
+    // Answers go out as soon as they are ready: a welcome still queued when the member blocks is
+    // never sent (blocked members are never messaged), so block after it arrived.
+    await eventually(() => expect(standIn.received(user.userId)).toHaveLength(2))
     await standIn.unfollow(user.userId)
     await standIn.follow(user.userId)
     await eventually(() => expect(standIn.received(user.userId)).toHaveLength(4))

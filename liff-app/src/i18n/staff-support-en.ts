@@ -42,6 +42,17 @@ export const staffSupportEn: StaffSupportMessages = {
     stickerAlt: (id) => `Sticker (${id})`,
     other: (type) => `Unsupported message (${type})`,
     via: { reply: 'Reply (free)', push: 'Push (billed)', multicast: 'Multicast (billed)' },
+    delivery: { unknown: 'Delivery unknown', failed: 'Not sent' },
+    deliveryReason: {
+      reply_in_doubt:
+        'LINE answered with an error, but the reply may have arrived. It was not sent again, so the customer never gets it twice.',
+      interrupted:
+        'The server stopped while sending, so delivery cannot be confirmed. It was not sent again, so the customer never gets it twice.',
+      monthly_limit: "This month's message limit has been reached.",
+      rejected: 'LINE did not accept this message.',
+      gave_up: 'LINE kept failing; it was retried several times.',
+      not_allowed: "The shop's settings do not allow a billed message in place of the reply.",
+    },
     older: 'Earlier messages',
     empty: 'No messages yet',
     status: 'Status',

@@ -40,6 +40,17 @@ export const staffSupportJa = {
     stickerAlt: (id: string) => `スタンプ（${id}）`,
     other: (type: string) => `未対応のメッセージ（${type}）`,
     via: { reply: '応答（無料）', push: 'プッシュ（課金）', multicast: 'マルチキャスト（課金）' },
+    delivery: { unknown: '届いたか不明', failed: '送信できませんでした' },
+    deliveryReason: {
+      reply_in_doubt:
+        'LINE がエラーを返しましたが、応答は届いている可能性があります。二重に届かないよう、送り直していません。',
+      interrupted:
+        '送信中にサーバーが停止したため、届いたか確認できません。二重に届かないよう、送り直していません。',
+      monthly_limit: '今月のメッセージ送信数の上限に達しています。',
+      rejected: 'LINE がこのメッセージを受け付けませんでした。',
+      gave_up: 'LINE に何度か送り直しましたが、送れませんでした。',
+      not_allowed: '店舗の設定により、応答の代わりの有料メッセージは送っていません。',
+    },
     older: '以前のメッセージ',
     empty: 'メッセージはまだありません',
     status: '状態',

@@ -25,6 +25,7 @@ import type { ProcessorDeps } from '../domain/webhook/processor.ts'
 import { createLineLogin } from '../line/login.ts'
 import { createLineMessagingClient } from '../line/messaging-client.ts'
 import { createPacer } from '../line/rate-limiter.ts'
+import { MonthlyLimitMemo } from '../domain/messaging/push-fallback.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
@@ -147,6 +148,8 @@ export function composeServices(ports: RuntimePorts) {
     },
     uow,
     support: support.hooks,
+    // Remembers LINE's "monthly limit reached" for a while: no push in place of a reply meanwhile.
+    monthlyLimit: new MonthlyLimitMemo(),
     relay,
     clock,
     ids,

@@ -5,7 +5,7 @@ import { createCouponService } from '../domain/coupons/service.ts'
 import type { EventStore } from '../domain/events/store.ts'
 import type { LoyaltyDeps } from '../domain/loyalty/loyalty.ts'
 import { createLoyaltyService, createLoyaltyUpkeep } from '../domain/loyalty/service.ts'
-import type { Clock, Ids } from '../domain/ports.ts'
+import type { Clock, Ids, Pace } from '../domain/ports.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
 import { couponDeps } from './coupons.ts'
@@ -19,12 +19,15 @@ export interface LoyaltyInput {
   ids: Ids
   timeZone: string
   sandbox: boolean
+  /** Yields between steps of the long passes (Node: the thread answers requests too). */
+  pace?: Pace
 }
 
 /** The loyalty domain's deps over the repositories (services and the periodic upkeep). */
 function loyaltyDeps(input: LoyaltyInput): LoyaltyDeps {
-  const { repositories, uow, clock, ids, timeZone, sandbox } = input
+  const { repositories, uow, clock, ids, timeZone, sandbox, pace } = input
   return {
+    pace,
     points: repositories.points,
     loyalty: repositories.loyalty,
     settings: repositories.settings,

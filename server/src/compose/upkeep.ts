@@ -3,7 +3,7 @@ import { runSegmentUpkeep } from '../db/segments/upkeep.ts'
 import { startDueBroadcasts } from '../domain/broadcasts/engine.ts'
 import { expireDueCoupons } from '../domain/coupons/coupons.ts'
 import { localDate } from '../domain/loyalty/dates.ts'
-import type { Clock, Ids, Logger } from '../domain/ports.ts'
+import type { Clock, Ids, Logger, Pace } from '../domain/ports.ts'
 import { pushStaffAlerts } from '../domain/support/alert-push.ts'
 import { fetchPendingContents } from '../domain/support/contents.ts'
 import { retryLowScoreFollowUps } from '../domain/surveys/closed-loop.ts'
@@ -19,6 +19,11 @@ export interface UpkeepInput {
   ids: Ids
   logger: Logger
   timeZone: string
+  /**
+   * Yields between the steps of long passes (Node: the jobs share the thread that answers webhooks
+   * and API calls, and take turns with the other background work).
+   */
+  pace?: Pace
 }
 
 /**
@@ -37,6 +42,7 @@ export async function runLoyaltyMaintenance(input: UpkeepInput): Promise<void> {
     timeZone,
     // Upkeep sends no receipts: the shop's name (which depends on it) is never read.
     sandbox: false,
+    pace: input.pace,
   })
   const now = clock.now()
   const expired = await upkeep.expirePoints(now)
@@ -114,7 +120,7 @@ const JOBS: readonly PeriodicJob[] = [
   // The purchase summary segments read is rebuilt once a shop-local day.
   {
     name: 'segment summary',
-    run: ({ background, clock, logger, timeZone }) =>
+    run: ({ background, clock, logger, timeZone, pace }) =>
       runSegmentUpkeep({
         db: background.db,
         repositories: background.repositories,
@@ -122,6 +128,7 @@ const JOBS: readonly PeriodicJob[] = [
         logger,
         timeZone,
         rebuildSummary: background.rebuildSummary,
+        pace,
       }),
   },
   // Customer images are fetched from the data API; staff get one batched LINE alert push each.

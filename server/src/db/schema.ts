@@ -86,6 +86,22 @@ export const chatMessages = sqliteTable(
     origin: text('origin', { enum: ['bot', 'staff', 'broadcast'] }),
     staffId: integer('staff_id'),
     via: text('via', { enum: ['reply', 'push', 'multicast'] }),
+    /**
+     * Outbound only, when it did not simply go: 'unknown' (LINE may or may not have delivered it,
+     * e.g. a reply answered 5xx whose token then proved used) or 'failed', and why (a code the
+     * console words in Japanese). Null for messages that went, or are still on their way.
+     */
+    delivery: text('delivery', { enum: ['unknown', 'failed'] }),
+    deliveryReason: text('delivery_reason', {
+      enum: [
+        'reply_in_doubt',
+        'interrupted',
+        'monthly_limit',
+        'rejected',
+        'gave_up',
+        'not_allowed',
+      ],
+    }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('chat_messages_member_idx').on(t.memberId, t.createdAt)],
@@ -106,8 +122,9 @@ export const outbox = sqliteTable(
     replyTokenExpiresAt: integer('reply_token_expires_at'),
     retryKey: text('retry_key').notNull(),
     messages: text('messages').notNull(),
+    /** 'unknown': LINE may have delivered it and there is no way to ask (never resent). */
     status: text('status', {
-      enum: ['pending', 'sending', 'sent', 'skipped', 'failed', 'dead'],
+      enum: ['pending', 'sending', 'sent', 'skipped', 'failed', 'dead', 'unknown'],
     })
       .notNull()
       .default('pending'),
@@ -121,7 +138,11 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // Replies whose token expires first are claimed first.
+    index('outbox_reply_due_idx').on(t.status, t.replyTokenExpiresAt),
+  ],
 )
 
 /** Shop-wide settings as JSON values (shop name, categories, the owner setup code hash, …). */

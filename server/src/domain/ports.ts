@@ -18,6 +18,18 @@ export interface Logger {
 
 /** Keeps work going after the response: Workers' `waitUntil`; on Node the promise just runs. */
 export type Defer = (task: Promise<unknown>) => void
+/**
+ * Awaited before each step of background work (an event, a message, a step of a periodic pass):
+ * returns undefined to go at once, or a promise that resolves when the step may run. On Node the
+ * work shares the thread that answers webhooks and API calls (see NodeProcessor); elsewhere it
+ * may be absent.
+ */
+export type Pace = () => Promise<void> | undefined
+
+/** Waits for the pace (if any) to let the step run. */
+export async function paced(pace: Pace | undefined): Promise<void> {
+  await pace?.()
+}
 
 export const systemClock: Clock = { now: () => Date.now() }
 

@@ -7,18 +7,30 @@ export function startOfDayInZone(date: string, timeZone: string): number {
   return guess
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>()
+
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = ZONE_FORMATS.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    ZONE_FORMATS.set(timeZone, format)
+  }
+  return format
+}
+
 /** The zone's UTC offset at an instant, in ms (Asia/Tokyo: +9 h). */
 export function offsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at)
+  const parts = zoneFormat(timeZone).formatToParts(at)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const asUtc = Date.UTC(
     get('year'),

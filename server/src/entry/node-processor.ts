@@ -1,35 +1,52 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
+import { deliverEvents } from '../domain/events/relay.ts'
+import { outboxPumpSource } from '../domain/messaging/outbox-sender.ts'
+import type { OutboxItem } from '../domain/messaging/outbox.ts'
 import type { Logger } from '../domain/ports.ts'
-import { drainOnce, type ProcessorDeps } from '../domain/webhook/processor.ts'
+import { Pump } from '../domain/pump.ts'
+import type { InboxEvent } from '../domain/webhook/inbox.ts'
+import { eventPumpSource, type ProcessorDeps } from '../domain/webhook/processor.ts'
 
-/** The longest the drain holds the event loop at a time (it runs on the requests' thread). */
+/** The longest the background work holds the event loop at a time (it runs on the requests' thread). */
 const SLICE_MS = 2
 /**
- * While webhooks keep arriving, the drain gets the loop's idle time plus this share of its busy
- * time: acceptance keeps ~90% of a saturated core, and processing never stops altogether.
+ * While webhooks keep arriving, background work gets the loop's idle time plus this share of its
+ * busy time: acceptance keeps ~90% of a saturated core, and processing never stops altogether.
  */
 const BUSY_SHARE = 0.1
 /** How long a backed-off drain waits before it looks again (any I/O still wakes the loop). */
 const BACKOFF_MS = 1
 /** A backed-off drain waits until it has at least this much loop time to spend. */
 const MIN_SLICE_MS = 0.5
+/** Events handled side by side (most of an event is CPU; this covers profile look-ups). */
+const EVENTS_IN_FLIGHT = 64
+/**
+ * Sends in flight at most: LINE answers in 50–300 ms, so this carries ~1,000 answers a second
+ * (the shared pacer keeps the calls under LINE's rate limits whatever the window).
+ */
+const SENDS_IN_FLIGHT = 256
 
 /**
- * Drains the inbox and outbox inside the Node process. `kick()` after the webhook's 200 starts a
- * drain (coalesced: one at a time); a timer picks up retries whose backoff has passed and events
- * left behind by a crash.
+ * Processes the inbox and sends the outbox inside the Node process, independently: events are
+ * handled as they arrive (`kick()` after the webhook's 200) and each one's answer is claimed for
+ * sending as soon as it is enqueued, with up to SENDS_IN_FLIGHT calls to LINE in flight; neither
+ * waits for the other's batch. A timer picks up retries whose backoff has passed and work left
+ * behind by a crash.
  *
- * Acceptance comes first: the drain works in slices of at most ~2 ms and yields between them.
- * When no webhook arrived since the last slice it runs at full speed; while they keep arriving it
- * backs off to the loop's idle time plus a minimum share, and catches up after the burst (the inbox
- * is durable, so deferring is safe).
+ * Acceptance comes first: background work goes one step at a time, each step in its own turn of
+ * the event loop, in slices of ~2 ms (`pace`, shared by both pumps and by the periodic jobs).
+ * Concurrency only overlaps the waits for LINE: however many events and sends are in progress,
+ * their work never piles into one long stretch. When no webhook arrived since the last slice it
+ * runs at full speed; while they keep arriving it backs off to the loop's idle time plus a minimum
+ * share, and catches up after the burst (inbox and outbox are durable).
  */
 export class NodeProcessor {
-  private running: Promise<void> | null = null
-  private again = false
   private stopped = false
   private timer: ReturnType<typeof setInterval> | null = null
+  readonly events: Pump<InboxEvent>
+  readonly sender: Pump<OutboxItem>
+  private readonly eventSource: ReturnType<typeof eventPumpSource>
   /** kick() calls since the last slice: webhooks are arriving. */
   private kicks = 0
   /** Milliseconds of loop time the drain may still use while webhooks arrive (can go negative). */
@@ -38,97 +55,177 @@ export class NodeProcessor {
   private sliceMark: EventLoopUtilization | null = null
   private sliceStarted = 0
   private sliceBudgetMs = SLICE_MS
-  private pausing: Promise<void> | null = null
+  /** Steps waiting for their turn, in order. */
+  private readonly waiting: (() => void)[] = []
+  private stepping: Promise<void> | null = null
+  /** The domain-event relay in progress (one at a time), and whether it should go round again. */
+  private relaying: Promise<void> | null = null
+  private relayAgain = false
 
   constructor(
     private readonly deps: ProcessorDeps,
     private readonly logger: Logger,
-    private readonly options: { batchSize?: number; sweepEveryMs?: number } = {},
-  ) {}
+    private readonly options: {
+      sweepEveryMs?: number
+      eventsInFlight?: number
+      sendsInFlight?: number
+    } = {},
+  ) {
+    const onError = (error: unknown) =>
+      this.logger.error('background processing failed', { error: String(error) })
+    this.sender = new Pump(outboxPumpSource({ ...deps, pace: this.pace }), {
+      maxInFlight: options.sendsInFlight ?? SENDS_IN_FLIGHT,
+      claimBatch: 64,
+      pace: this.pace,
+      defer: setImmediate,
+      onError,
+    })
+    this.eventSource = eventPumpSource(deps, () => {
+      this.sender.wake()
+      this.relay()
+    })
+    this.events = new Pump(this.eventSource, {
+      maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
+      claimBatch: 32,
+      pace: this.pace,
+      defer: setImmediate,
+      onError,
+    })
+  }
 
   start(): this {
-    this.timer = setInterval(() => this.wake(), this.options.sweepEveryMs ?? 1_000)
+    this.timer = setInterval(() => this.sweep(), this.options.sweepEveryMs ?? 1_000)
     this.timer.unref()
-    this.wake()
+    this.sweep()
     return this
   }
 
   /** A webhook stored events: process them soon (and back off while more keep arriving). */
   kick(): void {
+    if (this.stopped) return
     this.kicks++
-    this.wake()
+    // After the turn that kicked (the webhook's answer is written first); webhooks stored in the
+    // same turn share one claim (the pump defers it).
+    this.events.wake()
   }
 
-  private wake(): void {
+  /** Retries whose backoff has passed, and anything a previous run left. */
+  private sweep(): void {
     if (this.stopped) return
-    if (this.running) {
-      this.again = true
+    this.events.wake()
+    this.sender.wake()
+    this.relay()
+  }
+
+  /**
+   * Hands committed domain events to their subscribers (the welcome coupon, …) — after events
+   * were handled (their commits record domain events) and on every sweep (subscribers waiting for
+   * the reply window, retries). One pass at a time, each batch a paced step; what a subscriber
+   * queued is sent at once.
+   */
+  private relay(): void {
+    const relayDeps = this.deps.relay
+    if (!relayDeps || this.stopped) return
+    if (this.relaying) {
+      this.relayAgain = true
       return
     }
-    this.running = this.loop().finally(() => {
-      this.running = null
-    })
+    this.relaying = (async () => {
+      do {
+        this.relayAgain = false
+        for (;;) {
+          await this.pace()
+          if (this.stopped) return
+          const delivered = await deliverEvents(relayDeps, 50)
+          if (delivered === 0) break
+          this.sender.wake()
+        }
+      } while (this.relayAgain && !this.stopped)
+    })()
+      .catch((error: unknown) =>
+        this.logger.error('event relay failed', { error: String(error) }),
+      )
+      .finally(() => {
+        this.relaying = null
+      })
   }
 
-  /** Resolves when no drain is in flight (for tests and benchmarks). */
+  /** Resolves when nothing is being processed or sent (for tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.running) await this.running
+    do {
+      await this.events.idle()
+      await this.eventSource.flush()
+      await this.relaying
+      await this.sender.idle()
+    } while (this.events.inFlight > 0 || this.sender.inFlight > 0 || this.relaying)
+    this.endSlice()
   }
 
-  /** Stops scheduling new work and waits for the batch in flight to finish. */
+  /** Stops claiming new work and waits for what is in progress to finish. */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
-    await this.idle()
-  }
-
-  private async loop(): Promise<void> {
-    // Right after the callbacks of the turn that kicked (the webhook's answer is written first),
-    // so what was stored is claimed before later deliveries pile onto the same batch.
-    await new Promise<void>((resolve) => process.nextTick(resolve))
-    this.kicks = 0
-    this.beginSlice(SLICE_MS)
-    do {
-      this.again = false
-      for (;;) {
-        if (this.stopped) return
-        let handled = 0
-        try {
-          handled = await drainOnce(this.deps, this.options.batchSize ?? 50, this.pace)
-        } catch (error) {
-          this.logger.error('drain failed', { error: String(error) })
-          return
-        }
-        if (handled === 0) break
-        await this.pace()
-      }
-    } while (this.again && !this.stopped)
+    this.releaseWaiting()
+    await this.events.stop()
+    await this.eventSource.flush()
+    await this.relaying
+    await this.sender.stop()
     this.endSlice()
   }
 
   /**
-   * Called between events and between messages: within the slice's budget it returns at once;
-   * past it, the drain yields the thread (and backs off while webhooks arrive). Concurrent callers
-   * (messages to different members) share one pause.
+   * Called before each step of background work (an event, a message, a send's outcome, a claim, a
+   * step of a periodic pass). Steps are let through one at a time, each in its own turn of the
+   * event loop — so the previous step's work (all of it: its awaits on the database are
+   * microtasks) is done, and webhooks waiting on their sockets were read, before the next starts.
+   * Within a slice's budget the next step follows at once; past it, the work backs off while
+   * webhooks arrive (see sliceBudget).
    */
-  private readonly pace = (): Promise<void> | undefined => {
-    if (this.stopped || performance.now() - this.sliceStarted < this.sliceBudgetMs) return
-    return (this.pausing ??= this.pause().finally(() => {
-      this.pausing = null
-    }))
+  readonly pace = (): Promise<void> | undefined => {
+    if (this.stopped) return
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve)
+      this.startStepping()
+    })
   }
 
-  private async pause(): Promise<void> {
-    this.endSlice()
-    await nextTurn()
+  private startStepping(): void {
+    this.stepping ??= this.runSteps().finally(() => {
+      this.stepping = null
+      if (this.waiting.length > 0) this.startStepping()
+    })
+  }
+
+  private async runSteps(): Promise<void> {
     for (;;) {
-      const budget = this.sliceBudget()
-      if (budget !== null || this.stopped) {
-        this.beginSlice(budget ?? SLICE_MS)
+      await nextTurn()
+      const next = this.waiting.shift()
+      if (!next) {
+        // Nothing waiting: the slice ends; the next step goes through the budget check again.
+        this.endSlice()
         return
       }
-      await sleep(BACKOFF_MS)
+      if (
+        !this.stopped &&
+        (this.sliceMark === null || performance.now() - this.sliceStarted >= this.sliceBudgetMs)
+      ) {
+        this.endSlice()
+        for (;;) {
+          const budget = this.sliceBudget()
+          if (budget !== null || this.stopped) {
+            this.beginSlice(budget ?? SLICE_MS)
+            break
+          }
+          await sleep(BACKOFF_MS)
+        }
+      }
+      next()
     }
+  }
+
+  /** After stop(): every step still waiting goes (to finish or give up), unpaced. */
+  private releaseWaiting(): void {
+    for (const next of this.waiting.splice(0)) next()
   }
 
   private beginSlice(budgetMs: number): void {
@@ -137,10 +234,16 @@ export class NodeProcessor {
     this.sliceMark = performance.eventLoopUtilization()
   }
 
-  /** Charges the slice's loop time (not the time spent waiting for LINE) to the credit. */
+  /**
+   * Charges the slice's loop time to the credit (webhooks read between its steps included, which
+   * errs on the side of acceptance), at most its budget plus one step's overrun.
+   */
   private endSlice(): void {
     if (!this.sliceMark) return
-    this.credit -= performance.eventLoopUtilization(this.sliceMark).active
+    this.credit -= Math.min(
+      performance.eventLoopUtilization(this.sliceMark).active,
+      this.sliceBudgetMs + SLICE_MS,
+    )
     this.sliceMark = null
     this.loopMark = performance.eventLoopUtilization()
   }

@@ -79,8 +79,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     logger,
     verifySignature: createNodeVerifier(line.channelSecret),
     lineTimeoutMs: options.lineTimeoutMs,
-    // Enough sockets for broadcast chunks in flight at LINE's rate limits (see NodeBroadcastSender).
-    lineFetch: createNodeHttpFetch({ maxSockets: 64 }),
+    // Enough sockets that no call waits for one: the outbox's sends in flight (NodeProcessor),
+    // broadcast chunks (NodeBroadcastSender) and profile look-ups; the pacer keeps the rates.
+    lineFetch: createNodeHttpFetch({ maxSockets: 512 }),
     // Webhook deliveries read in the same event-loop turn share one transaction (group commit).
     wrapInbox: (inbox) => groupCommitInbox(database.sqlite, inbox),
     rebuildSummary,
@@ -121,16 +122,22 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     processor.start()
     await sender.start()
   }
-  const runPeriodic = () =>
-    runPeriodicJobs({ background, clock, ids, logger, timeZone: config.SHOP_TIMEZONE })
-  // A slow pass (the daily summary rebuild) must not overlap the next tick; close() waits for it.
+  // A slow pass (the daily summary rebuild) must not overlap the next tick: a call during a run
+  // joins it; close() waits for it.
   let periodicRun: Promise<void> | null = null
-  const periodicTimer = setInterval(() => {
-    if (periodicRun) return
-    periodicRun = runPeriodic().finally(() => {
+  const runPeriodic = () =>
+    (periodicRun ??= runPeriodicJobs({
+      background,
+      clock,
+      ids,
+      logger,
+      timeZone: config.SHOP_TIMEZONE,
+      // Long passes take turns with event processing and sending on the requests' thread.
+      pace: processor.pace,
+    }).finally(() => {
       periodicRun = null
-    })
-  }, 60_000)
+    }))
+  const periodicTimer = setInterval(() => void runPeriodic(), 60_000)
   periodicTimer.unref()
 
   let closing: Promise<void> | null = null

@@ -16,7 +16,7 @@ import type { Database } from '../db/database.ts'
 import { schema } from '../db/schema.ts'
 import { QUEUE_HOLD_MS, runChunk, runPlan } from '../domain/broadcasts/engine.ts'
 import { systemClock, webIds, type Defer, type Logger } from '../domain/ports.ts'
-import { drainOnce } from '../domain/webhook/processor.ts'
+import { drainAndLinger } from '../domain/webhook/processor.ts'
 import { createWebCryptoVerifier } from '../line/signature.ts'
 import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 import type { Services } from '../middleware/env.ts'
@@ -114,23 +114,37 @@ function stringVars(env: Env): Record<string, string | undefined> {
   return vars
 }
 
-/** Drains until nothing is due or the pass budget is spent; the cron sweep picks up the rest. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Drains until nothing is due or the pass budget is spent (waiting a few seconds for reply
+ * retries, whose tokens expire); the cron sweep picks up the rest.
+ */
 async function drain(background: Background, passes = 20): Promise<void> {
-  for (let i = 0; i < passes; i++) {
-    if ((await drainOnce(background.processorDeps)) === 0) return
-  }
+  await drainAndLinger(background.processorDeps, {
+    batch: 50,
+    passes,
+    lingerMs: 3_000,
+    budgetMs: 60_000,
+    sleep,
+  })
 }
 
 /**
  * After a webhook's 200: small batches, so what this invocation claims is handled while its reply
  * tokens are fresh (a claimed batch of 50 slow profile look-ups would outlive both the token and
- * waitUntil); anything left over goes to the queue at once instead of waiting for the cron.
+ * waitUntil); reply retries a moment later are waited for within waitUntil's time; anything left
+ * over goes to the queue at once instead of waiting for the cron.
  */
 async function drainAfterWebhook(background: Background, jobs: Env['JOBS']): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    if ((await drainOnce(background.processorDeps, 5)) === 0) return
-  }
-  await jobs.send({ kind: 'drain' })
+  const done = await drainAndLinger(background.processorDeps, {
+    batch: 5,
+    passes: 20,
+    lingerMs: 3_000,
+    budgetMs: 20_000,
+    sleep,
+  })
+  if (!done) await jobs.send({ kind: 'drain' })
 }
 
 /**

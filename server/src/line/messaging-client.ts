@@ -10,7 +10,7 @@ import {
 } from '../domain/messaging/messenger.ts'
 import type { Ids, Logger } from '../domain/ports.ts'
 import { LineApiError } from './line-api-error.ts'
-import { unpaced, type PacedEndpoint, type Pacer } from './rate-limiter.ts'
+import { unpaced, type PacedEndpoint, type PacePriority, type Pacer } from './rate-limiter.ts'
 
 export interface LineClientOptions {
   apiBaseUrl: string
@@ -35,7 +35,8 @@ const INVALID_REPLY_TOKEN = /invalid reply token/i
 /**
  * The Messaging API over fetch (the SDK has no timeout and no retry). Every call times out;
  * timeouts, connection errors, 5xx and rate-limit 429s are retried with backoff and jitter; the
- * monthly-limit 429 never is. Push carries the caller's X-Line-Retry-Key on every attempt.
+ * monthly-limit 429 never is. Push carries the caller's X-Line-Retry-Key on every attempt. A reply
+ * is tried once: the outbox decides what a failure means (LINE takes no retry key on replies).
  */
 export function createLineMessagingClient(options: LineClientOptions): Messenger & {
   call(
@@ -104,18 +105,21 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
     init: {
       body?: unknown
       headers?: Record<string, string>
-      retryOnUncertain?: boolean
+      /** 1: a single attempt (replies) */
+      attempts?: number
       paced?: PacedEndpoint
+      priority?: PacePriority
     } = {},
   ): Promise<CallResult> {
+    const attempts = init.attempts ?? maxAttempts
     for (let n = 1; ; n++) {
       try {
-        if (init.paced) await pacer.take(init.paced)
+        if (init.paced) await pacer.take(init.paced, init.priority)
         return await attempt(method, path, init.body, init.headers ?? {})
       } catch (error) {
         if (init.paced && error instanceof LineApiError && error.status === 429)
           if (!MONTHLY_LIMIT.test(error.lineMessage)) pacer.slowDown(init.paced)
-        const retryable = isRetryable(error, init.retryOnUncertain ?? true)
+        const retryable = isRetryable(error) && n < attempts
         logger.warn('LINE API call failed', {
           method,
           path: path.replace(/U[0-9a-f]{32}/g, 'U…'),
@@ -123,9 +127,9 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
           status: error instanceof LineApiError ? error.status : undefined,
           lineRequestId: error instanceof LineApiError ? error.requestId : undefined,
           error: error instanceof LineApiError ? error.lineMessage : String(error),
-          willRetry: retryable && n < maxAttempts,
+          willRetry: retryable,
         })
-        if (!retryable || n >= maxAttempts) throw error
+        if (!retryable) throw error
         await sleep(backoffDelay(n, ids, retryBaseMs, 5_000))
       }
     }
@@ -136,10 +140,10 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
 
     async reply(replyToken, messages): Promise<SendResult> {
       try {
-        // A reply that timed out may have been delivered; retrying could only fail or double-send.
         const res = await call('POST', '/v2/bot/message/reply', {
           body: { replyToken, messages },
-          retryOnUncertain: false,
+          attempts: 1,
+          paced: 'reply',
         })
         return { requestId: res.requestId }
       } catch (error) {
@@ -147,13 +151,14 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
       }
     },
 
-    async push(to, messages: LineMessage[], retryKey): Promise<SendResult> {
+    async push(to, messages: LineMessage[], retryKey, options): Promise<SendResult> {
       assertRecipient(to)
       try {
         const res = await call('POST', '/v2/bot/message/push', {
           body: { to, messages },
           headers: { 'x-line-retry-key': retryKey },
           paced: 'push',
+          priority: options?.priority ?? 'urgent',
         })
         return { requestId: res.requestId }
       } catch (error) {
@@ -172,6 +177,7 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
           body: { to, messages },
           headers: { 'x-line-retry-key': retryKey },
           paced: 'multicast',
+          priority: 'bulk',
         })
         return { requestId: res.requestId }
       } catch (error) {
@@ -212,13 +218,25 @@ function assertRecipient(to: string): void {
     throw new SendFailure('rejected', 'recipient is not a LINE user, group or room ID')
 }
 
-function isRetryable(error: unknown, retryOnUncertain: boolean): boolean {
+function isRetryable(error: unknown): boolean {
   if (error instanceof LineApiError) {
     if (error.status === 429) return !MONTHLY_LIMIT.test(error.lineMessage)
-    return error.status >= 500 && retryOnUncertain
+    return error.status >= 500
   }
-  // Timeouts and connection errors: the request may or may not have reached LINE.
-  return retryOnUncertain
+  // Timeouts and connection errors.
+  return true
+}
+
+/** Network errors that mean the request never reached LINE (nothing can have been processed). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+function neverSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_SENT.has(code)) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
 }
 
 function toSendFailure(error: unknown): SendFailure {
@@ -236,9 +254,13 @@ function toSendFailure(error: unknown): SendFailure {
       return new SendFailure('monthly_limit', error.lineMessage, status, requestId)
     if (status === 400 && INVALID_REPLY_TOKEN.test(error.lineMessage))
       return new SendFailure('invalid_reply_token', error.lineMessage, status, requestId)
-    if (status === 429 || status >= 500)
-      return new SendFailure('retryable', error.lineMessage, status, requestId)
+    // A rate-limit 429 comes before LINE processes anything; a 5xx may come after it did.
+    if (status === 429) return new SendFailure('refused', error.lineMessage, status, requestId)
+    if (status >= 500) return new SendFailure('retryable', error.lineMessage, status, requestId)
     return new SendFailure('rejected', error.lineMessage, status, requestId)
   }
-  return new SendFailure('retryable', error instanceof Error ? error.message : String(error))
+  const message = error instanceof Error ? error.message : String(error)
+  // Connection refused: nothing reached LINE. A timeout or a connection lost after the request
+  // was written: it may have been processed.
+  return new SendFailure(neverSent(error) ? 'refused' : 'retryable', message)
 }

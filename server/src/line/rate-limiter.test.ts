@@ -35,4 +35,26 @@ describe('pacer', () => {
     for (let i = 0; i < 200; i++) await pacer.take('push')
     expect(200 / ((clock.now() - again) / 1000)).toBeGreaterThan(900)
   })
+
+  it('serves waiting urgent callers (replies, answers) before bulk ones (broadcast chunks)', async () => {
+    const clock = virtual()
+    const pacer = createPacer({ ...clock, limits: { push: 100 } })
+    const order: string[] = []
+    const bulk = Array.from({ length: 20 }, (_, i) =>
+      pacer.take('push', 'bulk').then(() => order.push(`bulk${i}`)),
+    )
+    const urgent = pacer.take('push').then(() => order.push('urgent'))
+    await Promise.all([...bulk, urgent])
+    // The burst went to the first bulk callers; the first slot after it is the urgent one.
+    expect(order.indexOf('urgent')).toBe(5)
+  })
+
+  it('paces replies in their own bucket (LINE limits each endpoint separately)', async () => {
+    const clock = virtual()
+    const pacer = createPacer({ ...clock, limits: { multicast: 1 } })
+    await pacer.take('multicast')
+    const before = clock.now()
+    for (let i = 0; i < 5; i++) await pacer.take('reply')
+    expect(clock.now()).toBe(before)
+  })
 })

@@ -109,6 +109,28 @@ export const ThreadContentSchema = z.discriminatedUnion('type', [
 ])
 export type ThreadContent = z.infer<typeof ThreadContentSchema>
 
+/**
+ * Why an outbound message did not simply go. 'unknown': LINE may have delivered it and cannot be
+ * asked, so it is never resent (reply_in_doubt: LINE answered an error or nothing after possibly
+ * delivering the reply, whose token then proved used or expired; interrupted: the server stopped
+ * while the reply was on its way). 'failed': it did not go (monthly_limit: the channel's messages
+ * for this month are used up; rejected: LINE refused the message; gave_up: LINE kept failing;
+ * not_allowed: the shop's settings do not allow a billed message in place of the reply).
+ */
+export const DeliveryProblemSchema = z.object({
+  state: z.enum(['unknown', 'failed']),
+  reason: z.enum([
+    'reply_in_doubt',
+    'interrupted',
+    'monthly_limit',
+    'rejected',
+    'gave_up',
+    'not_allowed',
+  ]),
+})
+export type DeliveryProblem = z.infer<typeof DeliveryProblemSchema>
+export type DeliveryReason = DeliveryProblem['reason']
+
 export const ThreadMessageSchema = z.object({
   id: z.number().int(),
   memberId: z.number().int(),
@@ -121,6 +143,8 @@ export const ThreadMessageSchema = z.object({
   staff: StaffRefSchema.nullable(),
   /** Outbound: how it went (reply is free, push is billed); null while not yet sent. */
   via: z.enum(['reply', 'push', 'multicast']).nullable(),
+  /** Outbound, when it did not simply go: delivery unknown or failed, and why. */
+  delivery: DeliveryProblemSchema.nullable(),
   createdAt: z.number().int(),
 })
 export type ThreadMessage = z.infer<typeof ThreadMessageSchema>

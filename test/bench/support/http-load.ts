@@ -23,10 +23,22 @@ export function buildPost(
   headers: Record<string, string>,
   body: string,
 ): Buffer {
-  const bytes = Buffer.from(body)
-  let head = `POST ${path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\n`
+  return buildRequest(target, 'POST', path, headers, body)
+}
+
+/** A complete request (any method; a body only when given), ready to write to a socket. */
+export function buildRequest(
+  target: Target,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Buffer {
+  const bytes = Buffer.from(body ?? '')
+  let head = `${method} ${path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\n`
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`
-  head += `Content-Length: ${bytes.length}\r\n\r\n`
+  if (body !== undefined) head += `Content-Length: ${bytes.length}\r\n`
+  head += '\r\n'
   return Buffer.concat([Buffer.from(head, 'latin1'), bytes])
 }
 
@@ -48,6 +60,10 @@ export interface LoadResult {
 }
 
 export interface OpenLoopResult extends LoadResult {
+  /** Each request's latency from its due time in ms (NaN when it never completed). */
+  latencyOf: Float64Array
+  /** performance.now() of request 0's due time (request i is due at start + i / rate). */
+  start: number
   /** How late the driver's timer fired (load generator health): p99 in ms. */
   timerLagP99Ms: number
   /** Scheduled time → bytes written, including waiting for a free connection: p99 in ms. */
@@ -138,6 +154,8 @@ class Connection {
 
 class Recorder {
   readonly status: Uint16Array
+  /** Each request's latency in ms (NaN until it completed). */
+  readonly latencyOf: Float64Array
   private readonly latencies: number[] = []
   private readonly statuses = new Map<number, number>()
   readonly failures: string[] = []
@@ -150,6 +168,7 @@ class Recorder {
     private windowEnd: number,
   ) {
     this.status = new Uint16Array(size)
+    this.latencyOf = new Float64Array(size).fill(NaN)
   }
 
   setWindow(start: number, end: number): void {
@@ -159,6 +178,7 @@ class Recorder {
 
   record(inFlight: InFlight, status: number, detail: string, now: number): void {
     this.status[inFlight.index] = status
+    this.latencyOf[inFlight.index] = now - inFlight.startedAt
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1)
     const ok = status >= 200 && status < 300
     if (!ok && this.failures.length < 5) this.failures.push(`${status}: ${detail.slice(0, 500)}`)
@@ -260,6 +280,8 @@ export async function openLoop(options: {
   durationMs: number
   connections: number
   maxConnections: number
+  /** performance.now() at which request 0 is due (default: 5 ms after the connections open). */
+  startAt?: number
 }): Promise<OpenLoopResult> {
   const { requests, ratePerSec } = options
   const needed = Math.floor((ratePerSec * (options.leadInMs + options.durationMs)) / 1000)
@@ -319,7 +341,7 @@ export async function openLoop(options: {
 
   all.push(...(await openConnections(options.target, options.connections, onResponse)))
   idle.push(...all)
-  const start = performance.now() + 5
+  const start = options.startAt ?? performance.now() + 5
   const windowStart = start + options.leadInMs
   recorder.setWindow(windowStart, windowStart + options.durationMs)
   let due = 0
@@ -332,12 +354,17 @@ export async function openLoop(options: {
     }
     if (due < total) setTimeout(tick, Math.max(0, start + due * interval - performance.now()))
   }
-  setTimeout(tick, 5)
-  await withDeadline(finished, options.leadInMs + options.durationMs + 15_000)
+  setTimeout(tick, Math.max(0, start - performance.now()))
+  await withDeadline(
+    finished,
+    Math.max(0, start - performance.now()) + options.leadInMs + options.durationMs + 15_000,
+  )
   for (const conn of all) conn.close()
 
   return {
     ...recorder.result(total < needed, options.durationMs),
+    latencyOf: recorder.latencyOf,
+    start,
     timerLagP99Ms: percentile(Float64Array.from(timerLag).sort(), 0.99),
     sendDelayP99Ms: percentile(Float64Array.from(sendLag).sort(), 0.99),
     connections: all.length,

@@ -96,6 +96,15 @@ function Bubble({ message, memberName }: { message: ThreadMessage; memberName: s
           </time>
         </span>
       </div>
+      {message.delivery && !inbound && (
+        <p
+          class={`bubble-delivery delivery-${message.delivery.state}`}
+          data-delivery={message.delivery.state}
+        >
+          <span class="badge badge-red">{m.delivery[message.delivery.state]}</span>{' '}
+          {m.deliveryReason[message.delivery.reason]}
+        </p>
+      )}
     </article>
   )
 }

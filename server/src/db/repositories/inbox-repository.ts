@@ -80,6 +80,13 @@ export function createInboxRepository(db: Database): InboxRepository {
     )
     .returning(claimed)
     .prepare()
+  // A read first: an update (even of no row) costs a write transaction.
+  const anyDue = db
+    .select({ eventId: webhookEvents.eventId })
+    .from(webhookEvents)
+    .where(pendingDue)
+    .limit(1)
+    .prepare()
   const claimExpired = db
     .update(webhookEvents)
     .set(claimSet)
@@ -131,15 +138,18 @@ export function createInboxRepository(db: Database): InboxRepository {
       return stored
     },
 
-    async claimDue(now, limit, leaseMs) {
+    async claimDue(now, limit, leaseMs, options) {
       // Leases that ran out (a drain that died mid-batch) first: rare, and few rows ever hold one.
-      const expired = (await claimExpired.all({
-        now,
-        limit,
-        lockedUntil: now + leaseMs,
-      })) as ClaimedRow[]
+      const expired =
+        options?.interrupted === false
+          ? []
+          : ((await claimExpired.all({
+              now,
+              limit,
+              lockedUntil: now + leaseMs,
+            })) as ClaimedRow[])
       const pending =
-        expired.length < limit
+        expired.length < limit && (await anyDue.all({ now })).length > 0
           ? ((await claimPending.all({
               now,
               limit: limit - expired.length,

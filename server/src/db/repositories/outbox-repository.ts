@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import type { DeliveryProblem } from '@joren/shared'
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { LineMessage } from '../../domain/messaging/messenger.ts'
 import type { OutboxItem, OutboxRepository } from '../../domain/messaging/outbox.ts'
 import type { Database } from '../database.ts'
@@ -54,6 +55,30 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     )
     .returning()
     .prepare()
+  // Replies whose token is fresh, the one expiring first first (outbox_reply_due_idx).
+  const claimReplies = db
+    .update(outbox)
+    .set(claimSet)
+    .where(
+      inArray(
+        outbox.id,
+        db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.status, 'pending'),
+              gt(outbox.replyTokenExpiresAt, sql.placeholder('now')),
+              lte(outbox.nextAttemptAt, sql.placeholder('now')),
+              isNull(outbox.via),
+            ),
+          )
+          .orderBy(asc(outbox.replyTokenExpiresAt), asc(outbox.id))
+          .limit(sql.placeholder('limit')),
+      ),
+    )
+    .returning()
+    .prepare()
   const claimExpired = db
     .update(outbox)
     .set(claimSet)
@@ -68,6 +93,14 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       ),
     )
     .returning()
+    .prepare()
+  // A read first: most claims of a busy sender find nothing new, and an update (even of no row)
+  // costs a write transaction.
+  const anyDue = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql.placeholder('now'))))
+    .limit(1)
     .prepare()
   const markReplyAttemptedStatement = db
     .update(outbox)
@@ -85,10 +118,13 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     })
     .where(eq(outbox.id, sql.placeholder('id')))
     .prepare()
-  /** A reply holds at most 5 messages: one prepared insert per message count. */
-  const recordSentStatements = new Map<number, { run(values: Record<string, unknown>): unknown }>()
-  const recordSentStatement = (count: number) => {
-    let statement = recordSentStatements.get(count)
+  /**
+   * A reply holds at most 5 messages: one prepared insert per message count. How it went (via,
+   * or the delivery problem) is set on a row a staff reply recorded at enqueue (origin, staff ID).
+   */
+  const recordStatements = new Map<number, { run(values: Record<string, unknown>): unknown }>()
+  const recordStatement = (count: number) => {
+    let statement = recordStatements.get(count)
     if (!statement) {
       statement = db
         .insert(chatMessages)
@@ -102,16 +138,62 @@ export function createOutboxRepository(db: Database): OutboxRepository {
             sourceKey: sql.placeholder(`sourceKey${index}`),
             origin: 'bot' as const,
             via: sql.placeholder('via'),
+            delivery: sql.placeholder('delivery'),
+            deliveryReason: sql.placeholder('deliveryReason'),
             createdAt: sql.placeholder('now'),
           })),
         )
-        // A staff reply is recorded when enqueued (origin, staff ID): only how it went is added.
-        .onConflictDoUpdate({ target: chatMessages.sourceKey, set: { via: sql`excluded.via` } })
+        .onConflictDoUpdate({
+          target: chatMessages.sourceKey,
+          set: {
+            via: sql`excluded.via`,
+            delivery: sql`excluded.delivery`,
+            deliveryReason: sql`excluded.delivery_reason`,
+          },
+        })
         .prepare()
-      recordSentStatements.set(count, statement)
+      recordStatements.set(count, statement)
     }
     return statement
   }
+  const record = async (
+    id: number,
+    lineUserId: string,
+    messages: LineMessage[],
+    now: number,
+    via: 'reply' | 'push' | null,
+    problem: DeliveryProblem | null,
+  ) => {
+    const member = (await memberIdQuery.get({ lineUserId })) as { id: number } | undefined
+    if (!member || messages.length === 0) return
+    const values: Record<string, unknown> = {
+      memberId: member.id,
+      now,
+      via,
+      delivery: problem?.state ?? null,
+      deliveryReason: problem?.reason ?? null,
+    }
+    messages.forEach((message, index) => {
+      values[`kind${index}`] = message.type
+      values[`text${index}`] = message.type === 'text' ? message.text : null
+      values[`payload${index}`] = JSON.stringify(message)
+      values[`sourceKey${index}`] = `outbox:${id}:${index}`
+    })
+    await recordStatement(messages.length).run(values)
+  }
+  const toItem = (r: typeof outbox.$inferSelect, interrupted: boolean): OutboxItem => ({
+    id: r.id,
+    lineUserId: r.lineUserId,
+    replyToken: r.replyToken,
+    replyTokenExpiresAt: r.replyTokenExpiresAt,
+    retryKey: r.retryKey,
+    messages: JSON.parse(r.messages) as LineMessage[],
+    attempts: r.attempts,
+    replyAttemptedAt: r.replyAttemptedAt,
+    interrupted,
+    pushing: r.via === 'push',
+  })
+  type Row = typeof outbox.$inferSelect
 
   return {
     enqueueWrite(item) {
@@ -142,42 +224,47 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       })
     },
 
-    async claimDue(now, limit, leaseMs) {
+    async claimDue(now, limit, leaseMs, options) {
       const params = { now, limit, lockedUntil: now + leaseMs }
-      const expired = (await claimExpired.all(params)) as (typeof outbox.$inferSelect)[]
-      const rows =
-        expired.length < limit
-          ? expired.concat(
-              (await claimPending.all({
-                ...params,
-                limit: limit - expired.length,
-              })) as (typeof outbox.$inferSelect)[],
-            )
-          : expired
-      rows.sort((a, b) => a.id - b.id)
-      return rows.map(
-        (r): OutboxItem => ({
-          id: r.id,
-          lineUserId: r.lineUserId,
-          replyToken: r.replyToken,
-          replyTokenExpiresAt: r.replyTokenExpiresAt,
-          retryKey: r.retryKey,
-          messages: JSON.parse(r.messages) as LineMessage[],
-          attempts: r.attempts,
-          replyAttemptedAt: r.replyAttemptedAt,
-        }),
-      )
+      // Left by a stopped run first (their reply may be in doubt), then fresh replies by expiry,
+      // then everything else that is due.
+      const expired =
+        options?.interrupted === false
+          ? []
+          : ((await claimExpired.all(params)) as Row[]).sort((a, b) => a.id - b.id)
+      const items = expired.map((r) => toItem(r, true))
+      if (items.length === limit || (await anyDue.all({ now })).length === 0) return items
+      if (items.length < limit) {
+        const replies = (
+          (await claimReplies.all({ ...params, limit: limit - items.length })) as Row[]
+        ).sort((a, b) => (a.replyTokenExpiresAt ?? 0) - (b.replyTokenExpiresAt ?? 0) || a.id - b.id)
+        for (const r of replies) items.push(toItem(r, false))
+      }
+      if (items.length < limit && (await anyDue.all({ now })).length > 0) {
+        const rest = (
+          (await claimPending.all({ ...params, limit: limit - items.length })) as Row[]
+        ).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+        for (const r of rest) items.push(toItem(r, false))
+      }
+      return items
     },
 
     async markReplyAttempted(id, now) {
       await markReplyAttemptedStatement.run({ id, now })
     },
 
+    async switchToPush(id) {
+      await db
+        .update(outbox)
+        .set({ via: 'push', replyAttemptedAt: null, attempts: 1 })
+        .where(eq(outbox.id, id))
+    },
+
     async markSent(id, via, requestId, now) {
       await markSentStatement.run({ id, via, requestId: requestId ?? null, now })
     },
 
-    async markRetry(id, nextAttemptAt, error) {
+    async markRetry(id, nextAttemptAt, error, options) {
       await db
         .update(outbox)
         .set({
@@ -185,6 +272,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
           nextAttemptAt,
           lockedUntil: null,
           lastError: error.slice(0, 2000),
+          ...(options?.forgetReply ? { replyAttemptedAt: null } : {}),
         })
         .where(eq(outbox.id, id))
     },
@@ -202,22 +290,26 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     },
 
     async recordSent(id, lineUserId, messages, now, via) {
-      const member = (await memberIdQuery.get({ lineUserId })) as { id: number } | undefined
-      if (!member || messages.length === 0) return
-      const values: Record<string, unknown> = { memberId: member.id, now, via }
-      messages.forEach((message, index) => {
-        values[`kind${index}`] = message.type
-        values[`text${index}`] = message.type === 'text' ? message.text : null
-        values[`payload${index}`] = JSON.stringify(message)
-        values[`sourceKey${index}`] = `outbox:${id}:${index}`
-      })
-      await recordSentStatement(messages.length).run(values)
+      await record(id, lineUserId, messages, now, via, null)
     },
 
+    async recordUndelivered(id, lineUserId, messages, now, problem) {
+      await record(id, lineUserId, messages, now, null, problem)
+    },
+
+    async nextDueAt() {
+      const [row] = await db
+        .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'))
+      return row?.at ?? null
+    },
+
+    // The lease ends now: the next claim takes them as interrupted (a reply may be in doubt).
     async releaseInterrupted(now) {
       const rows = await db
         .update(outbox)
-        .set({ status: 'pending', lockedUntil: null, nextAttemptAt: now })
+        .set({ lockedUntil: now })
         .where(eq(outbox.status, 'sending'))
         .returning({ id: outbox.id })
       return rows.length

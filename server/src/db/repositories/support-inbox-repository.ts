@@ -143,6 +143,8 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
     staffId: chatMessages.staffId,
     staffName: staff.displayName,
     via: chatMessages.via,
+    delivery: chatMessages.delivery,
+    deliveryReason: chatMessages.deliveryReason,
     contentStatus: messageContents.status,
     createdAt: chatMessages.createdAt,
   }
@@ -440,6 +442,8 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
                 staffId: sql<number>`${input.staffId}`.as('staff_id'),
                 // Set by the outbox once sent: null while queued (or if it never went).
                 via: sql<null>`null`.as('via'),
+                delivery: sql<null>`null`.as('delivery'),
+                deliveryReason: sql<null>`null`.as('delivery_reason'),
                 createdAt: sql<number>`${input.now}`.as('created_at'),
               })
               .from(outbox)

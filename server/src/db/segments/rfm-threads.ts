@@ -6,8 +6,11 @@ import { changedSummaryRows, purchaseMemberSpan, summaryWrite, summaryWriteSql }
 
 const dialect = new SQLiteSyncDialect()
 
-/** Rows written per transaction before yielding to the event loop. */
-const ROWS_PER_WRITE = 2_000
+/**
+ * A write transaction lasts about this long before the thread is yielded (requests run between
+ * them): time, not a row count, since a row costs ten times more on a busy or slow machine.
+ */
+const WRITE_SLICE_MS = 4
 
 type Row = (number | null)[]
 
@@ -85,20 +88,24 @@ export async function rebuildMemberRfmInThreads(
     if (!prepared) writes.set(kind, (prepared = sqlite.prepare(summaryWriteSql(kind))))
     return prepared
   }
-  const writeBatch = sqlite.transaction((rows: Row[]) => {
-    let written = 0
-    for (const r of rows) {
-      const { kind, params } = summaryWrite(r, now)
-      written += statement(kind).run(...params).changes
-    }
-    return written
-  })
   let written = 0
+  /** Writes rows from `start` until the slice's time is up; returns where it stopped. */
+  const writeSlice = sqlite.transaction((rows: Row[], start: number) => {
+    const until = performance.now() + WRITE_SLICE_MS
+    let i = start
+    while (i < rows.length) {
+      const { kind, params } = summaryWrite(rows[i] as Row, now)
+      written += statement(kind).run(...params).changes
+      i++
+      if (performance.now() >= until) break
+    }
+    return i
+  })
   let writing = Promise.resolve()
   const apply = (rows: Row[]) => {
     writing = writing.then(async () => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
-        written += writeBatch(rows.slice(i, i + ROWS_PER_WRITE))
+      for (let i = 0; i < rows.length; ) {
+        i = writeSlice(rows, i)
         await new Promise((resolve) => setImmediate(resolve))
       }
     })

@@ -1,4 +1,5 @@
 import { SEGMENT_WINDOW_DAYS } from '@joren/shared'
+import { paced, type Pace } from '../../domain/ports.ts'
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../database.ts'
 import { memberCategories, memberRfm } from '../schema.ts'
@@ -117,17 +118,22 @@ export async function rebuildMemberRfm(
  */
 export const purchaseMemberSpan = sql`SELECT (SELECT min(member_id) FROM purchases) AS lo, (SELECT max(member_id) FROM purchases) AS hi`
 
-/** Runs `run` over the member IDs with purchases in ranges of `size`, yielding between them. */
+/**
+ * Runs `run` over the member IDs with purchases in ranges of `size`, yielding between them (to
+ * `pace` when given: it shares the thread's budget with the other background work).
+ */
 async function inMemberRanges(
   db: Database,
   size: number,
   run: (from: number, to: number) => Promise<unknown>,
+  pace?: Pace,
 ): Promise<void> {
   const [span]: { lo: number | null; hi: number | null }[] = await db.all(purchaseMemberSpan)
   if (span?.lo == null || span.hi == null) return
   for (let from = Number(span.lo); from <= Number(span.hi); from += size) {
     await run(from, from + size)
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (pace) await paced(pace)
+    else await new Promise((resolve) => setTimeout(resolve, 0))
   }
 }
 
@@ -246,12 +252,15 @@ export function memberCategoryStatements(db: Database, memberId: number) {
  */
 export async function rebuildMemberCategories(
   db: Database,
-  options: { membersPerStatement?: number } = {},
+  options: { membersPerStatement?: number; pace?: Pace } = {},
 ): Promise<void> {
   const step = options.membersPerStatement
   if (step === undefined) await categoriesUpsert(db, sql`1`)
   else
-    await inMemberRanges(db, step, (from, to) =>
-      categoriesUpsert(db, sql`p.member_id >= ${from} AND p.member_id < ${to}`),
+    await inMemberRanges(
+      db,
+      step,
+      (from, to) => categoriesUpsert(db, sql`p.member_id >= ${from} AND p.member_id < ${to}`),
+      options.pace,
     )
 }

@@ -1,5 +1,5 @@
 import { localDate, monthsBefore } from '../../domain/loyalty/dates.ts'
-import type { Clock, Logger } from '../../domain/ports.ts'
+import type { Clock, Logger, Pace } from '../../domain/ports.ts'
 import type { Database } from '../database.ts'
 import type { Repositories } from '../repositories/index.ts'
 import { rebuildMemberCategories, rebuildMemberRfm } from './rfm.ts'
@@ -12,6 +12,11 @@ export const MEMBERS_PER_STATEMENT = 50_000
 
 /** Statements of the one-time category backfill cover fewer members (JSON per purchase). */
 export const CATEGORY_MEMBERS_PER_STATEMENT = 5_000
+/**
+ * On a paced runtime (Node: the statements run on the thread that answers requests) they cover
+ * fewer still, so none holds the thread for long (~25 ms each at 20,000 members on a busy core).
+ */
+const PACED_CATEGORY_MEMBERS_PER_STATEMENT = 500
 
 /** Set once the per-category summary has been backfilled from existing purchases (settings). */
 export const CATEGORY_BACKFILL_KEY = 'segments_categories_backfilled'
@@ -35,6 +40,8 @@ export async function runSegmentUpkeep(input: {
   timeZone: string
   /** How this runtime rebuilds the summary (Node: worker threads); default: SQL in ranges. */
   rebuildSummary?: SummaryRebuild
+  /** Yields between statements (Node: the thread answers requests too). */
+  pace?: Pace
 }): Promise<void> {
   const now = input.clock.now()
   const today = localDate(now, input.timeZone)
@@ -50,7 +57,10 @@ export async function runSegmentUpkeep(input: {
   // from the purchases that existed before it, once.
   if ((await input.repositories.settings.get(CATEGORY_BACKFILL_KEY)) === undefined) {
     await rebuildMemberCategories(input.db, {
-      membersPerStatement: CATEGORY_MEMBERS_PER_STATEMENT,
+      membersPerStatement: input.pace
+        ? PACED_CATEGORY_MEMBERS_PER_STATEMENT
+        : CATEGORY_MEMBERS_PER_STATEMENT,
+      pace: input.pace,
     })
     await input.repositories.settings.put(CATEGORY_BACKFILL_KEY, today, input.clock.now())
   }

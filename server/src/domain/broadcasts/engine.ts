@@ -314,7 +314,9 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
       const result =
         chunk.kind === 'multicast'
           ? await deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
-          : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey)
+          : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, {
+              priority: 'bulk',
+            })
       await completeChunk(deps, chunk, { status: 'sent', requestId: result.requestId })
     }
   } catch (error) {
@@ -338,6 +340,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
             broadcastId: chunk.broadcastId,
           })
         return
+      case 'refused':
       case 'retryable':
       case 'invalid_reply_token':
         if (chunk.attempts >= MAX_CHUNK_ATTEMPTS) {

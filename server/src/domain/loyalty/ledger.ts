@@ -1,5 +1,6 @@
 import type { NewDomainEvent } from '../events/events.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
+import { paced, type Pace } from '../ports.ts'
 import {
   NotEnoughPoints,
   isCheckFailure,
@@ -13,6 +14,8 @@ export interface LedgerDeps {
   points: PointsRepository
   uow: UnitOfWork
   now(): number
+  /** Yields between lots of a long pass (Node: the thread answers requests too). */
+  pace?: Pace
 }
 
 /** How often a spend is re-planned when a concurrent writer beat it to the same lots. */
@@ -163,6 +166,7 @@ export async function expirePoints(
     if (due.length === 0) return result
     let progressed = false
     for (const lot of due) {
+      await paced(deps.pace)
       try {
         await deps.uow.commit([
           ...deps.points.expireWrites(lot, now),

@@ -2,7 +2,7 @@ import type { EarningRule, PurchaseResult, Tier, TierStatus } from '@joren/share
 import type { StaffActor } from '../audit/audit.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { OutboxRepository } from '../messaging/outbox.ts'
-import type { Clock, Ids } from '../ports.ts'
+import { paced, type Clock, type Ids, type Pace } from '../ports.ts'
 import type { SettingsStore } from '../shop/settings.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 import { localDate, monthsBefore, pointsExpiryAt } from './dates.ts'
@@ -25,6 +25,8 @@ export interface LoyaltyDeps {
   ids: Ids
   timeZone: string
   shopName(): Promise<string>
+  /** Yields between members of a long pass (Node: the thread answers requests too). */
+  pace?: Pace
 }
 
 /** The namespace of idempotency rows written by the register (API keys have IDs from 1). */
@@ -449,14 +451,28 @@ export async function adjustPoints(
   return { balance: await deps.points.balance(member.id, deps.clock.now()) }
 }
 
-/** The daily pass: recompute every member with a rolling spend (spend ages out of the window). */
+/**
+ * The daily pass: recompute every member with a rolling spend (spend ages out of the window), as
+ * of one moment, the tiers read once; a member whose tier and spend did not change is not written
+ * (one whose tier moves goes through recomputeTier, which commits it with its `tier.changed`).
+ * Yields (`deps.pace`) between members.
+ */
 export async function recomputeAllTiers(deps: LoyaltyDeps, batch = 200): Promise<number> {
+  const now = deps.clock.now()
+  const tiers = await loyaltyTiers(deps)
+  const windowStart = monthsBefore(now, 12, deps.timeZone)
   let after = 0
   let count = 0
   for (;;) {
     const ids = await deps.loyalty.membersWithSpend(after, batch)
     if (ids.length === 0) return count
-    for (const id of ids) await recomputeTier(deps, id)
+    for (const id of ids) {
+      await paced(deps.pace)
+      const spend = await deps.loyalty.spendBetween(id, windowStart, now)
+      const tierId = tierStatus(tiers, spend).tier?.id ?? null
+      const before = await deps.loyalty.memberTier(id)
+      if (before?.tierId !== tierId || before.spend12mYen !== spend) await recomputeTier(deps, id)
+    }
     count += ids.length
     after = ids[ids.length - 1] ?? after
   }

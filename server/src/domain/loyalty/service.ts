@@ -349,7 +349,10 @@ export type LoyaltyService = ReturnType<typeof createLoyaltyService>
 export function createLoyaltyUpkeep(deps: LoyaltyDeps) {
   return {
     expirePoints: (at: number): Promise<ExpiryResult> =>
-      expirePoints({ points: deps.points, uow: deps.uow, now: () => deps.clock.now() }, at),
+      expirePoints(
+        { points: deps.points, uow: deps.uow, now: () => deps.clock.now(), pace: deps.pace },
+        at,
+      ),
     recomputeAllTiers: (): Promise<number> => recomputeAllTiers(deps),
   }
 }

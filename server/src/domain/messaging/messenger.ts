@@ -10,11 +10,16 @@ export interface LineProfile {
   language?: string
 }
 
-/** Why a LINE call failed, in the terms the retry policy needs. */
+/** Why a LINE call failed, in the terms the retry policies need. */
 export type SendFailureKind =
-  | 'retryable' // timeout, connection error, 5xx, rate-limit 429: try again later with the same key
+  // LINE did not process the call (rate-limit 429, connection refused): try again; a reply token
+  // is still good
+  | 'refused'
+  // timeout, lost connection, 5xx: LINE may have processed the call. Try again with the same
+  // retry key; a reply may already have been delivered (its token then answers "invalid")
+  | 'retryable'
   | 'monthly_limit' // never retried: the channel is out of messages this month
-  | 'invalid_reply_token' // used or stale: push instead
+  | 'invalid_reply_token' // used or stale
   | 'already_accepted' // 409 for a reused retry key: LINE accepted the first attempt
   | 'rejected' // any other 4xx: the request itself is wrong
 
@@ -40,11 +45,26 @@ export interface SendResult {
   requestId: string | undefined
 }
 
+/**
+ * Who waits for a send when LINE's rate limits are reached: answers to customers ('urgent', the
+ * default) go before broadcast chunks ('bulk').
+ */
+export type SendPriority = 'urgent' | 'bulk'
+
 /** The LINE Messaging API as the domain sees it. Implementations time out, retry and log. */
 export interface Messenger {
+  /**
+   * One attempt, never retried here: LINE takes no retry key on replies, so whether to try again
+   * depends on what the caller knows (see the outbox's reply policy).
+   */
   reply(replyToken: string, messages: LineMessage[]): Promise<SendResult>
-  push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult>
-  /** Up to 500 users in one request; the same retry / 409 handling as push. */
+  push(
+    to: string,
+    messages: LineMessage[],
+    retryKey: string,
+    options?: { priority?: SendPriority },
+  ): Promise<SendResult>
+  /** Up to 500 users in one request; the same retry / 409 handling as push. Always 'bulk'. */
   multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult>
   /** This month's message quota (GET /v2/bot/message/quota and …/quota/consumption). */
   messageQuota(): Promise<MessageQuotaInfo>

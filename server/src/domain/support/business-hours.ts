@@ -13,15 +13,23 @@ export function businessHoursOf(settings: { businessHours?: BusinessHours }): Bu
   return settings.businessHours ?? DEFAULT_BUSINESS_HOURS
 }
 
+const CLOCK_FORMATS = new Map<string, Intl.DateTimeFormat>()
+
 /** The weekday (0 = Sunday) and 'HH:MM' of an instant in the shop's time zone. */
 export function shopClock(at: number, timeZone: string): { weekday: number; time: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at)
+  let format = CLOCK_FORMATS.get(timeZone)
+  if (!format) {
+    // Built once per zone: building a formatter costs far more than using one.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    CLOCK_FORMATS.set(timeZone, format)
+  }
+  const parts = format.formatToParts(at)
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
   return { weekday: WEEKDAYS.indexOf(get('weekday')), time: `${get('hour')}:${get('minute')}` }
 }

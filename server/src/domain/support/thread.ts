@@ -1,4 +1,4 @@
-import type { ThreadContent, ThreadMessage } from '@joren/shared'
+import type { DeliveryReason, ThreadContent, ThreadMessage } from '@joren/shared'
 
 /** A chat_messages row as the inbox reads it (joined with its content status and staff name). */
 export interface ThreadRow {
@@ -12,6 +12,8 @@ export interface ThreadRow {
   staffId: number | null
   staffName: string | null
   via: 'reply' | 'push' | 'multicast' | null
+  delivery: 'unknown' | 'failed' | null
+  deliveryReason: DeliveryReason | null
   contentStatus: 'pending' | 'stored' | 'too_large' | 'failed' | null
   createdAt: number
 }
@@ -104,6 +106,10 @@ export function toThreadMessage(row: ThreadRow): ThreadMessage {
         ? { id: row.staffId, displayName: row.staffName }
         : null,
     via: row.via,
+    delivery:
+      row.direction === 'out' && row.delivery !== null
+        ? { state: row.delivery, reason: row.deliveryReason ?? 'gave_up' }
+        : null,
     createdAt: row.createdAt,
   }
 }

@@ -29,8 +29,16 @@ export interface InboxRepository {
    * in the same statement (migration 0008).
    */
   store(events: NewInboxEvent[], now: number): Promise<number>
-  /** Claims due events (pending, or processing with an expired lease after a crash), oldest first. */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<InboxEvent[]>
+  /**
+   * Claims due events (pending, or processing with an expired lease after a crash), oldest first.
+   * `interrupted: false` skips the expired leases (a continuous claimer looks for them now and then).
+   */
+  claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    options?: { interrupted?: boolean },
+  ): Promise<InboxEvent[]>
   /** Marks handled events in one write (their effects are idempotent, so a crash just re-runs them). */
   markDone(outcomes: { eventId: string; status: 'done' | 'ignored' }[], now: number): Promise<void>
   markRetry(eventId: string, nextAttemptAt: number, error: string): Promise<void>
