@@ -2,6 +2,7 @@ import type { Role } from '@joren/shared'
 import type { Config } from './config.ts'
 import type { Messenger } from './domain/messaging/messenger.ts'
 import type { ContentSource } from './domain/support/contents.ts'
+import type { FaqAnswerer } from './domain/faq/answerer.ts'
 import type { Atomic } from './db/atomic.ts'
 import type { Database } from './db/database.ts'
 import type { Repositories } from './db/repositories/index.ts'
@@ -43,6 +44,8 @@ export interface AppDeps {
   support?: ContentSource
   /** The Messaging API, for reads on a request path (never the webhook's). */
   messenger: Messenger
+  /** FAQ matching as the bot does it (the staff try-out and the unanswered list use it). */
+  faq: FaqAnswerer
 }
 
 /** A member signed in through a verified LIFF ID token (the user is the token's `sub`). */

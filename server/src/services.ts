@@ -15,7 +15,7 @@ import { DEFAULT_MAX_CONTENT_BYTES } from './domain/support/contents.ts'
 import { createContentFetcher, supportDeps } from './support-services.ts'
 import { createPacer, type Pacer } from './line/rate-limiter.ts'
 import { registerSupportChat } from './domain/chat/support-chat.ts'
-import { createFaqAnswerer } from './domain/faq/answerer.ts'
+import { createFaqAnswerer, type FaqAnswererOptions } from './domain/faq/answerer.ts'
 import { registerSurveyChat } from './domain/chat/survey-chat.ts'
 import { surveyDeps } from './survey-services.ts'
 
@@ -44,6 +44,8 @@ export function createServices(input: {
   pacer?: Pacer
   /** The largest customer image kept (D1 rows hold at most 2 MB). Default 10 MB. */
   maxContentBytes?: number
+  /** FAQ matching: the word analyser (Node: lindera) and optional embeddings. Default: light. */
+  faq?: FaqAnswererOptions
 }) {
   const links = input.links ?? DEFAULT_LINKS
   const repositories = createRepositories(input.db)
@@ -56,6 +58,7 @@ export function createServices(input: {
     fetch: input.lineFetch,
     pacer: input.pacer ?? createPacer(),
   })
+  const faq = createFaqAnswerer(repositories.faq, input.faq)
   const processorDeps: ProcessorDeps = {
     ...repositories,
     messenger,
@@ -75,7 +78,7 @@ export function createServices(input: {
       ),
       {
         keywordRules: repositories.keywordRules,
-        faq: createFaqAnswerer(repositories.faq),
+        faq,
         support: supportDeps({ repositories, clock: input.clock, timeZone: links.timeZone }),
       },
     ),
@@ -105,6 +108,7 @@ export function createServices(input: {
     processorDeps,
     cardKey,
     support,
+    faq,
   }
 }
 export type Services = ReturnType<typeof createServices>

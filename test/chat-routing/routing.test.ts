@@ -242,7 +242,7 @@ describe('staff FAQ and keyword-rule API', () => {
     expect(tried.status).toBe(200)
     expect(tried.body.outcome).toBe('answer')
     expect(tried.body.answer).toMatchObject({ entryId: entry.id, answer: '4台分あります' })
-    expect(tried.body.answer!.score).toBeGreaterThanOrEqual(tried.body.threshold)
+    expect(tried.body.confidence).toBeGreaterThanOrEqual(tried.body.threshold)
 
     const bad = await world.api<{ error: { details: { path: string; message: string }[] } }>(
       'POST',

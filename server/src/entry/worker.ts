@@ -188,6 +188,7 @@ const app = createApp((c): AppDeps => {
     cardKey: runtime.services.cardKey,
     messenger: runtime.services.messenger,
     support: runtime.services.support,
+    faq: runtime.services.faq,
   }
 })
 

@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../deps.ts'
 import { PayloadTooLarge } from '../domain/errors.ts'
 import { FaqEntryNotFound, KeywordRuleNotFound } from '../domain/faq/errors.ts'
-import { buildFaqIndex, DEFAULT_FAQ_MATCH, matchFaq } from '../domain/faq/matcher.ts'
+import type { FaqCandidate } from '../domain/faq/matcher.ts'
 import { jsonBodyLimit } from '../middleware/body-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { parseBody, parseInput } from './validation.ts'
@@ -34,16 +34,19 @@ export const staffFaqRoute = new Hono<AppEnv>()
   })
   .post('/try', requirePermission('support.inbox'), jsonBodyLimit, async (c) => {
     const { text } = await parseBody(c, FaqTrySchema)
-    const entries = await c.var.deps.repositories.faq.listEnabled()
-    const match = matchFaq(buildFaqIndex(entries), text, DEFAULT_FAQ_MATCH, 5)
-    const answering = match.outcome === 'answer' ? match.best : null
-    const answer = answering ? entries.find((e) => e.id === answering.entryId) : undefined
+    const { faq } = c.var.deps
+    const { match, entry } = await faq.tryOut(text)
+    const answering = entry && match.best ? match.best : null
+    const pick = ({ entryId, question, score }: FaqCandidate) => ({ entryId, question, score })
     const body: FaqTryResult = {
       outcome: match.outcome,
-      answer: answering && answer ? { ...answering, answer: answer.answer } : null,
-      candidates: match.candidates,
-      threshold: DEFAULT_FAQ_MATCH.threshold,
+      answer: answering && entry ? { ...pick(answering), answer: entry.answer } : null,
+      candidates: match.candidates.map(pick),
+      confidence: match.confidence,
+      threshold: faq.answerAt(),
+      margin: match.margin,
       normalised: match.normalised,
+      ...faq.describe(),
     }
     return c.json(body)
   })

@@ -68,10 +68,17 @@ export interface FaqTryResult {
   answer: (FaqCandidate & { answer: string }) | null
   /** The best few entries with their scores, best first, whether or not they pass. */
   candidates: FaqCandidate[]
-  /** The score an entry needs to answer. */
+  /** How sure the bot is that the best entry is the right answer (0–1, calibrated). */
+  confidence: number
+  /** The confidence the bot needs to answer (below it, it hands over). */
   threshold: number
+  /** The best entry's lead over the runner-up (score points). */
+  margin: number
   /** The normalised text the matcher compared (kana, width and polite endings folded). */
   normalised: string
+  /** The word analyser (lindera-ipadic on Node, intl-segmenter on Workers) and embedding model. */
+  analyser: string | null
+  embeddings: string | null
 }
 
 // ── Keyword rules: /api/staff/keyword-rules ──────────────────────────────────────────────────
