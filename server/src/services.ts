@@ -80,6 +80,8 @@ export function createServices(input: {
         keywordRules: repositories.keywordRules,
         faq,
         support: supportDeps({ repositories, clock: input.clock, timeZone: links.timeZone }),
+        asks: repositories.faqAsks,
+        loading: { show: (userId, seconds) => messenger.showLoading(userId, seconds), after: 700 },
       },
     ),
     onFollowExtras: welcomeCouponHook({ ...input, repositories, links }),

@@ -218,8 +218,9 @@ describe('text routing: command → keyword rule → FAQ → hand-over', () => {
       2,
     )
     expect(replies[0]?.message.text).toContain('営業時間')
+    // The pick carries the recorded question (q), so the member's feedback lands on it.
     expect(replies[1]?.message.quickReply?.items.map((i) => i.action.data)).toEqual([
-      `action=faq_pick&e=${parking.id}`,
+      expect.stringMatching(new RegExp(`^action=faq_pick&e=${parking.id}&q=\\d+$`)),
     ])
   })
 })

@@ -151,3 +151,82 @@ export interface KeywordRuleList {
 }
 
 export const FaqIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
+
+// ── FAQ learning: /api/staff/faq-learning ─────────────────────────────────────────────────────
+
+/** POST /api/staff/faq-learning/asks/:id/add-to-entry: the customer's question becomes a phrasing. */
+export const FaqAddAskSchema = z.object({ entryId: z.number().int().positive() })
+export type FaqAddAsk = z.infer<typeof FaqAddAskSchema>
+
+/** POST /api/staff/faq-learning/asks/:id/new-entry: a new entry from the question and a reply. */
+export const FaqNewEntryFromAskSchema = z.object({
+  /** Usually the staff member's reply to the customer, edited. */
+  answer: FaqEntryInputSchema.shape.answer,
+  /** More phrasings besides the customer's own words (optional). */
+  questions: z.array(QuestionSchema).max(19, '質問の言い換えは 20 個までです').default([]),
+})
+export type FaqNewEntryFromAsk = z.infer<typeof FaqNewEntryFromAskSchema>
+
+/** POST /api/staff/faq-learning/asks/dismiss: questions that need no entry. */
+export const FaqDismissAsksSchema = z.object({
+  askIds: z
+    .array(z.number().int().positive())
+    .min(1, '質問を選んでください')
+    .max(500, '一度に 500 件までです'),
+})
+export type FaqDismissAsks = z.infer<typeof FaqDismissAsksSchema>
+
+export const FaqAskIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
+
+/** GET /api/staff/faq-learning/asks?memberId=: the member's open questions (inbox thread). */
+export const FaqAsksQuerySchema = z.object({ memberId: z.coerce.number().int().positive() })
+
+export interface FaqAskItem {
+  id: number
+  text: string
+  createdAt: number
+}
+
+export interface FaqMemberAsks {
+  asks: FaqAskItem[]
+}
+
+/** One group of similar questions the bot could not answer. */
+export interface FaqUnansweredGroup {
+  /** The group's most typical question. */
+  text: string
+  /** Questions in the group, newest first (at most 20 shown). */
+  asks: FaqAskItem[]
+  count: number
+  /** Different members who asked. */
+  members: number
+  latestAt: number
+  /** The entry closest to the group, to add the questions to (null when none is close). */
+  closest: FaqCandidate | null
+}
+
+/** GET /api/staff/faq-learning/unanswered */
+export interface FaqUnansweredList {
+  groups: FaqUnansweredGroup[]
+  /** Open questions considered (the newest, within the window). */
+  total: number
+  days: number
+}
+
+/** GET /api/staff/faq-learning/figures: per entry, over the last `days` days. */
+export interface FaqEntryFigures {
+  entryId: number
+  answered: number
+  resolved: number
+  escalated: number
+}
+export interface FaqFiguresList {
+  figures: FaqEntryFigures[]
+  days: number
+}
+
+/** The result of teaching: the entry as it is now and how many open questions it took in. */
+export interface FaqLearnResult {
+  entry: FaqEntry
+  learned: number
+}
