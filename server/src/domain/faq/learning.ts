@@ -197,6 +197,8 @@ export async function dismissAsks(
 
 type Vector = { weights: Map<string, number>; norm: number }
 
+const KANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u
+
 function cosine(a: Vector, b: Vector): number {
   if (a.norm === 0 || b.norm === 0) return 0
   let dot = 0
@@ -211,8 +213,8 @@ const itemOf = (ask: FaqAsk): FaqAskItem => ({
 })
 
 /**
- * The open hand-overs of the last 90 days grouped by similarity (TF-IDF character n-grams over the
- * questions themselves; a question joins the first group whose first question is similar enough),
+ * The open hand-overs of the last 90 days grouped by similarity (character n-grams of the normalised
+ * questions; a question joins the first group whose first question is similar enough),
  * most asked first, each with the entry closest to it.
  */
 export async function unansweredGroups(deps: FaqLearningDeps): Promise<FaqUnansweredList> {
@@ -220,14 +222,13 @@ export async function unansweredGroups(deps: FaqLearningDeps): Promise<FaqUnansw
     since: deps.clock.now() - UNANSWERED_DAYS * DAY_MS,
     limit: UNANSWERED_LIMIT,
   })
-  const counts = asks.map((a) => ngrams(normaliseQuestion(a.text)))
-  const df = new Map<string, number>()
-  for (const c of counts) for (const g of c.keys()) df.set(g, (df.get(g) ?? 0) + 1)
-  const vectors: Vector[] = counts.map((c) => {
+  // Plain n-gram counts: a handful of questions is too few to learn IDF from (it would weigh
+  // down exactly the words similar questions share); kana-only n-grams (inflection) count half.
+  const vectors: Vector[] = asks.map((a) => {
     const weights = new Map<string, number>()
     let sq = 0
-    for (const [g, tf] of c) {
-      const w = (1 + Math.log(tf)) * Math.log((asks.length + 1) / (df.get(g)! + 0.5))
+    for (const [g, tf] of ngrams(normaliseQuestion(a.text))) {
+      const w = (1 + Math.log(tf)) * (KANA_ONLY.test(g) ? 0.5 : 1)
       weights.set(g, w)
       sq += w * w
     }
