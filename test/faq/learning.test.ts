@@ -1,5 +1,7 @@
 import type {
+  FaqApplyStarterResult,
   FaqEntry,
+  FaqStarterSets,
   FaqFiguresList,
   FaqLearnResult,
   FaqMemberAsks,
@@ -314,5 +316,79 @@ describe('FAQ chat path and learning from staff', () => {
       '営業時間を教えてください',
       'ヘッドスパはありますか',
     ])
+  })
+
+  it('starter sets: staff see them, admins add the picked entries switched off, once; they answer only when switched on', async () => {
+    const staff = await inviteStaff(world, owner, 'staff')
+    const sets = await world.api<FaqStarterSets>('GET', '/api/staff/faq-starter', {
+      token: staff.token(),
+    })
+    expect(sets.status).toBe(200)
+    expect(sets.body.sets.map((s) => s.type)).toEqual([
+      'cafe',
+      'salon',
+      'apparel',
+      'bakery',
+      'restaurant',
+    ])
+    const denied = await world.api('POST', '/api/staff/faq-starter/cafe', {
+      token: staff.token(),
+      body: { keys: ['hours'] },
+    })
+    expect(denied.status).toBe(403)
+    expect(
+      (
+        await world.api('POST', '/api/staff/faq-starter/florist', {
+          token: owner.token(),
+          body: { keys: ['hours'] },
+        })
+      ).status,
+    ).toBe(404)
+    expect(
+      (
+        await world.api('POST', '/api/staff/faq-starter/cafe', {
+          token: owner.token(),
+          body: { keys: [] },
+        })
+      ).status,
+    ).toBe(400)
+    expect(world.count('faq_entries')).toBe(0)
+
+    const added = await world.api<FaqApplyStarterResult>('POST', '/api/staff/faq-starter/cafe', {
+      token: owner.token(),
+      body: { keys: ['hours', 'parking'] },
+    })
+    expect(added.status).toBe(201)
+    expect(added.body.created.map((e) => [e.questions[0], e.enabled])).toEqual([
+      ['営業時間を教えてください', false],
+      ['駐車場はありますか', false],
+    ])
+    const again = await world.api<FaqApplyStarterResult>('POST', '/api/staff/faq-starter/cafe', {
+      token: owner.token(),
+      body: { keys: ['hours', 'parking'] },
+    })
+    expect(again.body).toEqual({ created: [], skipped: 2 })
+    expect(world.count('faq_entries')).toBe(2)
+
+    // Switched off: the 【】 placeholder never reaches a customer.
+    const user = await friend()
+    const [ack] = await say(user.userId, '営業時間を教えてください')
+    expect(ack?.message.text).not.toContain('【')
+    const hours = added.body.created[0]!
+    const edited = await world.api<FaqEntry>('PUT', `/api/staff/faq/${hours.id}`, {
+      token: owner.token(),
+      body: { questions: hours.questions, answer: '営業時間は 9:00〜18:00 です。', enabled: true },
+    })
+    expect(edited.status).toBe(200)
+    const [conversation] = world.joren.rows<{ id: number }>(
+      'select id from conversations where member_id = ?',
+      user.memberId,
+    )
+    await world.api('PUT', `/api/staff/inbox/conversations/${conversation!.id}/status`, {
+      token: owner.token(),
+      body: { status: 'closed' },
+    })
+    const [answer] = await say(user.userId, '営業時間を教えてください')
+    expect(answer?.message.text).toBe('営業時間は 9:00〜18:00 です。')
   })
 })

@@ -230,3 +230,40 @@ export interface FaqLearnResult {
   entry: FaqEntry
   learned: number
 }
+
+// ── Starter FAQ sets: /api/staff/faq-starter ──────────────────────────────────────────────────
+
+export interface FaqStarterEntry {
+  key: string
+  title: string
+  questions: string[]
+  answer: string
+}
+export interface FaqStarterSet {
+  type: string
+  name: string
+  entries: FaqStarterEntry[]
+}
+/** GET /api/staff/faq-starter */
+export interface FaqStarterSets {
+  sets: FaqStarterSet[]
+}
+
+export const FaqStarterTypeParamSchema = z.object({
+  type: z.string().regex(/^[a-z_]{1,30}$/, 'テンプレートの種類が正しくありません'),
+})
+
+/** POST /api/staff/faq-starter/:type: add these entries of the set (switched off). */
+export const FaqApplyStarterSchema = z.object({
+  keys: z
+    .array(z.string().regex(/^[a-z_]{1,40}$/))
+    .min(1, '追加するFAQを選んでください')
+    .max(50),
+})
+export type FaqApplyStarter = z.infer<typeof FaqApplyStarterSchema>
+
+export interface FaqApplyStarterResult {
+  created: FaqEntry[]
+  /** Entries the shop already had (same first question). */
+  skipped: number
+}

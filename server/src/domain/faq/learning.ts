@@ -14,6 +14,7 @@ import type { FaqAsk, FaqAskStore, FaqFeedback } from './asks.ts'
 import { ngrams } from './char-ngrams.ts'
 import { FaqEntryNotFound } from './errors.ts'
 import { normaliseQuestion } from './normalise.ts'
+import { starterSet } from './starter-sets.ts'
 import type { FaqStore } from './store.ts'
 
 /**
@@ -295,4 +296,49 @@ export async function entryFigures(
   days = UNANSWERED_DAYS,
 ) {
   return { figures: await deps.asks.figures({ since: deps.clock.now() - days * DAY_MS }), days }
+}
+
+export class StarterSetNotFound extends DomainError {
+  constructor() {
+    super(404, 'faq_starter_set_not_found', 'このテンプレートは見つかりません。')
+  }
+}
+
+/**
+ * Adds the picked entries of a starter set, switched off (their 【】 parts are the shop's own
+ * facts to fill in first). An entry whose first question the shop already has is skipped.
+ */
+export async function applyStarterSet(
+  deps: Pick<FaqLearningDeps, 'faq' | 'audit' | 'clock'>,
+  input: { type: string; keys: readonly string[]; staffId: number },
+): Promise<{ created: FaqEntry[]; skipped: number }> {
+  const set = starterSet(input.type)
+  if (!set) throw new StarterSetNotFound()
+  const existing = await deps.faq.list()
+  const have = new Set(existing.flatMap((e) => e.questions.map(normaliseQuestion)))
+  const created: FaqEntry[] = []
+  let skipped = 0
+  for (const starter of set.entries.filter((e) => input.keys.includes(e.key))) {
+    if (have.has(normaliseQuestion(starter.questions[0] ?? ''))) {
+      skipped++
+      continue
+    }
+    const entry = await deps.faq.create(
+      { questions: starter.questions, answer: starter.answer, enabled: false },
+      deps.clock.now(),
+    )
+    await deps.audit.record(
+      {
+        staffId: input.staffId,
+        action: 'faq.create',
+        targetType: 'faq_entry',
+        targetId: String(entry.id),
+        before: null,
+        after: { ...entry, fromStarter: `${set.type}/${starter.key}` },
+      },
+      deps.clock.now(),
+    )
+    created.push(entry)
+  }
+  return { created, skipped }
 }
