@@ -149,6 +149,43 @@ export const staffSupportEn: StaffSupportMessages = {
     normalised: (text) => `Compared as: ${text}`,
     score: (score) => `Score ${score}`,
   },
+  learn: {
+    tabUnanswered: 'Unanswered',
+    unansweredTitle: 'Questions the bot could not answer',
+    unansweredIntro:
+      'Questions the bot handed over to staff (last 90 days), similar ones grouped, most asked first. Add them to the FAQ and the bot answers them next time.',
+    unansweredEmpty: 'No unanswered questions',
+    groupCount: (count, members) => `${count} times, ${members} people`,
+    latest: (date) => `Latest: ${date}`,
+    closest: (question) => `Closest entry: ${question}`,
+    more: (n) => `${n} more`,
+    teach: 'Add to FAQ',
+    dismiss: 'Not needed',
+    dismissed: 'Removed from the list',
+    mode: 'How to add it',
+    modeExisting: 'As another wording of an entry',
+    modeNew: 'As a new entry',
+    entry: 'Entry',
+    chooseEntry: 'Choose an entry',
+    answer: 'Answer',
+    answerHelp: 'Start from the staff reply; write it so that it answers every customer.',
+    add: 'Add',
+    added: (question) => `Added "${question}" to the FAQ`,
+    created: 'Entry created',
+    inboxTitle: 'Questions the bot could not answer',
+    inboxIntro: 'After replying, add them to the FAQ so the bot answers them next time.',
+    figures: (answered, resolved, escalated) =>
+      `Answered ${answered} · solved ${resolved} · to staff ${escalated}`,
+    figuresLabel: 'Last 90 days: answers, "Solved" and "Ask staff" taps',
+    starterTitle: 'Add from a template',
+    starterIntro:
+      "Common questions by kind of shop. Added entries start switched off: replace the parts in 【】 with your shop's details, then switch them on.",
+    starterType: 'Kind of shop',
+    starterAdd: (n) => `Add ${n}`,
+    starterAdded: (created, skipped) =>
+      skipped > 0 ? `Added ${created} (${skipped} already there)` : `Added ${created}`,
+    starterPick: 'Choose the entries to add',
+  },
   rules: {
     title: 'Keyword rules',
     intro:

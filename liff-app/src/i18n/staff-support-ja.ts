@@ -147,6 +147,45 @@ export const staffSupportJa = {
     normalised: (text: string) => `照合に使った文: ${text}`,
     score: (score: string) => `一致度 ${score}`,
   },
+  learn: {
+    tabUnanswered: '答えられなかった質問',
+    unansweredTitle: '答えられなかった質問',
+    unansweredIntro:
+      'ボットが答えられず、スタッフに引き継いだ質問です（直近90日）。似た質問をまとめ、多い順に並べています。FAQに追加すると、次から同じ質問にボットが答えます。',
+    unansweredEmpty: '答えられなかった質問はありません',
+    groupCount: (count: number, members: number) => `${count}件・${members}人`,
+    latest: (date: string) => `最新: ${date}`,
+    closest: (question: string) => `近いFAQ: ${question}`,
+    more: (n: number) => `ほか${n}件`,
+    teach: 'FAQに追加',
+    dismiss: '対応不要',
+    dismissed: '一覧から外しました',
+    mode: '追加のしかた',
+    modeExisting: '既存のFAQに言い換えとして追加',
+    modeNew: '新しいFAQを作る',
+    entry: '追加先のFAQ',
+    chooseEntry: 'FAQを選んでください',
+    answer: '回答',
+    answerHelp: 'スタッフの返信をもとに、ほかのお客さまにも通じる回答にしてください。',
+    add: '追加する',
+    added: (question: string) => `「${question}」をFAQに追加しました`,
+    created: 'FAQを作成しました',
+    inboxTitle: 'ボットが答えられなかった質問',
+    inboxIntro: '返信したら、FAQに追加しておくと次からボットが答えます。',
+    figures: (answered: number, resolved: number, escalated: number) =>
+      `回答 ${answered}・解決 ${resolved}・スタッフへ ${escalated}`,
+    figuresLabel: '直近90日の回答数・「解決した」・「スタッフに聞く」',
+    starterTitle: 'テンプレートから追加',
+    starterIntro:
+      '業種ごとのよくある質問です。追加したFAQは無効の状態で入ります。【】の部分をお店の内容に書き換えてから有効にしてください。',
+    starterType: '業種',
+    starterAdd: (n: number) => `${n}件を追加`,
+    starterAdded: (created: number, skipped: number) =>
+      skipped > 0
+        ? `${created}件を追加しました（${skipped}件は登録済み）`
+        : `${created}件を追加しました`,
+    starterPick: '追加するFAQを選んでください',
+  },
   rules: {
     title: 'キーワードルール',
     intro:

@@ -60,10 +60,11 @@ export const staffFaqLearningRoute = new Hono<AppEnv>()
   })
   .post('/asks/:id/add-to-entry', requirePermission('support.manage'), jsonBodyLimit, async (c) => {
     const { id } = parseInput(FaqAskIdParamSchema, c.req.param())
-    const { entryId } = await parseBody(c, FaqAddAskSchema)
+    const { entryId, alsoAskIds } = await parseBody(c, FaqAddAskSchema)
     const body: FaqLearnResult = await addAskToEntry(learningDeps(c), {
       askId: id,
       entryId,
+      alsoAskIds,
       staffId: c.var.staff.id,
     })
     return c.json(body)

@@ -155,7 +155,13 @@ export const FaqIdParamSchema = z.object({ id: z.coerce.number().int().positive(
 // ── FAQ learning: /api/staff/faq-learning ─────────────────────────────────────────────────────
 
 /** POST /api/staff/faq-learning/asks/:id/add-to-entry: the customer's question becomes a phrasing. */
-export const FaqAddAskSchema = z.object({ entryId: z.number().int().positive() })
+/** Other open questions of the same group, taught with it (their wording is not added). */
+const AlsoAskIdsSchema = z.array(z.number().int().positive()).max(500).default([])
+
+export const FaqAddAskSchema = z.object({
+  entryId: z.number().int().positive(),
+  alsoAskIds: AlsoAskIdsSchema,
+})
 export type FaqAddAsk = z.infer<typeof FaqAddAskSchema>
 
 /** POST /api/staff/faq-learning/asks/:id/new-entry: a new entry from the question and a reply. */
@@ -164,6 +170,7 @@ export const FaqNewEntryFromAskSchema = z.object({
   answer: FaqEntryInputSchema.shape.answer,
   /** More phrasings besides the customer's own words (optional). */
   questions: z.array(QuestionSchema).max(19, '質問の言い換えは 20 個までです').default([]),
+  alsoAskIds: AlsoAskIdsSchema,
 })
 export type FaqNewEntryFromAsk = z.infer<typeof FaqNewEntryFromAskSchema>
 

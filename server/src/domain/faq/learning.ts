@@ -87,21 +87,28 @@ async function askOrThrow(deps: Pick<FaqLearningDeps, 'asks'>, id: number): Prom
 }
 
 /** The open asks with the same question (folded), so one teaching takes them all in. */
-async function sameOpenAsks(deps: FaqLearningDeps, ask: FaqAsk): Promise<number[]> {
+async function sameOpenAsks(
+  deps: FaqLearningDeps,
+  ask: FaqAsk,
+  also: readonly number[] = [],
+): Promise<number[]> {
   const open = await deps.asks.openUnanswered({
     since: deps.clock.now() - UNANSWERED_DAYS * DAY_MS,
     limit: UNANSWERED_LIMIT,
   })
+  const wanted = new Set(also)
   return [
     ask.id,
-    ...open.filter((a) => a.id !== ask.id && sameQuestion(a.text, ask.text)).map((a) => a.id),
+    ...open
+      .filter((a) => a.id !== ask.id && (wanted.has(a.id) || sameQuestion(a.text, ask.text)))
+      .map((a) => a.id),
   ]
 }
 
 /** Adds the customer's question to an entry's phrasings (no duplicate), audited. */
 export async function addAskToEntry(
   deps: FaqLearningDeps,
-  input: { askId: number; entryId: number; staffId: number },
+  input: { askId: number; entryId: number; staffId: number; alsoAskIds?: readonly number[] },
 ): Promise<FaqLearnResult> {
   const ask = await askOrThrow(deps, input.askId)
   const before = await deps.faq.find(input.entryId)
@@ -135,7 +142,7 @@ export async function addAskToEntry(
     )
   }
   const learned = await deps.asks.markLearned({
-    askIds: await sameOpenAsks(deps, ask),
+    askIds: await sameOpenAsks(deps, ask, input.alsoAskIds),
     entryId: entry.id,
     at: deps.clock.now(),
   })
@@ -168,7 +175,7 @@ export async function newEntryFromAsk(
     deps.clock.now(),
   )
   const learned = await deps.asks.markLearned({
-    askIds: await sameOpenAsks(deps, ask),
+    askIds: await sameOpenAsks(deps, ask, input.alsoAskIds),
     entryId: entry.id,
     at: deps.clock.now(),
   })
