@@ -1,6 +1,7 @@
 import type { FaqAnswererOptions } from '../domain/faq/answerer.ts'
 import { faqEngine, type FaqEngine } from '../domain/faq/matcher.ts'
 import { loadLinderaAnalyser } from './lindera-analyser.ts'
+import { loadOnnxEmbeddings } from './onnx-embeddings.ts'
 
 let engine: FaqEngine | null = null
 
@@ -14,3 +15,14 @@ export function nodeFaqEngine(): FaqEngine {
 }
 
 export const nodeFaqOptions: FaqAnswererOptions = { engine: nodeFaqEngine }
+
+/** Node's FAQ options for this configuration: lindera, plus the ONNX embeddings when turned on. */
+export async function nodeFaqOptionsFor(config: {
+  FAQ_EMBEDDINGS: 'off' | 'onnx' | 'workers-ai'
+  FAQ_EMBEDDING_MODEL?: string | undefined
+}): Promise<FaqAnswererOptions> {
+  if (config.FAQ_EMBEDDINGS === 'off') return nodeFaqOptions
+  if (config.FAQ_EMBEDDINGS === 'workers-ai' || config.FAQ_EMBEDDING_MODEL === undefined)
+    throw new Error('FAQ_EMBEDDINGS=workers-ai works on Workers only; on Node use onnx')
+  return { ...nodeFaqOptions, embeddings: await loadOnnxEmbeddings(config.FAQ_EMBEDDING_MODEL) }
+}

@@ -17,7 +17,7 @@ import { rebuildMemberRfmInThreads } from '../db/segments/rfm-threads.ts'
 import type { SummaryRebuild } from '../db/segments/upkeep.ts'
 import { broadcastDeps, NodeBroadcastSender } from '../broadcast-services.ts'
 import { createServices, type LineSettings, type Services } from '../services.ts'
-import { nodeFaqOptions } from '../analysis/node-faq.ts'
+import { nodeFaqOptionsFor } from '../analysis/node-faq.ts'
 import { NodeProcessor } from './node-processor.ts'
 import { handleWebhookRequest, isWebhookRequest } from './node-webhook.ts'
 import { mountStaticApps } from './static-node.ts'
@@ -72,7 +72,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       publicUrl: config.PUBLIC_URL,
       timeZone: config.SHOP_TIMEZONE,
     },
-    faq: nodeFaqOptions,
+    faq: await nodeFaqOptionsFor(config),
   })
   try {
     await guardChannelMode(services.repositories.settings, config.sandbox, clock.now())

@@ -9,7 +9,7 @@ import type {
 import { drizzle } from 'drizzle-orm/d1'
 import { d1Atomic } from '../db/atomic.ts'
 import { createApp } from '../app.ts'
-import { parseConfig, type Config } from '../config.ts'
+import { ConfigError, parseConfig, type Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { schema } from '../db/schema.ts'
 import type { AppDeps } from '../deps.ts'
@@ -26,6 +26,7 @@ import {
   type BroadcastDeps,
 } from '../domain/broadcasts/engine.ts'
 import { createServices, type Services } from '../services.ts'
+import { workersAiEmbeddings, type WorkersAi } from '../analysis/workers-ai-embeddings.ts'
 
 export interface Env {
   DB: D1Database
@@ -84,6 +85,7 @@ function runtimeFor(env: Env): Promise<Runtime> {
         publicUrl: config.PUBLIC_URL,
         timeZone: config.SHOP_TIMEZONE,
       },
+      faq: { embeddings: workerEmbeddings(config, env) },
     })
     const verifySignature = await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? '')
     // Per isolate: ID token keys and the bot info are cached for the isolate's lifetime.
@@ -92,6 +94,17 @@ function runtimeFor(env: Env): Promise<Runtime> {
   })()
   cached = { env, runtime }
   return runtime
+}
+
+/** FAQ embeddings through the Workers AI binding, when FAQ_EMBEDDINGS=workers-ai. */
+function workerEmbeddings(config: Config, env: Env) {
+  if (config.FAQ_EMBEDDINGS === 'off') return null
+  const ai = env.AI as WorkersAi | undefined
+  if (config.FAQ_EMBEDDINGS !== 'workers-ai' || !ai?.run)
+    throw new ConfigError(
+      'Invalid configuration: FAQ_EMBEDDINGS on Workers must be workers-ai, with an [ai] binding named AI',
+    )
+  return workersAiEmbeddings(ai, config.FAQ_EMBEDDING_MODEL)
 }
 
 function stringVars(env: Env): Record<string, string | undefined> {

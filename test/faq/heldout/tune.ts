@@ -18,7 +18,18 @@ import {
 } from '../../../server/src/domain/faq/matcher.ts'
 import { defaultSynonymLexicon } from '../../../server/src/domain/faq/lexicon.ts'
 import { loadLinderaAnalyser } from '../../../server/src/analysis/lindera-analyser.ts'
-import { describe, evaluate, type Figures } from './dataset.ts'
+import { loadOnnxEmbeddings } from '../../../server/src/analysis/onnx-embeddings.ts'
+import { SemanticIndex } from '../../../server/src/domain/faq/semantic.ts'
+import type { MatchExtras } from '../../../server/src/domain/faq/matcher.ts'
+import {
+  describe,
+  evaluate,
+  questions,
+  shops,
+  shopSources,
+  type Figures,
+  type ShopFaq,
+} from './dataset.ts'
 
 const TARGET = 0.03
 const FEATURES = ['score', 'margin', 'ngram', 'coverage', 'phrasing', 'unknown'] as const
@@ -41,7 +52,10 @@ function fitLogistic(xs: number[][], ys: number[], l2 = 0.0005): number[] {
   return w
 }
 
-function calibrate(analyser: FaqAnalyser, ngramWeight: number) {
+/** Semantic scores per question (shop + text), when an embedding model is configured. */
+type SemanticLookup = ((shop: ShopFaq, text: string) => MatchExtras) | undefined
+
+function calibrate(analyser: FaqAnalyser, ngramWeight: number, semantic?: SemanticLookup) {
   const base: FaqCalibration = {
     ngramWeight,
     semanticWeight: 0.5,
@@ -50,13 +64,19 @@ function calibrate(analyser: FaqAnalyser, ngramWeight: number) {
     answerAt: 2, // never answer while collecting features
     suggestAt: 0.15,
   }
-  const engine: FaqEngine = { analyser, lexicon: defaultSynonymLexicon(), calibration: base }
-  const raw = evaluate(engine, 'tune')
-  const xs = raw.judged.map((j) => FEATURES.map((k) => j.match.features[k]))
+  const engine: FaqEngine = {
+    analyser,
+    lexicon: defaultSynonymLexicon(),
+    calibration: base,
+    semanticCalibration: semantic ? base : null,
+  }
+  const raw = evaluate(engine, 'tune', semantic)
+  const features = semantic ? [...FEATURES, 'semantic' as const] : FEATURES
+  const xs = raw.judged.map((j) => features.map((k) => j.match.features[k]))
   const ys = raw.judged.map((j) => (j.right ? 1 : 0))
   const w = fitLogistic(xs, ys)
   const weights = { ...base.weights }
-  FEATURES.forEach((k, i) => (weights[k] = Math.round(w[i + 1]! * 1000) / 1000))
+  features.forEach((k, i) => (weights[k] = Math.round(w[i + 1]! * 1000) / 1000))
   const fitted: FaqCalibration = { ...base, bias: Math.round(w[0]! * 1000) / 1000, weights }
   const ps = raw.judged.map((j) => confidenceOf(fitted, j.match.features as MatchFeatures))
   const answerable = raw.judged.filter((j) => j.question.expect !== null).length
@@ -88,34 +108,67 @@ function calibrate(analyser: FaqAnalyser, ngramWeight: number) {
 
 const showFailures = process.argv.includes('--failures')
 const analysers: FaqAnalyser[] = [segmenterAnalyser(), loadLinderaAnalyser()]
-for (const analyser of analysers) {
-  let chosen: { calibration: FaqCalibration; figures: Figures } | null = null
-  for (const mix of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
-    const calibration = calibrate(analyser, mix)
-    const figures = evaluate({ analyser, lexicon: defaultSynonymLexicon(), calibration }, 'tune')
-    console.log(
-      `${analyser.name} mix ${mix}: top1 ${figures.top1}/${figures.answerable}, answered right ${figures.answeredRight}, wrong ${figures.answeredWrong}, unanswerable answered ${figures.unanswerableAnswered}/${figures.unanswerable}`,
-    )
-    if (!chosen || figures.answeredRight > chosen.figures.answeredRight)
-      chosen = { calibration, figures }
+
+/** With FAQ_EMBEDDING_MODEL=<ONNX model directory>, also fits the decision with embeddings. */
+async function semanticLookup(): Promise<SemanticLookup> {
+  const dir = process.env.FAQ_EMBEDDING_MODEL
+  if (!dir) return undefined
+  const provider = await loadOnnxEmbeddings(dir)
+  const scores = new Map<string, Map<number, number>>()
+  for (const shop of shops) {
+    const index = new SemanticIndex(provider)
+    await index.refresh(shopSources(shop))
+    for (const q of questions.filter((q) => q.shop === shop.key && q.half === 'tune'))
+      scores.set(`${shop.key}\n${q.text}`, await index.score(q.text))
   }
-  console.log(describe(`\n${analyser.name} (tuning half)`, chosen!.figures))
-  console.log(`'${analyser.name}': ${JSON.stringify(chosen!.calibration)},\n`)
-  if (showFailures)
-    for (const j of chosen!.figures.judged) {
-      const wrongAnswer = j.match.outcome === 'answer' && !j.right
-      const missed = j.question.expect !== null && j.match.outcome !== 'answer'
-      if (process.argv.includes('--low') && !(j.right && missed)) continue
-      if (!wrongAnswer && !missed) continue
-      console.log(
-        `${wrongAnswer ? 'WRONG' : j.right ? 'LOW  ' : 'MISS '} ${j.question.shop}/${j.question.expect ?? '-'} ← ${j.question.text}  [best ${j.bestKey} p=${j.match.confidence} s=${j.match.features.score.toFixed(2)} m=${j.match.features.margin.toFixed(2)} ng=${j.match.features.ngram.toFixed(2)} cov=${j.match.features.coverage.toFixed(2)} unk=${j.match.features.unknown.toFixed(2)}]`,
-      )
-    }
+  return (shop, text) => ({ semantic: scores.get(`${shop.key}\n${text}`) ?? new Map() })
 }
+
+const semantic = await semanticLookup()
+for (const analyser of analysers)
+  for (const withSemantic of semantic ? [false, true] : [false]) {
+    const lookup = withSemantic ? semantic : undefined
+    const name = `${analyser.name}${withSemantic ? '+semantic' : ''}`
+    let chosen: { calibration: FaqCalibration; figures: Figures } | null = null
+    for (const mix of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+      const calibration = calibrate(analyser, mix, lookup)
+      const figures = evaluate(
+        {
+          analyser,
+          lexicon: defaultSynonymLexicon(),
+          calibration,
+          semanticCalibration: lookup ? calibration : null,
+        },
+        'tune',
+        lookup,
+      )
+      console.log(
+        `${name} mix ${mix}: top1 ${figures.top1}/${figures.answerable}, answered right ${figures.answeredRight}, wrong ${figures.answeredWrong}, unanswerable answered ${figures.unanswerableAnswered}/${figures.unanswerable}`,
+      )
+      if (!chosen || figures.answeredRight > chosen.figures.answeredRight)
+        chosen = { calibration, figures }
+    }
+    console.log(describe(`\n${name} (tuning half)`, chosen!.figures))
+    console.log(`'${name}': ${JSON.stringify(chosen!.calibration)},\n`)
+    if (showFailures)
+      for (const j of chosen!.figures.judged) {
+        const wrongAnswer = j.match.outcome === 'answer' && !j.right
+        const missed = j.question.expect !== null && j.match.outcome !== 'answer'
+        if (process.argv.includes('--low') && !(j.right && missed)) continue
+        if (!wrongAnswer && !missed) continue
+        console.log(
+          `${wrongAnswer ? 'WRONG' : j.right ? 'LOW  ' : 'MISS '} ${j.question.shop}/${j.question.expect ?? '-'} ← ${j.question.text}  [best ${j.bestKey} p=${j.match.confidence} s=${j.match.features.score.toFixed(2)} m=${j.match.features.margin.toFixed(2)} ng=${j.match.features.ngram.toFixed(2)} cov=${j.match.features.coverage.toFixed(2)} unk=${j.match.features.unknown.toFixed(2)}]`,
+        )
+      }
+  }
+
 if (process.argv.includes('--unanswerable'))
   for (const analyser of analysers) {
     const calibration = calibrate(analyser, 0.5)
-    const f = evaluate({ analyser, lexicon: defaultSynonymLexicon(), calibration }, 'tune')
+    const f = evaluate(
+      { analyser, lexicon: defaultSynonymLexicon(), calibration, semanticCalibration: null },
+      'tune',
+    )
     const rows = f.judged
       .filter((j) => j.question.expect === null || !j.right)
       .sort((a, b) => b.match.confidence - a.match.confidence)

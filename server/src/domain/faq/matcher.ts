@@ -1,5 +1,5 @@
 import { segmenterAnalyser, type FaqAnalyser } from './analyser.ts'
-import { calibrationFor, type FaqCalibration } from './calibration.ts'
+import { CALIBRATIONS, calibrationFor, type FaqCalibration } from './calibration.ts'
 import { buildNgramIndex, scoreNgrams, type FaqSource, type NgramIndex } from './char-ngrams.ts'
 import { defaultSynonymLexicon, type SynonymLexicon } from './lexicon.ts'
 import { normaliseQuestion } from './normalise.ts'
@@ -34,6 +34,8 @@ export interface FaqEngine {
   analyser: FaqAnalyser
   lexicon: SynonymLexicon | null
   calibration: FaqCalibration
+  /** The decision fitted with embeddings (null: none fitted, the lexical decision stands). */
+  semanticCalibration: FaqCalibration | null
 }
 
 let lightEngine: FaqEngine | null = null
@@ -46,7 +48,12 @@ export function defaultFaqEngine(): FaqEngine {
 
 /** An engine over `analyser`, with the default lexicon and the calibration fitted for it. */
 export function faqEngine(analyser: FaqAnalyser, lexicon = defaultSynonymLexicon()): FaqEngine {
-  return { analyser, lexicon, calibration: calibrationFor(analyser.name) }
+  return {
+    analyser,
+    lexicon,
+    calibration: calibrationFor(analyser.name),
+    semanticCalibration: CALIBRATIONS[`${analyser.name}+semantic`] ?? null,
+  }
 }
 
 export interface FaqIndex {
@@ -138,22 +145,30 @@ export function confidenceOf(calibration: FaqCalibration, f: MatchFeatures): num
 
 /** The entry that answers `text`, or a hand-over when none is similar enough and clear enough. */
 export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}): FaqMatch {
-  const { calibration } = index.engine
+  const { calibration: lexicalCalibration, semanticCalibration } = index.engine
   const normalised = normaliseQuestion(text)
   const byNgram = scoreNgrams(index.ngrams, normalised)
   const byWord = scoreWords(index.words, text)
   const semantic = extras.semantic
+  // With embeddings and a decision fitted for them, the combined score decides. Without a fitted
+  // one, the lexical decision stands (embeddings never make the bot answer what it would not) and
+  // the embeddings only rank the 「もしかして」 suggestions.
+  const calibration = semantic && semanticCalibration ? semanticCalibration : lexicalCalibration
+  const decidesWithSemantic = semantic !== undefined && semanticCalibration !== null
   const sw = semantic ? calibration.semanticWeight : 0
-  const ranked: FaqCandidate[] = []
+  const lexical: FaqCandidate[] = []
+  const mixed = new Map<number, number>()
   for (const entryId of index.entryIds) {
     const ngram = byNgram.get(entryId)
     const coverage = byWord.coverage.get(entryId) ?? 0
-    const lexical =
+    const lexicalScore =
       calibration.ngramWeight * (ngram?.score ?? 0) + (1 - calibration.ngramWeight) * coverage
     const sem = semantic?.get(entryId)
-    const score = sem === undefined ? lexical : (1 - sw) * lexical + sw * sem
-    if (score <= 0) continue
-    ranked.push({
+    const mix = sem === undefined ? lexicalScore : (1 - sw) * lexicalScore + sw * sem
+    mixed.set(entryId, mix)
+    const score = decidesWithSemantic ? mix : lexicalScore
+    if (score <= 0 && mix <= 0) continue
+    lexical.push({
       entryId,
       question: ngram?.question ?? '',
       score,
@@ -163,7 +178,9 @@ export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}
       ...(sem === undefined ? {} : { semantic: sem }),
     })
   }
-  ranked.sort((a, b) => b.score - a.score || a.entryId - b.entryId)
+  const ranked = lexical
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score || a.entryId - b.entryId)
   const [best, second] = ranked
   const margin = best ? best.score - (second?.score ?? 0) : 0
   const features: MatchFeatures = {
@@ -173,7 +190,7 @@ export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}
     coverage: best?.coverage ?? 0,
     phrasing: best?.phrasing ?? 0,
     unknown: byWord.unknownShare,
-    semantic: best?.semantic ?? 0,
+    semantic: decidesWithSemantic ? (best?.semantic ?? 0) : 0,
   }
   const confidence = best ? confidenceOf(calibration, features) : 0
   const confident = best !== undefined && confidence >= calibration.answerAt
@@ -185,13 +202,18 @@ export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}
     phrasing: r3(c.phrasing),
     ...(c.semantic === undefined ? {} : { semantic: r3(c.semantic) }),
   })
+  const bySuggestion = semantic
+    ? lexical
+        .map((c) => ({ ...c, score: mixed.get(c.entryId) ?? 0 }))
+        .sort((a, b) => b.score - a.score || a.entryId - b.entryId)
+    : ranked
   return {
     outcome: confident ? 'answer' : 'hand_over',
     best: best ? round(best) : null,
     candidates: ranked.slice(0, extras.limit ?? 3).map(round),
     suggestions: confident
       ? []
-      : ranked
+      : bySuggestion
           .filter((c) => c.score >= calibration.suggestAt)
           .slice(0, MAX_SUGGESTIONS)
           .map(round),
