@@ -62,16 +62,6 @@ function vectorOf(counts: Map<string, number>, idfOf: (g: string) => number): Ve
   return { weights, norm: Math.sqrt(sq) }
 }
 
-function cosine(a: Vector, b: Vector): number {
-  if (a.norm === 0 || b.norm === 0) return 0
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a]
-  let dot = 0
-  for (const [g, w] of small.weights) {
-    const other = large.weights.get(g)
-    if (other !== undefined) dot += w * other
-  }
-  return dot / (a.norm * b.norm)
-}
 
 /**
  * Generic question and request frames, not about any shop topic. A shop's FAQ is far too small
@@ -132,8 +122,24 @@ const KANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u
 /** Each background phrase counts as this many documents (as if seen across a larger corpus). */
 const BACKGROUND_WEIGHT = 6
 
+/** Entry texts' n-grams, kept so a rebuild after an edit redoes only the texts that changed. */
+const entryCache = new Map<string, Map<string, number>>()
+const ENTRY_CACHE_LIMIT = 50_000
+
+function entryNgrams(text: string): Map<string, number> {
+  let counts = entryCache.get(text)
+  if (!counts) {
+    if (entryCache.size >= ENTRY_CACHE_LIMIT) entryCache.clear()
+    counts = ngrams(normaliseQuestion(text))
+    entryCache.set(text, counts)
+  }
+  return counts
+}
+
 export interface NgramIndex {
   readonly variants: readonly IndexedVariant[]
+  /** n-gram → the variants that have it and its weight there (dot products touch only these). */
+  readonly postings: ReadonlyMap<string, { variant: number; weight: number }[]>
   readonly idf: ReadonlyMap<string, number>
   readonly unseenIdf: number
 }
@@ -148,9 +154,9 @@ export function buildNgramIndex(entries: readonly FaqSource[]): NgramIndex {
   const prepared = entries.map((entry) => {
     const questions = entry.questions.map((q) => ({
       question: q,
-      counts: ngrams(normaliseQuestion(q)),
+      counts: entryNgrams(q),
     }))
-    const answer = ngrams(normaliseQuestion(entry.answer))
+    const answer = entryNgrams(entry.answer)
     const seen = new Set<string>()
     for (const { counts } of questions) for (const g of counts.keys()) seen.add(g)
     for (const g of answer.keys()) seen.add(g)
@@ -172,7 +178,15 @@ export function buildNgramIndex(entries: readonly FaqSource[]): NgramIndex {
       weight: ANSWER_WEIGHT,
     })
   }
-  return { variants, idf, unseenIdf }
+  const postings = new Map<string, { variant: number; weight: number }[]>()
+  variants.forEach((v, i) => {
+    for (const [g, weight] of v.vector.weights) {
+      const list = postings.get(g)
+      if (list) list.push({ variant: i, weight })
+      else postings.set(g, [{ variant: i, weight }])
+    }
+  })
+  return { variants, postings, idf, unseenIdf }
 }
 
 export interface NgramScore {
@@ -190,8 +204,17 @@ export function scoreNgrams(index: NgramIndex, normalised: string): Map<number, 
       (KANA_ONLY.test(g) ? index.unseenIdf * UNSEEN_KANA_WEIGHT : index.unseenIdf),
   )
   const best = new Map<number, NgramScore>()
-  for (const variant of index.variants) {
-    const score = cosine(query, variant.vector) * variant.weight
+  if (query.norm === 0) return best
+  // Dot products through the postings: only variants sharing an n-gram with the message.
+  const dots = new Map<number, number>()
+  for (const [g, w] of query.weights) {
+    const list = index.postings.get(g)
+    if (list) for (const p of list) dots.set(p.variant, (dots.get(p.variant) ?? 0) + w * p.weight)
+  }
+  for (const [i, dot] of dots) {
+    const variant = index.variants[i]!
+    if (variant.vector.norm === 0) continue
+    const score = (dot / (query.norm * variant.vector.norm)) * variant.weight
     const current = best.get(variant.entryId)
     if (!current || score > current.score)
       best.set(variant.entryId, { score, question: variant.question })

@@ -62,6 +62,8 @@ export interface FaqIndex {
   readonly ngrams: NgramIndex
   readonly words: WordIndex
   readonly entryIds: readonly number[]
+  /** Each entry's first phrasing (shown when no phrasing shares an n-gram with the message). */
+  readonly firstQuestion: ReadonlyMap<number, string>
 }
 
 export interface FaqCandidate {
@@ -106,6 +108,7 @@ export function buildFaqIndex(
     ngrams: buildNgramIndex(entries),
     words: buildWordIndex(entries, engine.analyser, engine.lexicon),
     entryIds: entries.map((e) => e.id),
+    firstQuestion: new Map(entries.map((e) => [e.id, e.questions[0] ?? ''])),
   }
 }
 
@@ -170,7 +173,7 @@ export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}
     if (score <= 0 && mix <= 0) continue
     lexical.push({
       entryId,
-      question: ngram?.question ?? '',
+      question: ngram?.question ?? index.firstQuestion.get(entryId) ?? '',
       score,
       ngram: ngram?.score ?? 0,
       coverage,

@@ -78,6 +78,33 @@ export function contentWords(
   return words
 }
 
+/**
+ * Entry texts' words, kept per analyser and lexicon: an index rebuilt after an edit analyses only
+ * the texts that changed (the analyser is most of a rebuild's cost). Bounded: cleared when large.
+ */
+const entryCache = new WeakMap<FaqAnalyser, WeakMap<object, Map<string, QueryWord[]>>>()
+const NO_LEXICON = {}
+const ENTRY_CACHE_LIMIT = 50_000
+
+function entryWords(
+  analyser: FaqAnalyser,
+  lexicon: SynonymLexicon | null,
+  text: string,
+): QueryWord[] {
+  let byLexicon = entryCache.get(analyser)
+  if (!byLexicon) entryCache.set(analyser, (byLexicon = new WeakMap()))
+  const key = lexicon ?? NO_LEXICON
+  let cache = byLexicon.get(key)
+  if (!cache) byLexicon.set(key, (cache = new Map()))
+  let words = cache.get(text)
+  if (!words) {
+    if (cache.size >= ENTRY_CACHE_LIMIT) cache.clear()
+    words = contentWords(analyser, lexicon, text)
+    cache.set(text, words)
+  }
+  return words
+}
+
 export function buildWordIndex(
   entries: readonly FaqSource[],
   analyser: FaqAnalyser,
@@ -92,7 +119,7 @@ export function buildWordIndex(
     const phrasingGroups = new Set<number>()
     let length = 0
     const add = (text: string, tf: number, phrasing: boolean) => {
-      for (const word of contentWords(analyser, lexicon, text)) {
+      for (const word of entryWords(analyser, lexicon, text)) {
         lemmas.set(word.lemma, (lemmas.get(word.lemma) ?? 0) + tf)
         for (const g of word.groups) groups.set(g, (groups.get(g) ?? 0) + tf)
         if (phrasing) {
