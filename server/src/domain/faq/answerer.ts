@@ -7,6 +7,7 @@ import {
   type FaqIndex,
   type FaqMatch,
 } from './matcher.ts'
+import { normaliseQuestion } from './normalise.ts'
 import { SemanticIndex, type EmbeddingProvider } from './semantic.ts'
 import type { FaqStore } from './store.ts'
 
@@ -16,6 +17,20 @@ export interface FaqAnswer {
   entry: FaqEntry | null
   /** The suggested entries (outcome 'hand_over'), best first. */
   suggestions: FaqEntry[]
+}
+
+/** The match when the shop has no enabled entry: hand over. */
+function noEntries(text: string): FaqMatch {
+  return {
+    outcome: 'hand_over',
+    best: null,
+    candidates: [],
+    suggestions: [],
+    normalised: normaliseQuestion(text),
+    confidence: 0,
+    margin: 0,
+    features: { score: 0, margin: 0, ngram: 0, coverage: 0, phrasing: 0, unknown: 1, semantic: 0 },
+  }
 }
 
 export interface FaqAnswererOptions {
@@ -40,7 +55,8 @@ export function createFaqAnswerer(
 ) {
   interface Cached {
     version: string
-    index: FaqIndex
+    /** null while the shop has no enabled entry (nothing to analyse, no analyser loaded). */
+    index: FaqIndex | null
     entries: Map<number, FaqEntry>
   }
   let cached: Cached | null = null
@@ -50,6 +66,7 @@ export function createFaqAnswerer(
 
   async function build(version: string): Promise<Cached> {
     const entries = await store.listEnabled()
+    if (entries.length === 0) return { version, index: null, entries: new Map() }
     engine ??= (options.engine ?? defaultFaqEngine)()
     const index = buildFaqIndex(entries, engine)
     if (semantic) await semantic.refresh(entries)
@@ -68,7 +85,8 @@ export function createFaqAnswerer(
 
   async function run(text: string, limit?: number): Promise<FaqAnswer> {
     const { index, entries } = await current()
-    const scores = semantic && index.size > 0 ? await semantic.score(text) : undefined
+    if (!index) return { match: noEntries(text), entry: null, suggestions: [] }
+    const scores = semantic ? await semantic.score(text) : undefined
     const match = matchFaq(index, text, { ...(scores ? { semantic: scores } : {}), limit })
     const entry =
       match.outcome === 'answer' && match.best ? (entries.get(match.best.entryId) ?? null) : null
