@@ -62,7 +62,6 @@ function vectorOf(counts: Map<string, number>, idfOf: (g: string) => number): Ve
   return { weights, norm: Math.sqrt(sq) }
 }
 
-
 /**
  * Generic question and request frames, not about any shop topic. A shop's FAQ is far too small
  * for IDF to learn that 「お願いしたい」 or 「大丈夫ですか」 say nothing about the topic; counting these
