@@ -31,6 +31,8 @@ import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
 import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
+import { staffFaqLearningRoute } from './routes/staff-faq-learning.ts'
+import { staffFaqStarterRoute } from './routes/staff-faq-starter.ts'
 import { staffAlertPrefsRoute, staffAlertsRoute } from './routes/staff-alerts.ts'
 import { staffInboxRoute } from './routes/staff-inbox.ts'
 import { staffWebhookEventsRoute } from './routes/staff-webhook-events.ts'
@@ -91,6 +93,8 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/segments', staffSegmentsRoute)
   app.route('/api/staff/surveys', staffSurveysRoute)
   app.route('/api/staff/faq', staffFaqRoute)
+  app.route('/api/staff/faq-learning', staffFaqLearningRoute)
+  app.route('/api/staff/faq-starter', staffFaqStarterRoute)
   app.route('/api/staff/keyword-rules', staffKeywordRulesRoute)
   app.route('/api/staff/inbox', staffInboxRoute)
   app.route('/api/staff/alerts', staffAlertsRoute)

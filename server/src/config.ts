@@ -51,6 +51,12 @@ export const ConfigSchema = z.object({
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Tokyo')
     .default('Asia/Tokyo'),
+  /** Optional FAQ embeddings: off, a local ONNX model (Node), or Workers AI (Workers). */
+  FAQ_EMBEDDINGS: z
+    .enum(['off', 'onnx', 'workers-ai'], { error: 'must be off, onnx or workers-ai' })
+    .default('off'),
+  /** onnx: the model's directory; workers-ai: the model name (default @cf/baai/bge-m3). */
+  FAQ_EMBEDDING_MODEL: z.string().trim().min(1).optional(),
 })
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -85,6 +91,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration: ${missing} is required when ${hasSecret ? 'LINE_CHANNEL_SECRET' : 'LINE_CHANNEL_ACCESS_TOKEN'} is set (set both, or neither for the sandbox)`,
     )
   }
+  if (config.FAQ_EMBEDDINGS === 'onnx' && config.FAQ_EMBEDDING_MODEL === undefined)
+    throw new ConfigError(
+      'Invalid configuration: FAQ_EMBEDDING_MODEL (the ONNX model directory) is required when FAQ_EMBEDDINGS=onnx',
+    )
   return { ...config, sandbox: !hasSecret }
 }
 

@@ -74,6 +74,7 @@ const LAYERS: Record<string, number> = {
   domain: 1,
   db: 2,
   line: 2,
+  analysis: 2,
   middleware: 3,
   routes: 4,
   'app.ts': 5,

@@ -11,6 +11,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'liff-app', load: () => import('./liff-app.bench.ts') },
   { name: 'segments', load: () => import('./segments.bench.ts') },
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },
+  { name: 'faq', load: () => import('./faq.bench.ts') },
 ]
 
 async function main(argv: string[]): Promise<void> {

@@ -63,6 +63,9 @@ class RecordingLine implements Messenger {
   async getProfile() {
     return null
   }
+  async showLoading() {
+    throw new Error('broadcasts never show the loading animation')
+  }
 }
 
 class Clock {

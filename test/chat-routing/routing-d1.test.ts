@@ -6,6 +6,7 @@ import { createFaqRepository } from '../../server/src/db/repositories/faq-reposi
 import { createKeywordRuleRepository } from '../../server/src/db/repositories/keyword-rule-repository.ts'
 import { schema } from '../../server/src/db/schema.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
+import { createFaqAnswerer } from '../../server/src/domain/faq/answerer.ts'
 import { createFaqService } from '../../server/src/domain/faq/service.ts'
 import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
 import {
@@ -76,6 +77,7 @@ describe('FAQ and keyword routing on Workers + D1', () => {
         keywordRules: createKeywordRuleRepository(db),
         uow: createUnitOfWork(db, d1Atomic(db as never), clock),
         now: clock.now,
+        answerer: createFaqAnswerer(faq),
       })
       const staff = { id: 1, role: 'owner' as const }
       const v0 = await faq.version()

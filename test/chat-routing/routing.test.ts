@@ -54,7 +54,8 @@ async function say(userId: string, text: string, n = 1): Promise<Received[]> {
     )
     expect(done[0]?.status).toBe('done')
     expect(world.standIn.received(userId).length).toBe(before + n)
-  })
+    // The first FAQ message of the process loads the analyser (~1 s of CPU; more on a busy machine).
+  }, 30_000)
   if (n === 0) {
     // Processed and nothing queued for it: the bot chose silence.
     const queued = world.joren.rows(
@@ -218,8 +219,9 @@ describe('text routing: command → keyword rule → FAQ → hand-over', () => {
       2,
     )
     expect(replies[0]?.message.text).toContain('営業時間')
+    // The pick carries the recorded question (q), so the member's feedback lands on it.
     expect(replies[1]?.message.quickReply?.items.map((i) => i.action.data)).toEqual([
-      `action=faq_pick&e=${parking.id}`,
+      expect.stringMatching(new RegExp(`^action=faq_pick&e=${parking.id}&q=\\d+$`)),
     ])
   })
 })
@@ -242,7 +244,7 @@ describe('staff FAQ and keyword-rule API', () => {
     expect(tried.status).toBe(200)
     expect(tried.body.outcome).toBe('answer')
     expect(tried.body.answer).toMatchObject({ entryId: entry.id, answer: '4台分あります' })
-    expect(tried.body.answer!.score).toBeGreaterThanOrEqual(tried.body.threshold)
+    expect(tried.body.confidence).toBeGreaterThanOrEqual(tried.body.threshold)
 
     const bad = await world.api<{ error: { details: { path: string; message: string }[] } }>(
       'POST',

@@ -269,19 +269,19 @@ describe('the support inbox, through the sandbox', () => {
     await desk.getByText('FAQを作成しました').waitFor()
     await desk.getByTestId('faq-entries').getByText('駐車場はありますか').waitFor()
 
-    // 「試す」 says which entry answers a paraphrase, and with what score.
+    // 「試す」 says which entry answers a paraphrase, and how sure the bot is.
     await desk
       .getByRole('textbox', { name: 'お客さまのメッセージ' })
       .fill('ちゅうしゃじょうってありますか？')
     await desk.getByRole('button', { name: '試す', exact: true }).click()
     const result = desk.getByTestId('faq-try-result')
-    await result.getByText(/このFAQが答えます（一致度 \d+%）/).waitFor()
+    await result.getByText(/このFAQが答えます（確信度 \d+%）/).waitFor()
     expect(await result.getByText('店舗裏に3台分の駐車場があります。').isVisible()).toBe(true)
     await desk
       .getByRole('textbox', { name: 'お客さまのメッセージ' })
       .fill('ポイントカードを失くしました')
     await desk.getByRole('button', { name: '試す', exact: true }).click()
-    await result.getByText('どのFAQにも当たらないため、スタッフに引き継ぎます').waitFor()
+    await result.getByText('どのFAQか確信が持てないため、スタッフに引き継ぎます').waitFor()
 
     // A keyword rule: an unsafe regular expression is refused beside the field.
     await desk.getByRole('link', { name: 'キーワード' }).click()

@@ -5,6 +5,7 @@ import { composeSupport } from '../../server/src/compose/support.ts'
 import { composeSurveys } from '../../server/src/compose/surveys.ts'
 import { createRepositories } from '../../server/src/db/repositories/index.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
+import { createFaqAnswerer } from '../../server/src/domain/faq/answerer.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import { handOver } from '../../server/src/domain/support/handover.ts'
 import { followUpLowScore } from '../../server/src/domain/surveys/closed-loop.ts'
@@ -57,6 +58,7 @@ function setup(driver: Driver) {
     // No image content is read here; a fetch would say LINE no longer has it.
     content: { fetchContent: async () => ({ kind: 'gone', status: 404 }), maxContentBytes: 1024 },
     kickProcessing: () => undefined,
+    faqAnswerer: createFaqAnswerer(repositories.faq),
   })
   const surveys = composeSurveys({
     db: driver.db,

@@ -43,6 +43,25 @@ function content(state: StandInState, call: Call): Reply {
   return stored ? { status: 200, bytes: stored } : notFound()
 }
 
+/**
+ * POST /v2/bot/chat/loading/start: the body against the contract, then what the schema cannot say
+ * (LINE's reference): loadingSeconds a multiple of 5, and a chat ID of a user who is a friend.
+ */
+function showLoading(config: BotInfoConfig, call: Call): Reply {
+  const failure = config.validator.validate('ShowLoadingAnimationRequest', call.body)
+  if (failure) return json(400, failure)
+  const { chatId, loadingSeconds = 20 } = call.body as { chatId: string; loadingSeconds?: number }
+  if (loadingSeconds % 5 !== 0)
+    return json(400, {
+      message: 'The request body has 1 error(s)',
+      details: [{ message: 'must be a multiple of 5', property: 'loadingSeconds' }],
+    })
+  const user = userIdPattern.test(chatId) ? config.state.users.get(chatId) : undefined
+  if (!user?.profile.friend) return json(400, { message: 'Invalid chatId' })
+  config.state.showLoading(chatId, loadingSeconds)
+  return json(202, {})
+}
+
 export function botInfoRoutes(config: BotInfoConfig): Route[] {
   const { state } = config
   return [
@@ -69,9 +88,6 @@ export function botInfoRoutes(config: BotInfoConfig): Route[] {
       json(200, { totalUsage: state.quota.usage() }),
     ),
     operationRoute('getMessageContent', 'content', (call) => content(state, call)),
-    operationRoute('showLoadingAnimation', 'loading', (call) => {
-      const failure = config.validator.validate('ShowLoadingAnimationRequest', call.body)
-      return failure ? json(400, failure) : json(202, {})
-    }),
+    operationRoute('showLoadingAnimation', 'loading', (call) => showLoading(config, call)),
   ]
 }

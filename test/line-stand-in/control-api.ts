@@ -123,6 +123,7 @@ export function controlRouter(standIn: LineStandIn): Router {
     route('POST', userAction('image'), (call) => delivery(() => standIn.sendImage(userId(call)))),
     route('GET', userAction('messages'), (call) => json(200, standIn.received(userId(call)))),
     route('GET', userAction('sent'), (call) => json(200, standIn.sent(userId(call)))),
+    route('GET', userAction('loading'), (call) => json(200, standIn.loading(userId(call)))),
     route('POST', userAction('id-token'), (call) =>
       json(200, { idToken: standIn.issueIdToken(userId(call), bodyOf(call) as IdTokenOptions) }),
     ),

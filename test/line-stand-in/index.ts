@@ -119,6 +119,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
 
     received: (userId) => state.received(userId),
     sent: (userId) => state.sent(userId),
+    loading: (userId) => state.loading(userId),
     requests: () => state.log.list(),
     reset: () => {
       state.reset()

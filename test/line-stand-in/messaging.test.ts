@@ -206,6 +206,26 @@ describe('auth, profile and errors', () => {
     expect(res.headers.get('x-line-request-id')).toBeTruthy()
   })
 
+  it('shows the loading animation for friends, validating loadingSeconds (5–60, multiples of 5)', async () => {
+    const user = friend()
+    const start = (body: unknown) => api.post('/v2/bot/chat/loading/start', body)
+    expect((await start({ chatId: user.userId, loadingSeconds: 10 })).status).toBe(202)
+    expect(line.loading(user.userId)).toEqual([{ seconds: 10, at: clock }])
+    // The contract's schema: chatId required, loadingSeconds 5–60.
+    expect((await start({ loadingSeconds: 10 })).status).toBe(400)
+    expect((await start({ chatId: user.userId, loadingSeconds: 65 })).status).toBe(400)
+    expect((await start({ chatId: user.userId, loadingSeconds: 0 })).status).toBe(400)
+    // LINE's reference: a multiple of 5, and a user who is a friend.
+    const odd = await start({ chatId: user.userId, loadingSeconds: 7 })
+    expect(odd.status).toBe(400)
+    expect(JSON.stringify(odd.body)).toContain('multiple of 5')
+    const stranger = line.createUser({ friend: false })
+    expect((await start({ chatId: stranger.userId, loadingSeconds: 5 })).status).toBe(400)
+    expect((await start({ chatId: 'U-not-an-id', loadingSeconds: 5 })).status).toBe(400)
+    expect(line.loading(user.userId)).toHaveLength(1)
+    expect(line.loading(stranger.userId)).toEqual([])
+  })
+
   it('serves profiles of friends only', async () => {
     const user = line.createUser({
       displayName: '佐藤',

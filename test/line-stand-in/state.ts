@@ -28,6 +28,13 @@ export interface UserRecord {
   inbox: Delivery[]
   /** What the user sent, oldest first, at most MAX_SENT_PER_USER (benchmarks send many). */
   sent: SentEvent[]
+  /** Loading animations shown in the user's chat, oldest first (at most MAX_SENT_PER_USER). */
+  loading: LoadingShown[]
+}
+
+export interface LoadingShown {
+  seconds: number
+  at: number
 }
 
 export interface SentMessage {
@@ -159,6 +166,7 @@ export class StandInState {
       richMenuId: undefined,
       inbox: [],
       sent: [],
+      loading: [],
     }
     this.users.set(userId, record)
     return record
@@ -229,6 +237,16 @@ export class StandInState {
     const sent = this.userFor(userId).sent
     sent.push(entry)
     if (sent.length > MAX_SENT_PER_USER) sent.splice(0, sent.length - MAX_SENT_PER_USER)
+  }
+
+  showLoading(userId: string, seconds: number): void {
+    const loading = this.userFor(userId).loading
+    loading.push({ seconds, at: this.now() })
+    if (loading.length > MAX_SENT_PER_USER) loading.splice(0, loading.length - MAX_SENT_PER_USER)
+  }
+
+  loading(userId: string): LoadingShown[] {
+    return (this.users.get(userId)?.loading ?? []).map((entry) => ({ ...entry }))
   }
 
   sent(userId: string): SentEvent[] {

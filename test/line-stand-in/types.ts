@@ -222,6 +222,8 @@ export interface LineStandIn {
   received(userId: string): ReceivedMessage[]
   /** What the user sent the product through genuine deliveries (no forgeries, no redeliveries). */
   sent(userId: string): SentEvent[]
+  /** Loading animations the product showed in the user's chat (POST /v2/bot/chat/loading/start). */
+  loading(userId: string): { seconds: number; at: number }[]
   requests(): RecordedRequest[]
   reset(): void
 

@@ -4,12 +4,13 @@ import { createDefaultRouter, type ChatRouter } from '../domain/chat/router.ts'
 import { registerSupportChat } from '../domain/chat/support-chat.ts'
 import { registerSurveyChat } from '../domain/chat/survey-chat.ts'
 import { registerCouponChat } from '../domain/coupons/chat.ts'
-import { createFaqAnswerer } from '../domain/faq/answerer.ts'
+import type { FaqAnswerer } from '../domain/faq/answerer.ts'
 import type { AppLinks } from '../domain/links.ts'
 import { registerPointsCommands } from '../domain/loyalty/summary.ts'
 import type { SupportDeps } from '../domain/support/handover.ts'
 import type { SurveyDeps } from '../domain/surveys/deps.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
+import type { Messenger } from '../domain/messaging/messenger.ts'
 import type { RuntimePorts } from './ports.ts'
 
 /**
@@ -25,6 +26,10 @@ export function createChatRouter(
     support: SupportDeps
     /** The survey domain (compose/surveys.ts). */
     survey: SurveyDeps
+    /** The bot's FAQ matcher (shared with the staff try-out). */
+    faq: FaqAnswerer
+    /** LINE's loading animation while a slow (embedding) answer is worked out. */
+    messenger: Pick<Messenger, 'showLoading'>
   },
 ): ChatRouter {
   const { repositories, links, clock, support } = input
@@ -42,8 +47,13 @@ export function createChatRouter(
     ),
     {
       keywordRules: repositories.keywordRules,
-      faq: createFaqAnswerer(repositories.faq),
+      faq: input.faq,
       support,
+      asks: repositories.faqAsks,
+      loading: {
+        show: (userId, seconds) => input.messenger.showLoading(userId, seconds),
+        after: 700,
+      },
     },
   )
 }

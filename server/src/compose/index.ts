@@ -29,6 +29,7 @@ import { MonthlyLimitMemo } from '../domain/messaging/push-fallback.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
+import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
 import { composeLoyalty } from './loyalty.ts'
@@ -77,6 +78,8 @@ export function composeServices(ports: RuntimePorts) {
     inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
   }
   const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
+  // One FAQ matcher per process: the chat router answers with it, staff try it out.
+  const faqAnswerer = createFaqAnswerer(repositories.faq, ports.faq)
   // The support and survey capabilities (a low score goes through the support hand-over).
   const support = composeSupport({
     db,
@@ -90,6 +93,7 @@ export function composeServices(ports: RuntimePorts) {
     sandbox: config.sandbox,
     content,
     kickProcessing: (defer) => ports.jobs.kickProcessing(defer),
+    faqAnswerer,
   })
   const surveys = composeSurveys({
     db,
@@ -141,6 +145,8 @@ export function composeServices(ports: RuntimePorts) {
       links,
       support: support.handover,
       survey: surveys.deps,
+      faq: faqAnswerer,
+      messenger,
     }),
     followEffects: {
       replyContributions: async (eventKey) =>

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import type { SummaryRebuild } from '../db/segments/upkeep.ts'
+import type { FaqAnswererOptions } from '../domain/faq/answerer.ts'
 import type { Clock, Defer, Ids, Logger } from '../domain/ports.ts'
 import type { InboxRepository } from '../domain/webhook/inbox.ts'
 import type { Pacer } from '../line/rate-limiter.ts'
@@ -51,4 +52,6 @@ export interface RuntimePorts {
   wrapInbox?: (inbox: InboxRepository) => InboxRepository
   /** How this runtime rebuilds the segment summary (default: set-based SQL in ranges). */
   rebuildSummary?: SummaryRebuild
+  /** FAQ matching: the word analyser (Node: lindera) and optional embeddings. Default: light. */
+  faq?: FaqAnswererOptions
 }

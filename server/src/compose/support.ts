@@ -3,6 +3,8 @@ import type { Database } from '../db/database.ts'
 import type { Repositories } from '../db/repositories/index.ts'
 import { createInboxStore } from '../db/repositories/support-inbox-repository.ts'
 import { createMemberSurveyResponses } from '../db/repositories/support-survey-repository.ts'
+import type { FaqAnswerer } from '../domain/faq/answerer.ts'
+import { createFaqLearningService } from '../domain/faq/learning.ts'
 import { createFaqService } from '../domain/faq/service.ts'
 import type { Clock, Defer, Ids, Logger } from '../domain/ports.ts'
 import { createStaffAlertService } from '../domain/support/alerts.ts'
@@ -31,6 +33,8 @@ export function composeSupport(input: {
   content: ContentSource
   /** A staff reply was queued: process the outbox soon. */
   kickProcessing(defer: Defer): void
+  /** The bot's FAQ matcher (shared with the chat router). */
+  faqAnswerer: FaqAnswerer
 }) {
   const { repositories, uow, clock, ids, logger } = input
   const handover: SupportDeps = {
@@ -68,6 +72,14 @@ export function composeSupport(input: {
       keywordRules: repositories.keywordRules,
       uow,
       now,
+      answerer: input.faqAnswerer,
+    }),
+    faqLearning: createFaqLearningService({
+      asks: repositories.faqAsks,
+      faq: repositories.faq,
+      uow,
+      clock,
+      answerer: input.faqAnswerer,
     }),
   }
   return { handover, hooks: supportEventHooks(handover), service }

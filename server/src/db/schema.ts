@@ -5,6 +5,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -695,6 +696,41 @@ export const faqEntries = sqliteTable('faq_entries', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/**
+ * Every customer message the FAQ stage judged (issue 16): what the bot did with it, the member's
+ * 「解決した / スタッフに聞く」 feedback, and whether staff since taught it (added the question to an
+ * entry or made a new entry from it) or dismissed it. Feeds the per-entry figures and the
+ * 「答えられなかった質問」 list.
+ */
+export const faqAsks = sqliteTable(
+  'faq_asks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    text: text('text').notNull(),
+    /** answered: the bot answered with entry_id; handed_over: no entry was sure enough; picked: the member then tapped a もしかして suggestion (entry_id). */
+    outcome: text('outcome', { enum: ['answered', 'handed_over', 'picked'] }).notNull(),
+    /** No foreign key: the figures outlive a deleted entry. */
+    entryId: integer('entry_id'),
+    confidence: real('confidence').notNull(),
+    feedback: text('feedback', { enum: ['resolved', 'escalated'] }),
+    feedbackAt: integer('feedback_at'),
+    learnedEntryId: integer('learned_entry_id'),
+    learnedAt: integer('learned_at'),
+    dismissedAt: integer('dismissed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('faq_asks_entry_idx').on(t.entryId, t.outcome),
+    // The unanswered list reads only open hand-overs, newest first.
+    index('faq_asks_open_idx')
+      .on(t.createdAt)
+      .where(sql`outcome = 'handed_over' AND learned_at IS NULL AND dismissed_at IS NULL`),
+  ],
+)
 
 export const keywordRules = sqliteTable('keyword_rules', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -1,5 +1,6 @@
 import { getRequestListener } from '@hono/node-server'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { nodeFaqOptionsFor } from '../analysis/node-faq.ts'
 import { createApp } from '../app.ts'
 import { composeServices, type Background } from '../compose/index.ts'
 import type { LineSettings } from '../compose/ports.ts'
@@ -85,6 +86,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     // Webhook deliveries read in the same event-loop turn share one transaction (group commit).
     wrapInbox: (inbox) => groupCommitInbox(database.sqlite, inbox),
     rebuildSummary,
+    // lindera words (loaded on the first FAQ message), plus ONNX embeddings when turned on.
+    faq: await nodeFaqOptionsFor(config),
     jobs: {
       kickProcessing: () => loops.processor?.kick(),
       dispatchBroadcast: async () => loops.broadcasts?.wake(),

@@ -8,9 +8,10 @@ import type {
 } from '@cloudflare/workers-types/index.ts'
 import { drizzle } from 'drizzle-orm/d1'
 import { createApp } from '../app.ts'
+import { workersAiEmbeddings, type WorkersAi } from '../analysis/workers-ai-embeddings.ts'
 import { composeServices, type Background } from '../compose/index.ts'
 import { runPeriodicJobs } from '../compose/upkeep.ts'
-import { parseConfig, type Config } from '../config.ts'
+import { ConfigError, parseConfig, type Config } from '../config.ts'
 import { d1Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import { schema } from '../db/schema.ts'
@@ -74,6 +75,7 @@ function runtimeFor(env: Env): Promise<Runtime> {
       ids: webIds,
       logger,
       verifySignature: await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? ''),
+      faq: { embeddings: workerEmbeddings(config, env) },
       jobs: {
         kickProcessing: (defer) => {
           if (late.background) defer(drainAfterWebhook(late.background, env.JOBS))
@@ -106,6 +108,17 @@ function runtimeFor(env: Env): Promise<Runtime> {
   })()
   cached = { env, runtime }
   return runtime
+}
+
+/** FAQ embeddings through the Workers AI binding, when FAQ_EMBEDDINGS=workers-ai. */
+function workerEmbeddings(config: Config, env: Env) {
+  if (config.FAQ_EMBEDDINGS === 'off') return null
+  const ai = env.AI as WorkersAi | undefined
+  if (config.FAQ_EMBEDDINGS !== 'workers-ai' || !ai?.run)
+    throw new ConfigError(
+      'Invalid configuration: FAQ_EMBEDDINGS on Workers must be workers-ai, with an [ai] binding named AI',
+    )
+  return workersAiEmbeddings(ai, config.FAQ_EMBEDDING_MODEL)
 }
 
 function stringVars(env: Env): Record<string, string | undefined> {

@@ -1,6 +1,7 @@
 import { isLineUserId, LINE_GROUP_ID_PATTERN, LINE_ROOM_ID_PATTERN } from '@joren/shared'
 import { backoffDelay } from '../domain/backoff.ts'
 import {
+  loadingSeconds,
   SendFailure,
   type LineMessage,
   type LineProfile,
@@ -198,6 +199,14 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
         limit: limited ? (q.value ?? null) : null,
         used: c.totalUsage ?? 0,
       }
+    },
+
+    async showLoading(userId, seconds): Promise<void> {
+      if (!isLineUserId(userId)) throw new Error('not a LINE user ID')
+      await call('POST', '/v2/bot/chat/loading/start', {
+        body: { chatId: userId, loadingSeconds: loadingSeconds(seconds) },
+        attempts: 1,
+      })
     },
 
     async getProfile(userId): Promise<LineProfile | null> {

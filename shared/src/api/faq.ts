@@ -68,10 +68,17 @@ export interface FaqTryResult {
   answer: (FaqCandidate & { answer: string }) | null
   /** The best few entries with their scores, best first, whether or not they pass. */
   candidates: FaqCandidate[]
-  /** The score an entry needs to answer. */
+  /** How sure the bot is that the best entry is the right answer (0–1, calibrated). */
+  confidence: number
+  /** The confidence the bot needs to answer (below it, it hands over). */
   threshold: number
+  /** The best entry's lead over the runner-up (score points). */
+  margin: number
   /** The normalised text the matcher compared (kana, width and polite endings folded). */
   normalised: string
+  /** The word analyser (lindera-ipadic on Node, intl-segmenter on Workers) and embedding model. */
+  analyser: string | null
+  embeddings: string | null
 }
 
 // ── Keyword rules: /api/staff/keyword-rules ──────────────────────────────────────────────────
@@ -144,3 +151,126 @@ export interface KeywordRuleList {
 }
 
 export const FaqIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
+
+// ── FAQ learning: /api/staff/faq-learning ─────────────────────────────────────────────────────
+
+/** POST /api/staff/faq-learning/asks/:id/add-to-entry: the customer's question becomes a phrasing. */
+/** Other open questions of the same group, taught with it (their wording is not added). */
+const AlsoAskIdsSchema = z.array(z.number().int().positive()).max(500).default([])
+
+export const FaqAddAskSchema = z.object({
+  entryId: z.number().int().positive(),
+  alsoAskIds: AlsoAskIdsSchema,
+})
+export type FaqAddAsk = z.infer<typeof FaqAddAskSchema>
+
+/** POST /api/staff/faq-learning/asks/:id/new-entry: a new entry from the question and a reply. */
+export const FaqNewEntryFromAskSchema = z.object({
+  /** Usually the staff member's reply to the customer, edited. */
+  answer: FaqEntryInputSchema.shape.answer,
+  /** More phrasings besides the customer's own words (optional). */
+  questions: z.array(QuestionSchema).max(19, '質問の言い換えは 20 個までです').default([]),
+  alsoAskIds: AlsoAskIdsSchema,
+})
+export type FaqNewEntryFromAsk = z.infer<typeof FaqNewEntryFromAskSchema>
+
+/** POST /api/staff/faq-learning/asks/dismiss: questions that need no entry. */
+export const FaqDismissAsksSchema = z.object({
+  askIds: z
+    .array(z.number().int().positive())
+    .min(1, '質問を選んでください')
+    .max(500, '一度に 500 件までです'),
+})
+export type FaqDismissAsks = z.infer<typeof FaqDismissAsksSchema>
+
+export const FaqAskIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
+
+/** GET /api/staff/faq-learning/asks?memberId=: the member's open questions (inbox thread). */
+export const FaqAsksQuerySchema = z.object({ memberId: z.coerce.number().int().positive() })
+
+export interface FaqAskItem {
+  id: number
+  text: string
+  createdAt: number
+}
+
+export interface FaqMemberAsks {
+  asks: FaqAskItem[]
+}
+
+/** One group of similar questions the bot could not answer. */
+export interface FaqUnansweredGroup {
+  /** The group's most typical question. */
+  text: string
+  /** Questions in the group, newest first (at most 20 shown). */
+  asks: FaqAskItem[]
+  count: number
+  /** Different members who asked. */
+  members: number
+  latestAt: number
+  /** The entry closest to the group, to add the questions to (null when none is close). */
+  closest: FaqCandidate | null
+}
+
+/** GET /api/staff/faq-learning/unanswered */
+export interface FaqUnansweredList {
+  groups: FaqUnansweredGroup[]
+  /** Open questions considered (the newest, within the window). */
+  total: number
+  days: number
+}
+
+/** GET /api/staff/faq-learning/figures: per entry, over the last `days` days. */
+export interface FaqEntryFigures {
+  entryId: number
+  answered: number
+  resolved: number
+  escalated: number
+}
+export interface FaqFiguresList {
+  figures: FaqEntryFigures[]
+  days: number
+}
+
+/** The result of teaching: the entry as it is now and how many open questions it took in. */
+export interface FaqLearnResult {
+  entry: FaqEntry
+  learned: number
+}
+
+// ── Starter FAQ sets: /api/staff/faq-starter ──────────────────────────────────────────────────
+
+export interface FaqStarterEntry {
+  key: string
+  title: string
+  questions: string[]
+  answer: string
+}
+export interface FaqStarterSet {
+  type: string
+  name: string
+  entries: FaqStarterEntry[]
+}
+/** GET /api/staff/faq-starter */
+export interface FaqStarterSets {
+  sets: FaqStarterSet[]
+}
+
+export const FaqStarterTypeParamSchema = z.object({
+  type: z.string().regex(/^[a-z_]{1,30}$/, 'テンプレートの種類が正しくありません'),
+})
+
+/** POST /api/staff/faq-starter/:type: add these entries of the set (switched off). */
+export const FaqApplyStarterSchema = z.object({
+  keys: z
+    .array(z.string().regex(/^[a-z_]{1,40}$/))
+    .min(1, '追加するFAQを選んでください')
+    .max(50),
+})
+export type FaqApplyStarter = z.infer<typeof FaqApplyStarterSchema>
+
+export interface FaqApplyStarterResult {
+  created: FaqEntry[]
+  /** Entries the shop already had (same first question). */
+  skipped: number
+}

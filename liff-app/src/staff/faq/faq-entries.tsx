@@ -1,11 +1,13 @@
 import {
   FaqEntryInputSchema,
+  type FaqFiguresList,
   type FaqEntry,
   type FaqEntryInput,
   type FaqEntryList,
 } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useRef, useState } from 'preact/hooks'
+import { useResource } from '../../lib/use-resource.ts'
 import { PlusIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -30,6 +32,13 @@ export function FaqEntries() {
       deletePath: (id) => `${PATH}/${id}`,
       deletedMessage: m.deleted,
     })
+  // Per entry: answered, 「解決した」 and 「スタッフに聞く」 over the last 90 days.
+  const figures = useResource(
+    (signal) => api.get<FaqFiguresList>('/api/staff/faq-learning/figures', { signal }),
+    'faq-figures',
+  )
+  const figuresOf = (id: number) => figures.data?.figures.find((f) => f.entryId === id)
+  const learn = supportText().learn
 
   return (
     <section class="stack" aria-labelledby="faq-entries-title">
@@ -76,6 +85,15 @@ export function FaqEntries() {
                       </p>
                     )}
                     <p class="pre-wrap clamp">{entry.answer}</p>
+                    {figuresOf(entry.id) && (
+                      <p class="small muted" title={learn.figuresLabel} data-testid="faq-figures">
+                        {learn.figures(
+                          figuresOf(entry.id)!.answered,
+                          figuresOf(entry.id)!.resolved,
+                          figuresOf(entry.id)!.escalated,
+                        )}
+                      </p>
+                    )}
                   </div>
                   <EditDeleteActions
                     name={entry.questions[0] ?? ''}

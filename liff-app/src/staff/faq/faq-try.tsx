@@ -76,7 +76,7 @@ export function FaqTry() {
             {result.answer ? (
               <div class="try-answer">
                 <p class="try-outcome">
-                  <span class="badge badge-green">{m.tryAnswer(percent(result.answer.score))}</span>
+                  <span class="badge badge-green">{m.tryAnswer(percent(result.confidence))}</span>
                 </p>
                 <p>
                   <strong>{result.answer.question}</strong>
@@ -85,13 +85,15 @@ export function FaqTry() {
               </div>
             ) : (
               <p class="try-outcome">
-                <span class="badge badge-red">{m.tryHandOver}</span>
+                <span class="badge badge-red">{m.tryHandOver}</span>{' '}
+                <span class="small muted">{m.confidence(percent(result.confidence))}</span>
               </p>
             )}
             <p class="small muted">
               {m.threshold(percent(result.threshold))}
               {' ・ '}
               {m.normalised(result.normalised)}
+              {result.analyser && ` ・ ${m.analyser(result.analyser)}`}
             </p>
             {result.candidates.length > 0 && (
               <div>
@@ -103,7 +105,6 @@ export function FaqTry() {
                       <meter
                         min={0}
                         max={1}
-                        low={result.threshold}
                         optimum={1}
                         value={c.score}
                         aria-label={m.score(percent(c.score))}

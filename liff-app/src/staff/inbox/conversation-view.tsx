@@ -14,6 +14,7 @@ import { useStaff } from '../context.ts'
 import { href } from '../routes.ts'
 import { MemberContextPanel } from './member-context.tsx'
 import { paths } from './paths.ts'
+import { FaqAsksPanel } from './faq-asks-panel.tsx'
 import { ReplyBox } from './reply-box.tsx'
 import { supportText } from './support-messages.ts'
 import { Thread } from './thread.tsx'
@@ -132,6 +133,7 @@ export function ConversationView({ id, live, onChanged, onSent }: Props) {
           loadingOlder={loadingOlder}
           onOlder={() => void loadOlder()}
         />
+        <FaqAsksPanel memberId={conversation.memberId} messages={messages} />
         <ReplyBox
           key={id}
           conversationId={id}

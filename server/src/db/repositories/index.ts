@@ -4,6 +4,7 @@ import { createAuditReader } from './audit-reader-repository.ts'
 import { createAuditLog } from './audit-repository.ts'
 import { createChatLog } from './chat-log-repository.ts'
 import { createCouponRepository } from './coupon-repository.ts'
+import { createFaqAskRepository } from './faq-ask-repository.ts'
 import { createFaqRepository } from './faq-repository.ts'
 import { createInboxRepository } from './inbox-repository.ts'
 import { createKeywordRuleRepository } from './keyword-rule-repository.ts'
@@ -39,6 +40,7 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
     loyalty: createLoyaltyStore(db),
     segments: createSegmentRepository(db),
     faq: createFaqRepository(db),
+    faqAsks: createFaqAskRepository(db),
     keywordRules: createKeywordRuleRepository(db),
     conversations: createConversationStore(db),
     staffAlerts: createStaffAlertStore(db),

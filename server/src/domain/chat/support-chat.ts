@@ -1,6 +1,8 @@
 import type { FaqEntry, KeywordReply } from '@joren/shared'
-import type { FaqAnswerer } from '../faq/answerer.ts'
+import type { FaqAnswer, FaqAnswerer } from '../faq/answerer.ts'
+import type { FaqAskStore } from '../faq/asks.ts'
 import { createKeywordMatcher } from '../faq/keywords.ts'
+import { recordFeedback } from '../faq/learning.ts'
 import type { KeywordRuleStore } from '../faq/store.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
@@ -12,7 +14,17 @@ export interface SupportChatDeps {
   keywordRules: Pick<KeywordRuleStore, 'listEnabled'>
   faq: FaqAnswerer
   support: SupportDeps
+  /** What the FAQ stage did with each message and the member's feedback (optional in tests). */
+  asks?: FaqAskStore
+  /**
+   * Shows LINE's loading animation (Messenger.showLoading) when an answer takes longer than
+   * `after` ms (the semantic engine's embedding call). Best effort.
+   */
+  loading?: { show(userId: string, seconds: number): Promise<void>; after: number }
 }
+
+/** The loading animation lasts this long at most; the answer's arrival ends it early. */
+const LOADING_SECONDS = 10
 
 const TEXT = {
   ja: {
@@ -46,30 +58,47 @@ function postbackItem(text: string, data: string, shown = text) {
 }
 
 /** The FAQ answer with 「解決した」 / 「スタッフに聞く」 quick replies. */
-export function faqAnswerMessage(entry: FaqEntry, locale: Locale): LineMessage {
+/** The ask the member's feedback refers to (`q`), when the message was recorded. */
+const askParam = (askId: number | null) => (askId === null ? '' : `&q=${askId}`)
+
+export function faqAnswerMessage(
+  entry: FaqEntry,
+  locale: Locale,
+  askId: number | null = null,
+): LineMessage {
   const t = TEXT[locale]
   return {
     type: 'text',
     text: entry.answer,
     quickReply: {
       items: [
-        postbackItem(t.solvedLabel, `action=faq_solved&e=${entry.id}`),
-        postbackItem(t.askStaff, `action=ask_staff&e=${entry.id}`),
+        postbackItem(t.solvedLabel, `action=faq_solved&e=${entry.id}${askParam(askId)}`),
+        postbackItem(t.askStaff, `action=ask_staff&e=${entry.id}${askParam(askId)}`),
       ],
     },
   }
 }
 
-function suggestionMessage(suggestions: FaqEntry[], locale: Locale): LineMessage {
+function suggestionMessage(
+  suggestions: FaqEntry[],
+  locale: Locale,
+  askId: number | null,
+): LineMessage {
   return {
     type: 'text',
     text: TEXT[locale].suggest,
     quickReply: {
       items: suggestions.map((entry) =>
-        postbackItem(entry.questions[0] ?? '', `action=faq_pick&e=${entry.id}`),
+        postbackItem(entry.questions[0] ?? '', `action=faq_pick&e=${entry.id}${askParam(askId)}`),
       ),
     },
   }
+}
+
+/** `q` from a postback: a positive integer or null. */
+function askIdOf(params: URLSearchParams): number | null {
+  const id = Number(params.get('q'))
+  return Number.isSafeInteger(id) && id > 0 ? id : null
 }
 
 /** A keyword rule's composer messages as LINE messages; `{name}` becomes the member's name. */
@@ -94,9 +123,41 @@ export function keywordReplyMessages(reply: KeywordReply, member: Member): LineM
 export function registerSupportChat(router: ChatRouter, deps: SupportChatDeps): ChatRouter {
   const keywords = createKeywordMatcher()
   // The FAQ stage's result for this message, reused by the hand-over stage for suggestions.
-  const faqResults = new WeakMap<ChatContext, FaqEntry[]>()
+  const faqResults = new WeakMap<ChatContext, { suggestions: FaqEntry[]; askId: number | null }>()
 
-  const askStaff = async (ctx: ChatContext): Promise<Replies> => {
+  /** The answer, with LINE's loading animation if it takes more than a moment. */
+  const answerWithLoading = async (ctx: ChatContext, text: string): Promise<FaqAnswer> => {
+    const pending = deps.faq.answer(text)
+    const loading = deps.loading
+    if (!loading || !deps.faq.slow) return pending
+    const animation: { shown: Promise<void> | null } = { shown: null }
+    const timer = setTimeout(() => {
+      animation.shown = loading.show(ctx.member.lineUserId, LOADING_SECONDS).catch(() => undefined)
+    }, loading.after)
+    try {
+      return await pending
+    } finally {
+      clearTimeout(timer)
+      // An animation call in flight finishes before the reply goes, never after it.
+      if (animation.shown) await animation.shown
+    }
+  }
+
+  const feedback = async (
+    ctx: ChatContext,
+    params: URLSearchParams,
+    kind: 'resolved' | 'escalated',
+  ) => {
+    const askId = askIdOf(params)
+    if (askId !== null && deps.asks)
+      await recordFeedback(
+        { asks: deps.asks, clock: { now: () => ctx.now } },
+        { askId, memberId: ctx.member.id, feedback: kind },
+      )
+  }
+
+  const askStaff = async (ctx: ChatContext, params: URLSearchParams): Promise<Replies> => {
+    await feedback(ctx, params, 'escalated')
     const ack = await handOver(deps.support, {
       member: ctx.member,
       reason: 'ask_staff',
@@ -122,9 +183,19 @@ export function registerSupportChat(router: ChatRouter, deps: SupportChatDeps): 
     .fallback({
       name: 'faq',
       async handle(ctx, text) {
-        const { entry, suggestions } = await deps.faq.answer(text)
-        if (entry) return [faqAnswerMessage(entry, localeOf(ctx.member.language))]
-        faqResults.set(ctx, suggestions)
+        const { entry, suggestions, match } = await answerWithLoading(ctx, text)
+        const askId = deps.asks
+          ? await deps.asks.record({
+              memberId: ctx.member.id,
+              text,
+              outcome: entry ? 'answered' : 'handed_over',
+              entryId: entry?.id ?? null,
+              confidence: match.confidence,
+              at: ctx.now,
+            })
+          : null
+        if (entry) return [faqAnswerMessage(entry, localeOf(ctx.member.language), askId)]
+        faqResults.set(ctx, { suggestions, askId })
         return null
       },
     })
@@ -136,20 +207,27 @@ export function registerSupportChat(router: ChatRouter, deps: SupportChatDeps): 
           reason: 'unanswered',
           at: ctx.now,
         })
-        const suggestions = faqResults.get(ctx) ?? []
+        const { suggestions, askId } = faqResults.get(ctx) ?? { suggestions: [], askId: null }
         return suggestions.length > 0
-          ? [...ack, suggestionMessage(suggestions, localeOf(ctx.member.language))]
+          ? [...ack, suggestionMessage(suggestions, localeOf(ctx.member.language), askId)]
           : ack
       },
     })
-    .postback('faq_solved', async (ctx) => [
-      { type: 'text', text: TEXT[localeOf(ctx.member.language)].solved },
-    ])
+    .postback('faq_solved', async (ctx, params) => {
+      await feedback(ctx, params, 'resolved')
+      return [{ type: 'text', text: TEXT[localeOf(ctx.member.language)].solved }]
+    })
     .postback('ask_staff', askStaff)
     .postback('faq_pick', async (ctx, params) => {
       const entry = await deps.faq.entry(Number(params.get('e')))
       const locale = localeOf(ctx.member.language)
       if (!entry) return [{ type: 'text', text: TEXT[locale].gone }]
-      return [faqAnswerMessage(entry, locale)]
+      const askId = askIdOf(params)
+      // Only the member's own question; a forged or stale q leaves the answer without feedback.
+      const mine =
+        askId !== null && deps.asks
+          ? await deps.asks.picked({ askId, memberId: ctx.member.id, entryId: entry.id })
+          : false
+      return [faqAnswerMessage(entry, locale, mine ? askId : null)]
     })
 }

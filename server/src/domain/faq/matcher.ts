@@ -1,76 +1,81 @@
+import { segmenterAnalyser, type FaqAnalyser } from './analyser.ts'
+import { CALIBRATIONS, calibrationFor, type FaqCalibration } from './calibration.ts'
+import { buildNgramIndex, scoreNgrams, type FaqSource, type NgramIndex } from './char-ngrams.ts'
+import { defaultSynonymLexicon, type SynonymLexicon } from './lexicon.ts'
 import { normaliseQuestion } from './normalise.ts'
+import { buildWordIndex, scoreWords, type WordIndex } from './words.ts'
+
+export type { FaqSource } from './char-ngrams.ts'
 
 /**
- * FAQ matching for Japanese, which has no spaces between words.
+ * FAQ matching for Japanese: which entry answers a customer's message, and whether the bot is
+ * sure enough to answer it or should hand over to staff.
  *
- * Method (documented because the thresholds depend on it):
- * 1. Both the FAQ questions and the customer's message are normalised (`normaliseQuestion`:
- *    NFKC, case, katakana → hiragana, punctuation and whitespace removed, common kana readings of
- *    shop words written in kanji, greetings and polite / question endings cut).
- * 2. Each text becomes a bag of character n-grams: bigrams and trigrams, plus single kanji (one
- *    kanji often carries a whole meaning: 犬, 車, 券). No word segmentation or dictionary needed,
- *    and a typo only spoils the few n-grams around it.
- * 3. N-grams are weighted by TF-IDF over the FAQ corpus (document = one entry, all its variants),
- *    so n-grams every entry shares (「できます」) count little and topic words (「駐車」) count a lot.
- *    An n-gram no entry contains gets the highest weight: unknown content in a message lowers the
- *    similarity instead of being ignored (half that for kana-only n-grams, mostly inflection).
- * 4. Score = cosine similarity between the message and each question variant, and between the
- *    message and the entry's answer (down-weighted by `ANSWER_WEIGHT`); an entry scores its best.
- *    IDF is smoothed with a few generic question frames (`BACKGROUND`), which a shop's small FAQ
- *    cannot learn are uninformative on its own.
- * 5. The best entry answers when its score ≥ `threshold` and it leads the runner-up entry by at
- *    least `margin`; otherwise the bot hands over to staff, offering the entries scoring at least
- *    `suggestAt` as 「もしかして」 quick replies. The values were chosen on the labelled set in
- *    test/faq/ (faq-evaluation.test.ts prints the figures): a wrong confident answer costs more
- *    than a hand-over, so the threshold favours precision.
+ * Two lexical signals per entry, combined (`calibration.ngramWeight`):
+ * - character n-grams (char-ngrams.ts): robust to typos, kana / kanji / width variation and
+ *   inflection, but blind to paraphrase;
+ * - content words (words.ts): the analyser's dictionary forms weighted by BM25, with synonym
+ *   groups (Sudachi's dictionary + a short shop vocabulary) for paraphrases that share no word with
+ *   the phrasings — 和語 vs 漢語, katakana loanwords — and an unknown-word share for questions no
+ *   entry covers.
+ * Optionally a third (semantic.ts): cosine similarity of text embeddings, when an embedding
+ * provider is configured.
  *
- * The index is built once per set of entries (`buildFaqIndex`) and reused for every message.
+ * The decision is not one threshold: a logistic model over the best entry's score, its margin over
+ * the runner-up, both signals and the unknown-word share gives the probability that answering is
+ * right; the bot answers when it is at least `answerAt`. The coefficients and `answerAt` are
+ * fitted per analyser on the tuning half of test/faq/heldout (test/faq/heldout/tune.ts) and the
+ * figures reported on the held-out half.
+ *
+ * The index is built once per set of entries and reused for every message.
  */
 
-export interface FaqSource {
-  id: number
-  questions: string[]
-  answer: string
+export interface FaqEngine {
+  analyser: FaqAnalyser
+  lexicon: SynonymLexicon | null
+  calibration: FaqCalibration
+  /** The decision fitted with embeddings (null: none fitted, the lexical decision stands). */
+  semanticCalibration: FaqCalibration | null
 }
 
-export interface FaqMatchOptions {
-  /** The best entry answers at or above this score… */
-  threshold: number
-  /** …and when it leads the runner-up entry by at least this much. */
-  margin: number
-  /** Below the threshold, entries at or above this are offered as 「もしかして」 suggestions. */
-  suggestAt: number
+let lightEngine: FaqEngine | null = null
+
+/** The engine that works everywhere: Intl.Segmenter words + synonyms + character n-grams. */
+export function defaultFaqEngine(): FaqEngine {
+  lightEngine ??= faqEngine(segmenterAnalyser())
+  return lightEngine
 }
 
-export const DEFAULT_FAQ_MATCH: FaqMatchOptions = { threshold: 0.35, margin: 0.05, suggestAt: 0.15 }
-
-/** At most this many suggestions (each a quick reply). */
-export const MAX_SUGGESTIONS = 3
-
-/** Answers are written for customers, not as questions: they count for less than a variant. */
-const ANSWER_WEIGHT = 0.8
-
-type Vector = { weights: Map<string, number>; norm: number }
-
-interface IndexedVariant {
-  entryId: number
-  question: string
-  vector: Vector
-  /** 1 for a question variant, ANSWER_WEIGHT for the answer text. */
-  weight: number
+/** An engine over `analyser`, with the default lexicon and the calibration fitted for it. */
+export function faqEngine(analyser: FaqAnalyser, lexicon = defaultSynonymLexicon()): FaqEngine {
+  return {
+    analyser,
+    lexicon,
+    calibration: calibrationFor(analyser.name),
+    semanticCalibration: CALIBRATIONS[`${analyser.name}+semantic`] ?? null,
+  }
 }
 
 export interface FaqIndex {
   readonly size: number
-  readonly variants: readonly IndexedVariant[]
-  readonly idf: ReadonlyMap<string, number>
-  readonly unseenIdf: number
+  readonly engine: FaqEngine
+  readonly ngrams: NgramIndex
+  readonly words: WordIndex
+  readonly entryIds: readonly number[]
+  /** Each entry's first phrasing (shown when no phrasing shares an n-gram with the message). */
+  readonly firstQuestion: ReadonlyMap<number, string>
 }
 
 export interface FaqCandidate {
   entryId: number
   question: string
+  /** Combined score (0–1). */
   score: number
+  ngram: number
+  coverage: number
+  /** Coverage by the phrasings alone. */
+  phrasing: number
+  semantic?: number
 }
 
 export interface FaqMatch {
@@ -81,183 +86,145 @@ export interface FaqMatch {
   /** On a hand-over: entries close enough to offer as 「もしかして」 (best first). */
   suggestions: FaqCandidate[]
   normalised: string
+  /** The calibrated probability that answering with `best` is right (0–1). */
+  confidence: number
+  /** best − runner-up combined score. */
+  margin: number
+  /** What the decision was made from (the try-out shows it; the tuning fits on it). */
+  features: MatchFeatures
 }
 
-const HAN = /\p{Script=Han}/u
-
-/** Character n-gram counts of a normalised text: bigrams, trigrams and single kanji. */
-export function ngrams(text: string): Map<string, number> {
-  const chars = Array.from(text)
-  const counts = new Map<string, number>()
-  const add = (g: string) => counts.set(g, (counts.get(g) ?? 0) + 1)
-  if (chars.length === 1) add(chars[0]!)
-  for (let i = 0; i < chars.length; i++) {
-    if (HAN.test(chars[i]!)) add(chars[i]!)
-    if (i + 2 <= chars.length) add(chars.slice(i, i + 2).join(''))
-    if (i + 3 <= chars.length) add(chars.slice(i, i + 3).join(''))
-  }
-  return counts
-}
-
-function vectorOf(counts: Map<string, number>, idfOf: (g: string) => number): Vector {
-  const weights = new Map<string, number>()
-  let sq = 0
-  for (const [g, tf] of counts) {
-    const w = (1 + Math.log(tf)) * idfOf(g) * 1
-    weights.set(g, w)
-    sq += w * w
-  }
-  return { weights, norm: Math.sqrt(sq) }
-}
-
-function cosine(a: Vector, b: Vector): number {
-  if (a.norm === 0 || b.norm === 0) return 0
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a]
-  let dot = 0
-  for (const [g, w] of small.weights) {
-    const other = large.weights.get(g)
-    if (other !== undefined) dot += w * other
-  }
-  return dot / (a.norm * b.norm)
-}
-
-/**
- * Generic question and request frames, not about any shop topic. A shop's FAQ is far too small
- * for IDF to learn that 「お願いしたい」 or 「大丈夫ですか」 say nothing about the topic; counting these
- * as extra documents (background) lowers the weight of such n-grams.
- */
-const BACKGROUND = [
-  'できますか',
-  'できますでしょうか',
-  'してもらえますか',
-  'してもらうことはできますか',
-  'お願いしたいのですが',
-  'お願いできますか',
-  'してほしいです',
-  'ありますか',
-  'ありませんか',
-  'ありますでしょうか',
-  '大丈夫ですか',
-  '大丈夫でしょうか',
-  'いいですか',
-  'してもいいですか',
-  'どうすればいいですか',
-  'どうやってするんですか',
-  'どこでできますか',
-  'いつですか',
-  'いくらですか',
-  'どのくらいですか',
-  'どれくらいかかりますか',
-  '何ですか',
-  '何がありますか',
-  '知りたいのですが',
-  '教えてもらえますか',
-  'わかりません',
-  'したいんですけど',
-  'したいです',
-  'ほしいのですが',
-  'について聞きたいです',
-  'ことについて',
-  'のことで相談があります',
-  'これは何ですか',
-  'それはどうなりますか',
-  'になりますか',
-  'してますか',
-  'していますか',
-  'されていますか',
-  'なんですか',
-  'でしょうか',
-]
-
-/**
- * An unseen n-gram of kana only is mostly inflection or particles (「やってる」, 「って」); one with a
- * kanji or a Latin letter is more likely a topic no entry covers (「取材」). Only the first lowers
- * the similarity by half as much.
- */
-const UNSEEN_KANA_WEIGHT = 0.5
-const KANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u
-
-/** Each background phrase counts as this many documents (as if seen across a larger corpus). */
-const BACKGROUND_WEIGHT = 6
+/** At most this many suggestions (each a quick reply). */
+export const MAX_SUGGESTIONS = 3
 
 /** Tokenises every entry once; the result answers any number of messages. */
-export function buildFaqIndex(entries: readonly FaqSource[]): FaqIndex {
-  const background = BACKGROUND.map((b) => new Set(ngrams(normaliseQuestion(b)).keys()))
-  const n = entries.length + background.length * BACKGROUND_WEIGHT
-  const df = new Map<string, number>()
-  for (const grams of background)
-    for (const g of grams) df.set(g, (df.get(g) ?? 0) + BACKGROUND_WEIGHT)
-  const prepared = entries.map((entry) => {
-    const questions = entry.questions.map((q) => ({
-      question: q,
-      counts: ngrams(normaliseQuestion(q)),
-    }))
-    const answer = ngrams(normaliseQuestion(entry.answer))
-    const seen = new Set<string>()
-    for (const { counts } of questions) for (const g of counts.keys()) seen.add(g)
-    for (const g of answer.keys()) seen.add(g)
-    for (const g of seen) df.set(g, (df.get(g) ?? 0) + 1)
-    return { entry, questions, answer }
-  })
-  const idf = new Map<string, number>()
-  for (const [g, d] of df) idf.set(g, Math.log((n + 1) / (d + 0.5)))
-  const unseenIdf = Math.log((n + 1) / 0.5)
-  const idfOf = (g: string) => idf.get(g) ?? unseenIdf
-  const variants: IndexedVariant[] = []
-  for (const { entry, questions, answer } of prepared) {
-    for (const { question, counts } of questions)
-      variants.push({ entryId: entry.id, question, vector: vectorOf(counts, idfOf), weight: 1 })
-    variants.push({
-      entryId: entry.id,
-      question: entry.questions[0] ?? '',
-      vector: vectorOf(answer, idfOf),
-      weight: ANSWER_WEIGHT,
-    })
+export function buildFaqIndex(
+  entries: readonly FaqSource[],
+  engine: FaqEngine = defaultFaqEngine(),
+): FaqIndex {
+  return {
+    size: entries.length,
+    engine,
+    ngrams: buildNgramIndex(entries),
+    words: buildWordIndex(entries, engine.analyser, engine.lexicon),
+    entryIds: entries.map((e) => e.id),
+    firstQuestion: new Map(entries.map((e) => [e.id, e.questions[0] ?? ''])),
   }
-  return { size: n, variants, idf, unseenIdf }
+}
+
+export interface MatchExtras {
+  /** Semantic similarity per entry (0–1), from an embedding provider. */
+  semantic?: ReadonlyMap<number, number>
+  /** How many candidates to return (default 3). */
+  limit?: number
+}
+
+export interface MatchFeatures {
+  score: number
+  margin: number
+  ngram: number
+  coverage: number
+  phrasing: number
+  unknown: number
+  semantic: number
+}
+
+const logistic = (z: number) => 1 / (1 + Math.exp(-z))
+
+/** The calibrated probability that answering is right, from the best entry's features. */
+export function confidenceOf(calibration: FaqCalibration, f: MatchFeatures): number {
+  const w = calibration.weights
+  return logistic(
+    calibration.bias +
+      w.score * f.score +
+      w.margin * f.margin +
+      w.ngram * f.ngram +
+      w.coverage * f.coverage +
+      w.phrasing * f.phrasing +
+      w.unknown * f.unknown +
+      w.semantic * f.semantic,
+  )
 }
 
 /** The entry that answers `text`, or a hand-over when none is similar enough and clear enough. */
-export function matchFaq(
-  index: FaqIndex,
-  text: string,
-  options: FaqMatchOptions = DEFAULT_FAQ_MATCH,
-  limit = 3,
-): FaqMatch {
+export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}): FaqMatch {
+  const { calibration: lexicalCalibration, semanticCalibration } = index.engine
   const normalised = normaliseQuestion(text)
-  const query = vectorOf(
-    ngrams(normalised),
-    (g) =>
-      index.idf.get(g) ??
-      (KANA_ONLY.test(g) ? index.unseenIdf * UNSEEN_KANA_WEIGHT : index.unseenIdf),
-  )
-  const bestByEntry = new Map<number, FaqCandidate>()
-  for (const variant of index.variants) {
-    const score = cosine(query, variant.vector) * variant.weight
-    const current = bestByEntry.get(variant.entryId)
-    if (!current || score > current.score)
-      bestByEntry.set(variant.entryId, {
-        entryId: variant.entryId,
-        question: variant.question,
-        score,
-      })
+  const byNgram = scoreNgrams(index.ngrams, normalised)
+  const byWord = scoreWords(index.words, text)
+  const semantic = extras.semantic
+  // With embeddings and a decision fitted for them, the combined score decides. Without a fitted
+  // one, the lexical decision stands (embeddings never make the bot answer what it would not) and
+  // the embeddings only rank the 「もしかして」 suggestions.
+  const calibration = semantic && semanticCalibration ? semanticCalibration : lexicalCalibration
+  const decidesWithSemantic = semantic !== undefined && semanticCalibration !== null
+  const sw = semantic ? calibration.semanticWeight : 0
+  const lexical: FaqCandidate[] = []
+  const mixed = new Map<number, number>()
+  for (const entryId of index.entryIds) {
+    const ngram = byNgram.get(entryId)
+    const coverage = byWord.coverage.get(entryId) ?? 0
+    const lexicalScore =
+      calibration.ngramWeight * (ngram?.score ?? 0) + (1 - calibration.ngramWeight) * coverage
+    const sem = semantic?.get(entryId)
+    const mix = sem === undefined ? lexicalScore : (1 - sw) * lexicalScore + sw * sem
+    mixed.set(entryId, mix)
+    const score = decidesWithSemantic ? mix : lexicalScore
+    if (score <= 0 && mix <= 0) continue
+    lexical.push({
+      entryId,
+      question: ngram?.question ?? index.firstQuestion.get(entryId) ?? '',
+      score,
+      ngram: ngram?.score ?? 0,
+      coverage,
+      phrasing: byWord.phrasing.get(entryId) ?? 0,
+      ...(sem === undefined ? {} : { semantic: sem }),
+    })
   }
-  const ranked = [...bestByEntry.values()]
+  const ranked = lexical
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score || a.entryId - b.entryId)
-    .map((c) => ({ ...c, score: Math.round(c.score * 1000) / 1000 }))
   const [best, second] = ranked
-  const confident =
-    best !== undefined &&
-    best.score >= options.threshold &&
-    best.score - (second?.score ?? 0) >= options.margin
+  const margin = best ? best.score - (second?.score ?? 0) : 0
+  const features: MatchFeatures = {
+    score: best?.score ?? 0,
+    margin,
+    ngram: best?.ngram ?? 0,
+    coverage: best?.coverage ?? 0,
+    phrasing: best?.phrasing ?? 0,
+    unknown: byWord.unknownShare,
+    semantic: decidesWithSemantic ? (best?.semantic ?? 0) : 0,
+  }
+  const confidence = best ? confidenceOf(calibration, features) : 0
+  const confident = best !== undefined && confidence >= calibration.answerAt
+  const round = (c: FaqCandidate): FaqCandidate => ({
+    ...c,
+    score: r3(c.score),
+    ngram: r3(c.ngram),
+    coverage: r3(c.coverage),
+    phrasing: r3(c.phrasing),
+    ...(c.semantic === undefined ? {} : { semantic: r3(c.semantic) }),
+  })
+  const bySuggestion = semantic
+    ? lexical
+        .map((c) => ({ ...c, score: mixed.get(c.entryId) ?? 0 }))
+        .sort((a, b) => b.score - a.score || a.entryId - b.entryId)
+    : ranked
   return {
     outcome: confident ? 'answer' : 'hand_over',
-    best: best ?? null,
-    candidates: ranked.slice(0, limit),
+    best: best ? round(best) : null,
+    candidates: ranked.slice(0, extras.limit ?? 3).map(round),
     suggestions: confident
       ? []
-      : ranked.filter((c) => c.score >= options.suggestAt).slice(0, MAX_SUGGESTIONS),
+      : bySuggestion
+          .filter((c) => c.score >= calibration.suggestAt)
+          .slice(0, MAX_SUGGESTIONS)
+          .map(round),
     normalised,
+    confidence: r3(confidence),
+    margin: r3(margin),
+    features,
   }
 }
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000

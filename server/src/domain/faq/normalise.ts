@@ -79,6 +79,31 @@ const READINGS: [string, string][] = (
   ] as [string, string][]
 ).sort((a, b) => b[0].length - a[0].length)
 
+/**
+ * Shop words typed in hiragana written in kanji, in otherwise unfolded text (for the word
+ * analysers, which need the katakana and kanji as typed).
+ */
+export function spellReadings(text: string): string {
+  let s = text
+  for (const [kana, kanji] of READINGS) {
+    s = s.split(kana).join(kanji)
+    s = s.split(toKatakana(kana)).join(kanji)
+  }
+  return s
+}
+
+function toKatakana(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!
+    out +=
+      cp >= KATAKANA_START - KANA_OFFSET && cp <= KATAKANA_END - KANA_OFFSET
+        ? String.fromCodePoint(cp + KANA_OFFSET)
+        : ch
+  }
+  return out
+}
+
 /** Greetings and fillers that carry no topic, removed wherever they appear. */
 const FILLERS = [
   'すみません',

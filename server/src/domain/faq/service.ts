@@ -10,7 +10,8 @@ import type {
 import type { StaffActor } from '../audit/audit.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
 import { FaqEntryNotFound, KeywordRuleNotFound } from './errors.ts'
-import { buildFaqIndex, DEFAULT_FAQ_MATCH, matchFaq } from './matcher.ts'
+import type { FaqAnswerer } from './answerer.ts'
+import type { FaqCandidate } from './matcher.ts'
 import type { FaqStore, KeywordRuleStore } from './store.ts'
 
 export interface FaqServiceDeps {
@@ -18,23 +19,24 @@ export interface FaqServiceDeps {
   keywordRules: KeywordRuleStore
   uow: UnitOfWork
   now(): number
+  /** The bot's own matcher (shared with the chat router), for the try-out. */
+  answerer: FaqAnswerer
 }
 
-/** What the bot would do with a message: the matcher over the enabled entries, explained. */
-export async function tryFaq(
-  faq: Pick<FaqStore, 'listEnabled'>,
-  text: string,
-): Promise<FaqTryResult> {
-  const entries = await faq.listEnabled()
-  const match = matchFaq(buildFaqIndex(entries), text, DEFAULT_FAQ_MATCH, 5)
-  const answering = match.outcome === 'answer' ? match.best : null
-  const answer = answering ? entries.find((e) => e.id === answering.entryId) : undefined
+/** What the bot would do with a message: the bot's own answerer, its decision explained. */
+export async function tryFaq(answerer: FaqAnswerer, text: string): Promise<FaqTryResult> {
+  const { match, entry } = await answerer.tryOut(text)
+  const answering = entry && match.best ? match.best : null
+  const pick = ({ entryId, question, score }: FaqCandidate) => ({ entryId, question, score })
   return {
     outcome: match.outcome,
-    answer: answering && answer ? { ...answering, answer: answer.answer } : null,
-    candidates: match.candidates,
-    threshold: DEFAULT_FAQ_MATCH.threshold,
+    answer: answering && entry ? { ...pick(answering), answer: entry.answer } : null,
+    candidates: match.candidates.map(pick),
+    confidence: match.confidence,
+    threshold: answerer.answerAt(),
+    margin: match.margin,
     normalised: match.normalised,
+    ...answerer.describe(),
   }
 }
 
@@ -76,7 +78,7 @@ export function createFaqService(deps: FaqServiceDeps) {
 
     entry: requireEntry,
 
-    try: (text: string) => tryFaq(faq, text),
+    try: (text: string) => tryFaq(deps.answerer, text),
 
     async createEntry(actor: StaffActor, input: FaqEntryInput): Promise<FaqEntry> {
       const now = deps.now()

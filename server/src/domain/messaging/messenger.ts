@@ -70,4 +70,15 @@ export interface Messenger {
   messageQuota(): Promise<MessageQuotaInfo>
   /** The profile of a user who is a friend of the account; null when LINE does not know them. */
   getProfile(userId: string): Promise<LineProfile | null>
+  /**
+   * Shows LINE's loading animation in the one-on-one chat with `userId` for `seconds` (5–60, a
+   * multiple of 5; POST /v2/bot/chat/loading/start). It ends early when a message arrives.
+   * Best effort: one attempt, no retry (a late animation is worse than none).
+   */
+  showLoading(userId: string, seconds: number): Promise<void>
+}
+
+/** LINE's accepted loading durations: 5–60 seconds in steps of 5. */
+export function loadingSeconds(seconds: number): number {
+  return Math.min(60, Math.max(5, Math.ceil(seconds / 5) * 5))
 }

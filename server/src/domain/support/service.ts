@@ -1,3 +1,4 @@
+import type { FaqLearningService } from '../faq/learning.ts'
 import type { FaqService } from '../faq/service.ts'
 import type { StaffAlertService } from './alerts.ts'
 import type { InboxService } from './inbox.ts'
@@ -10,4 +11,6 @@ export interface SupportService {
   alerts: StaffAlertService
   /** FAQ entries and keyword rules (and the try-out). */
   faq: FaqService
+  /** What the bot could not answer, per-entry figures, teaching it, starter sets. */
+  faqLearning: FaqLearningService
 }

@@ -1,0 +1,28 @@
+import type { FaqAnswererOptions } from '../domain/faq/answerer.ts'
+import { faqEngine, type FaqEngine } from '../domain/faq/matcher.ts'
+import { loadLinderaAnalyser } from './lindera-analyser.ts'
+import { loadOnnxEmbeddings } from './onnx-embeddings.ts'
+
+let engine: FaqEngine | null = null
+
+/**
+ * Node's FAQ engine: lindera (IPADIC) words + synonyms + character n-grams, loaded on the first
+ * FAQ message or try-out (~1.2 s, ~130 MB RSS) and shared by every server in the process.
+ */
+export function nodeFaqEngine(): FaqEngine {
+  engine ??= faqEngine(loadLinderaAnalyser())
+  return engine
+}
+
+export const nodeFaqOptions: FaqAnswererOptions = { engine: nodeFaqEngine }
+
+/** Node's FAQ options for this configuration: lindera, plus the ONNX embeddings when turned on. */
+export async function nodeFaqOptionsFor(config: {
+  FAQ_EMBEDDINGS: 'off' | 'onnx' | 'workers-ai'
+  FAQ_EMBEDDING_MODEL?: string | undefined
+}): Promise<FaqAnswererOptions> {
+  if (config.FAQ_EMBEDDINGS === 'off') return nodeFaqOptions
+  if (config.FAQ_EMBEDDINGS === 'workers-ai' || config.FAQ_EMBEDDING_MODEL === undefined)
+    throw new Error('FAQ_EMBEDDINGS=workers-ai works on Workers only; on Node use onnx')
+  return { ...nodeFaqOptions, embeddings: await loadOnnxEmbeddings(config.FAQ_EMBEDDING_MODEL) }
+}
