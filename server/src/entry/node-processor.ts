@@ -142,9 +142,7 @@ export class NodeProcessor {
         }
       } while (this.relayAgain && !this.stopped)
     })()
-      .catch((error: unknown) =>
-        this.logger.error('event relay failed', { error: String(error) }),
-      )
+      .catch((error: unknown) => this.logger.error('event relay failed', { error: String(error) }))
       .finally(() => {
         this.relaying = null
       })
