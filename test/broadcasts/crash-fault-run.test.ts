@@ -175,7 +175,7 @@ describe('a broadcast through faults and two kill -9 restarts', () => {
       joren.child.kill('SIGTERM')
       await joren.exited
     }
-  }, 120_000)
+  }, 240_000)
 })
 
 describe('a broadcast whose process is killed (kill -9) while it is planning', () => {
@@ -284,5 +284,5 @@ describe('a broadcast whose process is killed (kill -9) while it is planning', (
       joren.child.kill('SIGTERM')
       await joren.exited
     }
-  }, 120_000)
+  }, 240_000)
 })

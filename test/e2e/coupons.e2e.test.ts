@@ -121,5 +121,5 @@ describe('coupons, through the sandbox', () => {
     expect(member.errors).toEqual([])
     await member.context.close()
     await context.close()
-  })
+  }, 60_000)
 })

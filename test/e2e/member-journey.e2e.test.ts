@@ -121,7 +121,7 @@ describe('a customer and the shop, through the sandbox', () => {
     ])
     expect(errors).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('lets the demo owner find a member by number in the staff screens and tag them', async () => {
     const api = (path: string, body?: unknown) =>
@@ -168,5 +168,5 @@ describe('a customer and the shop, through the sandbox', () => {
     ).toEqual([{ name: '常連候補' }])
     expect(errors).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

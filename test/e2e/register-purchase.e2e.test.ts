@@ -93,5 +93,5 @@ describe('the register and the member mini-app', () => {
     expect(shop.errors).toEqual([])
     await member.context.close()
     await shop.context.close()
-  })
+  }, 60_000)
 })

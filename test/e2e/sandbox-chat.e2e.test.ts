@@ -106,7 +106,7 @@ describe('the sandbox chat page', () => {
     ])
     expect(errors).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('works on a 320 px phone: validation, follow, chat, block, errors and English', async () => {
     const { context, page, errors } = await openPage(browser, {
@@ -179,5 +179,5 @@ describe('the sandbox chat page', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
     expect(errors.filter((e) => !e.includes('502'))).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

@@ -85,5 +85,5 @@ describe('LINE events not handled, in the staff console', () => {
       e.includes('CSP violation: script-src') || e.includes('Executing inline script violates')
     expect(errors.filter((e) => !injected(e))).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

@@ -105,7 +105,7 @@ describe('the segment builder', () => {
       .toBe(0)
     expect(shop.errors).toEqual([])
     await shop.context.close()
-  })
+  }, 60_000)
 
   it('a new segment started before the list arrives stays open when it does', async () => {
     const shop = await openPage(browser, DESKTOP)
@@ -130,5 +130,5 @@ describe('the segment builder', () => {
     )
     expect(shop.errors).toEqual([])
     await shop.context.close()
-  })
+  }, 60_000)
 })
