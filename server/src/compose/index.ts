@@ -31,6 +31,7 @@ import { createChatRouter } from './chat.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
 import { composeLoyalty } from './loyalty.ts'
+import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
@@ -102,6 +103,16 @@ export function composeServices(ports: RuntimePorts) {
     support: support.handover,
   })
 
+  const referrals = composeReferrals({
+    repositories,
+    uow,
+    clock,
+    ids,
+    logger,
+    links,
+    sandbox: config.sandbox,
+  })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
     welcomeCouponSubscriber({
@@ -112,6 +123,7 @@ export function composeServices(ports: RuntimePorts) {
       members: repositories.members,
       outbox: outboxDeps,
     }),
+    referrals.subscriber,
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 
@@ -213,6 +225,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     surveys: surveys.service,
     support: support.service,
+    referrals: referrals.service,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 
@@ -239,6 +252,8 @@ export function composeServices(ports: RuntimePorts) {
       prepareStaffAtStart: (demoOwner: { lineUserId: string; displayName: string } | null) =>
         prepareStaffAtStart({ staff: repositories.staff, uow, ids, now }, demoOwner),
       pruneEvents: () => pruneEvents(relay),
+      /** The referral program's periodic pass (stale claims, the 'join' qualification). */
+      referralUpkeep: referrals.upkeep,
     },
   }
 }
