@@ -225,7 +225,7 @@ function RewardField(props: {
   return (
     <fieldset class="stack plain-fieldset">
       <legend class="field-label">{legend}</legend>
-      <div class="pick-chips" role="radiogroup" aria-label={legend}>
+      <div class="referral-kinds" role="radiogroup" aria-label={legend}>
         {(['points', 'coupon'] as const).map((kind) => (
           <label key={kind} class="check-line">
             <input
@@ -324,15 +324,15 @@ function Figures({ m }: { m: StaffReferralsMessages }) {
               <tr key={c.month}>
                 <th scope="row">{c.month}</th>
                 <td>
-                  <span class="referral-bar" style={{ width: `${(c.claimed / peak) * 100}%` }} />
-                  {c.claimed}
+                  <span class="referral-count">{c.claimed}</span>
+                  <span class="referral-bar" style={{ width: `${(c.claimed / peak) * 80}%` }} />
                 </td>
                 <td>
+                  <span class="referral-count">{c.qualified}</span>
                   <span
                     class="referral-bar referral-bar-green"
-                    style={{ width: `${(c.qualified / peak) * 100}%` }}
+                    style={{ width: `${(c.qualified / peak) * 80}%` }}
                   />
-                  {c.qualified}
                 </td>
               </tr>
             ))}
@@ -371,12 +371,12 @@ function ReferralList({ m }: { m: StaffReferralsMessages }) {
   return (
     <section class="stack" aria-label={m.list}>
       <h2>{m.list}</h2>
-      <div class="pick-chips">
+      <div class="referral-filter">
         {[undefined, ...STATUSES].map((s) => (
           <button
             key={s ?? 'all'}
             type="button"
-            class="pick-chip"
+            class="referral-chip"
             aria-pressed={s === status}
             onClick={() => setStatus(s)}
           >
