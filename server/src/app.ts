@@ -10,6 +10,8 @@ import { liffRoute } from './routes/liff.ts'
 import { liffPointsRoute } from './routes/liff-points.ts'
 import { liffCouponsRoute } from './routes/liff-coupons.ts'
 import { liffSurveysRoute } from './routes/liff-surveys.ts'
+import { liffReferralsRoute } from './routes/liff-referrals.ts'
+import { staffReferralsRoute } from './routes/staff-referrals.ts'
 import { staffSurveysRoute } from './routes/staff-surveys.ts'
 import { publicRoute } from './routes/public.ts'
 import { staffAccountRoute } from './routes/staff-account.ts'
@@ -75,6 +77,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/liff/coupons', liffCouponsRoute)
   app.route('/api/liff/points', liffPointsRoute)
   app.route('/api/liff/surveys', liffSurveysRoute)
+  app.route('/api/liff/referrals', liffReferralsRoute)
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
   app.route('/api/staff/audit', staffAuditRoute)
@@ -100,6 +103,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/alerts', staffAlertsRoute)
   app.route('/api/staff/me/alert-prefs', staffAlertPrefsRoute)
   app.route('/api/staff/webhook-events', staffWebhookEventsRoute)
+  app.route('/api/staff/referrals', staffReferralsRoute)
   app.route('/api/staff', staffAccountRoute)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404))

@@ -42,6 +42,8 @@ import type { Role } from './api/staff.ts'
  * | broadcasts.read | broadcasts, progress and results             |   ✓   |   ✓   |       |
  * | broadcasts.send | compose, schedule, send, pause, cancel       |   ✓   |   ✓   |       |
  * | webhook.read    | LINE events parked on arrival or dead        |   ✓   |   ✓   |       |
+ * | referrals.read  | referrals, reasons, top referrers, trend     |   ✓   |   ✓   |   ✓   |
+ * | referrals.manage | referral program settings                   |   ✓   |   ✓   |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -80,6 +82,8 @@ export const ROLES_FOR = {
   'broadcasts.read': ['owner', 'admin'],
   'broadcasts.send': ['owner', 'admin'],
   'webhook.read': ['owner', 'admin'],
+  'referrals.read': ['owner', 'admin', 'staff'],
+  'referrals.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

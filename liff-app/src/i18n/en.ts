@@ -10,6 +10,7 @@ export const en: Messages = {
     profile: 'Profile',
     coupons: 'Coupons',
     points: 'Points',
+    referral: 'Refer a friend',
   },
   card: {
     title: 'Member card',

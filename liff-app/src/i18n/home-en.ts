@@ -10,5 +10,6 @@ export const homeEn: HomeMessages = {
     profile: 'Birthday, area, interests, news',
     coupons: 'Your coupons and points exchange',
     points: 'Balance, tier and history',
+    referral: 'Invite friends, both get a reward',
   },
 }

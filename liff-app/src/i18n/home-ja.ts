@@ -9,6 +9,7 @@ export const homeJa = {
     profile: '誕生日・地域・興味・お知らせ設定',
     coupons: '使えるクーポン・ポイント交換',
     points: '残高・会員ランク・履歴',
+    referral: 'お友だちを紹介して特典を受け取る',
   },
 }
 

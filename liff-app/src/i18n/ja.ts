@@ -13,6 +13,7 @@ export const ja = {
     profile: 'プロフィール',
     coupons: 'クーポン',
     points: 'ポイント',
+    referral: '友だち紹介',
   },
   card: {
     title: '会員証',

@@ -34,6 +34,7 @@ export const staffEn: StaffMessages = {
     surveys: 'Surveys',
     broadcasts: 'Broadcasts',
     segments: 'Segments',
+    referrals: 'Referrals',
   },
   roles: { owner: 'Owner', admin: 'Admin', staff: 'Staff' },
   signedInAs: (name, role) => `${name} (${role})`,

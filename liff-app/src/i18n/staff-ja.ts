@@ -32,6 +32,7 @@ export const staffJa = {
     surveys: 'アンケート',
     broadcasts: '配信',
     segments: 'セグメント',
+    referrals: '友だち紹介',
   },
   roles: { owner: 'オーナー', admin: '管理者', staff: 'スタッフ' },
   signedInAs: (name: string, role: string) => `${name}（${role}）`,

@@ -123,6 +123,7 @@ export class App extends Component<object, State> {
           me={me}
           setMe={(next) => this.setState({ me: next })}
           params={found.params}
+          session={booted.session}
         />
       )
     } else {

@@ -6,6 +6,7 @@ import { fetchPublicConfig } from '../lib/public-config.ts'
 import { navigate } from '../lib/router.ts'
 import { openSession, type Session } from '../lib/session.ts'
 import { setLocale } from './messages.ts'
+import { claimFromLink } from './referral-claim.ts'
 import { BASE } from './routes.ts'
 
 export interface Booted {
@@ -25,7 +26,8 @@ export class BootFailure {
 }
 
 /**
- * Config → (after the skeleton has painted) LIFF or the sandbox → language → deep link → `/me`.
+ * Config → (after the skeleton has painted) LIFF or the sandbox → language → deep link → a
+ * referral link's claim → `/me`.
  * `/me` doubles as the sign-in and friend check: a 403 `not_friend` stops here.
  */
 export async function bootMember(): Promise<Booted> {
@@ -42,6 +44,8 @@ export async function bootMember(): Promise<Booted> {
     await (locale === guess ? guessed : setLocale(locale))
     if (session.deepLink) navigate(BASE + session.deepLink, { replace: true })
     const api = createApi(session)
+    // A referral link is claimed with the verified token before the friend check.
+    await claimFromLink(api)
     const me = await api.get<MeResponse>('/api/liff/me')
     return { config, session, api, me }
   } catch (error) {

@@ -44,6 +44,12 @@ export const ROUTES: readonly MemberRoute[] = [
     menu: 'points',
   },
   {
+    path: '/referral',
+    screen: () => import('./screens/referral-screen.tsx'),
+    skeleton: 'page',
+    menu: 'referral',
+  },
+  {
     path: '/coupons/exchange',
     screen: () => import('./screens/exchange-screen.tsx'),
     skeleton: 'page',

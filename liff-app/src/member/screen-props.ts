@@ -1,5 +1,6 @@
 import type { MeResponse, PublicConfig } from '@joren/shared'
 import type { Api } from '../lib/api-client.ts'
+import type { Session } from '../lib/session.ts'
 
 /** What every member screen receives from the shell. */
 export interface ScreenProps {
@@ -10,4 +11,6 @@ export interface ScreenProps {
   /** Replace the shared `/me` after a save. */
   setMe(me: MeResponse): void
   params: Record<string, string>
+  /** Who is signed in (LIFF or the sandbox): LINE-side features such as the share picker. */
+  session: Session
 }

@@ -137,6 +137,12 @@ export const ROUTES: readonly StaffRoute[] = [
     needs: 'surveys.read',
   },
   {
+    path: '/referrals',
+    screen: () => import('./referrals/referrals-screen.tsx'),
+    needs: 'referrals.read',
+    nav: 'referrals',
+  },
+  {
     path: '/tags',
     screen: () => import('./screens/tags-screen.tsx'),
     needs: 'tags.read',

@@ -12,6 +12,7 @@ import {
   TicketIcon,
   CheckIcon,
   PlusIcon,
+  UserPlusIcon,
 } from '../ui/icons.tsx'
 import { MegaphoneIcon } from './broadcasts/icons.tsx'
 import { ErrorPanel } from './components/error-panel.tsx'
@@ -41,6 +42,7 @@ const NAV_ICONS = {
   surveys: SurveyIcon,
   broadcasts: MegaphoneIcon,
   segments: SegmentsIcon,
+  referrals: UserPlusIcon,
 } satisfies Record<NonNullable<StaffRoute['nav']>, unknown>
 
 /** The console: navigation for what this role may use (sidebar on a desk, tab bar on a phone). */

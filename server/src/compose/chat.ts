@@ -7,6 +7,7 @@ import { registerCouponChat } from '../domain/coupons/chat.ts'
 import type { FaqAnswerer } from '../domain/faq/answerer.ts'
 import type { AppLinks } from '../domain/links.ts'
 import { registerPointsCommands } from '../domain/loyalty/summary.ts'
+import { referralCommand } from '../domain/referrals/chat.ts'
 import type { SupportDeps } from '../domain/support/handover.ts'
 import type { SurveyDeps } from '../domain/surveys/deps.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
@@ -37,10 +38,13 @@ export function createChatRouter(
   return registerSupportChat(
     registerSurveyChat(
       registerPointsCommands(
-        registerCouponChat(createDefaultRouter().command(memberCardCommand(links)), {
-          coupons: repositories.coupons,
-          links,
-        }),
+        registerCouponChat(
+          createDefaultRouter().command(memberCardCommand(links)).command(referralCommand(links)),
+          {
+            coupons: repositories.coupons,
+            links,
+          },
+        ),
         { ...repositories, uow: input.uow, clock, timeZone },
       ),
       { survey: input.survey, links },

@@ -33,6 +33,7 @@ import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
 import { composeLoyalty } from './loyalty.ts'
+import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
@@ -107,6 +108,16 @@ export function composeServices(ports: RuntimePorts) {
     support: support.handover,
   })
 
+  const referrals = composeReferrals({
+    repositories,
+    uow,
+    clock,
+    ids,
+    logger,
+    links,
+    sandbox: config.sandbox,
+  })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
     welcomeCouponSubscriber({
@@ -117,6 +128,7 @@ export function composeServices(ports: RuntimePorts) {
       members: repositories.members,
       outbox: outboxDeps,
     }),
+    referrals.subscriber,
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 
@@ -222,6 +234,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     surveys: surveys.service,
     support: support.service,
+    referrals: referrals.service,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 
@@ -248,6 +261,8 @@ export function composeServices(ports: RuntimePorts) {
       prepareStaffAtStart: (demoOwner: { lineUserId: string; displayName: string } | null) =>
         prepareStaffAtStart({ staff: repositories.staff, uow, ids, now }, demoOwner),
       pruneEvents: () => pruneEvents(relay),
+      /** The referral program's periodic pass (stale claims, the 'join' qualification). */
+      referralUpkeep: referrals.upkeep,
     },
   }
 }

@@ -141,6 +141,8 @@ const JOBS: readonly PeriodicJob[] = [
     run: ({ background, clock }) =>
       background.repositories.rateLimits.prune(clock.now() - RATE_COUNTER_RETENTION_MS),
   },
+  // Referral claims settled without a new follow; 'join' referrals whose newcomer saved a profile.
+  { name: 'referrals', run: ({ background }) => background.referralUpkeep() },
   // Domain events past retention that every subscriber has passed are dropped.
   { name: 'domain event retention', run: ({ background }) => background.pruneEvents() },
 ]

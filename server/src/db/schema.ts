@@ -1058,6 +1058,62 @@ export const eventFailures = sqliteTable(
   (t) => [uniqueIndex('event_failures_subscriber_event_idx').on(t.subscriber, t.eventId)],
 )
 
+// ── Referral program (issue 19) ─────────────────────────────────────────────────────────────
+
+/** One random referral code per member (not derived from the member; useless for lookup). */
+export const referralCodes = sqliteTable('referral_codes', {
+  memberId: integer('member_id')
+    .primaryKey()
+    .references(() => members.id),
+  code: text('code').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/**
+ * One claim of a referral code by a newcomer (the verified ID token's user). The first live claim
+ * per newcomer wins (partial UNIQUE); later claims are kept as refused with their reason.
+ * `qualify_guard` holds `changes()` of the qualification UPDATE in the same batch: the CHECK
+ * fails the whole commit (rewards included) when that UPDATE changed nothing.
+ */
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    referrerMemberId: integer('referrer_member_id')
+      .notNull()
+      .references(() => members.id),
+    newcomerLineUserId: text('newcomer_line_user_id').notNull(),
+    newcomerMemberId: integer('newcomer_member_id').references(() => members.id),
+    status: text('status', {
+      enum: ['claimed', 'joined', 'qualified', 'refused', 'reversed', 'flagged'],
+    }).notNull(),
+    reason: text('reason'),
+    claimedAt: integer('claimed_at').notNull(),
+    joinedAt: integer('joined_at'),
+    qualifiedAt: integer('qualified_at'),
+    /** Shop-local YYYY-MM of the qualification (the monthly cap counts these). */
+    qualifyMonth: text('qualify_month'),
+    qualifyingPurchaseId: integer('qualifying_purchase_id'),
+    /** JSON: what each side got ({ kind: 'coupon', templateId, title } | { kind: 'points', points }). */
+    referrerReward: text('referrer_reward'),
+    newcomerReward: text('newcomer_reward'),
+    closedAt: integer('closed_at'),
+    qualifyGuard: integer('qualify_guard'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('referrals_newcomer_live_idx')
+      .on(t.newcomerLineUserId)
+      .where(sql`status <> 'refused'`),
+    uniqueIndex('referrals_newcomer_referrer_idx').on(t.newcomerLineUserId, t.referrerMemberId),
+    index('referrals_referrer_idx').on(t.referrerMemberId, t.qualifyMonth),
+    index('referrals_newcomer_member_idx').on(t.newcomerMemberId),
+    index('referrals_status_idx').on(t.status, t.claimedAt),
+    check('referrals_qualify_guard', sql`${t.qualifyGuard} is null or ${t.qualifyGuard} = 1`),
+  ],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1106,4 +1162,6 @@ export const schema = {
   eventCursors,
   eventHandledInReply,
   eventFailures,
+  referralCodes,
+  referrals,
 }

@@ -9,6 +9,7 @@ import type { SegmentService } from '../domain/segments/segments.ts'
 import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
 import type { RateLimiter } from '../domain/security/rate-limit.ts'
+import type { ReferralService } from '../domain/referrals/service.ts'
 import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
@@ -53,6 +54,8 @@ export interface Services {
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService
+  /** The referral program: the member's link and referrals, the claim, staff settings and figures. */
+  referrals: ReferralService
 }
 
 export type { MemberPrincipal, StaffPrincipal }

@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api-error.ts'
 import { SessionError, type Session } from '../../lib/session.ts'
 import { AlertIcon, RefreshIcon, UserPlusIcon } from '../../ui/icons.tsx'
 import { locale } from '../messages.ts'
+import { lastClaim } from '../referral-claim.ts'
 import { href } from '../routes.ts'
 
 interface Props {
@@ -103,12 +104,19 @@ function NotFriend({
   url: string | null
   shopName: string
 }) {
+  // Opened from a referral link: the claim is already recorded; say so before the detour.
+  const claim = lastClaim()
   return (
     <div class="notice" role="alert">
       <span class="notice-icon notice-icon-green">
         <UserPlusIcon size={30} />
       </span>
       <h1 class="notice-title">{m.notFriendTitle}</h1>
+      {claim && (
+        <p class="notice-body" data-testid="referral-claim">
+          {claim.message}
+        </p>
+      )}
       <p class="notice-body">{m.notFriendBody(shopName)}</p>
       {url ? (
         <a class="btn btn-line btn-block btn-lg" href={url}>

@@ -1,6 +1,13 @@
 import type { ComponentType } from 'preact'
 import type { Messages } from '../../i18n/ja.ts'
-import { CardIcon, ChevronRightIcon, StarIcon, TicketIcon, UserIcon } from '../../ui/icons.tsx'
+import {
+  CardIcon,
+  ChevronRightIcon,
+  StarIcon,
+  TicketIcon,
+  UserIcon,
+  UsersIcon,
+} from '../../ui/icons.tsx'
 import { Avatar } from '../components/avatar.tsx'
 import { HomeSurveys } from '../surveys/home-surveys.tsx'
 import { homeEn } from '../../i18n/home-en.ts'
@@ -14,6 +21,7 @@ const MENU_ICONS: Record<keyof Messages['menu'], ComponentType<{ size?: number }
   profile: UserIcon,
   coupons: TicketIcon,
   points: StarIcon,
+  referral: UsersIcon,
 }
 
 /** Greeting and the way into every other screen: only screens that exist are linked. */

@@ -22,6 +22,7 @@ import { createConversationStore } from './support-conversation-repository.ts'
 import { createSegmentRepository } from './segment-repository.ts'
 import { createWebhookProblemReader } from './webhook-problem-repository.ts'
 import { createRateCounterStore, createSecurityAlertSink } from './rate-limit-repository.ts'
+import { createReferralRepository } from './referral-repository.ts'
 
 export function createRepositories(db: Database, uow: UnitOfWork) {
   return {
@@ -48,6 +49,7 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
     webhookProblems: createWebhookProblemReader(db),
     rateLimits: createRateCounterStore(db),
     securityAlerts: createSecurityAlertSink(db),
+    referrals: createReferralRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -113,6 +113,7 @@ export function createMemberRepository(db: Database, uow: UnitOfWork): MemberRep
                     firstFollow: before === null || before.firstFollowedAt === null,
                     refollow: before?.followState === 'blocked',
                     standby: cause.standby,
+                    ...(cause.unblocked ? { unblocked: true } : {}),
                   },
                   occurredAt: at,
                   dedupeKey: cause.eventKey,

@@ -9,7 +9,13 @@ import type { RowRef } from '../rows.ts'
  */
 export interface DomainEventData {
   /** A follow (or re-follow) that changed the member's state; standby: a module owns the chat. */
-  'member.followed': { firstFollow: boolean; refollow: boolean; standby: boolean }
+  'member.followed': {
+    firstFollow: boolean
+    refollow: boolean
+    standby: boolean
+    /** LINE's `follow.isUnblocked`: the user had blocked the account before (set only when true). */
+    unblocked?: boolean
+  }
   'member.unfollowed': Record<string, never>
   'purchase.recorded': {
     purchaseId: number | RowRef
@@ -55,6 +61,14 @@ export interface DomainEventData {
   }
   'conversation.opened': { conversationId: number | RowRef; reason: string }
   'broadcast.chunk_accepted': { broadcastId: number; chunkId: number; recipients: number }
+  /** A referral qualified: both rewards issued in the same commit (member: the newcomer). */
+  'referral.qualified': {
+    referralId: number
+    referrerMemberId: number
+    purchaseId: number | null
+  }
+  /** A qualified referral's purchase was refunded: rewards taken back, or flagged when used. */
+  'referral.reversed': { referralId: number; outcome: 'reversed' | 'flagged' }
 }
 
 export type DomainEventType = keyof DomainEventData
@@ -73,6 +87,8 @@ export const DOMAIN_EVENT_TYPES = [
   'survey.answered',
   'conversation.opened',
   'broadcast.chunk_accepted',
+  'referral.qualified',
+  'referral.reversed',
 ] as const satisfies readonly DomainEventType[]
 
 /** Row references resolved: what a subscriber reads back. */

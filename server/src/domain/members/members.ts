@@ -28,7 +28,9 @@ export interface MemberRepository {
      * What the change came from: a follow / unfollow webhook event (recorded as a domain event,
      * once per `eventKey`), or a friend who followed before Joren met them (no event).
      */
-    cause: { kind: 'webhook'; eventKey: string; standby: boolean } | { kind: 'existing_friend' }
+    cause:
+      | { kind: 'webhook'; eventKey: string; standby: boolean; unblocked?: boolean }
+      | { kind: 'existing_friend' }
   }): Promise<{ member: Member; existed: boolean; wasBlocked: boolean }>
 }
 

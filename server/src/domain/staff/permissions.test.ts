@@ -47,6 +47,8 @@ describe('role matrix', () => {
       'broadcasts.read': 'owner,admin',
       'broadcasts.send': 'owner,admin',
       'webhook.read': 'owner,admin',
+      'referrals.read': 'owner,admin,staff',
+      'referrals.manage': 'owner,admin',
     })
   })
 })

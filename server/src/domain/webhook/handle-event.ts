@@ -107,7 +107,12 @@ async function onFollow(
     profile,
     memberNumber: newMemberNumber(deps.ids.randomInt),
     now: deps.clock.now(),
-    cause: { kind: 'webhook', eventKey: webhookEventKey(event), standby },
+    cause: {
+      kind: 'webhook',
+      eventKey: webhookEventKey(event),
+      standby,
+      unblocked: event.follow?.isUnblocked === true,
+    },
   })
   // The module answers the follow; the welcome (and its coupon) would be a second greeting.
   if (standby) return

@@ -1,0 +1,23 @@
+import { beforeEach, describe, it } from 'vitest'
+import type { Driver } from '../events/event-suite.ts'
+import { memoryDatabase } from '../support/memory-db.ts'
+import { qualificationIsExactlyOnce, theMonthlyCapHoldsUnderARace } from './referral-suite.ts'
+
+let driver: Driver
+
+beforeEach(() => {
+  const { sqlite, db, atomic } = memoryDatabase()
+  driver = {
+    db,
+    atomic,
+    query: async <T>(sql: string, ...params: unknown[]) =>
+      sqlite.prepare(sql).all(...params) as T[],
+  }
+})
+
+describe('referral qualification (better-sqlite3)', () => {
+  it('20 concurrent deliveries of the qualifying purchase: one reward and one message per side; the refund reverses once', () =>
+    qualificationIsExactlyOnce(driver))
+  it('two newcomers racing for the last monthly slot: one qualifies, one is refused for the cap', () =>
+    theMonthlyCapHoldsUnderARace(driver))
+})
