@@ -30,6 +30,7 @@ import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
+import { composeJourneys } from './journeys.ts'
 import { composeLoyalty } from './loyalty.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeSupport } from './support.ts'
@@ -102,8 +103,11 @@ export function composeServices(ports: RuntimePorts) {
     support: support.handover,
   })
 
+  const journeys = composeJourneys({ db, atomic, uow, repositories, clock, ids, logger, links })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
+    ...journeys.subscribers,
     welcomeCouponSubscriber({
       ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
       settings: repositories.settings,
@@ -205,6 +209,7 @@ export function composeServices(ports: RuntimePorts) {
     audit: createAuditService(repositories.auditReader),
     segments: broadcasting.segments,
     broadcasts: broadcasting.broadcasts,
+    journeys: journeys.service,
     settings: createShopSettingsService({
       settings: repositories.settings,
       uow,
@@ -232,6 +237,7 @@ export function composeServices(ports: RuntimePorts) {
       surveys: surveys.deps,
       processorDeps,
       broadcasts: broadcasting.engine,
+      journeys: journeys.engine,
       rebuildSummary: ports.rebuildSummary,
       relay,
       deliverEvents: (batch?: number) => deliverEvents(relay, batch),
