@@ -127,6 +127,7 @@ export const JOURNEY_SKIP_REASONS = [
   'quiet_hours', // deferred to the end of quiet hours
   'frequency_cap', // the member already had the week's marketing pushes
   'condition', // the step's branch did not apply
+  'no_consent', // the member has not consented to marketing messages (yet)
   'coupon_unavailable', // the coupon could not be issued (sent without it)
 ] as const
 export type JourneySkipReason = (typeof JOURNEY_SKIP_REASONS)[number]

@@ -206,11 +206,11 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       }
       return inserted
     },
-    async sendable(memberIds) {
+    async following(memberIds) {
       const out = new Set<number>()
       for (const part of chunks([...new Set(memberIds)], IDS_PER_STATEMENT)) {
         const rows = await all<{ id: number }>(
-          sql`SELECT member_id AS id FROM member_rfm WHERE member_id IN (${idList(part)}) AND sendable = 1`,
+          sql`SELECT id FROM members WHERE id IN (${idList(part)}) AND follow_state = 'following'`,
         )
         for (const r of rows) out.add(num(r.id))
       }
@@ -269,15 +269,17 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         follow_state: string
         display_name: string | null
         sendable: number | null
+        consent_at: number | null
         balance: number | null
         tier: string | null
         bought: number
       }>(sql`SELECT m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
-          s.sendable, b.balance, t.name AS tier,
+          s.sendable, pr.consent_updated_at AS consent_at, b.balance, t.name AS tier,
           EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.id AND p.status = 'completed'
                   AND p.purchased_at > ${since}) AS bought
         FROM members m
         LEFT JOIN member_rfm s ON s.member_id = m.id
+        LEFT JOIN member_profiles pr ON pr.member_id = m.id
         LEFT JOIN point_balances b ON b.member_id = m.id
         LEFT JOIN member_tiers mt ON mt.member_id = m.id
         LEFT JOIN tiers t ON t.id = mt.tier_id
@@ -292,6 +294,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         name: row.display_name,
         points: row.balance === null ? 0 : num(row.balance),
         tier: row.tier,
+        consentUpdatedAt: row.consent_at === null ? null : num(row.consent_at),
         purchasedSince: num(row.bought) === 1,
       }
     },

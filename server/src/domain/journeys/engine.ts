@@ -47,7 +47,7 @@ export interface Entry {
 
 /**
  * Enters members into a journey, once per occurrence (the UNIQUE key decides): only members who
- * may receive marketing and are in the audience; the holdout draw parks its share as 'holdout'
+ * follow the account and are in the audience; the holdout draw parks its share as 'holdout'
  * runs (counted in the lift report, sent nothing). Returns how many runs are new.
  */
 export async function enterMembers(
@@ -60,7 +60,9 @@ export async function enterMembers(
   if (!first) return 0
   const now = deps.clock.now()
   const ids = entries.map((e) => e.memberId)
-  let allowed = await deps.store.sendable(ids)
+  // Following now; marketing consent is checked when each step is due (a newcomer may give it
+  // between the follow and day 1).
+  let allowed = await deps.store.following(ids)
   if (journey.audienceSegmentId !== null && allowed.size > 0)
     allowed = await deps.store.inSegment(journey.audienceSegmentId, [...allowed], {
       now,
@@ -252,7 +254,9 @@ async function runStep(
   }
   const facts = await store.memberFacts(run.memberId, run.enteredAt)
   if (!facts || !facts.following) return end('blocked')
-  if (!facts.sendable) return end('no_consent')
+  // Consent withdrawn after entry ends the run; never given (yet) skips this step, recorded.
+  if (!facts.sendable && facts.consentUpdatedAt !== null && facts.consentUpdatedAt > run.enteredAt)
+    return end('no_consent')
   if (journey.goal.kind === 'purchase' && facts.purchasedSince) return end('converted')
   if (journey.audienceSegmentId !== null) {
     const inside = await store.inSegment(journey.audienceSegmentId, [run.memberId], {
@@ -275,6 +279,13 @@ async function runStep(
       ...extra,
     })
   const advance = advanceAfter(deps, journey, run)
+  if (!facts.sendable) {
+    await uow.commit([
+      log('skipped', 'no_consent'),
+      store.advanceWrite(run.id, run.nextStep, advance, null, now),
+    ])
+    return 'skipped'
+  }
   if (!conditionHolds(step, facts)) {
     await uow.commit([
       log('skipped', 'condition'),

@@ -17,7 +17,6 @@ import { computeLift } from '../lift/lift.ts'
 import type { SettingsStore } from '../shop/settings.ts'
 import { DAY_MS } from './schedule.ts'
 import type { JourneyDeps } from './engine.ts'
-import { SCHEDULED_TRIGGERS } from './engine.ts'
 import {
   JourneyCouponMissing,
   JourneyMemberNotFound,
@@ -192,13 +191,9 @@ export function createJourneysService(deps: JourneyServiceDeps) {
       const before = await load(id)
       if (enabled) await validate(before)
       const at = now()
-      // Scheduled triggers start looking from now (the birthday pass: today's birthdays too).
-      const cursor =
-        enabled && (SCHEDULED_TRIGGERS as readonly string[]).includes(before.trigger.kind)
-          ? before.trigger.kind === 'birthday'
-            ? at - DAY_MS
-            : at
-          : null
+      // Triggers look from now on (the birthday pass: today's birthdays too); event triggers act
+      // on events recorded from now.
+      const cursor = enabled && before.trigger.kind === 'birthday' ? at - DAY_MS : at
       await uow.commit([
         store.setEnabledWrite(id, enabled, cursor, at),
         uow.audit(

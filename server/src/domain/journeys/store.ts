@@ -58,6 +58,8 @@ export interface MemberFacts {
   name: string | null
   points: number | null
   tier: string | null
+  /** When the marketing consent last changed (null: never given). */
+  consentUpdatedAt: number | null
   /** Completed purchases after `since` (the run's entry). */
   purchasedSince: boolean
 }
@@ -106,8 +108,8 @@ export interface JourneyStore {
 
   /** Inserts runs, once per (journey, member, occurrence); returns how many were new. */
   enter(runs: NewRun[]): Promise<number>
-  /** Members among `memberIds` who are following and consent to marketing. */
-  sendable(memberIds: number[]): Promise<Set<number>>
+  /** Members among `memberIds` who are following the account. */
+  following(memberIds: number[]): Promise<Set<number>>
   /** Members among `memberIds` in the segment now (measured in the shop's zone). */
   inSegment(
     segmentId: number,
@@ -156,9 +158,7 @@ export interface JourneyStore {
 
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>
-  purchase(
-    purchaseId: number,
-  ): Promise<{
+  purchase(purchaseId: number): Promise<{
     memberId: number
     amountYen: number
     categories: string[]

@@ -13,8 +13,13 @@ import { enterMembers, type JourneyDeps } from './engine.ts'
  * - member.unfollowed → the member's active runs end (blocked).
  */
 export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
-  const byKind = async (kind: string) =>
-    (await deps.store.enabled()).filter((j) => j.trigger.kind === kind)
+  // A journey acts on events recorded after it was switched on (its cursor), never on history.
+  const live = async (event: DomainEvent) =>
+    (await deps.store.enabled()).filter(
+      (j) => j.triggerCursor !== null && event.recordedAt >= j.triggerCursor,
+    )
+  const byKind = async (event: DomainEvent, kind: string) =>
+    (await live(event)).filter((j) => j.trigger.kind === kind)
 
   async function handle(event: DomainEvent): Promise<void> {
     const memberId = event.memberId
@@ -22,7 +27,7 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
     switch (event.type) {
       case 'member.followed': {
         if (event.data.standby) return
-        for (const journey of await byKind('follow')) {
+        for (const journey of await byKind(event, 'follow')) {
           if (journey.trigger.kind !== 'follow') continue
           const applies =
             event.data.firstFollow || (event.data.refollow && journey.trigger.includeRefollow)
@@ -41,13 +46,12 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
       }
       case 'purchase.recorded': {
         const purchasedAt = event.data.purchasedAt
-        const journeys = await deps.store.enabled()
-        const goals = new Map(journeys.map((j) => [j.id, j.goal.kind]))
+        const goals = new Map((await deps.store.enabled()).map((j) => [j.id, j.goal.kind]))
         const now = deps.clock.now()
         for (const run of await deps.store.activeRunsOf(memberId))
           if (goals.get(run.journeyId) === 'purchase' && purchasedAt > run.enteredAt)
             await deps.uow.commit([deps.store.endWrite(run.id, 'converted', now)])
-        const after = journeys.filter((j) => j.trigger.kind === 'after_purchase')
+        const after = await byKind(event, 'after_purchase')
         if (after.length === 0) return
         const purchase = await deps.store.purchase(event.data.purchaseId)
         if (!purchase) return
@@ -69,7 +73,7 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
       }
       case 'tier.changed': {
         if (event.data.direction !== 'up') return
-        for (const journey of await byKind('tier_up'))
+        for (const journey of await byKind(event, 'tier_up'))
           await enterMembers(deps, journey, [
             { memberId, occurrence: `tier:${event.id}`, enteredAt: event.occurredAt },
           ])
@@ -83,8 +87,7 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   return {
     name: 'journeys',
     types: ['member.followed', 'member.unfollowed', 'purchase.recorded', 'tier.changed'],
-    // A journey switched on acts on what happens from then on, not on old history.
-    startAt: 'latest',
+    // From the oldest retained event: each journey itself ignores what came before it was on.
     handle,
   }
 }
