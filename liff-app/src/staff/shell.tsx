@@ -14,6 +14,7 @@ import {
   PlusIcon,
 } from '../ui/icons.tsx'
 import { MegaphoneIcon } from './broadcasts/icons.tsx'
+import { JourneyIcon } from './journeys/icons.tsx'
 import { ErrorPanel } from './components/error-panel.tsx'
 import { BookIcon, ChatIcon, UnreadBadge } from './inbox/nav.tsx'
 import { SurveyIcon } from './surveys/icons.tsx'
@@ -40,6 +41,7 @@ const NAV_ICONS = {
   faq: BookIcon,
   surveys: SurveyIcon,
   broadcasts: MegaphoneIcon,
+  journeys: JourneyIcon,
   segments: SegmentsIcon,
 } satisfies Record<NonNullable<StaffRoute['nav']>, unknown>
 
