@@ -137,6 +137,8 @@ describe('journeys in the staff console', () => {
   }, 120_000)
 
   it('on a 390 px phone: the list fits, and the switches turn journeys off at once and on after the question', async () => {
+    // A journey that holds out a share shows its lift line (nobody to compare yet).
+    server.write("UPDATE journeys SET holdout_percent = 20 WHERE template_key = 'dormant'")
     const shop = await openPage(browser, PHONE)
     const staff = await openStaffConsole(shop.page, server.url)
     await staff.setViewportSize({ width: 390, height: 844 })
@@ -144,6 +146,9 @@ describe('journeys in the staff console', () => {
     const list = staff.getByTestId('journey-list')
     await expect.poll(() => list.locator('> li').count(), EVENTUALLY).toBe(6)
     expect(await overflow(staff)).toBeLessThanOrEqual(0)
+    const dormant = staff.getByTestId('journey-dormant')
+    await expect.poll(() => dormant.textContent()).toContain('まだ比べられるお客様がいません。')
+    expect(await dormant.textContent()).toContain('効果（参加から30日以内のご購入')
 
     const birthday = staff.getByRole('switch', { name: 'お誕生日クーポンを配信する' })
     await birthday.click()

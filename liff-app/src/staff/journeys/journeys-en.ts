@@ -13,7 +13,7 @@ export const journeysEn: JourneysMessages = {
     sent: (count: number) => `${n(count)} sent so far`,
   },
   policy: {
-    title: 'Contact policy (journeys and broadcasts)',
+    title: 'Contact policy for journeys',
     summary: (start: string, end: string, cap: number) =>
       `Nothing ${start}–${end} (sent at ${end}) · ${cap === 0 ? 'no weekly cap' : `at most ${n(cap)} a week per customer`}`,
     quietStart: 'Quiet hours from',
@@ -42,6 +42,16 @@ export const journeysEn: JourneysMessages = {
     confirm: 'Switch on',
     enabled: (name: string) => `"${name}" is on`,
     disabled: (name: string) => `"${name}" is off`,
+  },
+  lift: {
+    title: (days: number) =>
+      `Lift (purchases within ${n(days)} days of entering, vs held-out customers)`,
+    rates: (entered: string, heldOut: string) =>
+      `Purchase rate: entered ${entered} / held out ${heldOut}`,
+    difference: (diff: string, low: string, high: string) =>
+      `Difference ${diff} pt (95% range ${low} to ${high})`,
+    revenue: (yen: string) => `Revenue per customer difference ${yen}`,
+    none: 'No customers to compare yet.',
   },
   steps: {
     caption: 'Results per step',

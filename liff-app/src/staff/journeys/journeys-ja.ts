@@ -14,7 +14,7 @@ export const journeysJa = {
     sent: (count: number) => `これまでの送信 ${n(count)}通`,
   },
   policy: {
-    title: '配信ルール（ジャーニー・一斉配信 共通）',
+    title: 'ジャーニーの配信ルール',
     summary: (start: string, end: string, cap: number) =>
       `${start}〜${end} は送らず ${end} に送ります・1人あたり週 ${cap === 0 ? '上限なし' : `${n(cap)}通まで`}`,
     quietStart: '送らない時間帯（開始）',
@@ -43,6 +43,14 @@ export const journeysJa = {
     confirm: 'オンにする',
     enabled: (name: string) => `「${name}」をオンにしました`,
     disabled: (name: string) => `「${name}」をオフにしました`,
+  },
+  lift: {
+    title: (days: number) => `効果（参加から${n(days)}日以内のご購入、除外したお客様との比較）`,
+    rates: (entered: string, heldOut: string) => `購入率 参加 ${entered} ／ 除外 ${heldOut}`,
+    difference: (diff: string, low: string, high: string) =>
+      `差 ${diff}ポイント（95%の範囲 ${low}〜${high}）`,
+    revenue: (yen: string) => `1人あたり売上の差 ${yen}`,
+    none: 'まだ比べられるお客様がいません。',
   },
   steps: {
     caption: 'ステップごとの結果',

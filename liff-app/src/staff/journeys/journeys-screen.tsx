@@ -1,4 +1,4 @@
-import type { ContactPolicy, JourneyList, JourneySummary } from '@joren/shared'
+import type { ContactPolicy, JourneyLift, JourneyList, JourneySummary } from '@joren/shared'
 import { useState } from 'preact/hooks'
 import { useResource } from '../../lib/use-resource.ts'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
@@ -159,6 +159,7 @@ function JourneyCard(props: {
           </div>
         )}
       </dl>
+      {(j.holdoutPercent > 0 || j.heldOut > 0) && <LiftLine journey={j} />}
       <div class="jr-steps-wrap">
         <table class="jr-steps">
           <caption class="sr-only">{m.steps.caption}</caption>
@@ -315,6 +316,51 @@ function PolicyCard({ manage }: { manage: boolean }) {
             </button>
           </div>
         </form>
+      )}
+    </section>
+  )
+}
+
+const pct = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`)
+const points = (value: number) => `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)}`
+const yen = (value: number) => `${value < 0 ? '−' : '+'}¥${Math.abs(value).toLocaleString('ja-JP')}`
+
+/** Entered vs held out within the goal window (the one lift computation broadcasts use too). */
+function LiftLine({ journey }: { journey: JourneySummary }) {
+  const { api } = useStaff()
+  const m = journeysText()
+  const lift = useResource(
+    (signal) => api.get<JourneyLift>(`/api/staff/journeys/${journey.id}/lift`, { signal }),
+    `lift:${journey.id}:${journey.entered}:${journey.heldOut}:${journey.converted}`,
+  )
+  const data = lift.data
+  return (
+    <section class="stack-sm small" aria-label={m.lift.title(journey.goal.days)}>
+      <strong>{m.lift.title(journey.goal.days)}</strong>
+      {lift.error !== null && !data ? (
+        <ErrorPanel error={lift.error} onRetry={lift.reload} />
+      ) : !data ? (
+        <span class="skel" style="height:20px" />
+      ) : data.lift.difference === null ? (
+        <span class="muted">{m.lift.none}</span>
+      ) : (
+        <span data-testid="journey-lift">
+          {[
+            m.lift.rates(pct(data.entered.conversion), pct(data.heldOut.conversion)),
+            data.lift.interval95
+              ? m.lift.difference(
+                  points(data.lift.difference),
+                  points(data.lift.interval95[0]),
+                  points(data.lift.interval95[1]),
+                )
+              : null,
+            data.lift.revenuePerMemberYen === null
+              ? null
+              : m.lift.revenue(yen(data.lift.revenuePerMemberYen)),
+          ]
+            .filter(Boolean)
+            .join(' ・ ')}
+        </span>
       )}
     </section>
   )
