@@ -32,6 +32,7 @@ import {
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
+import { staffJourneysRoute } from './routes/staff-journeys.ts'
 import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
 import { staffFaqLearningRoute } from './routes/staff-faq-learning.ts'
 import { staffFaqStarterRoute } from './routes/staff-faq-starter.ts'
@@ -94,6 +95,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/tags', staffTagsRoute)
   app.route('/api/staff/broadcasts', staffBroadcastsRoute)
   app.route('/api/staff/segments', staffSegmentsRoute)
+  app.route('/api/staff/journeys', staffJourneysRoute)
   app.route('/api/staff/surveys', staffSurveysRoute)
   app.route('/api/staff/faq', staffFaqRoute)
   app.route('/api/staff/faq-learning', staffFaqLearningRoute)

@@ -33,6 +33,7 @@ export const staffEn: StaffMessages = {
     faq: 'FAQ & auto-replies',
     surveys: 'Surveys',
     broadcasts: 'Broadcasts',
+    journeys: 'Journeys',
     segments: 'Segments',
     referrals: 'Referrals',
   },

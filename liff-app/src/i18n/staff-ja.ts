@@ -31,6 +31,7 @@ export const staffJa = {
     faq: 'FAQ・自動応答',
     surveys: 'アンケート',
     broadcasts: '配信',
+    journeys: 'ジャーニー',
     segments: 'セグメント',
     referrals: '友だち紹介',
   },

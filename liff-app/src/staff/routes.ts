@@ -110,6 +110,12 @@ export const ROUTES: readonly StaffRoute[] = [
     needs: 'broadcasts.read',
   },
   {
+    path: '/journeys',
+    screen: () => import('./journeys/journeys-screen.tsx'),
+    needs: 'broadcasts.read',
+    nav: 'journeys',
+  },
+  {
     path: '/segments',
     screen: () => import('./segments/segments-screen.tsx'),
     needs: 'segments.read',

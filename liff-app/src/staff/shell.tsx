@@ -15,6 +15,7 @@ import {
   UserPlusIcon,
 } from '../ui/icons.tsx'
 import { MegaphoneIcon } from './broadcasts/icons.tsx'
+import { JourneyIcon } from './journeys/icons.tsx'
 import { ErrorPanel } from './components/error-panel.tsx'
 import { BookIcon, ChatIcon, UnreadBadge } from './inbox/nav.tsx'
 import { SurveyIcon } from './surveys/icons.tsx'
@@ -41,6 +42,7 @@ const NAV_ICONS = {
   faq: BookIcon,
   surveys: SurveyIcon,
   broadcasts: MegaphoneIcon,
+  journeys: JourneyIcon,
   segments: SegmentsIcon,
   referrals: UserPlusIcon,
 } satisfies Record<NonNullable<StaffRoute['nav']>, unknown>

@@ -32,6 +32,7 @@ import { createChatRouter } from './chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
+import { composeJourneys } from './journeys.ts'
 import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
@@ -117,9 +118,11 @@ export function composeServices(ports: RuntimePorts) {
     links,
     sandbox: config.sandbox,
   })
+  const journeys = composeJourneys({ db, atomic, uow, repositories, clock, ids, logger, links })
 
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
+    ...journeys.subscribers,
     welcomeCouponSubscriber({
       ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
       settings: repositories.settings,
@@ -226,6 +229,7 @@ export function composeServices(ports: RuntimePorts) {
     audit: createAuditService(repositories.auditReader),
     segments: broadcasting.segments,
     broadcasts: broadcasting.broadcasts,
+    journeys: journeys.service,
     settings: createShopSettingsService({
       settings: repositories.settings,
       uow,
@@ -254,6 +258,7 @@ export function composeServices(ports: RuntimePorts) {
       surveys: surveys.deps,
       processorDeps,
       broadcasts: broadcasting.engine,
+      journeys: journeys.engine,
       rebuildSummary: ports.rebuildSummary,
       relay,
       deliverEvents: (batch?: number) => deliverEvents(relay, batch),

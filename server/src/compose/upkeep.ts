@@ -2,6 +2,8 @@ import { createAlertPushStore } from '../db/repositories/support-alert-repositor
 import { runSegmentUpkeep } from '../db/segments/upkeep.ts'
 import { startDueBroadcasts } from '../domain/broadcasts/engine.ts'
 import { expireDueCoupons } from '../domain/coupons/coupons.ts'
+import { runJourneyTick } from '../domain/journeys/engine.ts'
+import { deliverDueMessages } from '../domain/messaging/outbox.ts'
 import { localDate } from '../domain/loyalty/dates.ts'
 import type { Clock, Ids, Logger, Pace } from '../domain/ports.ts'
 import { pushStaffAlerts } from '../domain/support/alert-push.ts'
@@ -90,6 +92,17 @@ export async function runSurveyUpkeep(input: UpkeepInput): Promise<void> {
   if (done > 0) input.logger.info('low-score follow-ups retried', { done })
 }
 
+/** One journeys tick, then the outbox delivery of what it enqueued (bounded passes). */
+export async function runJourneyUpkeep(input: UpkeepInput): Promise<void> {
+  const { background, logger } = input
+  const result = await runJourneyTick(background.journeys)
+  if (result.entered + result.sent + result.skipped + result.deferred + result.exited > 0)
+    logger.info('journeys tick', { ...result })
+  if (result.sent === 0) return
+  for (let pass = 0; pass < 20; pass++)
+    if ((await deliverDueMessages(background.processorDeps, 100)) === 0) return
+}
+
 const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
 
 interface PeriodicJob {
@@ -117,6 +130,9 @@ const JOBS: readonly PeriodicJob[] = [
       await background.broadcasts.dispatch(0)
     },
   },
+  // Journeys: scheduled triggers (birthday, dormant, purchase cycle) and due steps, enqueued in the
+  // outbox under the contact policy; what was enqueued is delivered now (the outbox's own delivery).
+  { name: 'journeys', run: runJourneyUpkeep },
   // The purchase summary segments read is rebuilt once a shop-local day.
   {
     name: 'segment summary',

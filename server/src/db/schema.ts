@@ -1114,6 +1114,138 @@ export const referrals = sqliteTable(
   ],
 )
 
+// ── Journeys (issue 17) ─────────────────────────────────────────────────────────────────────
+
+/** A journey: a trigger, an optional segment, steps (wait + messages), a goal and a holdout. */
+export const journeys = sqliteTable(
+  'journeys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Set for the pre-written templates (one row each, created off). */
+    templateKey: text('template_key').unique(),
+    name: text('name').notNull(),
+    triggerKind: text('trigger_kind').notNull(),
+    /** JSON: the trigger (shared JourneyTriggerSchema). */
+    trigger: text('trigger').notNull(),
+    audienceSegmentId: integer('audience_segment_id'),
+    /** JSON: the steps (shared JourneyStepSchema[]). */
+    steps: text('steps').notNull(),
+    /** JSON: the goal (shared JourneyGoalSchema). */
+    goal: text('goal').notNull(),
+    holdoutPercent: integer('holdout_percent').notNull().default(0),
+    priority: integer('priority').notNull().default(50),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Scheduled triggers (birthday, dormant, purchase cycle): how far the trigger pass has looked
+     * (epoch ms); the next pass looks from here to now, so a pass is a range over an index.
+     */
+    triggerCursor: integer('trigger_cursor'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('journeys_trigger_idx').on(t.triggerKind, t.enabled)],
+)
+
+/**
+ * One member's run through a journey, once per occurrence (the follow event, the birthday's year,
+ * the purchase, the last purchase before going dormant): the UNIQUE key is the exactly-once rule.
+ */
+export const journeyRuns = sqliteTable(
+  'journey_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    journeyId: integer('journey_id').notNull(),
+    memberId: integer('member_id').notNull(),
+    occurrence: text('occurrence').notNull(),
+    status: text('status', { enum: ['active', 'holdout', 'completed', 'exited'] }).notNull(),
+    exitReason: text('exit_reason'),
+    /** When the trigger happened (the goal window and "since the start" count from here). */
+    enteredAt: integer('entered_at').notNull(),
+    /** The step due next (0-based) and when it is due (quiet hours may move it later). */
+    nextStep: integer('next_step').notNull().default(0),
+    /** The step's own time (before any deferral): the next wait counts from here. */
+    scheduledAt: integer('scheduled_at'),
+    nextDueAt: integer('next_due_at'),
+    lockedUntil: integer('locked_until'),
+    lastSentStep: integer('last_sent_step'),
+    createdAt: integer('created_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('journey_runs_occurrence_idx').on(t.journeyId, t.memberId, t.occurrence),
+    // The tick's due query: active runs by due time only.
+    index('journey_runs_due_idx')
+      .on(t.nextDueAt)
+      .where(sql`status = 'active'`),
+    index('journey_runs_member_idx').on(t.memberId, t.status),
+    index('journey_runs_journey_idx').on(t.journeyId, t.status),
+  ],
+)
+
+/** What happened to each step of a run: sent, skipped (with reason) or deferred (with reason). */
+export const journeyStepLog = sqliteTable(
+  'journey_step_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id').notNull(),
+    journeyId: integer('journey_id').notNull(),
+    memberId: integer('member_id').notNull(),
+    step: integer('step').notNull(),
+    outcome: text('outcome', { enum: ['sent', 'skipped', 'deferred'] }).notNull(),
+    reason: text('reason'),
+    /** The outbox row (sent only). */
+    outboxKey: text('outbox_key'),
+    /** The coupon the step issued (sent only). */
+    couponId: integer('coupon_id'),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    // A step is sent or skipped once per run, whatever the races.
+    uniqueIndex('journey_step_log_once_idx')
+      .on(t.runId, t.step)
+      .where(sql`outcome <> 'deferred'`),
+    index('journey_step_log_journey_idx').on(t.journeyId, t.step, t.outcome),
+    index('journey_step_log_member_idx').on(t.memberId, t.at),
+  ],
+)
+
+/** Marketing pushes per member (journeys; broadcasts may record theirs): the frequency cap. */
+export const marketingContacts = sqliteTable(
+  'marketing_contacts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id').notNull(),
+    at: integer('at').notNull(),
+    source: text('source').notNull(),
+    /** What sent it (e.g. 'journey:<run>:<step>'): recorded once. */
+    ref: text('ref').notNull().unique(),
+  },
+  (t) => [index('marketing_contacts_member_idx').on(t.memberId, t.at)],
+)
+
+/**
+ * Per member: the purchase rhythm (median gap between completed purchases) and when the next
+ * purchase is expected, kept by the journeys' purchase subscriber; the purchase-cycle trigger
+ * reads a range of `expected_next_at`.
+ */
+export const memberPurchaseCycles = sqliteTable(
+  'member_purchase_cycles',
+  {
+    memberId: integer('member_id').primaryKey(),
+    purchases: integer('purchases').notNull(),
+    medianGapMs: integer('median_gap_ms'),
+    lastPurchaseAt: integer('last_purchase_at'),
+    expectedNextAt: integer('expected_next_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('member_purchase_cycles_expected_idx')
+      .on(t.expectedNextAt)
+      .where(sql`expected_next_at IS NOT NULL`),
+  ],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1164,4 +1296,9 @@ export const schema = {
   eventFailures,
   referralCodes,
   referrals,
+  journeys,
+  journeyRuns,
+  journeyStepLog,
+  marketingContacts,
+  memberPurchaseCycles,
 }

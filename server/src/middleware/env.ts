@@ -6,6 +6,7 @@ import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
 import type { BroadcastService } from '../domain/broadcasts/service.ts'
 import type { SegmentService } from '../domain/segments/segments.ts'
+import type { JourneysService } from '../domain/journeys/service.ts'
 import type { DomainError } from '../domain/errors.ts'
 import type { Defer, Logger } from '../domain/ports.ts'
 import type { RateLimiter } from '../domain/security/rate-limit.ts'
@@ -56,6 +57,8 @@ export interface Services {
   broadcasts: BroadcastService
   /** The referral program: the member's link and referrals, the claim, staff settings and figures. */
   referrals: ReferralService
+  /** Journeys (step, birthday, dormant, after-purchase, purchase-cycle) and the contact policy. */
+  journeys: JourneysService
 }
 
 export type { MemberPrincipal, StaffPrincipal }

@@ -17,6 +17,8 @@ export const API_BODY_LIMIT = 16 * 1024
 const DRAFT_BODY_LIMIT = 64 * 1024 + MAX_CSV_MEMBER_NUMBERS * 14
 const RULE_BODY_LIMIT = 128 * 1024
 const SURVEY_BODY_LIMIT = 128 * 1024
+/** A journey: up to 10 steps of 5 messages of 4,800 characters. */
+const JOURNEY_BODY_LIMIT = 1024 * 1024
 
 /**
  * Routes whose JSON bodies may be larger than API_BODY_LIMIT: a broadcast draft may carry a CSV
@@ -31,6 +33,8 @@ export const LARGER_JSON_BODIES: Readonly<Record<string, number>> = {
   'PUT /api/staff/keyword-rules/:id': RULE_BODY_LIMIT,
   'POST /api/staff/surveys': SURVEY_BODY_LIMIT,
   'PUT /api/staff/surveys/:id': SURVEY_BODY_LIMIT,
+  'POST /api/staff/journeys': JOURNEY_BODY_LIMIT,
+  'PUT /api/staff/journeys/:id': JOURNEY_BODY_LIMIT,
   'PUT /api/liff/surveys/:id/draft': SURVEY_BODY_LIMIT,
   'POST /api/liff/surveys/:id/responses': SURVEY_BODY_LIMIT,
 }

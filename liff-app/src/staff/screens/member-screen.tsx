@@ -20,10 +20,11 @@ import { locale, t } from '../messages.ts'
 import { href } from '../routes.ts'
 import { MemberCoupons } from '../coupons/member-coupons.tsx'
 import { MemberPoints } from '../loyalty/member-points.tsx'
+import { MemberJourneys } from '../journeys/member-journeys.tsx'
 
 /** One member: who they are, what they told us, their tags and the staff's notes. */
 export default function MemberScreen({ params }: { params: Record<string, string> }) {
-  const { api } = useStaff()
+  const { api, can } = useStaff()
   const number = params.memberNumber ?? ''
   const path = `/api/staff/members/${encodeURIComponent(number)}`
   const detail = useResource((signal) => api.get<MemberDetail>(path, { signal }), number)
@@ -40,6 +41,7 @@ export default function MemberScreen({ params }: { params: Record<string, string
           <Loaded member={detail.data} path={path} onChange={detail.set} reload={detail.reload} />
           <MemberCoupons memberNumber={number} />
           <MemberPoints memberNumber={number} />
+          {can('broadcasts.read') && <MemberJourneys memberNumber={number} />}
         </>
       ) : detail.error ? (
         <ErrorPanel error={detail.error} onRetry={detail.reload} />

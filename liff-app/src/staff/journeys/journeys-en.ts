@@ -1,0 +1,125 @@
+import type { JourneysMessages } from './journeys-ja.ts'
+
+const n = (value: number) => value.toLocaleString('en-US')
+
+export const journeysEn: JourneysMessages = {
+  title: 'Journeys (automatic messages)',
+  intro:
+    'Send customers messages automatically at the right time after a follow, before a birthday, when they go quiet, after a purchase, when their usual buying cycle passes or on a tier up. Templates start switched off.',
+  cost: {
+    title: 'Cost',
+    body: "Journey messages are pushes: each step counts as one message per customer against LINE's monthly quota (billed beyond the free messages). The welcome right after a follow is a free reply and is not part of a journey.",
+    perMember: (steps: number) => `Up to ${n(steps)} per customer`,
+    sent: (count: number) => `${n(count)} sent so far`,
+  },
+  policy: {
+    title: 'Contact policy for journeys',
+    summary: (start: string, end: string, cap: number) =>
+      `Nothing ${start}–${end} (sent at ${end}) · ${cap === 0 ? 'no weekly cap' : `at most ${n(cap)} a week per customer`}`,
+    quietStart: 'Quiet hours from',
+    quietEnd: 'Quiet hours until',
+    weeklyCap: 'Weekly cap per customer (0 = none)',
+    edit: 'Change',
+    save: 'Save',
+    cancel: 'Cancel',
+    saved: 'Contact policy saved',
+  },
+  list: {
+    empty: 'No journeys yet.',
+    on: 'On',
+    off: 'Off',
+    switchLabel: (name: string) => `Send ${name}`,
+    template: 'Template',
+    entered: 'Entered',
+    active: 'In progress',
+    heldOut: 'Held out',
+    converted: 'Converted',
+  },
+  enable: {
+    title: 'Switch this journey on?',
+    body: (name: string, steps: number) =>
+      `Customers who match "${name}" will get pushes automatically (up to ${n(steps)} each, counted against the monthly quota). Quiet hours and the weekly cap apply.`,
+    confirm: 'Switch on',
+    enabled: (name: string) => `"${name}" is on`,
+    disabled: (name: string) => `"${name}" is off`,
+  },
+  lift: {
+    title: (days: number) =>
+      `Lift (purchases within ${n(days)} days of entering, vs held-out customers)`,
+    rates: (entered: string, heldOut: string) =>
+      `Purchase rate: entered ${entered} / held out ${heldOut}`,
+    difference: (diff: string, low: string, high: string) =>
+      `Difference ${diff} pt (95% range ${low} to ${high})`,
+    revenue: (yen: string) => `Revenue per customer difference ${yen}`,
+    none: 'No customers to compare yet.',
+  },
+  steps: {
+    caption: 'Results per step',
+    step: 'Step',
+    wait: 'Wait',
+    entered: 'Reached',
+    sent: 'Sent',
+    skipped: 'Skipped',
+    deferred: 'Deferred (night)',
+    converted: 'Bought',
+    number: (i: number) => `${i + 1}`,
+  },
+  wait: (days: number, hours: number, at: string | null) =>
+    [
+      days > 0 ? `${n(days)} d` : at === null && hours === 0 ? 'at once' : '',
+      hours > 0 && at === null ? ` ${n(hours)} h` : '',
+      at !== null ? ` at ${at}` : '',
+    ]
+      .join('')
+      .trim(),
+  trigger: (trigger) => {
+    switch (trigger.kind) {
+      case 'follow':
+        return trigger.includeRefollow ? 'Follow (and re-follow)' : 'Follow'
+      case 'birthday':
+        return trigger.daysBefore === 0
+          ? 'On the birthday'
+          : `${n(trigger.daysBefore)} days before the birthday`
+      case 'dormant':
+        return `${n(trigger.days)} days without a purchase`
+      case 'after_purchase':
+        return trigger.minAmountYen === null
+          ? 'After a purchase'
+          : `After a purchase of ¥${n(trigger.minAmountYen)} or more`
+      case 'purchase_cycle':
+        return `Usual buying interval + ${n(trigger.marginDays)} days`
+      case 'tier_up':
+        return 'Tier up'
+    }
+  },
+  reasons: {
+    quiet_hours: 'quiet hours',
+    frequency_cap: 'weekly cap',
+    condition: 'condition',
+    no_consent: 'no consent',
+    coupon_unavailable: 'coupon unavailable',
+    unknown: 'other',
+  },
+  timeline: {
+    title: 'Journeys',
+    empty: 'No journeys for this member yet.',
+    step: (i: number) => `Step ${i + 1}`,
+    kinds: {
+      entered: 'Entered',
+      held_out: 'Held out (not sent, for measuring)',
+      sent: 'Sent',
+      skipped: 'Skipped',
+      deferred: 'Deferred',
+      due: 'Due',
+      exited: 'Ended',
+      completed: 'Completed',
+    },
+    exitReasons: {
+      converted: 'purchase',
+      blocked: 'blocked',
+      no_consent: 'no consent',
+      left_audience: 'left the audience',
+      journey_off: 'journey switched off',
+    },
+  },
+}

@@ -1,0 +1,399 @@
+import type { ContactPolicy, JourneyStep } from '@joren/shared'
+import { renderMessages, isCouponSlot } from '../broadcasts/render.ts'
+import { localeOf } from '../chat/texts.ts'
+import { decideMarketingContact, type ContactStore } from '../contact-policy/policy.ts'
+import { couponCard } from '../coupons/chat.ts'
+import { issueCoupon, type CouponDeps } from '../coupons/coupons.ts'
+import { DomainError } from '../errors.ts'
+import { liffUrl, type AppLinks } from '../links.ts'
+import type { LineMessage } from '../messaging/messenger.ts'
+import type { OutboxRepository } from '../messaging/outbox.ts'
+import type { Clock, Ids, Logger } from '../ports.ts'
+import type { UnitOfWork, Write } from '../unit-of-work.ts'
+import { isJourneyHoldout } from './holdout.ts'
+import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
+import { addDays } from '../contact-policy/policy.ts'
+import type { Advance, ClaimedRun, JourneyStore, MemberFacts, StoredJourney } from './store.ts'
+
+export interface JourneyDeps {
+  store: JourneyStore
+  contacts: ContactStore
+  /** The shop's contact policy, read once per tick. */
+  policy(): Promise<ContactPolicy>
+  outbox: OutboxRepository
+  coupons: CouponDeps
+  uow: UnitOfWork
+  links: AppLinks
+  clock: Clock
+  ids: Ids
+  logger: Logger
+  timeZone: string
+}
+
+/** A claimed run is its scheduler's for this long; a crash frees it for the next tick after. */
+export const RUN_LEASE_MS = 2 * 60_000
+/** Runs handled per claim (a tick claims again until nothing is due or its budget is spent). */
+export const RUNS_PER_CLAIM = 500
+/** Members entered per statement by the trigger passes. */
+const ENTER_BATCH = 500
+
+export const SCHEDULED_TRIGGERS = ['birthday', 'dormant', 'purchase_cycle'] as const
+
+export interface Entry {
+  memberId: number
+  occurrence: string
+  enteredAt: number
+}
+
+/**
+ * Enters members into a journey, once per occurrence (the UNIQUE key decides): only members who
+ * follow the account and are in the audience; the holdout draw parks its share as 'holdout'
+ * runs (counted in the lift report, sent nothing). Returns how many runs are new.
+ */
+export async function enterMembers(
+  deps: JourneyDeps,
+  journey: StoredJourney,
+  entries: Entry[],
+): Promise<number> {
+  if (entries.length === 0 || !journey.enabled) return 0
+  const first = journey.steps[0]
+  if (!first) return 0
+  const now = deps.clock.now()
+  const ids = entries.map((e) => e.memberId)
+  // Following now; marketing consent is checked when each step is due (a newcomer may give it
+  // between the follow and day 1).
+  let allowed = await deps.store.following(ids)
+  if (journey.audienceSegmentId !== null && allowed.size > 0)
+    allowed = await deps.store.inSegment(journey.audienceSegmentId, [...allowed], {
+      now,
+      timeZone: deps.timeZone,
+    })
+  const runs = entries
+    .filter((e) => allowed.has(e.memberId))
+    .map((e) => {
+      const held = isJourneyHoldout(e.memberId, journey.id, journey.holdoutPercent)
+      return {
+        journeyId: journey.id,
+        memberId: e.memberId,
+        occurrence: e.occurrence,
+        status: held ? ('holdout' as const) : ('active' as const),
+        enteredAt: e.enteredAt,
+        scheduledAt: held ? null : stepDueAt(e.enteredAt, first.wait, deps.timeZone),
+        now,
+      }
+    })
+  return runs.length === 0 ? 0 : deps.store.enter(runs)
+}
+
+/**
+ * The scheduled triggers' pass for one journey: from its cursor (the last pass) to now, over an
+ * index — birthdays by date, dormant members by their last purchase, purchase cycles by the
+ * expected next purchase. Idempotent: two passes at once enter each member once (UNIQUE key).
+ */
+export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney): Promise<number> {
+  const now = deps.clock.now()
+  const { trigger } = journey
+  let entered = 0
+  const enterAll = async (entries: Entry[]) => {
+    entered += await enterMembers(deps, journey, entries)
+  }
+  switch (trigger.kind) {
+    case 'birthday': {
+      for (const date of passDates(journey.triggerCursor, now, deps.timeZone)) {
+        const birthday = addDays(date, trigger.daysBefore)
+        const year = birthday.slice(0, 4)
+        const enteredAt = startOfLocalDay(date, deps.timeZone)
+        let after = 0
+        for (;;) {
+          const page = await deps.store.birthdayMembers(birthdaysOn(birthday), after, ENTER_BATCH)
+          if (page.length === 0) break
+          await enterAll(
+            page.map((m) => ({ memberId: m.memberId, occurrence: `birthday:${year}`, enteredAt })),
+          )
+          after = page[page.length - 1]?.memberId ?? after
+          if (page.length < ENTER_BATCH) break
+        }
+      }
+      break
+    }
+    case 'dormant': {
+      const span = trigger.days * DAY_MS
+      const from = (journey.triggerCursor ?? now) - span
+      let after = { at: from, memberId: 0 }
+      for (;;) {
+        const page = await deps.store.dormantMembers(from, now - span, after, ENTER_BATCH)
+        if (page.length === 0) break
+        await enterAll(
+          page.map((m) => ({
+            memberId: m.memberId,
+            occurrence: `dormant:${m.lastPurchaseAt}`,
+            enteredAt: m.lastPurchaseAt + span,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.lastPurchaseAt, memberId: last.memberId }
+      }
+      break
+    }
+    case 'purchase_cycle': {
+      const margin = trigger.marginDays * DAY_MS
+      const from = (journey.triggerCursor ?? now) - margin
+      let after = { at: from, memberId: 0 }
+      for (;;) {
+        const page = await deps.store.cycleMembers(
+          from,
+          now - margin,
+          trigger.minPurchases,
+          after,
+          ENTER_BATCH,
+        )
+        if (page.length === 0) break
+        await enterAll(
+          page.map((m) => ({
+            memberId: m.memberId,
+            occurrence: `cycle:${m.lastPurchaseAt}`,
+            enteredAt: m.expectedNextAt + margin,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.expectedNextAt, memberId: last.memberId }
+      }
+      break
+    }
+    default:
+      return 0
+  }
+  await deps.store.advanceCursor(journey.id, now)
+  return entered
+}
+
+export interface TickResult {
+  entered: number
+  sent: number
+  skipped: number
+  deferred: number
+  exited: number
+}
+
+/**
+ * One scheduler tick (Node's minute timer and the Workers cron run this same function): the
+ * scheduled triggers' passes, then every due step — claimed by one statement so two schedulers
+ * never share a run — decided under the contact policy and, when it goes, enqueued in the message
+ * outbox with its log row, its contact record and the run's next step in ONE commit. The outbox
+ * row's UNIQUE key (`journey:<run>:<step>`) and the log's (run, step) key make a step go once
+ * whatever the races, restarts or crashes; the outbox's retry key carries it to LINE once.
+ */
+export async function runJourneyTick(deps: JourneyDeps, budget = 20_000): Promise<TickResult> {
+  const result: TickResult = { entered: 0, sent: 0, skipped: 0, deferred: 0, exited: 0 }
+  const journeys = await deps.store.enabled()
+  for (const journey of journeys)
+    if ((SCHEDULED_TRIGGERS as readonly string[]).includes(journey.trigger.kind))
+      result.entered += await runTriggerPass(deps, journey)
+  if (!(await deps.store.anyDue(deps.clock.now()))) return result
+  const byId = new Map((await deps.store.list()).map((j) => [j.id, j]))
+  const policy = await deps.policy()
+  let handled = 0
+  while (handled < budget) {
+    const claimed = await deps.store.claimDue(deps.clock.now(), RUN_LEASE_MS, RUNS_PER_CLAIM)
+    if (claimed.length === 0) break
+    handled += claimed.length
+    // Two pushes due for one member at once: the higher priority goes first (and takes the cap).
+    claimed.sort(
+      (a, b) =>
+        (byId.get(b.journeyId)?.priority ?? 0) - (byId.get(a.journeyId)?.priority ?? 0) ||
+        (a.nextDueAt ?? 0) - (b.nextDueAt ?? 0),
+    )
+    for (const run of claimed) {
+      const outcome = await runStep(deps, policy, byId.get(run.journeyId) ?? null, run)
+      result[outcome] += 1
+    }
+  }
+  return result
+}
+
+type StepOutcome = 'sent' | 'skipped' | 'deferred' | 'exited'
+
+function conditionHolds(step: JourneyStep, facts: MemberFacts): boolean {
+  switch (step.condition) {
+    case 'always':
+      return true
+    case 'purchased_since_start':
+      return facts.purchasedSince
+    case 'not_purchased_since_start':
+      return !facts.purchasedSince
+  }
+}
+
+function advanceAfter(deps: JourneyDeps, journey: StoredJourney, run: ClaimedRun): Advance {
+  const next = journey.steps[run.nextStep + 1]
+  if (!next) return { kind: 'completed' }
+  const base = run.scheduledAt ?? deps.clock.now()
+  const due = stepDueAt(base, next.wait, deps.timeZone)
+  return { kind: 'next', nextStep: run.nextStep + 1, scheduledAt: due, nextDueAt: due }
+}
+
+async function runStep(
+  deps: JourneyDeps,
+  policy: ContactPolicy,
+  journey: StoredJourney | null,
+  run: ClaimedRun,
+): Promise<StepOutcome> {
+  const { store, uow } = deps
+  const now = deps.clock.now()
+  const end = async (reason: string): Promise<StepOutcome> => {
+    await uow.commit([store.endWrite(run.id, reason, now)])
+    return 'exited'
+  }
+  if (!journey || !journey.enabled) return end('journey_off')
+  const step = journey.steps[run.nextStep]
+  if (!step) {
+    await uow.commit([store.advanceWrite(run.id, run.nextStep, { kind: 'completed' }, null, now)])
+    return 'exited'
+  }
+  const facts = await store.memberFacts(run.memberId, run.enteredAt)
+  if (!facts || !facts.following) return end('blocked')
+  // Consent withdrawn after entry ends the run; never given (yet) skips this step, recorded.
+  if (!facts.sendable && facts.consentUpdatedAt !== null && facts.consentUpdatedAt > run.enteredAt)
+    return end('no_consent')
+  if (journey.goal.kind === 'purchase' && facts.purchasedSince) return end('converted')
+  if (journey.audienceSegmentId !== null) {
+    const inside = await store.inSegment(journey.audienceSegmentId, [run.memberId], {
+      now,
+      timeZone: deps.timeZone,
+    })
+    if (!inside.has(run.memberId)) return end('left_audience')
+  }
+  const log = (outcome: 'sent' | 'skipped' | 'deferred', reason: string | null, extra = {}) =>
+    store.logWrite({
+      runId: run.id,
+      journeyId: run.journeyId,
+      memberId: run.memberId,
+      step: run.nextStep,
+      outcome,
+      reason,
+      outboxKey: null,
+      couponId: null,
+      at: now,
+      ...extra,
+    })
+  const advance = advanceAfter(deps, journey, run)
+  if (!facts.sendable) {
+    await uow.commit([
+      log('skipped', 'no_consent'),
+      store.advanceWrite(run.id, run.nextStep, advance, null, now),
+    ])
+    return 'skipped'
+  }
+  if (!conditionHolds(step, facts)) {
+    await uow.commit([
+      log('skipped', 'condition'),
+      store.advanceWrite(run.id, run.nextStep, advance, null, now),
+    ])
+    return 'skipped'
+  }
+  const decision = await decideMarketingContact(
+    { contacts: deps.contacts, timeZone: deps.timeZone },
+    policy,
+    run.memberId,
+    now,
+  )
+  if (decision.kind === 'defer') {
+    await uow.commit([
+      log('deferred', decision.reason),
+      store.deferWrite(run.id, run.nextStep, decision.until),
+    ])
+    return 'deferred'
+  }
+  if (decision.kind === 'skip') {
+    await uow.commit([
+      log('skipped', decision.reason),
+      store.advanceWrite(run.id, run.nextStep, advance, null, now),
+    ])
+    return 'skipped'
+  }
+  const { messages, couponId } = await stepMessages(deps, journey, run, step, facts)
+  const outboxKey = `journey:${run.id}:${run.nextStep}`
+  const writes: Write[] = [
+    log('sent', couponId === false ? 'coupon_unavailable' : null, {
+      outboxKey,
+      couponId: typeof couponId === 'number' ? couponId : null,
+    }),
+    deps.outbox.enqueueWrite({
+      dedupeKey: outboxKey,
+      lineUserId: facts.lineUserId,
+      replyToken: null,
+      replyTokenExpiresAt: null,
+      messages,
+      retryKey: deps.ids.uuid(),
+      now,
+    }),
+    deps.contacts.recordWrite({
+      memberId: run.memberId,
+      at: now,
+      source: 'journey',
+      ref: outboxKey,
+    }),
+    store.advanceWrite(run.id, run.nextStep, advance, run.nextStep, now),
+  ]
+  await uow.commit(writes)
+  return 'sent'
+}
+
+/**
+ * The step's LINE messages for this member: the composer's messages rendered with their values;
+ * a coupon card issues the member's coupon once per (run, step) — `false` when it could not be
+ * issued (archived, out of stock): the rest still goes, and the log says why.
+ */
+async function stepMessages(
+  deps: JourneyDeps,
+  journey: StoredJourney,
+  run: ClaimedRun,
+  step: JourneyStep,
+  facts: MemberFacts,
+): Promise<{ messages: LineMessage[]; couponId: number | false | null }> {
+  let couponId: number | false | null = null
+  const out: LineMessage[] = []
+  const couponStep = step.messages.find((m) => m.type === 'coupon')
+  let couponTitle: string | null = null
+  let card: LineMessage | null = null
+  if (couponStep) {
+    try {
+      const coupon = await issueCoupon(deps.coupons, {
+        templateId: couponStep.templateId,
+        memberId: run.memberId,
+        source: 'automation',
+        sourceRef: `journey:${journey.id}:step:${run.nextStep}`,
+        dedupeKey: `journey:${run.id}:${run.nextStep}`,
+      })
+      couponId = coupon.id
+      couponTitle = coupon.title
+      card = couponCard(coupon, deps.links, localeOf(facts.language))
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      deps.logger.warn('journey coupon not issued', {
+        journeyId: journey.id,
+        step: run.nextStep,
+        reason: error.code,
+      })
+      couponId = false
+    }
+  }
+  for (const message of renderMessages(step.messages, {
+    name: facts.name,
+    points: facts.points,
+    tier: facts.tier,
+    coupon: couponTitle,
+  })) {
+    if (isCouponSlot(message)) {
+      if (card) out.push(card)
+    } else out.push(message)
+  }
+  if (step.surveyId !== null)
+    out.push({
+      type: 'text',
+      text: `アンケートへのご協力をお願いします（1分ほどで終わります）。\n${liffUrl(deps.links, `surveys/${step.surveyId}`)}`,
+    })
+  return { messages: out.slice(0, 5), couponId }
+}

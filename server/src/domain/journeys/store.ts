@@ -1,0 +1,180 @@
+import type {
+  GroupOutcome,
+  JourneyDraftParsed,
+  JourneyGoal,
+  JourneyStep,
+  JourneyTimelineEntry,
+  JourneyTrigger,
+} from '@joren/shared'
+import type { RowRef, Write } from '../unit-of-work.ts'
+
+export interface StoredJourney {
+  id: number
+  templateKey: string | null
+  name: string
+  trigger: JourneyTrigger
+  audienceSegmentId: number | null
+  steps: JourneyStep[]
+  goal: JourneyGoal
+  holdoutPercent: number
+  priority: number
+  enabled: boolean
+  triggerCursor: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface NewRun {
+  journeyId: number
+  memberId: number
+  occurrence: string
+  status: 'active' | 'holdout'
+  enteredAt: number
+  scheduledAt: number | null
+  now: number
+}
+
+export interface ClaimedRun {
+  id: number
+  journeyId: number
+  memberId: number
+  occurrence: string
+  enteredAt: number
+  nextStep: number
+  scheduledAt: number | null
+  nextDueAt: number | null
+  /** The claim's lease end, also its token: writes of this claim are guarded by it. */
+  token: number
+}
+
+/** What a step needs to know about its member, read when it is due. */
+export interface MemberFacts {
+  memberId: number
+  lineUserId: string
+  language: string | null
+  following: boolean
+  /** Following and consenting to marketing messages. */
+  sendable: boolean
+  name: string | null
+  points: number | null
+  tier: string | null
+  /** When the marketing consent last changed (null: never given). */
+  consentUpdatedAt: number | null
+  /** Completed purchases after `since` (the run's entry). */
+  purchasedSince: boolean
+}
+
+export interface StepLogEntry {
+  runId: number
+  journeyId: number
+  memberId: number
+  step: number
+  outcome: 'sent' | 'skipped' | 'deferred'
+  reason: string | null
+  outboxKey: string | null
+  couponId: number | null
+  at: number
+}
+
+/** The next step's schedule after one is done, or the end of the run. */
+export type Advance =
+  | { kind: 'next'; nextStep: number; scheduledAt: number; nextDueAt: number }
+  | { kind: 'completed' }
+
+export interface StepCounts {
+  step: number
+  outcome: 'sent' | 'skipped' | 'deferred'
+  reason: string | null
+  n: number
+}
+
+/** The journeys' persistence. Reads answer at once; `…Write` methods plan one commit's writes. */
+export interface JourneyStore {
+  list(): Promise<StoredJourney[]>
+  find(id: number): Promise<StoredJourney | null>
+  enabled(): Promise<StoredJourney[]>
+  templateKeys(): Promise<string[]>
+  createWrite(
+    draft: JourneyDraftParsed,
+    options: { templateKey: string | null; staffId: number | null; now: number },
+  ): Write
+  insertedId(): RowRef
+  findCreated(staffId: number, name: string, now: number): Promise<StoredJourney | null>
+  updateWrite(id: number, draft: JourneyDraftParsed, now: number): Write
+  /** On / off; switching on sets where scheduled triggers start looking. */
+  setEnabledWrite(id: number, enabled: boolean, cursor: number | null, now: number): Write
+  /** Moves the trigger cursor forward (never back). */
+  advanceCursor(id: number, cursor: number): Promise<void>
+
+  /** Inserts runs, once per (journey, member, occurrence); returns how many were new. */
+  enter(runs: NewRun[]): Promise<number>
+  /** Members among `memberIds` who are following the account. */
+  following(memberIds: number[]): Promise<Set<number>>
+  /** Members among `memberIds` in the segment now (measured in the shop's zone). */
+  inSegment(
+    segmentId: number,
+    memberIds: number[],
+    ctx: { now: number; timeZone: string },
+  ): Promise<Set<number>>
+  /** Due active runs, leased for `leaseMs` (one statement: two schedulers never share one). */
+  claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedRun[]>
+  /** Whether anything is due (the cheap check of an idle tick). */
+  anyDue(now: number): Promise<boolean>
+  memberFacts(memberId: number, since: number): Promise<MemberFacts | null>
+  activeRunsOf(memberId: number): Promise<ClaimedRun[]>
+  logWrite(entry: StepLogEntry): Write
+  /** The step is done: on to the next or completed; only while the run is still at `step`. */
+  advanceWrite(
+    runId: number,
+    step: number,
+    advance: Advance,
+    sentStep: number | null,
+    now: number,
+  ): Write
+  /** The step waits until `until` (quiet hours), lease released. */
+  deferWrite(runId: number, step: number, until: number): Write
+  /** Ends an active run (exit with a reason). */
+  endWrite(runId: number, reason: string, now: number): Write
+
+  /** Scheduled trigger sources, paged by member ID / (instant, member ID). */
+  birthdayMembers(
+    mmdds: string[],
+    afterMemberId: number,
+    limit: number,
+  ): Promise<{ memberId: number }[]>
+  dormantMembers(
+    from: number,
+    to: number,
+    after: { at: number; memberId: number },
+    limit: number,
+  ): Promise<{ memberId: number; lastPurchaseAt: number }[]>
+  cycleMembers(
+    from: number,
+    to: number,
+    minPurchases: number,
+    after: { at: number; memberId: number },
+    limit: number,
+  ): Promise<{ memberId: number; expectedNextAt: number; lastPurchaseAt: number }[]>
+
+  /** Recomputes the member's purchase rhythm from their completed purchases. */
+  refreshPurchaseCycle(memberId: number, now: number): Promise<void>
+  purchase(purchaseId: number): Promise<{
+    memberId: number
+    amountYen: number
+    categories: string[]
+    purchasedAt: number
+  } | null>
+
+  runCounts(journeyId: number): Promise<{ status: string; exitReason: string | null; n: number }[]>
+  stepCounts(journeyId: number): Promise<StepCounts[]>
+  waitingAt(journeyId: number): Promise<{ step: number; n: number }[]>
+  convertedAfter(journeyId: number): Promise<{ step: number | null; n: number }[]>
+  couponsRedeemed(journeyId: number): Promise<{ step: number; n: number }[]>
+  /** Entered vs held-out runs: purchases within `windowMs` after each run's entry. */
+  outcomes(
+    journeyId: number,
+    windowMs: number,
+  ): Promise<{ entered: GroupOutcome; heldOut: GroupOutcome }>
+  timeline(memberId: number, limit: number): Promise<JourneyTimelineEntry[]>
+  memberIdByNumber(memberNumber: string): Promise<number | null>
+}

@@ -1,0 +1,110 @@
+import type { DomainEvent } from '../events/events.ts'
+import type { EventSubscriber } from '../events/subscribers.ts'
+import { enterMembers, type JourneyDeps } from './engine.ts'
+
+/**
+ * The journeys' event triggers and exits, a subscriber of the domain events (idempotent: a run is
+ * entered once per occurrence by its UNIQUE key, and ending an ended run changes nothing):
+ * - member.followed → follow journeys (a re-follow only where the journey says so; never while a
+ *   module owns the chat). The day-0 welcome stays the free reply to the follow, outside journeys.
+ * - purchase.recorded → after-purchase journeys (amount / category filters); and the member's
+ *   active runs with a purchase goal end as converted.
+ * - tier.changed (up) → tier-up journeys.
+ * - member.unfollowed → the member's active runs end (blocked).
+ */
+export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
+  // A journey acts on events recorded after it was switched on (its cursor), never on history.
+  const live = async (event: DomainEvent) =>
+    (await deps.store.enabled()).filter(
+      (j) => j.triggerCursor !== null && event.recordedAt >= j.triggerCursor,
+    )
+  const byKind = async (event: DomainEvent, kind: string) =>
+    (await live(event)).filter((j) => j.trigger.kind === kind)
+
+  async function handle(event: DomainEvent): Promise<void> {
+    const memberId = event.memberId
+    if (memberId === null) return
+    switch (event.type) {
+      case 'member.followed': {
+        if (event.data.standby) return
+        for (const journey of await byKind(event, 'follow')) {
+          if (journey.trigger.kind !== 'follow') continue
+          const applies =
+            event.data.firstFollow || (event.data.refollow && journey.trigger.includeRefollow)
+          if (!applies) continue
+          await enterMembers(deps, journey, [
+            { memberId, occurrence: `follow:${event.id}`, enteredAt: event.occurredAt },
+          ])
+        }
+        return
+      }
+      case 'member.unfollowed': {
+        const now = deps.clock.now()
+        const runs = await deps.store.activeRunsOf(memberId)
+        for (const run of runs) await deps.uow.commit([deps.store.endWrite(run.id, 'blocked', now)])
+        return
+      }
+      case 'purchase.recorded': {
+        const purchasedAt = event.data.purchasedAt
+        const goals = new Map((await deps.store.enabled()).map((j) => [j.id, j.goal.kind]))
+        const now = deps.clock.now()
+        for (const run of await deps.store.activeRunsOf(memberId))
+          if (goals.get(run.journeyId) === 'purchase' && purchasedAt > run.enteredAt)
+            await deps.uow.commit([deps.store.endWrite(run.id, 'converted', now)])
+        const after = await byKind(event, 'after_purchase')
+        if (after.length === 0) return
+        const purchase = await deps.store.purchase(event.data.purchaseId)
+        if (!purchase) return
+        for (const journey of after) {
+          const t = journey.trigger
+          if (t.kind !== 'after_purchase') continue
+          if (t.minAmountYen !== null && purchase.amountYen < t.minAmountYen) continue
+          if (t.categories.length > 0 && !t.categories.some((c) => purchase.categories.includes(c)))
+            continue
+          await enterMembers(deps, journey, [
+            {
+              memberId,
+              occurrence: `purchase:${event.data.purchaseId}`,
+              enteredAt: purchase.purchasedAt,
+            },
+          ])
+        }
+        return
+      }
+      case 'tier.changed': {
+        if (event.data.direction !== 'up') return
+        for (const journey of await byKind(event, 'tier_up'))
+          await enterMembers(deps, journey, [
+            { memberId, occurrence: `tier:${event.id}`, enteredAt: event.occurredAt },
+          ])
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  return {
+    name: 'journeys',
+    types: ['member.followed', 'member.unfollowed', 'purchase.recorded', 'tier.changed'],
+    // From the oldest retained event: each journey itself ignores what came before it was on.
+    handle,
+  }
+}
+
+/**
+ * Keeps each member's purchase rhythm (median gap, expected next purchase) for the purchase-cycle
+ * trigger: recomputed from the member's purchases on each purchase and refund (idempotent).
+ */
+export function purchaseCycleSubscriber(
+  deps: Pick<JourneyDeps, 'store' | 'clock'>,
+): EventSubscriber {
+  return {
+    name: 'journeys-purchase-cycle',
+    types: ['purchase.recorded', 'purchase.refunded'],
+    async handle(event) {
+      if (event.memberId === null) return
+      await deps.store.refreshPurchaseCycle(event.memberId, deps.clock.now())
+    },
+  }
+}
