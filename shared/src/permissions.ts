@@ -42,6 +42,9 @@ import type { Role } from './api/staff.ts'
  * | broadcasts.read | broadcasts, progress and results             |   ✓   |   ✓   |       |
  * | broadcasts.send | compose, schedule, send, pause, cancel       |   ✓   |   ✓   |       |
  * | webhook.read    | LINE events parked on arrival or dead        |   ✓   |   ✓   |       |
+ * | dashboard.read  | the retention dashboard and its CSVs         |   ✓   |   ✓   |       |
+ * | members.export  | one member's data; the whole-shop CSV export |   ✓   |       |       |
+ * | members.erase   | delete (anonymise) a member on request       |   ✓   |       |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -80,6 +83,9 @@ export const ROLES_FOR = {
   'broadcasts.read': ['owner', 'admin'],
   'broadcasts.send': ['owner', 'admin'],
   'webhook.read': ['owner', 'admin'],
+  'dashboard.read': ['owner', 'admin'],
+  'members.export': ['owner'],
+  'members.erase': ['owner'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

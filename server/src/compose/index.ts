@@ -30,6 +30,7 @@ import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
+import { composeKpis } from './kpis.ts'
 import { composeLoyalty } from './loyalty.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeSupport } from './support.ts'
@@ -102,8 +103,19 @@ export function composeServices(ports: RuntimePorts) {
     support: support.handover,
   })
 
+  const kpis = composeKpis({
+    db,
+    atomic,
+    uow,
+    settings: repositories.settings,
+    timeZone,
+    sandbox: config.sandbox,
+    now,
+  })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
+    kpis.subscriber,
     welcomeCouponSubscriber({
       ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
       settings: repositories.settings,
@@ -213,6 +225,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     surveys: surveys.service,
     support: support.service,
+    kpis: kpis.service,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 
