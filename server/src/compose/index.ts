@@ -252,6 +252,8 @@ export function composeServices(ports: RuntimePorts) {
       prepareStaffAtStart: (demoOwner: { lineUserId: string; displayName: string } | null) =>
         prepareStaffAtStart({ staff: repositories.staff, uow, ids, now }, demoOwner),
       pruneEvents: () => pruneEvents(relay),
+      /** The KPI rollups recomputed from the purchases (the daily pass). */
+      rebuildKpis: () => kpis.service.rebuild(),
     },
   }
 }

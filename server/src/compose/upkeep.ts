@@ -84,6 +84,23 @@ export async function runSurveyUpkeep(input: UpkeepInput): Promise<void> {
   if (done > 0) input.logger.info('low-score follow-ups retried', { done })
 }
 
+/** The last shop-local day the KPI rollups were rebuilt (settings). */
+export const KPI_DAILY_REBUILD_KEY = 'kpi_daily_rebuild'
+
+/**
+ * Once a shop-local day the KPI rollups are rebuilt from the purchases (the first run after an
+ * upgrade fills them from history; later ones repair anything an event could not reach).
+ */
+export async function runKpiRebuild(input: UpkeepInput): Promise<void> {
+  const { background, clock, timeZone, logger } = input
+  const today = localDate(clock.now(), timeZone)
+  if ((await background.repositories.settings.get(KPI_DAILY_REBUILD_KEY)) === today) return
+  await background.repositories.settings.put(KPI_DAILY_REBUILD_KEY, today, clock.now())
+  const started = clock.now()
+  await background.rebuildKpis()
+  logger.info('KPI rollups rebuilt', { ms: clock.now() - started })
+}
+
 const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
 
 interface PeriodicJob {
@@ -124,6 +141,8 @@ const JOBS: readonly PeriodicJob[] = [
         rebuildSummary: background.rebuildSummary,
       }),
   },
+  // The KPI rollups are rebuilt from the purchases once a shop-local day.
+  { name: 'kpi rollups', run: runKpiRebuild },
   // Customer images are fetched from the data API; staff get one batched LINE alert push each.
   { name: 'support upkeep', run: runSupportUpkeep },
   // Low survey scores whose follow-up failed get their conversation and staff alert.
