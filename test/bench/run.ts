@@ -10,6 +10,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'liff-app', load: () => import('./liff-app.bench.ts') },
   { name: 'segments', load: () => import('./segments.bench.ts') },
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },
+  { name: 'kpis', load: () => import('./kpis.bench.ts') },
 ]
 
 async function main(argv: string[]): Promise<void> {
