@@ -43,8 +43,6 @@ import type { Role } from './api/staff.ts'
  * | broadcasts.send | compose, schedule, send, pause, cancel       |   ✓   |   ✓   |       |
  * | webhook.read    | LINE events parked on arrival or dead        |   ✓   |   ✓   |       |
  * | dashboard.read  | the retention dashboard and its CSVs         |   ✓   |   ✓   |       |
- * | members.export  | one member's data; the whole-shop CSV export |   ✓   |       |       |
- * | members.erase   | delete (anonymise) a member on request       |   ✓   |       |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -84,8 +82,6 @@ export const ROLES_FOR = {
   'broadcasts.send': ['owner', 'admin'],
   'webhook.read': ['owner', 'admin'],
   'dashboard.read': ['owner', 'admin'],
-  'members.export': ['owner'],
-  'members.erase': ['owner'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR
