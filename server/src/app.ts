@@ -29,6 +29,7 @@ import {
   staffPurchasesRoute,
   staffRegisterPurchasesRoute,
 } from './routes/staff-loyalty.ts'
+import { staffDashboardRoute } from './routes/staff-dashboard.ts'
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
@@ -96,6 +97,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/broadcasts', staffBroadcastsRoute)
   app.route('/api/staff/segments', staffSegmentsRoute)
   app.route('/api/staff/journeys', staffJourneysRoute)
+  app.route('/api/staff/dashboard', staffDashboardRoute)
   app.route('/api/staff/surveys', staffSurveysRoute)
   app.route('/api/staff/faq', staffFaqRoute)
   app.route('/api/staff/faq-learning', staffFaqLearningRoute)

@@ -44,6 +44,7 @@ import type { Role } from './api/staff.ts'
  * | webhook.read    | LINE events parked on arrival or dead        |   ✓   |   ✓   |       |
  * | referrals.read  | referrals, reasons, top referrers, trend     |   ✓   |   ✓   |   ✓   |
  * | referrals.manage | referral program settings                   |   ✓   |   ✓   |       |
+ * | dashboard.read  | the retention dashboard and its CSVs         |   ✓   |   ✓   |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -84,6 +85,7 @@ export const ROLES_FOR = {
   'webhook.read': ['owner', 'admin'],
   'referrals.read': ['owner', 'admin', 'staff'],
   'referrals.manage': ['owner', 'admin'],
+  'dashboard.read': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

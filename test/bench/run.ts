@@ -12,6 +12,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'segments', load: () => import('./segments.bench.ts') },
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },
   { name: 'faq', load: () => import('./faq.bench.ts') },
+  { name: 'kpis', load: () => import('./kpis.bench.ts') },
 ]
 
 async function main(argv: string[]): Promise<void> {

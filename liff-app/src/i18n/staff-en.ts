@@ -20,6 +20,7 @@ export const staffEn: StaffMessages = {
   no: 'No',
   nav: {
     label: 'Main menu',
+    dashboard: 'Dashboard',
     members: 'Members',
     coupons: 'Coupons',
     redeem: 'Redeem coupon',

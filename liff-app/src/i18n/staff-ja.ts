@@ -18,6 +18,7 @@ export const staffJa = {
   no: 'いいえ',
   nav: {
     label: 'メインメニュー',
+    dashboard: 'ダッシュボード',
     members: '会員',
     coupons: 'クーポン',
     redeem: 'クーポン利用',

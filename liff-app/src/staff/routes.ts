@@ -17,6 +17,12 @@ export interface StaffRoute {
 /** Every staff screen. Adding one is one line here (plus its messages). */
 export const ROUTES: readonly StaffRoute[] = [
   {
+    path: '/dashboard',
+    screen: () => import('./dashboard/dashboard-screen.tsx'),
+    needs: 'dashboard.read',
+    nav: 'dashboard',
+  },
+  {
     path: '/inbox',
     screen: () => import('./inbox/inbox-screen.tsx'),
     needs: 'support.inbox',

@@ -20,6 +20,7 @@ import { ErrorPanel } from './components/error-panel.tsx'
 import { BookIcon, ChatIcon, UnreadBadge } from './inbox/nav.tsx'
 import { SurveyIcon } from './surveys/icons.tsx'
 import { SegmentsIcon } from './segments/icons.tsx'
+import { DashboardIcon } from './dashboard/icons.tsx'
 import { useStaff } from './context.ts'
 import { t } from './messages.ts'
 import { BASE, ROUTES, href, type StaffRoute } from './routes.ts'
@@ -29,6 +30,7 @@ const loaded = new Map<StaffRoute, Screen>()
 const onLinkClick = interceptLinks(BASE)
 
 const NAV_ICONS = {
+  dashboard: DashboardIcon,
   members: CardIcon,
   coupons: TicketIcon,
   redeem: CheckIcon,
@@ -59,9 +61,11 @@ export function Shell() {
   const route = found?.route
   const allowed = route ? can(route.needs) : false
 
+  // Home: the dashboard for those who may read it, the member list for everyone else.
+  const home = can('dashboard.read') ? '/dashboard' : '/members'
   useEffect(() => {
-    if (path === '/') navigate(href('/members'), { replace: true })
-  }, [path])
+    if (path === '/') navigate(href(home), { replace: true })
+  }, [path, home])
 
   useEffect(() => {
     if (!route || !allowed || loaded.has(route)) return
@@ -97,7 +101,7 @@ export function Shell() {
   return (
     <div class="console" onClick={onLinkClick}>
       <header class="topbar">
-        <a class="brand" href={href('/members')}>
+        <a class="brand" href={href(home)}>
           <span class="brand-mark" aria-hidden="true" />
           <span class="brand-text">
             <strong>{config.shopName}</strong>

@@ -33,6 +33,7 @@ import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { couponDeps } from './coupons.ts'
 import { composeJourneys } from './journeys.ts'
+import { composeKpis } from './kpis.ts'
 import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
@@ -120,9 +121,20 @@ export function composeServices(ports: RuntimePorts) {
   })
   const journeys = composeJourneys({ db, atomic, uow, repositories, clock, ids, logger, links })
 
+  const kpis = composeKpis({
+    db,
+    atomic,
+    uow,
+    settings: repositories.settings,
+    timeZone,
+    sandbox: config.sandbox,
+    now,
+  })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
     ...journeys.subscribers,
+    kpis.subscriber,
     welcomeCouponSubscriber({
       ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
       settings: repositories.settings,
@@ -239,6 +251,7 @@ export function composeServices(ports: RuntimePorts) {
     surveys: surveys.service,
     support: support.service,
     referrals: referrals.service,
+    kpis: kpis.service,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 
@@ -268,6 +281,8 @@ export function composeServices(ports: RuntimePorts) {
       pruneEvents: () => pruneEvents(relay),
       /** The referral program's periodic pass (stale claims, the 'join' qualification). */
       referralUpkeep: referrals.upkeep,
+      /** The KPI rollups recomputed from the purchases (the daily pass). */
+      rebuildKpis: () => kpis.service.rebuild(),
     },
   }
 }

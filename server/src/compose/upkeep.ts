@@ -103,6 +103,23 @@ export async function runJourneyUpkeep(input: UpkeepInput): Promise<void> {
     if ((await deliverDueMessages(background.processorDeps, 100)) === 0) return
 }
 
+/** The last shop-local day the KPI rollups were rebuilt (settings). */
+export const KPI_DAILY_REBUILD_KEY = 'kpi_daily_rebuild'
+
+/**
+ * Once a shop-local day the KPI rollups are rebuilt from the purchases (the first run after an
+ * upgrade fills them from history; later ones repair anything an event could not reach).
+ */
+export async function runKpiRebuild(input: UpkeepInput): Promise<void> {
+  const { background, clock, timeZone, logger } = input
+  const today = localDate(clock.now(), timeZone)
+  if ((await background.repositories.settings.get(KPI_DAILY_REBUILD_KEY)) === today) return
+  await background.repositories.settings.put(KPI_DAILY_REBUILD_KEY, today, clock.now())
+  const started = clock.now()
+  await background.rebuildKpis()
+  logger.info('KPI rollups rebuilt', { ms: clock.now() - started })
+}
+
 const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
 
 interface PeriodicJob {
@@ -147,6 +164,8 @@ const JOBS: readonly PeriodicJob[] = [
         pace,
       }),
   },
+  // The KPI rollups are rebuilt from the purchases once a shop-local day.
+  { name: 'kpi rollups', run: runKpiRebuild },
   // Customer images are fetched from the data API; staff get one batched LINE alert push each.
   { name: 'support upkeep', run: runSupportUpkeep },
   // Low survey scores whose follow-up failed get their conversation and staff alert.

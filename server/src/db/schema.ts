@@ -1246,6 +1246,46 @@ export const memberPurchaseCycles = sqliteTable(
   ],
 )
 
+/**
+ * KPI rollup: one row per member and shop-local day with completed (not refunded) purchases. Kept
+ * by the KPI subscriber of purchase.recorded / purchase.refunded, which recomputes the row from
+ * `purchases` (idempotent, order-free); `npm run kpis:rebuild` reproduces it exactly.
+ */
+export const kpiMemberDays = sqliteTable(
+  'kpi_member_days',
+  {
+    memberId: integer('member_id').notNull(),
+    /** YYYY-MM-DD in the shop's time zone. */
+    day: text('day').notNull(),
+    purchases: integer('purchases').notNull(),
+    revenueYen: integer('revenue_yen').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.day] }),
+    index('kpi_member_days_day_idx').on(t.day, t.memberId, t.purchases, t.revenueYen),
+  ],
+)
+
+/** KPI rollup: each buyer's first and last shop-local purchase day (from kpi_member_days). */
+export const kpiMembers = sqliteTable(
+  'kpi_members',
+  {
+    memberId: integer('member_id').primaryKey(),
+    firstDay: text('first_day').notNull(),
+    lastDay: text('last_day').notNull(),
+  },
+  (t) => [
+    index('kpi_members_first_idx').on(t.firstDay, t.memberId),
+    index('kpi_members_last_idx').on(t.lastDay),
+  ],
+)
+
+/** The shop-local days the KPI rebuild maps purchase times onto (start of each day, epoch ms). */
+export const kpiDays = sqliteTable('kpi_days', {
+  day: text('day').primaryKey(),
+  startAt: integer('start_at').notNull().unique(),
+})
+
 export const schema = {
   members,
   webhookEvents,
@@ -1301,4 +1341,7 @@ export const schema = {
   journeyStepLog,
   marketingContacts,
   memberPurchaseCycles,
+  kpiMemberDays,
+  kpiMembers,
+  kpiDays,
 }

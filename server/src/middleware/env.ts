@@ -2,6 +2,7 @@ import type { AuditService } from '../domain/audit/audit-reader.ts'
 import type { CouponService } from '../domain/coupons/service.ts'
 import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
+import type { KpiService } from '../domain/kpis/service.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
 import type { BroadcastService } from '../domain/broadcasts/service.ts'
@@ -59,6 +60,8 @@ export interface Services {
   referrals: ReferralService
   /** Journeys (step, birthday, dormant, after-purchase, purchase-cycle) and the contact policy. */
   journeys: JourneysService
+  /** Retention KPIs (integration API, dashboard) and their rollups' rebuild. */
+  kpis: KpiService
 }
 
 export type { MemberPrincipal, StaffPrincipal }

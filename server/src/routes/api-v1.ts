@@ -1,4 +1,9 @@
-import { ApiPurchaseSchema, type ApiPurchase } from '@joren/shared'
+import {
+  ApiPurchaseSchema,
+  KPIS_READ_SCOPE,
+  KpiPeriodQuerySchema,
+  type ApiPurchase,
+} from '@joren/shared'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { validator } from 'hono/validator'
 import { z } from 'zod'
@@ -8,7 +13,7 @@ import { PURCHASES_WRITE_SCOPE } from '../domain/loyalty/service.ts'
 import { apiKeyAuth, type ApiEnv } from '../middleware/api-key-auth.ts'
 import { rateLimit } from '../middleware/rate-limit.ts'
 import { replayedResponse } from './idempotent-replay.ts'
-import { parseInput } from './validation.ts'
+import { parseInput, queryOf } from './validation.ts'
 
 interface RawPurchase {
   raw: string
@@ -49,23 +54,31 @@ const purchaseBody: MiddlewareHandler<
 }
 
 /**
- * /api/v1: the integration API for POS / EC systems. `Authorization: Bearer jk_…` with the
- * scope, and an `Idempotency-Key` on every write: a retry replays the first response.
+ * /api/v1: the integration API for POS / EC systems and reporting tools. `Authorization: Bearer
+ * jk_…` with the scope, and an `Idempotency-Key` on every write: a retry replays the first response.
  */
-export const apiV1Route = new Hono<ApiEnv>().post(
-  '/purchases',
-  rateLimit('api_key'),
-  apiKeyAuth(PURCHASES_WRITE_SCOPE),
-  idempotencyKeyHeader,
-  purchaseBody,
-  async (c) => {
-    const { idempotencyKey } = c.req.valid('header')
-    const { raw, input } = c.req.valid('json')
-    const reply = await c.var.services.loyalty.recordApiPurchase(
-      c.var.apiKey,
-      { idempotencyKey, raw, input },
-      c.var.defer,
-    )
-    return reply.replayed ? replayedResponse(reply) : c.json(reply.body, 201)
-  },
-)
+export const apiV1Route = new Hono<ApiEnv>()
+  .get(
+    '/kpis',
+    rateLimit('api_key'),
+    apiKeyAuth(KPIS_READ_SCOPE),
+    queryOf(KpiPeriodQuerySchema),
+    async (c) => c.json(await c.var.services.kpis.kpis(c.req.valid('query'))),
+  )
+  .post(
+    '/purchases',
+    rateLimit('api_key'),
+    apiKeyAuth(PURCHASES_WRITE_SCOPE),
+    idempotencyKeyHeader,
+    purchaseBody,
+    async (c) => {
+      const { idempotencyKey } = c.req.valid('header')
+      const { raw, input } = c.req.valid('json')
+      const reply = await c.var.services.loyalty.recordApiPurchase(
+        c.var.apiKey,
+        { idempotencyKey, raw, input },
+        c.var.defer,
+      )
+      return reply.replayed ? replayedResponse(reply) : c.json(reply.body, 201)
+    },
+  )

@@ -176,7 +176,7 @@ export const PointsAdjustSchema = z.object({
 
 // ── API keys ─────────────────────────────────────────────────────────────────────────────────
 
-export const API_SCOPES = ['purchases:write'] as const
+export const API_SCOPES = ['purchases:write', 'kpis:read'] as const
 export const ApiScopeSchema = z.enum(API_SCOPES)
 
 export const ApiKeyCreateSchema = z.object({

@@ -42,6 +42,8 @@ export const ShopSettingsSchema = z.object({
     ),
   /** When staff answer the inbox; the hand-over acknowledgement quotes it. Default 10:00–19:00 daily. */
   businessHours: BusinessHoursSchema.optional(),
+  /** KPIs: a buyer is dormant after this many days without a purchase (default 90). */
+  dormantDays: z.number().int().min(7).max(730).optional(),
 })
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>
 

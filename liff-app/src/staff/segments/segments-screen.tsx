@@ -10,7 +10,7 @@ import type {
   StaffSurveyList,
   Tag,
 } from '@joren/shared'
-import { builtInSegmentRules } from '@joren/shared'
+import { builtInSegmentRules, SegmentRuleSchema } from '@joren/shared'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatDate } from '../../lib/format.ts'
 import { useResource } from '../../lib/use-resource.ts'
@@ -24,6 +24,7 @@ import { RuleGroup, type RuleChoices } from './rule-editor.tsx'
 import './segments.css'
 
 const COUNT_DEBOUNCE_MS = 400
+const SEGMENT_NAME_MAX = 40
 const EMPTY_RULES: SegmentRule = { type: 'all', rules: [] }
 
 /** What is being edited: a saved or built-in segment, or a new one. */
@@ -46,6 +47,26 @@ function draftOf(segment: Segment): Draft {
 }
 
 const NEW_DRAFT: Draft = { id: null, name: '', builtIn: null, thresholds: null, rules: EMPTY_RULES }
+
+/**
+ * A new segment to start from, when another screen links here with `?rules=<JSON>&name=…` (the
+ * dashboard's RFM cells); rules that do not validate are ignored.
+ */
+function draftFromAddress(): Draft | null {
+  const query = new URLSearchParams(location.search)
+  const raw = query.get('rules')
+  if (raw === null) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return null
+  }
+  const rules = SegmentRuleSchema.safeParse(parsed)
+  if (!rules.success) return null
+  const name = (query.get('name') ?? '').trim().slice(0, SEGMENT_NAME_MAX)
+  return { ...NEW_DRAFT, name, rules: rules.data }
+}
 
 /** The rule tree as a top-level group, so the editor always starts from all / any. */
 function asGroup(rules: SegmentRule): Extract<SegmentRule, { type: 'all' | 'any' }> {
@@ -234,11 +255,12 @@ export default function SegmentsScreen() {
     'segments',
   )
   const choices = useChoices()
-  const [draft, setDraft] = useState<Draft>(NEW_DRAFT)
+  const [initial] = useState(draftFromAddress)
+  const [draft, setDraft] = useState<Draft>(initial ?? NEW_DRAFT)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const [deleting, setDeleting] = useState(false)
-  const picked = useRef(false)
+  const picked = useRef(initial !== null)
   const manage = can('segments.manage')
 
   // Open the first built-in once the list arrives — unless staff already chose or started one

@@ -58,6 +58,8 @@ export function createShopSettingsService(deps: ShopSettingsDeps) {
       // A screen that edits only the name and categories leaves the business hours as they were.
       if (next.businessHours === undefined && before.businessHours !== undefined)
         next = { ...next, businessHours: before.businessHours }
+      if (next.dormantDays === undefined && before.dormantDays !== undefined)
+        next = { ...next, dormantDays: before.dormantDays }
       await deps.uow.commit([
         deps.settings.putWrite(SHOP_SETTINGS_KEY, next, deps.now()),
         deps.uow.audit({

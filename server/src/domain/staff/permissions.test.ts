@@ -29,6 +29,7 @@ describe('role matrix', () => {
       'coupons.revoke': 'owner,admin',
       'coupons.manage': 'owner,admin',
       'coupons.welcome': 'owner',
+      'dashboard.read': 'owner,admin',
       'purchases.register': 'owner,admin,staff',
       'purchases.read': 'owner,admin,staff',
       'purchases.refund': 'owner,admin',

@@ -1,0 +1,13 @@
+import { DashboardQuerySchema } from '@joren/shared'
+import { Hono } from 'hono'
+import type { AppEnv } from '../middleware/env.ts'
+import { requirePermission } from '../middleware/staff-auth.ts'
+import { queryOf } from './validation.ts'
+
+/** /api/staff/dashboard: the retention dashboard's figures for a period and the one before. */
+export const staffDashboardRoute = new Hono<AppEnv>().get(
+  '/',
+  requirePermission('dashboard.read'),
+  queryOf(DashboardQuerySchema),
+  async (c) => c.json(await c.var.services.kpis.dashboard(c.req.valid('query'))),
+)

@@ -1,0 +1,29 @@
+import { beforeEach, describe, it } from 'vitest'
+import type { Driver } from '../events/event-suite.ts'
+import { memoryDatabase } from '../support/memory-db.ts'
+import {
+  everyFieldOnTheHandBuiltShop,
+  rebuildReproducesTheRollups,
+  rollupsEqualRecomputationAfterRandomEvents,
+} from './kpi-suite.ts'
+
+let driver: Driver
+
+beforeEach(() => {
+  const { sqlite, db, atomic } = memoryDatabase()
+  driver = {
+    db,
+    atomic,
+    query: async <T>(sql: string, ...params: unknown[]) =>
+      sqlite.prepare(sql).all(...params) as T[],
+  }
+})
+
+describe('KPIs (better-sqlite3)', () => {
+  it('every field on the hand-built shop: JST day and month edges, refunds, blocked members', () =>
+    everyFieldOnTheHandBuiltShop(driver))
+  it('the rebuild reproduces the rollups the subscriber keeps', () =>
+    rebuildReproducesTheRollups(driver))
+  it('rollups equal a full recomputation after random event sequences', () =>
+    rollupsEqualRecomputationAfterRandomEvents(driver, [1, 2, 3, 4, 5, 6, 7, 8]))
+})
