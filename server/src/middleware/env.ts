@@ -12,6 +12,7 @@ import type { RateLimiter } from '../domain/security/rate-limit.ts'
 import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
+import type { StampService } from '../domain/stamps/stamps.ts'
 import type { SupportService } from '../domain/support/service.ts'
 import type { SurveyService } from '../domain/surveys/service.ts'
 
@@ -19,6 +20,7 @@ import type { SurveyService } from '../domain/surveys/service.ts'
  * Every feature's commands and queries, built once by the composition root (server/src/compose)
  * from the runtime's ports. Routes see only these: never a repository, the database or config.
  */
+
 export interface Services {
   /** Facts the HTTP layer reports (/healthz). */
   runtime: { sandbox: boolean }
@@ -50,6 +52,8 @@ export interface Services {
   /** Loyalty (purchases, points, tiers, API keys) and coupons: see compose/loyalty.ts. */
   loyalty: LoyaltyService
   coupons: CouponService
+  /** The stamp card: the shop's choice (points / stamps / both), its rule, members' cards. */
+  stamps: StampService
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService

@@ -12,6 +12,7 @@ import { NotEnoughPoints, isUniqueFailure, withRetry, type PointsRepository } fr
 import { receiptMessage, tierUpMessage } from './messages.ts'
 import { DEFAULT_TIERS, pointsForPurchase, readEarningRule, tierStatus } from './rules.ts'
 import type { LoyaltyMember, LoyaltyStore, PurchaseRecord } from './store.ts'
+import { loyaltyMode } from '../stamps/stamps.ts'
 
 /** What purchases, refunds, adjustments and tiers need (built by the composition root). */
 export interface LoyaltyDeps {
@@ -159,7 +160,11 @@ export async function planPurchase(
   multiplierPercent: number,
 ): Promise<{ writes: Write[]; points: number }> {
   const now = deps.clock.now()
-  const points = pointsForPurchase(input.amountYen, input.categories, rule, multiplierPercent)
+  // A shop on stamps only grants no points (the stamp card subscriber stamps the purchase).
+  const points =
+    (await loyaltyMode(deps.settings)) === 'stamps'
+      ? 0
+      : pointsForPurchase(input.amountYen, input.categories, rule, multiplierPercent)
   const grant =
     points > 0
       ? {
