@@ -212,6 +212,8 @@ export const staffEn: StaffMessages = {
     authBody: 'Please sign in again.',
     login: 'Sign in again',
     notFoundTitle: 'Page not found',
+    missingTitle: 'Not found',
+    refusedTitle: 'This could not be done',
     setupTitle: 'LINE Login is not set up',
     setupBody: 'Set LIFF_ID and restart the server.',
     sandboxTitle: 'Open this from the sandbox',

@@ -213,6 +213,8 @@ export const staffJa = {
     authBody: 'もう一度ログインしてください。',
     login: 'ログインし直す',
     notFoundTitle: 'ページが見つかりません',
+    missingTitle: '見つかりませんでした',
+    refusedTitle: 'この操作はできませんでした',
     setupTitle: 'LINEログインが設定されていません',
     setupBody: 'LIFF_ID を設定してからサーバーを再起動してください。',
     sandboxTitle: 'サンドボックスから開いてください',
