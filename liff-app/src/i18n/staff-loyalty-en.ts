@@ -60,6 +60,9 @@ export const staffLoyaltyEn: StaffLoyaltyMessages = {
     errors: 'Rows with errors (nothing is imported)',
     skipped: 'Rows skipped (external ID already imported)',
     line: (n) => `Line ${n}`,
+    pointsLabel: 'Points',
+    pointsGrant: 'Grant (they expire counting from the purchase date)',
+    pointsNone: 'Do not grant (purchase history only)',
   },
   points: {
     title: 'Points',

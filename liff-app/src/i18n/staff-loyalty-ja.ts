@@ -59,6 +59,9 @@ export const staffLoyaltyJa = {
     errors: 'エラーのある行（ファイル全体が取り込まれません）',
     skipped: '登録済みの外部 ID のためスキップする行',
     line: (n: number) => `${n} 行目`,
+    pointsLabel: 'ポイント',
+    pointsGrant: '付与する（有効期限は購入日から数えます）',
+    pointsNone: '付与しない（購入履歴だけ取り込む）',
   },
   points: {
     title: 'ポイント',

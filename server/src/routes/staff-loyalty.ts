@@ -61,9 +61,14 @@ export const staffPurchasesRoute = new Hono<AppEnv>()
     csvLimit,
     queryOf(CsvImportQuerySchema),
     async (c) => {
-      const { dryRun } = c.req.valid('query')
+      const { dryRun, points } = c.req.valid('query')
       const bytes = new Uint8Array(await c.req.arrayBuffer())
-      const result = await c.var.services.loyalty.importCsv(c.var.staff, bytes, dryRun === 'true')
+      const result = await c.var.services.loyalty.importCsv(
+        c.var.staff,
+        bytes,
+        dryRun === 'true',
+        points === 'grant',
+      )
       return c.json(result, result.errors.length > 0 && !result.dryRun ? 422 : 200)
     },
   )

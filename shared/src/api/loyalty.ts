@@ -153,7 +153,11 @@ export const PurchasesQuerySchema = z.object({
 
 export const PurchaseIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
 
-export const CsvImportQuerySchema = z.object({ dryRun: z.enum(['true', 'false']).default('true') })
+export const CsvImportQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false']).default('true'),
+  /** grant: points as the rule gives them, expiring from each row's purchase date; none: history only. */
+  points: z.enum(['grant', 'none']).default('grant'),
+})
 
 export const CsvImportResultSchema = z.object({
   dryRun: z.boolean(),

@@ -234,6 +234,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       actor: StaffActor,
       bytes: Uint8Array,
       dryRun: boolean,
+      grantPoints = true,
     ): Promise<CsvImportResult> {
       let text: string
       try {
@@ -248,6 +249,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
           text,
           dryRun,
           categoryIds: new Set(shop.categories.map((x) => x.id)),
+          grantPoints,
         })
       } catch (error) {
         if (!isUniqueFailure(error)) throw error
