@@ -126,5 +126,5 @@ describe('coupons, through the sandbox', () => {
     expect(member.errors).toEqual([])
     await member.context.close()
     await context.close()
-  })
+  }, 90_000)
 })
