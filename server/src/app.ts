@@ -8,6 +8,8 @@ import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
 import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
 import { liffPointsRoute } from './routes/liff-points.ts'
+import { liffStampsRoute } from './routes/liff-stamps.ts'
+import { staffStampsRoute } from './routes/staff-stamps.ts'
 import { liffCouponsRoute } from './routes/liff-coupons.ts'
 import { liffSurveysRoute } from './routes/liff-surveys.ts'
 import { liffReferralsRoute } from './routes/liff-referrals.ts'
@@ -78,6 +80,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/public', publicRoute)
   app.route('/api/liff/coupons', liffCouponsRoute)
   app.route('/api/liff/points', liffPointsRoute)
+  app.route('/api/liff/stamps', liffStampsRoute)
   app.route('/api/liff/surveys', liffSurveysRoute)
   app.route('/api/liff/referrals', liffReferralsRoute)
   app.route('/api/liff', liffRoute)
@@ -91,6 +94,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/purchases', staffPurchasesRoute)
   app.route('/api/staff/register', staffRegisterPurchasesRoute)
   app.route('/api/staff/loyalty', staffLoyaltyRoute)
+  app.route('/api/staff/stamp-card', staffStampsRoute)
   app.route('/api/staff/api-keys', staffApiKeysRoute)
   app.route('/api/v1', apiV1Route)
   app.route('/api/staff/tags', staffTagsRoute)

@@ -64,6 +64,11 @@ describe('coupons, through the sandbox', () => {
     await staff.getByRole('spinbutton', { name: '割引額（円）' }).first().fill('100')
     await staff.getByRole('button', { name: 'テンプレートを作成' }).click()
     await staff.getByTestId('coupon-templates').getByText('ドリンク100円引き').waitFor()
+    // The value reads as one phrase (「100円引き」), not 「円引き 100」.
+    await staff
+      .getByTestId('coupon-templates')
+      .getByText(/^100円引き · /)
+      .waitFor()
 
     await staff.goto(`${server.url}/staff/members/${memberNumber}`)
     const coupons = staff.getByTestId('member-coupons')
@@ -121,5 +126,5 @@ describe('coupons, through the sandbox', () => {
     expect(member.errors).toEqual([])
     await member.context.close()
     await context.close()
-  }, 60_000)
+  }, 90_000)
 })

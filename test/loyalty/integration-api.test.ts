@@ -201,8 +201,15 @@ async function sha256Hex(text: string) {
   return Buffer.from(digest).toString('hex')
 }
 
-async function importCsv(token: string, csv: string, dryRun: boolean) {
-  const res = await fetch(`${world.joren.server.url}/api/staff/purchases/import?dryRun=${dryRun}`, {
+/** A shop-local (Tokyo) date `days` before now, as the CSV's purchased_at (YYYY-MM-DD HH:mm). */
+function daysAgo(days: number, time = '12:00'): string {
+  const date = new Date(clock.now() - days * 86_400_000 + 9 * 3_600_000)
+  return `${date.toISOString().slice(0, 10)} ${time}`
+}
+
+async function importCsv(token: string, csv: string, dryRun: boolean, points?: 'grant' | 'none') {
+  const query = `dryRun=${dryRun}${points ? `&points=${points}` : ''}`
+  const res = await fetch(`${world.joren.server.url}/api/staff/purchases/import?${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
     body: csv,
@@ -215,7 +222,7 @@ describe('CSV import', () => {
     const { owner, memberNumber } = await setup()
     const csv = [
       'member_number,amount,categories,store,purchased_at,external_id',
-      `${memberNumber},1200,food;drink,本店,2026-01-10 12:30,ext-1`,
+      `${memberNumber},1200,food;drink,本店,${daysAgo(30, '12:30')},ext-1`,
       `${memberNumber},abc,,本店,,ext-2`,
       `9999999999,500,,,,ext-3`,
       `${memberNumber},800,nope,,2026-13-01 10:00,ext-4`,
@@ -241,7 +248,7 @@ describe('CSV import', () => {
       [
         'member_number,amount,categories,store,purchased_at,external_id',
         ...ids.map(
-          (id, i) => `${memberNumber},${(i + 1) * 1000},food,本店,2026-01-10T09:00:00+09:00,${id}`,
+          (id, i) => `${memberNumber},${(i + 1) * 1000},food,本店,${daysAgo(30, '09:00')},${id}`,
         ),
       ].join('\r\n')
     const first = await importCsv(owner.token(), csv(['a', 'b']), false)
@@ -266,5 +273,49 @@ describe('CSV import', () => {
       { p: 2 },
       { p: 3 },
     ])
+  })
+
+  it('past-dated rows: points expire counting from the purchase date, none when already past; or none at all, chosen at import', async () => {
+    const { owner, memberNumber } = await setup()
+    const header = 'member_number,amount,categories,store,purchased_at,external_id'
+    // The rule: 1 pt per ¥100, points expire after 12 months (from the purchase, not the import).
+    const csv = [
+      header,
+      `${memberNumber},1000,,,${daysAgo(300)},recent`,
+      `${memberNumber},2000,,,${daysAgo(400)},too-old`,
+    ].join('\n')
+    const preview = await importCsv(owner.token(), csv, true)
+    expect(preview.body).toMatchObject({ errors: [], pointsGranted: 10 })
+    const commit = await importCsv(owner.token(), csv, false)
+    expect(commit.body).toMatchObject({ committed: 2, pointsGranted: 10 })
+    expect(
+      world.joren.rows(
+        'select p.external_id as e, p.points_granted as pt from purchases p order by p.id',
+      ),
+    ).toEqual([
+      { e: 'recent', pt: 10 },
+      { e: 'too-old', pt: 0 },
+    ])
+    const [lot] = world.joren.rows<{ points: number; expires_at: number }>(
+      "select points, expires_at from point_ledger where kind = 'grant'",
+    )
+    expect(lot?.points).toBe(10)
+    // 12 months after a purchase 300 days ago: about 65 days from now, not a year.
+    const daysLeft = ((lot?.expires_at ?? 0) - clock.now()) / 86_400_000
+    expect(daysLeft).toBeGreaterThan(60)
+    expect(daysLeft).toBeLessThan(70)
+
+    // History only: the purchases are recorded and grant nothing.
+    const history = [header, `${memberNumber},5000,,,${daysAgo(10)},history-1`].join('\n')
+    const none = await importCsv(owner.token(), history, false, 'none')
+    expect(none.body).toMatchObject({ committed: 1, pointsGranted: 0 })
+    expect(
+      world.joren.rows(
+        "select points_granted as pt from purchases where external_id = 'history-1'",
+      ),
+    ).toEqual([{ pt: 0 }])
+    expect(world.joren.rows('select balance from point_balances')).toEqual([{ balance: 10 }])
+    const bad = await importCsv(owner.token(), history, false, 'maybe' as 'none')
+    expect(bad.status).toBe(400)
   })
 })

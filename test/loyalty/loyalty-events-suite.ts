@@ -361,8 +361,9 @@ export async function purchaseEventsAreRecordedOnce(driver: Driver): Promise<voi
   const csv = new TextEncoder().encode(
     [
       'member_number,amount,purchased_at,external_id',
-      `${m.memberNumber},1200,2026-01-10T09:00:00+09:00,csv-a`,
-      `${m.memberNumber},800,2026-01-11T09:00:00+09:00,csv-b`,
+      // Days before the clock (2027-01-15): points expire counting from the purchase date.
+      `${m.memberNumber},1200,2027-01-10T09:00:00+09:00,csv-a`,
+      `${m.memberNumber},800,2027-01-11T09:00:00+09:00,csv-b`,
     ].join('\n'),
   )
   expect((await w.loyalty.importCsv(OWNER, csv, true)).committed).toBe(0)

@@ -26,4 +26,15 @@ export const en: Messages = {
     expired: 'This code has expired',
     qrFailed: 'Could not show the QR code. Check your connection.',
   },
+  stamps: {
+    title: 'Stamp card',
+    count: (stamps, goal) => `${stamps} / ${goal}`,
+    rule: (earn, perVisit, yenPer) =>
+      earn === 'visit'
+        ? `${perVisit} ${perVisit === 1 ? 'stamp' : 'stamps'} per visit`
+        : `1 stamp per ¥${yenPer.toLocaleString('en-US')}`,
+    toGo: (n) => `${n} more for your reward coupon`,
+    completed: (n) => `Cards completed: ${n}`,
+    stampLabel: (i, filled) => `Stamp ${i}${filled ? ' (collected)' : ''}`,
+  },
 }

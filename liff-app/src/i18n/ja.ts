@@ -29,6 +29,17 @@ export const ja = {
     expired: '有効期限が切れました',
     qrFailed: 'QRコードを表示できませんでした。通信状況を確認してください。',
   },
+  stamps: {
+    title: 'スタンプカード',
+    count: (stamps: number, goal: number) => `${stamps} / ${goal}個`,
+    rule: (earn: 'visit' | 'yen', perVisit: number, yenPer: number) =>
+      earn === 'visit'
+        ? `ご来店ごとにスタンプ${perVisit}個`
+        : `${yenPer.toLocaleString('ja-JP')}円ごとにスタンプ1個`,
+    toGo: (n: number) => `あと${n}個で特典クーポン`,
+    completed: (n: number) => `これまでに満了したカード: ${n}枚`,
+    stampLabel: (i: number, filled: boolean) => `${i}個目${filled ? '（押印済み）' : ''}`,
+  },
 }
 
 export type Messages = typeof ja

@@ -9,6 +9,15 @@ export const staffCouponsJa = {
     gift: 'プレゼント',
   },
   kind: '種類',
+  /** A coupon's value as it reads: 「500円引き」「10％オフ」. */
+  valueText: (kind: string, value: number | null): string =>
+    kind === 'yen_off'
+      ? `${(value ?? 0).toLocaleString('ja-JP')}円引き`
+      : kind === 'percent_off'
+        ? `${value ?? 0}％オフ`
+        : kind === 'free_item'
+          ? '無料サービス'
+          : 'プレゼント',
   titleLabel: 'タイトル',
   conditions: '利用条件',
   imageUrl: '画像 URL（https、任意）',

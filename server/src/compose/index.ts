@@ -1,5 +1,6 @@
 import { createRepositories } from '../db/repositories/index.ts'
 import { createEventStore } from '../db/repositories/event-repository.ts'
+import { createStampStore } from '../db/repositories/stamp-repository.ts'
 import { createUnitOfWork } from '../db/unit-of-work.ts'
 import { createSignIn } from '../domain/auth/sign-in.ts'
 import { welcomeCouponSubscriber } from '../domain/coupons/welcome.ts'
@@ -14,6 +15,7 @@ import type { AppLinks } from '../domain/links.ts'
 import { cardKeyProvider } from '../domain/members/card-token.ts'
 import { createMemberDirectoryService } from '../domain/members/directory.ts'
 import { createMemberAppService } from '../domain/members/member-app.ts'
+import { createStampService, stampCardSubscriber, type StampDeps } from '../domain/stamps/stamps.ts'
 import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.ts'
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
@@ -130,6 +132,17 @@ export function composeServices(ports: RuntimePorts) {
     sandbox: config.sandbox,
     now,
   })
+  // The stamp card: a subscriber of the purchase events, and the settings / card service.
+  const stampDeps: StampDeps = {
+    ...couponDeps({ repositories, atomic, ids, clock, timeZone }),
+    stamps: createStampStore(db),
+    settings: repositories.settings,
+    uow,
+    links,
+    logger,
+    members: repositories.members,
+    outbox: outboxDeps,
+  }
 
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
@@ -144,6 +157,7 @@ export function composeServices(ports: RuntimePorts) {
       outbox: outboxDeps,
     }),
     referrals.subscriber,
+    stampCardSubscriber(stampDeps),
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 
@@ -252,6 +266,7 @@ export function composeServices(ports: RuntimePorts) {
     support: support.service,
     referrals: referrals.service,
     kpis: kpis.service,
+    stamps: createStampService(stampDeps),
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 

@@ -476,6 +476,7 @@ export const coupons = sqliteTable(
         'broadcast',
         'automation',
         'referral',
+        'stamp_card',
       ],
     }).notNull(),
     /** What issued it (a staff ID, survey response, broadcast …), for attribution. */
@@ -1286,6 +1287,37 @@ export const kpiDays = sqliteTable('kpi_days', {
   startAt: integer('start_at').notNull().unique(),
 })
 
+// ── Stamp card (issue 15) ──────────────────────────────────────────────────────────────────
+
+/**
+ * The stamp card's append-only ledger: stamps earned by a purchase ('earn', once per purchase by
+ * its dedupe key), taken back by its refund ('reverse', once), and a full card turned in for its
+ * reward ('reward', minus the goal, once per card number). A member's stamps on the current card
+ * are the sum; the cards completed are the count of 'reward' rows.
+ */
+export const stampLedger = sqliteTable(
+  'stamp_ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    kind: text('kind', { enum: ['earn', 'reverse', 'reward'] }).notNull(),
+    stamps: integer('stamps').notNull(),
+    purchaseId: integer('purchase_id'),
+    /** For rewards: which card (1, 2, …) this completed. */
+    cardNo: integer('card_no'),
+    /** For rewards: the coupon it issued (null when none could be issued; see note). */
+    couponId: integer('coupon_id'),
+    /** Why a reward issued no coupon (a domain error code), or null. */
+    note: text('note'),
+    /** 'earn:<purchase>', 'reverse:<purchase>', 'reward:<member>:<card>': each written once. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('stamp_ledger_member_idx').on(t.memberId, t.id)],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1344,4 +1376,5 @@ export const schema = {
   kpiMemberDays,
   kpiMembers,
   kpiDays,
+  stampLedger,
 }

@@ -15,6 +15,7 @@ import type { ReferralService } from '../domain/referrals/service.ts'
 import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
+import type { StampService } from '../domain/stamps/stamps.ts'
 import type { SupportService } from '../domain/support/service.ts'
 import type { SurveyService } from '../domain/surveys/service.ts'
 
@@ -22,6 +23,7 @@ import type { SurveyService } from '../domain/surveys/service.ts'
  * Every feature's commands and queries, built once by the composition root (server/src/compose)
  * from the runtime's ports. Routes see only these: never a repository, the database or config.
  */
+
 export interface Services {
   /** Facts the HTTP layer reports (/healthz). */
   runtime: { sandbox: boolean }
@@ -53,6 +55,8 @@ export interface Services {
   /** Loyalty (purchases, points, tiers, API keys) and coupons: see compose/loyalty.ts. */
   loyalty: LoyaltyService
   coupons: CouponService
+  /** The stamp card: the shop's choice (points / stamps / both), its rule, members' cards. */
+  stamps: StampService
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService

@@ -7,6 +7,7 @@ import {
   PointsAdjustSchema,
   PurchaseIdParamSchema,
   PurchasesQuerySchema,
+  RegisterMemberLookupSchema,
   RegisterPurchaseSchema,
   TiersUpdateSchema,
 } from '@joren/shared'
@@ -20,19 +21,27 @@ import { replayedResponse } from './idempotent-replay.ts'
 import { jsonBody, paramsOf, queryOf } from './validation.ts'
 
 /** /api/staff/register: the register records a purchase for a scanned card or typed number. */
-export const staffRegisterPurchasesRoute = new Hono<AppEnv>().post(
-  '/purchases',
-  requirePermission('purchases.register'),
-  jsonBody(RegisterPurchaseSchema),
-  async (c) => {
-    const reply = await c.var.services.loyalty.registerPurchase(
-      c.var.staff,
-      c.req.valid('json'),
-      c.var.defer,
-    )
-    return reply.replayed ? replayedResponse(reply) : c.json(reply.body, 201)
-  },
-)
+export const staffRegisterPurchasesRoute = new Hono<AppEnv>()
+  .post(
+    '/purchases',
+    requirePermission('purchases.register'),
+    jsonBody(RegisterPurchaseSchema),
+    async (c) => {
+      const reply = await c.var.services.loyalty.registerPurchase(
+        c.var.staff,
+        c.req.valid('json'),
+        c.var.defer,
+      )
+      return reply.replayed ? replayedResponse(reply) : c.json(reply.body, 201)
+    },
+  )
+  // POST (not GET): a scanned card's code does not belong in a URL or an access log.
+  .post(
+    '/member',
+    requirePermission('purchases.register'),
+    jsonBody(RegisterMemberLookupSchema),
+    async (c) => c.json(await c.var.services.loyalty.registerMember(c.req.valid('json'))),
+  )
 
 const csvLimit = bodyLimit({
   maxSize: CSV_MAX_BYTES,
@@ -52,9 +61,14 @@ export const staffPurchasesRoute = new Hono<AppEnv>()
     csvLimit,
     queryOf(CsvImportQuerySchema),
     async (c) => {
-      const { dryRun } = c.req.valid('query')
+      const { dryRun, points } = c.req.valid('query')
       const bytes = new Uint8Array(await c.req.arrayBuffer())
-      const result = await c.var.services.loyalty.importCsv(c.var.staff, bytes, dryRun === 'true')
+      const result = await c.var.services.loyalty.importCsv(
+        c.var.staff,
+        bytes,
+        dryRun === 'true',
+        points === 'grant',
+      )
       return c.json(result, result.errors.length > 0 && !result.dryRun ? 422 : 200)
     },
   )

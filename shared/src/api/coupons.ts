@@ -17,6 +17,7 @@ export const COUPON_SOURCES = [
   'broadcast',
   'automation',
   'referral',
+  'stamp_card',
 ] as const
 export type CouponSource = (typeof COUPON_SOURCES)[number]
 

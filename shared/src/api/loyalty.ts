@@ -90,6 +90,28 @@ export const RegisterPurchaseSchema = z
   })
 export type RegisterPurchase = z.infer<typeof RegisterPurchaseSchema>
 
+/** The register's confirm step: who the scanned card or typed number is, before recording. */
+export const RegisterMemberLookupSchema = z
+  .object({
+    cardToken: z.string().max(200).optional(),
+    memberNumber: MemberNumberSchema.optional(),
+  })
+  .refine((v) => (v.cardToken ? 1 : 0) + (v.memberNumber ? 1 : 0) === 1, {
+    message: '会員証のコードか会員番号のどちらか一方を指定してください',
+    path: ['memberNumber'],
+  })
+export type RegisterMemberLookup = z.infer<typeof RegisterMemberLookupSchema>
+
+export const RegisterMemberSchema = z.object({
+  memberNumber: z.string(),
+  /** The LINE display name (null before the profile is known). */
+  displayName: z.string().nullable(),
+  /** The member's tier name (null when the shop has no tiers). */
+  tier: z.string().nullable(),
+  balance: z.number().int(),
+})
+export type RegisterMember = z.infer<typeof RegisterMemberSchema>
+
 export const ApiPurchaseSchema = z.object({
   memberNumber: MemberNumberSchema,
   amountYen: AmountYenSchema,
@@ -131,7 +153,11 @@ export const PurchasesQuerySchema = z.object({
 
 export const PurchaseIdParamSchema = z.object({ id: z.coerce.number().int().positive() })
 
-export const CsvImportQuerySchema = z.object({ dryRun: z.enum(['true', 'false']).default('true') })
+export const CsvImportQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false']).default('true'),
+  /** grant: points as the rule gives them, expiring from each row's purchase date; none: history only. */
+  points: z.enum(['grant', 'none']).default('grant'),
+})
 
 export const CsvImportResultSchema = z.object({
   dryRun: z.boolean(),

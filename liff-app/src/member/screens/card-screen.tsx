@@ -1,4 +1,4 @@
-import type { CardTokenResponse, PointsSummary } from '@joren/shared'
+import type { CardTokenResponse, PointsSummary, StampCardView } from '@joren/shared'
 import { Component } from 'preact'
 import { ApiError } from '../../lib/api-error.ts'
 import { formatMemberNumber } from '../../lib/member-number.ts'
@@ -24,6 +24,8 @@ interface State {
   now: number
   /** The member's tier name, loaded after the QR (off the card's critical path). */
   tier?: string
+  /** The member's stamp card, when the shop uses one (loaded after the QR). */
+  stamps?: StampCardView
 }
 
 /**
@@ -59,6 +61,38 @@ const problem = (error: unknown) =>
   error instanceof ApiError && error.status >= 400 && error.status < 500 && locale() === 'ja'
     ? error.message
     : t().card.qrFailed
+
+/** The stamp card under the member card: the current card's stamps, the rule and cards done. */
+function StampCard({ card }: { card: StampCardView }) {
+  const s = t().stamps
+  const slots = Array.from({ length: card.goal }, (_, i) => i < card.stamps)
+  return (
+    <section class="stamp-card" aria-labelledby="stamp-title" data-testid="stamp-card">
+      <div class="stamp-head">
+        <h2 id="stamp-title">{s.title}</h2>
+        <span class="stamp-count" data-testid="stamp-count">
+          {s.count(card.stamps, card.goal)}
+        </span>
+      </div>
+      <ol class="stamp-grid">
+        {slots.map((filled, i) => (
+          <li
+            key={i}
+            class={filled ? 'stamp stamp-on' : 'stamp'}
+            aria-label={s.stampLabel(i + 1, filled)}
+          >
+            {filled ? '★' : i + 1}
+          </li>
+        ))}
+      </ol>
+      <p class="stamp-note">{s.toGo(card.goal - card.stamps)}</p>
+      <p class="stamp-note stamp-rule">
+        {s.rule(card.earn, card.stampsPerVisit, card.yenPerStamp)}
+        {card.cardsCompleted > 0 && <> ・ {s.completed(card.cardsCompleted)}</>}
+      </p>
+    </section>
+  )
+}
 
 /**
  * The member card: shop, name, number and a QR code that is replaced before it expires. A class
@@ -97,6 +131,7 @@ export default class CardScreen extends Component<ScreenProps, State> {
       this.dueAt = shown.refreshAt
       this.setState({ shown, error: null, busy: false })
       if (this.state.tier === undefined) void this.loadTier(controller.signal)
+      if (this.state.stamps === undefined) void this.loadStamps(controller.signal)
     } catch (error) {
       if (controller.signal.aborted) return
       this.dueAt = Date.now() + RETRY_MS
@@ -113,6 +148,15 @@ export default class CardScreen extends Component<ScreenProps, State> {
       this.setState({ tier: points.tier.tier?.name ?? '' })
     } catch {
       // The tier is a nicety on the card; the points screen shows errors.
+    }
+  }
+
+  private loadStamps = async (signal: AbortSignal) => {
+    try {
+      const stamps = await this.props.api.get<StampCardView>('/api/liff/stamps', { signal })
+      this.setState({ stamps })
+    } catch {
+      // Like the tier: a nicety after the QR; the card works without it.
     }
   }
 
@@ -190,6 +234,7 @@ export default class CardScreen extends Component<ScreenProps, State> {
             </div>
           </div>
         </article>
+        {this.state.stamps?.enabled && <StampCard card={this.state.stamps} />}
         <p class="card-note">{m.show}</p>
         <p class="card-note card-note-small">{m.rotates}</p>
       </div>

@@ -50,13 +50,17 @@ export function ErrorPanel({ error, onRetry, session }: Props) {
     body = error.message || m.forbiddenBody
     action = <></>
   } else if (error instanceof ApiError && error.status === 404) {
-    title = m.notFoundTitle
+    // A record the API looked for (a member number, a coupon) is not a missing page.
+    const page = error.code === 'not_found' || error.code === 'http_404'
+    title = page ? m.notFoundTitle : m.missingTitle
     body = error.message
     action = <></>
   } else if (error instanceof TypeError) {
     title = m.networkTitle
     body = m.networkBody
   } else if (error instanceof ApiError && error.status < 500 && error.message) {
+    // A refusal with its reason (over a coupon's limit, used already), not a loading failure.
+    title = m.refusedTitle
     body = error.message
   }
   return (

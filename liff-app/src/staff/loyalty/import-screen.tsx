@@ -15,21 +15,25 @@ export default function ImportScreen() {
   const [result, setResult] = useState<CsvImportResult | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
+  const [points, setPoints] = useState<'grant' | 'none'>('grant')
 
   const send = async (dryRun: boolean) => {
     if (text === null) return
     setBusy(true)
     setError(null)
     try {
-      const response = await fetch(`/api/staff/purchases/import?dryRun=${dryRun}`, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${await session.idToken()}`,
-          'content-type': 'text/csv; charset=utf-8',
+      const response = await fetch(
+        `/api/staff/purchases/import?dryRun=${dryRun}&points=${points}`,
+        {
+          method: 'POST',
+          headers: {
+            accept: 'application/json',
+            authorization: `Bearer ${await session.idToken()}`,
+            'content-type': 'text/csv; charset=utf-8',
+          },
+          body: text,
         },
-        body: text,
-      })
+      )
       if (!response.ok && response.status !== 422) throw await readApiError(response)
       const body = (await response.json()) as CsvImportResult
       setResult(body)
@@ -59,6 +63,24 @@ export default function ImportScreen() {
             if (file) void file.text().then(setText)
           }}
         />
+        <fieldset class="stack" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend class="field-label">{m.pointsLabel}</legend>
+          {(['grant', 'none'] as const).map((choice) => (
+            <label key={choice} class="row">
+              <input
+                type="radio"
+                name="csv-points"
+                value={choice}
+                checked={points === choice}
+                onChange={() => {
+                  setPoints(choice)
+                  setResult(null)
+                }}
+              />
+              {choice === 'grant' ? m.pointsGrant : m.pointsNone}
+            </label>
+          ))}
+        </fieldset>
         <button
           class="btn btn-secondary"
           type="button"

@@ -8,6 +8,7 @@ import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import './loyalty.css'
 import { loyaltyText } from './messages.ts'
+import { StampSettings } from './stamp-settings.tsx'
 
 /** The earning rule and the tier table; the owner edits, others read. */
 export default function LoyaltyScreen() {
@@ -65,6 +66,7 @@ export default function LoyaltyScreen() {
     <div class="stack">
       <PageHeader title={m.title} intro={m.intro} />
       {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
+      <StampSettings />
       <form class="card stack" onSubmit={saveRule}>
         <h2>{m.rule}</h2>
         <fieldset disabled={!editable} class="stack" style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,4 +1,4 @@
-import type { PurchaseResult, ShopSettings } from '@joren/shared'
+import type { PurchaseResult, RegisterMember, ShopSettings } from '@joren/shared'
 import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { canScan, scanCode } from '../../lib/scan-code.ts'
@@ -33,6 +33,8 @@ export default function RegisterScreen() {
   const [categories, setCategories] = useState<string[]>([])
   const [requestId, setRequestId] = useState(() => crypto.randomUUID())
   const [result, setResult] = useState<PurchaseResult | null>(null)
+  /** Who the purchase is for, shown on the confirm step before anything is recorded. */
+  const [who, setWho] = useState<RegisterMember | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
 
@@ -57,9 +59,25 @@ export default function RegisterScreen() {
     }
   }
 
+  /** Looks the member up first: an unknown number is said on this step, not after recording. */
+  const lookUp = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const body = cardToken ? { cardToken } : { memberNumber: number }
+      setWho(await api.send<RegisterMember>('POST', '/api/staff/register/member', body))
+      setStep('confirm')
+    } catch (failure) {
+      setWho(null)
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const review = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault()
-    if (ready) setStep('confirm')
+    if (ready && !busy) void lookUp()
   }
 
   const record = async () => {
@@ -88,6 +106,7 @@ export default function RegisterScreen() {
     setAmount('')
     setCategories([])
     setResult(null)
+    setWho(null)
     setError(null)
     setRequestId(crypto.randomUUID())
   }
@@ -135,8 +154,24 @@ export default function RegisterScreen() {
         {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
         <section class="card stack">
           <dl class="register-summary">
+            <dt>{r.name}</dt>
+            <dd data-testid="register-name">
+              <strong>{who?.displayName ?? r.noName}</strong>
+            </dd>
             <dt>{r.member}</dt>
-            <dd class="mono">{cardToken ? r.cardMember : number}</dd>
+            <dd class="mono">{who?.memberNumber ?? (cardToken ? r.cardMember : number)}</dd>
+            {who?.tier && (
+              <>
+                <dt>{r.tier}</dt>
+                <dd data-testid="register-tier">{who.tier}</dd>
+              </>
+            )}
+            {who && (
+              <>
+                <dt>{r.points}</dt>
+                <dd data-testid="register-points">{m.pt(who.balance)}</dd>
+              </>
+            )}
             <dt>{r.amount}</dt>
             <dd>{m.yen(yen)}</dd>
             {categories.length > 0 && (
@@ -224,8 +259,8 @@ export default function RegisterScreen() {
             </div>
           </fieldset>
         )}
-        <button class="btn btn-lg" type="submit" disabled={!ready}>
-          {r.next}
+        <button class="btn btn-lg" type="submit" disabled={!ready || busy}>
+          {busy ? r.checking : r.next}
         </button>
       </form>
     </div>

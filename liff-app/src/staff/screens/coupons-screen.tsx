@@ -306,8 +306,7 @@ export default function CouponsScreen() {
                     <strong>{t.title}</strong>
                     {t.status === 'archived' && <span class="chip">{m.statusArchived}</span>}
                     <div class="muted">
-                      {m.kinds[t.kind]}
-                      {t.value !== null ? ` ${t.value}` : ''} · {m.limitOf(t.totalLimit)}
+                      {m.valueText(t.kind, t.value)} · {m.limitOf(t.totalLimit)}
                     </div>
                     <div class="muted">
                       {m.counts(t.issuedCount, t.redeemedCount, t.expiredCount)}

@@ -17,6 +17,7 @@ const memberColumns = {
   lineUserId: members.lineUserId,
   language: members.language,
   followState: members.followState,
+  displayName: members.displayName,
 }
 
 const purchaseColumns = {

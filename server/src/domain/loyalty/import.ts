@@ -13,7 +13,14 @@ import { readEarningRule } from './rules.ts'
  */
 export async function importPurchasesCsv(
   deps: LoyaltyDeps,
-  input: { actor: StaffActor; text: string; dryRun: boolean; categoryIds: ReadonlySet<string> },
+  input: {
+    actor: StaffActor
+    text: string
+    dryRun: boolean
+    categoryIds: ReadonlySet<string>
+    /** false: the rows are history only (points were given elsewhere); no points are granted. */
+    grantPoints: boolean
+  },
 ): Promise<CsvImportResult> {
   const now = deps.clock.now()
   const numbers = [...input.text.matchAll(/\b\d{10}\b/g)].map((m) => m[0])
@@ -62,6 +69,7 @@ export async function importPurchasesCsv(
         staffId: input.actor.id,
         apiKeyId: null,
         idempotency: null,
+        grantPoints: input.grantPoints,
       },
       rule,
       multiplier,
@@ -83,7 +91,12 @@ export async function importPurchasesCsv(
       targetType: 'purchases',
       targetId: null,
       before: null,
-      after: { committed: result.committed, skipped: skipped.length, pointsGranted: points },
+      after: {
+        committed: result.committed,
+        skipped: skipped.length,
+        pointsGranted: points,
+        grantPoints: input.grantPoints,
+      },
     }),
   ])
   for (const memberId of multipliers.keys()) await recomputeTier(deps, memberId)

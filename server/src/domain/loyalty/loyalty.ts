@@ -12,6 +12,7 @@ import { NotEnoughPoints, isUniqueFailure, withRetry, type PointsRepository } fr
 import { receiptMessage, tierUpMessage } from './messages.ts'
 import { DEFAULT_TIERS, pointsForPurchase, readEarningRule, tierStatus } from './rules.ts'
 import type { LoyaltyMember, LoyaltyStore, PurchaseRecord } from './store.ts'
+import { loyaltyMode } from '../stamps/stamps.ts'
 
 /** What purchases, refunds, adjustments and tiers need (built by the composition root). */
 export interface LoyaltyDeps {
@@ -136,6 +137,8 @@ export interface PurchaseInput {
   apiKeyId: number | null
   /** Remembers the new purchase's ID under (apiKeyId, key); a second write fails on the key. */
   idempotency: { apiKeyId: number; key: string; requestHash: string }
+  /** false: record the purchase without points (a CSV import chosen so). Default: grant. */
+  grantPoints?: boolean
 }
 
 export interface PurchaseOutcome {
@@ -161,14 +164,22 @@ export async function planPurchase(
   multiplierPercent: number,
 ): Promise<{ writes: Write[]; points: number }> {
   const now = deps.clock.now()
-  const points = pointsForPurchase(input.amountYen, input.categories, rule, multiplierPercent)
-  const grant =
-    points > 0
-      ? {
-          dedupeKey: `purchase:${deps.ids.uuid()}:grant`,
-          expiresAt: pointsExpiryAt(now, rule.expiryMonths, deps.timeZone),
-        }
-      : null
+  // Points expire counting from the purchase (a past-dated CSV row or POS catch-up), not from
+  // the day it was recorded; a purchase so old its points would already have expired grants none.
+  const expiresAt = pointsExpiryAt(
+    Math.min(input.purchasedAt, now),
+    rule.expiryMonths,
+    deps.timeZone,
+  )
+  // A shop on stamps only grants no points (the stamp card subscriber stamps the purchase); an
+  // import may be told to grant none.
+  const points =
+    input.grantPoints === false ||
+    expiresAt <= now ||
+    (await loyaltyMode(deps.settings)) === 'stamps'
+      ? 0
+      : pointsForPurchase(input.amountYen, input.categories, rule, multiplierPercent)
+  const grant = points > 0 ? { dedupeKey: `purchase:${deps.ids.uuid()}:grant`, expiresAt } : null
   const writes = deps.loyalty.purchaseWrites(
     {
       memberId: input.member.id,

@@ -5,6 +5,8 @@ import type {
   LoyaltySettings,
   PointsSummary,
   Purchase,
+  RegisterMember,
+  RegisterMemberLookup,
   RegisterPurchase,
   TierInput,
 } from '@joren/shared'
@@ -82,7 +84,35 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
     return { rule, tiers }
   }
 
+  /** The scanned card's member or the typed number's; an unknown number says so (404). */
+  async function registerMemberOf(
+    input: RegisterMemberLookup,
+  ): Promise<{ member: LoyaltyMember; memberNumber: string }> {
+    let memberNumber = input.memberNumber ?? ''
+    if (input.cardToken) {
+      const check = await verifyCardToken(input.cardToken, now(), await deps.cardKey())
+      if (!check.ok) throw new CardCodeRefused(check.error)
+      memberNumber = check.memberNumber
+    }
+    return { member: await requireMember(memberNumber), memberNumber }
+  }
+
   return {
+    /**
+     * POST /api/staff/register/member: the confirm step's name, tier and points, so staff record
+     * the purchase for the right person.
+     */
+    async registerMember(input: RegisterMemberLookup): Promise<RegisterMember> {
+      const { member } = await registerMemberOf(input)
+      const summary = await pointsSummary(deps, member.id, 0)
+      return {
+        memberNumber: member.memberNumber,
+        displayName: member.displayName,
+        tier: summary.tier.tier?.name ?? null,
+        balance: summary.balance,
+      }
+    },
+
     /**
      * POST /api/staff/register/purchases: a scanned card or a typed member number. A resend with
      * the same requestId gets the first answer; the audit row commits with the purchase.
@@ -92,13 +122,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       input: RegisterPurchase,
       defer: Defer,
     ): Promise<PurchaseReply> {
-      let memberNumber = input.memberNumber ?? ''
-      if (input.cardToken) {
-        const check = await verifyCardToken(input.cardToken, now(), await deps.cardKey())
-        if (!check.ok) throw new CardCodeRefused(check.error)
-        memberNumber = check.memberNumber
-      }
-      const member = await requireMember(memberNumber)
+      const { member, memberNumber } = await registerMemberOf(input)
       await checkCategories(input.categories)
       const key = `register:${input.requestId ?? deps.ids.uuid()}`
       const { cardToken: _ignored, ...hashed } = input
@@ -210,6 +234,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       actor: StaffActor,
       bytes: Uint8Array,
       dryRun: boolean,
+      grantPoints = true,
     ): Promise<CsvImportResult> {
       let text: string
       try {
@@ -224,6 +249,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
           text,
           dryRun,
           categoryIds: new Set(shop.categories.map((x) => x.id)),
+          grantPoints,
         })
       } catch (error) {
         if (!isUniqueFailure(error)) throw error

@@ -8,6 +8,8 @@ export interface LoyaltyMember {
   lineUserId: string
   language: string | null
   followState: 'following' | 'blocked'
+  /** The LINE display name, when known (the register's confirm step shows it). */
+  displayName: string | null
 }
 
 export interface PurchaseRecord {
