@@ -139,6 +139,7 @@ async function program(w: World, overrides: Partial<ReferralSettings> = {}) {
     referrerReward: { kind: 'coupon', templateId: template.id },
     newcomerReward: { kind: 'points', points: 300 },
     monthlyCap: 10,
+    notify: true,
     card: { title: 'ご招待', text: 'はじめてのお買い物で300ポイント', imageUrl: null },
     ...overrides,
   })
@@ -218,6 +219,28 @@ export async function qualificationIsExactlyOnce(driver: Driver): Promise<void> 
     ),
   ).toEqual([{ points: -20 }, { points: -300 }])
   expect(await w.count("domain_events where type = 'referral.reversed'")).toBe(1)
+}
+
+/** With the referral messages switched off: both rewards, no LINE message (no billed push). */
+export async function rewardsWithoutMessagesWhenSwitchedOff(driver: Driver): Promise<void> {
+  const w = world(driver)
+  await program(w, { notify: false })
+  const referrer = await w.member('紹介者C')
+  const { code } = await w.referrals.service.mine(referrer.id)
+  if (!code) throw new Error('no code')
+  const b = await newcomer(w, code, '新人D')
+  await w.purchase(b.memberNumber, 2_000)
+  await w.referrals.subscriber.handle(await w.lastEvent('purchase.recorded'))
+  expect(await w.status(b.id)).toEqual({ status: 'qualified', reason: null })
+  expect(await w.count("coupons where source = 'referral' and member_id = ?", referrer.id)).toBe(1)
+  expect(
+    await driver.query(
+      "select points from point_ledger where member_id = ? and reason = '友だち紹介'",
+      b.id,
+    ),
+  ).toEqual([{ points: 300 }])
+  expect(await w.count("outbox where dedupe_key like 'referral:%'")).toBe(0)
+  expect(await w.count("domain_events where type = 'referral.qualified'")).toBe(1)
 }
 
 export async function theMonthlyCapHoldsUnderARace(driver: Driver): Promise<void> {

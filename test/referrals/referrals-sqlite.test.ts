@@ -1,7 +1,11 @@
 import { beforeEach, describe, it } from 'vitest'
 import type { Driver } from '../events/event-suite.ts'
 import { memoryDatabase } from '../support/memory-db.ts'
-import { qualificationIsExactlyOnce, theMonthlyCapHoldsUnderARace } from './referral-suite.ts'
+import {
+  qualificationIsExactlyOnce,
+  rewardsWithoutMessagesWhenSwitchedOff,
+  theMonthlyCapHoldsUnderARace,
+} from './referral-suite.ts'
 
 let driver: Driver
 
@@ -20,4 +24,6 @@ describe('referral qualification (better-sqlite3)', () => {
     qualificationIsExactlyOnce(driver))
   it('two newcomers racing for the last monthly slot: one qualifies, one is refused for the cap', () =>
     theMonthlyCapHoldsUnderARace(driver))
+  it('with the referral messages switched off: both rewards, no push', () =>
+    rewardsWithoutMessagesWhenSwitchedOff(driver))
 })

@@ -6,6 +6,7 @@ import { schema } from '../../server/src/db/schema.ts'
 import type { Driver } from '../events/event-suite.ts'
 import {
   qualificationIsExactlyOnce,
+  rewardsWithoutMessagesWhenSwitchedOff,
   theMonthlyCapHoldsUnderARace,
 } from '../referrals/referral-suite.ts'
 import {
@@ -63,6 +64,11 @@ describe('referral qualification (workerd + local D1)', () => {
   it(
     'two newcomers racing for the last monthly slot: one qualifies, one is refused for the cap',
     () => theMonthlyCapHoldsUnderARace(d1()),
+    TIMEOUT,
+  )
+  it(
+    'with the referral messages switched off: both rewards, no push',
+    () => rewardsWithoutMessagesWhenSwitchedOff(d1()),
     TIMEOUT,
   )
 })

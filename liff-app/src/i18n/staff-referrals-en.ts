@@ -19,6 +19,9 @@ export const staffReferralsEn: StaffReferralsMessages = {
   template: 'Coupon template',
   noTemplates: 'There are no coupon templates yet. Create one under Coupons first.',
   monthlyCap: 'Monthly cap per referrer',
+  notify: 'Tell both members on LINE when their reward is given',
+  notifyCost:
+    'Two billed push messages per referral (one to each member). When off, the rewards are still given and shown in the mini-app.',
   card: 'Invitation card (sent on LINE)',
   cardTitle: 'Title',
   cardText: 'Text',

@@ -17,6 +17,9 @@ export const staffReferralsJa = {
   template: 'クーポンテンプレート',
   noTemplates: 'クーポンテンプレートがありません。先に「クーポン」で作成してください。',
   monthlyCap: '紹介者1人あたりの月の上限（件）',
+  notify: '特典をお贈りしたことをLINEでお知らせする',
+  notifyCost:
+    '紹介1件につき2通（紹介した方・紹介された方に1通ずつ）の有料プッシュメッセージです。オフにしても特典はお贈りし、ミニアプリに表示されます。',
   card: '招待カード（LINEで送られるカード）',
   cardTitle: 'タイトル',
   cardText: '本文',

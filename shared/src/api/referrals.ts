@@ -44,6 +44,11 @@ export const ReferralSettingsSchema = z.object({
     .int()
     .min(1, '月の上限は1以上にしてください')
     .max(1000, '月の上限は1000以下にしてください'),
+  /**
+   * Whether both members get a LINE message when a referral qualifies (two billed pushes per
+   * referral). Off: the rewards are still given and shown in the mini-app. Default on.
+   */
+  notify: z.boolean().default(true),
   card: z.object({
     title: z.string().trim().min(1, '招待カードのタイトルを入力してください').max(40),
     text: z.string().trim().min(1, '招待カードの本文を入力してください').max(160),

@@ -159,6 +159,15 @@ function SettingsForm({ m }: { m: StaffReferralsMessages }) {
           value={form.monthlyCap}
           onInput={(e) => setForm({ ...form, monthlyCap: Number(e.currentTarget.value) })}
         />
+        <label class="check-line">
+          <input
+            type="checkbox"
+            checked={form.notify}
+            onChange={(e) => setForm({ ...form, notify: e.currentTarget.checked })}
+          />
+          {m.notify}
+        </label>
+        <p class="muted">{m.notifyCost}</p>
         <fieldset class="stack plain-fieldset">
           <legend class="field-label">{m.card}</legend>
           <label class="field-label" for="referral-card-title">

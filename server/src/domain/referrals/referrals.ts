@@ -35,6 +35,7 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
   referrerReward: { kind: 'points', points: 300 },
   newcomerReward: { kind: 'points', points: 300 },
   monthlyCap: 10,
+  notify: true,
   card: {
     title: 'お友だち紹介',
     text: 'このリンクから友だち追加すると、はじめてのお買い物で特典がもらえます。',
@@ -393,8 +394,8 @@ export async function qualify(
       }),
       ...forReferrer.writes,
       ...forNewcomer.writes,
-      message(referrer, 'referrer'),
-      message(newcomer, 'newcomer'),
+      // Two billed pushes, unless the owner switched the referral messages off.
+      ...(settings.notify ? [message(referrer, 'referrer'), message(newcomer, 'newcomer')] : []),
       deps.uow.event({
         type: 'referral.qualified',
         memberId: newcomer.id,
