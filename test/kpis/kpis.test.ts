@@ -1,6 +1,6 @@
 import { beforeEach, describe, it } from 'vitest'
 import type { Driver } from '../events/event-suite.ts'
-import { memoryDatabase } from '../support/memory-db.ts'
+import { memoryDriver } from '../support/memory-db.ts'
 import {
   everyFieldOnTheHandBuiltShop,
   rebuildReproducesTheRollups,
@@ -10,13 +10,7 @@ import {
 let driver: Driver
 
 beforeEach(() => {
-  const { sqlite, db, atomic } = memoryDatabase()
-  driver = {
-    db,
-    atomic,
-    query: async <T>(sql: string, ...params: unknown[]) =>
-      sqlite.prepare(sql).all(...params) as T[],
-  }
+  driver = memoryDriver()
 })
 
 describe('KPIs (better-sqlite3)', () => {

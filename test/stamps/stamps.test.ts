@@ -1,6 +1,6 @@
 import { beforeEach, describe, it } from 'vitest'
 import type { Driver } from '../events/event-suite.ts'
-import { memoryDatabase } from '../support/memory-db.ts'
+import { memoryDriver } from '../support/memory-db.ts'
 import {
   stampsFollowPurchasesExactlyOnce,
   stampsPerYenAndRewardsOverTheLimit,
@@ -9,13 +9,7 @@ import {
 let driver: Driver
 
 beforeEach(() => {
-  const { sqlite, db, atomic } = memoryDatabase()
-  driver = {
-    db,
-    atomic,
-    query: async <T>(sql: string, ...params: unknown[]) =>
-      sqlite.prepare(sql).all(...params) as T[],
-  }
+  driver = memoryDriver()
 })
 
 describe('the stamp card (better-sqlite3)', () => {

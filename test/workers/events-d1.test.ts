@@ -1,8 +1,4 @@
-import { drizzle } from 'drizzle-orm/d1'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
-import { d1Atomic } from '../../server/src/db/atomic.ts'
-import type { Database } from '../../server/src/db/database.ts'
-import { schema } from '../../server/src/db/schema.ts'
 import { auditedChangesAreAtomic } from '../events/audit-suite.ts'
 import {
   aReplayedEventHasOneEffect,
@@ -18,6 +14,7 @@ import {
   type LocalWorker,
   type WorkerBundle,
 } from './local-worker.ts'
+import { d1DriverOf } from './d1-driver.ts'
 
 /**
  * The domain event relay and atomic audit rows on workerd's local D1: batches are D1
@@ -57,12 +54,7 @@ beforeEach(async () => {
 
 function d1(): Driver {
   if (!worker) throw new Error('no worker')
-  const db = drizzle(worker.db as never, { schema })
-  return {
-    db: db as unknown as Database,
-    atomic: d1Atomic(db),
-    query: (sql, ...params) => worker!.query(sql, ...params),
-  }
+  return d1DriverOf(worker)
 }
 
 describe('domain event relay (workerd + local D1)', () => {

@@ -1,9 +1,4 @@
-import { drizzle } from 'drizzle-orm/d1'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest'
-import { d1Atomic } from '../../server/src/db/atomic.ts'
-import type { Database } from '../../server/src/db/database.ts'
-import { schema } from '../../server/src/db/schema.ts'
-import type { Driver } from '../events/event-suite.ts'
+import { describe, it } from 'vitest'
 import {
   couponCommandsCommitWithTheirAudit,
   couponEventsAreRecordedOnce,
@@ -13,12 +8,7 @@ import {
   refundEventIsRecordedOnce,
   tierChangesAreRecordedOnce,
 } from '../loyalty/loyalty-events-suite.ts'
-import {
-  buildWorkerBundle,
-  startLocalWorker,
-  type LocalWorker,
-  type WorkerBundle,
-} from './local-worker.ts'
+import { useFreshD1 } from './d1-driver.ts'
 
 /**
  * Loyalty and coupon commands with their audit rows and events on workerd's local D1: batches
@@ -27,37 +17,7 @@ import {
  */
 
 const TIMEOUT = 120_000
-let bundle: WorkerBundle | undefined
-let worker: LocalWorker | undefined
-
-beforeAll(async () => {
-  bundle = await buildWorkerBundle()
-}, TIMEOUT)
-
-afterAll(async () => {
-  await bundle?.dispose()
-})
-
-beforeEach(async () => {
-  if (!bundle) throw new Error('no bundle')
-  worker = await startLocalWorker({ bundle, vars: {} })
-}, TIMEOUT)
-
-afterEach(async () => {
-  await worker?.dispose()
-  worker = undefined
-})
-
-function d1(): Driver {
-  if (!worker) throw new Error('no worker')
-  const db = drizzle(worker.db as never, { schema })
-  const { query } = worker
-  return {
-    db: db as unknown as Database,
-    atomic: d1Atomic(db),
-    query: (sql, ...params) => query(sql, ...params),
-  }
-}
+const d1 = useFreshD1(TIMEOUT)
 
 describe('loyalty and coupon commands and their audit rows (workerd + local D1)', () => {
   it(

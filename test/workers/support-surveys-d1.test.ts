@@ -1,8 +1,4 @@
-import { drizzle } from 'drizzle-orm/d1'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
-import { d1Atomic } from '../../server/src/db/atomic.ts'
-import type { Database } from '../../server/src/db/database.ts'
-import { schema } from '../../server/src/db/schema.ts'
 import type { Driver } from '../events/event-suite.ts'
 import {
   conversationOpenedGoesWithTheOpening,
@@ -15,6 +11,7 @@ import {
   type LocalWorker,
   type WorkerBundle,
 } from './local-worker.ts'
+import { d1DriverOf } from './d1-driver.ts'
 
 /**
  * The survey and support commands on workerd's local D1: audit rows and domain events commit in
@@ -64,12 +61,7 @@ beforeEach(async () => {
 
 function d1(): Driver {
   if (!worker) throw new Error('no worker')
-  const db = drizzle(worker.db as never, { schema })
-  return {
-    db: db as unknown as Database,
-    atomic: d1Atomic(db),
-    query: (sql, ...params) => worker!.query(sql, ...params),
-  }
+  return d1DriverOf(worker)
 }
 
 describe('survey and support commands and their audit rows (workerd + local D1)', () => {
