@@ -472,7 +472,13 @@ function rowsOf(r: PhaseResult): Row[] {
   const rows: Row[] = []
   const lagP99 = percentile(answers.lagsMs, 0.99)
   const replyShare = answers.answerable === 0 ? 0 : (answers.byReply * 100) / answers.answerable
-  const clean = answers.lost === 0 && answers.doubled === 0 && answers.sentButNotAtLine === 0
+  // An event that died (or is still waiting) has no outbox row to count, so it would not show in
+  // the answer figures: it makes the phase fail instead.
+  const clean =
+    answers.lost === 0 &&
+    answers.doubled === 0 &&
+    answers.sentButNotAtLine === 0 &&
+    answers.eventsNotDone === 0
   if (plan.lagTargetMs !== undefined) {
     rows.push(
       {
@@ -660,11 +666,22 @@ function checkAnswers(
     }
     check.lagsMs = Float64Array.from(lags).sort()
     const ids = [...indexOf.keys()]
-    const statusOf = db.prepare('SELECT status FROM webhook_events WHERE event_id = ?')
+    const statusOf = db.prepare('SELECT status, last_error FROM webhook_events WHERE event_id = ?')
+    const notDone = new Map<string, number>()
     for (const id of ids) {
-      const row = statusOf.get(id) as { status: string } | undefined
-      if (!row || (row.status !== 'done' && row.status !== 'ignored')) check.eventsNotDone++
+      const row = statusOf.get(id) as { status: string; last_error: string | null } | undefined
+      if (!row || (row.status !== 'done' && row.status !== 'ignored')) {
+        if (check.eventsNotDone === 0 && row?.last_error)
+          check.details.push(`first event not done (${row.status}): ${row.last_error}`)
+        check.eventsNotDone++
+        const status = row?.status ?? 'missing'
+        notDone.set(status, (notDone.get(status) ?? 0) + 1)
+      }
     }
+    if (notDone.size > 0)
+      check.details.unshift(
+        `events not done by status: ${[...notDone].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+      )
     if (statusCounts.size > 0)
       check.details.unshift(
         `answer rows by status: ${[...statusCounts].map(([s, n]) => `${s} ${n}`).join(', ')}`,

@@ -24,7 +24,7 @@ export async function spawnJoren(env: Record<string, string>): Promise<JorenProc
     child.once('exit', (code) => resolve(code)),
   )
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Joren did not start:\n${output}`)), 20_000)
+    const timer = setTimeout(() => reject(new Error(`Joren did not start:\n${output}`)), 60_000)
     const onData = () => {
       const match = /(?:running on|open) (http:\/\/[^\s]+?)(?:\/sandbox)?(?:\s|$)/.exec(output)
       if (match?.[1]) {

@@ -1,3 +1,4 @@
+import type { Logger } from '../domain/ports.ts'
 import type { FaqAnswererOptions } from '../domain/faq/answerer.ts'
 import { faqEngine, type FaqEngine } from '../domain/faq/matcher.ts'
 import { loadLinderaAnalyser } from './lindera-analyser.ts'
@@ -12,6 +13,13 @@ let engine: FaqEngine | null = null
 export function nodeFaqEngine(): FaqEngine {
   engine ??= faqEngine(loadLinderaAnalyser())
   return engine
+}
+
+/** Loads the FAQ engine now (at start, before any message can wait for it) and says how long it took. */
+export function warmNodeFaq(logger: Logger): void {
+  const started = performance.now()
+  nodeFaqEngine()
+  logger.info('FAQ analyser loaded', { ms: Math.round(performance.now() - started) })
 }
 
 export const nodeFaqOptions: FaqAnswererOptions = { engine: nodeFaqEngine }

@@ -1,6 +1,6 @@
 import { getRequestListener } from '@hono/node-server'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { nodeFaqOptionsFor } from '../analysis/node-faq.ts'
+import { nodeFaqOptionsFor, warmNodeFaq } from '../analysis/node-faq.ts'
 import { createApp } from '../app.ts'
 import { composeServices, type Background } from '../compose/index.ts'
 import type { LineSettings } from '../compose/ports.ts'
@@ -54,6 +54,12 @@ export interface NodeServerOptions {
   mount?: (app: ReturnType<typeof createApp>) => void
   /** Sandbox only: this stand-in user is the shop's owner (no setup code needed). */
   demoOwner?: { lineUserId: string; displayName: string }
+  /**
+   * Load the FAQ analyser (lindera: ~1.2 s of WebAssembly compilation on one thread) before the
+   * server listens, so no customer's message waits for it. `npm start` does; tests that never ask
+   * the FAQ leave it to the first question.
+   */
+  warmFaq?: boolean
 }
 
 /** Node: one SQLite file, one process; the composition root builds the services once. */
@@ -62,6 +68,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? webIds
   const database = openNodeDatabase(config.DATABASE_PATH)
+  if (options.warmFaq) warmNodeFaq(logger)
   // The daily summary rebuild reads purchases in worker threads (a file database only).
   const rebuildSummary: SummaryRebuild | undefined =
     config.DATABASE_PATH === ':memory:'

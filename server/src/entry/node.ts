@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     logger,
     mount: sandbox?.mount,
     demoOwner: sandbox?.demoOwner,
+    warmFaq: true,
   }).catch(async (error: unknown) => {
     await sandbox?.close()
     if (error instanceof ChannelModeMismatch) return fail(error.message)

@@ -116,6 +116,25 @@ describe('LIFF ID token verification', () => {
     expect(await verifier.verify(token)).toMatchObject({ ok: false, code: 'token_expired' })
   })
 
+  it('remembers a verified token only byte for byte and only until it expires', async () => {
+    const token = await sign(keyA, { exp: Math.floor(T0 / 1000) + 3600 })
+    expect((await verifier.verify(token)).ok).toBe(true)
+    const [h = '', p = '', signature = ''] = token.split('.')
+    const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`
+    expect(await verifier.verify(`${h}.${p}.${flipped}`)).toMatchObject({ ok: false })
+    const otherUser = b64({
+      ...JSON.parse(Buffer.from(p, 'base64url').toString()),
+      sub: 'U' + 'b'.repeat(32),
+    })
+    expect(await verifier.verify(`${h}.${otherUser}.${signature}`)).toMatchObject({
+      ok: false,
+      code: 'invalid_token',
+    })
+    expect((await verifier.verify(token)).ok).toBe(true)
+    now = T0 + 3_661_000
+    expect(await verifier.verify(token)).toMatchObject({ ok: false, code: 'token_expired' })
+  })
+
   it('refuses another key, HS256, alg none and a signature over other bytes', async () => {
     const forged = await sign(stranger)
     expect(await verifier.verify(forged)).toMatchObject({ ok: false, code: 'invalid_token' })

@@ -134,6 +134,8 @@ const server = await startNodeServer({
     dataApiBaseUrl: settings.lineUrl,
   },
   logger: createConsoleLogger('error'),
+  // As `npm start` does: the FAQ analyser is loaded before the server listens (~1.2 s).
+  warmFaq: true,
 })
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 })
