@@ -5,6 +5,7 @@ import { createKpiStore } from '../../server/src/db/repositories/kpi-repository.
 import { purchases } from '../../server/src/db/schema.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { deliverEvents, type EventRelayDeps } from '../../server/src/domain/events/relay.ts'
+import { twelveMonthsEnding } from '../../server/src/domain/kpis/calendar.ts'
 import { computeKpis } from '../../server/src/domain/kpis/kpis.ts'
 import { kpiRollupSubscriber, rebuildKpiRollups } from '../../server/src/domain/kpis/rollups.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
@@ -287,10 +288,14 @@ function random(seed: number) {
  * ends), with the events handled in random batches, redelivered and out of order, the rollups
  * equal a full rebuild and the KPIs equal a brute-force recomputation from the purchases.
  */
+/** Ends of the 12-month spend windows the property asks for (month ends and a mid-month day). */
+const LTV_ENDS = ['2025-12-31', '2026-01-31', '2026-02-28', '2026-03-01', '2026-01-15'] as const
+
 export async function rollupsEqualRecomputationAfterRandomEvents(driver: Driver, seeds: number[]) {
   for (const seed of seeds) {
     await driver.db.run(sql`DELETE FROM kpi_member_days`)
     await driver.db.run(sql`DELETE FROM kpi_members`)
+    await driver.db.run(sql`DELETE FROM kpi_spend_windows`)
     await driver.db.run(sql`DELETE FROM event_cursors`)
     await driver.db.run(sql`DELETE FROM domain_events`)
     await driver.db.run(sql`DELETE FROM purchases`)
@@ -326,6 +331,9 @@ export async function rollupsEqualRecomputationAfterRandomEvents(driver: Driver,
         live.push({ id, memberId })
       }
       if (rnd() < 0.3) await deliverEvents(w.relay, 1 + Math.floor(rnd() * 5))
+      // Ask for the KPIs now and then, so stored 12-month spend distributions exist when later
+      // purchases and refunds land in their windows.
+      if (rnd() < 0.25) await w.kpisFor('2026-01-01', pick(LTV_ENDS))
       // At least once: some events handed to the subscriber again, out of order.
       if (rnd() < 0.2) {
         const [old] = await driver.query<{ id: number }>(
@@ -358,6 +366,38 @@ export async function rollupsEqualRecomputationAfterRandomEvents(driver: Driver,
         recordedAt: row.recorded_at,
       } as never)
     }
+    // The 12-month spend (stored distributions included) against the purchases themselves.
+    for (const to of LTV_ENDS) {
+      const rows = await driver.query<{
+        member_id: number
+        amount_yen: number
+        purchased_at: number
+      }>("select member_id, amount_yen, purchased_at from purchases where status = 'completed'")
+      const jstDay = (at: number) => new Date(at + 9 * 3_600_000).toISOString().slice(0, 10)
+      const window = twelveMonthsEnding(to)
+      const totals = new Map<number, number>()
+      for (const r of rows) {
+        const day = jstDay(r.purchased_at)
+        if (day >= window.from && day <= window.to)
+          totals.set(r.member_id, (totals.get(r.member_id) ?? 0) + r.amount_yen)
+      }
+      const sorted = [...totals.values()].sort((a, b) => a - b)
+      const half = (a: number, b: number) => Math.floor((2 * a + b) / (2 * b))
+      const sum = sorted.reduce((s, v) => s + v, 0)
+      const middle =
+        sorted.length === 0
+          ? null
+          : half(
+              sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!,
+              2,
+            )
+      const { ltv12mYen } = await w.kpisFor('2026-01-01', to)
+      expect(
+        [ltv12mYen.buyers, ltv12mYen.mean, ltv12mYen.median],
+        `seed ${seed} LTV to ${to}`,
+      ).toEqual([sorted.length, sorted.length === 0 ? null : half(sum, sorted.length), middle])
+    }
+
     const kept = await w.rollups()
     await driver.db.run(sql`DELETE FROM kpi_member_days`)
     await driver.db.run(sql`DELETE FROM kpi_members`)

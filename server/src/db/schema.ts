@@ -1287,6 +1287,33 @@ export const kpiDays = sqliteTable('kpi_days', {
   startAt: integer('start_at').notNull().unique(),
 })
 
+/**
+ * Per-buyer spend distributions already computed for a window of shop-local days (the 12-month
+ * LTV the dashboard asks for six times per load: ~0.36 s each at 50,000 buyers). A rollup change
+ * on a day deletes every window holding that day in the same commit; `generation` is the
+ * kpi_rollup_generation the value was computed at, and a value is only stored if no rollup
+ * changed while it was being computed.
+ */
+export const kpiSpendWindows = sqliteTable(
+  'kpi_spend_windows',
+  {
+    fromDay: text('from_day').notNull(),
+    toDay: text('to_day').notNull(),
+    buyers: integer('buyers').notNull(),
+    totalYen: integer('total_yen').notNull(),
+    middleLow: integer('middle_low'),
+    middleHigh: integer('middle_high'),
+    generation: integer('generation').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fromDay, t.toDay] })],
+)
+
+/** One row (id 1): bumped by every change to the KPI rollups. */
+export const kpiRollupGeneration = sqliteTable('kpi_rollup_generation', {
+  id: integer('id').primaryKey(),
+  n: integer('n').notNull(),
+})
+
 // ── Stamp card (issue 15) ──────────────────────────────────────────────────────────────────
 
 /**

@@ -8,7 +8,14 @@ import type {
 import type { Write } from '../../domain/unit-of-work.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
-import { kpiDays, kpiMemberDays, kpiMembers, purchases } from '../schema.ts'
+import {
+  kpiDays,
+  kpiMemberDays,
+  kpiMembers,
+  kpiRollupGeneration,
+  kpiSpendWindows,
+  purchases,
+} from '../schema.ts'
 
 const n = (v: unknown): number => Number(v ?? 0)
 
@@ -25,6 +32,32 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
         target: kpiMembers.memberId,
         set: { firstDay: sql`excluded.first_day`, lastDay: sql`excluded.last_day` },
       })
+
+  /** Every rollup change bumps this, so a distribution computed across the change is not stored. */
+  const bumpGeneration = () =>
+    db
+      .update(kpiRollupGeneration)
+      .set({ n: sql`${kpiRollupGeneration.n} + 1` })
+      .where(eq(kpiRollupGeneration.id, 1))
+
+  /** Each buyer's total over [from, to]: count, sum and the two middle values (one pass each). */
+  async function computeSpendDistribution(from: string, to: string): Promise<SpendDistribution> {
+    const perBuyer = sql`SELECT member_id, sum(revenue_yen) AS yen
+      FROM kpi_member_days INDEXED BY kpi_member_days_day_idx
+      WHERE day >= ${from} AND day <= ${to} GROUP BY member_id`
+    const [totals] = await db.all<{ c: number; yen: number | null }>(
+      sql`SELECT count(*) AS c, sum(yen) AS yen FROM (${perBuyer})`,
+    )
+    const buyers = n(totals?.c)
+    if (buyers === 0) return { buyers: 0, totalYen: 0, middle: null }
+    const lower = Math.floor((buyers - 1) / 2)
+    const rows = await db.all<{ yen: number }>(
+      sql`SELECT yen FROM (${perBuyer}) ORDER BY yen LIMIT ${2 - (buyers % 2)} OFFSET ${lower}`,
+    )
+    const a = n(rows[0]?.yen)
+    const b = rows.length > 1 ? n(rows[1]?.yen) : a
+    return { buyers, totalYen: n(totals?.yen), middle: [a, b] }
+  }
 
   return {
     async periodTotals({ from, to }): Promise<PeriodTotals> {
@@ -64,21 +97,34 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
     },
 
     async spendDistribution({ from, to }): Promise<SpendDistribution> {
-      const perBuyer = sql`SELECT member_id, sum(revenue_yen) AS yen
-        FROM kpi_member_days INDEXED BY kpi_member_days_day_idx
-        WHERE day >= ${from} AND day <= ${to} GROUP BY member_id`
-      const [totals] = await db.all<{ c: number; yen: number | null }>(
-        sql`SELECT count(*) AS c, sum(yen) AS yen FROM (${perBuyer})`,
+      const [generation] = await db.all<{ n: number }>(
+        sql`SELECT n FROM kpi_rollup_generation WHERE id = 1`,
       )
-      const buyers = n(totals?.c)
-      if (buyers === 0) return { buyers: 0, totalYen: 0, middle: null }
-      const lower = Math.floor((buyers - 1) / 2)
-      const rows = await db.all<{ yen: number }>(
-        sql`SELECT yen FROM (${perBuyer}) ORDER BY yen LIMIT ${2 - (buyers % 2)} OFFSET ${lower}`,
-      )
-      const a = n(rows[0]?.yen)
-      const b = rows.length > 1 ? n(rows[1]?.yen) : a
-      return { buyers, totalYen: n(totals?.yen), middle: [a, b] }
+      const [known] = await db.all<{
+        buyers: number
+        total_yen: number
+        middle_low: number | null
+        middle_high: number | null
+      }>(sql`SELECT buyers, total_yen, middle_low, middle_high FROM kpi_spend_windows
+        WHERE from_day = ${from} AND to_day = ${to}`)
+      if (known)
+        return {
+          buyers: n(known.buyers),
+          totalYen: n(known.total_yen),
+          middle:
+            known.middle_low === null || known.middle_high === null
+              ? null
+              : [n(known.middle_low), n(known.middle_high)],
+        }
+      const computed = await computeSpendDistribution(from, to)
+      // Stored only if no rollup changed since the generation read above (a purchase recorded
+      // while this ran may or may not be in `computed`).
+      await db.run(sql`INSERT OR REPLACE INTO kpi_spend_windows
+          (from_day, to_day, buyers, total_yen, middle_low, middle_high, generation)
+        SELECT ${from}, ${to}, ${computed.buyers}, ${computed.totalYen},
+          ${computed.middle?.[0] ?? null}, ${computed.middle?.[1] ?? null}, n
+        FROM kpi_rollup_generation WHERE id = 1 AND n = ${n(generation?.n)}`)
+      return computed
     },
 
     async cohortCells(cohortDays, to): Promise<CohortCell[]> {
@@ -157,6 +203,11 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
       const ofDay = sql`member_id = ${memberId} AND status = 'completed'
         AND purchased_at >= ${startAt} AND purchased_at < ${endAt}`
       return [
+        // Every stored distribution whose window holds this day is out of date.
+        db
+          .delete(kpiSpendWindows)
+          .where(sql`${kpiSpendWindows.fromDay} <= ${day} AND ${kpiSpendWindows.toDay} >= ${day}`),
+        bumpGeneration(),
         db
           .insert(kpiMemberDays)
           .select(
@@ -221,6 +272,8 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
     async rebuildMembers(fromId, toId) {
       const range = sql`member_id >= ${fromId} AND member_id <= ${toId}`
       await atomic([
+        db.delete(kpiSpendWindows),
+        bumpGeneration(),
         db.delete(kpiMembers).where(range),
         db.delete(kpiMemberDays).where(range),
         db.insert(kpiMemberDays).select(sql`
