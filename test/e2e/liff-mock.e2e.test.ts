@@ -151,6 +151,16 @@ const inLine = (userId: string, idToken: string, extra: Record<string, unknown> 
   ...extra,
 })
 
+/** A staff row, as `npm run staff:owner` or an accepted invitation makes it. */
+function addStaff(lineUserId: string, role: 'owner' | 'staff'): void {
+  const now = Date.now()
+  joren.server.database.sqlite
+    .prepare(
+      'INSERT INTO staff (line_user_id, display_name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    )
+    .run(lineUserId, role === 'owner' ? 'オーナー' : 'レジ 係', role, now, now)
+}
+
 const apis = (calls: LiffCall[]) => calls.map((c) => c.api)
 
 describe('the member mini-app under LINE (liff-mock)', () => {
@@ -210,11 +220,18 @@ describe('the member mini-app under LINE (liff-mock)', () => {
   }, 60_000)
 
   it('shares an invitation with shareTargetPicker where LINE offers it, and says when it does not', async () => {
-    joren.server.database.sqlite
-      .prepare(
-        "INSERT INTO settings (key, value, updated_at) VALUES ('referral_program', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      )
-      .run(JSON.stringify({ ...DEFAULT_REFERRAL_SETTINGS, enabled: true }), Date.now())
+    // The owner switches the referral program on (through the staff API, as the console does).
+    const { userId: ownerId } = standIn.createUser({ displayName: 'オーナー', language: 'ja' })
+    addStaff(ownerId, 'owner')
+    const saved = await fetch(`${joren.server.url}/api/staff/referrals/settings`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${standIn.issueIdToken(ownerId, { scopes: ['openid'] })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ ...DEFAULT_REFERRAL_SETTINGS, enabled: true }),
+    })
+    expect(saved.status).toBe(200)
     const { userId } = await follower('紹介 太郎')
     const idToken = standIn.issueIdToken(userId, { scopes: ['openid'] })
 
@@ -239,7 +256,10 @@ describe('the member mini-app under LINE (liff-mock)', () => {
       .poll(async () => apis(await refused.calls()), EVENTUALLY)
       .toContain('isApiAvailable')
     expect(apis(await refused.calls())).not.toContain('shareTargetPicker')
-    await expect.poll(() => refused.page.getByText('招待を送りました。').count()).toBe(0)
+    await refused.page
+      .getByText('この画面からはLINEの送信先を選べません', { exact: false })
+      .waitFor()
+    expect(await refused.page.getByText('招待を送りました。').count()).toBe(0)
     await refused.context.close()
   }, 60_000)
 })
@@ -255,11 +275,7 @@ describe('the staff register under LINE (liff-mock)', () => {
     const { token: cardToken } = (await cardResponse.json()) as { token: string }
 
     const { userId: staffId } = standIn.createUser({ displayName: 'レジ 係', language: 'ja' })
-    joren.server.database.sqlite
-      .prepare(
-        "INSERT INTO staff (line_user_id, display_name, role, created_at, updated_at) VALUES (?, 'レジ 係', 'staff', ?, ?)",
-      )
-      .run(staffId, Date.now(), Date.now())
+    addStaff(staffId, 'staff')
     const staffToken = standIn.issueIdToken(staffId, { scopes: ['openid'] })
 
     const { context, page, calls } = await mockPage(

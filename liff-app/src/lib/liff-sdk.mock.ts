@@ -7,6 +7,9 @@
  * calls is recorded in `window.__JOREN_LIFF_CALLS__`, so a test can prove what was (not) called.
  */
 import liff from '@line/liff'
+import IsApiAvailable from '@line/liff/is-api-available'
+import ScanCodeV2 from '@line/liff/scan-code-v2'
+import ShareTargetPicker from '@line/liff/share-target-picker'
 import { LiffMockPlugin } from '@line/liff-mock'
 
 interface MockWindow {
@@ -23,8 +26,12 @@ type MockedLiff = typeof liff & {
 const mockWindow = window as unknown as MockWindow
 const calls = (mockWindow.__JOREN_LIFF_CALLS__ ??= [])
 const mocked = liff as MockedLiff
-// The full SDK registers every API first, so the app's later `liff.use(new ScanCodeV2())` etc.
-// are no-ops (LIFF skips a module it already has) and the mock's stand-ins stay in place.
+// The full SDK registers most APIs; the pluggable ones the app loads later are registered here
+// too, so the app's own `liff.use(new IsApiAvailable())` etc. are no-ops (LIFF skips a module it
+// already has) and never replace the mock's stand-ins that init puts in place.
+mocked.use(new IsApiAvailable())
+mocked.use(new ScanCodeV2())
+mocked.use(new ShareTargetPicker())
 mocked.use(new LiffMockPlugin())
 mocked.$mock.set(mockWindow.__JOREN_LIFF_MOCK__ ?? {})
 
