@@ -52,8 +52,28 @@ function leanPreloadHelper(): Plugin {
   }
 }
 
+/**
+ * Browser-test builds only (`npm run build:liffmock`): the LIFF SDK module is swapped for
+ * `liff-sdk.mock.ts` (LINE's @line/liff-mock plugin) and the output goes to dist-liffmock/, which no
+ * server serves. The production modes never resolve the mock.
+ */
+function liffMock(): Plugin {
+  return {
+    name: 'joren-liff-mock',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!source.endsWith('/liff-sdk.ts')) return null
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+      return resolved
+        ? { ...resolved, id: resolved.id.replace(/liff-sdk\.ts$/, 'liff-sdk.mock.ts') }
+        : null
+    },
+  }
+}
+
 export default defineConfig(({ mode }) => {
-  const staffBuild = mode === 'staff'
+  const mockBuild = mode.startsWith('liffmock')
+  const staffBuild = mode === 'staff' || mode === 'liffmock-staff'
   const input: Record<string, string> = staffBuild
     ? {
         staff: `${root}staff/index.html`,
@@ -64,7 +84,11 @@ export default defineConfig(({ mode }) => {
   return {
     root,
     base: '/',
-    plugins: staffBuild ? [spaFallback()] : [spaFallback(), leanPreloadHelper()],
+    plugins: [
+      spaFallback(),
+      ...(staffBuild ? [] : [leanPreloadHelper()]),
+      ...(mockBuild ? [liffMock()] : []),
+    ],
     server: {
       // changeOrigin: the server sees Host 127.0.0.1:8787, which the sandbox's loopback check wants.
       proxy: {
@@ -73,7 +97,7 @@ export default defineConfig(({ mode }) => {
       },
     },
     build: {
-      outDir: 'dist',
+      outDir: mockBuild ? 'dist-liffmock' : 'dist',
       emptyOutDir: !staffBuild,
       // Mini-app: lazy chunks have few dependencies and load while LIFF starts anyway, so no
       // preloading, no polyfill and a lean helper (above). Staff screens and sandbox share a

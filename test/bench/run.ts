@@ -9,6 +9,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'webhook', load: () => import('./webhook.bench.ts') },
   { name: 'answers', load: () => import('./answers.bench.ts') },
   { name: 'liff-app', load: () => import('./liff-app.bench.ts') },
+  { name: 'miniapp', load: () => import('./miniapp.bench.ts') },
   { name: 'segments', load: () => import('./segments.bench.ts') },
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },
   { name: 'faq', load: () => import('./faq.bench.ts') },

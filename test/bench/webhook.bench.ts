@@ -334,7 +334,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     const sdkVersion = (
       JSON.parse(
         readFileSync(
-          new URL('../../server/node_modules/@line/bot-sdk/package.json', import.meta.url),
+          new URL('../../node_modules/@line/bot-sdk/package.json', import.meta.url),
           'utf8',
         ),
       ) as { version: string; engines?: { node?: string } }

@@ -95,8 +95,10 @@ export class IdTokenIssuer {
       amr: ['linesso'],
     }
     if (options.nonce !== undefined) payload.nonce = options.nonce
-    const name = options.name ?? profile.name
-    const picture = options.picture ?? profile.picture
+    // Scope `openid` only (LINE's simplified consent): no profile claims at all.
+    const withProfile = options.scopes?.includes('profile') ?? true
+    const name = withProfile ? (options.name ?? profile.name) : undefined
+    const picture = withProfile ? (options.picture ?? profile.picture) : undefined
     if (name !== undefined) payload.name = name
     if (picture !== undefined) payload.picture = picture
     Object.assign(payload, options.claims)

@@ -170,6 +170,11 @@ export interface IdTokenOptions {
   name?: string
   picture?: string
   nonce?: string
+  /**
+   * The scopes the user granted (default `openid profile`). Without `profile` the token carries
+   * no `name` / `picture`, as after LINE's simplified consent where only `openid` is granted.
+   */
+  scopes?: ('openid' | 'profile')[]
   /** header alg to claim, independent of how the token is signed */
   alg?: string
   /** header kid to claim */

@@ -25,6 +25,8 @@ export async function startJoren(
     lineTimeoutMs?: number
     /** Configure LINE Login (ID token verification against the stand-in). Default true. */
     login?: boolean
+    /** More configuration (environment names, e.g. `LIFF_ID`). */
+    env?: Record<string, string>
   } = {},
 ): Promise<JorenUnderTest> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'joren-test-'))
@@ -43,6 +45,7 @@ export async function startJoren(
           LINE_ID_TOKEN_ISSUER: standIn.issuer,
           LINE_LOGIN_CHANNEL_ID: standIn.loginChannelId,
         }),
+    ...options.env,
   })
   const server = await startNodeServer({
     config,

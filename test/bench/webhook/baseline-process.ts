@@ -1,16 +1,12 @@
 /**
  * Bench child: the baseline LINE documents for a bot — Express, the SDK's signature middleware and
  * an echo reply sent inline before answering the webhook (line-bot-sdk-nodejs, examples/echo-bot).
- * The SDK is imported from the server workspace, which pins @line/bot-sdk 11.0.1 (the repository
- * root holds 10.8.0, pulled in by @line/liff).
+ * The SDK is the server workspace's pinned @line/bot-sdk (11.2.0, a dev dependency: Joren itself
+ * uses only its types), installed at the repository root.
  */
 import express from 'express'
 import type { AddressInfo } from 'node:net'
-import {
-  messagingApi,
-  middleware,
-  type webhook,
-} from '../../../server/node_modules/@line/bot-sdk/dist/index.js'
+import { messagingApi, middleware, type webhook } from '@line/bot-sdk'
 import { serveParent } from '../support/child.ts'
 
 export interface BaselineSettings {
