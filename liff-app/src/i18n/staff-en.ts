@@ -217,6 +217,7 @@ export const staffEn: StaffMessages = {
       'broadcast.cancel': 'Cancelled a broadcast',
       'broadcast.test_send': 'Test-sent a broadcast',
       'alert.resolve': 'Resolved an alert',
+      'inbox.resend': 'Resent a failed reply as a push',
       'alert_prefs.update': 'Changed alert notifications',
       'apikey.create': 'Created an API key',
       'apikey.revoke': 'Revoked an API key',

@@ -218,6 +218,7 @@ export const staffJa = {
       'broadcast.cancel': '配信を中止',
       'broadcast.test_send': '配信をテスト送信',
       'alert.resolve': 'アラートを対応済みにする',
+      'inbox.resend': '失敗した返信をプッシュで再送する',
       'alert_prefs.update': 'アラートの通知設定を変更',
       'apikey.create': 'API キーを作成',
       'apikey.revoke': 'API キーを無効化',

@@ -101,11 +101,20 @@ export const chatMessages = sqliteTable(
         'rejected',
         'gave_up',
         'not_allowed',
+        'reply_token',
+        'blocked',
       ],
     }),
+    /** LINE's answer when it refused the message ("<status> <message>"), worded for staff on read. */
+    deliveryDetail: text('delivery_detail'),
+    /** A staff resend (as a push) of this failed message's row. */
+    resendOf: integer('resend_of'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('chat_messages_member_idx').on(t.memberId, t.createdAt)],
+  (t) => [
+    index('chat_messages_member_idx').on(t.memberId, t.createdAt),
+    index('chat_messages_resend_of_idx').on(t.resendOf),
+  ],
 )
 
 /**
@@ -764,7 +773,7 @@ export const staffAlerts = sqliteTable(
      * are about the shop, without a member.
      */
     kind: text('kind', {
-      enum: ['new_conversation', 'low_score', 'webhook_parked', 'security'],
+      enum: ['new_conversation', 'low_score', 'webhook_parked', 'security', 'job_failed'],
     }).notNull(),
     memberId: integer('member_id'),
     conversationId: integer('conversation_id'),

@@ -4,6 +4,7 @@ import {
   BroadcastListQuerySchema,
   BroadcastSendSchema,
   BroadcastTestSendSchema,
+  FailedRecipientsQuerySchema,
   MAX_CSV_MEMBER_NUMBERS,
   type Broadcast,
   type BroadcastResponse,
@@ -135,6 +136,19 @@ export const staffBroadcastsRoute = new Hono<AppEnv>()
     requirePermission('broadcasts.read'),
     paramsOf(BroadcastIdParamSchema),
     async (c) => c.json(await c.var.services.broadcasts.result(c.req.valid('param').id)),
+  )
+  .get(
+    '/:id/failed-recipients',
+    requirePermission('broadcasts.read'),
+    paramsOf(BroadcastIdParamSchema),
+    queryOf(FailedRecipientsQuerySchema),
+    async (c) =>
+      c.json(
+        await c.var.services.broadcasts.failedRecipients(
+          c.req.valid('param').id,
+          c.req.valid('query'),
+        ),
+      ),
   )
   .get(
     '/:id/attribution',

@@ -9,6 +9,7 @@ import {
   ConversationStatusInputSchema,
   InboxUpdatesQuerySchema,
   ReplyInputSchema,
+  ResendInputSchema,
   ThreadQuerySchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
@@ -91,6 +92,21 @@ export const staffInboxRoute = new Hono<AppEnv>()
           c.var.staff,
           c.req.valid('param').id,
           c.req.valid('json'),
+          c.var.defer,
+        ),
+        201,
+      ),
+  )
+  .post(
+    '/messages/:chatMessageId/resend',
+    requirePermission('support.inbox'),
+    paramsOf(ChatMessageIdParamSchema),
+    jsonBody(ResendInputSchema),
+    async (c) =>
+      c.json(
+        await c.var.services.support.inbox.resend(
+          c.var.staff,
+          c.req.valid('param').chatMessageId,
           c.var.defer,
         ),
         201,

@@ -243,6 +243,30 @@ export const BroadcastResultSchema = z.object({
 })
 export type BroadcastResult = z.infer<typeof BroadcastResultSchema>
 
+/**
+ * GET /api/staff/broadcasts/:id/failed-recipients?cursor=&limit=: who did not get it and why
+ * (LINE's reason in Japanese), in chunk order; keyset paged.
+ */
+export const FailedRecipientsQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,12}_\d{1,4}$/, 'cursor: 正しくないカーソルです')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+export const FailedRecipientSchema = z.object({
+  memberId: z.number().int(),
+  memberNumber: z.string(),
+  memberName: z.string().nullable(),
+  reason: z.string(),
+})
+export type FailedRecipient = z.infer<typeof FailedRecipientSchema>
+export const FailedRecipientPageSchema = z.object({
+  items: z.array(FailedRecipientSchema),
+  nextCursor: z.string().nullable(),
+})
+export type FailedRecipientPage = z.infer<typeof FailedRecipientPageSchema>
+
 /** GET /api/staff/broadcasts/:id/attribution */
 export const BroadcastAttributionSchema = z.object({
   days: z.number().int(),

@@ -126,10 +126,23 @@ export const DeliveryProblemSchema = z.object({
     'rejected',
     'gave_up',
     'not_allowed',
+    // A staff reply whose reply token LINE refused (used or expired, e.g. after a restart) or that
+    // expired before it could go: nothing went, and staff decide whether to resend it as a push.
+    'reply_token',
+    // The member blocked the account before it went.
+    'blocked',
   ]),
+  /**
+   * LINE's answer in Japanese when LINE refused it (common messages translated; otherwise a
+   * Japanese sentence with LINE's own words). Null when LINE said nothing.
+   */
+  lineReason: z.string().nullable().optional(),
 })
 export type DeliveryProblem = z.infer<typeof DeliveryProblemSchema>
 export type DeliveryReason = DeliveryProblem['reason']
+
+export const OutboundStateSchema = z.enum(['queued', 'retrying', 'sent', 'failed', 'unknown'])
+export type OutboundState = z.infer<typeof OutboundStateSchema>
 
 export const ThreadMessageSchema = z.object({
   id: z.number().int(),
@@ -145,6 +158,17 @@ export const ThreadMessageSchema = z.object({
   via: z.enum(['reply', 'push', 'multicast']).nullable(),
   /** Outbound, when it did not simply go: delivery unknown or failed, and why. */
   delivery: DeliveryProblemSchema.nullable(),
+  /**
+   * Outbound: where it stands — queued (waiting to go), retrying (LINE failed, trying again),
+   * sent, failed (see `delivery`), unknown (maybe delivered; never resent). Null for inbound.
+   */
+  state: OutboundStateSchema.nullable().optional(),
+  /** A failed staff reply staff can resend as a push (billed: one message). */
+  resendable: z.boolean().optional(),
+  /** The thread message that resent this one (null: not resent). */
+  resentAs: z.number().int().nullable().optional(),
+  /** This message resends that one (a failed staff reply). */
+  resendOf: z.number().int().nullable().optional(),
   createdAt: z.number().int(),
 })
 export type ThreadMessage = z.infer<typeof ThreadMessageSchema>
@@ -204,6 +228,20 @@ export const ReplyResultSchema = z.object({
   billed: z.boolean(),
 })
 export type ReplyResult = z.infer<typeof ReplyResultSchema>
+
+/**
+ * POST /api/staff/inbox/messages/:chatMessageId/resend: a failed staff reply sent again as a push
+ * (billed: one message). Once per failed message: a double-click or a retried request resends once
+ * and answers the same.
+ */
+export const ResendInputSchema = z.object({}).strict()
+export const ResendResultSchema = z.object({
+  /** The resend's thread message. */
+  messageId: z.number().int(),
+  via: z.literal('push'),
+  billed: z.literal(true),
+})
+export type ResendResult = z.infer<typeof ResendResultSchema>
 
 /** GET /api/staff/inbox/conversations/:id/context: the member beside the thread. */
 export const MemberContextSchema = z.object({
@@ -291,6 +329,10 @@ export const StaffAlertKindSchema = z.enum([
   'low_score',
   'webhook_parked',
   'security',
+  // A background job gave up: a message LINE refused or that kept failing, a broadcast chunk
+  // that failed, a domain event a subscriber could not handle (raised by triggers, like
+  // webhook_parked).
+  'job_failed',
 ])
 export type StaffAlertKind = z.infer<typeof StaffAlertKindSchema>
 

@@ -20,6 +20,7 @@ const BADGE: Record<StaffAlert['kind'], string> = {
   low_score: 'badge-red',
   webhook_parked: 'badge-gray',
   security: 'badge-red',
+  job_failed: 'badge-red',
 }
 
 /**

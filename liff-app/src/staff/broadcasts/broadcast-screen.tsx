@@ -1,4 +1,5 @@
 import type {
+  FailedRecipientPage,
   Broadcast,
   BroadcastAttribution,
   BroadcastProgress,
@@ -348,7 +349,74 @@ function ResultCard({ id, status }: { id: number; status: string }) {
           </ul>
         </div>
       )}
+      {r.failed > 0 && <FailedRecipients id={id} key={`${id}:${status}`} />}
     </section>
+  )
+}
+
+/** Who did not get it and why (LINE's reason in Japanese), a page at a time. */
+function FailedRecipients({ id }: { id: number }) {
+  const { api } = useStaff()
+  const d = broadcastText().detail
+  const [items, setItems] = useState<FailedRecipientPage['items']>([])
+  const [cursor, setCursor] = useState<string | null | undefined>(undefined)
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const load = async (after?: string) => {
+    setBusy(true)
+    try {
+      const query = after ? `?cursor=${encodeURIComponent(after)}` : ''
+      const page = await api.get<FailedRecipientPage>(
+        `/api/staff/broadcasts/${id}/failed-recipients${query}`,
+      )
+      setItems((list) => (after ? [...list, ...page.items] : page.items))
+      setCursor(page.nextCursor)
+      setError(null)
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  useEffect(() => {
+    void load()
+  }, [id])
+  if (error && items.length === 0) return <ErrorPanel error={error} onRetry={() => void load()} />
+  return (
+    <div class="stack-sm" data-testid="failed-recipients">
+      <h3 class="field-label">{d.failedRecipients}</h3>
+      <div class="bc-failed-scroll">
+        <table class="bc-failed">
+          <thead>
+            <tr>
+              <th scope="col">{d.failedMember}</th>
+              <th scope="col">{d.failedReason}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.memberId}>
+                <td>
+                  <a href={href(`/members/${r.memberNumber}`)}>{r.memberName ?? r.memberNumber}</a>
+                  <div class="small muted">{r.memberNumber}</div>
+                </td>
+                <td>{r.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {cursor && (
+        <button
+          class="btn btn-secondary btn-sm"
+          type="button"
+          disabled={busy}
+          onClick={() => void load(cursor)}
+        >
+          {d.failedMore}
+        </button>
+      )}
+    </div>
   )
 }
 

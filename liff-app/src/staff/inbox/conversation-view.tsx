@@ -47,8 +47,9 @@ export function ConversationView({ id, live, onChanged, onSent }: Props) {
   const messages = useMemo(() => {
     if (!data) return []
     const byId = new Map<number, ThreadMessage>()
-    for (const msg of [...older, ...data.messages]) byId.set(msg.id, msg)
+    // The poll brings new messages as they were created; the thread's own load knows how they went.
     for (const msg of live) if (msg.memberId === memberId) byId.set(msg.id, msg)
+    for (const msg of [...older, ...data.messages]) byId.set(msg.id, msg)
     return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
   }, [data, older, live, memberId])
 
@@ -66,6 +67,14 @@ export function ConversationView({ id, live, onChanged, onSent }: Props) {
       detail.reload()
     }
   }, [data, lastInbound, detail])
+
+  // While a message of the shop is queued or being retried, look again shortly: it goes, or fails.
+  const inFlight = messages.some((msg) => msg.state === 'queued' || msg.state === 'retrying')
+  useEffect(() => {
+    if (!inFlight) return
+    const timer = setTimeout(() => detail.reload(), 2_000)
+    return () => clearTimeout(timer)
+  }, [inFlight, data, detail])
 
   // Opening the thread, or a new message arriving while it is open and visible, reads it.
   useEffect(() => {
@@ -132,6 +141,11 @@ export function ConversationView({ id, live, onChanged, onSent }: Props) {
           hasOlder={hasOlder}
           loadingOlder={loadingOlder}
           onOlder={() => void loadOlder()}
+          blocked={conversation.followState === 'blocked'}
+          onResent={() => {
+            detail.reload()
+            onSent()
+          }}
         />
         <FaqAsksPanel memberId={conversation.memberId} messages={messages} />
         <ReplyBox

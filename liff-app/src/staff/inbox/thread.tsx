@@ -12,10 +12,22 @@ interface Props {
   hasOlder: boolean
   loadingOlder: boolean
   onOlder(): void
+  /** After a resend was queued: refresh the thread. */
+  onResent?(): void
+  /** The member blocked the account: nothing can be resent. */
+  blocked?: boolean
 }
 
 /** The chat as LINE shows it to the shop: the customer on the left, the bot and staff on the right. */
-export function Thread({ messages, memberName, hasOlder, loadingOlder, onOlder }: Props) {
+export function Thread({
+  messages,
+  memberName,
+  hasOlder,
+  loadingOlder,
+  onOlder,
+  onResent,
+  blocked = false,
+}: Props) {
   const m = supportText().thread
   const log = useRef<HTMLDivElement>(null)
   const stuckToBottom = useRef(true)
@@ -53,14 +65,31 @@ export function Thread({ messages, memberName, hasOlder, loadingOlder, onOlder }
       )}
       {messages.length === 0 && <p class="muted thread-system">{m.empty}</p>}
       {messages.map((msg) => (
-        <Bubble key={msg.id} message={msg} memberName={memberName} />
+        <Bubble
+          key={msg.id}
+          message={msg}
+          memberName={memberName}
+          canResend={!blocked}
+          onResent={onResent}
+        />
       ))}
     </div>
   )
 }
 
-function Bubble({ message, memberName }: { message: ThreadMessage; memberName: string }) {
+function Bubble({
+  message,
+  memberName,
+  canResend,
+  onResent,
+}: {
+  message: ThreadMessage
+  memberName: string
+  canResend: boolean
+  onResent?: () => void
+}) {
   const m = supportText().thread
+  const state = message.state ?? null
   const inbound = message.direction === 'in'
   const who = inbound
     ? memberName
@@ -74,6 +103,7 @@ function Bubble({ message, memberName }: { message: ThreadMessage; memberName: s
       class={`bubble-row ${inbound ? 'from-customer' : 'from-shop'} origin-${message.origin ?? 'customer'}`}
       aria-label={who}
       data-message={message.id}
+      data-state={inbound ? undefined : (state ?? undefined)}
     >
       <span class="bubble-who">
         {!inbound && (
@@ -88,6 +118,10 @@ function Bubble({ message, memberName }: { message: ThreadMessage; memberName: s
         </div>
         <span class="bubble-meta">
           {message.via && !inbound && <span>{m.via[message.via]}</span>}
+          {!inbound && (state === 'queued' || state === 'retrying') && (
+            <span class={`badge badge-gray`}>{m.state[state]}</span>
+          )}
+          {!inbound && message.resendOf != null && <span>{m.resendOf}</span>}
           <time
             dateTime={new Date(message.createdAt).toISOString()}
             title={formatDateTime(message.createdAt, locale())}
@@ -103,9 +137,81 @@ function Bubble({ message, memberName }: { message: ThreadMessage; memberName: s
         >
           <span class="badge badge-red">{m.delivery[message.delivery.state]}</span>{' '}
           {m.deliveryReason[message.delivery.reason]}
+          {message.delivery.lineReason && (
+            <span class="delivery-line-reason">
+              {' '}
+              {m.lineSaid} {message.delivery.lineReason}
+            </span>
+          )}
         </p>
       )}
+      {!inbound && message.resentAs != null && (
+        <p class="bubble-delivery muted" data-resent={message.resentAs}>
+          {m.resentMark}
+        </p>
+      )}
+      {!inbound && message.resendable && canResend && (
+        <ResendControl messageId={message.id} onResent={onResent} />
+      )}
     </article>
+  )
+}
+
+/** Staff decide: a failed reply is resent as a push only after they confirm its cost. */
+function ResendControl({ messageId, onResent }: { messageId: number; onResent?: () => void }) {
+  const m = supportText().thread
+  const { api } = useStaff()
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const resend = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await api.send('POST', `/api/staff/inbox/messages/${messageId}/resend`, {})
+      setConfirming(false)
+      onResent?.()
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (!confirming)
+    return (
+      <p class="bubble-resend">
+        <button class="btn btn-secondary btn-sm" type="button" onClick={() => setConfirming(true)}>
+          {m.resend}
+        </button>
+      </p>
+    )
+  return (
+    <div class="bubble-resend resend-confirm" role="group" aria-label={m.resend}>
+      <p class="small">{m.resendCost}</p>
+      <p class="inline-actions">
+        <button
+          class="btn btn-primary btn-sm"
+          type="button"
+          disabled={busy}
+          onClick={() => void resend()}
+        >
+          {busy ? m.resending : m.resendConfirm}
+        </button>
+        <button
+          class="btn btn-secondary btn-sm"
+          type="button"
+          disabled={busy}
+          onClick={() => setConfirming(false)}
+        >
+          {m.resendCancel}
+        </button>
+      </p>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   )
 }
 

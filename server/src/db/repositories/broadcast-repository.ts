@@ -660,6 +660,35 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       }
     },
 
+    async failedRecipients(broadcastId, after, limit) {
+      // Failed chunks in order (broadcast_chunks_broadcast_idx), each expanded to its members.
+      const rows = await all<{
+        chunkId: number
+        position: number
+        memberId: number
+        memberNumber: string
+        memberName: string | null
+        reason: string | null
+      }>(
+        sql`SELECT c.id AS chunkId, CAST(j.key AS INTEGER) AS position, m.id AS memberId,
+            m.member_number AS memberNumber, m.display_name AS memberName, c.last_error AS reason
+          FROM broadcast_chunks c, json_each(c.member_ids) j
+          JOIN members m ON m.id = j.value
+          WHERE c.broadcast_id = ${broadcastId} AND c.status = 'failed'
+            ${after ? sql`AND (c.id > ${after.chunkId} OR (c.id = ${after.chunkId} AND CAST(j.key AS INTEGER) > ${after.position}))` : sql``}
+          ORDER BY c.id, CAST(j.key AS INTEGER)
+          LIMIT ${limit}`,
+      )
+      return rows.map((r) => ({
+        chunkId: num(r.chunkId),
+        position: num(r.position),
+        memberId: num(r.memberId),
+        memberNumber: r.memberNumber,
+        memberName: r.memberName,
+        reason: r.reason ?? '不明なエラー',
+      }))
+    },
+
     async attribution(b) {
       const start = b.startedAt
       const end = start === null ? null : start + b.attributionDays * 86_400_000

@@ -1,7 +1,11 @@
-import type { DeliveryProblem } from '@joren/shared'
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { LineMessage } from '../../domain/messaging/messenger.ts'
-import type { OutboxItem, OutboxRepository } from '../../domain/messaging/outbox.ts'
+import {
+  isStaffMessageKey,
+  type OutboxItem,
+  type OutboxRepository,
+  type UndeliveredProblem,
+} from '../../domain/messaging/outbox.ts'
 import type { Database } from '../database.ts'
 import { chatMessages, members, outbox } from '../schema.ts'
 
@@ -140,6 +144,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
             via: sql.placeholder('via'),
             delivery: sql.placeholder('delivery'),
             deliveryReason: sql.placeholder('deliveryReason'),
+            deliveryDetail: sql.placeholder('deliveryDetail'),
             createdAt: sql.placeholder('now'),
           })),
         )
@@ -149,6 +154,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
             via: sql`excluded.via`,
             delivery: sql`excluded.delivery`,
             deliveryReason: sql`excluded.delivery_reason`,
+            deliveryDetail: sql`excluded.delivery_detail`,
           },
         })
         .prepare()
@@ -162,7 +168,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     messages: LineMessage[],
     now: number,
     via: 'reply' | 'push' | null,
-    problem: DeliveryProblem | null,
+    problem: UndeliveredProblem | null,
   ) => {
     const member = (await memberIdQuery.get({ lineUserId })) as { id: number } | undefined
     if (!member || messages.length === 0) return
@@ -172,6 +178,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       via,
       delivery: problem?.state ?? null,
       deliveryReason: problem?.reason ?? null,
+      deliveryDetail: problem?.detail ?? null,
     }
     messages.forEach((message, index) => {
       values[`kind${index}`] = message.type
@@ -192,6 +199,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     replyAttemptedAt: r.replyAttemptedAt,
     interrupted,
     pushing: r.via === 'push',
+    fromStaff: isStaffMessageKey(r.dedupeKey),
   })
   type Row = typeof outbox.$inferSelect
 

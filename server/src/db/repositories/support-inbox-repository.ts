@@ -145,6 +145,16 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
     via: chatMessages.via,
     delivery: chatMessages.delivery,
     deliveryReason: chatMessages.deliveryReason,
+    deliveryDetail: chatMessages.deliveryDetail,
+    resendOf: chatMessages.resendOf,
+    resentAs: sql<
+      number | null
+    >`(select min(r.id) from ${chatMessages} r where r.resend_of = ${chatMessages.id})`,
+    // Outbound messages recorded before they go (staff replies) read their outbox row's state:
+    // the source key is 'outbox:<id>:<n>' (SQLite's cast takes the leading number).
+    outboxState: sql<
+      string | null
+    >`case when ${chatMessages.direction} = 'out' and ${chatMessages.sourceKey} like 'outbox:%' then (select o.status || ':' || o.attempts from ${outbox} o where o.id = cast(substr(${chatMessages.sourceKey}, 8) as integer)) end`,
     contentStatus: messageContents.status,
     createdAt: chatMessages.createdAt,
   }
@@ -444,6 +454,8 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
                 via: sql<null>`null`.as('via'),
                 delivery: sql<null>`null`.as('delivery'),
                 deliveryReason: sql<null>`null`.as('delivery_reason'),
+                deliveryDetail: sql<null>`null`.as('delivery_detail'),
+                resendOf: sql<null>`null`.as('resend_of'),
                 createdAt: sql<number>`${input.now}`.as('created_at'),
               })
               .from(outbox)
@@ -462,6 +474,70 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
           .where(eq(conversations.id, input.conversationId)),
       ]
       await atomic([...byReply, pushUnlessQueued, ...recordInThread] as Parameters<Atomic>[0])
+    },
+
+    async resendSource(chatMessageId: number) {
+      const [row] = await threadRows(eq(chatMessages.id, chatMessageId))
+      if (!row) return null
+      const [member] = await db
+        .select({ lineUserId: members.lineUserId, followState: members.followState })
+        .from(members)
+        .where(eq(members.id, row.memberId))
+      return member ? { row: row as ThreadRow, ...member } : null
+    },
+
+    resendWrites(input) {
+      return [
+        db
+          .insert(outbox)
+          .values({
+            dedupeKey: input.dedupeKey,
+            lineUserId: input.lineUserId,
+            replyToken: null,
+            replyTokenExpiresAt: null,
+            retryKey: input.retryKey,
+            messages: JSON.stringify([input.message]),
+            nextAttemptAt: input.now,
+            createdAt: input.now,
+          })
+          .onConflictDoNothing({ target: outbox.dedupeKey }),
+        db
+          .insert(chatMessages)
+          .select(
+            db
+              .select({
+                id: sql<number>`null`.as('id'),
+                memberId: sql<number>`${input.memberId}`.as('member_id'),
+                direction: sql<'out'>`'out'`.as('direction'),
+                kind: sql<string>`${input.message.type}`.as('kind'),
+                text: sql<
+                  string | null
+                >`${input.message.type === 'text' ? input.message.text : null}`.as('text'),
+                payload: sql<string>`${JSON.stringify(input.message)}`.as('payload'),
+                sourceKey: sql<string>`'outbox:' || ${outbox.id} || ':0'`.as('source_key'),
+                origin: sql<'staff'>`'staff'`.as('origin'),
+                staffId: sql<number>`${input.staffId}`.as('staff_id'),
+                via: sql<null>`null`.as('via'),
+                delivery: sql<null>`null`.as('delivery'),
+                deliveryReason: sql<null>`null`.as('delivery_reason'),
+                deliveryDetail: sql<null>`null`.as('delivery_detail'),
+                resendOf: sql<number>`${input.original}`.as('resend_of'),
+                createdAt: sql<number>`${input.now}`.as('created_at'),
+              })
+              .from(outbox)
+              .where(eq(outbox.dedupeKey, input.dedupeKey)),
+          )
+          .onConflictDoNothing({ target: chatMessages.sourceKey }),
+      ]
+    },
+
+    async resentMessage(dedupeKey: string) {
+      const [row] = await db
+        .select({ messageId: chatMessages.id })
+        .from(outbox)
+        .innerJoin(chatMessages, eq(chatMessages.sourceKey, sql`'outbox:' || ${outbox.id} || ':0'`))
+        .where(eq(outbox.dedupeKey, dedupeKey))
+      return row?.messageId ?? null
     },
 
     async listCanned() {

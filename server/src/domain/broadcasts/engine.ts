@@ -16,6 +16,7 @@ import type {
   StoredBroadcast,
   StoredChunk,
 } from './store.ts'
+import { formatLineAnswer, lineAnswerInJapanese } from '../messaging/line-errors.ts'
 
 export const MULTICAST_MAX = 500
 /** A recipient whose only message was a coupon card that could not be issued. */
@@ -346,7 +347,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
         if (chunk.attempts >= MAX_CHUNK_ATTEMPTS) {
           await completeChunk(deps, chunk, {
             status: 'failed',
-            error: `LINE が応答しませんでした（${failure.message}）`,
+            error: lineAnswerInJapanese(formatLineAnswer(failure.status, failure.message)) ?? '',
           })
           break
         }
@@ -359,7 +360,7 @@ export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Pro
       case 'rejected':
         await completeChunk(deps, chunk, {
           status: 'failed',
-          error: `LINE が受け付けませんでした: ${failure.message}`,
+          error: lineAnswerInJapanese(formatLineAnswer(failure.status, failure.message)) ?? '',
         })
         break
     }

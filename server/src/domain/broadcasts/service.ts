@@ -7,11 +7,13 @@ import {
   type BroadcastList,
   type BroadcastProgress,
   type BroadcastResult,
+  type FailedRecipientPage,
   type BroadcastStatus,
   type BroadcastSummary,
   type ComposerMessage,
 } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
+import { InvalidRequest } from '../errors.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Write } from '../unit-of-work.ts'
 import { loadBroadcast as load, PLAN_LEASE_MS, type BroadcastDeps } from './engine.ts'
@@ -376,6 +378,29 @@ export function createBroadcastService(deps: BroadcastDeps) {
       const b = await load(deps, id)
       const r = await store.result(id)
       return { status: b.status, startedAt: b.startedAt, finishedAt: b.finishedAt, ...r }
+    },
+
+    /** Who did not get it and why (LINE's reason in Japanese), keyset paged. */
+    async failedRecipients(
+      id: number,
+      query: { cursor?: string; limit: number },
+    ): Promise<FailedRecipientPage> {
+      await load(deps, id)
+      const match = query.cursor ? /^(\d{1,12})_(\d{1,4})$/.exec(query.cursor) : null
+      if (query.cursor && !match) throw new InvalidRequest('cursor: 正しくないカーソルです')
+      const after = match ? { chunkId: Number(match[1]), position: Number(match[2]) } : null
+      const rows = await store.failedRecipients(id, after, query.limit + 1)
+      const page = rows.slice(0, query.limit)
+      const last = page.at(-1)
+      return {
+        items: page.map(({ memberId, memberNumber, memberName, reason }) => ({
+          memberId,
+          memberNumber,
+          memberName,
+          reason,
+        })),
+        nextCursor: rows.length > query.limit && last ? `${last.chunkId}_${last.position}` : null,
+      }
     },
 
     async attribution(id: number): Promise<BroadcastAttribution> {

@@ -4,6 +4,7 @@ import type {
   BroadcastDraftParsed,
   BroadcastProgress,
   BroadcastResult,
+  FailedRecipient,
   BroadcastStatus,
   ComposerMessage,
 } from '@joren/shared'
@@ -199,6 +200,15 @@ export interface BroadcastStore {
     id: number,
   ): Promise<Omit<BroadcastProgress, 'status' | 'error' | 'startedAt' | 'finishedAt'>>
   result(id: number): Promise<Omit<BroadcastResult, 'status' | 'startedAt' | 'finishedAt'>>
+  /**
+   * Recipients of failed chunks with the chunk's reason, in (chunk, position) order after the
+   * keyset position; `limit` rows at most.
+   */
+  failedRecipients(
+    broadcastId: number,
+    after: { chunkId: number; position: number } | null,
+    limit: number,
+  ): Promise<(FailedRecipient & { chunkId: number; position: number })[]>
   attribution(
     broadcast: StoredBroadcast,
   ): Promise<Omit<BroadcastAttribution, 'lift' | 'relativeLift' | 'liftInterval95' | 'days'>>

@@ -1,5 +1,6 @@
 import type { DeliveryProblem } from '@joren/shared'
 import { backoffDelay } from '../backoff.ts'
+import { formatLineAnswer } from './line-errors.ts'
 import { paced, type Clock, type Ids, type Logger, type Pace } from '../ports.ts'
 import type { Write } from '../unit-of-work.ts'
 import { SendFailure, type LineMessage, type Messenger } from './messenger.ts'
@@ -23,6 +24,23 @@ export interface OutboxItem {
   interrupted: boolean
   /** Its reply could not be used and it goes by push from now on (attempts count the pushes). */
   pushing: boolean
+  /**
+   * Written by staff (a reply or a resend; see STAFF_MESSAGE_KEY_PREFIXES): when its reply cannot
+   * be used it fails and staff decide whether to resend it as a push — never pushed automatically.
+   */
+  fromStaff: boolean
+}
+
+/** Dedupe-key prefixes of messages staff wrote (recorded in the thread when queued). */
+export const STAFF_REPLY_KEY_PREFIX = 'staff-reply:'
+export const STAFF_RESEND_KEY_PREFIX = 'staff-resend:'
+export const isStaffMessageKey = (dedupeKey: string): boolean =>
+  dedupeKey.startsWith(STAFF_REPLY_KEY_PREFIX) || dedupeKey.startsWith(STAFF_RESEND_KEY_PREFIX)
+
+/** How a message did not go, as stored: with LINE's answer when LINE gave one. */
+export type UndeliveredProblem = Pick<DeliveryProblem, 'state' | 'reason'> & {
+  /** LINE's answer (formatLineAnswer: "<status> <message>"), or null. */
+  detail?: string | null
 }
 
 export interface NewOutboxItem {
@@ -94,7 +112,7 @@ export interface OutboxRepository {
     lineUserId: string,
     messages: LineMessage[],
     now: number,
-    problem: DeliveryProblem,
+    problem: UndeliveredProblem,
   ): Promise<void>
   /** After a restart of the only process using the database: what it had in flight is due again. */
   releaseInterrupted(now: number): Promise<number>
@@ -195,12 +213,20 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
   const { outbox, messenger, clock } = deps
   const blocked = await outbox.isBlocked(item.lineUserId)
   if (blocked) {
+    // Staff see their own message as not sent (it is in the thread since it was queued).
+    if (item.fromStaff)
+      await outbox.recordUndelivered(item.id, item.lineUserId, item.messages, clock.now(), {
+        state: 'failed',
+        reason: 'blocked',
+      })
     await outbox.markFinal(item.id, 'skipped', 'member has blocked the account')
     return
   }
   const doubt: Doubt | null =
     item.replyAttemptedAt === null ? null : item.interrupted ? 'interrupted' : 'reply_in_doubt'
   let cause: PushFallbackInput['cause'] | null = null
+  /** LINE's answer to the last reply attempt, if any. */
+  let lastAnswer: string | null = null
   if (item.replyToken !== null && !item.pushing) {
     if (tokenFresh(item, clock.now())) {
       await outbox.markReplyAttempted(item.id, clock.now())
@@ -210,6 +236,7 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
         return
       } catch (error) {
         const failure = asSendFailure(error)
+        lastAnswer = formatLineAnswer(failure.status, failure.message)
         switch (failure.kind) {
           case 'invalid_reply_token':
             if (doubt) return await deliveryUnknown(deps, item, doubt, failure.message)
@@ -237,6 +264,20 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
     }
   }
   let pushItem = item
+  if (cause !== null && item.fromStaff) {
+    // Nothing went; a push costs a message, so staff decide (the thread offers the resend).
+    await outbox.recordUndelivered(item.id, item.lineUserId, item.messages, clock.now(), {
+      state: 'failed',
+      reason: 'reply_token',
+      detail: lastAnswer,
+    })
+    await outbox.markFinal(
+      item.id,
+      'failed',
+      `staff reply not sent: ${cause === 'token_stale' ? 'reply token expired' : 'reply token refused'}${lastAnswer ? ` (${lastAnswer})` : ''}`,
+    )
+    return
+  }
   if (cause !== null) {
     // Nothing of the reply went: a billed push in its place, if allowed.
     const decision = (deps.pushFallback ?? decidePushFallback)({
@@ -337,6 +378,7 @@ async function failed(deps: OutboxDeps, item: OutboxItem, failure: SendFailure):
   await deps.outbox.recordUndelivered(item.id, item.lineUserId, item.messages, deps.clock.now(), {
     state: 'failed',
     reason: failure.kind === 'monthly_limit' ? 'monthly_limit' : 'rejected',
+    detail: formatLineAnswer(failure.status, failure.message),
   })
   await deps.outbox.markFinal(item.id, 'failed', failure.message)
 }
@@ -354,7 +396,11 @@ async function pushFailed(deps: OutboxDeps, item: OutboxItem, failure: SendFailu
           item.lineUserId,
           item.messages,
           deps.clock.now(),
-          { state: 'failed', reason: 'gave_up' },
+          {
+            state: 'failed',
+            reason: 'gave_up',
+            detail: formatLineAnswer(failure.status, failure.message),
+          },
         )
         await deps.outbox.markFinal(item.id, 'dead', failure.message)
         return

@@ -45,3 +45,19 @@ export class MemberNotFound extends DomainError {
     super(404, 'member_not_found', 'この会員番号の会員は見つかりません。')
   }
 }
+
+export class MessageNotFound extends DomainError {
+  constructor() {
+    super(404, 'message_not_found', 'このメッセージは見つかりません。')
+  }
+}
+
+export class MessageNotResendable extends DomainError {
+  constructor() {
+    super(
+      409,
+      'message_not_resendable',
+      '再送できるのは、送信に失敗したスタッフの返信だけです（再送は1回です）。',
+    )
+  }
+}

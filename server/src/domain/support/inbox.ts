@@ -8,6 +8,7 @@ import type {
   MemberContext,
   ReplyInput,
   ReplyResult,
+  ResendResult,
 } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
 import { InvalidRequest } from '../errors.ts'
@@ -29,6 +30,7 @@ import {
 import { openConversation, type SupportDeps } from './handover.ts'
 import { memberContext, type MemberContextSources } from './member-context.ts'
 import { replyToConversation, type ReplyStore } from './reply.ts'
+import { resendAsPush, type ResendStore } from './resend.ts'
 import { toThreadMessage, type ThreadRow } from './thread.ts'
 
 export interface ConversationCursor {
@@ -50,7 +52,7 @@ export interface ConversationFilter {
  * The staff inbox's storage: conversations as staff list them, threads, canned replies. Reads
  * answer now; `…Write` methods plan one statement for a commit with its audit row.
  */
-export interface InboxStore extends ReplyStore {
+export interface InboxStore extends ReplyStore, ResendStore {
   /** Unread first, then newest message first; keyset on (unread > 0, last_message_at, id). */
   list(filter: ConversationFilter): Promise<ConversationSummary[]>
   summary(id: number): Promise<ConversationSummary | null>
@@ -282,6 +284,20 @@ export function createInboxService(deps: InboxDeps) {
       const result = await replyToConversation(
         { store, clock: deps.clock, ids: deps.ids },
         { conversationId: id, staffId: actor.id, ...input },
+      )
+      deps.kickProcessing(defer)
+      return result
+    },
+
+    /**
+     * A failed staff reply sent again as a push (staff decided; billed: one message). Once per
+     * failed message; its audit row commits with it; sending starts after the response.
+     */
+    async resend(actor: StaffActor, chatMessageId: number, defer: Defer): Promise<ResendResult> {
+      const result = await resendAsPush(
+        { store, uow, clock: deps.clock, ids: deps.ids },
+        actor,
+        chatMessageId,
       )
       deps.kickProcessing(defer)
       return result

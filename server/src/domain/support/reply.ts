@@ -1,5 +1,6 @@
 import type { ReplyResult } from '@joren/shared'
 import type { LineMessage } from '../messaging/messenger.ts'
+import { STAFF_REPLY_KEY_PREFIX } from '../messaging/outbox.ts'
 import type { Clock, Ids } from '../ports.ts'
 import { ConversationNotFound, MemberBlockedAccount } from './errors.ts'
 
@@ -49,7 +50,7 @@ export async function replyToConversation(
 ): Promise<ReplyResult> {
   const target = await deps.store.replyTarget(input.conversationId)
   if (!target) throw new ConversationNotFound()
-  const dedupeKey = `staff-reply:${input.conversationId}:${input.idempotencyKey}`
+  const dedupeKey = `${STAFF_REPLY_KEY_PREFIX}${input.conversationId}:${input.idempotencyKey}`
   const before = await deps.store.queuedReply(dedupeKey)
   if (before) return { ...before, billed: before.via === 'push' }
   if (target.followState === 'blocked') throw new MemberBlockedAccount()

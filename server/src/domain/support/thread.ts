@@ -1,4 +1,5 @@
-import type { DeliveryReason, ThreadContent, ThreadMessage } from '@joren/shared'
+import type { DeliveryReason, OutboundState, ThreadContent, ThreadMessage } from '@joren/shared'
+import { lineAnswerInJapanese } from '../messaging/line-errors.ts'
 
 /** A chat_messages row as the inbox reads it (joined with its content status and staff name). */
 export interface ThreadRow {
@@ -14,6 +15,12 @@ export interface ThreadRow {
   via: 'reply' | 'push' | 'multicast' | null
   delivery: 'unknown' | 'failed' | null
   deliveryReason: DeliveryReason | null
+  /** LINE's answer when it refused the message (formatLineAnswer). */
+  deliveryDetail: string | null
+  resendOf: number | null
+  resentAs: number | null
+  /** The outbox row's 'status:attempts' for messages recorded before they went; else null. */
+  outboxState: string | null
   contentStatus: 'pending' | 'stored' | 'too_large' | 'failed' | null
   createdAt: number
 }
@@ -93,7 +100,41 @@ export function threadContent(row: ThreadRow): ThreadContent {
   }
 }
 
+/** Where an outbound message stands, from its thread row and its outbox row. */
+export function outboundState(row: ThreadRow): OutboundState | null {
+  if (row.direction === 'in') return null
+  if (row.delivery !== null) return row.delivery
+  if (row.via !== null) return 'sent'
+  if (row.outboxState === null) return 'sent' // recorded once it went (bot, broadcasts)
+  const [status, attempts] = row.outboxState.split(':')
+  switch (status) {
+    case 'pending':
+      return Number(attempts) > 0 ? 'retrying' : 'queued'
+    case 'sending':
+      return Number(attempts) > 1 ? 'retrying' : 'queued'
+    case 'sent':
+      return 'sent'
+    case 'unknown':
+      return 'unknown'
+    default:
+      // skipped / failed / dead without a thread mark (e.g. written before marks existed)
+      return 'failed'
+  }
+}
+
+/** Failed staff messages may be resent as a push by staff (once each; blocked members never). */
+function resendable(row: ThreadRow, state: OutboundState | null): boolean {
+  return (
+    row.origin === 'staff' &&
+    state === 'failed' &&
+    row.deliveryReason !== 'blocked' &&
+    row.resentAs === null &&
+    (row.kind === 'text' || row.kind === 'sticker' || row.kind === 'image')
+  )
+}
+
 export function toThreadMessage(row: ThreadRow): ThreadMessage {
+  const state = outboundState(row)
   return {
     id: row.id,
     memberId: row.memberId,
@@ -108,8 +149,22 @@ export function toThreadMessage(row: ThreadRow): ThreadMessage {
     via: row.via,
     delivery:
       row.direction === 'out' && row.delivery !== null
-        ? { state: row.delivery, reason: row.deliveryReason ?? 'gave_up' }
-        : null,
+        ? {
+            state: row.delivery,
+            reason: row.deliveryReason ?? 'gave_up',
+            lineReason: lineAnswerInJapanese(row.deliveryDetail),
+          }
+        : row.direction === 'out' && state === 'failed'
+          ? {
+              state: 'failed',
+              reason: row.outboxState?.startsWith('skipped') ? 'blocked' : 'gave_up',
+              lineReason: null,
+            }
+          : null,
+    state,
+    resendable: row.direction === 'out' && resendable(row, state),
+    resentAs: row.resentAs,
+    resendOf: row.resendOf,
     createdAt: row.createdAt,
   }
 }
