@@ -35,6 +35,7 @@ import { staffDashboardRoute } from './routes/staff-dashboard.ts'
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
+import { staffQuotaRoute } from './routes/staff-quota.ts'
 import { staffJourneysRoute } from './routes/staff-journeys.ts'
 import { staffFaqRoute, staffKeywordRulesRoute } from './routes/staff-faq.ts'
 import { staffFaqLearningRoute } from './routes/staff-faq-learning.ts'
@@ -99,6 +100,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/v1', apiV1Route)
   app.route('/api/staff/tags', staffTagsRoute)
   app.route('/api/staff/broadcasts', staffBroadcastsRoute)
+  app.route('/api/staff/quota', staffQuotaRoute)
   app.route('/api/staff/segments', staffSegmentsRoute)
   app.route('/api/staff/journeys', staffJourneysRoute)
   app.route('/api/staff/dashboard', staffDashboardRoute)

@@ -21,3 +21,14 @@ export type SandboxCreateUser = z.infer<typeof SandboxCreateUserSchema>
 /** GET /sandbox/api/demo-owner: the stand-in user who is the sandbox shop's owner. */
 export const SandboxDemoOwnerSchema = z.object({ userId: z.string() })
 export type SandboxDemoOwner = z.infer<typeof SandboxDemoOwnerSchema>
+
+/**
+ * PUT /sandbox/api/quota: the sandbox's LINE plan, to try the quota widget and an over-quota send
+ * (limit null: no monthly limit; used: messages already used this month).
+ */
+export const SandboxQuotaSchema = z
+  .object({
+    limit: z.number().int().min(0).max(10_000_000).nullable().optional(),
+    used: z.number().int().min(0).max(10_000_000).optional(),
+  })
+  .strict()

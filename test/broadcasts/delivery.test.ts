@@ -363,7 +363,7 @@ describe('coupon card and attribution', () => {
 })
 
 describe('monthly limit', () => {
-  it('asks for a confirm over the quota, then stops as quota_stopped and never retries blindly', async () => {
+  it('asks for a confirm over the quota, sends the remainder as confirmed, then stops as quota_stopped and never retries blindly', async () => {
     const limited = await startLineStandIn({ rateLimits: false, now: clock.now, monthlyQuota: 10 })
     await world.joren.close()
     world = await startWorld(limited, clock)
@@ -378,9 +378,11 @@ describe('monthly limit', () => {
     const stopped = await untilStatus(world, owner, id, 'quota_stopped')
     expect(stopped.error).toContain('上限')
     await new Promise((r) => setTimeout(r, 1_500))
+    // The 10 left went to the first 10 members in one request; the 15 others were not sent.
     const calls = limited.requests().filter((r) => r.path === '/v2/bot/message/multicast')
-    expect(calls.map((c) => c.status)).toEqual([429])
-    for (const m of audience) expect(limited.received(m.userId)).toEqual([])
+    expect(calls.map((c) => c.status)).toEqual([200])
+    for (const [i, m] of audience.entries())
+      expect(limited.received(m.userId)).toHaveLength(i < 10 ? 1 : 0)
     await world.joren.close()
     await limited.close()
     world = await startWorld(standIn, clock)

@@ -170,5 +170,22 @@ export function controlRouter(standIn: LineStandIn): Router {
       return json(200, {})
     }),
     route('GET', 'requests', () => json(200, standIn.requests())),
+    route('GET', 'quota', () => json(200, standIn.quota())),
+    route('PUT', 'quota', (call) => {
+      const body = bodyOf(call)
+      const { limit, used, reportedUsageLag } = body
+      const count = (v: unknown, name: string) => {
+        if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
+          throw new Error(`body.${name} must be a non-negative integer`)
+        return v as number | undefined
+      }
+      if (limit !== null) count(limit, 'limit')
+      standIn.setQuota({
+        limit: limit as number | null | undefined,
+        used: count(used, 'used'),
+        reportedUsageLag: count(reportedUsageLag, 'reportedUsageLag'),
+      })
+      return json(200, standIn.quota())
+    }),
   ])
 }

@@ -45,7 +45,7 @@ describe('rate limits', () => {
 })
 
 describe('monthly quota', () => {
-  it('counts recipients times messages and answers 429 past the limit', async () => {
+  it('counts one message per recipient (bubbles are free) and answers 429 past the limit', async () => {
     const { line, api, user } = await start({ monthlyQuota: 3 })
     expect((await api.get('/v2/bot/message/quota')).body).toEqual({ type: 'limited', value: 3 })
     const push = (n: number) =>
@@ -54,20 +54,47 @@ describe('monthly quota', () => {
         messages: Array.from({ length: n }, () => text('x')),
       })
     expect((await push(2)).status).toBe(200)
-    const over = await push(2)
+    expect((await push(5)).status).toBe(200)
+    expect((await api.get('/v2/bot/message/quota/consumption')).body).toEqual({ totalUsage: 2 })
+    expect((await push(1)).status).toBe(200)
+    const over = await push(1)
     expect(over).toMatchObject({
       status: 429,
       body: { message: 'You have reached your monthly limit.' },
     })
-    expect((await push(1)).status).toBe(200)
     expect((await api.get('/v2/bot/message/quota/consumption')).body).toEqual({ totalUsage: 3 })
-    expect(line.received(user.userId)).toHaveLength(3)
+    expect(line.received(user.userId)).toHaveLength(8)
     // replies are free
     const token = line.buildEvent.text(user.userId, 'hi').replyToken
     expect(
       (await api.post('/v2/bot/message/reply', { replyToken: token, messages: [text('r')] }))
         .status,
     ).toBe(200)
+  })
+
+  it('refuses a whole multicast that does not fit the remainder; the limit, usage and lag can be set', async () => {
+    const { line, api } = await start({ monthlyQuota: 10 })
+    const users = Array.from({ length: 6 }, () => line.createUser({ friend: true }))
+    line.setQuota({ used: 5 })
+    const multicast = (to: typeof users) =>
+      api.post('/v2/bot/message/multicast', { to: to.map((u) => u.userId), messages: [text('x')] })
+    expect(await multicast(users)).toMatchObject({
+      status: 429,
+      body: { message: 'You have reached your monthly limit.' },
+    })
+    for (const u of users) expect(line.received(u.userId)).toEqual([])
+    expect((await multicast(users.slice(0, 5))).status).toBe(200)
+    expect(line.quota()).toEqual({ limit: 10, used: 10, reportedUsageLag: 0 })
+    // LINE's usage figure lags: consumption under-reports, the limit still holds.
+    line.setQuota({ limit: 12, reportedUsageLag: 4 })
+    expect((await api.get('/v2/bot/message/quota')).body).toEqual({ type: 'limited', value: 12 })
+    expect((await api.get('/v2/bot/message/quota/consumption')).body).toEqual({ totalUsage: 6 })
+    expect((await multicast(users.slice(0, 3))).status).toBe(429)
+    expect((await multicast(users.slice(0, 2))).status).toBe(200)
+    line.setQuota({ limit: null })
+    expect((await api.get('/v2/bot/message/quota')).body).toEqual({ type: 'none' })
+    line.reset()
+    expect(line.quota()).toEqual({ limit: 10, used: 0, reportedUsageLag: 0 })
   })
 
   it('reports an unlimited quota', async () => {

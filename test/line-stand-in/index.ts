@@ -121,6 +121,12 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     sent: (userId) => state.sent(userId),
     loading: (userId) => state.loading(userId),
     requests: () => state.log.list(),
+    setQuota: (settings) => state.quota.set(settings),
+    quota: () => ({
+      limit: state.quota.limit,
+      used: state.quota.used,
+      reportedUsageLag: state.quota.reportedUsageLag,
+    }),
     reset: () => {
       state.reset()
       faults.clear()

@@ -82,7 +82,8 @@ function push(config: MessagingConfig, call: Call): Reply {
   if (!user) return message(400, 'Failed to send messages')
   // LINE accepts pushes to users who blocked the account but delivers and counts nothing.
   const recipients = user.profile.friend ? [user] : []
-  const cost = recipients.length * messages.length
+  // LINE counts one message per recipient, however many bubbles the request holds.
+  const cost = recipients.length
   if (!state.quota.allows(cost)) return monthlyLimitReply()
   const sentMessages = state.sentMessages(messages)
   state.record('push', recipients, messages, sentMessages, call.requestId, retry.key)
@@ -110,7 +111,8 @@ function multicast(config: MessagingConfig, call: Call): Reply {
     const user = state.users.get(userId)
     if (user?.profile.friend) recipients.push(user)
   }
-  const cost = recipients.length * messages.length
+  // LINE counts one message per recipient, however many bubbles the request holds.
+  const cost = recipients.length
   if (!state.quota.allows(cost)) return monthlyLimitReply()
   state.record(
     'multicast',

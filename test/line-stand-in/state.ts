@@ -78,14 +78,35 @@ export class RequestLog {
   }
 }
 
+/** What setQuota changes (each field optional: the others stay). */
+export interface QuotaSettings {
+  /** Messages a month; null: no limit (type 'none'). */
+  limit?: number | null
+  /** Messages already used this month. */
+  used?: number
+  /**
+   * The consumption endpoint reports this many messages fewer than were used (LINE's usage figure
+   * lags behind its sends); refusals still count every message.
+   */
+  reportedUsageLag?: number
+}
+
+/**
+ * LINE's monthly message quota. A message is counted per recipient, whatever the number of
+ * message objects (bubbles) in the request; a request that does not fit the remainder is refused
+ * whole (429 "You have reached your monthly limit."), none of its recipients is counted.
+ */
 export class Quota {
   used = 0
+  limit: number | null
+  reportedUsageLag = 0
   private month: string
 
   constructor(
-    readonly limit: number | null,
+    private readonly initialLimit: number | null,
     private readonly now: () => number,
   ) {
+    this.limit = initialLimit
     this.month = this.currentMonth()
   }
 
@@ -110,13 +131,23 @@ export class Quota {
     this.used += count
   }
 
+  /** The figure GET /v2/bot/message/quota/consumption reports (lagging by reportedUsageLag). */
   usage(): number {
     this.roll()
-    return this.used
+    return Math.max(0, this.used - this.reportedUsageLag)
+  }
+
+  set(settings: QuotaSettings): void {
+    this.roll()
+    if (settings.limit !== undefined) this.limit = settings.limit
+    if (settings.used !== undefined) this.used = settings.used
+    if (settings.reportedUsageLag !== undefined) this.reportedUsageLag = settings.reportedUsageLag
   }
 
   reset(): void {
     this.used = 0
+    this.limit = this.initialLimit
+    this.reportedUsageLag = 0
   }
 }
 

@@ -232,6 +232,14 @@ export interface LineStandIn {
   requests(): RecordedRequest[]
   reset(): void
 
+  /**
+   * The monthly quota: its limit (null: none), the messages used this month, and how far the
+   * consumption endpoint's figure lags behind (reportedUsageLag). Fields left out stay. Make the
+   * quota endpoints fail with inject({ path: /quota/, kind: 'status', status: 500 }).
+   */
+  setQuota(settings: { limit?: number | null; used?: number; reportedUsageLag?: number }): void
+  quota(): { limit: number | null; used: number; reportedUsageLag: number }
+
   inject(fault: Fault): FaultHandle
   removeFault(id: string): boolean
   clearFaults(): void

@@ -154,12 +154,9 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     holdout: 'Held out for measuring',
     recipients: 'Will be sent',
     billed: 'Billed messages',
-    quota: 'Remaining this month',
-    unlimited: 'Unlimited',
-    quotaOf: (remaining, limit) => `${n(remaining)} (of ${n(limit)})`,
-    overQuota: (over) =>
-      `This exceeds the remaining monthly quota by ${n(over)}. Messages beyond it may not be delivered or may cost extra.`,
-    overQuotaConfirm: 'I understand it exceeds the quota; send anyway',
+    overQuota: (sent, stopped) =>
+      `This exceeds the remaining monthly quota. ${n(sent)} customers get it now (earliest members first); the other ${n(stopped)} are held. Resume after a plan change or next month to send to them (nobody gets it twice).`,
+    overQuotaConfirm: 'Send up to the remaining quota and hold the rest',
     when: 'Send at',
     now: 'Now',
     send: 'Send',

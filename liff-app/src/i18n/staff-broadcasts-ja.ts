@@ -156,12 +156,9 @@ export const staffBroadcastsJa = {
     holdout: '効果測定のため送らない人数',
     recipients: '送信する人数',
     billed: '課金対象のメッセージ数',
-    quota: '今月の残り送信可能数',
-    unlimited: '上限なし',
-    quotaOf: (remaining: number, limit: number) => `${n(remaining)} 通（上限 ${n(limit)} 通）`,
-    overQuota: (over: number) =>
-      `今月の残り送信可能数を ${n(over)} 通超えています。超えた分は送信できないか、追加料金がかかる場合があります。`,
-    overQuotaConfirm: '上限を超えることを理解したうえで送信する',
+    overQuota: (sent: number, stopped: number) =>
+      `今月の残り通数を超えています。友だち登録の早い会員から順に ${n(sent)} 人に送り、残りの ${n(stopped)} 人には送らずに止めます。プランを変更するか来月になってから「再開」すると、残りの人に送れます（同じ人に二重には届きません）。`,
+    overQuotaConfirm: '残り通数の分だけ送り、超える分は止めることを確認しました',
     when: '配信日時',
     now: '今すぐ',
     send: '送信する',

@@ -7,6 +7,7 @@ import type { BroadcastDeps } from '../domain/broadcasts/engine.ts'
 import { createBroadcastService } from '../domain/broadcasts/service.ts'
 import type { AppLinks } from '../domain/links.ts'
 import type { Messenger } from '../domain/messaging/messenger.ts'
+import type { QuotaReader } from '../domain/messaging/quota.ts'
 import type { Clock, Ids, Logger } from '../domain/ports.ts'
 import { createSegmentService } from '../domain/segments/segments.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
@@ -27,6 +28,8 @@ export interface BroadcastsInput {
   startPlan(broadcastId: number, token: number): Promise<void>
   /** Member IDs per freeze batch (tests; default the engine's). */
   membersPerStatement?: number
+  /** The month's message quota, kept briefly (shared with the console's quota widget). */
+  quota?: QuotaReader
 }
 
 /** The broadcast engine's deps (both runtimes; `dispatch` says how chunks reach a sender). */
@@ -44,6 +47,7 @@ export function broadcastDeps(input: BroadcastsInput): BroadcastDeps {
     dispatch: input.dispatch,
     startPlan: input.startPlan,
     membersPerStatement: input.membersPerStatement,
+    quota: input.quota,
   }
 }
 

@@ -33,6 +33,7 @@ import { createContentFetcher } from '../line/content-fetcher.ts'
 import { createChatRouter } from './chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
+import { createQuotaReader, createQuotaService } from '../domain/messaging/quota.ts'
 import { couponDeps } from './coupons.ts'
 import { composeJourneys } from './journeys.ts'
 import { composeKpis } from './kpis.ts'
@@ -161,8 +162,11 @@ export function composeServices(ports: RuntimePorts) {
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 
+  // The month's message quota, kept briefly: the console's widget, estimates and the engine.
+  const quota = createQuotaReader({ messenger, clock, logger })
   // Segments, broadcasts and the engine; chunks reach a sender the way this runtime dispatches jobs.
   const broadcasting = composeBroadcasts({
+    quota,
     db,
     atomic,
     uow,
@@ -255,6 +259,7 @@ export function composeServices(ports: RuntimePorts) {
     audit: createAuditService(repositories.auditReader),
     segments: broadcasting.segments,
     broadcasts: broadcasting.broadcasts,
+    quota: createQuotaService(quota),
     journeys: journeys.service,
     settings: createShopSettingsService({
       settings: repositories.settings,

@@ -187,9 +187,11 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
     },
 
     async messageQuota(): Promise<MessageQuotaInfo> {
+      // One attempt each: the caller keeps the answer briefly and, when LINE's quota endpoints
+      // fail, goes on with the quota unknown (LINE still enforces the limit on sends).
       const [quota, consumption] = await Promise.all([
-        call('GET', '/v2/bot/message/quota'),
-        call('GET', '/v2/bot/message/quota/consumption'),
+        call('GET', '/v2/bot/message/quota', { attempts: 1 }),
+        call('GET', '/v2/bot/message/quota/consumption', { attempts: 1 }),
       ])
       const q = JSON.parse(quota.body) as { type?: string; value?: number }
       const c = JSON.parse(consumption.body) as { totalUsage?: number }

@@ -6,6 +6,7 @@ import type { KpiService } from '../domain/kpis/service.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
 import type { BroadcastService } from '../domain/broadcasts/service.ts'
+import type { QuotaService } from '../domain/messaging/quota.ts'
 import type { SegmentService } from '../domain/segments/segments.ts'
 import type { JourneysService } from '../domain/journeys/service.ts'
 import type { DomainError } from '../domain/errors.ts'
@@ -60,6 +61,8 @@ export interface Services {
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService
+  /** The month's LINE message quota (used, left, warning) for the console's widget. */
+  quota: QuotaService
   /** The referral program: the member's link and referrals, the claim, staff settings and figures. */
   referrals: ReferralService
   /** Journeys (step, birthday, dormant, after-purchase, purchase-cycle) and the contact policy. */

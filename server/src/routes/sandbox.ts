@@ -2,6 +2,7 @@ import {
   LineUserIdSchema,
   SandboxCreateUserSchema,
   SandboxPostbackSchema,
+  SandboxQuotaSchema,
   SandboxTextSchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
@@ -75,6 +76,13 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
         const userId = parseUserId(c.req.param('userId'))
         return relay(await control(`/users/${userId}/sent`))
       })
+      // The sandbox's LINE plan (monthly limit, used this month), to try the quota widget.
+      .get('/api/quota', async () => relay(await control('/quota')))
+      .put('/api/quota', jsonBody(SandboxQuotaSchema), async (c) =>
+        relay(
+          await control('/quota', { method: 'PUT', body: JSON.stringify(c.req.valid('json')) }),
+        ),
+      )
       .get('/api/demo-owner', (c) => {
         // The sandbox shop's owner (デモ店長), so the page can open the staff console as them.
         if (!options.demoOwnerUserId)

@@ -147,15 +147,32 @@ export type Broadcast = z.infer<typeof BroadcastSchema>
 export const BroadcastResponseSchema = z.object({ broadcast: BroadcastSchema })
 export type BroadcastResponse = z.infer<typeof BroadcastResponseSchema>
 
-/** LINE's monthly message quota (GET /v2/bot/message/quota and …/quota/consumption). */
+/** The share of the monthly limit from which staff are warned the quota nears its end. */
+export const QUOTA_WARN_RATIO = 0.8
+
+/**
+ * LINE's monthly message quota (GET /v2/bot/message/quota and …/quota/consumption), as the staff
+ * console shows it: on the home screen and before every send that costs.
+ */
 export const MessageQuotaSchema = z.object({
-  /** 'none' = no monthly limit on this plan. */
-  type: z.enum(['none', 'limited']),
+  /** 'none' = no monthly limit on this plan; 'unknown' = LINE's quota endpoints did not answer. */
+  type: z.enum(['none', 'limited', 'unknown']),
   limit: z.number().int().nullable(),
-  used: z.number().int(),
-  /** null when unlimited. */
+  /** null when unknown. */
+  used: z.number().int().nullable(),
+  /** null when unlimited or unknown. */
   remaining: z.number().int().nullable(),
+  /**
+   * ok; near: ≥ 80 % used; reached: nothing left; unknown: LINE did not answer (sends still go:
+   * LINE enforces its limit itself).
+   */
+  level: z.enum(['ok', 'near', 'reached', 'unknown']),
+  /** When LINE was asked (ms since epoch; null: never answered). */
+  checkedAt: z.number().int().nullable(),
 })
+/** GET /api/staff/quota */
+export const MessageQuotaResponseSchema = z.object({ quota: MessageQuotaSchema })
+export type MessageQuotaResponse = z.infer<typeof MessageQuotaResponseSchema>
 export type MessageQuota = z.infer<typeof MessageQuotaSchema>
 
 /** GET /api/staff/broadcasts/:id/estimate (or POST /api/staff/broadcasts/estimate with a draft). */
@@ -171,6 +188,18 @@ export const BroadcastEstimateSchema = z.object({
   quota: MessageQuotaSchema,
   /** The send exceeds `quota.remaining`: POST …/send needs `confirmOverQuota: true`. */
   needsConfirm: z.boolean(),
+  /**
+   * Over the remaining quota: how many will be sent this month (the remainder) and how many stop
+   * until staff resume (next month or after a plan change), and who goes first; null otherwise.
+   */
+  overQuota: z
+    .object({
+      sent: z.number().int(),
+      stopped: z.number().int(),
+      /** Who gets it first: the members who became friends earliest (the plan's chunk order). */
+      order: z.enum(['earliest_members']),
+    })
+    .nullable(),
   /** Set when the (scheduled or immediate) send starts in quiet hours in shop time. */
   quietHoursWarning: z.object({ localTime: z.string(), message: z.string() }).nullable(),
 })

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatDateTime } from '../../lib/format.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { locale } from '../messages.ts'
+import { QuotaMeter } from '../quota/quota-meter.tsx'
 import { broadcastText } from './messages.ts'
 
 interface Props {
@@ -21,8 +22,7 @@ export function ConfirmPanel({ estimate, scheduledAt, busy, error, onSend, onBac
   const [overQuotaOk, setOverQuotaOk] = useState(false)
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => heading.current?.focus(), [])
-  const { quota } = estimate
-  const over = quota.remaining === null ? 0 : Math.max(0, estimate.billedMessages - quota.remaining)
+  const { quota, overQuota } = estimate
   const empty = estimate.recipients === 0
   const blocked = empty || (estimate.needsConfirm && !overQuotaOk)
 
@@ -55,18 +55,13 @@ export function ConfirmPanel({ estimate, scheduledAt, busy, error, onSend, onBac
           <dd data-testid="confirm-billed">{estimate.billedMessages.toLocaleString()}</dd>
         </div>
         <div>
-          <dt>{c.quota}</dt>
-          <dd data-testid="confirm-quota">
-            {quota.remaining === null
-              ? c.unlimited
-              : c.quotaOf(quota.remaining, quota.limit ?? quota.remaining + quota.used)}
-          </dd>
-        </div>
-        <div>
           <dt>{c.when}</dt>
           <dd>{scheduledAt === null ? c.now : formatDateTime(scheduledAt, locale())}</dd>
         </div>
       </dl>
+      <div data-testid="confirm-quota">
+        <QuotaMeter quota={quota} compact />
+      </div>
       {estimate.quietHoursWarning && (
         <p class="bc-warning" role="note">
           {estimate.quietHoursWarning.message}
@@ -75,7 +70,9 @@ export function ConfirmPanel({ estimate, scheduledAt, busy, error, onSend, onBac
       {empty && <p class="bc-warning">{c.empty}</p>}
       {estimate.needsConfirm && (
         <div class="bc-over stack-sm" role="alert">
-          <p>{c.overQuota(over)}</p>
+          {overQuota && (
+            <p data-testid="confirm-over-quota">{c.overQuota(overQuota.sent, overQuota.stopped)}</p>
+          )}
           <label class="bc-check">
             <input
               type="checkbox"

@@ -10,6 +10,7 @@ import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
+import { QuotaWidget } from '../quota/quota-widget.tsx'
 import type { DashboardMessages } from './dashboard-ja.ts'
 import { LineChart } from './line-chart.tsx'
 import { dashboardText } from './messages.ts'
@@ -522,6 +523,7 @@ export default function DashboardScreen() {
   return (
     <div class="stack dash">
       <PageHeader title={m.title} intro={data ? m.intro(data.timeZone) : undefined} />
+      <QuotaWidget />
       {today !== null && (
         <PeriodPicker
           key={today}

@@ -65,6 +65,7 @@ function toChunk(row: ChunkRow): StoredChunk {
     messages: JSON.parse(row.messages) as RenderedMessage[],
     retryKey: row.retryKey,
     attempts: row.attempts,
+    lastError: row.lastError ?? null,
   }
 }
 
@@ -501,7 +502,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
           AND (status = 'pending' OR locked_until IS NULL OR locked_until < ${now})
           AND broadcast_id IN (SELECT id FROM broadcasts WHERE status = 'sending')
         RETURNING id, broadcast_id AS broadcastId, kind, "to", member_ids AS memberIds,
-          messages, retry_key AS retryKey, attempts`)
+          messages, retry_key AS retryKey, attempts, last_error AS lastError`)
       return rows[0] ? toChunk(rows[0]) : null
     },
 
@@ -513,7 +514,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
               AND (c.locked_until IS NULL OR c.locked_until < ${now}) AND b.status = 'sending'
             ORDER BY c.id LIMIT ${limit})
         RETURNING id, broadcast_id AS broadcastId, kind, "to", member_ids AS memberIds,
-          messages, retry_key AS retryKey, attempts`)
+          messages, retry_key AS retryKey, attempts, last_error AS lastError`)
       return rows.map(toChunk).sort((a, b) => a.id - b.id)
     },
 
@@ -540,6 +541,62 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
             ),
           ),
       ]
+    },
+
+    async splitChunk(chunk, keep, retryKeys, now) {
+      const first = { to: chunk.to.slice(0, keep), memberIds: chunk.memberIds.slice(0, keep) }
+      const rest = { to: chunk.to.slice(keep), memberIds: chunk.memberIds.slice(keep) }
+      // The split applies only while this sender still holds the chunk as claimed: otherwise the
+      // NOT NULL kind fails the batch and nothing changes.
+      const guard = db
+        .update(broadcastChunks)
+        .set({ kind: sql`NULL` })
+        .where(
+          and(
+            eq(broadcastChunks.id, chunk.id),
+            sql`NOT (${broadcastChunks.status} = 'sending' AND ${broadcastChunks.attempts} = ${chunk.attempts})`,
+          ),
+        )
+      try {
+        await commit([
+          guard,
+          db
+            .update(broadcastChunks)
+            .set({
+              kind: first.to.length === 1 ? 'push' : chunk.kind,
+              to: JSON.stringify(first.to),
+              memberIds: JSON.stringify(first.memberIds),
+              recipientCount: first.memberIds.length,
+              retryKey: retryKeys[0],
+            })
+            .where(eq(broadcastChunks.id, chunk.id)),
+          db.insert(broadcastChunks).values({
+            broadcastId: chunk.broadcastId,
+            kind: rest.to.length === 1 ? 'push' : chunk.kind,
+            to: JSON.stringify(rest.to),
+            memberIds: JSON.stringify(rest.memberIds),
+            recipientCount: rest.memberIds.length,
+            messages: JSON.stringify(chunk.messages),
+            retryKey: retryKeys[1],
+            status: 'pending',
+            nextAttemptAt: now,
+            lastError: null,
+          }),
+        ])
+      } catch (error) {
+        const [row] = await db
+          .select({ status: broadcastChunks.status, attempts: broadcastChunks.attempts })
+          .from(broadcastChunks)
+          .where(eq(broadcastChunks.id, chunk.id))
+        if (row?.status !== 'sending' || row.attempts !== chunk.attempts) return null
+        throw error
+      }
+      return {
+        ...chunk,
+        kind: first.to.length === 1 ? 'push' : chunk.kind,
+        ...first,
+        retryKey: retryKeys[0],
+      }
     },
 
     async releaseChunk(id, nextAttemptAt, error) {

@@ -5,9 +5,10 @@ import { DomainError } from '../errors.ts'
 import type { NewDomainEvent } from '../events/events.ts'
 import type { AppLinks } from '../links.ts'
 import { SendFailure, type LineMessage, type Messenger } from '../messaging/messenger.ts'
+import { quotaReaderFor, type QuotaReader } from '../messaging/quota.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
-import { BroadcastNotFound, QUOTA_STOPPED_MESSAGE } from './errors.ts'
+import { BroadcastNotFound, QUOTA_HELD_CHUNK, QUOTA_STOPPED_MESSAGE } from './errors.ts'
 import { isCouponSlot, isPersonalised, renderMessages, type RenderedMessage } from './render.ts'
 import type {
   BroadcastStore,
@@ -60,6 +61,12 @@ export interface BroadcastDeps {
   startPlan(broadcastId: number, token: number): Promise<void>
   /** Member IDs per freeze batch (default FREEZE_MEMBERS_PER_STATEMENT). */
   membersPerStatement?: number
+  /** The month's message quota, kept briefly (default: one reader per messenger). */
+  quota?: QuotaReader
+}
+
+export function quotaOf(deps: Pick<BroadcastDeps, 'quota' | 'messenger' | 'clock' | 'logger'>) {
+  return deps.quota ?? quotaReaderFor(deps.messenger, deps.clock, deps.logger)
 }
 
 /** Lets other work (webhook acknowledgements, HTTP requests) run between plan statements. */
@@ -301,45 +308,166 @@ async function completeChunk(
 }
 
 /**
- * Sends one claimed chunk with its stored retry key. 200 or 409 (accepted before) → sent;
- * 5xx / timeouts / rate-limit 429s → due again later with the same key; the monthly limit →
- * the broadcast stops as quota_stopped (the chunk stays pending for a resume); other 4xx → failed.
+ * A chunk's last attempt left LINE's answer for it unknown unless it was never sent or LINE
+ * refused it at the monthly limit: only then may it be cut in two under new retry keys (a request
+ * LINE may have accepted keeps its key, so a resend is answered 409 and never delivered twice).
  */
-export async function deliverChunk(deps: BroadcastDeps, chunk: StoredChunk): Promise<void> {
+function neverAccepted(chunk: StoredChunk): boolean {
+  return chunk.attempts <= 1 || chunk.lastError === QUOTA_HELD_CHUNK
+}
+
+/** The chunk's recipients go to LINE in one request (a coupon card is filled in first). */
+async function send(deps: BroadcastDeps, chunk: StoredChunk, messages: LineMessage[]) {
+  return chunk.kind === 'multicast'
+    ? deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
+    : deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, { priority: 'bulk' })
+}
+
+const asFailure = (error: unknown): SendFailure =>
+  error instanceof SendFailure
+    ? error
+    : new SendFailure('retryable', error instanceof Error ? error.message : String(error))
+
+/** The month's quota is used up: the broadcast stops until staff resume it (never a loop). */
+async function stopAtQuota(deps: BroadcastDeps, broadcastId: number): Promise<void> {
+  if (
+    await deps.store.transition(broadcastId, ['sending'], 'quota_stopped', deps.clock.now(), {
+      error: QUOTA_STOPPED_MESSAGE,
+    })
+  )
+    deps.logger.warn('broadcast stopped at the monthly limit', { broadcastId })
+}
+
+/**
+ * LINE refused a chunk at the monthly limit (it refuses a whole request that does not fit what is
+ * left, and its usage figure can lag behind): the chunk is split once — the part that fits LINE's
+ * fresh figure (at most half) is tried once more — and the broadcast stops either way. The rest
+ * stays pending for staff to resume; nothing is retried in a loop.
+ */
+async function afterMonthlyLimit(
+  deps: BroadcastDeps,
+  chunk: StoredChunk,
+  messages: LineMessage[],
+  failure: SendFailure,
+): Promise<void> {
+  const quota = quotaOf(deps)
+  quota.invalidate()
+  const size = chunk.memberIds.length
+  let released = false
+  if (size > 1) {
+    const fresh = await quota.read({ fresh: true })
+    const half = Math.floor(size / 2)
+    const keep = fresh.remaining === null ? half : Math.min(half, fresh.remaining)
+    const first =
+      keep > 0
+        ? await deps.store.splitChunk(
+            { ...chunk, lastError: QUOTA_HELD_CHUNK },
+            keep,
+            [deps.ids.uuid(), deps.ids.uuid()],
+            deps.clock.now(),
+          )
+        : null
+    if (first) {
+      deps.logger.warn('broadcast chunk refused at the monthly limit: split once', {
+        broadcastId: chunk.broadcastId,
+        chunkId: chunk.id,
+        recipients: size,
+        retried: keep,
+      })
+      try {
+        const result = await send(deps, first, messages)
+        quota.consumed(keep)
+        await completeChunk(deps, first, { status: 'sent', requestId: result.requestId })
+      } catch (error) {
+        const again = asFailure(error)
+        if (again.kind === 'already_accepted')
+          await completeChunk(deps, first, { status: 'sent', requestId: again.requestId })
+        else
+          await deps.store.releaseChunk(
+            first.id,
+            deps.clock.now(),
+            again.kind === 'monthly_limit' ? QUOTA_HELD_CHUNK : again.message,
+          )
+      }
+      released = true
+    }
+  }
+  if (!released) await deps.store.releaseChunk(chunk.id, deps.clock.now(), QUOTA_HELD_CHUNK)
+  deps.logger.warn('LINE answered monthly limit', {
+    broadcastId: chunk.broadcastId,
+    error: failure.message,
+  })
+  await stopAtQuota(deps, chunk.broadcastId)
+}
+
+/**
+ * Sends one claimed chunk with its stored retry key. Under a monthly limit the chunk is first
+ * sized to what is left of the quota (the chunk is cut, the rest waits): a send over the remainder
+ * delivers exactly the remainder, in chunk order (the plan's order), then stops as quota_stopped;
+ * with nothing left the chunk is not sent at all. 200 or 409 (accepted before) → sent;
+ * 5xx / timeouts / rate-limit 429s → due again later with the same key; LINE's monthly limit →
+ * split once (afterMonthlyLimit), then quota_stopped; other 4xx → failed.
+ */
+export async function deliverChunk(deps: BroadcastDeps, claimed: StoredChunk): Promise<void> {
   const { store } = deps
+  const quota = quotaOf(deps)
+  let chunk = claimed
+  let reserved = 0
+  let messages: LineMessage[] = []
   try {
-    const messages = await fillCouponSlots(deps, chunk)
+    const size = chunk.memberIds.length
+    const granted = await quota.reserve(size)
+    if (granted !== null) {
+      reserved = granted
+      if (granted === 0) {
+        await store.releaseChunk(
+          chunk.id,
+          deps.clock.now(),
+          neverAccepted(chunk) ? QUOTA_HELD_CHUNK : (chunk.lastError ?? null),
+        )
+        await stopAtQuota(deps, chunk.broadcastId)
+        return
+      }
+      if (granted < size && neverAccepted(chunk)) {
+        const first = await store.splitChunk(
+          chunk,
+          granted,
+          [deps.ids.uuid(), deps.ids.uuid()],
+          deps.clock.now(),
+        )
+        if (!first) {
+          // Another sender took the chunk over (our lease ran out): it is theirs now.
+          quota.release(reserved)
+          return
+        }
+        chunk = first
+      } else if (granted < size) {
+        // LINE may have this request under its key already: it is sent whole (a refusal follows
+        // if it does not fit), never cut.
+        quota.release(granted)
+        reserved = 0
+      }
+    }
+    messages = await fillCouponSlots(deps, chunk)
     if (messages.length === 0) {
+      quota.release(reserved)
       await completeChunk(deps, chunk, { status: 'failed', error: NOTHING_TO_SEND_MESSAGE })
     } else {
-      const result =
-        chunk.kind === 'multicast'
-          ? await deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
-          : await deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, {
-              priority: 'bulk',
-            })
+      const result = await send(deps, chunk, messages)
       await completeChunk(deps, chunk, { status: 'sent', requestId: result.requestId })
+      // Sized to what was left: nothing remains this month, the rest waits for staff.
+      if (chunk !== claimed) await stopAtQuota(deps, chunk.broadcastId)
     }
   } catch (error) {
-    const failure =
-      error instanceof SendFailure
-        ? error
-        : new SendFailure('retryable', error instanceof Error ? error.message : String(error))
+    const failure = asFailure(error)
+    if (failure.kind !== 'already_accepted') quota.release(reserved)
     const now = deps.clock.now()
     switch (failure.kind) {
       case 'already_accepted':
         await completeChunk(deps, chunk, { status: 'sent', requestId: failure.requestId })
         break
       case 'monthly_limit':
-        await store.releaseChunk(chunk.id, now, failure.message)
-        if (
-          await store.transition(chunk.broadcastId, ['sending'], 'quota_stopped', now, {
-            error: QUOTA_STOPPED_MESSAGE,
-          })
-        )
-          deps.logger.warn('broadcast stopped at the monthly limit', {
-            broadcastId: chunk.broadcastId,
-          })
+        await afterMonthlyLimit(deps, chunk, messages, failure)
         return
       case 'refused':
       case 'retryable':

@@ -56,12 +56,16 @@ export class BroadcastSegmentMissing extends DomainError {
   }
 }
 
+/** Who gets a send first when it exceeds the month's remaining quota (the plan's chunk order). */
+export const QUOTA_SEND_ORDER = '友だち登録の早い会員から順に'
+
 export class BroadcastOverQuota extends DomainError {
   constructor(recipients: number, remaining: number) {
+    const n = (v: number) => v.toLocaleString('ja-JP')
     super(
       409,
       'over_quota_confirm',
-      `今月の残り通数（${remaining.toLocaleString('ja-JP')}通）を超えます（${recipients.toLocaleString('ja-JP')}通）。超えた分は LINE で止まります。送るには確認してください。`,
+      `今月の残り通数（${n(remaining)}通）を超えます（${n(recipients)}人）。${QUOTA_SEND_ORDER}${n(remaining)}人に送り、残りの${n(recipients - remaining)}人は上限で止めます（プラン変更後か来月に「再開」できます）。送るには確認してください。`,
       undefined,
       { recipients, remaining },
     )
@@ -77,3 +81,9 @@ export class BroadcastInvalidMessages extends DomainError {
 /** Shown to staff on a broadcast stopped by LINE's monthly limit. */
 export const QUOTA_STOPPED_MESSAGE =
   '今月のメッセージ通数の上限に達したため、配信を止めました。プランを変更するか来月になってから「再開」してください。送信済みの相手には重複して届きません。'
+
+/**
+ * A chunk's last error while it waits at the monthly limit: LINE did not accept it (refused, or
+ * not sent because nothing was left), so it may be cut under new retry keys.
+ */
+export const QUOTA_HELD_CHUNK = '今月の上限のため未送信（LINE は受け付けていません）'

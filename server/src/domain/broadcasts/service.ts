@@ -16,7 +16,7 @@ import type { StaffActor } from '../audit/audit.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Write } from '../unit-of-work.ts'
-import { loadBroadcast as load, PLAN_LEASE_MS, type BroadcastDeps } from './engine.ts'
+import { loadBroadcast as load, PLAN_LEASE_MS, quotaOf, type BroadcastDeps } from './engine.ts'
 import {
   BroadcastEmptyAudience,
   BroadcastInvalidMessages,
@@ -103,16 +103,19 @@ async function estimate(
   b: Pick<StoredBroadcast, 'id' | 'audience' | 'holdoutPercent' | 'scheduledAt'>,
 ): Promise<BroadcastEstimate> {
   const now = deps.clock.now()
+  // The quota is kept briefly and never throws: LINE's quota endpoints down → 'unknown', and the
+  // recipients are shown anyway (LINE still enforces its limit on the send).
   const [counts, quota] = await Promise.all([
     deps.store.countAudience(
       b.audience,
       { broadcastId: b.id, percent: b.holdoutPercent },
       { now, timeZone: deps.timeZone },
     ),
-    deps.messenger.messageQuota(),
+    quotaOf(deps).read(),
   ])
   const recipients = counts.audience - counts.holdout
-  const remaining = quota.limit === null ? null : Math.max(0, quota.limit - quota.used)
+  const remaining = quota.remaining
+  const over = remaining !== null && recipients > remaining
   const at = b.scheduledAt !== null && b.scheduledAt > now ? b.scheduledAt : now
   const localTime = new Intl.DateTimeFormat('ja-JP', {
     timeZone: deps.timeZone,
@@ -125,8 +128,11 @@ async function estimate(
     holdout: counts.holdout,
     recipients,
     billedMessages: recipients,
-    quota: { type: quota.type, limit: quota.limit, used: quota.used, remaining },
-    needsConfirm: remaining !== null && recipients > remaining,
+    quota,
+    needsConfirm: over,
+    overQuota: over
+      ? { sent: remaining, stopped: recipients - remaining, order: 'earliest_members' as const }
+      : null,
     quietHoursWarning: isInQuietHours(at, deps.timeZone)
       ? {
           localTime,
@@ -148,8 +154,8 @@ async function assertWithinQuota(
 ): Promise<void> {
   const ctx = { now: deps.clock.now(), timeZone: deps.timeZone }
   const holdout = { broadcastId: b.id, percent: b.holdoutPercent }
-  const quota = await deps.messenger.messageQuota()
-  const remaining = quota.limit === null ? null : Math.max(0, quota.limit - quota.used)
+  const quota = await quotaOf(deps).read()
+  const remaining = quota.remaining
   const upTo = remaining === null || confirmOverQuota ? 1 : remaining + 1
   const recipients = await deps.store.countRecipients(b.audience, holdout, ctx, Math.max(1, upTo))
   if (recipients === 0) throw new BroadcastEmptyAudience()
@@ -342,6 +348,8 @@ export function createBroadcastService(deps: BroadcastDeps) {
         action: 'broadcast.resume',
         patch: { error: null },
       })
+      // A plan changed or a new month began: the kept quota figure is asked again.
+      quotaOf(deps).invalidate()
       await store.finishIfDone(id, deps.clock.now())
       await deps.dispatch(id)
       return toView(await load(deps, id))

@@ -41,6 +41,8 @@ export interface StoredChunk {
   messages: RenderedMessage[]
   retryKey: string
   attempts: number
+  /** The last attempt's error (LINE's message), null before any. */
+  lastError?: string | null
 }
 
 export interface NewChunk {
@@ -180,6 +182,17 @@ export interface BroadcastStore {
   claimDueChunks(now: number, leaseMs: number, limit: number): Promise<StoredChunk[]>
   /** The chunk and its recipients are sent (or failed for good): writes for one commit. */
   completeChunkWrites(chunk: StoredChunk, outcome: ChunkOutcome, now: number): Write[]
+  /**
+   * Cuts a claimed chunk that LINE never accepted in two: the chunk keeps its first `keep`
+   * recipients under retryKeys[0] (still claimed), the rest becomes a new pending chunk under
+   * retryKeys[1], in one commit. null: the claim was lost meanwhile (nothing changed).
+   */
+  splitChunk(
+    chunk: StoredChunk,
+    keep: number,
+    retryKeys: [string, string],
+    now: number,
+  ): Promise<StoredChunk | null>
   /** Back to pending: due at `nextAttemptAt` (retry), lease dropped. */
   releaseChunk(id: number, nextAttemptAt: number, error: string | null): Promise<void>
   /** sending → done when no chunk is left pending or in flight. */
