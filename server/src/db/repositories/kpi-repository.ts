@@ -9,6 +9,7 @@ import type { Write } from '../../domain/unit-of-work.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
 import { kpiDays, kpiMemberDays, kpiMembers, purchases } from '../schema.ts'
+import { reachFloor } from '../segments/reach.ts'
 
 const n = (v: unknown): number => Number(v ?? 0)
 
@@ -127,7 +128,7 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
 
     async reachable() {
       const [row] = await db.all<{ c: number }>(
-        sql`SELECT count(*) AS c FROM member_rfm WHERE sendable = 1`,
+        sql`SELECT count(*) AS c FROM member_rfm WHERE sendable >= ${reachFloor()}`,
       )
       return n(row?.c)
     },
