@@ -265,12 +265,16 @@ function MarketingSwitch({
     return () => controller.abort()
   }, [api])
   const change = async (optOut: boolean) => {
+    const before = state
+    // Shown at once; put back if the server refuses.
+    if (before) setState({ ...before, receive: !optOut, choice: optOut ? 'out' : 'in' })
     setBusy(true)
     setError(null)
     try {
       setState(await api.send<MarketingChoice>('PUT', '/api/liff/marketing', { receive: !optOut }))
       onSaved(optOut ? m.consentSavedOff : m.consentSavedOn)
     } catch (failure) {
+      setState(before)
       setError(failure)
     } finally {
       setBusy(false)
