@@ -33,6 +33,7 @@ import {
 } from './routes/staff-loyalty.ts'
 import { staffDashboardRoute } from './routes/staff-dashboard.ts'
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
+import { staffMessagingSettingsRoute } from './routes/staff-messaging-settings.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
 import { staffQuotaRoute } from './routes/staff-quota.ts'
@@ -85,6 +86,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/liff/surveys', liffSurveysRoute)
   app.route('/api/liff/referrals', liffReferralsRoute)
   app.route('/api/liff', liffRoute)
+  app.route('/api/staff/settings/messaging', staffMessagingSettingsRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
   app.route('/api/staff/audit', staffAuditRoute)
   app.route('/api/staff/members', staffMembersRoute)

@@ -15,7 +15,6 @@ const profile = {
   gender: 'female',
   prefecture: '13',
   interests: ['food', 'sweets'],
-  marketingConsent: false,
 }
 
 const memberNumberOf = (userId: string) =>
@@ -115,7 +114,16 @@ describe('member API (/api/liff)', () => {
       token: a.token(),
       body: smuggled,
     })
-    expect(saved).toEqual({ status: 200, body: { ...profile, updatedAt: expect.any(Number) } })
+    // No choice given: the member never chose, and gets the shop's messages (every friend).
+    expect(saved).toEqual({
+      status: 200,
+      body: {
+        ...profile,
+        marketingConsent: true,
+        marketingChoice: null,
+        updatedAt: expect.any(Number),
+      },
+    })
     const rows = world.joren.rows<{ line_user_id: string }>(
       'select m.line_user_id from member_profiles p join members m on m.id = p.member_id',
     )

@@ -97,8 +97,8 @@ async function runSize(
         follow_state_at, followed_at, created_at, updated_at)
       SELECT i, 'U' || printf('%032x', i), printf('%010d', i), '会員' || i, 'following', 1, 1, 1, 1 FROM s;
       WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
-      INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
-      SELECT i, '[]', 1, 1 FROM s;`)
+      INSERT INTO member_profiles (member_id, interests, marketing_choice, updated_at)
+      SELECT i, '[]', 'in', 1 FROM s;`)
     let rateLimited = 0
     const httpFetch = createNodeHttpFetch({ maxSockets: 64 })
     const countingFetch: typeof fetch = async (input, init) => {

@@ -46,10 +46,10 @@ export function seed(sqlite: Sqlite.Database): void {
     FROM n;
 
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MEMBERS})
-    INSERT INTO member_profiles (member_id, birthday, gender, prefecture, interests, marketing_consent, updated_at)
+    INSERT INTO member_profiles (member_id, birthday, gender, prefecture, interests, marketing_choice, updated_at)
     SELECT i, date('1950-01-01', '+' || (i * 7919 % 25000) || ' days'),
            CASE i % 4 WHEN 0 THEN 'female' WHEN 1 THEN 'male' WHEN 2 THEN 'other' ELSE 'unspecified' END,
-           printf('%02d', i % 47 + 1), '[]', i % 3 <> 0, 1
+           printf('%02d', i % 47 + 1), '[]', CASE WHEN i % 3 <> 0 THEN 'in' ELSE 'out' END, 1
     FROM n WHERE i % 5 <> 0;
 
     INSERT INTO tiers (id, name, min_spend_yen, created_at)

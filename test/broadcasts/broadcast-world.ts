@@ -40,7 +40,7 @@ export function seedAudience(
      values (?, ?, ?, ?, 1, 1, 1, ?, 1, 1) returning id`,
   )
   const insertProfile = sqlite.prepare(
-    `insert into member_profiles (member_id, interests, marketing_consent, updated_at)
+    `insert into member_profiles (member_id, interests, marketing_choice, updated_at)
      values (?, '[]', ?, 1)`,
   )
   const plan: AudienceMember['kind'][] = [
@@ -62,7 +62,7 @@ export function seedAudience(
         kind === 'blocked' ? 'blocked' : 'following',
         kind === 'blocked' ? 1 : null,
       ) as { id: number }
-      insertProfile.run(row.id, kind === 'no_consent' ? 0 : 1)
+      insertProfile.run(row.id, kind === 'no_consent' ? 'out' : 'in')
       out.push({ userId: user.userId, memberId: row.id, kind })
     })
   })()

@@ -142,8 +142,8 @@ async function seedMembers(driver: Driver, n: number): Promise<void> {
   )
   await driver.db.run(
     sql.raw(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
-      INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
-      SELECT i, '[]', 1, 1 FROM s`),
+      INSERT INTO member_profiles (member_id, interests, marketing_choice, updated_at)
+      SELECT i, '[]', 'in', 1 FROM s`),
   )
 }
 

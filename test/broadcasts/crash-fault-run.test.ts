@@ -80,7 +80,7 @@ describe('a broadcast through faults and two kill -9 restarts', () => {
        values (?, ?, ?, ?, 1, 1, 1, 1, 1) returning id`,
     )
     const insertProfile = db.prepare(
-      `insert into member_profiles (member_id, interests, marketing_consent, updated_at) values (?, '[]', ?, 1)`,
+      `insert into member_profiles (member_id, interests, marketing_choice, updated_at) values (?, '[]', ?, 1)`,
     )
     db.transaction(() => {
       for (let i = 0; i < 2720; i++) {
@@ -94,7 +94,7 @@ describe('a broadcast through faults and two kill -9 restarts', () => {
           name,
           blocked ? 'blocked' : 'following',
         ) as { id: number }
-        insertProfile.run(id, noConsent ? 0 : 1)
+        insertProfile.run(id, noConsent ? 'out' : 'in')
         users.push({ userId: user.userId, memberId: id, sendable: !blocked && !noConsent })
       }
     })()
@@ -195,7 +195,7 @@ describe('a broadcast whose process is killed (kill -9) while it is planning', (
        values (?, ?, ?, 'following', 1, 1, 1, 1, 1) returning id`,
     )
     const insertProfile = db.prepare(
-      `insert into member_profiles (member_id, interests, marketing_consent, updated_at) values (?, '[]', 1, 1)`,
+      `insert into member_profiles (member_id, interests, marketing_choice, updated_at) values (?, '[]', 'in', 1)`,
     )
     db.transaction(() => {
       for (let i = 0; i < MEMBERS; i++) {

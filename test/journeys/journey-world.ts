@@ -48,9 +48,9 @@ export function sql(joren: JorenUnderTest, statement: string, ...params: unknown
 export function consent(joren: JorenUnderTest, memberId: number, at = 1): void {
   sql(
     joren,
-    `insert into member_profiles (member_id, interests, marketing_consent, consent_updated_at, updated_at)
-     values (?, '[]', 1, ?, ?)
-     on conflict (member_id) do update set marketing_consent = 1, consent_updated_at = excluded.consent_updated_at`,
+    `insert into member_profiles (member_id, interests, marketing_choice, consent_updated_at, updated_at)
+     values (?, '[]', 'in', ?, ?)
+     on conflict (member_id) do update set marketing_choice = 'in', consent_updated_at = excluded.consent_updated_at`,
     memberId,
     at,
     at,

@@ -27,9 +27,19 @@ type Result = {
   }
 }
 
+/** Receipts are off by default (free-plan quota); these tests switch them on. */
+async function receiptsOn(owner: { token(): string }): Promise<void> {
+  const res = await world.api('PUT', '/api/staff/settings/messaging', {
+    token: owner.token(),
+    body: { receipt: 'on' },
+  })
+  expect(res.status).toBe(200)
+}
+
 describe('register purchases', () => {
   it('records a purchase by member number, grants points and pushes a Flex receipt LINE accepts', async () => {
     const { owner, member, memberNumber } = await shop()
+    await receiptsOn(owner)
     const clerk = await inviteStaff(world, owner, 'staff')
     const res = await world.api<Result>('POST', '/api/staff/register/purchases', {
       token: clerk.token(),
@@ -54,6 +64,7 @@ describe('register purchases', () => {
 
   it('sends the receipt in English to a member whose LINE is set to English', async () => {
     const owner = await claimOwner(world)
+    await receiptsOn(owner)
     const user = world.standIn.createUser({ displayName: 'Alex', language: 'en' })
     await world.standIn.follow(user.userId)
     await eventually(() => expect(world.count('members')).toBe(1))

@@ -18,9 +18,12 @@ describe('segment rules on better-sqlite3', () => {
     await checkAllCases(db)
   })
 
-  it('the sendable audience never holds blocked members or members without consent', async () => {
-    expect(await matchingIds(db, { type: 'all', rules: [] }, { sendable: true })).toEqual([1, 5, 6])
-    // Member 3 (blocked, consenting) and 2 (following, no consent) are dormant but not sendable.
+  it('the sendable audience is every friend except blocked and opted-out members', async () => {
+    // Member 4 never chose: a friend, so reachable by default.
+    expect(await matchingIds(db, { type: 'all', rules: [] }, { sendable: true })).toEqual([
+      1, 4, 5, 6,
+    ])
+    // Member 3 (blocked, opted in) and 2 (following, opted out) are dormant but not sendable.
     expect(
       await matchingIds(db, { type: 'lastPurchase', op: 'gte', days: 90 }, { sendable: true }),
     ).toEqual([])

@@ -57,8 +57,8 @@ export async function seedSegmentWorld(db: Database): Promise<void> {
     consent: boolean,
   ) =>
     add(
-      `insert into member_profiles (member_id, birthday, gender, prefecture, interests, marketing_consent, updated_at)
-       values (${id}, '${birthday}', ${gender ? `'${gender}'` : 'null'}, ${prefecture ? `'${prefecture}'` : 'null'}, '${JSON.stringify(interests)}', ${consent ? 1 : 0}, 1)`,
+      `insert into member_profiles (member_id, birthday, gender, prefecture, interests, marketing_choice, updated_at)
+       values (${id}, '${birthday}', ${gender ? `'${gender}'` : 'null'}, ${prefecture ? `'${prefecture}'` : 'null'}, '${JSON.stringify(interests)}', ${consent ? `'in'` : `'out'`}, 1)`,
     )
   profile(1, '1990-06-20', 'female', '13', ['coffee'], true)
   profile(2, '2000-01-10', 'male', '27', [], false)
@@ -430,16 +430,34 @@ export async function checkAllCases(db: Database): Promise<void> {
     })
     expect(counted.sample.map((m) => Number(m.memberNumber.slice(-2)))).toEqual(c.members)
     // The reachable count, also in the form for segments with many matches (collected, then
-    // probed in member order).
-    const [many] = await db.all<{ n: number }>(
-      compileReachableCount(c.rules, ctx, { manyMatches: true }),
-    )
-    const reachable = c.members.filter((id) => [1, 5, 6].includes(id)).length
-    expect({ name: c.name, sendable: counted.sendableCount, many: Number(many?.n) }).toEqual({
-      name: c.name,
-      sendable: reachable,
-      many: reachable,
-    })
+    // probed in member order): every friend who has not opted out (1, 4 never chose, 5, 6), and
+    // with the shop's default switched to opt-in only those who opted in (1, 5, 6).
+    for (const [marketingDefault, ids] of [
+      ['everyone', [1, 4, 5, 6]],
+      ['opt_in', [1, 5, 6]],
+    ] as const) {
+      await db.run(
+        sql`INSERT INTO settings (key, value, updated_at) VALUES ('messaging', ${JSON.stringify({ marketingDefault })}, 1)
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      )
+      const counted = await repo.count(c.rules, ctx)
+      const [many] = await db.all<{ n: number }>(
+        compileReachableCount(c.rules, ctx, { manyMatches: true }),
+      )
+      const reachable = c.members.filter((id) => (ids as readonly number[]).includes(id)).length
+      expect({
+        name: c.name,
+        marketingDefault,
+        sendable: counted.sendableCount,
+        many: Number(many?.n),
+      }).toEqual({
+        name: c.name,
+        marketingDefault,
+        sendable: reachable,
+        many: reachable,
+      })
+    }
+    await db.run(sql`DELETE FROM settings WHERE key = 'messaging'`)
   }
 }
 
@@ -453,22 +471,23 @@ const summaryCopies = (db: Database) =>
  * follow follow / block, consent and tier writes (triggers), and the 12-month spender count.
  */
 export async function checkSummaryCopies(db: Database): Promise<void> {
-  // 1: following + consent, 2: no consent, 3: blocked, 4: no profile, 5 / 6: following + consent.
+  // The reach state: 0 blocked, 1 opted out, 2 following and never chose, 3 opted in.
+  // 1: following + in, 2: opted out, 3: blocked, 4: no profile (never chose), 5 / 6: following + in.
   expect(await summaryCopies(db)).toEqual([
-    { member_id: 1, tier_id: 3, sendable: 1 },
-    { member_id: 2, tier_id: 1, sendable: 0 },
+    { member_id: 1, tier_id: 3, sendable: 3 },
+    { member_id: 2, tier_id: 1, sendable: 1 },
     { member_id: 3, tier_id: 1, sendable: 0 },
-    { member_id: 4, tier_id: null, sendable: 0 },
-    { member_id: 5, tier_id: 3, sendable: 1 },
-    { member_id: 6, tier_id: null, sendable: 1 },
+    { member_id: 4, tier_id: null, sendable: 2 },
+    { member_id: 5, tier_id: 3, sendable: 3 },
+    { member_id: 6, tier_id: null, sendable: 3 },
   ])
   await db.run(sql`UPDATE members SET follow_state = 'blocked' WHERE id = 1`)
-  await db.run(sql`UPDATE member_profiles SET marketing_consent = 1 WHERE member_id = 2`)
+  await db.run(sql`UPDATE member_profiles SET marketing_choice = 'in' WHERE member_id = 2`)
   await db.run(sql`UPDATE members SET follow_state = 'following' WHERE id = 3`)
   await db.run(
-    sql`INSERT INTO member_profiles (member_id, marketing_consent, updated_at) VALUES (4, 1, 1)`,
+    sql`INSERT INTO member_profiles (member_id, marketing_choice, updated_at) VALUES (4, 'in', 1)`,
   )
-  await db.run(sql`UPDATE member_profiles SET marketing_consent = 0 WHERE member_id = 6`)
+  await db.run(sql`UPDATE member_profiles SET marketing_choice = 'out' WHERE member_id = 6`)
   await db.run(
     sql`INSERT INTO member_tiers (member_id, tier_id, spend_12m_yen, updated_at) VALUES (6, 2, 30000, 1)
           ON CONFLICT (member_id) DO UPDATE SET tier_id = excluded.tier_id`,
@@ -480,12 +499,12 @@ export async function checkSummaryCopies(db: Database): Promise<void> {
   )
   expect(await summaryCopies(db)).toEqual([
     { member_id: 1, tier_id: 2, sendable: 0 },
-    { member_id: 2, tier_id: 1, sendable: 1 },
-    { member_id: 3, tier_id: 1, sendable: 1 },
-    { member_id: 4, tier_id: null, sendable: 1 },
-    { member_id: 5, tier_id: 3, sendable: 1 },
-    { member_id: 6, tier_id: 2, sendable: 0 },
-    { member_id: 7, tier_id: null, sendable: 0 },
+    { member_id: 2, tier_id: 1, sendable: 3 },
+    { member_id: 3, tier_id: 1, sendable: 3 },
+    { member_id: 4, tier_id: null, sendable: 3 },
+    { member_id: 5, tier_id: 3, sendable: 3 },
+    { member_id: 6, tier_id: 2, sendable: 1 },
+    { member_id: 7, tier_id: null, sendable: 2 },
   ])
   const [stats] = await db.all<{ spenders: number; counted: number }>(
     sql`SELECT (SELECT spenders_12m FROM segment_summary_stats WHERE id = 1) AS spenders,

@@ -379,20 +379,20 @@ describe('/api/staff/segments', () => {
     }
     await world.member('買っていない人')
     const sqlite = world.joren.server.database.sqlite
-    // Two consent to marketing; one of them then blocks the account.
+    // Every friend is reachable by default; one opts out and another blocks the account.
     sqlite
       .prepare(
-        `insert into member_profiles (member_id, interests, marketing_consent, updated_at)
-       select id, '[]', 1, 1 from members where member_number in (?, ?)`,
+        `insert into member_profiles (member_id, interests, marketing_choice, updated_at)
+       select id, '[]', 'out', 1 from members where member_number = ?`,
       )
-      .run(numbers[3], numbers[4])
+      .run(numbers[2])
     sqlite
       .prepare("update members set follow_state = 'blocked' where member_number = ?")
       .run(numbers[3])
 
     const everyone = await count(owner, { type: 'all', rules: [] })
     expect(everyone.count).toBe(6)
-    expect(everyone.sendableCount).toBe(1)
+    expect(everyone.sendableCount).toBe(4)
     expect(everyone.sample).toHaveLength(6)
     const vip = await count(owner, { type: 'spendTopPercent', percent: 20 })
     expect(vip.count).toBe(1)
@@ -407,7 +407,7 @@ describe('/api/staff/segments', () => {
     clock.advance(91 * DAY)
     const dormant = await count(owner, { type: 'lastPurchase', op: 'gte', days: 90 })
     expect(dormant.count).toBe(5)
-    expect(dormant.sendableCount).toBe(1)
+    expect(dormant.sendableCount).toBe(3)
 
     // An injection attempt is just a value no member has.
     const hostile = await count(owner, {

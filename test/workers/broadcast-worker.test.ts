@@ -44,8 +44,8 @@ describe('broadcasts on Workers + D1 + Queues', () => {
         JSON.stringify(userIds),
       )
       await worker.query(
-        `INSERT INTO member_profiles (member_id, interests, marketing_consent, updated_at)
-         SELECT id, '[]', 1, 1 FROM members`,
+        `INSERT INTO member_profiles (member_id, interests, marketing_choice, updated_at)
+         SELECT id, '[]', 'in', 1 FROM members`,
       )
 
       const created = await api('POST', '/api/staff/broadcasts', owner(), {

@@ -67,8 +67,8 @@ describe('journeys (workerd + local D1)', () => {
       expect(runs).toHaveLength(1)
       const run = runs[0]!
       await worker.query(
-        `INSERT INTO member_profiles (member_id, interests, marketing_consent, consent_updated_at, updated_at)
-         VALUES (?, '[]', 1, 1, 1)`,
+        `INSERT INTO member_profiles (member_id, interests, marketing_choice, consent_updated_at, updated_at)
+         VALUES (?, '[]', 'in', 1, 1)`,
         run.member_id,
       )
       // Nothing is due yet (day 1): a tick sends nothing.

@@ -15,9 +15,11 @@ export const profileEn: ProfileMessages = {
   interestsHint: 'Choose as many as you like',
   noInterests: 'The shop has not set up any yet',
   consentTitle: 'News and offers',
-  consent: 'Receive offers on LINE',
+  consent: 'No news, please',
   consentHelp:
-    'Sales, coupons and new arrivals from this LINE Official Account. You can change this at any time.',
+    'When on, we send no sales, coupons or new-arrival news (broadcasts and journeys). Replies to your questions still come. You can change this at any time; it applies at once.',
+  consentSavedOff: 'News stopped',
+  consentSavedOn: 'You will receive news again',
   save: 'Save',
   saving: 'Saving…',
   saved: 'Your profile has been saved',

@@ -12,9 +12,11 @@ export const profileJa = {
   interestsHint: 'いくつでも選べます',
   noInterests: 'お店がまだ項目を用意していません',
   consentTitle: 'お知らせの受け取り',
-  consent: 'お得な情報をLINEで受け取る',
+  consent: 'お知らせを受け取らない',
   consentHelp:
-    'セール・クーポン・新商品のお知らせを、このLINE公式アカウントからお送りします。いつでも変更できます。',
+    'オンにすると、セール・クーポン・新商品などのお知らせ（一斉配信・ステップ配信）をお送りしません。お問い合わせへの返信は届きます。いつでも変更でき、すぐに反映されます。',
+  consentSavedOff: 'お知らせを停止しました',
+  consentSavedOn: 'お知らせを受け取る設定にしました',
   save: '保存する',
   saving: '保存しています…',
   saved: 'プロフィールを保存しました',

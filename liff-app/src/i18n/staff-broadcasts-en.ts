@@ -106,7 +106,7 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     couponValidDays: (days) => `Valid for ${n(days)} days from receipt`,
     couponValidUntil: (date) => `Valid until ${date}`,
     audienceSegment: 'Segment',
-    audienceAll: 'All friends (who agreed to receive news)',
+    audienceAll: 'All friends (except blocked and opted-out members)',
     audienceCsv: 'CSV of member numbers',
     segmentChoose: 'Choose a segment',
     segmentBuiltIn: 'Built-in segments',
@@ -121,7 +121,7 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     csvInvalid: (count, sample) => `${n(count)} cells are not member numbers (e.g. ${sample})`,
     csvEmpty: 'No member numbers (10 digits) found in the CSV.',
     audienceHelp:
-      'Customers who blocked the account or did not agree to receive news are never sent to.',
+      'Customers who blocked the account or chose “no news” in the mini-app are never sent to (nor, when the shop sends only to members who opted in, those who never chose).',
     sendable: (count) => `Reaches ${people(count)}`,
     schedule: 'When to send',
     sendNow: 'Send now',

@@ -107,7 +107,7 @@ export const staffBroadcastsJa = {
     couponValidDays: (days: number) => `有効期限 受け取りから${n(days)}日間`,
     couponValidUntil: (date: string) => `有効期限 ${date} まで`,
     audienceSegment: 'セグメント',
-    audienceAll: '友だち全員（配信に同意した方）',
+    audienceAll: '友だち全員（ブロック中・お知らせ停止中の方を除く）',
     audienceCsv: '会員番号の CSV',
     segmentChoose: 'セグメントを選ぶ',
     segmentBuiltIn: '標準のセグメント',
@@ -122,7 +122,8 @@ export const staffBroadcastsJa = {
     csvInvalid: (count: number, sample: string) =>
       `${n(count)}件は会員番号として読み取れませんでした（例: ${sample}）`,
     csvEmpty: 'CSV から会員番号（10桁の数字）が見つかりませんでした。',
-    audienceHelp: 'ブロック中の方と、お知らせの受け取りに同意していない方には送られません。',
+    audienceHelp:
+      'ブロック中の方と、ミニアプリで「お知らせを受け取らない」を選んだ方には送られません（設定で「受け取りを選んだ人だけ」にしたときは、選んでいない方にも送られません）。',
     sendable: (count: number) => `配信できるのは ${n(count)}人です`,
     schedule: '配信のタイミング',
     sendNow: 'すぐに送る',

@@ -19,6 +19,7 @@ import { createStampService, stampCardSubscriber, type StampDeps } from '../doma
 import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.ts'
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
+import { createMessagingSettingsService } from '../domain/shop/messaging.ts'
 import { createShopSettingsService } from '../domain/shop/settings.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
 import { createWebhookProblemsQuery } from '../domain/webhook/problems.ts'
@@ -265,6 +266,11 @@ export function composeServices(ports: RuntimePorts) {
       settings: repositories.settings,
       uow,
       sandbox: config.sandbox,
+      now,
+    }),
+    messagingSettings: createMessagingSettingsService({
+      settings: repositories.settings,
+      uow,
       now,
     }),
     surveys: surveys.service,

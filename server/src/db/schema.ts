@@ -173,7 +173,14 @@ export const memberProfiles = sqliteTable(
     gender: text('gender', { enum: ['female', 'male', 'other', 'unspecified'] }),
     prefecture: text('prefecture'),
     interests: text('interests').notNull().default('[]'),
+    /** Legacy mirror of `marketing_choice = 'in'` (kept written; read nothing from it). */
     marketingConsent: integer('marketing_consent', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The member's own choice about marketing messages: 'in', 'out', or null when they never chose
+     * (the shop's default applies). The summary's `sendable` follows it by trigger.
+     */
+    marketingChoice: text('marketing_choice', { enum: ['in', 'out'] }),
+    /** When the choice last changed (null: never chose). */
     consentUpdatedAt: integer('consent_updated_at'),
     updatedAt: integer('updated_at').notNull(),
     /** '01'–'12' from the birthday (derived, never written), for the birthday-month segment. */
@@ -845,11 +852,14 @@ export const memberRfm = sqliteTable(
     purchaseCount365d: integer('purchase_count_365d').notNull().default(0),
     spend365dYen: integer('spend_365d_yen').notNull().default(0),
     /**
-     * Copies kept by triggers (migration 0005) in the same statement as their source, so segment
-     * counts read one row per member: the member's tier (member_tiers) and whether a broadcast may
-     * reach them (following the account and consenting to marketing messages).
+     * Copies kept by triggers (migrations 0005 and marketing_reach) in the same statement as their
+     * source, so segment counts read one row per member: the member's tier (member_tiers) and their
+     * reach state for marketing messages (db/segments/reach.ts): 0 blocked or unfollowed, 1 opted
+     * out, 2 following and never chose, 3 opted in. Reachable is `sendable >= ` the shop's floor
+     * (2 by default, 3 when the shop sends only to members who opted in), read in the statement.
      */
     tierId: integer('tier_id'),
+    // Typed boolean for drizzle (DDL unchanged); read and written as the integer state in SQL only.
     sendable: integer('sendable', { mode: 'boolean' }).notNull().default(false),
     updatedAt: integer('updated_at').notNull(),
   },

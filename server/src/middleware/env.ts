@@ -14,6 +14,7 @@ import type { Defer, Logger } from '../domain/ports.ts'
 import type { RateLimiter } from '../domain/security/rate-limit.ts'
 import type { ReferralService } from '../domain/referrals/service.ts'
 import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
+import type { MessagingSettingsService } from '../domain/shop/messaging.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
 import type { StampService } from '../domain/stamps/stamps.ts'
@@ -48,6 +49,8 @@ export interface Services {
   members: MemberDirectoryService
   staff: StaffService
   settings: ShopSettingsService
+  /** Who may be messaged (default everyone / opt-in) and the automatic pushes' switches. */
+  messagingSettings: MessagingSettingsService
   audit: AuditService
   /** Survey definitions, results and CSV (staff); the member's questionnaire, draft and submit. */
   surveys: SurveyService

@@ -1,4 +1,4 @@
-import { ProfileUpdateSchema } from '@joren/shared'
+import { MarketingChoiceUpdateSchema, ProfileUpdateSchema } from '@joren/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../middleware/env.ts'
 import { memberAuth } from '../middleware/member-auth.ts'
@@ -13,5 +13,17 @@ export const liffRoute = new Hono<AppEnv>()
   .get('/me', async (c) => c.json(await c.var.services.memberApp.me(c.var.member.memberId)))
   .put('/profile', jsonBody(ProfileUpdateSchema), async (c) =>
     c.json(await c.var.services.memberApp.saveProfile(c.var.member.memberId, c.req.valid('json'))),
+  )
+  .get('/marketing', async (c) =>
+    c.json(await c.var.services.memberApp.marketing(c.var.member.memberId)),
+  )
+  // 「お知らせを受け取らない」: the member's own choice; replies and receipts still come.
+  .put('/marketing', jsonBody(MarketingChoiceUpdateSchema), async (c) =>
+    c.json(
+      await c.var.services.memberApp.setMarketing(
+        c.var.member.memberId,
+        c.req.valid('json').receive,
+      ),
+    ),
   )
   .get('/card', async (c) => c.json(await c.var.services.memberApp.card(c.var.member.memberNumber)))

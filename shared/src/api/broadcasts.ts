@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ReachBreakdownSchema } from './messaging.ts'
 import { GroupOutcomeSchema } from './lift.ts'
 import { MemberNumberSchema } from './common.ts'
 import { ComposerMessagesSchema, unknownPlaceholders } from './composer.ts'
@@ -202,6 +203,8 @@ export const BroadcastEstimateSchema = z.object({
     .nullable(),
   /** Set when the (scheduled or immediate) send starts in quiet hours in shop time. */
   quietHoursWarning: z.object({ localTime: z.string(), message: z.string() }).nullable(),
+  /** The audience before exclusions and why some of it is not reached (issue 14). */
+  reach: ReachBreakdownSchema,
 })
 export type BroadcastEstimate = z.infer<typeof BroadcastEstimateSchema>
 

@@ -11,11 +11,21 @@ export const ProfileUpdateSchema = z.object({
   gender: z.enum(GENDERS).nullable(),
   prefecture: z.enum(PREFECTURE_CODES).nullable(),
   interests: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).max(20),
-  marketingConsent: z.boolean(),
+  /**
+   * Optional: when given, the member's explicit choice about marketing messages (as
+   * PUT /api/liff/marketing); absent, the stored choice is left as it is.
+   */
+  marketingConsent: z.boolean().optional(),
 })
 export type ProfileUpdate = z.infer<typeof ProfileUpdateSchema>
 
-export const ProfileSchema = ProfileUpdateSchema.extend({ updatedAt: z.number().int() })
+export const ProfileSchema = ProfileUpdateSchema.extend({
+  /** Whether marketing messages reach the member now (their choice, else the shop's default). */
+  marketingConsent: z.boolean(),
+  /** The member's own choice; null when they never chose. */
+  marketingChoice: z.enum(['in', 'out']).nullable(),
+  updatedAt: z.number().int(),
+})
 export type Profile = z.infer<typeof ProfileSchema>
 
 /** GET /api/liff/me */

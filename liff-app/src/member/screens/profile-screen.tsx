@@ -2,11 +2,12 @@ import {
   GENDERS,
   PREFECTURES,
   ProfileUpdateSchema,
+  type MarketingChoice,
   type Profile,
   type ProfileUpdate,
 } from '@joren/shared'
 import type { JSX } from 'preact'
-import { useCallback, useRef, useState } from 'preact/hooks'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { fieldErrors, type FieldErrors } from '../../lib/field-errors.ts'
 import { todayInShop } from '../../lib/format.ts'
@@ -24,7 +25,6 @@ interface Form {
   gender: Gender | ''
   prefecture: string
   interests: string[]
-  marketingConsent: boolean
 }
 
 /** Interests the shop has since removed are kept as they were (the member cannot see them). */
@@ -34,7 +34,6 @@ function toForm(profile: Profile | null): Form {
     gender: profile?.gender ?? '',
     prefecture: profile?.prefecture ?? '',
     interests: profile?.interests ?? [],
-    marketingConsent: profile?.marketingConsent ?? false,
   }
 }
 
@@ -45,11 +44,12 @@ function toUpdate(form: Form): Record<keyof ProfileUpdate, unknown> {
     gender: form.gender || null,
     prefecture: form.prefecture || null,
     interests: form.interests,
-    marketingConsent: form.marketingConsent,
+    // The marketing choice is its own switch (PUT /api/liff/marketing), saved at once.
+    marketingConsent: undefined,
   }
 }
 
-const FIELD_ORDER = ['birthday', 'gender', 'prefecture', 'interests', 'marketingConsent']
+const FIELD_ORDER = ['birthday', 'gender', 'prefecture', 'interests']
 
 /** Birthday, gender, area, interests and marketing consent: all optional, all the member's own. */
 export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
@@ -85,7 +85,14 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
     setSaving(true)
     try {
       const saved = await api.send<Profile | undefined>('PUT', '/api/liff/profile', parsed.data)
-      const profile = saved?.updatedAt ? saved : { ...parsed.data, updatedAt: Date.now() }
+      const profile: Profile = saved?.updatedAt
+        ? saved
+        : {
+            ...parsed.data,
+            marketingConsent: me.profile?.marketingConsent ?? true,
+            marketingChoice: me.profile?.marketingChoice ?? null,
+            updatedAt: Date.now(),
+          }
       setMe({ ...me, profile })
       setErrors({})
       setToast(m.saved)
@@ -205,27 +212,7 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
         <FieldError id="interests-error" message={errors.interests} />
       </fieldset>
 
-      <fieldset class="panel">
-        <legend class="field-label">{m.consentTitle}</legend>
-        <label class="switch-row">
-          <span class="switch-text">
-            <strong>{m.consent}</strong>
-            <span class="field-hint" id="consent-help">
-              {m.consentHelp}
-            </span>
-          </span>
-          <input
-            class="switch"
-            type="checkbox"
-            role="switch"
-            data-field="marketingConsent"
-            aria-describedby="consent-help"
-            checked={form.marketingConsent}
-            onChange={(e) => update('marketingConsent', e.currentTarget.checked)}
-          />
-        </label>
-        <FieldError id="marketingConsent-error" message={errors.marketingConsent} />
-      </fieldset>
+      <MarketingSwitch api={api} onSaved={setToast} />
 
       {formError !== null && (
         <ErrorView
@@ -251,5 +238,75 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
     <p class="field-error" id={id}>
       {message}
     </p>
+  )
+}
+
+/**
+ * 「お知らせを受け取らない」: the member's own choice, saved the moment it is switched (not with the
+ * form) and honoured by every broadcast and journey from then on; replies still come.
+ */
+function MarketingSwitch({
+  api,
+  onSaved,
+}: {
+  api: ScreenProps['api']
+  onSaved(text: string): void
+}) {
+  const m = locale() === 'en' ? profileEn : profileJa
+  const [state, setState] = useState<MarketingChoice | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  useEffect(() => {
+    const controller = new AbortController()
+    api.get<MarketingChoice>('/api/liff/marketing', { signal: controller.signal }).then(
+      (loaded) => !controller.signal.aborted && setState(loaded),
+      (failure: unknown) => !controller.signal.aborted && setError(failure),
+    )
+    return () => controller.abort()
+  }, [api])
+  const change = async (optOut: boolean) => {
+    const before = state
+    // Shown at once; put back if the server refuses.
+    if (before) setState({ ...before, receive: !optOut, choice: optOut ? 'out' : 'in' })
+    setBusy(true)
+    setError(null)
+    try {
+      setState(await api.send<MarketingChoice>('PUT', '/api/liff/marketing', { receive: !optOut }))
+      onSaved(optOut ? m.consentSavedOff : m.consentSavedOn)
+    } catch (failure) {
+      setState(before)
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <fieldset class="panel" data-testid="marketing-switch">
+      <legend class="field-label">{m.consentTitle}</legend>
+      <label class="switch-row">
+        <span class="switch-text">
+          <strong>{m.consent}</strong>
+          <span class="field-hint" id="consent-help">
+            {m.consentHelp}
+          </span>
+        </span>
+        <input
+          class="switch"
+          type="checkbox"
+          role="switch"
+          data-field="marketingOptOut"
+          aria-describedby="consent-help"
+          disabled={state === null || busy}
+          aria-busy={busy}
+          checked={state !== null && !state.receive}
+          onChange={(e) => void change(e.currentTarget.checked)}
+        />
+      </label>
+      {error !== null && (
+        <p class="form-alert" role="alert">
+          {error instanceof ApiError ? error.message : m.fix}
+        </p>
+      )}
+    </fieldset>
   )
 }

@@ -1,5 +1,6 @@
 import {
   parseMemberNumbersCsv,
+  type ReachBreakdown,
   type Segment,
   type SegmentCountResponse,
   type SegmentListResponse,
@@ -13,12 +14,17 @@ import { useStaff } from '../context.ts'
 import { ROUTES, href } from '../routes.ts'
 import type { AudienceChoice } from './draft.ts'
 import { broadcastText } from './messages.ts'
+import { staffMessagingEn } from '../../i18n/staff-messaging-en.ts'
+import { staffMessagingJa } from '../../i18n/staff-messaging-ja.ts'
+import { locale } from '../messages.ts'
 
 interface Props {
   value: AudienceChoice
   error: string | undefined
   /** Who the whole draft would reach (from the estimate), when known. */
   sendable: number | null
+  /** Why fewer than the audience are reached (from the estimate), when known. */
+  reach?: ReachBreakdown | null
   onChange(value: AudienceChoice): void
   /** The chosen segment's counted sample, for the preview's sample member. */
   onSample(sample: SegmentCountResponse['sample']): void
@@ -54,7 +60,7 @@ function useSegmentCounts(segments: Segment[] | undefined, round: number) {
 }
 
 /** A segment (built-in or saved, with its live count), every consenting friend, or a CSV. */
-export function AudiencePicker({ value, error, sendable, onChange, onSample }: Props) {
+export function AudiencePicker({ value, error, sendable, reach, onChange, onSample }: Props) {
   const { api, can } = useStaff()
   const m = broadcastText().composer
   const [round, setRound] = useState(0)
@@ -174,6 +180,7 @@ export function AudiencePicker({ value, error, sendable, onChange, onSample }: P
           {m.sendable(sendable)}
         </p>
       )}
+      {reach && <ReachExplanation reach={reach} />}
     </div>
   )
 }
@@ -221,6 +228,29 @@ function CsvPicker(props: {
           <p class="bc-warning">{m.csvInvalid(invalid.length, invalid.slice(0, 3).join('、'))}</p>
         )}
       </div>
+    </div>
+  )
+}
+
+/** The composer's "segment vs reachable": how many match, how many are reached, and why not all. */
+function ReachExplanation({ reach }: { reach: ReachBreakdown }) {
+  const m = locale() === 'en' ? staffMessagingEn : staffMessagingJa
+  const short = reach.reachable < reach.segment || reach.excluded.holdout > 0
+  return (
+    <div class="card stack-sm" data-testid="reach-explanation">
+      <p class="small" data-testid="reach-summary">
+        <strong>
+          {short ? m.reachTitle(reach.segment, reach.reachable) : m.reachAll(reach.segment)}
+        </strong>
+      </p>
+      {reach.reasons.length > 0 && (
+        <ul class="small muted" data-testid="reach-reasons">
+          {reach.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
+      {!reach.frequencyCapApplies && <p class="small muted">{m.reachCapNote}</p>}
     </div>
   )
 }

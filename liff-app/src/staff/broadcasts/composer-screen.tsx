@@ -1,6 +1,7 @@
 import {
   isInQuietHours,
   type BroadcastEstimate,
+  type ReachBreakdown,
   type BroadcastResponse,
   type CouponTemplateStats,
   type SegmentCountResponse,
@@ -331,7 +332,8 @@ function Composer(props: {
             <AudiencePicker
               value={form.audience}
               error={errors.audience}
-              sendable={sendable}
+              sendable={sendable?.reachable ?? null}
+              reach={sendable}
               onChange={(audience) => set('audience', audience)}
               onSample={onSample}
             />
@@ -517,10 +519,13 @@ function localise(errors: DraftErrors): DraftErrors {
   return out
 }
 
-/** Who the draft would reach, from the server's estimate, refreshed shortly after edits. */
-function useLiveEstimate(draft: string | null): number | null {
+/**
+ * Who the draft would reach, and why not everyone in the audience, from the server's estimate,
+ * refreshed shortly after edits.
+ */
+function useLiveEstimate(draft: string | null): ReachBreakdown | null {
   const { api } = useStaff()
-  const [audience, setAudience] = useState<number | null>(null)
+  const [audience, setAudience] = useState<ReachBreakdown | null>(null)
   useEffect(() => {
     if (draft === null) {
       setAudience(null)
@@ -533,7 +538,7 @@ function useLiveEstimate(draft: string | null): number | null {
           signal: controller.signal,
         })
         .then(
-          (estimate) => !controller.signal.aborted && setAudience(estimate.audience),
+          (estimate) => !controller.signal.aborted && setAudience(estimate.reach),
           () => !controller.signal.aborted && setAudience(null),
         )
     }, 400)

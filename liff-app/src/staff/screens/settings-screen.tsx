@@ -10,6 +10,7 @@ import { FieldError } from '../components/field-error.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
+import { MessagingSettingsCard } from './messaging-settings.tsx'
 
 /** Shop name and the interest categories members choose from (owner and admin). */
 export default function SettingsScreen() {
@@ -32,6 +33,7 @@ export default function SettingsScreen() {
           <span class="skel" style="height:160px" />
         </div>
       )}
+      <MessagingSettingsCard />
     </div>
   )
 }

@@ -27,6 +27,7 @@ import {
   staff,
 } from '../schema.ts'
 import { compileSegment, sendableAudience } from '../segments/compile.ts'
+import { REACH_STATE, reachFloor } from '../segments/reach.ts'
 import { createSegmentRepository } from './segment-repository.ts'
 
 type Row = typeof broadcasts.$inferSelect
@@ -99,19 +100,25 @@ function membersFor(audience: BroadcastAudience): SQL {
 
 export function createBroadcastRepository(db: Database, atomic: Atomic): BroadcastStore {
   const segmentRepository = createSegmentRepository(db)
-  async function audienceWhere(audience: BroadcastAudience, ctx: AudienceContext): Promise<SQL> {
+  /** The audience's members before reachability (segment, everyone or a list). */
+  async function audienceMatch(audience: BroadcastAudience, ctx: AudienceContext): Promise<SQL> {
     switch (audience.kind) {
       case 'all':
-        return sendableAudience()
+        return sql`1 = 1`
       case 'segment': {
         // Built-ins keep thresholds, saved segments a rule tree: the segments repository knows.
         const segment = await segmentRepository.find(audience.segmentId)
         if (!segment) return sql`1 = 0`
-        return sql`(${compileSegment(segment.rules, ctx)}) AND ${sendableAudience()}`
+        return sql`(${compileSegment(segment.rules, ctx)})`
       }
       case 'members':
-        return sql`"members"."member_number" IN (SELECT value FROM json_each(${JSON.stringify(audience.memberNumbers)})) AND ${sendableAudience()}`
+        return sql`"members"."member_number" IN (SELECT value FROM json_each(${JSON.stringify(audience.memberNumbers)}))`
     }
+  }
+
+  async function audienceWhere(audience: BroadcastAudience, ctx: AudienceContext): Promise<SQL> {
+    if (audience.kind === 'all') return sendableAudience()
+    return sql`${await audienceMatch(audience, ctx)} AND ${sendableAudience()}`
   }
 
   // Called per range of member IDs (`where` holds the range; see membersFor).
@@ -296,20 +303,30 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     },
 
     async countAudience(audience, holdout, ctx) {
-      const where = await audienceWhere(audience, ctx)
+      // Per range: the audience's members by reach state (one primary-key probe each), so the
+      // composer can say why fewer are reached than match.
+      const match = await audienceMatch(audience, ctx)
       const h = holdout.percent > 0 ? holdoutExpr(holdout.broadcastId, holdout.percent) : sql`0`
-      let n = 0
-      let held = 0
+      const floor = reachFloor()
+      const t = { segment: 0, audience: 0, holdout: 0, blocked: 0, optedOut: 0, notOptedIn: 0 }
       await eachMemberRange(async (range) => {
-        const [row] = await all<{ n: number; h: number }>(
-          sql`SELECT count(*) AS n, coalesce(sum(${h}), 0) AS h FROM ${membersFor(audience)}
-            WHERE ${range} AND (${where})`,
+        const [row] = await all<Record<'seg' | 'n' | 'h' | 'b' | 'o' | 'u', number | null>>(
+          sql`SELECT count(*) AS seg, sum(st >= f) AS n, sum(st >= f AND h) AS h,
+              sum(st = ${REACH_STATE.blocked}) AS b, sum(st = ${REACH_STATE.optedOut}) AS o,
+              sum(st = ${REACH_STATE.undecided} AND f > ${REACH_STATE.undecided}) AS u
+            FROM (SELECT coalesce((SELECT s.sendable FROM member_rfm s WHERE s.member_id = "members"."id"), 0) AS st,
+                ${h} AS h, ${floor} AS f
+              FROM ${membersFor(audience)} WHERE ${range} AND (${match}))`,
         )
-        n += num(row?.n)
-        held += num(row?.h)
+        t.segment += num(row?.seg)
+        t.audience += num(row?.n)
+        t.holdout += num(row?.h)
+        t.blocked += num(row?.b)
+        t.optedOut += num(row?.o)
+        t.notOptedIn += num(row?.u)
         return true
       })
-      return { audience: n, holdout: held }
+      return t
     },
 
     async countRecipients(audience, holdout, ctx, limit) {

@@ -24,6 +24,7 @@ import {
   memberPurchaseCycles,
 } from '../schema.ts'
 import { compileSegment } from '../segments/compile.ts'
+import { reachFloor } from '../segments/reach.ts'
 import { createSegmentRepository } from './segment-repository.ts'
 
 type Row = typeof journeys.$inferSelect
@@ -274,7 +275,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         tier: string | null
         bought: number
       }>(sql`SELECT m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
-          s.sendable, pr.consent_updated_at AS consent_at, b.balance, t.name AS tier,
+          s.sendable >= ${reachFloor()} AS sendable, pr.consent_updated_at AS consent_at, b.balance, t.name AS tier,
           EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.id AND p.status = 'completed'
                   AND p.purchased_at > ${since}) AS bought
         FROM members m
@@ -365,7 +366,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       // The birth-month index narrows to a twelfth; the day and sendability filter the rest.
       const rows = await all<{ id: number }>(
         sql`SELECT p.member_id AS id FROM member_profiles p
-          JOIN member_rfm s ON s.member_id = p.member_id AND s.sendable = 1
+          JOIN member_rfm s ON s.member_id = p.member_id AND s.sendable >= ${reachFloor()}
           WHERE p.birth_month = ${month} AND substr(p.birthday, 9, 2) IN (${days})
             AND p.member_id > ${afterMemberId}
           ORDER BY p.member_id LIMIT ${limit}`,
@@ -375,7 +376,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
     async dormantMembers(from, to, after, limit) {
       const rows = await all<{ id: number; at: number }>(
         sql`SELECT member_id AS id, last_purchase_at AS at FROM member_rfm
-          WHERE last_purchase_at > ${from} AND last_purchase_at <= ${to} AND sendable = 1
+          WHERE last_purchase_at > ${from} AND last_purchase_at <= ${to} AND sendable >= ${reachFloor()}
             AND (last_purchase_at > ${after.at} OR (last_purchase_at = ${after.at} AND member_id > ${after.memberId}))
           ORDER BY last_purchase_at, member_id LIMIT ${limit}`,
       )

@@ -16,6 +16,7 @@ import {
   kpiSpendWindows,
   purchases,
 } from '../schema.ts'
+import { reachFloor } from '../segments/reach.ts'
 
 const n = (v: unknown): number => Number(v ?? 0)
 
@@ -173,7 +174,7 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
 
     async reachable() {
       const [row] = await db.all<{ c: number }>(
-        sql`SELECT count(*) AS c FROM member_rfm WHERE sendable = 1`,
+        sql`SELECT count(*) AS c FROM member_rfm WHERE sendable >= ${reachFloor()}`,
       )
       return n(row?.c)
     },

@@ -4,6 +4,7 @@ import type { MemberDirectory } from '../../domain/members/directory.ts'
 import type { Database } from '../database.ts'
 import { rowRef } from '../row-ref.ts'
 import { memberNotes, memberProfiles, members, memberTags, staff, tags } from '../schema.ts'
+import { reachFloor, REACH_STATE } from '../segments/reach.ts'
 
 /** D1 binds at most 100 parameters per statement. */
 const IN_CHUNK = 90
@@ -116,7 +117,9 @@ export function createMemberDirectory(db: Database): MemberDirectory {
             gender: p.gender,
             prefecture: p.prefecture as Profile['prefecture'],
             interests: JSON.parse(p.interests) as string[],
-            marketingConsent: p.marketingConsent,
+            marketingConsent:
+              p.marketingChoice === null ? await undecidedReceives(db) : p.marketingChoice === 'in',
+            marketingChoice: p.marketingChoice,
             updatedAt: p.updatedAt,
           }
         : null
@@ -199,4 +202,10 @@ export function createMemberDirectory(db: Database): MemberDirectory {
         .where(and(eq(memberTags.memberId, memberId), eq(memberTags.tagId, tagId)))
     },
   }
+}
+
+/** Whether a member who never chose gets marketing messages (the shop's default). */
+async function undecidedReceives(db: Database): Promise<boolean> {
+  const [row] = await db.all<{ floor: number }>(sql`SELECT ${reachFloor()} AS floor`)
+  return Number(row?.floor) <= REACH_STATE.undecided
 }

@@ -3,13 +3,16 @@ import { eq, sql } from 'drizzle-orm'
 import type { ProfileRepository } from '../../domain/members/profile.ts'
 import type { Database } from '../database.ts'
 import { memberProfiles, members } from '../schema.ts'
+import { reachFloor } from '../segments/reach.ts'
 
 const profileColumns = {
   birthday: memberProfiles.birthday,
   gender: memberProfiles.gender,
   prefecture: memberProfiles.prefecture,
   interests: memberProfiles.interests,
-  marketingConsent: memberProfiles.marketingConsent,
+  marketingChoice: memberProfiles.marketingChoice,
+  // What the member gets now: their choice, else the shop's default (see reach.ts).
+  marketingConsent: sql<number>`CASE ${memberProfiles.marketingChoice} WHEN 'in' THEN 1 WHEN 'out' THEN 0 ELSE ${reachFloor()} = 2 END`,
   updatedAt: memberProfiles.updatedAt,
 }
 
@@ -18,7 +21,8 @@ type ProfileRow = {
   gender: Profile['gender']
   prefecture: string | null
   interests: string
-  marketingConsent: boolean
+  marketingChoice: 'in' | 'out' | null
+  marketingConsent: number
   updatedAt: number
 }
 
@@ -57,32 +61,63 @@ export function createProfileRepository(db: Database): ProfileRepository {
       return row ? toProfile(row) : null
     },
 
+    async setMarketingChoice(memberId, choice, now) {
+      await db
+        .insert(memberProfiles)
+        .values({
+          memberId,
+          marketingChoice: choice,
+          marketingConsent: choice === 'in',
+          consentUpdatedAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoUpdate({
+          target: memberProfiles.memberId,
+          set: {
+            marketingChoice: choice,
+            marketingConsent: choice === 'in',
+            consentUpdatedAt: sql`case when ${memberProfiles.marketingChoice} IS excluded.marketing_choice then ${memberProfiles.consentUpdatedAt} else excluded.updated_at end`,
+            updatedAt: now,
+          },
+        })
+    },
+
     async save(memberId, profile, now) {
+      const choice =
+        profile.marketingConsent === undefined ? null : profile.marketingConsent ? 'in' : 'out'
       const values = {
         birthday: profile.birthday,
         gender: profile.gender,
         prefecture: profile.prefecture,
         interests: JSON.stringify(profile.interests),
-        marketingConsent: profile.marketingConsent,
         updatedAt: now,
       }
+      // Without a choice in the update the stored one stays; `consent_updated_at` moves only when
+      // the choice changes (from the stored one, or from "never chose" on the first save).
       const rows = await db
         .insert(memberProfiles)
         .values({
           memberId,
           ...values,
-          // First save: consent counts as a change only when it is given (the default is "not").
-          consentUpdatedAt: profile.marketingConsent ? now : null,
+          marketingChoice: choice,
+          marketingConsent: choice === 'in',
+          consentUpdatedAt: choice === null ? null : now,
         })
         .onConflictDoUpdate({
           target: memberProfiles.memberId,
           set: {
             ...values,
-            consentUpdatedAt: sql`case when ${memberProfiles.marketingConsent} = excluded.marketing_consent then ${memberProfiles.consentUpdatedAt} else excluded.updated_at end`,
+            ...(choice === null
+              ? {}
+              : {
+                  marketingChoice: choice,
+                  marketingConsent: choice === 'in',
+                  consentUpdatedAt: sql`case when ${memberProfiles.marketingChoice} IS excluded.marketing_choice then ${memberProfiles.consentUpdatedAt} else excluded.updated_at end`,
+                }),
           },
         })
-        .returning(profileColumns)
-      const row = rows[0] as ProfileRow | undefined
+        .returning({ memberId: memberProfiles.memberId })
+      const row = rows.length > 0 ? ((await profileById.get({ memberId })) as ProfileRow) : null
       if (!row) throw new Error(`the profile of member ${memberId} was not saved`)
       return toProfile(row)
     },
@@ -102,7 +137,8 @@ function toProfile(row: ProfileRow): Profile {
     gender: row.gender,
     prefecture: row.prefecture as Profile['prefecture'],
     interests,
-    marketingConsent: row.marketingConsent,
+    marketingConsent: Number(row.marketingConsent) === 1,
+    marketingChoice: row.marketingChoice,
     updatedAt: row.updatedAt,
   }
 }

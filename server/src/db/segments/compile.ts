@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { addMonthsToDate, localDate } from '../../domain/loyalty/dates.ts'
 import { startOfDayInZone } from '../../domain/time.ts'
 import { members } from '../schema.ts'
+import { reachFloor } from './reach.ts'
 
 export interface SegmentCompileContext {
   /** The instant "days since" and "this month" are measured from (epoch ms). */
@@ -157,12 +158,14 @@ export function compileReachableCount(
   const parts = toParts(rules, ctx, 'in')
   // `+` keeps the planner on the tree's own (range) index, whose entries carry `sendable`.
   if (parts.some((p) => p.kind === 'row' && p.table === 'member_rfm'))
-    return countOf(mergeConjunction([...parts, row('member_rfm', sql`+sendable = 1`)]))
+    return countOf(
+      mergeConjunction([...parts, row('member_rfm', sql`+sendable >= ${reachFloor()}`)]),
+    )
   const matches = driven(parts)
-  if (!matches) return countOf([row('member_rfm', sql`sendable = 1`), ...parts])
+  if (!matches) return countOf([row('member_rfm', sql`sendable >= ${reachFloor()}`), ...parts])
   if (options.manyMatches)
-    return sql`SELECT count(*) AS n FROM member_rfm s WHERE s.sendable = 1 AND s.member_id IN (SELECT "members".id FROM ${matches})`
-  return sql`SELECT count(*) AS n FROM ${matches} AND EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable = 1)`
+    return sql`SELECT count(*) AS n FROM member_rfm s WHERE s.sendable >= ${reachFloor()} AND s.member_id IN (SELECT "members".id FROM ${matches})`
+  return sql`SELECT count(*) AS n FROM ${matches} AND EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable >= ${reachFloor()})`
 }
 
 function countOf(parts: Part[]): SQL {
@@ -193,15 +196,15 @@ function driven(parts: Part[]): SQL | null {
 }
 
 /**
- * Members a broadcast may reach: following the account and consenting to marketing messages —
- * the summary's `sendable`, which triggers keep from members.follow_state and
- * member_profiles.marketing_consent in the same statement. Blocked members and members without a
- * consenting profile are never in it. A correlated primary-key probe: cheap per member when
- * scanning members (a broadcast freeze), where `id IN (…)` would first materialise every
- * reachable member.
+ * Members a marketing message may reach: following the account and not opted out (or, when the
+ * shop's default is opt-in, opted in) — the summary's reach state `sendable` (see reach.ts), which
+ * triggers keep from members.follow_state and member_profiles.marketing_choice in the same
+ * statement, against the shop's floor read in the statement. Blocked members are never in it. A
+ * correlated primary-key probe: cheap per member when scanning members (a broadcast freeze),
+ * where `id IN (…)` would first materialise every reachable member.
  */
 export function sendableAudience(): SQL {
-  return sql`EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable = 1)`
+  return sql`EXISTS (SELECT 1 FROM member_rfm s WHERE s.member_id = ${id} AND s.sendable >= ${reachFloor()})`
 }
 
 function inSet(subquery: SQL): Part {

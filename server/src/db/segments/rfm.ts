@@ -63,8 +63,10 @@ export function memberRfmStatement(
     .select(
       sql`SELECT ${memberId}, ${figures(windowStart, now)},
         (SELECT t.tier_id FROM member_tiers t WHERE t.member_id = ${memberId}),
-        EXISTS (SELECT 1 FROM members m JOIN member_profiles p ON p.member_id = m.id
-          WHERE m.id = ${memberId} AND m.follow_state = 'following' AND p.marketing_consent = 1),
+        (SELECT CASE WHEN m.follow_state = 'following' THEN coalesce(
+            (SELECT CASE p.marketing_choice WHEN 'out' THEN 1 WHEN 'in' THEN 3 END
+              FROM member_profiles p WHERE p.member_id = m.id), 2) ELSE 0 END
+          FROM members m WHERE m.id = ${memberId}),
         ${now}
         FROM purchases WHERE member_id = ${memberId} AND status = 'completed'`,
     )

@@ -11,6 +11,7 @@ import {
   type BroadcastStatus,
   type BroadcastSummary,
   type ComposerMessage,
+  type ReachBreakdown,
 } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
 import { InvalidRequest } from '../errors.ts'
@@ -139,6 +140,41 @@ async function estimate(
           message: `配信開始が深夜・早朝（${localTime}）です。お客様の迷惑にならない時間帯（8:00〜21:00）をおすすめします。`,
         }
       : null,
+    reach: reachBreakdown(counts),
+  }
+}
+
+/** The composer's "why fewer than the segment": counts per reason, and a sentence for each. */
+export function reachBreakdown(counts: {
+  segment: number
+  audience: number
+  holdout: number
+  blocked: number
+  optedOut: number
+  notOptedIn: number
+}): ReachBreakdown {
+  const n = (v: number) => v.toLocaleString('ja-JP')
+  const reasons: string[] = []
+  if (counts.blocked > 0) reasons.push(`${n(counts.blocked)}人はブロック中または友だち解除済みです`)
+  if (counts.optedOut > 0)
+    reasons.push(`${n(counts.optedOut)}人は「お知らせを受け取らない」を選んでいます`)
+  if (counts.notOptedIn > 0)
+    reasons.push(
+      `${n(counts.notOptedIn)}人はお知らせの受け取りを選んでいません（設定: 受け取りを選んだ人にだけ配信）`,
+    )
+  if (counts.holdout > 0)
+    reasons.push(`${n(counts.holdout)}人は効果測定のため配信しません（ホールドアウト）`)
+  return {
+    segment: counts.segment,
+    reachable: counts.audience,
+    excluded: {
+      blocked: counts.blocked,
+      optedOut: counts.optedOut,
+      notOptedIn: counts.notOptedIn,
+      holdout: counts.holdout,
+    },
+    frequencyCapApplies: false,
+    reasons,
   }
 }
 

@@ -107,12 +107,22 @@ export interface BroadcastStore {
   ): Write
   find(id: number): Promise<StoredBroadcast | null>
   list(status: BroadcastStatus | undefined, limit: number): Promise<StoredBroadcast[]>
-  /** Sendable members in the audience and how many of them the holdout draw takes. */
+  /**
+   * The audience's members (`segment`), the reachable ones (`audience`), how many of those the
+   * holdout draw takes, and the unreached by reason.
+   */
   countAudience(
     audience: BroadcastAudience,
     holdout: { broadcastId: number; percent: number },
     ctx: AudienceContext,
-  ): Promise<{ audience: number; holdout: number }>
+  ): Promise<{
+    segment: number
+    audience: number
+    holdout: number
+    blocked: number
+    optedOut: number
+    notOptedIn: number
+  }>
   /** One conditional UPDATE: from one of `from` to `to`; false when the status was elsewhere. */
   transition(
     id: number,

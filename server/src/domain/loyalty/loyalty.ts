@@ -10,6 +10,7 @@ import { PointsAlreadyUsed, PurchaseNotFound } from './errors.ts'
 import { SPEND_ATTEMPTS, grantPoints, pointsGrantedEvent, spendPoints } from './ledger.ts'
 import { NotEnoughPoints, isUniqueFailure, withRetry, type PointsRepository } from './points.ts'
 import { receiptMessage, tierUpMessage } from './messages.ts'
+import { readMessagingSettings } from '../shop/messaging.ts'
 import { DEFAULT_TIERS, pointsForPurchase, readEarningRule, tierStatus } from './rules.ts'
 import type { LoyaltyMember, LoyaltyStore, PurchaseRecord } from './store.ts'
 import { loyaltyMode } from '../stamps/stamps.ts'
@@ -273,8 +274,8 @@ export async function recordPurchase(
 }
 
 /**
- * What follows a committed purchase: tier (its change committed with `tier.changed`), receipt,
- * tier-up. Safe to repeat: a replay finds the tier already stored (no second event) and the
+ * What follows a committed purchase: tier (its change committed with `tier.changed`), then at most
+ * one push as the shop's switches say: the receipt (with the tier-up in it), or the tier-up alone. Safe to repeat: a replay finds the tier already stored (no second event) and the
  * pushes' dedupe keys enqueue each message once.
  */
 export async function afterPurchase(
@@ -287,16 +288,27 @@ export async function afterPurchase(
   const { status, change } = await recomputeTier(deps, purchase.memberId)
   const balance = await deps.points.balance(purchase.memberId, deps.clock.now())
   if (member && purchase.source !== 'csv') {
-    const shopName = await deps.shopName()
-    const messages: LineMessage[] = [
-      receiptMessage(member.language, { shopName, purchase, balance, tier: status }),
-    ]
-    await enqueue(deps, member, `receipt:${purchase.id}`, messages)
-    if (change?.direction === 'up' && status.tier && status.tier.minSpendYen > 0) {
+    // The shop's switches (settings → 自動メッセージ): each push counts against the LINE plan's
+    // monthly messages, so a purchase sends at most ONE message, the tier-up folded into it.
+    const switches = await readMessagingSettings(deps.settings)
+    const tieredUp =
+      switches.tierUp &&
+      change?.direction === 'up' &&
+      status.tier !== null &&
+      status.tier.minSpendYen > 0
+    const receipt =
+      switches.receipt === 'on' ||
+      (switches.receipt === 'changed' && (purchase.pointsGranted > 0 || change !== null))
+    if (receipt) {
+      const shopName = await deps.shopName()
+      await enqueue(deps, member, `receipt:${purchase.id}`, [
+        receiptMessage(member.language, { shopName, purchase, balance, tier: status, tieredUp }),
+      ])
+    } else if (tieredUp) {
       await enqueue(
         deps,
         member,
-        `tier-up:${member.id}:${status.tier.id}:${localDate(deps.clock.now(), deps.timeZone)}`,
+        `tier-up:${member.id}:${status.tier?.id ?? 0}:${localDate(deps.clock.now(), deps.timeZone)}`,
         [tierUpMessage(member.language, status)],
       )
     }

@@ -18,6 +18,7 @@ const RECEIPT = {
     next: (name: string, y: number) => `${name}まであと${yen(y)}`,
     alt: (amount: number, points: number) =>
       `お買い上げありがとうございます（${yen(amount)}・${pt(points)}付与）`,
+    tierUp: (name: string) => `会員ランクが「${name}」になりました`,
   },
   en: {
     title: 'Thank you for your purchase',
@@ -28,6 +29,7 @@ const RECEIPT = {
     next: (name: string, y: number) => `${yenEn(y)} more to ${name}`,
     alt: (amount: number, points: number) =>
       `Thank you for your purchase (${yenEn(amount)}, ${points} pt earned)`,
+    tierUp: (name: string) => `You are now ${name}`,
   },
 } as const
 
@@ -49,10 +51,19 @@ function row(label: string, value: string, bold = false) {
   }
 }
 
-/** The LINE receipt after a purchase: amount, points earned, balance and tier. */
+/**
+ * The LINE receipt after a purchase: amount, points earned, balance and tier; with `tieredUp`, the
+ * tier-up congratulation in the same bubble (one billed message per purchase, not two).
+ */
 export function receiptMessage(
   language: string | null,
-  input: { shopName: string; purchase: PurchaseRecord; balance: number; tier: TierStatus },
+  input: {
+    shopName: string
+    purchase: PurchaseRecord
+    balance: number
+    tier: TierStatus
+    tieredUp?: boolean
+  },
 ): LineMessage {
   const locale = localeOf(language)
   const t = RECEIPT[locale]
@@ -75,9 +86,23 @@ export function receiptMessage(
         },
       ]
     : []
+  const tierUp =
+    input.tieredUp && tier.tier
+      ? [
+          {
+            type: 'text' as const,
+            text: `${t.tierUp(tier.tier.name)} — ${tierUpText(language, tier)}`,
+            size: 'sm' as const,
+            color: '#B8860B',
+            weight: 'bold' as const,
+            wrap: true,
+          },
+        ]
+      : []
+  const alt = t.alt(purchase.amountYen, purchase.pointsGranted)
   return {
     type: 'flex',
-    altText: t.alt(purchase.amountYen, purchase.pointsGranted),
+    altText: tierUp.length > 0 && tier.tier ? `${alt} ${t.tierUp(tier.tier.name)}` : alt,
     contents: {
       type: 'bubble',
       body: {
@@ -88,6 +113,7 @@ export function receiptMessage(
           { type: 'text', text: input.shopName, size: 'xs', color: '#888888' },
           { type: 'text', text: t.title, weight: 'bold', size: 'md', wrap: true },
           { type: 'separator' },
+          ...tierUp,
           ...rows,
           ...footer,
         ],
@@ -98,12 +124,19 @@ export function receiptMessage(
 
 export function tierUpMessage(language: string | null, status: TierStatus): LineMessage {
   const name = status.tier?.name ?? ''
-  const multiplier = (status.tier?.multiplierPercent ?? 100) / 100
   const text =
     localeOf(language) === 'en'
-      ? `Congratulations! You are now ${name}. From now on you earn ${multiplier}× points.`
-      : `おめでとうございます！会員ランクが「${name}」になりました。これからはポイントが${multiplier}倍たまります。`
+      ? `Congratulations! You are now ${name}. ${tierUpText(language, status)}`
+      : `おめでとうございます！会員ランクが「${name}」になりました。${tierUpText(language, status)}`
   return { type: 'text', text }
+}
+
+/** What the new tier gives (both the receipt's tier-up line and the tier-up note say it). */
+function tierUpText(language: string | null, status: TierStatus): string {
+  const multiplier = (status.tier?.multiplierPercent ?? 100) / 100
+  return localeOf(language) === 'en'
+    ? `From now on you earn ${multiplier}× points.`
+    : `これからはポイントが${multiplier}倍たまります。`
 }
 
 /** The answer to 「ポイント」: the balance and the nearest expiry. */

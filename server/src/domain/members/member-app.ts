@@ -1,7 +1,14 @@
-import type { MeResponse, Profile, ProfileUpdate, PublicConfig } from '@joren/shared'
+import type {
+  MarketingChoice,
+  MeResponse,
+  Profile,
+  ProfileUpdate,
+  PublicConfig,
+} from '@joren/shared'
 import { NotFriend } from '../auth/errors.ts'
 import type { BotInfo } from '../auth/id-token.ts'
 import type { Clock } from '../ports.ts'
+import { readMessagingSettings } from '../shop/messaging.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
 import { issueCardToken } from './card-token.ts'
 import { saveProfile, type ProfileRepository } from './profile.ts'
@@ -23,6 +30,19 @@ export interface MemberAppDeps {
  */
 export function createMemberAppService(deps: MemberAppDeps) {
   const shop = () => readShopSettings(deps.settings, deps.sandbox)
+  /** The member's marketing state: whether broadcasts and journeys reach them, and why. */
+  async function marketing(memberId: number): Promise<MarketingChoice> {
+    const [profile, messaging] = await Promise.all([
+      deps.profiles.find(memberId),
+      readMessagingSettings(deps.settings),
+    ])
+    const choice = profile?.marketingChoice ?? null
+    return {
+      receive: choice === null ? messaging.marketingDefault === 'everyone' : choice === 'in',
+      choice,
+      marketingDefault: messaging.marketingDefault,
+    }
+  }
   return {
     /** What the apps need before sign-in: nothing personal. */
     async publicConfig(): Promise<PublicConfig> {
@@ -53,6 +73,18 @@ export function createMemberAppService(deps: MemberAppDeps) {
         update,
         settings.categories,
       )
+    },
+
+    marketing,
+
+    /**
+     * 「お知らせを受け取らない」: the member's own choice, honoured by every broadcast, journey and
+     * count from the next statement on (a broadcast already frozen keeps its recipients); replies
+     * and service messages (receipts, answers) are not marketing and still come.
+     */
+    async setMarketing(memberId: number, receive: boolean): Promise<MarketingChoice> {
+      await deps.profiles.setMarketingChoice(memberId, receive ? 'in' : 'out', deps.clock.now())
+      return marketing(memberId)
     },
 
     /** The member card's short-lived signed code (QR / barcode at the register). */

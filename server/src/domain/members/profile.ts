@@ -17,6 +17,11 @@ export interface ProfileRepository {
    * when the marketing consent changes (from the stored value, or from "not given" on first save).
    */
   save(memberId: number, profile: ProfileUpdate, now: number): Promise<Profile>
+  /**
+   * The member's own marketing choice (「お知らせを受け取らない」 is 'out'), in one statement that
+   * creates the profile row when there is none; the summary's reach state follows by trigger.
+   */
+  setMarketingChoice(memberId: number, choice: 'in' | 'out', now: number): Promise<void>
 }
 
 /** Checks interests against the shop's categories (per-field 400), then saves. */

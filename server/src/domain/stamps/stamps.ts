@@ -18,6 +18,7 @@ import { MemberNotFound } from '../loyalty/errors.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
+import { readMessagingSettings } from '../shop/messaging.ts'
 import type { Logger } from '../ports.ts'
 import type { SettingsStore } from '../shop/settings.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
@@ -166,6 +167,9 @@ async function tellMember(
 ): Promise<void> {
   const member = await deps.members.findById(memberId)
   if (!member || member.followState !== 'following') return
+  // One billed push per completed card, unless the shop switched it off (the coupon is still
+  // issued and shown in the mini-app).
+  if (!(await readMessagingSettings(deps.settings)).stampReward) return
   const locale = localeOf(member.language)
   const messages: LineMessage[] = coupon
     ? [
