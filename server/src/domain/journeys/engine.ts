@@ -390,10 +390,14 @@ async function stepMessages(
       if (card) out.push(card)
     } else out.push(message)
   }
-  if (step.surveyId !== null)
-    out.push({
-      type: 'text',
-      text: `アンケートへのご協力をお願いします（1分ほどで終わります）。\n${liffUrl(deps.links, `surveys/${step.surveyId}`)}`,
-    })
+  if (step.surveyId !== null) out.push(surveyLinkMessage(deps.links, step.surveyId))
   return { messages: out.slice(0, 5), couponId }
+}
+
+/** A step's survey link: the mini-app's survey page, after the step's messages. */
+export function surveyLinkMessage(links: AppLinks, surveyId: number): LineMessage {
+  return {
+    type: 'text',
+    text: `アンケートへのご協力をお願いします（1分ほどで終わります）。\n${liffUrl(links, `surveys/${surveyId}`)}`,
+  }
 }
