@@ -16,6 +16,9 @@ export const JOURNEY_TRIGGER_KINDS = [
   'after_purchase',
   'purchase_cycle',
   'tier_up',
+  'points_expiring',
+  'coupon_expiring',
+  'survey_answered',
 ] as const
 export type JourneyTriggerKind = (typeof JOURNEY_TRIGGER_KINDS)[number]
 
@@ -40,6 +43,20 @@ export const JourneyTriggerSchema = z.discriminatedUnion('kind', [
   }),
   /** The member's tier went up. */
   z.object({ kind: z.literal('tier_up') }),
+  /** N days before some of the member's points expire (once per expiry instant). */
+  z.object({ kind: z.literal('points_expiring'), daysBefore: z.number().int().min(1).max(90) }),
+  /** N days before one of the member's coupons expires unused (once per coupon). */
+  z.object({ kind: z.literal('coupon_expiring'), daysBefore: z.number().int().min(1).max(90) }),
+  /**
+   * The member answered a survey (one, or any); with a threshold, only a low score: an NPS answer
+   * at most `npsAtMost` or a rating at most `ratingAtMost` (either). Once per response.
+   */
+  z.object({
+    kind: z.literal('survey_answered'),
+    surveyId: z.number().int().positive().nullable().default(null),
+    npsAtMost: z.number().int().min(0).max(10).nullable().default(null),
+    ratingAtMost: z.number().int().min(1).max(5).nullable().default(null),
+  }),
 ])
 export type JourneyTrigger = z.infer<typeof JourneyTriggerSchema>
 

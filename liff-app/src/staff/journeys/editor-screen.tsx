@@ -196,6 +196,7 @@ function Editor(props: {
             </label>
             <TriggerFields
               trigger={form.trigger}
+              surveys={props.surveys}
               error={errors.trigger}
               onChange={(t) => set('trigger', t)}
             />
@@ -372,8 +373,13 @@ function defaultTrigger(kind: JourneyTriggerKind): JourneyTrigger {
       return { kind, minAmountYen: null, categories: [] }
     case 'purchase_cycle':
       return { kind, marginDays: 3, minPurchases: 3 }
-    default:
-      return { kind } as JourneyTrigger
+    case 'points_expiring':
+    case 'coupon_expiring':
+      return { kind, daysBefore: 7 }
+    case 'survey_answered':
+      return { kind, surveyId: null, npsAtMost: null, ratingAtMost: null }
+    case 'tier_up':
+      return { kind }
   }
 }
 
@@ -381,6 +387,7 @@ const intOrNaN = (text: string) => (text.trim() === '' ? Number.NaN : Number(tex
 
 function TriggerFields(props: {
   trigger: JourneyTrigger
+  surveys: StaffSurveyList['surveys']
   error?: string
   onChange(trigger: JourneyTrigger): void
 }) {
@@ -461,6 +468,59 @@ function TriggerFields(props: {
               }
             />
           </label>
+        </>
+      )}
+      {(t.kind === 'points_expiring' || t.kind === 'coupon_expiring') && (
+        <NumberField
+          id="jr-expiry-days"
+          label={m.expiryDaysBefore}
+          value={Number.isNaN(t.daysBefore) ? '' : String(t.daysBefore)}
+          error={props.error}
+          onInput={(v) => props.onChange({ ...t, daysBefore: intOrNaN(v) })}
+        />
+      )}
+      {t.kind === 'survey_answered' && (
+        <>
+          <label class="stack-sm">
+            <span class="field-label">{m.surveyTrigger}</span>
+            <select
+              id="jr-trigger-survey"
+              class="input"
+              value={t.surveyId === null ? '' : String(t.surveyId)}
+              onChange={(e) =>
+                props.onChange({
+                  ...t,
+                  surveyId: e.currentTarget.value === '' ? null : Number(e.currentTarget.value),
+                })
+              }
+            >
+              <option value="">{m.anySurvey}</option>
+              {props.surveys.map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div class="jr-policy-fields">
+            <NumberField
+              id="jr-nps-at-most"
+              label={m.npsAtMost}
+              value={t.npsAtMost === null ? '' : String(t.npsAtMost)}
+              error={props.error}
+              onInput={(v) =>
+                props.onChange({ ...t, npsAtMost: v.trim() === '' ? null : intOrNaN(v) })
+              }
+            />
+            <NumberField
+              id="jr-rating-at-most"
+              label={m.ratingAtMost}
+              value={t.ratingAtMost === null ? '' : String(t.ratingAtMost)}
+              onInput={(v) =>
+                props.onChange({ ...t, ratingAtMost: v.trim() === '' ? null : intOrNaN(v) })
+              }
+            />
+          </div>
         </>
       )}
       {t.kind === 'purchase_cycle' && (

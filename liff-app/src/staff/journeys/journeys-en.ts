@@ -90,6 +90,14 @@ export const journeysEn: JourneysMessages = {
         return `Usual buying interval + ${n(trigger.marginDays)} days`
       case 'tier_up':
         return 'Tier up'
+      case 'points_expiring':
+        return `${n(trigger.daysBefore)} days before points expire`
+      case 'coupon_expiring':
+        return `${n(trigger.daysBefore)} days before an unused coupon expires`
+      case 'survey_answered':
+        return trigger.npsAtMost === null && trigger.ratingAtMost === null
+          ? 'Survey answered'
+          : 'Low survey score'
     }
   },
   reasons: {
@@ -116,7 +124,15 @@ export const journeysEn: JourneysMessages = {
       after_purchase: 'After a purchase',
       purchase_cycle: 'Past their usual buying interval',
       tier_up: 'Tier up',
+      points_expiring: 'Points about to expire',
+      coupon_expiring: 'Unused coupon about to expire',
+      survey_answered: 'Survey answered / low score',
     } as Record<string, string>,
+    expiryDaysBefore: 'Days before the expiry',
+    surveyTrigger: 'Survey',
+    anySurvey: 'Any survey',
+    npsAtMost: 'Only when the NPS is at most (0–10, empty = any)',
+    ratingAtMost: 'Only when the rating is at most (1–5, empty = any)',
     includeRefollow: 'Also on a re-follow after a block',
     daysBefore: 'Days before the birthday (0 = on the day)',
     dormantDays: 'Days since the last purchase',

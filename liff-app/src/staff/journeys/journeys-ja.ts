@@ -87,6 +87,14 @@ export const journeysJa = {
         return `いつもの購入間隔＋${n(trigger.marginDays)}日`
       case 'tier_up':
         return 'ランクアップ'
+      case 'points_expiring':
+        return `ポイント失効の${n(trigger.daysBefore)}日前`
+      case 'coupon_expiring':
+        return `未使用クーポンの期限${n(trigger.daysBefore)}日前`
+      case 'survey_answered':
+        return trigger.npsAtMost === null && trigger.ratingAtMost === null
+          ? 'アンケート回答'
+          : 'アンケートで低い評価'
     }
   },
   reasons: {
@@ -113,7 +121,15 @@ export const journeysJa = {
       after_purchase: 'ご購入後',
       purchase_cycle: 'いつもの購入間隔を過ぎた',
       tier_up: 'ランクアップ',
+      points_expiring: 'ポイントの失効が近い',
+      coupon_expiring: '未使用クーポンの期限が近い',
+      survey_answered: 'アンケートの回答・低い評価',
     } as Record<string, string>,
+    expiryDaysBefore: '期限の何日前',
+    surveyTrigger: '対象のアンケート',
+    anySurvey: 'すべてのアンケート',
+    npsAtMost: 'NPS がこの値以下のときだけ（0〜10、空欄＝条件なし）',
+    ratingAtMost: '評価がこの値以下のときだけ（1〜5、空欄＝条件なし）',
     includeRefollow: 'ブロック解除後の再追加でも始める',
     daysBefore: '誕生日の何日前（0＝当日）',
     dormantDays: '最後のご購入から何日',
