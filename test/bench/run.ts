@@ -14,6 +14,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'broadcast', load: () => import('./broadcast.bench.ts') },
   { name: 'faq', load: () => import('./faq.bench.ts') },
   { name: 'kpis', load: () => import('./kpis.bench.ts') },
+  { name: 'journeys', load: () => import('./journeys.bench.ts') },
 ]
 
 async function main(argv: string[]): Promise<void> {

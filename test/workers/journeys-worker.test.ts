@@ -101,4 +101,95 @@ describe('journeys (workerd + local D1)', () => {
     },
     TIMEOUT,
   )
+
+  it(
+    'coupon expiring: the cron pass enters the member once per coupon and delivers the step once, with two ticks racing',
+    async () => {
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!)
+      await worker.query(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
+        'contact_policy',
+        JSON.stringify({ quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }),
+        Date.now(),
+      )
+      const user = line.createUser({ displayName: '蓮' })
+      await line.follow(user.userId)
+      let members: { id: number }[] = []
+      for (let i = 0; i < 30 && members.length === 0; i++) {
+        await worker.scheduled()
+        members = await worker.query('SELECT id FROM members WHERE line_user_id = ?', user.userId)
+      }
+      const memberId = members[0]!.id
+      await worker.query(
+        `INSERT INTO member_profiles (member_id, interests, marketing_consent, consent_updated_at, updated_at)
+         VALUES (?, '[]', 1, 1, 1)`,
+        memberId,
+      )
+      // The journey list creates the templates and the birthday coupon template.
+      expect((await api('GET', '/api/staff/journeys', owner())).status).toBe(200)
+      const [template] = await worker.query<{ id: number }>(
+        'SELECT id FROM coupon_templates LIMIT 1',
+      )
+      const created = await api<{ journey: JourneySummary }>(
+        'POST',
+        '/api/staff/journeys',
+        owner(),
+        {
+          name: '期限間近',
+          trigger: { kind: 'coupon_expiring', daysBefore: 3 },
+          steps: [
+            {
+              wait: { days: 0, hours: 0, at: null },
+              messages: [{ type: 'text', text: 'CX {name}さま、クーポンの期限が近づいています' }],
+            },
+          ],
+          goal: { kind: 'none', days: 7 },
+        },
+      )
+      expect(created.status).toBe(201)
+      const id = created.body.journey.id
+      expect(
+        (await api('PUT', `/api/staff/journeys/${id}/enabled`, owner(), { enabled: true })).status,
+      ).toBe(200)
+      const pushes = () =>
+        line
+          .received(user.userId)
+          .filter((r) => r.via === 'push' && JSON.stringify(r.message).includes('CX'))
+      // A coupon expiring in 3 days and 10 minutes: outside the pass's window, nothing happens.
+      await worker.query(
+        `INSERT INTO coupons (template_id, member_id, source, state, issued_at, expires_at, dedupe_key)
+         VALUES (?, ?, 'manual', 'issued', ?, ?, 'cx-1')`,
+        template!.id,
+        memberId,
+        Date.now(),
+        Date.now() + 3 * 24 * 3600_000 + 10 * 60_000,
+      )
+      await worker.scheduled()
+      expect(await worker.query('SELECT id FROM journey_runs WHERE journey_id = ?', id)).toEqual([])
+      // workerd's clock cannot be moved, so time passes the other way: the last pass is put five
+      // minutes back and the coupon now expires in 3 days less a minute — inside the window.
+      await worker.query(
+        'UPDATE journeys SET trigger_cursor = ? WHERE id = ?',
+        Date.now() - 5 * 60_000,
+        id,
+      )
+      await worker.query(
+        "UPDATE coupons SET expires_at = ? WHERE dedupe_key = 'cx-1'",
+        Date.now() + 3 * 24 * 3600_000 - 60_000,
+      )
+      await Promise.all([worker.scheduled(), worker.scheduled()])
+      await worker.scheduled()
+      const runs = await worker.query<{ occurrence: string; status: string }>(
+        'SELECT occurrence, status FROM journey_runs WHERE journey_id = ?',
+        id,
+      )
+      expect(runs).toHaveLength(1)
+      expect(runs[0]!.occurrence).toMatch(/^coupon:\d+$/)
+      expect(pushes()).toHaveLength(1)
+      expect(JSON.stringify(pushes()[0])).toContain('蓮さま')
+      await worker.scheduled()
+      expect(pushes()).toHaveLength(1)
+    },
+    TIMEOUT,
+  )
 })

@@ -1,4 +1,9 @@
-import type { SandboxCreateUser, SandboxDemoOwner } from '@joren/shared'
+import type {
+  SandboxClock,
+  SandboxClockAdvance,
+  SandboxCreateUser,
+  SandboxDemoOwner,
+} from '@joren/shared'
 import type { DeliveryResult, ReceivedMessage, SandboxUser, SentEvent } from './types.ts'
 
 /** A failed sandbox call: the HTTP status (0 for a network failure) and a message to show. */
@@ -65,4 +70,6 @@ export const sandboxApi = {
   sent: (userId: string, signal?: AbortSignal) =>
     call<SentEvent[]>(`${user(userId)}/sent`, undefined, signal),
   demoOwner: () => call<SandboxDemoOwner>('/demo-owner'),
+  clock: () => call<SandboxClock>('/clock'),
+  advanceClock: (request: SandboxClockAdvance) => call<SandboxClock>('/clock', request),
 }

@@ -5,6 +5,7 @@ import { AlertIcon, XIcon } from '../ui/icons.tsx'
 import type { ChatAction } from './actions.ts'
 import { sandboxApi } from './api.ts'
 import { ChatPanel } from './components/chat-panel.tsx'
+import { ClockPanel } from './components/clock-panel.tsx'
 import { CustomerPanel } from './components/customer-panel.tsx'
 import { MiniAppPanel, miniAppUrl } from './components/mini-app-panel.tsx'
 import { initialLocale, MessagesContext, readStorage, storeLocale, writeStorage } from './i18n.ts'
@@ -215,14 +216,17 @@ export function App() {
               <p class="muted">{t.chat.choose}</p>
             </section>
           )}
-          <section class="panel tour" aria-labelledby="tour-title">
-            <h2 id="tour-title">{t.stepsTitle}</h2>
-            <ol>
-              {t.steps.map((step) => (
-                <li key={step}>{step}</li>
-              ))}
-            </ol>
-          </section>
+          <div class="tour side-stack">
+            <section class="panel" aria-labelledby="tour-title">
+              <h2 id="tour-title">{t.stepsTitle}</h2>
+              <ol>
+                {t.steps.map((step) => (
+                  <li key={step}>{step}</li>
+                ))}
+              </ol>
+            </section>
+            {config?.sandbox !== false && <ClockPanel onMoved={() => chat.burst()} />}
+          </div>
           {miniApp && user && (
             <MiniAppPanel
               key={`${user.userId}-${miniApp.nonce}`}

@@ -122,6 +122,16 @@ export const ROUTES: readonly StaffRoute[] = [
     nav: 'journeys',
   },
   {
+    path: '/journeys/new',
+    screen: () => import('./journeys/editor-screen.tsx'),
+    needs: 'broadcasts.send',
+  },
+  {
+    path: '/journeys/:id/edit',
+    screen: () => import('./journeys/editor-screen.tsx'),
+    needs: 'broadcasts.send',
+  },
+  {
     path: '/segments',
     screen: () => import('./segments/segments-screen.tsx'),
     needs: 'segments.read',

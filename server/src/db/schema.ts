@@ -512,6 +512,8 @@ export const coupons = sqliteTable(
   (t) => [
     index('coupons_member_idx').on(t.memberId, t.state, t.expiresAt),
     index('coupons_template_idx').on(t.templateId, t.state),
+    // The coupon-expiring journeys' pass: unused coupons by expiry, across members.
+    index('coupons_state_expiry_idx').on(t.state, t.expiresAt),
   ],
 )
 

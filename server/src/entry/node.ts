@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     mount: sandbox?.mount,
     demoOwner: sandbox?.demoOwner,
     warmFaq: true,
+    // The sandbox's clock can be moved forward (time travel); elsewhere it is the system clock.
+    clock: sandbox?.clock,
   }).catch(async (error: unknown) => {
     await sandbox?.close()
     if (error instanceof ChannelModeMismatch) return fail(error.message)

@@ -4,6 +4,7 @@ import { DEMO_OWNER_NAME, DEMO_OWNER_USER_ID } from '../domain/staff/staff.ts'
 import { sandboxRoutes } from '../routes/sandbox.ts'
 import type { LineSettings } from '../compose/ports.ts'
 import type { NodeServer, NodeServerOptions } from './node-server.ts'
+import { sandboxClockControl, SandboxShopClock } from './sandbox-clock.ts'
 import { mountSandboxPage } from './static-node.ts'
 
 /**
@@ -12,7 +13,19 @@ import { mountSandboxPage } from './static-node.ts'
  */
 export async function startSandbox(config: Config) {
   const { startLineStandIn } = await import('../../../test/line-stand-in/index.ts')
+  // The shop's clock, which staff may move forward here (never outside the sandbox); the stand-in
+  // shares it, so ID tokens and webhook timestamps agree with the product's "now".
+  const clock = new SandboxShopClock()
+  let runPeriodic: (() => Promise<void>) | null = null
+  const clockControl = sandboxClockControl({
+    clock,
+    timeZone: config.SHOP_TIMEZONE,
+    tick: async () => {
+      await runPeriodic?.()
+    },
+  })
   const standIn = await startLineStandIn({
+    now: clock.now,
     host: '127.0.0.1',
     port: 0,
     channelSecret: randomBytes(16).toString('hex'),
@@ -36,17 +49,22 @@ export async function startSandbox(config: Config) {
     LINE_LOGIN_CHANNEL_ID: config.LINE_LOGIN_CHANNEL_ID ?? standIn.loginChannelId,
   }
   const mount: NonNullable<NodeServerOptions['mount']> = (app) => {
-    app.route('/sandbox', sandboxRoutes(standIn.url, { demoOwnerUserId: demoOwner.userId }))
+    app.route(
+      '/sandbox',
+      sandboxRoutes(standIn.url, { demoOwnerUserId: demoOwner.userId, clock: clockControl }),
+    )
     mountSandboxPage(app)
     app.get('/', (c) => c.redirect('/sandbox'))
   }
   return {
     line,
     configOverrides,
+    clock,
     mount,
     demoOwner: { lineUserId: demoOwner.userId, displayName: demoOwner.displayName },
     async attach(server: NodeServer) {
       standIn.setWebhookUrl(`${server.url}/webhook`)
+      runPeriodic = server.runPeriodic
     },
     close: () => standIn.close(),
   }

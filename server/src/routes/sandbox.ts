@@ -4,9 +4,12 @@ import {
   SandboxPostbackSchema,
   SandboxQuotaSchema,
   SandboxTextSchema,
+  SandboxClockAdvanceSchema,
+  type SandboxClock,
+  type SandboxClockAdvance,
 } from '@joren/shared'
 import { Hono } from 'hono'
-import { InvalidRequest } from '../domain/errors.ts'
+import { DomainError, InvalidRequest } from '../domain/errors.ts'
 import type { AppEnv } from '../middleware/env.ts'
 import { jsonBodies } from '../middleware/json-body.ts'
 import { jsonBody } from './validation.ts'
@@ -19,7 +22,17 @@ import { jsonBody } from './validation.ts'
  * its own port and without proxy headers (middleware/loopback-only.ts): anyone who reaches it could
  * sign in as the demo owner.
  */
-export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: string } = {}) {
+export function sandboxRoutes(
+  standInUrl: string,
+  options: {
+    demoOwnerUserId?: string
+    /** The sandbox's shop clock (time travel); absent, the clock API answers 404. */
+    clock?: {
+      get(): SandboxClock
+      advance(request: SandboxClockAdvance): Promise<SandboxClock>
+    }
+  } = {},
+) {
   const control = (path: string, init?: RequestInit) =>
     fetch(`${standInUrl}/_stand-in${path}`, {
       ...init,
@@ -83,6 +96,17 @@ export function sandboxRoutes(standInUrl: string, options: { demoOwnerUserId?: s
           await control('/quota', { method: 'PUT', body: JSON.stringify(c.req.valid('json')) }),
         ),
       )
+      // Time travel: only ever on a sandbox (no LINE channel); a real shop's clock is never moved.
+      .use('/api/clock', async (c, next) => {
+        if (!c.var.services.runtime.sandbox) throw new SandboxOnly()
+        if (!options.clock)
+          return c.json({ error: { code: 'not_found', message: '時計の操作はできません' } }, 404)
+        await next()
+      })
+      .get('/api/clock', (c) => c.json(options.clock!.get()))
+      .post('/api/clock', jsonBody(SandboxClockAdvanceSchema), async (c) =>
+        c.json(await options.clock!.advance(c.req.valid('json'))),
+      )
       .get('/api/demo-owner', (c) => {
         // The sandbox shop's owner (デモ店長), so the page can open the staff console as them.
         if (!options.demoOwnerUserId)
@@ -96,4 +120,10 @@ function parseUserId(value: string): string {
   const result = LineUserIdSchema.safeParse(value)
   if (!result.success) throw new InvalidRequest('not a LINE user ID')
   return result.data
+}
+
+class SandboxOnly extends DomainError {
+  constructor() {
+    super(403, 'sandbox_only', '時計を進められるのはサンドボックスだけです')
+  }
 }

@@ -87,6 +87,7 @@ export const staffJourneysRoute = new Hono<AppEnv>()
         await c.var.services.journeys.preview(
           c.req.valid('param').id,
           c.req.valid('json').memberNumber,
+          c.req.valid('json').steps,
         ),
       ),
   )

@@ -16,6 +16,9 @@ export const JOURNEY_TRIGGER_KINDS = [
   'after_purchase',
   'purchase_cycle',
   'tier_up',
+  'points_expiring',
+  'coupon_expiring',
+  'survey_answered',
 ] as const
 export type JourneyTriggerKind = (typeof JOURNEY_TRIGGER_KINDS)[number]
 
@@ -40,6 +43,20 @@ export const JourneyTriggerSchema = z.discriminatedUnion('kind', [
   }),
   /** The member's tier went up. */
   z.object({ kind: z.literal('tier_up') }),
+  /** N days before some of the member's points expire (once per expiry instant). */
+  z.object({ kind: z.literal('points_expiring'), daysBefore: z.number().int().min(1).max(90) }),
+  /** N days before one of the member's coupons expires unused (once per coupon). */
+  z.object({ kind: z.literal('coupon_expiring'), daysBefore: z.number().int().min(1).max(90) }),
+  /**
+   * The member answered a survey (one, or any); with a threshold, only a low score: an NPS answer
+   * at most `npsAtMost` or a rating at most `ratingAtMost` (either). Once per response.
+   */
+  z.object({
+    kind: z.literal('survey_answered'),
+    surveyId: z.number().int().positive().nullable().default(null),
+    npsAtMost: z.number().int().min(0).max(10).nullable().default(null),
+    ratingAtMost: z.number().int().min(1).max(5).nullable().default(null),
+  }),
 ])
 export type JourneyTrigger = z.infer<typeof JourneyTriggerSchema>
 
@@ -195,8 +212,14 @@ export const JourneyLiftSchema = z.object({
 })
 export type JourneyLift = z.infer<typeof JourneyLiftSchema>
 
-/** POST /api/staff/journeys/:id/preview: the first step's messages as one member would get them. */
-export const JourneyPreviewSchema = z.object({ memberNumber: MemberNumberSchema })
+/**
+ * POST /api/staff/journeys/:id/preview: every step's messages as one member would get them — the
+ * saved steps, or `steps` (the editor's unsaved draft, validated like a saved one).
+ */
+export const JourneyPreviewSchema = z.object({
+  memberNumber: MemberNumberSchema,
+  steps: z.array(JourneyStepSchema).min(1).max(MAX_JOURNEY_STEPS).optional(),
+})
 export const JourneyPreviewResultSchema = z.object({
   steps: z.array(z.object({ step: z.number().int(), messages: z.array(z.unknown()) })),
 })
@@ -240,14 +263,33 @@ export const DEFAULT_CONTACT_POLICY: ContactPolicy = {
   weeklyCap: 2,
 }
 
-/** POST /api/sandbox/clock (sandbox only): move the shop's clock forward. */
-export const SandboxClockAdvanceSchema = z.object({
-  hours: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 400),
-  days: z.number().int().min(0).max(400).default(0),
+/**
+ * POST /sandbox/api/clock (the sandbox only; refused elsewhere): move the shop's clock forward by
+ * days and hours, or to a shop-local date and time; the periodic jobs run at each day passed.
+ */
+export const SandboxClockAdvanceSchema = z
+  .object({
+    days: z.number().int().min(0).max(366).default(0),
+    hours: z.number().int().min(0).max(23).default(0),
+    /** Shop-local `YYYY-MM-DDTHH:MM`, later than now and within 366 days. */
+    to: z
+      .string()
+      .regex(
+        /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
+        '日時は YYYY-MM-DDTHH:MM で入力してください',
+      )
+      .optional(),
+  })
+  .refine((v) => (v.to === undefined) !== (v.days === 0 && v.hours === 0), {
+    message: '進める日数・時間か、日時のどちらか一方を指定してください',
+  })
+export type SandboxClockAdvance = z.input<typeof SandboxClockAdvanceSchema>
+export const SandboxClockSchema = z.object({
+  /** The shop's clock now (epoch ms). */
+  now: z.number().int(),
+  /** How far it is ahead of the real time. */
+  offsetMs: z.number().int(),
+  /** Periodic passes run while moving (one per day passed, and one at the end). */
+  ticks: z.number().int(),
 })
-export const SandboxClockSchema = z.object({ now: z.number().int(), offsetMs: z.number().int() })
 export type SandboxClock = z.infer<typeof SandboxClockSchema>

@@ -90,6 +90,14 @@ export const journeysEn: JourneysMessages = {
         return `Usual buying interval + ${n(trigger.marginDays)} days`
       case 'tier_up':
         return 'Tier up'
+      case 'points_expiring':
+        return `${n(trigger.daysBefore)} days before points expire`
+      case 'coupon_expiring':
+        return `${n(trigger.daysBefore)} days before an unused coupon expires`
+      case 'survey_answered':
+        return trigger.npsAtMost === null && trigger.ratingAtMost === null
+          ? 'Survey answered'
+          : 'Low survey score'
     }
   },
   reasons: {
@@ -99,6 +107,81 @@ export const journeysEn: JourneysMessages = {
     no_consent: 'no consent',
     coupon_unavailable: 'coupon unavailable',
     unknown: 'other',
+  },
+  editor: {
+    edit: 'Edit',
+    editLabel: (name: string) => `Edit ${name}`,
+    newJourney: 'New journey',
+    titleNew: 'Create a journey',
+    titleEdit: 'Edit journey',
+    back: 'Back to journeys',
+    name: 'Name',
+    trigger: 'Trigger',
+    triggerKinds: {
+      follow: 'Follow',
+      birthday: 'Birthday',
+      dormant: 'Dormant (no purchase for a while)',
+      after_purchase: 'After a purchase',
+      purchase_cycle: 'Past their usual buying interval',
+      tier_up: 'Tier up',
+      points_expiring: 'Points about to expire',
+      coupon_expiring: 'Unused coupon about to expire',
+      survey_answered: 'Survey answered / low score',
+    } as Record<string, string>,
+    expiryDaysBefore: 'Days before the expiry',
+    surveyTrigger: 'Survey',
+    anySurvey: 'Any survey',
+    npsAtMost: 'Only when the NPS is at most (0–10, empty = any)',
+    ratingAtMost: 'Only when the rating is at most (1–5, empty = any)',
+    includeRefollow: 'Also on a re-follow after a block',
+    daysBefore: 'Days before the birthday (0 = on the day)',
+    dormantDays: 'Days since the last purchase',
+    minAmountYen: 'Only purchases from this amount (yen, empty = all)',
+    categories: 'Only these categories (comma separated, empty = all)',
+    marginDays: 'Days past the usual interval',
+    minPurchases: 'Customers with at least this many purchases',
+    goal: 'Goal',
+    goalPurchase: 'A purchase ends it (nothing more is sent after a conversion)',
+    goalNone: 'Send every step',
+    goalDays: 'Measurement window (days)',
+    holdout: 'Share held out to measure the effect (%)',
+    priority: 'Priority (0–100, higher goes first when two are due)',
+    steps: 'Steps',
+    stepN: (i: number) => `Step ${i + 1}`,
+    addStep: 'Add a step',
+    removeStep: (i: number) => `Remove step ${i + 1}`,
+    moveStepUp: (i: number) => `Move step ${i + 1} up`,
+    moveStepDown: (i: number) => `Move step ${i + 1} down`,
+    maxSteps: 'Up to 10 steps.',
+    waitMode: 'When to send',
+    waitAt: 'N days later at a set time (shop time)',
+    waitAfter: 'N days and hours later',
+    waitBase: (first: boolean) => (first ? 'after the trigger' : 'after the previous step'),
+    days: 'days later',
+    hours: 'hours later',
+    at: 'Time',
+    condition: 'Send to',
+    conditions: {
+      always: 'Everyone',
+      purchased_since_start: 'Only customers who bought since it started',
+      not_purchased_since_start: 'Only customers who have not bought since it started',
+    } as Record<string, string>,
+    messages: 'Messages',
+    survey: 'Survey link (sent after the messages)',
+    noSurvey: 'None',
+    save: 'Save',
+    saving: 'Saving…',
+    saved: (name: string) => `Saved “${name}”`,
+    fix: 'Please check the highlighted fields.',
+    preview: 'See it as a member would',
+    previewHelp:
+      "Enter a member number to see the messages with that customer's name, points and tier filled in (nothing is sent and no coupon is issued).",
+    memberNumber: 'Member number',
+    showPreview: 'Show for this member',
+    previewOf: (i: number) => `Preview of step ${i + 1}`,
+    previewCoupon: (title: string) => `Coupon: ${title}`,
+    previewEmpty: 'No messages.',
+    notFound: 'Journey not found.',
   },
   timeline: {
     title: 'Journeys',

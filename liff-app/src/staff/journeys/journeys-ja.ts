@@ -87,6 +87,14 @@ export const journeysJa = {
         return `いつもの購入間隔＋${n(trigger.marginDays)}日`
       case 'tier_up':
         return 'ランクアップ'
+      case 'points_expiring':
+        return `ポイント失効の${n(trigger.daysBefore)}日前`
+      case 'coupon_expiring':
+        return `未使用クーポンの期限${n(trigger.daysBefore)}日前`
+      case 'survey_answered':
+        return trigger.npsAtMost === null && trigger.ratingAtMost === null
+          ? 'アンケート回答'
+          : 'アンケートで低い評価'
     }
   },
   reasons: {
@@ -97,6 +105,81 @@ export const journeysJa = {
     coupon_unavailable: 'クーポン発行不可',
     unknown: 'その他',
   } as Record<string, string>,
+  editor: {
+    edit: '編集',
+    editLabel: (name: string) => `${name}を編集`,
+    newJourney: '新しいジャーニー',
+    titleNew: 'ジャーニーを作る',
+    titleEdit: 'ジャーニーを編集',
+    back: 'ジャーニー一覧へ',
+    name: '名前',
+    trigger: 'きっかけ',
+    triggerKinds: {
+      follow: '友だち追加',
+      birthday: '誕生日',
+      dormant: '休眠（ご購入が途絶えた）',
+      after_purchase: 'ご購入後',
+      purchase_cycle: 'いつもの購入間隔を過ぎた',
+      tier_up: 'ランクアップ',
+      points_expiring: 'ポイントの失効が近い',
+      coupon_expiring: '未使用クーポンの期限が近い',
+      survey_answered: 'アンケートの回答・低い評価',
+    } as Record<string, string>,
+    expiryDaysBefore: '期限の何日前',
+    surveyTrigger: '対象のアンケート',
+    anySurvey: 'すべてのアンケート',
+    npsAtMost: 'NPS がこの値以下のときだけ（0〜10、空欄＝条件なし）',
+    ratingAtMost: '評価がこの値以下のときだけ（1〜5、空欄＝条件なし）',
+    includeRefollow: 'ブロック解除後の再追加でも始める',
+    daysBefore: '誕生日の何日前（0＝当日）',
+    dormantDays: '最後のご購入から何日',
+    minAmountYen: 'この金額以上のご購入のみ（円、空欄＝すべて）',
+    categories: 'このカテゴリーのご購入のみ（読点・カンマ区切り、空欄＝すべて）',
+    marginDays: 'いつもの間隔から何日過ぎたら',
+    minPurchases: '何回以上ご購入のお客様',
+    goal: 'ゴール',
+    goalPurchase: 'ご購入で終了（購入につながったら以降は送らない）',
+    goalNone: '最後のステップまで送る',
+    goalDays: '効果を測る期間（日）',
+    holdout: '効果測定のため送らないお客様の割合（%）',
+    priority: '優先度（0〜100、同時に届くとき高いほうを先に）',
+    steps: 'ステップ',
+    stepN: (i: number) => `ステップ${i + 1}`,
+    addStep: 'ステップを追加',
+    removeStep: (i: number) => `ステップ${i + 1}を削除`,
+    moveStepUp: (i: number) => `ステップ${i + 1}を上へ`,
+    moveStepDown: (i: number) => `ステップ${i + 1}を下へ`,
+    maxSteps: 'ステップは10個までです。',
+    waitMode: '送るタイミング',
+    waitAt: '○日後の決まった時刻（お店の時間）',
+    waitAfter: '○日○時間後',
+    waitBase: (first: boolean): string => (first ? 'きっかけから' : '前のステップから'),
+    days: '日後',
+    hours: '時間後',
+    at: '時刻',
+    condition: '送る条件',
+    conditions: {
+      always: 'いつも送る',
+      purchased_since_start: '開始後にご購入があったお客様だけ',
+      not_purchased_since_start: '開始後にご購入がないお客様だけ',
+    } as Record<string, string>,
+    messages: 'メッセージ',
+    survey: 'アンケートのリンク（メッセージのあとに送ります）',
+    noSurvey: 'なし',
+    save: '保存',
+    saving: '保存中…',
+    saved: (name: string) => `「${name}」を保存しました`,
+    fix: '入力内容を確認してください。',
+    preview: '会員に届く内容を見る',
+    previewHelp:
+      '会員番号を入れると、そのお客様の名前・ポイント・ランクを差し込んだ内容を表示します（送信はされず、クーポンも発行されません）。',
+    memberNumber: '会員番号',
+    showPreview: 'この会員で表示',
+    previewOf: (i: number) => `ステップ${i + 1}のプレビュー`,
+    previewCoupon: (title: string) => `クーポン：${title}`,
+    previewEmpty: 'メッセージがありません。',
+    notFound: 'ジャーニーが見つかりません。',
+  },
   timeline: {
     title: 'ジャーニー',
     empty: 'この会員のジャーニーはまだありません。',

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
+import { href } from '../routes.ts'
 import { journeysText } from './messages.ts'
 
 /** Pushes a journey has sent so far (each sent step is one billed message). */
@@ -49,7 +50,13 @@ export default function JourneysScreen() {
 
   return (
     <div class="stack">
-      <PageHeader title={m.title} intro={m.intro} />
+      <PageHeader title={m.title} intro={m.intro}>
+        {manage && (
+          <a class="btn" href={href('/journeys/new')}>
+            {m.editor.newJourney}
+          </a>
+        )}
+      </PageHeader>
       <PolicyCard manage={manage} />
       <section class="card stack jr-cost" aria-labelledby="jr-cost-title">
         <h2 id="jr-cost-title" class="section-title">
@@ -133,6 +140,17 @@ function JourneyCard(props: {
           <span class={j.enabled ? 'jr-on' : 'muted'}>{j.enabled ? m.list.on : m.list.off}</span>
         </label>
       </div>
+      {props.manage && (
+        <div class="row-actions">
+          <a
+            class="btn btn-secondary btn-sm"
+            href={href(`/journeys/${j.id}/edit`)}
+            aria-label={m.editor.editLabel(j.name)}
+          >
+            {m.editor.edit}
+          </a>
+        </div>
+      )}
       <p class="jr-facts small" data-testid="journey-cost">
         <span>{m.cost.perMember(j.steps.length)}</span>
         <span>{m.cost.sent(sentCount(j))}</span>

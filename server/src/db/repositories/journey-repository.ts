@@ -396,6 +396,31 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         lastPurchaseAt: num(r.last),
       }))
     },
+    async expiringPoints(from, to, after, limit) {
+      // The lots' expiry index gives the order; grouping by (instant, member) keeps one entry per
+      // member and expiry however many lots share it.
+      const rows = await all<{ id: number; at: number; points: number }>(
+        sql`SELECT member_id AS id, expires_at AS at, SUM(remaining) AS points FROM point_lots
+          WHERE expires_at > ${from} AND expires_at <= ${to} AND remaining > 0
+            AND (expires_at > ${after.at} OR (expires_at = ${after.at} AND member_id > ${after.memberId}))
+          GROUP BY expires_at, member_id
+          ORDER BY expires_at, member_id LIMIT ${limit}`,
+      )
+      return rows.map((r) => ({ memberId: num(r.id), expiresAt: num(r.at), points: num(r.points) }))
+    },
+    async expiringCoupons(from, to, after, limit) {
+      const rows = await all<{ id: number; member: number; at: number }>(
+        sql`SELECT id, member_id AS member, expires_at AS at FROM coupons
+          WHERE state = 'issued' AND expires_at > ${from} AND expires_at <= ${to}
+            AND (expires_at > ${after.at} OR (expires_at = ${after.at} AND id > ${after.couponId}))
+          ORDER BY expires_at, id LIMIT ${limit}`,
+      )
+      return rows.map((r) => ({
+        memberId: num(r.member),
+        couponId: num(r.id),
+        expiresAt: num(r.at),
+      }))
+    },
 
     async refreshPurchaseCycle(memberId, now) {
       const rows = await all<{ at: number }>(

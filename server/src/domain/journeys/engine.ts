@@ -37,7 +37,13 @@ export const RUNS_PER_CLAIM = 500
 /** Members entered per statement by the trigger passes. */
 const ENTER_BATCH = 500
 
-export const SCHEDULED_TRIGGERS = ['birthday', 'dormant', 'purchase_cycle'] as const
+export const SCHEDULED_TRIGGERS = [
+  'birthday',
+  'dormant',
+  'purchase_cycle',
+  'points_expiring',
+  'coupon_expiring',
+] as const
 
 export interface Entry {
   memberId: number
@@ -159,6 +165,47 @@ export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney):
         const last = page[page.length - 1]
         if (!last || page.length < ENTER_BATCH) break
         after = { at: last.expectedNextAt, memberId: last.memberId }
+      }
+      break
+    }
+    case 'points_expiring': {
+      // Expiries in (cursor + N days, now + N days]: each enters N days before, once per instant.
+      const lead = trigger.daysBefore * DAY_MS
+      const from = (journey.triggerCursor ?? now) + lead
+      let after = { at: from, memberId: 0 }
+      for (;;) {
+        const page = await deps.store.expiringPoints(from, now + lead, after, ENTER_BATCH)
+        if (page.length === 0) break
+        await enterAll(
+          page.map((p) => ({
+            memberId: p.memberId,
+            occurrence: `points:${p.expiresAt}`,
+            enteredAt: p.expiresAt - lead,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.expiresAt, memberId: last.memberId }
+      }
+      break
+    }
+    case 'coupon_expiring': {
+      const lead = trigger.daysBefore * DAY_MS
+      const from = (journey.triggerCursor ?? now) + lead
+      let after = { at: from, couponId: 0 }
+      for (;;) {
+        const page = await deps.store.expiringCoupons(from, now + lead, after, ENTER_BATCH)
+        if (page.length === 0) break
+        await enterAll(
+          page.map((c) => ({
+            memberId: c.memberId,
+            occurrence: `coupon:${c.couponId}`,
+            enteredAt: c.expiresAt - lead,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.expiresAt, couponId: last.couponId }
       }
       break
     }
@@ -390,10 +437,14 @@ async function stepMessages(
       if (card) out.push(card)
     } else out.push(message)
   }
-  if (step.surveyId !== null)
-    out.push({
-      type: 'text',
-      text: `アンケートへのご協力をお願いします（1分ほどで終わります）。\n${liffUrl(deps.links, `surveys/${step.surveyId}`)}`,
-    })
+  if (step.surveyId !== null) out.push(surveyLinkMessage(deps.links, step.surveyId))
   return { messages: out.slice(0, 5), couponId }
+}
+
+/** A step's survey link: the mini-app's survey page, after the step's messages. */
+export function surveyLinkMessage(links: AppLinks, surveyId: number): LineMessage {
+  return {
+    type: 'text',
+    text: `アンケートへのご協力をお願いします（1分ほどで終わります）。\n${liffUrl(links, `surveys/${surveyId}`)}`,
+  }
 }

@@ -5,6 +5,7 @@ import type {
   JourneyLift,
   JourneyList,
   JourneyPreviewResult,
+  JourneyStep,
   JourneyStepStats,
   JourneySummary,
   JourneyTimeline,
@@ -14,6 +15,7 @@ import type { StaffActor } from '../audit/audit.ts'
 import { isCouponSlot, renderMessages } from '../broadcasts/render.ts'
 import { readContactPolicy, updateContactPolicy } from '../contact-policy/policy.ts'
 import { computeLift } from '../lift/lift.ts'
+import { surveyLinkMessage } from './engine.ts'
 import type { SettingsStore } from '../shop/settings.ts'
 import { DAY_MS } from './schedule.ts'
 import type { JourneyDeps } from './engine.ts'
@@ -226,15 +228,22 @@ export function createJourneysService(deps: JourneyServiceDeps) {
       if (memberId === null) throw new JourneyMemberNotFound()
       return { entries: await store.timeline(memberId, 200) }
     },
-    /** Every step's messages as this member would get them now (no coupon is issued). */
-    async preview(id: number, memberNumber: string): Promise<JourneyPreviewResult> {
+    /**
+     * Every step's messages as this member would get them now (no coupon is issued): the saved
+     * steps, or the editor's unsaved ones.
+     */
+    async preview(
+      id: number,
+      memberNumber: string,
+      draftSteps?: JourneyStep[],
+    ): Promise<JourneyPreviewResult> {
       const journey = await load(id)
       const memberId = await store.memberIdByNumber(memberNumber)
       if (memberId === null) throw new JourneyMemberNotFound()
       const facts = await store.memberFacts(memberId, now())
       return {
         steps: await Promise.all(
-          journey.steps.map(async (step, i) => {
+          (draftSteps ?? journey.steps).map(async (step, i) => {
             const coupon = step.messages.find((m) => m.type === 'coupon')
             const title = coupon
               ? ((await deps.coupons.coupons.findTemplate(coupon.templateId))?.title ?? null)
@@ -247,7 +256,9 @@ export function createJourneysService(deps: JourneyServiceDeps) {
             }).map((m) =>
               isCouponSlot(m) ? { type: 'coupon_preview', title: title ?? 'クーポン' } : m,
             )
-            return { step: i, messages }
+            const out: unknown[] = [...messages]
+            if (step.surveyId !== null) out.push(surveyLinkMessage(deps.links, step.surveyId))
+            return { step: i, messages: out }
           }),
         ),
       }

@@ -156,6 +156,24 @@ export interface JourneyStore {
     limit: number,
   ): Promise<{ memberId: number; expectedNextAt: number; lastPurchaseAt: number }[]>
 
+  /**
+   * Members' points expiring in (from, to], one row per (expiry instant, member) with points left,
+   * paged by (expiresAt, memberId) over the lots' expiry index.
+   */
+  expiringPoints(
+    from: number,
+    to: number,
+    after: { at: number; memberId: number },
+    limit: number,
+  ): Promise<{ memberId: number; expiresAt: number; points: number }[]>
+  /** Unused coupons expiring in (from, to], paged by (expiresAt, couponId) over an index. */
+  expiringCoupons(
+    from: number,
+    to: number,
+    after: { at: number; couponId: number },
+    limit: number,
+  ): Promise<{ memberId: number; couponId: number; expiresAt: number }[]>
+
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>
   purchase(purchaseId: number): Promise<{

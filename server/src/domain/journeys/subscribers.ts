@@ -11,6 +11,7 @@ import { enterMembers, type JourneyDeps } from './engine.ts'
  *   active runs with a purchase goal end as converted.
  * - tier.changed (up) → tier-up journeys.
  * - member.unfollowed → the member's active runs end (blocked).
+ * - survey.answered → survey journeys (one survey or any; optionally only a low score).
  */
 export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   // A journey acts on events recorded after it was switched on (its cursor), never on history.
@@ -79,6 +80,23 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
           ])
         return
       }
+      case 'survey.answered': {
+        const { surveyId, npsScore, ratingScore } = event.data
+        for (const journey of await byKind(event, 'survey_answered')) {
+          const t = journey.trigger
+          if (t.kind !== 'survey_answered') continue
+          if (t.surveyId !== null && t.surveyId !== surveyId) continue
+          if (!isLowEnough(t, npsScore, ratingScore)) continue
+          await enterMembers(deps, journey, [
+            {
+              memberId,
+              occurrence: `survey:${event.data.responseId}`,
+              enteredAt: event.occurredAt,
+            },
+          ])
+        }
+        return
+      }
       default:
         return
     }
@@ -86,7 +104,13 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
 
   return {
     name: 'journeys',
-    types: ['member.followed', 'member.unfollowed', 'purchase.recorded', 'tier.changed'],
+    types: [
+      'member.followed',
+      'member.unfollowed',
+      'purchase.recorded',
+      'tier.changed',
+      'survey.answered',
+    ],
     // From the oldest retained event: each journey itself ignores what came before it was on.
     handle,
   }
@@ -107,4 +131,17 @@ export function purchaseCycleSubscriber(
       await deps.store.refreshPurchaseCycle(event.memberId, deps.clock.now())
     },
   }
+}
+
+/** A survey trigger without thresholds takes every answer; with them, a low score in either. */
+function isLowEnough(
+  trigger: { npsAtMost: number | null; ratingAtMost: number | null },
+  nps: number | null,
+  rating: number | null,
+): boolean {
+  if (trigger.npsAtMost === null && trigger.ratingAtMost === null) return true
+  return (
+    (trigger.npsAtMost !== null && nps !== null && nps <= trigger.npsAtMost) ||
+    (trigger.ratingAtMost !== null && rating !== null && rating <= trigger.ratingAtMost)
+  )
 }

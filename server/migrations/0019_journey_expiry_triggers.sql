@@ -1,0 +1,1 @@
+CREATE INDEX `coupons_state_expiry_idx` ON `coupons` (`state`,`expires_at`);
