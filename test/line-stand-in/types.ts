@@ -1,4 +1,6 @@
+import type { JsonWebKey } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import type { IssuedToken } from './channel.ts'
 
 export interface StandInOptions {
   /** 0 (default) picks a free port */
@@ -210,9 +212,9 @@ export interface LineStandIn {
   readonly channelId: string
   setWebhookActive(active: boolean): void
   /** Registers an assertion signing key's public JWK, as the console does; answers its kid. */
-  registerAssertionKey(publicJwk: import('node:crypto').JsonWebKey): string
+  registerAssertionKey(publicJwk: JsonWebKey): string
   /** Short-lived tokens issued so far (POST /oauth2/v2.1/token, /oauth2/v3/token). */
-  issuedTokens(): import('./channel.ts').IssuedToken[]
+  issuedTokens(): IssuedToken[]
 
   createUser(input?: CreateUserInput): StandInUser
   users(): StandInUser[]

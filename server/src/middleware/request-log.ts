@@ -14,7 +14,11 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('requestId', requestId)
   const started = Date.now()
   await next()
-  c.header('x-request-id', requestId)
+  try {
+    c.header('x-request-id', requestId)
+  } catch {
+    // A response with immutable headers (passed through from a fetch): logged all the same.
+  }
   const logger = c.var.services?.logger
   const status = c.res.status
   const fields = {
