@@ -4,6 +4,7 @@ import { DomainError } from './domain/errors.ts'
 import type { Defer } from './domain/ports.ts'
 import type { AppEnv, Services } from './middleware/env.ts'
 import { jsonBodies } from './middleware/json-body.ts'
+import { requestLog } from './middleware/request-log.ts'
 import { domainErrorReply, INTERNAL_ERROR_BODY } from './routes/error-body.ts'
 import { apiV1Route } from './routes/api-v1.ts'
 import { liffRoute } from './routes/liff.ts'
@@ -61,6 +62,7 @@ export type ScopeOf = (bindings: unknown, waitUntil: Defer | null) => RequestSco
 /** The whole HTTP app, the same on Node and Workers. */
 export function createApp(scopeOf: ScopeOf) {
   const app = new Hono<AppEnv>()
+  app.use(requestLog)
   app.use(async (c, next) => {
     let waitUntil: Defer | null = null
     try {
@@ -78,6 +80,10 @@ export function createApp(scopeOf: ScopeOf) {
   app.use('/api/*', jsonBodies)
 
   app.get('/healthz', (c) => c.json({ ok: true, sandbox: c.var.services.runtime.sandbox }))
+  app.get('/readyz', async (c) => {
+    const readiness = await c.var.services.runtime.readiness()
+    return c.json(readiness, readiness.ready ? 200 : 503)
+  })
   app.route('/webhook', webhookRoute)
   app.route('/api/public', publicRoute)
   app.route('/api/liff/coupons', liffCouponsRoute)
@@ -127,7 +133,11 @@ export function createApp(scopeOf: ScopeOf) {
     if (error instanceof HTTPException) {
       return c.json({ error: { code: 'http_error', message: error.message } }, error.status)
     }
-    c.var.services?.logger.error('unhandled error', { path: c.req.path, error: String(error) })
+    c.var.services?.logger.error('unhandled error', {
+      requestId: c.var.requestId,
+      path: c.req.path,
+      error: String(error),
+    })
     return c.json(INTERNAL_ERROR_BODY, 500)
   })
   return app

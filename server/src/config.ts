@@ -57,6 +57,35 @@ export const ConfigSchema = z.object({
     .default('off'),
   /** onnx: the model's directory; workers-ai: the model name (default @cf/baai/bge-m3). */
   FAQ_EMBEDDING_MODEL: z.string().trim().min(1).optional(),
+  /** Where the channel access token comes from: the console's long-lived one, v2.1 or stateless. */
+  LINE_CHANNEL_TOKEN_KIND: z
+    .enum(['long-lived', 'v2.1', 'stateless'], { error: 'must be long-lived, v2.1 or stateless' })
+    .default('long-lived'),
+  /** The Messaging API channel's ID (short-lived tokens are issued for it). */
+  LINE_CHANNEL_ID: z
+    .string()
+    .regex(/^\d{6,20}$/, 'must be the numeric Messaging API channel ID')
+    .optional(),
+  /** The assertion signing key's private key, as the JWK (JSON) the console's key pair gave. */
+  LINE_CHANNEL_PRIVATE_KEY: optionalSecret,
+  /** The `kid` LINE returned when the public key was registered. */
+  LINE_CHANNEL_KEY_ID: z.string().trim().min(1).optional(),
+  /** v2.1 tokens: lifetime in seconds (1 s – 30 days). */
+  LINE_TOKEN_LIFETIME_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60')
+    .max(30 * 24 * 3600, 'must be at most 2592000 (30 days)')
+    .default(24 * 3600),
+  /** Node: a daily online backup into this directory (none: no scheduled backup). */
+  BACKUP_DIR: z.string().trim().min(1).optional(),
+  /** How many scheduled backups to keep. */
+  BACKUP_KEEP: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(365, 'must be at most 365')
+    .default(7),
 })
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -84,12 +113,32 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const config = result.data
   const hasSecret = config.LINE_CHANNEL_SECRET !== undefined
-  const hasToken = config.LINE_CHANNEL_ACCESS_TOKEN !== undefined
+  const shortLived = config.LINE_CHANNEL_TOKEN_KIND !== 'long-lived'
+  const hasToken = config.LINE_CHANNEL_ACCESS_TOKEN !== undefined || shortLived
   if (hasSecret !== hasToken) {
     const missing = hasSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'
     throw new ConfigError(
       `Invalid configuration: ${missing} is required when ${hasSecret ? 'LINE_CHANNEL_SECRET' : 'LINE_CHANNEL_ACCESS_TOKEN'} is set (set both, or neither for the sandbox)`,
     )
+  }
+  if (shortLived) {
+    const kind = config.LINE_CHANNEL_TOKEN_KIND
+    if (config.LINE_CHANNEL_ID === undefined)
+      throw new ConfigError(
+        `Invalid configuration: LINE_CHANNEL_ID is required when LINE_CHANNEL_TOKEN_KIND=${kind}`,
+      )
+    const needsKey = kind === 'v2.1' || config.LINE_CHANNEL_PRIVATE_KEY !== undefined
+    if (needsKey && (config.LINE_CHANNEL_PRIVATE_KEY === undefined || !config.LINE_CHANNEL_KEY_ID))
+      throw new ConfigError(
+        `Invalid configuration: LINE_CHANNEL_PRIVATE_KEY and LINE_CHANNEL_KEY_ID are required when LINE_CHANNEL_TOKEN_KIND=${kind}${kind === 'stateless' ? ' signs with a key' : ''}`,
+      )
+    if (
+      config.LINE_CHANNEL_PRIVATE_KEY !== undefined &&
+      !isPrivateJwk(config.LINE_CHANNEL_PRIVATE_KEY)
+    )
+      throw new ConfigError(
+        'Invalid configuration: LINE_CHANNEL_PRIVATE_KEY must be the private key as a JWK (JSON with "kty":"RSA" and "d")',
+      )
   }
   if (config.FAQ_EMBEDDINGS === 'onnx' && config.FAQ_EMBEDDING_MODEL === undefined)
     throw new ConfigError(
@@ -98,6 +147,39 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return { ...config, sandbox: !hasSecret }
 }
 
+function isPrivateJwk(value: string): boolean {
+  try {
+    const jwk = JSON.parse(value) as { kty?: unknown; d?: unknown }
+    return jwk.kty === 'RSA' && typeof jwk.d === 'string'
+  } catch {
+    return false
+  }
+}
+
+/** The channel token settings the configuration describes (see line/channel-token.ts). */
+export function channelTokenSettings(config: Config) {
+  const kind = config.LINE_CHANNEL_TOKEN_KIND
+  const key = config.LINE_CHANNEL_PRIVATE_KEY
+    ? (JSON.parse(config.LINE_CHANNEL_PRIVATE_KEY) as Record<string, unknown>)
+    : undefined
+  if (kind === 'v2.1' && key)
+    return {
+      kind,
+      channelId: config.LINE_CHANNEL_ID ?? '',
+      privateKey: key,
+      keyId: config.LINE_CHANNEL_KEY_ID ?? '',
+      lifetimeSeconds: config.LINE_TOKEN_LIFETIME_SECONDS,
+    } as const
+  if (kind === 'stateless')
+    return {
+      kind,
+      channelId: config.LINE_CHANNEL_ID ?? '',
+      channelSecret: config.LINE_CHANNEL_SECRET ?? '',
+      ...(key ? { privateKey: key, keyId: config.LINE_CHANNEL_KEY_ID ?? '' } : {}),
+    } as const
+  return { kind: 'long-lived', token: config.LINE_CHANNEL_ACCESS_TOKEN ?? '' } as const
+}
+
 function redact(name: string, value: string | undefined): string | undefined {
-  return /SECRET|TOKEN/.test(name) ? '***' : value
+  return /SECRET|TOKEN|PRIVATE/.test(name) ? '***' : value
 }

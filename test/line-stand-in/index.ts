@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { botInfoRoutes } from './bot-info.ts'
+import { ChannelTokens, channelRoutes } from './channel.ts'
 import { controlRouter } from './control-api.ts'
 import { BaseLatency, Faults } from './faults.ts'
 import { Router } from './http-io.ts'
@@ -37,6 +38,9 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
         ? null
         : options.monthlyQuota
   let webhookUrl = options.webhookUrl
+  let webhookActive = options.webhookActive ?? true
+  const channelId = options.channelId ?? '2000000000'
+  const tokens = new ChannelTokens(now)
 
   const state = new StandInState(now, quota, options.maxRecordedRequests ?? 10_000)
   const validator = messagingValidator()
@@ -56,6 +60,21 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     ...botInfoRoutes({ state, validator, botUserId }),
     ...richMenuRoutes({ state, validator }),
     ...oauthRoutes(idTokens),
+    ...channelRoutes(
+      {
+        channelId,
+        channelSecret,
+        botUserId,
+        now,
+        webhookUrl: () => webhookUrl,
+        setWebhookUrl: (next) => {
+          webhookUrl = next
+        },
+        webhookActive: () => webhookActive,
+        webhookFetch: options.webhookFetch ?? ((url, init) => fetch(url, init)),
+      },
+      tokens,
+    ),
   ])
 
   // the control API drives the finished facade, which needs the listening URL first
@@ -69,6 +88,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       limiter,
       state,
       channelAccessToken,
+      acceptsToken: (token) => tokens.accepts(token),
     }),
   )
   const listen = (port: number) =>
@@ -98,6 +118,16 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     setWebhookUrl: (next) => {
       webhookUrl = next
     },
+    channelId,
+    setWebhookActive: (active) => {
+      webhookActive = active
+    },
+    registerAssertionKey: (publicJwk) => {
+      const kid = randomToken(16)
+      tokens.keys.set(kid, publicJwk)
+      return kid
+    },
+    issuedTokens: () => tokens.issued.map((t) => ({ ...t })),
 
     createUser: (input) => copy(state.createUser(input).profile),
     users: () => [...state.users.values()].map((user) => copy(user.profile)),
@@ -129,6 +159,9 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     }),
     reset: () => {
       state.reset()
+      tokens.issued.length = 0
+      tokens.keys.clear()
+      webhookActive = options.webhookActive ?? true
       faults.clear()
       latency.set(options.latency)
       limiter?.reset()

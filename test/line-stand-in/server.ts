@@ -20,6 +20,8 @@ export interface PipelineDeps {
   limiter: RateLimiter | undefined
   state: StandInState
   channelAccessToken: string
+  /** Short-lived tokens the stand-in issued (and that have not expired). */
+  acceptsToken?: (token: string) => boolean
 }
 
 const unauthorized = (): Reply =>
@@ -47,11 +49,12 @@ export function createRequestListener(
   deps: PipelineDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const bearer = `Bearer ${deps.channelAccessToken}`
-  const authorized = (header: string | undefined): boolean =>
-    header === bearer ||
-    (header !== undefined &&
-      /^bearer\s+/i.test(header) &&
-      header.replace(/^bearer\s+/i, '').trim() === deps.channelAccessToken)
+  const authorized = (header: string | undefined): boolean => {
+    if (header === bearer) return true
+    if (header === undefined || !/^bearer\s+/i.test(header)) return false
+    const token = header.replace(/^bearer\s+/i, '').trim()
+    return token === deps.channelAccessToken || (deps.acceptsToken?.(token) ?? false)
+  }
 
   async function dispatch(
     req: IncomingMessage,

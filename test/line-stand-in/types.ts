@@ -1,4 +1,6 @@
+import type { JsonWebKey } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import type { IssuedToken } from './channel.ts'
 
 export interface StandInOptions {
   /** 0 (default) picks a free port */
@@ -21,6 +23,12 @@ export interface StandInOptions {
   maxRecordedRequests?: number
   /** Every LINE API call (not the control API) takes this long first; see setLatency. */
   latency?: LatencyRange
+  /** The Messaging API channel's ID (short-lived tokens are issued for it). Default 2000000000. */
+  channelId?: string
+  /** "Use webhook" in the console. Default true. */
+  webhookActive?: boolean
+  /** How POST /v2/bot/channel/webhook/test reaches the endpoint. Default: the global fetch. */
+  webhookFetch?: typeof fetch
 }
 
 /** A uniform delay in [minMs, maxMs] (seeded for reproducible runs), like LINE's answer times. */
@@ -206,6 +214,12 @@ export interface LineStandIn {
   readonly botUserId: string
   readonly webhookUrl: string | undefined
   setWebhookUrl(url: string | undefined): void
+  readonly channelId: string
+  setWebhookActive(active: boolean): void
+  /** Registers an assertion signing key's public JWK, as the console does; answers its kid. */
+  registerAssertionKey(publicJwk: JsonWebKey): string
+  /** Short-lived tokens issued so far (POST /oauth2/v2.1/token, /oauth2/v3/token). */
+  issuedTokens(): IssuedToken[]
 
   createUser(input?: CreateUserInput): StandInUser
   users(): StandInUser[]

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../../server/src/config.ts'
-import { silentLogger, type Clock } from '../../server/src/domain/ports.ts'
+import { silentLogger, type Clock, type Logger } from '../../server/src/domain/ports.ts'
 import { startNodeServer, type NodeServer } from '../../server/src/entry/node-server.ts'
 import type { LineStandIn } from '../line-stand-in/index.ts'
 
@@ -25,8 +25,10 @@ export async function startJoren(
     lineTimeoutMs?: number
     /** Configure LINE Login (ID token verification against the stand-in). Default true. */
     login?: boolean
-    /** More configuration (environment names, e.g. `LIFF_ID`). */
+    /** More configuration (e.g. LINE_CHANNEL_TOKEN_KIND, BACKUP_DIR, PUBLIC_URL). */
     env?: Record<string, string>
+    logger?: Logger
+    secrets?: { add(secret: string): void }
   } = {},
 ): Promise<JorenUnderTest> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'joren-test-'))
@@ -50,12 +52,13 @@ export async function startJoren(
   const server = await startNodeServer({
     config,
     line: {
-      channelSecret: standIn.channelSecret,
-      channelAccessToken: standIn.channelAccessToken,
+      channelSecret: config.LINE_CHANNEL_SECRET ?? '',
+      channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN ?? '',
       apiBaseUrl: standIn.url,
       dataApiBaseUrl: standIn.url,
     },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
+    secrets: options.secrets,
     clock: options.clock,
     process: options.process,
     lineTimeoutMs: options.lineTimeoutMs,

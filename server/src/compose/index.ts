@@ -41,6 +41,9 @@ import { composeKpis } from './kpis.ts'
 import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
+import { composeLineAccess } from './line-access.ts'
+import { appliedMigrations, SHIPPED_MIGRATIONS } from '../db/migration-state.ts'
+import { createReadinessCheck } from '../domain/ops/readiness.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
 
@@ -64,21 +67,25 @@ export function composeServices(ports: RuntimePorts) {
   const uow = createUnitOfWork(db, atomic, clock)
   const repositories = createRepositories(db, uow)
   const eventStore = createEventStore(db, atomic)
+  // Every LINE call logged with its x-line-request-id; short-lived tokens put in as they refresh.
+  const lineAccess = composeLineAccess({ config, line, clock, logger, ports })
+  const lineFetch = lineAccess.fetch
   const messenger = createLineMessagingClient({
     apiBaseUrl: line.apiBaseUrl,
     channelAccessToken: line.channelAccessToken,
     ids,
     logger,
     timeoutMs: ports.lineTimeoutMs,
-    fetch: ports.lineFetch,
+    fetch: lineFetch,
     pacer: ports.pacer ?? createPacer(),
   })
-  const login = createLineLogin({ config, line, clock, logger })
+  const login = createLineLogin({ config, line, clock, logger, fetch: lineFetch })
   const cardKey = cardKeyProvider(repositories.settings, ids, now)
   const content = {
     fetchContent: createContentFetcher({
       dataApiBaseUrl: line.dataApiBaseUrl,
       channelAccessToken: line.channelAccessToken,
+      fetch: lineFetch,
     }),
     maxContentBytes: ports.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES,
     /** Staff alert pushes link here. */
@@ -211,7 +218,13 @@ export function composeServices(ports: RuntimePorts) {
   const webhookInbox = ports.wrapInbox ? ports.wrapInbox(repositories.inbox) : repositories.inbox
 
   const services: Services = {
-    runtime: { sandbox: config.sandbox },
+    runtime: {
+      sandbox: config.sandbox,
+      readiness: createReadinessCheck({
+        shipped: SHIPPED_MIGRATIONS.map((m) => m.tag),
+        applied: () => appliedMigrations(db),
+      }),
+    },
     logger,
     webhookProblems: createWebhookProblemsQuery(repositories.webhookProblems),
     rateLimits: createRateLimiter({

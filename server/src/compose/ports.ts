@@ -52,6 +52,8 @@ export interface RuntimePorts {
   wrapInbox?: (inbox: InboxRepository) => InboxRepository
   /** How this runtime rebuilds the segment summary (default: set-based SQL in ranges). */
   rebuildSummary?: SummaryRebuild
+  /** Learns every issued channel access token, so the log redaction layer cuts it. */
+  secrets?: { add(secret: string): void }
   /** FAQ matching: the word analyser (Node: lindera) and optional embeddings. Default: light. */
   faq?: FaqAnswererOptions
 }

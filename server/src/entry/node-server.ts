@@ -9,6 +9,7 @@ import type { Config } from '../config.ts'
 import { betterSqliteAtomic } from '../db/atomic.ts'
 import { groupCommitInbox } from '../db/group-commit-inbox.ts'
 import { openNodeDatabase, type NodeDatabase } from '../db/node-sqlite.ts'
+import { createScheduledBackup } from './scheduled-backup.ts'
 import { rebuildMemberRfmInThreads } from '../db/segments/rfm-threads.ts'
 import type { SummaryRebuild } from '../db/segments/upkeep.ts'
 import { systemClock, webIds, type Clock, type Ids, type Logger } from '../domain/ports.ts'
@@ -38,6 +39,8 @@ export interface NodeServer {
   ownerSetup: { code: string; expiresAt: number } | null
   /** One pass of the periodic jobs (the timer runs it every minute). */
   runPeriodic(): Promise<void>
+  /** The scheduled backup's check (BACKUP_DIR): a backup if the newest is a day old; its path. */
+  backupNow(): Promise<string | null>
   /** Stop accepting, finish in-flight requests and processing, close the database. */
   close(): Promise<void>
 }
@@ -60,6 +63,8 @@ export interface NodeServerOptions {
    * the FAQ leave it to the first question.
    */
   warmFaq?: boolean
+  /** The log redaction layer: learns each issued channel access token. */
+  secrets?: { add(secret: string): void }
 }
 
 /** Node: one SQLite file, one process; the composition root builds the services once. */
@@ -86,6 +91,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ids,
     logger,
     verifySignature: createNodeVerifier(line.channelSecret),
+    secrets: options.secrets,
     lineTimeoutMs: options.lineTimeoutMs,
     // Enough sockets that no call waits for one: the outbox's sends in flight (NodeProcessor),
     // broadcast chunks (NodeBroadcastSender) and profile look-ups; the pacer keeps the rates.
@@ -147,7 +153,21 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     }).finally(() => {
       periodicRun = null
     }))
-  const periodicTimer = setInterval(() => void runPeriodic(), 60_000)
+  // BACKUP_DIR: an online backup once a day (checked each minute), the newest BACKUP_KEEP kept.
+  const scheduledBackup = config.BACKUP_DIR
+    ? createScheduledBackup({
+        database,
+        databasePath: config.DATABASE_PATH,
+        dir: config.BACKUP_DIR,
+        keep: config.BACKUP_KEEP,
+        clock,
+        logger,
+      })
+    : null
+  const periodicTimer = setInterval(() => {
+    void runPeriodic()
+    void scheduledBackup?.tick()
+  }, 60_000)
   periodicTimer.unref()
 
   let closing: Promise<void> | null = null
@@ -162,6 +182,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     rebuildSummary,
     ownerSetup,
     runPeriodic,
+    backupNow: () => scheduledBackup?.tick() ?? Promise.resolve(null),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -171,6 +192,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
         })
         clearInterval(periodicTimer)
         await periodicRun
+        await scheduledBackup?.idle()
         await processor.stop()
         await sender.stop()
         await database.close()
@@ -195,8 +217,22 @@ function listen(
   return new Promise<Server>((resolve, reject) => {
     const server = createServer((req, res) => {
       if (loopbackOnly && refuseNonLoopback(server, req, res)) return
-      if (isWebhookRequest(req)) handleWebhookRequest(services, req, res)
-      else void honoListener(req, res)
+      if (isWebhookRequest(req)) {
+        // Hono's request log does not see this path: the same line, with its request ID.
+        const requestId = crypto.randomUUID()
+        const started = Date.now()
+        res.setHeader('x-request-id', requestId)
+        res.once('finish', () =>
+          services.logger.info('request', {
+            requestId,
+            method: 'POST',
+            path: '/webhook',
+            status: res.statusCode,
+            ms: Date.now() - started,
+          }),
+        )
+        handleWebhookRequest(services, req, res)
+      } else void honoListener(req, res)
     })
     server.once('error', reject)
     server.listen(port, hostname, () => resolve(server))

@@ -3,6 +3,7 @@ import { ConfigError, parseConfig, type Config } from '../config.ts'
 import type { LineSettings } from '../compose/ports.ts'
 import type { Sandbox } from './sandbox.ts'
 import { createConsoleLogger } from './console-logger.ts'
+import { Redactor } from '../domain/ops/redaction.ts'
 import { ChannelModeMismatch } from '../domain/shop/channel-mode.ts'
 import { startNodeServer } from './node-server.ts'
 
@@ -23,7 +24,15 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const logger = createConsoleLogger()
+  // The redaction layer knows the configured secrets; issued short-lived tokens join as they come.
+  const redactor = new Redactor()
+  for (const secret of [
+    config.LINE_CHANNEL_SECRET,
+    config.LINE_CHANNEL_ACCESS_TOKEN,
+    config.LINE_CHANNEL_PRIVATE_KEY,
+  ])
+    redactor.add(secret)
+  const logger = createConsoleLogger('info', { redactor })
   const fail = (message: string): never => {
     process.stderr.write(`${message}\n`)
     process.exit(1)
@@ -52,6 +61,9 @@ async function main(): Promise<void> {
     }
   }
 
+  redactor.add(line.channelSecret)
+  redactor.add(line.channelAccessToken)
+
   const server = await startNodeServer({
     config,
     line,
@@ -61,6 +73,7 @@ async function main(): Promise<void> {
     warmFaq: true,
     // The sandbox's clock can be moved forward (time travel); elsewhere it is the system clock.
     clock: sandbox?.clock,
+    secrets: redactor,
   }).catch(async (error: unknown) => {
     await sandbox?.close()
     if (error instanceof ChannelModeMismatch) return fail(error.message)

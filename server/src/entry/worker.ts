@@ -18,6 +18,8 @@ import { schema } from '../db/schema.ts'
 import { QUEUE_HOLD_MS, runChunk, runPlan } from '../domain/broadcasts/engine.ts'
 import { systemClock, webIds, type Defer, type Logger } from '../domain/ports.ts'
 import { drainAndLinger } from '../domain/webhook/processor.ts'
+import { Redactor } from '../domain/ops/redaction.ts'
+import { createConsoleLogger } from './console-logger.ts'
 import { createWebCryptoVerifier } from '../line/signature.ts'
 import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 import type { Services } from '../middleware/env.ts'
@@ -35,11 +37,13 @@ export type JobMessage =
   | { kind: 'broadcast_chunk'; chunkId: number }
   | { kind: 'broadcast_plan'; broadcastId: number; token: number }
 
-const logger: Logger = {
-  info: (message, fields) => console.log(message, fields ?? ''),
-  warn: (message, fields) => console.warn(message, fields ?? ''),
-  error: (message, fields) => console.error(message, fields ?? ''),
-}
+// JSON lines (Workers Logs parse them) through the redaction layer, which learns the channel's
+// secrets below and each short-lived token as it is issued.
+const redactor = new Redactor()
+const logger: Logger = createConsoleLogger('info', {
+  redactor,
+  write: (line) => console.log(line.trimEnd()),
+})
 
 interface Runtime {
   config: Config
@@ -54,6 +58,12 @@ function runtimeFor(env: Env): Promise<Runtime> {
   if (cached?.env === env) return cached.runtime
   const runtime = (async (): Promise<Runtime> => {
     const config = parseConfig(stringVars(env))
+    for (const secret of [
+      config.LINE_CHANNEL_SECRET,
+      config.LINE_CHANNEL_ACCESS_TOKEN,
+      config.LINE_CHANNEL_PRIVATE_KEY,
+    ])
+      redactor.add(secret)
     if (config.sandbox)
       throw new Error('LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set on Workers')
     const d1 = drizzle(env.DB as never, { schema })
@@ -74,6 +84,7 @@ function runtimeFor(env: Env): Promise<Runtime> {
       clock: systemClock,
       ids: webIds,
       logger,
+      secrets: redactor,
       verifySignature: await createWebCryptoVerifier(config.LINE_CHANNEL_SECRET ?? ''),
       faq: { embeddings: workerEmbeddings(config, env) },
       jobs: {

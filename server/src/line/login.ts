@@ -16,6 +16,8 @@ export function createLineLogin(input: {
   line: { apiBaseUrl: string; channelAccessToken: string }
   clock: Clock
   logger: Logger
+  /** LINE's API calls (logged; short-lived tokens put in). */
+  fetch?: typeof fetch
 }): { idTokens: IdTokenVerifier | null; botInfo: BotInfo } {
   const { config, line, clock, logger } = input
   const channelId = config.LINE_LOGIN_CHANNEL_ID
@@ -34,6 +36,7 @@ export function createLineLogin(input: {
       channelAccessToken: line.channelAccessToken,
       clock,
       logger,
+      fetch: input.fetch,
     }),
   }
 }

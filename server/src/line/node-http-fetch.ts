@@ -9,11 +9,17 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
  * clean-up runs in one go inside GC (tens of ms with the webhook waiting), and each call costs
  * several times more CPU. Supports what the clients use: method, string body, headers, signal.
  */
-export function createNodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
+export function createNodeHttpFetch(
+  options: { maxSockets?: number; /** extra trusted CA (PEM) for HTTPS */ ca?: string } = {},
+): typeof fetch {
   const maxSockets = options.maxSockets ?? 16
   const agents = {
     'http:': new Agent({ keepAlive: true, maxSockets }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets }),
+    'https:': new HttpsAgent({
+      keepAlive: true,
+      maxSockets,
+      ...(options.ca ? { ca: options.ca } : {}),
+    }),
   }
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}) =>
     new Promise<Response>((resolve, reject) => {

@@ -19,6 +19,7 @@ import type { ShopSettingsService } from '../domain/shop/settings.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
 import type { StampService } from '../domain/stamps/stamps.ts'
 import type { SupportService } from '../domain/support/service.ts'
+import type { Readiness } from '../domain/ops/readiness.ts'
 import type { SurveyService } from '../domain/surveys/service.ts'
 
 /**
@@ -28,7 +29,7 @@ import type { SurveyService } from '../domain/surveys/service.ts'
 
 export interface Services {
   /** Facts the HTTP layer reports (/healthz). */
-  runtime: { sandbox: boolean }
+  runtime: { sandbox: boolean; readiness(): Promise<Readiness> }
   logger: Logger
   /** LINE events stored but not handled (parked on arrival, dead after retries), for staff. */
   webhookProblems: WebhookProblemsQuery
@@ -81,6 +82,8 @@ export type AppEnv = {
     services: Services
     /** Keeps work going after the response (Workers' waitUntil). */
     defer: Defer
+    /** This request's ID (answered in x-request-id, on its log lines). */
+    requestId: string
     member: MemberPrincipal
     staff: StaffPrincipal
     /** The verified token's `sub` and `name` (set by every LIFF / staff auth middleware). */
