@@ -24,7 +24,10 @@ export const CJK_FONT_CANDIDATES = [
 export class NoCjkFontError extends Error {}
 
 /** The Japanese font file: JOREN_CJK_FONT when set (it must exist), else the first candidate found. */
-export function findCjkFont(env: Record<string, string | undefined>, exists = existsSync): string {
+export function findCjkFont(
+  env: Record<string, string | undefined>,
+  exists: (path: string) => boolean = existsSync,
+): string {
   const configured = env.JOREN_CJK_FONT?.trim()
   if (configured) {
     if (exists(configured)) return configured
