@@ -81,7 +81,7 @@ export function richMenuSvg(input: {
       ].join('')
     })
     .join('')
-  const title = input.subtitle ? `${input.shopName}　${input.subtitle}` : input.shopName
+  const title = input.subtitle ? `${input.shopName}\u3000${input.subtitle}` : input.shopName
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${RICH_MENU_WIDTH}" height="${RICH_MENU_HEIGHT}" viewBox="0 0 ${RICH_MENU_WIDTH} ${RICH_MENU_HEIGHT}" font-family="${font}">` +
     `<rect width="100%" height="100%" fill="${colour}"/>` +
