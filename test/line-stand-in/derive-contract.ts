@@ -48,6 +48,8 @@ const servedOperations: Record<DocumentName, string[]> = {
     'linkRichMenuIdToUser',
     'unlinkRichMenuIdFromUser',
     'getRichMenuIdOfUser',
+    'linkRichMenuIdToUsers',
+    'unlinkRichMenuIdFromUsers',
   ],
   webhook: ['callback'],
 }

@@ -10,6 +10,7 @@ import { newUserId, randomHex, randomToken } from './ids.ts'
 import { messagingRoutes } from './messaging.ts'
 import { jwksPath, oauthRoutes } from './oauth.ts'
 import { RateLimiter } from './rate-limit.ts'
+import { followerRoutes } from './followers.ts'
 import { richMenuRoutes } from './rich-menu.ts'
 import { createRequestListener } from './server.ts'
 import { StandInState } from './state.ts'
@@ -59,6 +60,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     ...messagingRoutes({ state, validator, replyTokenTtlMs: options.replyTokenTtlMs ?? 60_000 }),
     ...botInfoRoutes({ state, validator, botUserId }),
     ...richMenuRoutes({ state, validator }),
+    ...followerRoutes(state),
     ...oauthRoutes(idTokens),
     ...channelRoutes(
       {
@@ -128,6 +130,25 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       return kid
     },
     issuedTokens: () => tokens.issued.map((t) => ({ ...t })),
+
+    setAccountType: (type) => {
+      state.accountType = type
+    },
+    defaultRichMenu: () => {
+      const record = state.defaultRichMenuId
+        ? state.richMenus.get(state.defaultRichMenuId)
+        : undefined
+      return record
+        ? { richMenuId: record.richMenuId, menu: record.menu, image: record.image }
+        : undefined
+    },
+    richMenus: () =>
+      [...state.richMenus.values()].map((r) => ({
+        richMenuId: r.richMenuId,
+        menu: r.menu,
+        image: r.image,
+      })),
+    richMenuOf: (userId) => state.users.get(userId)?.richMenuId,
 
     createUser: (input) => copy(state.createUser(input).profile),
     users: () => [...state.users.values()].map((user) => copy(user.profile)),

@@ -37,9 +37,31 @@ function view(record: RichMenuRecord): Record<string, unknown> {
   return { richMenuId: record.richMenuId, ...record.menu }
 }
 
+/** LINE's rules the schema cannot say: size 800–2500 wide, ≥ 250 high, ratio ≥ 1.45; areas inside. */
+function layoutProblem(menu: Record<string, unknown>): string | undefined {
+  const size = menu.size as { width: number; height: number }
+  if (size.width < 800 || size.width > 2500) return 'size.width must be between 800 and 2500'
+  if (size.height < 250) return 'size.height must be at least 250'
+  if (size.width / size.height < 1.45) return 'size.width / size.height must be at least 1.45'
+  const areas = menu.areas as { bounds: { x: number; y: number; width: number; height: number } }[]
+  for (const [i, { bounds: b }] of areas.entries()) {
+    if (b.x < 0 || b.y < 0 || b.width <= 0 || b.height <= 0)
+      return `areas[${i}].bounds must be positive`
+    if (b.x + b.width > size.width || b.y + b.height > size.height)
+      return `areas[${i}].bounds is outside the rich menu`
+  }
+  return undefined
+}
+
 function create(config: RichMenuConfig, call: Call): Reply {
   const failure = config.validator.validate('RichMenuRequest', call.body)
   if (failure) return json(400, failure)
+  const problem = layoutProblem(call.body as Record<string, unknown>)
+  if (problem)
+    return json(400, {
+      message: 'The request body has 1 error(s)',
+      details: [{ message: problem, property: 'areas' }],
+    })
   const richMenuId = newRichMenuId()
   const menu = call.body as Record<string, unknown>
   config.state.richMenus.set(richMenuId, { richMenuId, menu, image: undefined })
@@ -83,6 +105,27 @@ function link(state: StandInState, call: Call): Reply {
   if (!user) return notFound()
   user.richMenuId = richMenuId
   return json(200, {})
+}
+
+/** Bulk link / unlink: up to 500 user IDs; LINE answers 202 and applies them asynchronously. */
+function bulk(config: RichMenuConfig, call: Call, linking: boolean): Reply {
+  const schema = linking ? 'RichMenuBulkLinkRequest' : 'RichMenuBulkUnlinkRequest'
+  const failure = config.validator.validate(schema, call.body)
+  if (failure) return json(400, failure)
+  const body = call.body as { richMenuId?: string; userIds: string[] }
+  if (body.userIds.length === 0 || body.userIds.length > 500)
+    return message(400, 'userIds must have between 1 and 500 items')
+  if (body.userIds.some((id) => !userIdPattern.test(id)))
+    return message(400, "The value for the 'userIds' parameter is invalid")
+  if (linking) {
+    const problem = usable(config.state, body.richMenuId ?? '')
+    if (problem) return problem
+  }
+  for (const userId of body.userIds) {
+    const user = config.state.users.get(userId)
+    if (user) user.richMenuId = linking ? body.richMenuId : undefined
+  }
+  return json(202, {})
 }
 
 function remove(state: StandInState, richMenuId: string): Reply {
@@ -136,6 +179,10 @@ export function richMenuRoutes(config: RichMenuConfig): Route[] {
       state.defaultRichMenuId = undefined
       return json(200, {})
     }),
+    operationRoute('linkRichMenuIdToUsers', 'richmenu-bulk', (call) => bulk(config, call, true)),
+    operationRoute('unlinkRichMenuIdFromUsers', 'richmenu-bulk', (call) =>
+      bulk(config, call, false),
+    ),
     operationRoute('linkRichMenuIdToUser', 'richmenu-link', (call) => link(state, call)),
     operationRoute('getRichMenuIdOfUser', 'richmenu-user-get', userMenu),
     operationRoute('unlinkRichMenuIdFromUser', 'richmenu-unlink', (call) => {

@@ -160,6 +160,8 @@ export class StandInState {
   >()
   readonly richMenus = new Map<string, RichMenuRecord>()
   defaultRichMenuId: string | undefined
+  /** Verified and premium accounts may list their friends (GET /v2/bot/followers/ids). */
+  accountType: 'verified' | 'premium' | 'unverified' = 'verified'
   readonly contents = new Map<string, { contentType: string; data: Buffer }>()
   readonly log: RequestLog
   readonly quota: Quota

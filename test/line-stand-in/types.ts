@@ -50,6 +50,12 @@ export interface StandInUser {
   friend: boolean
 }
 
+export interface StandInRichMenu {
+  richMenuId: string
+  menu: Record<string, unknown>
+  image: { contentType: string; data: Buffer } | undefined
+}
+
 export interface CreateUserInput {
   userId?: string
   displayName?: string
@@ -220,6 +226,13 @@ export interface LineStandIn {
   registerAssertionKey(publicJwk: JsonWebKey): string
   /** Short-lived tokens issued so far (POST /oauth2/v2.1/token, /oauth2/v3/token). */
   issuedTokens(): IssuedToken[]
+
+  /** Unverified accounts get 403 from GET /v2/bot/followers/ids. Default 'verified'. */
+  setAccountType(type: 'verified' | 'premium' | 'unverified'): void
+  /** Rich menus as LINE holds them (with their uploaded image), the default one, a user's link. */
+  richMenus(): StandInRichMenu[]
+  defaultRichMenu(): StandInRichMenu | undefined
+  richMenuOf(userId: string): string | undefined
 
   createUser(input?: CreateUserInput): StandInUser
   users(): StandInUser[]

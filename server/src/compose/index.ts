@@ -31,6 +31,7 @@ import { createPacer } from '../line/rate-limiter.ts'
 import { MonthlyLimitMemo } from '../domain/messaging/push-fallback.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
+import { composeRichMenu } from './rich-menu.ts'
 import { createChatRouter } from './chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
@@ -153,6 +154,8 @@ export function composeServices(ports: RuntimePorts) {
     outbox: outboxDeps,
   }
 
+  const richMenu = composeRichMenu({ ...ports, db, repositories, messenger })
+
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
     ...journeys.subscribers,
@@ -167,6 +170,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     referrals.subscriber,
     stampCardSubscriber(stampDeps),
+    richMenu.subscriber,
   ]
   const relay: EventRelayDeps = { store: eventStore, subscribers, clock, ids, logger }
 

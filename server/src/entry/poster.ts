@@ -1,0 +1,7 @@
+import { existsSync } from 'node:fs'
+import { runPoster } from './go-live-command.ts'
+
+if (existsSync('.env')) process.loadEnvFile('.env')
+process.exitCode = await runPoster(process.argv.slice(2), process.env, (line) =>
+  process.stdout.write(`${line}\n`),
+)
