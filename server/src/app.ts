@@ -36,6 +36,7 @@ import { staffDashboardRoute } from './routes/staff-dashboard.ts'
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffMessagingSettingsRoute } from './routes/staff-messaging-settings.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
+import { staffRichMenuRoute } from './routes/staff-rich-menu.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
 import { staffQuotaRoute } from './routes/staff-quota.ts'
 import { staffJourneysRoute } from './routes/staff-journeys.ts'
@@ -94,6 +95,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings/messaging', staffMessagingSettingsRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
+  app.route('/api/staff/rich-menu', staffRichMenuRoute)
   app.route('/api/staff/audit', staffAuditRoute)
   app.route('/api/staff/members', staffMembersRoute)
   app.route('/api/staff/members', staffMemberCouponsRoute)

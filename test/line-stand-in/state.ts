@@ -338,5 +338,7 @@ export class StandInState {
     this.quota.reset()
     this.retryKeys.clear()
     this.replyTokens.clear()
+    this.richMenus.clear()
+    this.defaultRichMenuId = undefined
   }
 }

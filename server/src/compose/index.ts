@@ -154,7 +154,15 @@ export function composeServices(ports: RuntimePorts) {
     outbox: outboxDeps,
   }
 
-  const richMenu = composeRichMenu({ ...ports, db, repositories, messenger })
+  const richMenu = composeRichMenu({
+    ...ports,
+    db,
+    repositories,
+    messenger,
+    uow,
+    links,
+    sandbox: config.sandbox,
+  })
 
   // Domain event subscribers: each consumes committed events after the fact, from its own cursor.
   const subscribers: EventSubscriber[] = [
@@ -295,6 +303,7 @@ export function composeServices(ports: RuntimePorts) {
     referrals: referrals.service,
     kpis: kpis.service,
     stamps: createStampService(stampDeps),
+    richMenu: richMenu.console,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 

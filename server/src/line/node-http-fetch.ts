@@ -7,7 +7,7 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
  * A `fetch` for the LINE clients on Node, over node:http with keep-alive sockets. Node's built-in
  * fetch registers every request's abort listener in a FinalizationRegistry; under load their
  * clean-up runs in one go inside GC (tens of ms with the webhook waiting), and each call costs
- * several times more CPU. Supports what the clients use: method, string body, headers, signal.
+ * several times more CPU. Supports what the clients use: method, string or byte body, headers, signal.
  */
 export function createNodeHttpFetch(
   options: { maxSockets?: number; /** extra trusted CA (PEM) for HTTPS */ ca?: string } = {},
@@ -24,9 +24,20 @@ export function createNodeHttpFetch(
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
-      const { body, signal } = init
-      if (body !== undefined && body !== null && typeof body !== 'string') {
-        reject(new TypeError('createNodeHttpFetch sends string bodies only'))
+      const { signal } = init
+      const given = init.body
+      // Strings (JSON) and bytes (the rich-menu image); nothing streamed.
+      const body =
+        given instanceof Uint8Array
+          ? Buffer.from(given.buffer, given.byteOffset, given.byteLength)
+          : given
+      if (
+        body !== undefined &&
+        body !== null &&
+        typeof body !== 'string' &&
+        !Buffer.isBuffer(body)
+      ) {
+        reject(new TypeError('createNodeHttpFetch sends string and byte bodies only'))
         return
       }
       if (signal?.aborted) {
@@ -36,6 +47,7 @@ export function createNodeHttpFetch(
       const headers: Record<string, string> = {}
       new Headers(init.headers).forEach((value, key) => (headers[key] = value))
       if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body))
+      else if (body) headers['content-length'] = String(body.byteLength)
       const secure = url.protocol === 'https:'
       const req = (secure ? httpsRequest : httpRequest)(
         url,

@@ -1,4 +1,5 @@
 import type { AuditService } from '../domain/audit/audit-reader.ts'
+import type { RichMenuConsoleService } from '../domain/richmenu/console.ts'
 import type { CouponService } from '../domain/coupons/service.ts'
 import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
@@ -62,6 +63,8 @@ export interface Services {
   coupons: CouponService
   /** The stamp card: the shop's choice (points / stamps / both), its rule, members' cards. */
   stamps: StampService
+  /** The console's 「リッチメニューを作成」: what to draw, and publishing the browser's PNG. */
+  richMenu: RichMenuConsoleService
   /** Segments (built-ins, saved, the live count) and broadcasts (compose … measure). */
   segments: SegmentService
   broadcasts: BroadcastService

@@ -43,7 +43,10 @@ export const LARGER_JSON_BODIES: Readonly<Record<string, number>> = {
  * Routes that read a body that is not JSON; each checks its own type and limit (the CSV import:
  * text/csv up to CSV_MAX_BYTES). The webhook (raw bytes, 1 MiB) is outside /api altogether.
  */
-export const NON_JSON_BODIES: ReadonlySet<string> = new Set(['POST /api/staff/purchases/import'])
+export const NON_JSON_BODIES: ReadonlySet<string> = new Set([
+  'POST /api/staff/purchases/import',
+  'POST /api/staff/rich-menu',
+])
 
 /**
  * Routes whose JSON body is read whatever its Content-Type (size limit still applies): the

@@ -1,6 +1,8 @@
 import { liffUrl, type AppLinks } from '../links.ts'
 import type { Logger } from '../ports.ts'
+import type { StaffActor } from '../audit/audit.ts'
 import type { SettingsStore } from '../shop/settings.ts'
+import type { UnitOfWork } from '../unit-of-work.ts'
 
 /** LINE's large rich menu: 2500 × 1686, 3 columns × 2 rows. */
 export const RICH_MENU_WIDTH = 2500
@@ -129,6 +131,8 @@ export interface RichMenuState {
   /** tier ID → its menu, when per-tier menus were published */
   tierMenus: Record<string, string>
   publishedAt: number
+  /** The colour the console drew the menu with (`#rrggbb`), when published from the console. */
+  colour?: string
 }
 
 /** A menu to publish: the default, or one per tier (linked to that tier's members). */
@@ -154,6 +158,14 @@ export interface RichMenuDeps {
   members: TierMembersSource
   logger: Logger
   now(): number
+  /** Staff publishes commit the state with their audit row (the CLI writes the state alone). */
+  uow?: UnitOfWork
+}
+
+/** Who published (audited with the state in one commit) and the colour to remember. */
+export interface PublishOptions {
+  actor?: StaffActor
+  colour?: string
 }
 
 export class RichMenuImageError extends Error {}
@@ -227,6 +239,7 @@ export function createRichMenuService(deps: RichMenuDeps) {
     async publish(
       menus: MenuToPublish[],
       tiles: RichMenuTile[],
+      options: PublishOptions = {},
     ): Promise<RichMenuState & { deleted: string[]; linked: number }> {
       const main = menus.find((m) => m.tierId === null)
       if (!main) throw new RichMenuImageError('既定のリッチメニュー画像がありません。')
@@ -248,7 +261,21 @@ export function createRichMenuService(deps: RichMenuDeps) {
         for (const [tierId, id] of Object.entries(tierMenus))
           linked += await linkTier(Number(tierId), id)
         state = { defaultRichMenuId, tierMenus, publishedAt: deps.now() }
-        await deps.settings.put(RICH_MENU_STATE_KEY, state, deps.now())
+        if (options.colour) state.colour = options.colour
+        if (options.actor && deps.uow) {
+          const before = await readRichMenuState(deps.settings)
+          await deps.uow.commit([
+            deps.settings.putWrite(RICH_MENU_STATE_KEY, state, deps.now()),
+            deps.uow.audit({
+              staffId: options.actor.id,
+              action: 'rich_menu.publish',
+              targetType: 'settings',
+              targetId: RICH_MENU_STATE_KEY,
+              before,
+              after: state,
+            }),
+          ])
+        } else await deps.settings.put(RICH_MENU_STATE_KEY, state, deps.now())
       } catch (error) {
         for (const id of created) await deps.api.delete(id).catch(() => undefined)
         throw error
