@@ -11,6 +11,7 @@ import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
 import { MessagingSettingsCard } from './messaging-settings.tsx'
+import { RichMenuCard } from './rich-menu-card.tsx'
 
 /** Shop name and the interest categories members choose from (owner and admin). */
 export default function SettingsScreen() {
@@ -34,6 +35,7 @@ export default function SettingsScreen() {
         </div>
       )}
       <MessagingSettingsCard />
+      <RichMenuCard />
     </div>
   )
 }
