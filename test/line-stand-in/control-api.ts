@@ -94,6 +94,25 @@ export function controlRouter(standIn: LineStandIn): Router {
         webhookUrl: standIn.webhookUrl ?? null,
       }),
     ),
+    // The rich menus LINE holds (the sandbox's console test checks what the button published).
+    route('GET', 'rich-menus', () => {
+      const live = standIn.defaultRichMenu()?.richMenuId
+      return json(
+        200,
+        standIn.richMenus().map((r) => ({
+          richMenuId: r.richMenuId,
+          name: r.menu.name,
+          isDefault: r.richMenuId === live,
+          image: r.image
+            ? {
+                contentType: r.image.contentType,
+                bytes: r.image.data.byteLength,
+                base64: r.image.data.toString('base64'),
+              }
+            : null,
+        })),
+      )
+    }),
     route('PUT', 'webhook-url', (call) => {
       const url = bodyOf(call).url
       standIn.setWebhookUrl(typeof url === 'string' ? url : undefined)

@@ -91,6 +91,7 @@ export function sandboxRoutes(
       })
       // The sandbox's LINE plan (monthly limit, used this month), to try the quota widget.
       .get('/api/quota', async () => relay(await control('/quota')))
+      .get('/api/rich-menus', async () => relay(await control('/rich-menus')))
       .put('/api/quota', jsonBody(SandboxQuotaSchema), async (c) =>
         relay(
           await control('/quota', { method: 'PUT', body: JSON.stringify(c.req.valid('json')) }),
