@@ -71,8 +71,8 @@ function check(menus: StandInMenu[]) {
   expect([...png.data.subarray(4 * 10, 4 * 10 + 3)]).toEqual([0x1f, 0x6f, 0x5c])
   // The label band of the first card has dark text pixels (the Japanese label was drawn).
   let dark = 0
-  for (let y = 700; y < 900; y++)
-    for (let x = 100; x < 740; x++) {
+  for (let y = 575; y < 685; y++)
+    for (let x = 150; x < 700; x++) {
       const i = (y * png.width + x) * 4
       if ((png.data[i] ?? 255) < 80 && (png.data[i + 1] ?? 255) < 80) dark++
     }
