@@ -79,7 +79,7 @@ describe('the bot learns from staff, in the console', () => {
     const reply = desk.getByRole('textbox', { name: '返信' })
     await reply.fill('ヘッドスパは 30 分 3,300 円です。カットと一緒にご予約いただけます。')
     await reply.press('Control+Enter')
-    await desk.getByText(/で送信しました/).waitFor(EVENTUALLY)
+    await desk.getByText(/送信を受け付けました/).waitFor(EVENTUALLY)
     const panel = desk.getByTestId('faq-asks-panel')
     await panel.getByText(`「${question}」`).waitFor(EVENTUALLY)
     await panel.getByRole('button', { name: 'FAQに追加' }).click()

@@ -139,7 +139,9 @@ describe('the support inbox, through the sandbox', () => {
     await reply.fill('お問い合わせありがとうございます。青い傘はお店でお預かりしています。')
     await screenshot(desk, 'inbox-before-reply')
     await reply.press('Control+Enter')
-    await desk.getByText('プッシュで送信しました（通数にカウントされます）').waitFor(EVENTUALLY)
+    await desk
+      .getByText('プッシュでの送信を受け付けました（通数にカウントされます', { exact: false })
+      .waitFor(EVENTUALLY)
     await thread
       .getByRole('article', { name: 'デモ店長' })
       .getByText(/青い傘はお店でお預かりしています/)
@@ -169,7 +171,9 @@ describe('the support inbox, through the sandbox', () => {
     await expect.poll(() => mode.innerText(), EVENTUALLY).toContain('無料の応答メッセージで送信')
     await reply.fill('お待ちしております。')
     await desk.getByRole('button', { name: '送信', exact: true }).dblclick()
-    await desk.getByText('無料の応答メッセージで送信しました').waitFor(EVENTUALLY)
+    await desk
+      .getByText('無料の応答メッセージとして送信を受け付けました', { exact: false })
+      .waitFor(EVENTUALLY)
     await log.getByText('お待ちしております。').waitFor(EVENTUALLY)
     await chat.waitForTimeout(1000)
     const second = (await received(userId)).filter((m) => m.message.text === 'お待ちしております。')

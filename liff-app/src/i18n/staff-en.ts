@@ -197,6 +197,7 @@ export const staffEn: StaffMessages = {
       'member.tag.add': 'Tagged a member',
       'member.tag.remove': 'Untagged a member',
       'settings.update': 'Changed settings',
+      'messaging_settings.update': 'Changed the messaging settings',
       'rich_menu.publish': 'Published the rich menu',
       'staff.appoint_owner': 'Appointed the owner',
       'staff.claim_owner': 'Became the owner',

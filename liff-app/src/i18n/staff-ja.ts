@@ -198,6 +198,7 @@ export const staffJa = {
       'member.tag.add': '会員にタグを付与',
       'member.tag.remove': '会員のタグを解除',
       'settings.update': '設定を変更',
+      'messaging_settings.update': 'メッセージ配信の設定を変更',
       'rich_menu.publish': 'リッチメニューを作成',
       'staff.appoint_owner': 'オーナーを任命',
       'staff.claim_owner': 'オーナー登録',

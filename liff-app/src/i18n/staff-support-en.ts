@@ -93,8 +93,9 @@ export const staffSupportEn: StaffSupportMessages = {
     free: 'Sends as a free reply message',
     push: 'Sends as a push message (counts toward the monthly quota)',
     freeUntil: (time) => `Free if sent before ${time}`,
-    sentFree: 'Sent as a free reply message',
-    sentPush: 'Sent as a push message (counts toward the quota)',
+    sentFree: 'Queued as a free reply message (the thread shows whether it arrived)',
+    sentPush:
+      'Queued as a push message (counts toward the quota; the thread shows whether it arrived)',
     canned: 'Canned replies',
     cannedChoose: 'Insert a canned reply',
     cannedEmpty: 'No canned replies yet',
