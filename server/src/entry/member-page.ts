@@ -20,8 +20,9 @@ function memberRoute(url: URL): string {
 export function renderMemberPage(html: string, url: URL, config: PublicConfig | null): string {
   const route = memberRoute(url)
   const platform = config ? (config.sandbox ? 'sandbox' : 'liff') : null
-  let page = html.replace(/<link\b[^>]*\bdata-(platform|route)="([^"]*)"[^>]*>\s*/g, (tag, kind, value) =>
-    (kind === 'platform' ? value === platform : value === route) ? tag : '',
+  let page = html.replace(
+    /<link\b[^>]*\bdata-(platform|route)="([^"]*)"[^>]*>\s*/g,
+    (tag, kind, value) => ((kind === 'platform' ? value === platform : value === route) ? tag : ''),
   )
   // The card route shows the member card frame of the shell in liff/index.html; others a page.
   if (route === '/card') page = page.replace('data-shell="page"', 'data-shell="card"')

@@ -180,18 +180,16 @@ async function drainAfterWebhook(background: Background, jobs: Env['JOBS']): Pro
  * set here (a Worker's response does not get _headers).
  */
 async function appPage(request: Request, env: Env): Promise<Response | null> {
-  const app = /^\/(liff|staff)(\/|$)/.exec(new URL(request.url).pathname)?.[1] as PageApp | undefined
+  const app = /^\/(liff|staff)(\/|$)/.exec(new URL(request.url).pathname)?.[1] as
+    | PageApp
+    | undefined
   if (!app || !env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null
   const page = new URL(`/${app}/`, request.url).href
   const asset = (await env.ASSETS.fetch(page, { method: request.method })) as unknown as Response
   const response =
     app === 'liff' && request.method === 'GET' && asset.ok
       ? new Response(
-          renderMemberPage(
-            await asset.text(),
-            new URL(request.url),
-            await memberConfig(env),
-          ),
+          renderMemberPage(await asset.text(), new URL(request.url), await memberConfig(env)),
           asset,
         )
       : new Response(asset.body, asset)
