@@ -49,3 +49,21 @@ describe('the member page as served', () => {
     expect(page).not.toContain('data-platform')
   })
 })
+
+describe('the shell', () => {
+  const shell = `<html><head></head><body><header class="bar"><span class="skel bar-skel"></span></header><main data-shell="page"><span class="skel skel-on-green skel-title w60 shell-shop"></span></main></body></html>`
+  it('has the card title, the back link and the escaped shop name on /card', () => {
+    const page = renderMemberPage(shell, new URL('http://x/liff/card'), config)
+    expect(page).toContain('<span class="bar-title">会員証</span>')
+    expect(page).toContain('class="bar-back"')
+    expect(page).toContain('<span class="card-shop">喫茶 &#60;/script&#62;&#60;b&#62;</span>')
+  })
+  it('has the shop name as home title, and a skeleton title where the page does not know it', () => {
+    const home = renderMemberPage(shell, new URL('http://x/liff/'), config)
+    expect(home).not.toContain('bar-back')
+    expect(home).toContain('<span class="bar-title">喫茶 &#60;/script&#62;&#60;b&#62;</span>')
+    const coupons = renderMemberPage(shell, new URL('http://x/liff/coupons'), config)
+    expect(coupons).toContain('<span class="skel bar-skel"></span>')
+    expect(renderMemberPage(shell, new URL('http://x/liff/card'), null)).toContain('shell-shop')
+  })
+})

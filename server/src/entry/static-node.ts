@@ -56,8 +56,8 @@ export function mountStaticApps(
     if (name === 'liff') {
       // The member page carries the public config and its route's hints (member-page.ts).
       const page = memberPage(join(root, name, 'index.html'), headers, logger)
-      app.get('/liff', page)
-      app.get('/liff/*', async (c, next) => {
+      app.get('/liff', compress(), page)
+      app.get('/liff/*', compress(), async (c, next) => {
         // A file with an extension other than .html is a file; everything else is the page.
         if (/\.(?!html$)[a-z0-9]+$/i.test(c.req.path)) return files(c, next)
         return page(c)
