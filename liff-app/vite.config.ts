@@ -53,6 +53,57 @@ function leanPreloadHelper(): Plugin {
 }
 
 /**
+ * Mini-app page (liff/index.html) only: the entry's stylesheet inlined (no render-blocking CSS
+ * request before the shell paints; the CSP allows inline styles), and `<link rel="modulepreload">`
+ * for what a cold start fetches next, so that it downloads alongside the entry instead of after
+ * it: the session module of each platform (`data-platform`) and the card screen (`data-route`),
+ * with the chunks they import. The server keeps only the hints for its platform and the page's
+ * route (server/src/entry/member-page.ts).
+ */
+function memberPageHints(): Plugin {
+  const hints: [suffix: string, attribute: string][] = [
+    ['/src/lib/sandbox-session.ts', 'data-platform="sandbox"'],
+    ['/src/lib/liff-session.ts', 'data-platform="liff"'],
+    ['/src/member/screens/card-screen.tsx', 'data-route="/card"'],
+  ]
+  return {
+    name: 'joren-member-page-hints',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle
+        if (!bundle) return html
+        const chunks = Object.values(bundle).flatMap((o) => (o.type === 'chunk' ? [o] : []))
+        const links: string[] = []
+        for (const [suffix, attribute] of hints) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(suffix))
+          if (!chunk) continue
+          const files = new Set<string>()
+          const add = (file: string) => {
+            const found = bundle[file]
+            if (files.has(file) || found?.type !== 'chunk' || found.isEntry) return
+            files.add(file)
+            found.imports.forEach(add)
+          }
+          add(chunk.fileName)
+          for (const file of files)
+            links.push(`<link rel="modulepreload" crossorigin href="/${file}" ${attribute}>`)
+        }
+        const inlined = html.replace(
+          /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/g,
+          (tag, file: string) => {
+            const css = bundle[file]
+            return css?.type === 'asset' ? `<style>${String(css.source)}</style>` : tag
+          },
+        )
+        return inlined.replace('</head>', `${links.join('')}</head>`)
+      },
+    },
+  }
+}
+
+/**
  * Browser-test builds only (`npm run build:liffmock`): the LIFF SDK module is swapped for
  * `liff-sdk.mock.ts` (LINE's @line/liff-mock plugin) and the output goes to dist-liffmock/, which no
  * server serves. The production modes never resolve the mock.
@@ -86,7 +137,7 @@ export default defineConfig(({ mode }) => {
     base: '/',
     plugins: [
       spaFallback(),
-      ...(staffBuild ? [] : [leanPreloadHelper()]),
+      ...(staffBuild ? [] : [leanPreloadHelper(), memberPageHints()]),
       ...(mockBuild ? [liffMock()] : []),
     ],
     server: {

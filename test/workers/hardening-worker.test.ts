@@ -259,7 +259,16 @@ describe('page headers on Workers', () => {
         expect(res.headers.get('content-type')).toMatch(/^text\/html/)
         for (const [name, value] of Object.entries(pageSecurityHeaders(app, true)))
           expect({ path, name, value: res.headers.get(name) }).toEqual({ path, name, value })
-        await res.arrayBuffer()
+        const html = await res.text()
+        // The member page comes from the Worker with the public config inlined (member-page.ts).
+        if (app === 'liff') {
+          const json = /<script type="application\/json" id="joren-config">(.*?)<\/script>/.exec(
+            html,
+          )
+          expect({ path, inlined: !!json }).toEqual({ path, inlined: true })
+          expect(JSON.parse(json?.[1] ?? '{}')).toMatchObject({ sandbox: false })
+        }
+        if (path === '/liff/card') expect(html).toContain('data-shell="card"')
       }
     },
     TIMEOUT,

@@ -1,6 +1,7 @@
 import type { MeResponse } from '@joren/shared'
 import { Component, type ComponentType } from 'preact'
 import { readLiffState } from '../lib/liff-state.ts'
+import { inlinePublicConfig } from '../lib/public-config.ts'
 import { currentPath, findRoute, interceptLinks, onNavigate } from '../lib/router.ts'
 import { BootFailure, bootMember, type Booted } from './boot.ts'
 import type * as ErrorViews from './components/error-view.tsx'
@@ -95,7 +96,9 @@ export class App extends Component<object, State> {
     const m = t()
     const menu = found?.route.menu
     // Home shows the shop's name; a screen shows its own (the card carries the shop's name).
-    const title = menu ? m.menu[menu] : (me?.shop.name ?? failure?.config?.shopName)
+    const title = menu
+      ? m.menu[menu]
+      : (me?.shop.name ?? failure?.config?.shopName ?? inlinePublicConfig()?.shopName)
     let content
     if (this.failed()) {
       content = fallbacks ? (

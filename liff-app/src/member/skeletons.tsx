@@ -1,3 +1,4 @@
+import { inlinePublicConfig } from '../lib/public-config.ts'
 import { t } from './messages.ts'
 import type { SkeletonKind } from './routes.ts'
 
@@ -6,6 +7,8 @@ import type { SkeletonKind } from './routes.ts'
  * the member card's outline is on screen before the LIFF SDK or the API has been touched.
  */
 export function Skeleton({ kind }: { kind: SkeletonKind | undefined }) {
+  // The page's inline config names the shop before sign-in, as the page's own shell does.
+  const shop = kind === 'card' ? inlinePublicConfig()?.shopName : undefined
   return (
     <div class="page" aria-busy="true" data-skeleton={kind}>
       <span class="sr-only" role="status">
@@ -14,8 +17,12 @@ export function Skeleton({ kind }: { kind: SkeletonKind | undefined }) {
       {kind === 'card' ? (
         <div class="member-card">
           <div class="card-band">
-            <span class="skel skel-on-green w40" />
-            <span class="skel skel-on-green skel-title w60" />
+            <h1 class="card-label">{t().card.cardLabel}</h1>
+            {shop ? (
+              <span class="card-shop">{shop}</span>
+            ) : (
+              <span class="skel skel-on-green skel-title w60" />
+            )}
           </div>
           <div class="card-body">
             <span class="qr-frame skel qr-skel" />

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
@@ -6,6 +7,7 @@ import type { Context, Hono } from 'hono'
 import { compress } from 'hono/compress'
 import type { AppEnv } from '../middleware/env.ts'
 import type { Logger } from '../domain/ports.ts'
+import { renderMemberPage } from './member-page.ts'
 import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 
 /** `vite build` output: liff/index.html, staff/index.html and hashed assets/. */
@@ -51,10 +53,34 @@ export function mountStaticApps(
         for (const [k, v] of headers) c.header(k, v)
       },
     })
+    if (name === 'liff') {
+      // The member page carries the public config and its route's hints (member-page.ts).
+      const page = memberPage(join(root, name, 'index.html'), headers, logger)
+      app.get('/liff', compress(), page)
+      app.get('/liff/*', compress(), async (c, next) => {
+        // A file with an extension other than .html is a file; everything else is the page.
+        if (/\.(?!html$)[a-z0-9]+$/i.test(c.req.path)) return files(c, next)
+        return page(c)
+      })
+      continue
+    }
     app.get(`/${name}`, fallback)
     app.get(`/${name}/*`, files, fallback)
   }
   return true
+}
+
+/** The member mini-app's page, rendered per request with the shop's public config inlined. */
+function memberPage(file: string, headers: [string, string][], logger: Logger) {
+  return async (c: Context<AppEnv>) => {
+    const html = await readFile(file, 'utf8')
+    const config = await c.var.services.memberApp.publicConfig().catch((error: unknown) => {
+      logger.error('member page: public config not inlined', { error: String(error) })
+      return null
+    })
+    for (const [k, v] of headers) c.header(k, v)
+    return c.html(renderMemberPage(html, new URL(c.req.url), config))
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   Queue,
   ScheduledController,
 } from '@cloudflare/workers-types/index.ts'
+import type { PublicConfig } from '@joren/shared'
 import { drizzle } from 'drizzle-orm/d1'
 import { createApp } from '../app.ts'
 import { workersAiEmbeddings, type WorkersAi } from '../analysis/workers-ai-embeddings.ts'
@@ -20,6 +21,7 @@ import { systemClock, webIds, type Defer, type Logger } from '../domain/ports.ts
 import { drainAndLinger } from '../domain/webhook/processor.ts'
 import { Redactor } from '../domain/ops/redaction.ts'
 import { createConsoleLogger } from './console-logger.ts'
+import { renderMemberPage } from './member-page.ts'
 import { createWebCryptoVerifier } from '../line/signature.ts'
 import { pageSecurityHeaders, type PageApp } from '../middleware/security-headers.ts'
 import type { Services } from '../middleware/env.ts'
@@ -178,15 +180,33 @@ async function drainAfterWebhook(background: Background, jobs: Env['JOBS']): Pro
  * set here (a Worker's response does not get _headers).
  */
 async function appPage(request: Request, env: Env): Promise<Response | null> {
-  const app = /^\/(liff|staff)\//.exec(new URL(request.url).pathname)?.[1] as PageApp | undefined
+  const app = /^\/(liff|staff)(\/|$)/.exec(new URL(request.url).pathname)?.[1] as
+    | PageApp
+    | undefined
   if (!app || !env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null
   const page = new URL(`/${app}/`, request.url).href
   const asset = (await env.ASSETS.fetch(page, { method: request.method })) as unknown as Response
-  const response = new Response(asset.body, asset)
+  const response =
+    app === 'liff' && request.method === 'GET' && asset.ok
+      ? new Response(
+          renderMemberPage(await asset.text(), new URL(request.url), await memberConfig(env)),
+          asset,
+        )
+      : new Response(asset.body, asset)
   response.headers.set('Cache-Control', 'no-cache')
   for (const [name, value] of Object.entries(pageSecurityHeaders(app, true)))
     response.headers.set(name, value)
   return response
+}
+
+/** The public config for the member page; null (the page then fetches it) when it cannot be read. */
+async function memberConfig(env: Env): Promise<PublicConfig | null> {
+  try {
+    return await (await runtimeFor(env)).services.memberApp.publicConfig()
+  } catch (error) {
+    logger.error('member page: public config not inlined', { error: String(error) })
+    return null
+  }
 }
 
 /** The bindings plus this isolate's runtime, handed to the app as its env. */
