@@ -603,7 +603,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
                 .insert(marketingContacts)
                 .select(
                   sql`SELECT NULL, value, ${now}, 'broadcast', 'broadcast:' || ${chunk.broadcastId} || ':' || value
-                    FROM json_each(${JSON.stringify(chunk.memberIds)})`,
+                    FROM json_each(${JSON.stringify(chunk.memberIds)}) WHERE true`,
                 )
                 .onConflictDoNothing(),
             ]
