@@ -17,6 +17,10 @@ const NOON_JST_OFFSET = (() => {
 export class TestClock {
   offsetMs = NOON_JST_OFFSET
   now = (): number => Date.now() + this.offsetMs
+  /** Back to 12:00 shop time today (what a new clock starts at). */
+  reset(): void {
+    this.offsetMs = NOON_JST_OFFSET
+  }
   advance(ms: number): void {
     this.offsetMs += ms
   }
@@ -145,7 +149,7 @@ export function useWorld(clock: TestClock, options: { login?: boolean } = {}): W
     await standIn?.close()
   })
   beforeEach(async () => {
-    clock.offsetMs = 0
+    clock.reset()
     current = await startWorld(standIn!, clock, options)
   })
   afterEach(async () => {
