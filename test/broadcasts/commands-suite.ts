@@ -433,7 +433,9 @@ export async function broadcastsHonourTheWeeklyCap(driver: Driver): Promise<void
     ).map((r) => r.member_id),
   ).toEqual([2, 3, 4, 5])
   expect(
-    await driver.query(`select member_id, reason from broadcast_skips where broadcast_id = ${b.id}`),
+    await driver.query(
+      `select member_id, reason from broadcast_skips where broadcast_id = ${b.id}`,
+    ),
   ).toEqual([{ member_id: 1, reason: 'frequency_cap' }])
 
   const [chunk] = await w.engine.store.claimDueChunks(w.clock.now(), CHUNK_LEASE_MS, 1)

@@ -155,12 +155,10 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     const skips =
       ctx.frequencyCap && ctx.frequencyCap.weeklyCap > 0
         ? [
-            db
-              .insert(broadcastSkips)
-              .select(
-                sql`SELECT ${b.id}, "members"."id", 'frequency_cap' FROM ${membersFor(b.audience)}
+            db.insert(broadcastSkips).select(
+              sql`SELECT ${b.id}, "members"."id", 'frequency_cap' FROM ${membersFor(b.audience)}
                   WHERE ${where} AND NOT ${drawn} AND ${capped}`,
-              ),
+            ),
           ]
         : []
     if (b.holdoutPercent <= 0)

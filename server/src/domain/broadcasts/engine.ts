@@ -83,9 +83,7 @@ export async function audienceContext(
     now,
     timeZone: deps.timeZone,
     frequencyCap:
-      policy.weeklyCap > 0
-        ? { since: now - CAP_WINDOW_MS + 1, weeklyCap: policy.weeklyCap }
-        : null,
+      policy.weeklyCap > 0 ? { since: now - CAP_WINDOW_MS + 1, weeklyCap: policy.weeklyCap } : null,
   }
 }
 
