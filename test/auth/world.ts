@@ -4,9 +4,23 @@ import { startLineStandIn } from '../line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 /** A clock both the stand-in (token iat/exp) and Joren read, so tests can move time. */
+/**
+ * Starts at 12:00 shop time (Asia/Tokyo) today: marketing sends fall outside the contact policy's
+ * quiet hours (21:00–09:00) whenever the suite runs; tests that need a time set it.
+ */
+const NOON_JST_OFFSET = (() => {
+  const now = Date.now()
+  const jstMidnight = Math.floor((now + 9 * 3_600_000) / 86_400_000) * 86_400_000 - 9 * 3_600_000
+  return jstMidnight + 12 * 3_600_000 - now
+})()
+
 export class TestClock {
-  offsetMs = 0
+  offsetMs = NOON_JST_OFFSET
   now = (): number => Date.now() + this.offsetMs
+  /** Back to 12:00 shop time today (what a new clock starts at). */
+  reset(): void {
+    this.offsetMs = NOON_JST_OFFSET
+  }
   advance(ms: number): void {
     this.offsetMs += ms
   }
@@ -135,7 +149,7 @@ export function useWorld(clock: TestClock, options: { login?: boolean } = {}): W
     await standIn?.close()
   })
   beforeEach(async () => {
-    clock.offsetMs = 0
+    clock.reset()
     current = await startWorld(standIn!, clock, options)
   })
   afterEach(async () => {

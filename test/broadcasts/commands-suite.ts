@@ -396,3 +396,58 @@ export async function guardsRefuseARivalsChangeInTheCommit(driver: Driver): Prom
   // Only the rival broadcast's own create was audited meanwhile.
   expect(await w.count('audit_log')).toBe(audited + 1)
 }
+
+/**
+ * One contact policy for broadcasts and journeys: a member with the weekly cap of marketing pushes
+ * in the last 7 days (the journeys' contact log) is left out when the broadcast is planned,
+ * recorded with the reason and counted in the estimate; the broadcast's accepted send is then
+ * counted in the same log, so the next estimate sees it.
+ */
+export async function broadcastsHonourTheWeeklyCap(driver: Driver): Promise<void> {
+  const w = setup(driver)
+  await seedMembers(driver, 5)
+  const now = w.clock.now()
+  const day = 86_400_000
+  // Member 1: two journey pushes this week (at the cap). Member 2: two, but 8 days ago.
+  // Member 3: one this week.
+  await driver.db.run(
+    sql.raw(`insert into marketing_contacts (member_id, at, source, ref) values
+      (1, ${now - day}, 'journey', 'journey:1:0'), (1, ${now - 2 * day}, 'journey', 'journey:1:1'),
+      (2, ${now - 8 * day}, 'journey', 'journey:2:0'), (2, ${now - 8 * day - 1}, 'journey', 'journey:2:1'),
+      (3, ${now - day}, 'journey', 'journey:3:0')`),
+  )
+  const b = await w.broadcasts.create(owner, draft('週末セール'))
+  const e = await w.broadcasts.estimate(b.id)
+  expect(e.reach.excluded.frequencyCap).toBe(1)
+  expect(e.reach.frequencyCapApplies).toBe(true)
+  expect(e.reach.reasons).toContain('直近7日間に2通受け取った方 1人')
+  expect(e.recipients).toBe(4)
+
+  await w.broadcasts.send(owner, b.id, { confirmOverQuota: false })
+  await Promise.all(w.plans)
+  expect(
+    (
+      await driver.query<{ member_id: number }>(
+        `select member_id from broadcast_recipients where broadcast_id = ${b.id} order by member_id`,
+      )
+    ).map((r) => r.member_id),
+  ).toEqual([2, 3, 4, 5])
+  expect(
+    await driver.query(
+      `select member_id, reason from broadcast_skips where broadcast_id = ${b.id}`,
+    ),
+  ).toEqual([{ member_id: 1, reason: 'frequency_cap' }])
+
+  const [chunk] = await w.engine.store.claimDueChunks(w.clock.now(), CHUNK_LEASE_MS, 1)
+  if (!chunk) throw new Error('no chunk due')
+  await deliverChunk(w.engine, chunk)
+  expect(w.line.accepted.flatMap((a) => a.to)).toEqual([userId(2), userId(3), userId(4), userId(5)])
+  expect(await w.count("marketing_contacts where source = 'broadcast'")).toBe(4)
+  // Delivered again (a stale sender): still counted once per member.
+  await deliverChunk(w.engine, chunk)
+  expect(await w.count("marketing_contacts where source = 'broadcast'")).toBe(4)
+
+  // Member 3 is now at the cap too (a journey push and this broadcast).
+  const next = await w.broadcasts.create(owner, draft('次の配信'))
+  expect((await w.broadcasts.estimate(next.id)).reach.excluded.frequencyCap).toBe(2)
+}

@@ -8,6 +8,7 @@ import { MIGRATIONS_DIR } from '../../server/src/db/node-sqlite.ts'
 import { schema } from '../../server/src/db/schema.ts'
 import type { Driver } from '../events/event-suite.ts'
 import {
+  broadcastsHonourTheWeeklyCap,
   chunkAcceptedIsRecordedWithTheChunk,
   guardsRefuseARivalsChangeInTheCommit,
   segmentAndBroadcastCommandsAreAtomic,
@@ -41,4 +42,9 @@ describe('guards in the commit (better-sqlite3)', () => {
 describe('broadcast.chunk_accepted (better-sqlite3)', () => {
   it('is recorded once per accepted chunk, with the chunk, never without it', () =>
     chunkAcceptedIsRecordedWithTheChunk(driver))
+})
+
+describe('the contact policy on broadcasts (better-sqlite3)', () => {
+  it('leaves out members at the weekly cap, records them, and counts the send toward the cap', () =>
+    broadcastsHonourTheWeeklyCap(driver))
 })

@@ -28,7 +28,7 @@ afterAll(async () => {
   await standIn.close()
 })
 beforeEach(async () => {
-  clock.offsetMs = 0
+  clock.reset()
   world = await startWorld(standIn, clock)
   owner = await claimOwner(world)
 })

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DESKTOP, launchBrowser, openPage, openStaffConsole, PHONE, screenshot } from './browser.ts'
-import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
+import { contactAtAnyHour, startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 const EVENTUALLY = { timeout: 15_000 }
 const DAY_MS = 86_400_000
@@ -12,6 +12,7 @@ let browser: Browser
 
 beforeAll(async () => {
   ;[server, browser] = await Promise.all([startSandboxServer(), launchBrowser()])
+  await contactAtAnyHour(server)
 })
 afterAll(async () => {
   await browser?.close()

@@ -127,3 +127,30 @@ export async function startSandboxServer(): Promise<SandboxServer> {
     },
   }
 }
+
+/**
+ * The shop switches its quiet hours off (start = end), as an owner would in the console. For tests
+ * that send marketing with the real clock: they run at any hour, and quiet hours are not what they
+ * test (the contact-policy suites do, with an injected clock).
+ */
+export async function contactAtAnyHour(server: SandboxServer): Promise<void> {
+  const call = async (path: string, method = 'POST', body?: unknown, token?: string) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (token) headers.authorization = `Bearer ${token}`
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`)
+    return (await res.json()) as Record<string, string>
+  }
+  const { userId } = await call('/sandbox/api/demo-owner', 'GET')
+  const { idToken } = await call(`/sandbox/api/users/${userId}/id-token`)
+  await call(
+    '/api/staff/journeys/policy',
+    'PUT',
+    { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 2 },
+    idToken,
+  )
+}

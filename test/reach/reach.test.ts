@@ -114,8 +114,9 @@ describe('who may be messaged', () => {
     expect(e.reach).toEqual({
       segment: 3,
       reachable: 1,
-      excluded: { blocked: 1, optedOut: 1, notOptedIn: 0, holdout: 0 },
-      frequencyCapApplies: false,
+      excluded: { blocked: 1, optedOut: 1, notOptedIn: 0, holdout: 0, frequencyCap: 0 },
+      // One contact policy: the default weekly cap applies to broadcasts too.
+      frequencyCapApplies: true,
       reasons: [
         '1人はブロック中または友だち解除済みです',
         '1人は「お知らせを受け取らない」を選んでいます',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
 import {
+  broadcastsHonourTheWeeklyCap,
   chunkAcceptedIsRecordedWithTheChunk,
   guardsRefuseARivalsChangeInTheCommit,
   segmentAndBroadcastCommandsAreAtomic,
@@ -39,6 +40,8 @@ beforeEach(async () => {
   for (const table of [
     'domain_events',
     'audit_log',
+    'marketing_contacts',
+    'broadcast_skips',
     'broadcast_chunks',
     'broadcast_recipients',
     'broadcasts',
@@ -76,6 +79,14 @@ describe('broadcast.chunk_accepted (workerd + local D1)', () => {
   it(
     'is recorded once per accepted chunk, with the chunk, never without it',
     () => chunkAcceptedIsRecordedWithTheChunk(d1()),
+    TIMEOUT,
+  )
+})
+
+describe('the contact policy on broadcasts (workerd + local D1)', () => {
+  it(
+    'leaves out members at the weekly cap, records them, and counts the send toward the cap',
+    () => broadcastsHonourTheWeeklyCap(d1()),
     TIMEOUT,
   )
 })

@@ -28,12 +28,8 @@ describe('journeys (workerd + local D1)', () => {
     async () => {
       const { line, worker, api, owner } = await startWorkerWorld(bundle!)
       // workerd runs on the real clock: no quiet hours and no cap here, whatever the hour.
-      await worker.query(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
-        'contact_policy',
-        JSON.stringify({ quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }),
-        Date.now(),
-      )
+      const noCap = { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }
+      expect((await api('PUT', '/api/staff/journeys/policy', owner(), noCap)).status).toBe(200)
       const created = await api<{ journey: JourneySummary }>(
         'POST',
         '/api/staff/journeys',
@@ -106,12 +102,8 @@ describe('journeys (workerd + local D1)', () => {
     'coupon expiring: the cron pass enters the member once per coupon and delivers the step once, with two ticks racing',
     async () => {
       const { line, worker, api, owner } = await startWorkerWorld(bundle!)
-      await worker.query(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)',
-        'contact_policy',
-        JSON.stringify({ quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }),
-        Date.now(),
-      )
+      const noCap = { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }
+      expect((await api('PUT', '/api/staff/journeys/policy', owner(), noCap)).status).toBe(200)
       const user = line.createUser({ displayName: '蓮' })
       await line.follow(user.userId)
       let members: { id: number }[] = []

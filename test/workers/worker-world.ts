@@ -68,5 +68,9 @@ export async function startWorkerWorld(
   const ownerUser = line.createUser({ displayName: '店長' })
   const owner = () => line.issueIdToken(ownerUser.userId)
   expect((await api('POST', '/api/staff/setup', owner(), { code })).status).toBe(201)
+  // Tests run at any hour with the real clock; quiet hours (start = end: none) are tested with an
+  // injected clock in the contact-policy suites.
+  const policy = { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 2 }
+  expect((await api('PUT', '/api/staff/journeys/policy', owner(), policy)).status).toBe(200)
   return { line, worker, api, owner }
 }

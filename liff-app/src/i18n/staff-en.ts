@@ -245,7 +245,7 @@ export const staffEn: StaffMessages = {
       'journey.update': 'Edited a journey',
       'journey.enable': 'Started a journey',
       'journey.disable': 'Stopped a journey',
-      'contact_policy.update': "Changed the journeys' contact rules",
+      'contact_policy.update': 'Changed the contact policy (journeys and broadcasts)',
       'referral.settings': 'Changed the referral program',
       'keyword_rule.create': 'Created an auto-reply',
       'keyword_rule.update': 'Edited an auto-reply',

@@ -246,7 +246,7 @@ export const staffJa = {
       'journey.update': 'ジャーニーを編集',
       'journey.enable': 'ジャーニーを開始',
       'journey.disable': 'ジャーニーを停止',
-      'contact_policy.update': 'ジャーニーの配信ルールを変更',
+      'contact_policy.update': '配信ルール（ジャーニー・一斉配信）を変更',
       'referral.settings': '友だち紹介の設定を変更',
       'keyword_rule.create': '自動応答を作成',
       'keyword_rule.update': '自動応答を編集',

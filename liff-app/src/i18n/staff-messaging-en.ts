@@ -32,5 +32,5 @@ export const staffMessagingEn: StaffMessagingMessages = {
   reachTitle: (segment: number, reachable: number) =>
     `${reachable.toLocaleString('en-US')} of ${segment.toLocaleString('en-US')} can be reached`,
   reachAll: (segment: number) => `All ${segment.toLocaleString('en-US')} can be reached`,
-  reachCapNote: 'The journeys’ frequency cap does not apply to broadcasts.',
+  reachCapNote: 'No weekly cap per customer is set (see the contact policy).',
 }

@@ -40,7 +40,7 @@ export const staffMessagingJa = {
   reachTitle: (segment: number, reachable: number) =>
     `対象 ${segment.toLocaleString('ja-JP')}人のうち、配信できるのは ${reachable.toLocaleString('ja-JP')}人です`,
   reachAll: (segment: number) => `対象の ${segment.toLocaleString('ja-JP')}人全員に配信できます`,
-  reachCapNote: 'ステップ配信の送信回数の上限は一斉配信には適用されません。',
+  reachCapNote: '1人あたり週の上限は設定されていません（配信ルールで設定できます）。',
 }
 
 export type StaffMessagingMessages = typeof staffMessagingJa

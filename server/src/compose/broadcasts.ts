@@ -9,6 +9,7 @@ import type { AppLinks } from '../domain/links.ts'
 import type { Messenger } from '../domain/messaging/messenger.ts'
 import type { QuotaReader } from '../domain/messaging/quota.ts'
 import type { Clock, Ids, Logger } from '../domain/ports.ts'
+import { readContactPolicy } from '../domain/contact-policy/policy.ts'
 import { createSegmentService } from '../domain/segments/segments.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
 
@@ -48,6 +49,8 @@ export function broadcastDeps(input: BroadcastsInput): BroadcastDeps {
     startPlan: input.startPlan,
     membersPerStatement: input.membersPerStatement,
     quota: input.quota,
+    // One contact policy for journeys and broadcasts (the journeys' setting and contact log).
+    contactPolicy: () => readContactPolicy(input.repositories.settings),
   }
 }
 

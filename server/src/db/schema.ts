@@ -983,6 +983,20 @@ export const broadcastRecipients = sqliteTable(
   (t) => [primaryKey({ columns: [t.broadcastId, t.memberId] })],
 )
 
+/**
+ * Members of a broadcast's audience left out by the contact policy when it was planned (reason
+ * 'frequency_cap': already at the weekly cap of marketing pushes), recorded and counted.
+ */
+export const broadcastSkips = sqliteTable(
+  'broadcast_skips',
+  {
+    broadcastId: integer('broadcast_id').notNull(),
+    memberId: integer('member_id').notNull(),
+    reason: text('reason', { enum: ['frequency_cap'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.broadcastId, t.memberId] })],
+)
+
 /** A durable send job: ≤ 500 recipients by multicast (or one by push), its retry key stored first. */
 export const broadcastChunks = sqliteTable(
   'broadcast_chunks',

@@ -67,10 +67,15 @@ export const ReachBreakdownSchema = z.object({
     notOptedIn: z.number().int(),
     /** Kept back on purpose to measure the effect (not sent). */
     holdout: z.number().int(),
+    /**
+     * Already had the contact policy's weekly cap of marketing pushes (journeys and broadcasts)
+     * in the last 7 days: left out when the broadcast is planned.
+     */
+    frequencyCap: z.number().int(),
   }),
   /**
-   * The journeys' frequency cap does not apply to broadcasts (a broadcast is the shop's own,
-   * counted decision); journeys skip members over it at send time.
+   * The contact policy's frequency cap applies to this send (one policy for journeys and
+   * broadcasts; false only when the shop set no cap).
    */
   frequencyCapApplies: z.boolean(),
   /** One Japanese sentence per reason with a count above zero, for the composer. */

@@ -13,7 +13,9 @@ export const journeysEn: JourneysMessages = {
     sent: (count: number) => `${n(count)} sent so far`,
   },
   policy: {
-    title: 'Contact policy for journeys',
+    title: 'Contact policy (journeys and broadcasts)',
+    scope:
+      'Applies to journeys and broadcasts alike: a broadcast sent in quiet hours goes when they end, and customers at the weekly cap are left out. Receipts and replies are never limited.',
     summary: (start: string, end: string, cap: number) =>
       `Nothing ${start}–${end} (sent at ${end}) · ${cap === 0 ? 'no weekly cap' : `at most ${n(cap)} a week per customer`}`,
     quietStart: 'Quiet hours from',

@@ -14,7 +14,9 @@ export const journeysJa = {
     sent: (count: number) => `これまでの送信 ${n(count)}通`,
   },
   policy: {
-    title: 'ジャーニーの配信ルール',
+    title: '配信ルール（ジャーニー・一斉配信）',
+    scope:
+      'ジャーニーと一斉配信の両方に適用されます。一斉配信は送らない時間帯に送信すると終了時刻に配信し、上限に達した方には送りません。レシートや返信などのお知らせは対象外です。',
     summary: (start: string, end: string, cap: number) =>
       `${start}〜${end} は送らず ${end} に送ります・1人あたり週 ${cap === 0 ? '上限なし' : `${n(cap)}通まで`}`,
     quietStart: '送らない時間帯（開始）',

@@ -282,9 +282,14 @@ function PolicyCard({ manage }: { manage: boolean }) {
       ) : !current ? (
         <span class="skel" style="height:24px" />
       ) : draft === null ? (
-        <p data-testid="journey-policy">
-          {m.policy.summary(current.quietStart, current.quietEnd, current.weeklyCap)}
-        </p>
+        <div class="stack-sm">
+          <p data-testid="journey-policy">
+            {m.policy.summary(current.quietStart, current.quietEnd, current.weeklyCap)}
+          </p>
+          <p class="small muted" data-testid="journey-policy-scope">
+            {m.policy.scope}
+          </p>
+        </div>
       ) : (
         <form class="stack" onSubmit={(e) => void save(e)}>
           <div class="jr-policy-fields">

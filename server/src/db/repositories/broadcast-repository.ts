@@ -22,7 +22,9 @@ import {
   broadcastChunks,
   broadcastRecipients,
   broadcasts,
+  broadcastSkips,
   couponTemplates,
+  marketingContacts,
   members,
   staff,
 } from '../schema.ts'
@@ -89,6 +91,18 @@ function holdoutExpr(broadcastId: number, percent: number): SQL {
 }
 
 /**
+ * The contact policy's frequency cap in SQL: the member already had `weeklyCap` marketing pushes
+ * (journeys and broadcasts, marketing_contacts) since `since`. One probe of
+ * marketing_contacts_member_idx (member_id, at) per member, stopping at the cap; `0` when no cap.
+ */
+function cappedExpr(ctx: AudienceContext, memberId: SQL = sql`"members"."id"`): SQL {
+  const cap = ctx.frequencyCap
+  if (!cap || cap.weeklyCap <= 0) return sql`0`
+  return sql`((SELECT count(*) FROM (SELECT 1 FROM marketing_contacts c
+    WHERE c.member_id = ${memberId} AND c.at >= ${cap.since} LIMIT ${cap.weeklyCap})) >= ${cap.weeklyCap})`
+}
+
+/**
  * The members table as a per-range statement reads it. NOT INDEXED: a rowid range scan, so each
  * statement costs its range only — with members_follow_state_idx the planner would walk every
  * following member for each range. A CSV audience keeps the member_number index (a short list
@@ -127,20 +141,42 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
   // Sent recipients first, in member order (the members scan's own order, no sort), then the
   // holdout: the sent ones' rowids are consecutive, so chunks are cut from rowid ranges without
   // a window function or a sort (see freezeRange).
-  function recipientsInsert(b: StoredBroadcast, where: SQL): BatchItem<'sqlite'>[] {
+  function recipientsInsert(
+    b: StoredBroadcast,
+    where: SQL,
+    ctx: AudienceContext,
+  ): BatchItem<'sqlite'>[] {
     const columns = (holdout: 0 | 1) =>
       sql`SELECT ${b.id}, "members"."id", ${holdout}, NULL, ${holdout ? 'holdout' : 'queued'}`
+    const capped = cappedExpr(ctx)
+    const drawn = b.holdoutPercent > 0 ? holdoutExpr(b.id, b.holdoutPercent) : sql`0`
+    // Members over the contact policy's weekly cap (not drawn into the holdout) are left out and
+    // recorded with the reason; the sent rows stay the range's first, consecutive rowids.
+    const skips =
+      ctx.frequencyCap && ctx.frequencyCap.weeklyCap > 0
+        ? [
+            db.insert(broadcastSkips).select(
+              sql`SELECT ${b.id}, "members"."id", 'frequency_cap' FROM ${membersFor(b.audience)}
+                  WHERE ${where} AND NOT ${drawn} AND ${capped}`,
+            ),
+          ]
+        : []
     if (b.holdoutPercent <= 0)
       return [
         db
           .insert(broadcastRecipients)
-          .select(sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where}`),
+          .select(
+            sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where} AND NOT ${capped}`,
+          ),
+        ...skips,
       ]
-    const drawn = holdoutExpr(b.id, b.holdoutPercent)
     return [
       db
         .insert(broadcastRecipients)
-        .select(sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where} AND NOT ${drawn}`),
+        .select(
+          sql`${columns(0)} FROM ${membersFor(b.audience)} WHERE ${where} AND NOT ${drawn} AND NOT ${capped}`,
+        ),
+      ...skips,
       db
         .insert(broadcastRecipients)
         // The cheap draw first: the audience's probes run for the drawn tenth only.
@@ -308,19 +344,32 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
       const match = await audienceMatch(audience, ctx)
       const h = holdout.percent > 0 ? holdoutExpr(holdout.broadcastId, holdout.percent) : sql`0`
       const floor = reachFloor()
-      const t = { segment: 0, audience: 0, holdout: 0, blocked: 0, optedOut: 0, notOptedIn: 0 }
+      // Outside the members subquery: its member ID is the column `mid`.
+      const capped = cappedExpr(ctx, sql`mid`)
+      const t = {
+        segment: 0,
+        audience: 0,
+        holdout: 0,
+        frequencyCap: 0,
+        blocked: 0,
+        optedOut: 0,
+        notOptedIn: 0,
+      }
       await eachMemberRange(async (range) => {
-        const [row] = await all<Record<'seg' | 'n' | 'h' | 'b' | 'o' | 'u', number | null>>(
+        const [row] = await all<Record<'seg' | 'n' | 'h' | 'k' | 'b' | 'o' | 'u', number | null>>(
+          // The cap's probe only for reachable members not drawn (CASE: evaluated only then).
           sql`SELECT count(*) AS seg, sum(st >= f) AS n, sum(st >= f AND h) AS h,
+              sum(CASE WHEN st >= f AND NOT h THEN ${capped} ELSE 0 END) AS k,
               sum(st = ${REACH_STATE.blocked}) AS b, sum(st = ${REACH_STATE.optedOut}) AS o,
               sum(st = ${REACH_STATE.undecided} AND f > ${REACH_STATE.undecided}) AS u
             FROM (SELECT coalesce((SELECT s.sendable FROM member_rfm s WHERE s.member_id = "members"."id"), 0) AS st,
-                ${h} AS h, ${floor} AS f
+                ${h} AS h, ${floor} AS f, "members"."id" AS mid
               FROM ${membersFor(audience)} WHERE ${range} AND (${match}))`,
         )
         t.segment += num(row?.seg)
         t.audience += num(row?.n)
         t.holdout += num(row?.h)
+        t.frequencyCap += num(row?.k)
         t.blocked += num(row?.b)
         t.optedOut += num(row?.o)
         t.notOptedIn += num(row?.u)
@@ -335,13 +384,14 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
         holdout.percent > 0
           ? sql`AND NOT ${holdoutExpr(holdout.broadcastId, holdout.percent)}`
           : sql``
+      const capped = cappedExpr(ctx)
       let n = 0
       await eachMemberRange(async (range) => {
         const cap = Number.isFinite(limit) ? sql`LIMIT ${limit - n}` : sql``
         const [row] = await all<{
           n: number
         }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${membersFor(audience)}
-          WHERE ${range} AND (${where}) ${drawn} ${cap})`)
+          WHERE ${range} AND (${where}) ${drawn} AND NOT ${capped} ${cap})`)
         n += num(row?.n)
         return n < limit
       })
@@ -384,10 +434,11 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     async clearPlan(id, token) {
       // Only after an interrupted plan is there anything to drop; each statement is bounded.
       for (;;) {
-        const [left] = await all<{ r: number; c: number }>(sql`SELECT
+        const [left] = await all<{ r: number; c: number; s: number }>(sql`SELECT
           EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ${id}) AS r,
-          EXISTS (SELECT 1 FROM broadcast_chunks WHERE broadcast_id = ${id}) AS c`)
-        if (!num(left?.r) && !num(left?.c)) return holdsPlan(id, token)
+          EXISTS (SELECT 1 FROM broadcast_chunks WHERE broadcast_id = ${id}) AS c,
+          EXISTS (SELECT 1 FROM broadcast_skips WHERE broadcast_id = ${id}) AS s`)
+        if (!num(left?.r) && !num(left?.c) && !num(left?.s)) return holdsPlan(id, token)
         const dropped = await commitPlan(id, token, [
           db.delete(broadcastRecipients).where(
             sql`rowid IN (SELECT rowid FROM broadcast_recipients WHERE broadcast_id = ${id}
@@ -396,6 +447,10 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
           db.delete(broadcastChunks).where(
             sql`id IN (SELECT id FROM broadcast_chunks WHERE broadcast_id = ${id}
               LIMIT ${CLEAR_CHUNKS_PER_STATEMENT})`,
+          ),
+          db.delete(broadcastSkips).where(
+            sql`rowid IN (SELECT rowid FROM broadcast_skips WHERE broadcast_id = ${id}
+              LIMIT ${CLEAR_RECIPIENTS_PER_STATEMENT})`,
           ),
         ])
         if (!dropped) return false
@@ -406,7 +461,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
     async freezeRange(b, range, input) {
       const where = await audienceWhere(b.audience, input.ctx)
       const inRange = sql`"members"."id" >= ${range.fromId} AND "members"."id" < ${range.toId} AND (${where})`
-      const [sent, holdout] = recipientsInsert(b, inRange)
+      const [sent, ...rest] = recipientsInsert(b, inRange, input.ctx)
       if (!sent) throw new Error('no recipients insert')
       const items: BatchItem<'sqlite'>[] = [sent]
       const uniform = input.uniform
@@ -450,7 +505,7 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
           ),
         )
       }
-      if (holdout) items.push(holdout)
+      items.push(...rest)
       return commitPlan(b.id, input.token, items)
     },
 
@@ -537,7 +592,22 @@ export function createBroadcastRepository(db: Database, atomic: Atomic): Broadca
 
     completeChunkWrites(chunk, outcome, now) {
       const status = outcome.status
+      // A broadcast's accepted send counts toward each recipient's weekly cap (the contact
+      // policy's store, which journeys read too); once per broadcast and member.
+      const contacts =
+        status === 'sent'
+          ? [
+              db
+                .insert(marketingContacts)
+                .select(
+                  sql`SELECT NULL, value, ${now}, 'broadcast', 'broadcast:' || ${chunk.broadcastId} || ':' || value
+                    FROM json_each(${JSON.stringify(chunk.memberIds)}) WHERE true`,
+                )
+                .onConflictDoNothing(),
+            ]
+          : []
       return [
+        ...contacts,
         db
           .update(broadcastChunks)
           .set({

@@ -10,7 +10,10 @@ import type { Clock, Ids, Logger } from '../ports.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
 import { BroadcastNotFound, QUOTA_HELD_CHUNK, QUOTA_STOPPED_MESSAGE } from './errors.ts'
 import { isCouponSlot, isPersonalised, renderMessages, type RenderedMessage } from './render.ts'
+import type { ContactPolicy } from '@joren/shared'
+import { CAP_WINDOW_MS } from '../contact-policy/policy.ts'
 import type {
+  AudienceContext,
   BroadcastStore,
   ChunkOutcome,
   NewChunk,
@@ -63,6 +66,25 @@ export interface BroadcastDeps {
   membersPerStatement?: number
   /** The month's message quota, kept briefly (default: one reader per messenger). */
   quota?: QuotaReader
+  /** The shop's contact policy (quiet hours, weekly cap), shared with journeys. */
+  contactPolicy(): Promise<ContactPolicy>
+}
+
+/**
+ * Where a broadcast's audience is evaluated at `now`, with the contact policy's weekly cap: a
+ * member who already had `weeklyCap` marketing pushes in the last 7 days is left out.
+ */
+export async function audienceContext(
+  deps: Pick<BroadcastDeps, 'contactPolicy' | 'timeZone'>,
+  now: number,
+): Promise<AudienceContext> {
+  const policy = await deps.contactPolicy()
+  return {
+    now,
+    timeZone: deps.timeZone,
+    frequencyCap:
+      policy.weeklyCap > 0 ? { since: now - CAP_WINDOW_MS + 1, weeklyCap: policy.weeklyCap } : null,
+  }
 }
 
 export function quotaOf(deps: Pick<BroadcastDeps, 'quota' | 'messenger' | 'clock' | 'logger'>) {
@@ -141,7 +163,7 @@ export async function planBroadcast(
     deps.logger.warn('broadcast failed: its segment was deleted', { broadcastId: id })
     return false
   }
-  const ctx = { now, timeZone: deps.timeZone }
+  const ctx = await audienceContext(deps, now)
   const couponTitle =
     b.couponTemplateId === null ? null : await deps.store.couponTitle(b.couponTemplateId)
   const uniform = isPersonalised(b.messages)

@@ -17,7 +17,14 @@ import type { StaffActor } from '../audit/audit.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Write } from '../unit-of-work.ts'
-import { loadBroadcast as load, PLAN_LEASE_MS, quotaOf, type BroadcastDeps } from './engine.ts'
+import { quietHoursEnd } from '../contact-policy/policy.ts'
+import {
+  audienceContext,
+  loadBroadcast as load,
+  PLAN_LEASE_MS,
+  quotaOf,
+  type BroadcastDeps,
+} from './engine.ts'
 import {
   BroadcastEmptyAudience,
   BroadcastInvalidMessages,
@@ -104,26 +111,33 @@ async function estimate(
   b: Pick<StoredBroadcast, 'id' | 'audience' | 'holdoutPercent' | 'scheduledAt'>,
 ): Promise<BroadcastEstimate> {
   const now = deps.clock.now()
+  const policy = await deps.contactPolicy()
+  const requested = b.scheduledAt !== null && b.scheduledAt > now ? b.scheduledAt : now
+  // In the contact policy's quiet hours the send is deferred to their end (see send()): the
+  // audience and the cap are counted as of when it will go.
+  const deferredTo = quietHoursEnd(requested, policy, deps.timeZone)
+  const at = deferredTo ?? requested
   // The quota is kept briefly and never throws: LINE's quota endpoints down → 'unknown', and the
   // recipients are shown anyway (LINE still enforces its limit on the send).
   const [counts, quota] = await Promise.all([
     deps.store.countAudience(
       b.audience,
       { broadcastId: b.id, percent: b.holdoutPercent },
-      { now, timeZone: deps.timeZone },
+      await audienceContext(deps, at),
     ),
     quotaOf(deps).read(),
   ])
-  const recipients = counts.audience - counts.holdout
+  const recipients = counts.audience - counts.holdout - counts.frequencyCap
   const remaining = quota.remaining
   const over = remaining !== null && recipients > remaining
-  const at = b.scheduledAt !== null && b.scheduledAt > now ? b.scheduledAt : now
-  const localTime = new Intl.DateTimeFormat('ja-JP', {
-    timeZone: deps.timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(at))
+  const clock = (t: number) =>
+    new Intl.DateTimeFormat('ja-JP', {
+      timeZone: deps.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(t))
+  const localTime = clock(requested)
   return {
     audience: counts.audience,
     holdout: counts.holdout,
@@ -134,25 +148,48 @@ async function estimate(
     overQuota: over
       ? { sent: remaining, stopped: recipients - remaining, order: 'earliest_members' as const }
       : null,
-    quietHoursWarning: isInQuietHours(at, deps.timeZone)
-      ? {
-          localTime,
-          message: `配信開始が深夜・早朝（${localTime}）です。お客様の迷惑にならない時間帯（8:00〜21:00）をおすすめします。`,
-        }
-      : null,
-    reach: reachBreakdown(counts),
+    quietHoursWarning:
+      deferredTo !== null
+        ? {
+            localTime,
+            message: `${localTime} は配信しない時間帯（${policy.quietStart}〜${policy.quietEnd}）です。送信すると ${quietEndLabel(deferredTo, deps.timeZone)} に配信します。`,
+          }
+        : isInQuietHours(requested, deps.timeZone)
+          ? {
+              localTime,
+              message: `配信開始が深夜・早朝（${localTime}）です。お客様の迷惑にならない時間帯（8:00〜21:00）をおすすめします。`,
+            }
+          : null,
+    reach: reachBreakdown(counts, policy.weeklyCap),
   }
 }
 
+/** 「翌日 9:00」 or 「9:00」: when a deferred send goes, in shop time. */
+function quietEndLabel(at: number, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('ja-JP', {
+    timeZone,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+  return f.format(new Date(at))
+}
+
 /** The composer's "why fewer than the segment": counts per reason, and a sentence for each. */
-export function reachBreakdown(counts: {
-  segment: number
-  audience: number
-  holdout: number
-  blocked: number
-  optedOut: number
-  notOptedIn: number
-}): ReachBreakdown {
+export function reachBreakdown(
+  counts: {
+    segment: number
+    audience: number
+    holdout: number
+    frequencyCap: number
+    blocked: number
+    optedOut: number
+    notOptedIn: number
+  },
+  weeklyCap: number,
+): ReachBreakdown {
   const n = (v: number) => v.toLocaleString('ja-JP')
   const reasons: string[] = []
   if (counts.blocked > 0) reasons.push(`${n(counts.blocked)}人はブロック中または友だち解除済みです`)
@@ -164,6 +201,8 @@ export function reachBreakdown(counts: {
     )
   if (counts.holdout > 0)
     reasons.push(`${n(counts.holdout)}人は効果測定のため配信しません（ホールドアウト）`)
+  if (counts.frequencyCap > 0)
+    reasons.push(`直近7日間に${weeklyCap}通受け取った方 ${n(counts.frequencyCap)}人`)
   return {
     segment: counts.segment,
     reachable: counts.audience,
@@ -172,8 +211,9 @@ export function reachBreakdown(counts: {
       optedOut: counts.optedOut,
       notOptedIn: counts.notOptedIn,
       holdout: counts.holdout,
+      frequencyCap: counts.frequencyCap,
     },
-    frequencyCapApplies: false,
+    frequencyCapApplies: weeklyCap > 0,
     reasons,
   }
 }
@@ -188,7 +228,7 @@ async function assertWithinQuota(
   b: StoredBroadcast,
   confirmOverQuota: boolean,
 ): Promise<void> {
-  const ctx = { now: deps.clock.now(), timeZone: deps.timeZone }
+  const ctx = await audienceContext(deps, deps.clock.now())
   const holdout = { broadcastId: b.id, percent: b.holdoutPercent }
   const quota = await quotaOf(deps).read()
   const remaining = quota.remaining
@@ -332,14 +372,24 @@ export function createBroadcastService(deps: BroadcastDeps) {
       if (!(await store.audienceAvailable(b.audience))) throw new BroadcastSegmentMissing()
       await assertWithinQuota(deps, b, options.confirmOverQuota)
       const now = deps.clock.now()
-      const after = { confirmOverQuota: options.confirmOverQuota }
-      if (b.scheduledAt !== null && b.scheduledAt > now) {
+      const requested = b.scheduledAt !== null && b.scheduledAt > now ? b.scheduledAt : now
+      // The contact policy's quiet hours: a send confirmed or scheduled inside them is deferred
+      // to their end (as a journey step due at night), recorded in the audit row with its reason.
+      const deferredTo = quietHoursEnd(requested, await deps.contactPolicy(), deps.timeZone)
+      const after = {
+        confirmOverQuota: options.confirmOverQuota,
+        ...(deferredTo !== null
+          ? { deferred: { reason: 'quiet_hours', from: requested, to: deferredTo } }
+          : {}),
+      }
+      if (deferredTo !== null || (b.scheduledAt !== null && b.scheduledAt > now)) {
         await transition(actor, id, {
           from: ['draft'],
           to: 'scheduled',
           label: '予約',
           action: 'broadcast.send',
           after,
+          ...(deferredTo !== null ? { patch: { scheduledAt: deferredTo } } : {}),
         })
         return toView(await load(deps, id))
       }

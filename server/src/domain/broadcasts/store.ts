@@ -62,6 +62,11 @@ export interface RecipientForRender extends RecipientValues {
 export interface AudienceContext {
   now: number
   timeZone: string
+  /**
+   * The contact policy's weekly cap: members with `weeklyCap` marketing pushes at or after
+   * `since` are left out (recorded in the plan with reason 'frequency_cap'). Absent: no cap.
+   */
+  frequencyCap?: { since: number; weeklyCap: number } | null
 }
 
 /** How a chunk ended: sent (LINE accepted it) or failed for good. */
@@ -119,6 +124,8 @@ export interface BroadcastStore {
     segment: number
     audience: number
     holdout: number
+    /** Reachable, not drawn, but over the weekly cap (left out). */
+    frequencyCap: number
     blocked: number
     optedOut: number
     notOptedIn: number
