@@ -44,21 +44,9 @@ const idToken = async (userId: string) =>
 
 /** A customer follows the account, becomes a member and agrees to receive news. */
 async function customer(displayName: string) {
-  const { userId } = await call<{ userId: string }>('POST', '/sandbox/api/users', {
-    body: { displayName, language: 'ja' },
-  })
-  await call('POST', `/sandbox/api/users/${userId}/follow`)
-  const rows = () =>
-    server.rows<{ n: string }>(
-      'SELECT member_number AS n FROM members WHERE line_user_id = ?',
-      userId,
-    )
-  await expect.poll(() => rows().length, EVENTUALLY).toBe(1)
-  await call('PUT', '/api/liff/profile', {
-    token: await idToken(userId),
-    body: { birthday: null, gender: null, prefecture: null, interests: [], marketingConsent: true },
-  })
-  return { userId, memberNumber: rows()[0]!.n, displayName }
+  const { userId, memberNumber } = await server.follow(displayName)
+  await server.optIn(userId)
+  return { userId, memberNumber, displayName }
 }
 
 /** Texts and Flex alt texts the account has sent this user (as the stand-in recorded them). */

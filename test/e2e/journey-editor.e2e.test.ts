@@ -25,16 +25,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
+const call = <T>(method: string, path: string, body?: unknown) => server.call<T>(method, path, body)
 
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
@@ -45,28 +36,14 @@ const jstDate = (at: number, days = 0) =>
 
 /** A sandbox customer who followed and consented to marketing messages. */
 async function customer(name: string) {
-  const { userId } = await call<{ userId: string }>('POST', '/sandbox/api/users', {
-    displayName: name,
-    language: 'ja',
-  })
-  await call('POST', `/sandbox/api/users/${userId}/follow`)
-  await expect
-    .poll(
-      () => server.rows('SELECT id FROM members WHERE line_user_id = ?', userId).length,
-      EVENTUALLY,
-    )
-    .toBe(1)
-  const [member] = server.rows<{ id: number; member_number: string }>(
-    'SELECT id, member_number FROM members WHERE line_user_id = ?',
-    userId,
-  )
+  const { userId, memberId, memberNumber } = await server.follow(name)
   server.write(
     `INSERT INTO member_profiles (member_id, interests, marketing_consent, consent_updated_at, updated_at)
      VALUES (?, '[]', 1, 1, 1)
      ON CONFLICT (member_id) DO UPDATE SET marketing_consent = 1, consent_updated_at = 1`,
-    member!.id,
+    memberId,
   )
-  return { userId, id: member!.id, number: member!.member_number }
+  return { userId, id: memberId, number: memberNumber }
 }
 
 /** What the LINE stand-in received for the customer, as text. */

@@ -23,16 +23,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
+const call = <T>(method: string, path: string, body?: unknown) => server.call<T>(method, path, body)
 
 const journeyRow = (templateKey: string) =>
   server.rows<{ id: number; enabled: number }>(

@@ -19,42 +19,12 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (token) headers.authorization = `Bearer ${token}`
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
+const call = <T>(method: string, path: string, body?: unknown, token?: string) =>
+  server.call<T>(method, path, body, token)
 
 /** A customer follows the account and agrees to receive news. */
 async function customer(displayName: string): Promise<void> {
-  const { userId } = await call<{ userId: string }>('POST', '/sandbox/api/users', {
-    displayName,
-    language: 'ja',
-  })
-  await call('POST', `/sandbox/api/users/${userId}/follow`)
-  await expect
-    .poll(
-      () => server.rows('SELECT 1 FROM members WHERE line_user_id = ?', userId).length,
-      EVENTUALLY,
-    )
-    .toBe(1)
-  const { idToken } = await call<{ idToken: string }>(
-    'POST',
-    `/sandbox/api/users/${userId}/id-token`,
-  )
-  await call(
-    'PUT',
-    '/api/liff/profile',
-    { birthday: null, gender: null, prefecture: null, interests: [], marketingConsent: true },
-    idToken,
-  )
+  await server.optIn((await server.follow(displayName)).userId)
 }
 
 describe('the month’s message quota in the staff console', () => {

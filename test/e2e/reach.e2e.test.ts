@@ -22,32 +22,8 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
-
 /** A customer who follows the account and never opens the mini-app. */
-async function friend(displayName: string): Promise<string> {
-  const { userId } = await call<{ userId: string }>('POST', '/sandbox/api/users', {
-    displayName,
-    language: 'ja',
-  })
-  await call('POST', `/sandbox/api/users/${userId}/follow`)
-  await expect
-    .poll(
-      () => server.rows('SELECT 1 FROM members WHERE line_user_id = ?', userId).length,
-      EVENTUALLY,
-    )
-    .toBe(1)
-  return userId
-}
+const friend = async (displayName: string) => (await server.follow(displayName)).userId
 
 async function createCustomer(page: Page, name: string): Promise<string> {
   const customers = page.getByRole('region', { name: 'テスト顧客' })

@@ -80,6 +80,12 @@ export interface SandboxServer {
   rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
   /** One write to the product's SQLite file (WAL: the server keeps running), to set a scene. */
   write(sql: string, ...params: unknown[]): void
+  /** A JSON request to the server (a bearer token if given); a non-2xx answer throws with its body. */
+  call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T>
+  /** A sandbox customer follows the account; resolves once the member row is written. */
+  follow(displayName: string): Promise<{ userId: string; memberId: number; memberNumber: string }>
+  /** The customer agrees to receive news in the mini-app's profile (with their own ID token). */
+  optIn(userId: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -98,7 +104,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
     LINE_CHANNEL_SECRET: '',
     LINE_CHANNEL_ACCESS_TOKEN: '',
   })
-  return {
+  const server: SandboxServer = {
     url: joren.url,
     process: joren,
     rows<T>(sql: string, ...params: unknown[]): T[] {
@@ -118,6 +124,44 @@ export async function startSandboxServer(): Promise<SandboxServer> {
         db.close()
       }
     },
+    async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      if (token) headers.authorization = `Bearer ${token}`
+      const response = await fetch(`${joren.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const text = await response.text()
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`)
+      return (text ? JSON.parse(text) : undefined) as T
+    },
+    async follow(displayName: string) {
+      const { userId } = await server.call<{ userId: string }>('POST', '/sandbox/api/users', {
+        displayName,
+        language: 'ja',
+      })
+      await server.call('POST', `/sandbox/api/users/${userId}/follow`)
+      // The webhook is accepted first and handled just after: wait for the member it creates.
+      const deadline = Date.now() + 15_000
+      for (;;) {
+        const [member] = server.rows<{ id: number; member_number: string }>(
+          'SELECT id, member_number FROM members WHERE line_user_id = ?',
+          userId,
+        )
+        if (member) return { userId, memberId: member.id, memberNumber: member.member_number }
+        if (Date.now() > deadline) throw new Error(`no member for ${displayName} after 15 s`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    },
+    async optIn(userId: string) {
+      const { idToken } = await server.call<{ idToken: string }>(
+        'POST',
+        `/sandbox/api/users/${userId}/id-token`,
+      )
+      const profile = { birthday: null, gender: null, prefecture: null, interests: [] }
+      await server.call('PUT', '/api/liff/profile', { ...profile, marketingConsent: true }, idToken)
+    },
     async close() {
       joren.child.kill('SIGTERM')
       const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
@@ -126,6 +170,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+  return server
 }
 
 /**
@@ -134,23 +179,11 @@ export async function startSandboxServer(): Promise<SandboxServer> {
  * test (the contact-policy suites do, with an injected clock).
  */
 export async function contactAtAnyHour(server: SandboxServer): Promise<void> {
-  const call = async (path: string, method = 'POST', body?: unknown, token?: string) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (token) headers.authorization = `Bearer ${token}`
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`)
-    return (await res.json()) as Record<string, string>
-  }
-  const { userId } = await call('/sandbox/api/demo-owner', 'GET')
-  const { idToken } = await call(`/sandbox/api/users/${userId}/id-token`)
-  await call(
-    '/api/staff/journeys/policy',
-    'PUT',
-    { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 2 },
-    idToken,
+  const { userId } = await server.call<{ userId: string }>('GET', '/sandbox/api/demo-owner')
+  const { idToken } = await server.call<{ idToken: string }>(
+    'POST',
+    `/sandbox/api/users/${userId}/id-token`,
   )
+  const anyHour = { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 2 }
+  await server.call('PUT', '/api/staff/journeys/policy', anyHour, idToken)
 }
