@@ -98,17 +98,19 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
     },
 
     async spendDistribution({ from, to }): Promise<SpendDistribution> {
-      const [generation] = await db.all<{ n: number }>(
-        sql`SELECT n FROM kpi_rollup_generation WHERE id = 1`,
-      )
+      // One read: the rollup generation, and the stored window for these days if there is one.
       const [known] = await db.all<{
-        buyers: number
-        total_yen: number
+        generation: number
+        buyers: number | null
+        total_yen: number | null
         middle_low: number | null
         middle_high: number | null
-      }>(sql`SELECT buyers, total_yen, middle_low, middle_high FROM kpi_spend_windows
-        WHERE from_day = ${from} AND to_day = ${to}`)
-      if (known)
+      }>(sql`SELECT g.n AS generation, w.buyers, w.total_yen, w.middle_low, w.middle_high
+        FROM kpi_rollup_generation g
+        LEFT JOIN kpi_spend_windows w ON w.from_day = ${from} AND w.to_day = ${to}
+        WHERE g.id = 1`)
+      const generation = known ? { n: known.generation } : undefined
+      if (known && known.buyers !== null)
         return {
           buyers: n(known.buyers),
           totalYen: n(known.total_yen),
