@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { CHROMIUM_PATH, launchBrowser } from '../e2e/browser.ts'
+import { sandboxCardUrl } from './sandbox-card.ts'
 import { spawnJoren } from '../support/joren-process.ts'
 import type { BenchContext, Row } from './row.ts'
 
@@ -104,17 +105,7 @@ async function firstPaintRow(ctx: BenchContext): Promise<Row> {
   const joren = await spawnJoren({ DATABASE_PATH: join(dir, 'joren.db'), PORT: '0' })
   const browser = await launchBrowser()
   try {
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${joren.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      return (await res.json()) as { userId: string }
-    }
-    const { userId } = await post('/sandbox/api/users', { displayName: 'ベンチ 太郎' })
-    await post(`/sandbox/api/users/${userId}/follow`, {})
-    const url = `${joren.url}/liff/card?sandboxUser=${userId}`
+    const url = await sandboxCardUrl(joren.url, 'ベンチ 太郎')
     const samples: number[] = []
     for (let run = 0; run < PAINT_RUNS; run++) {
       // A fresh context each time: cold HTTP cache, no storage.

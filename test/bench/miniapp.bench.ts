@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { CHROMIUM_PATH, launchBrowser } from '../e2e/browser.ts'
+import { sandboxCardUrl } from './sandbox-card.ts'
 import { spawnJoren } from '../support/joren-process.ts'
 import type { BenchContext, Row } from './row.ts'
 
@@ -271,17 +272,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
   const joren = await spawnJoren({ DATABASE_PATH: join(dir, 'joren.db'), PORT: '0' })
   const browser = await launchBrowser()
   try {
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${joren.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      return (await res.json()) as { userId: string }
-    }
-    const { userId } = await post('/sandbox/api/users', { displayName: 'ベンチ 花子' })
-    await post(`/sandbox/api/users/${userId}/follow`, {})
-    const url = `${joren.url}/liff/card?sandboxUser=${userId}`
+    const url = await sandboxCardUrl(joren.url, 'ベンチ 花子')
     const rows: Row[] = []
     for (const profile of PROFILES) rows.push(...(await measure(ctx, browser, url, profile)))
     return rows
