@@ -39,6 +39,7 @@ import { createQuotaReader, createQuotaService } from '../domain/messaging/quota
 import { couponDeps } from './coupons.ts'
 import { composeJourneys } from './journeys.ts'
 import { composeKpis } from './kpis.ts'
+import { composeDemoShop } from './demo.ts'
 import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
@@ -302,6 +303,18 @@ export function composeServices(ports: RuntimePorts) {
     support: support.service,
     referrals: referrals.service,
     kpis: kpis.service,
+    demoShop: composeDemoShop({
+      db,
+      atomic,
+      uow,
+      repositories,
+      clock,
+      ids,
+      timeZone,
+      sandbox: config.sandbox,
+      rebuildKpis: () => kpis.service.rebuild(),
+      rebuildSummary: ports.rebuildSummary,
+    }),
     stamps: createStampService(stampDeps),
     richMenu: richMenu.console,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),

@@ -3,6 +3,7 @@ import type { RichMenuConsoleService } from '../domain/richmenu/console.ts'
 import type { CouponService } from '../domain/coupons/service.ts'
 import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
+import type { DemoShopService } from '../domain/demo/service.ts'
 import type { KpiService } from '../domain/kpis/service.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
@@ -76,6 +77,7 @@ export interface Services {
   journeys: JourneysService
   /** Retention KPIs (integration API, dashboard) and their rollups' rebuild. */
   kpis: KpiService
+  demoShop: DemoShopService
 }
 
 export type { MemberPrincipal, StaffPrincipal }
