@@ -552,7 +552,7 @@ export function generateDemoShop(input: DemoShopInput) {
           }
           if (comesBack && backAt < next && backAt < now) {
             if (!held) {
-              run.exitReason = 'goal'
+              run.exitReason = 'converted'
               run.endedAt = backAt
             }
             visits.push({ at: atCafeHours(backAt), via: 'journey' })
