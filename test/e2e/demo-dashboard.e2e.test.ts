@@ -75,7 +75,8 @@ describe('the dashboard on the demo shop', () => {
     expect(csv.startsWith('\uFEFF種類,名前,送信開始,計測期間,届いた人')).toBe(true)
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(8)
     await screenshot(staff, 'demo-dashboard-desktop')
-    expect(desk.errors).toEqual([])
+    // The one error is the refused second press (409), which the page showed with its reason.
+    expect(desk.errors.filter((e) => !e.includes('status of 409'))).toEqual([])
     await desk.context.close()
 
     // On a phone: the same sections, nothing wider than the screen.
