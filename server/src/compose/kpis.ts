@@ -35,7 +35,7 @@ export function composeKpis(deps: {
 export function composeKpiInsights(deps: {
   db: Database
   atomic: Atomic
-  quota: QuotaReader
+  quota: Pick<QuotaReader, 'read'>
   timeZone: string
   now(): number
 }) {

@@ -61,10 +61,11 @@ export function createInsightStore(
       return n(r?.n)
     },
 
+    // The dashboard's "friends" (kpi-repository memberCounts): the same expression.
     async friendsAt(endAt) {
       const r = await first<{ n: number }>(
         sql`SELECT count(*) AS n FROM members
-          WHERE follow_state = 'following' AND coalesce(first_followed_at, followed_at) < ${endAt}`,
+          WHERE follow_state = 'following' AND coalesce(first_followed_at, created_at) < ${endAt}`,
       )
       return n(r?.n)
     },
