@@ -15,9 +15,10 @@ import { openNodeDatabase } from '../../server/src/db/node-sqlite.ts'
 import { createSettingsStore } from '../../server/src/db/repositories/settings-repository.ts'
 import { rebuildMemberRfm } from '../../server/src/db/segments/rfm.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
-import { composeKpis } from '../../server/src/compose/kpis.ts'
+import { composeKpiInsights, composeKpis } from '../../server/src/compose/kpis.ts'
 import { addDays, addMonths, lastDayOfMonth } from '../../server/src/domain/kpis/calendar.ts'
 import { localDate, monthsBefore } from '../../server/src/domain/loyalty/dates.ts'
+import { UNKNOWN_QUOTA } from '../../server/src/domain/messaging/quota.ts'
 import type { BenchContext, Row } from './row.ts'
 import { seed } from './segments.bench.ts'
 
@@ -104,6 +105,16 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     const other = { from: '2025-03-17', to: '2026-02-03' }
     const otherMs = await timed(() => service.dashboard(other))
     const otherApiMs = await timed(() => service.kpis(other))
+    // The sections loaded after the core figures (this data set has purchases and members only:
+    // no coupons, survey answers or broadcasts, so this times the member and rollup reads).
+    const insights = composeKpiInsights({
+      db,
+      atomic,
+      quota: { read: async () => UNKNOWN_QUOTA },
+      timeZone: TZ,
+      now: () => NOW,
+    })
+    const insights30 = await sample('dashboard insights, last 30 days', () => insights.insights({}))
 
     const row = (name: string, value: number, target: number): Row => ({
       name,
@@ -126,6 +137,11 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
       row('kpis: GET /api/v1/kpis (with cohorts), last 30 days p95', api30, STANDARD_P95_MS),
       row('kpis: dashboard data, other range (2025-03-17 – 2026-02-03)', otherMs, OTHER_RANGE_MS),
       row('kpis: GET /api/v1/kpis, other range', otherApiMs, OTHER_RANGE_MS),
+      row(
+        'kpis: dashboard insights (members + rollups only), last 30 days p95',
+        insights30,
+        STANDARD_P95_MS,
+      ),
     ]
   } finally {
     await database.close()

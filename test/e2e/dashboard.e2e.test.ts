@@ -12,7 +12,7 @@ let browser: Browser
 
 beforeAll(async () => {
   ;[server, browser] = await Promise.all([startSandboxServer(), launchBrowser()])
-})
+}, 180_000)
 afterAll(async () => {
   await browser?.close()
   await server?.close()
@@ -225,5 +225,5 @@ describe('the retention dashboard, through the sandbox', () => {
     await screenshot(mobile, 'staff-dashboard-phone')
     expect(phone.errors).toEqual([])
     await phone.context.close()
-  })
+  }, 180_000)
 })

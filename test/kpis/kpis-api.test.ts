@@ -1,4 +1,4 @@
-import type { Dashboard } from '@joren/shared'
+import type { Dashboard, DashboardInsights } from '@joren/shared'
 import { describe, expect, it } from 'vitest'
 import { claimOwner, inviteStaff, useWorld, TestClock } from '../auth/world.ts'
 import { memberNumberOf } from '../loyalty/world-helpers.ts'
@@ -185,5 +185,27 @@ describe('GET /api/staff/dashboard', () => {
       token: owner.token(),
     })
     expect(bad.status).toBe(400)
+
+    // The insights sections: the same roles and period validation.
+    const insights = await world.api<DashboardInsights>('GET', '/api/staff/dashboard/insights', {
+      token: owner.token(),
+    })
+    expect(insights.status).toBe(200)
+    expect(insights.body).toMatchObject({ from: jstDate(-29), to: today })
+    expect(insights.body.satisfaction).toHaveLength(6)
+    expect(insights.body.coupons.find((c) => c.source === 'welcome')).toBeDefined()
+    expect(insights.body.economy.returningBuyers).toBeGreaterThanOrEqual(0)
+    for (const [token, status] of [
+      [admin.token(), 200],
+      [staff.token(), 403],
+      [taro.token(), 403],
+    ] as const)
+      expect((await world.api('GET', '/api/staff/dashboard/insights', { token })).status).toBe(
+        status,
+      )
+    const badInsights = await world.api('GET', '/api/staff/dashboard/insights?to=2026-03-05', {
+      token: owner.token(),
+    })
+    expect(badInsights.status).toBe(400)
   })
 })

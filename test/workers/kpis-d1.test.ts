@@ -4,6 +4,7 @@ import {
   rebuildReproducesTheRollups,
   rollupsEqualRecomputationAfterRandomEvents,
 } from '../kpis/kpi-suite.ts'
+import { everyInsightOnTheHandBuiltShop } from '../kpis/insight-suite.ts'
 import { useFreshD1 } from './d1-driver.ts'
 
 /**
@@ -28,6 +29,11 @@ describe('KPIs (workerd + local D1)', () => {
   it(
     'rollups equal a full recomputation after random event sequences',
     () => rollupsEqualRecomputationAfterRandomEvents(d1(), [1, 2, 3]),
+    TIMEOUT,
+  )
+  it(
+    'dashboard insights: NPS / CSAT, coupon rates by source, campaigns with lift, message economy',
+    () => everyInsightOnTheHandBuiltShop(d1()),
     TIMEOUT,
   )
 })

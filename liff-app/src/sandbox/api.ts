@@ -72,4 +72,5 @@ export const sandboxApi = {
   demoOwner: () => call<SandboxDemoOwner>('/demo-owner'),
   clock: () => call<SandboxClock>('/clock'),
   advanceClock: (request: SandboxClockAdvance) => call<SandboxClock>('/clock', request),
+  seedDemoShop: () => call<{ members: number; purchases: number }>('/demo-shop', {}),
 }

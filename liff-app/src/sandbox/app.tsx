@@ -6,6 +6,7 @@ import type { ChatAction } from './actions.ts'
 import { sandboxApi } from './api.ts'
 import { ChatPanel } from './components/chat-panel.tsx'
 import { ClockPanel } from './components/clock-panel.tsx'
+import { DemoShopPanel } from './components/demo-shop-panel.tsx'
 import { CustomerPanel } from './components/customer-panel.tsx'
 import { MiniAppPanel, miniAppUrl } from './components/mini-app-panel.tsx'
 import { initialLocale, MessagesContext, readStorage, storeLocale, writeStorage } from './i18n.ts'
@@ -226,6 +227,7 @@ export function App() {
               </ol>
             </section>
             {config?.sandbox !== false && <ClockPanel onMoved={() => chat.burst()} />}
+            {config?.sandbox !== false && <DemoShopPanel />}
           </div>
           {miniApp && user && (
             <MiniAppPanel

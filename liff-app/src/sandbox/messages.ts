@@ -93,6 +93,15 @@ const ja = {
     reload: '再読み込み',
     close: '閉じる',
   },
+  demo: {
+    title: 'デモ店のデータ',
+    help: 'カフェ「こもれび」の1年分（会員2,000人の購入・ポイント・クーポン・アンケート・会話・配信）を入れて、ダッシュボードなどの画面を実際の数字で見られるようにします。毎回同じ内容です。',
+    button: 'デモ店のデータを入れる',
+    working: '入れています…（数秒かかります）',
+    done: (members: number, purchases: number) =>
+      `入れました: 会員 ${members.toLocaleString('ja-JP')}人・購入 ${purchases.toLocaleString('ja-JP')}件。スタッフ画面のダッシュボードで見られます。`,
+    failed: 'デモ店のデータを入れられませんでした',
+  },
   clock: {
     title: '時計を進める（お店の時間）',
     help: 'ジャーニーの様子を見るために、お店の時計を先へ進めます。進めた日ごとに自動配信の処理が動き、届いたメッセージがトークに出ます（このサンドボックスだけの機能です）。',
@@ -206,6 +215,15 @@ const en: SandboxMessages = {
     newTab: 'Open in a new tab',
     reload: 'Reload',
     close: 'Close',
+  },
+  demo: {
+    title: 'Demo shop data',
+    help: 'Adds a year of the café "Komorebi" (2,000 members with purchases, points, coupons, surveys, conversations and broadcasts) so the dashboard and other screens show real figures. The same every time.',
+    button: 'Add the demo shop',
+    working: 'Adding… (a few seconds)',
+    done: (members: number, purchases: number) =>
+      `Added ${members.toLocaleString('en-US')} members and ${purchases.toLocaleString('en-US')} purchases. See the staff dashboard.`,
+    failed: 'Could not add the demo shop',
   },
   clock: {
     title: 'Move the clock (shop time)',

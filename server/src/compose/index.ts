@@ -38,7 +38,8 @@ import { composeBroadcasts } from './broadcasts.ts'
 import { createQuotaReader, createQuotaService } from '../domain/messaging/quota.ts'
 import { couponDeps } from './coupons.ts'
 import { composeJourneys } from './journeys.ts'
-import { composeKpis } from './kpis.ts'
+import { composeKpiInsights, composeKpis } from './kpis.ts'
+import { composeDemoShop } from './demo.ts'
 import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
@@ -302,6 +303,19 @@ export function composeServices(ports: RuntimePorts) {
     support: support.service,
     referrals: referrals.service,
     kpis: kpis.service,
+    kpiInsights: composeKpiInsights({ db, atomic, quota, timeZone, now }),
+    demoShop: composeDemoShop({
+      db,
+      atomic,
+      uow,
+      repositories,
+      clock,
+      ids,
+      timeZone,
+      sandbox: config.sandbox,
+      rebuildKpis: () => kpis.service.rebuild(),
+      rebuildSummary: ports.rebuildSummary,
+    }),
     stamps: createStampService(stampDeps),
     richMenu: richMenu.console,
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),

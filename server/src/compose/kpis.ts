@@ -1,6 +1,11 @@
 import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
+import { createBroadcastRepository } from '../db/repositories/broadcast-repository.ts'
+import { createInsightStore } from '../db/repositories/insight-repository.ts'
+import { createJourneyRepository } from '../db/repositories/journey-repository.ts'
 import { createKpiStore } from '../db/repositories/kpi-repository.ts'
+import { createInsightService } from '../domain/kpis/insights.ts'
+import type { QuotaReader } from '../domain/messaging/quota.ts'
 import { kpiRollupSubscriber } from '../domain/kpis/rollups.ts'
 import { createKpiService } from '../domain/kpis/service.ts'
 import type { SettingsStore } from '../domain/shop/settings.ts'
@@ -21,4 +26,25 @@ export function composeKpis(deps: {
     service: createKpiService({ ...deps, kpis }),
     subscriber: kpiRollupSubscriber({ kpis, uow: deps.uow, timeZone: deps.timeZone }),
   }
+}
+
+/**
+ * The dashboard's campaign and satisfaction sections: over the raw tables, the broadcasts' and
+ * journeys' own attribution reads, and the quota reader the console's widget uses.
+ */
+export function composeKpiInsights(deps: {
+  db: Database
+  atomic: Atomic
+  quota: Pick<QuotaReader, 'read'>
+  timeZone: string
+  now(): number
+}) {
+  return createInsightService({
+    store: createInsightStore(deps.db, createKpiStore(deps.db, deps.atomic)),
+    broadcasts: createBroadcastRepository(deps.db, deps.atomic),
+    journeys: createJourneyRepository(deps.db),
+    quota: () => deps.quota.read(),
+    timeZone: deps.timeZone,
+    now: deps.now,
+  })
 }

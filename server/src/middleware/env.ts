@@ -3,6 +3,8 @@ import type { RichMenuConsoleService } from '../domain/richmenu/console.ts'
 import type { CouponService } from '../domain/coupons/service.ts'
 import type { LoyaltyService } from '../domain/loyalty/service.ts'
 import type { MemberPrincipal, SignIn, StaffPrincipal } from '../domain/auth/sign-in.ts'
+import type { DemoShopService } from '../domain/demo/service.ts'
+import type { InsightService } from '../domain/kpis/insights.ts'
 import type { KpiService } from '../domain/kpis/service.ts'
 import type { MemberDirectoryService } from '../domain/members/directory.ts'
 import type { MemberAppService } from '../domain/members/member-app.ts'
@@ -76,6 +78,8 @@ export interface Services {
   journeys: JourneysService
   /** Retention KPIs (integration API, dashboard) and their rollups' rebuild. */
   kpis: KpiService
+  kpiInsights: InsightService
+  demoShop: DemoShopService
 }
 
 export type { MemberPrincipal, StaffPrincipal }

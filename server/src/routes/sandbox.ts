@@ -108,6 +108,8 @@ export function sandboxRoutes(
       .post('/api/clock', jsonBody(SandboxClockAdvanceSchema), async (c) =>
         c.json(await options.clock!.advance(c.req.valid('json'))),
       )
+      // The demo café (2,000 guests and their year): refused on a database that served a channel.
+      .post('/api/demo-shop', async (c) => c.json(await c.var.services.demoShop.seed(), 201))
       .get('/api/demo-owner', (c) => {
         // The sandbox shop's owner (デモ店長), so the page can open the staff console as them.
         if (!options.demoOwnerUserId)

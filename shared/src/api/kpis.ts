@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { MessageQuotaSchema } from './broadcasts.ts'
+import { GroupOutcomeSchema, LiftSchema } from './lift.ts'
 
 /** A shop-local calendar day, YYYY-MM-DD, that exists (2026-02-30 is refused). */
 export const LocalDateSchema = z
@@ -140,3 +142,108 @@ export const DashboardQuerySchema = z
       q.from === undefined || q.to === undefined || daysBetween(q.from, q.to) < KPI_MAX_PERIOD_DAYS,
     { message: `期間は ${KPI_MAX_PERIOD_DAYS} 日以内にしてください`, path: ['to'] },
   )
+
+// ── The dashboard's campaign and satisfaction sections (GET /api/staff/dashboard/insights) ───
+
+/** Coupon sources as the dashboard names them (journeys issue as 'automation'). */
+export const COUPON_SOURCE_GROUPS = [
+  'welcome',
+  'survey',
+  'broadcast',
+  'journey',
+  'exchange',
+  'manual',
+  'referral',
+  'stamp_card',
+] as const
+export type CouponSourceGroup = (typeof COUPON_SOURCE_GROUPS)[number]
+
+export const CouponSourceRateSchema = z.object({
+  source: z.enum(COUPON_SOURCE_GROUPS),
+  /** Coupons issued in the period (shop-local days). */
+  issued: z.number().int().nonnegative(),
+  /** Of those, redeemed by now. */
+  redeemed: z.number().int().nonnegative(),
+  /** redeemed ÷ issued; null when none were issued. */
+  rate: z.number().min(0).max(1).nullable(),
+})
+export type CouponSourceRate = z.infer<typeof CouponSourceRateSchema>
+
+export const SatisfactionMonthSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  /** Survey responses with an NPS answer submitted in the month. */
+  npsResponses: z.number().int().nonnegative(),
+  promoters: z.number().int().nonnegative(),
+  passives: z.number().int().nonnegative(),
+  detractors: z.number().int().nonnegative(),
+  /** (promoters − detractors) ÷ npsResponses × 100, rounded half up; null without responses. */
+  nps: z.number().int().min(-100).max(100).nullable(),
+  /** Answers to 1–5 star (rating) questions in the month, and those of 4 or 5. */
+  csatAnswers: z.number().int().nonnegative(),
+  csatSatisfied: z.number().int().nonnegative(),
+  /** csatSatisfied ÷ csatAnswers; null without answers. */
+  csat: z.number().min(0).max(1).nullable(),
+  /** Members who submitted any survey in the month. */
+  respondents: z.number().int().nonnegative(),
+  /** Friends at the end of the month (following now, first followed before the month ended). */
+  friends: z.number().int().nonnegative(),
+  /** respondents ÷ friends; null without friends. */
+  responseRate: z.number().min(0).nullable(),
+})
+export type SatisfactionMonth = z.infer<typeof SatisfactionMonthSchema>
+
+export const CampaignRowSchema = z.object({
+  kind: z.enum(['broadcast', 'journey']),
+  id: z.number().int(),
+  name: z.string(),
+  /** Broadcast: when sending started; journey: null (runs enter continuously). */
+  startedAt: z.number().int().nullable(),
+  /** The attribution window in days (the broadcast's, the journey goal's). */
+  windowDays: z.number().int(),
+  /** Contacted: sent recipients (broadcast) or entered runs that were not held out (journey). */
+  reached: z.number().int().nonnegative(),
+  heldOut: z.number().int().nonnegative(),
+  couponsRedeemed: z.number().int().nonnegative(),
+  /** What the contacted group bought in the window. */
+  purchases: z.number().int().nonnegative(),
+  revenueYen: z.number().int().nonnegative(),
+  contacted: GroupOutcomeSchema,
+  holdout: GroupOutcomeSchema,
+  lift: LiftSchema,
+})
+export type CampaignRow = z.infer<typeof CampaignRowSchema>
+
+export const MessageEconomySchema = z.object({
+  /** The shop-local calendar month (the current one). */
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  /** Messages LINE counts against the quota this month that this product recorded sending. */
+  pushes: z.number().int().nonnegative(),
+  /** Replies (free) this month. */
+  replies: z.number().int().nonnegative(),
+  quota: MessageQuotaSchema,
+  /** The plan as the quota reveals it (LINE Japan's 2023 plans). */
+  plan: z.enum(['communication', 'light', 'standard', 'other', 'unknown']),
+  /** Standard plan only: messages past the included 30,000, and their price (¥3 each at most). */
+  overageMessages: z.number().int().nonnegative().nullable(),
+  overageYen: z.number().int().nonnegative().nullable(),
+  /** The plan's monthly fee plus overage; null when the plan is unknown. */
+  costYen: z.number().int().nonnegative().nullable(),
+  /** Buyers this month who had bought before it. */
+  returningBuyers: z.number().int().nonnegative(),
+  /** costYen ÷ returningBuyers, rounded half up; null without either. */
+  costPerReturningYen: z.number().int().nonnegative().nullable(),
+})
+export type MessageEconomy = z.infer<typeof MessageEconomySchema>
+
+export const DashboardInsightsSchema = z.object({
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+  timeZone: z.string(),
+  /** The six calendar months ending with the month of `to`. */
+  satisfaction: z.array(SatisfactionMonthSchema),
+  coupons: z.array(CouponSourceRateSchema),
+  /** Every started broadcast (newest first, at most 50) and every journey with runs. */
+  campaigns: z.array(CampaignRowSchema),
+  economy: MessageEconomySchema,
+})
+export type DashboardInsights = z.infer<typeof DashboardInsightsSchema>

@@ -4,7 +4,6 @@ import {
   type Dashboard,
   type DashboardFigures,
 } from '@joren/shared'
-import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -13,6 +12,8 @@ import { useStaff } from '../context.ts'
 import { QuotaWidget } from '../quota/quota-widget.tsx'
 import type { DashboardMessages } from './dashboard-ja.ts'
 import { LineChart } from './line-chart.tsx'
+import { InsightSections } from './insights-sections.tsx'
+import { CsvButton, Figure, SectionHead } from './parts.tsx'
 import { dashboardText } from './messages.ts'
 import {
   PRESETS,
@@ -54,49 +55,6 @@ function formatted(m: DashboardMessages, kind: Kind, value: number | null): stri
 function definition(m: DashboardMessages, key: FigureKey, dormantDays: number): string {
   const d = m.figures[key].definition
   return typeof d === 'function' ? d(dormantDays) : d
-}
-
-/** Saves `text` as a file (a CSV with its BOM) through a temporary link. */
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
-  const link = Object.assign(document.createElement('a'), { href: url, download: name })
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1_000)
-}
-
-function CsvButton(props: { what: string; file: string; csv: () => string }) {
-  const m = dashboardText()
-  return (
-    <button
-      type="button"
-      class="btn btn-secondary btn-sm"
-      aria-label={m.csvLabel(props.what)}
-      onClick={() => download(props.file, props.csv())}
-    >
-      {m.csv}
-    </button>
-  )
-}
-
-function SectionHead(props: {
-  id: string
-  title: string
-  definition: string
-  csv?: ComponentChildren
-}) {
-  return (
-    <div class="dash-section-head">
-      <div class="grow">
-        <h2 class="section-title" id={props.id}>
-          {props.title}
-        </h2>
-        <p class="muted small">{props.definition}</p>
-      </div>
-      {props.csv}
-    </div>
-  )
 }
 
 /** Figures where fewer is better: their arrows are green going down. */
@@ -171,29 +129,6 @@ function Figures({ data }: { data: Dashboard }) {
         />
       </dl>
     </section>
-  )
-}
-
-function Figure(props: {
-  id: string
-  label: string
-  definition: string
-  value: string
-  previous?: string
-  delta?: ComponentChildren
-}) {
-  return (
-    <div class="dash-figure" title={props.definition} data-testid={`kpi-${props.id}`}>
-      <dt aria-describedby={`def-${props.id}`}>{props.label}</dt>
-      <dd class="dash-value">
-        <span data-testid={`kpi-${props.id}-value`}>{props.value}</span>
-        {props.delta}
-      </dd>
-      {props.previous && <dd class="muted small">{props.previous}</dd>}
-      <dd class="sr-only" id={`def-${props.id}`}>
-        {props.definition}
-      </dd>
-    </div>
   )
 }
 
@@ -548,6 +483,7 @@ export default function DashboardScreen() {
           <Ltv data={data} />
           <Cohorts data={data} />
           <Rfm data={data} />
+          <InsightSections query={query} />
         </div>
       )}
     </div>

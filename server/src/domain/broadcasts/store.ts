@@ -240,7 +240,7 @@ export interface BroadcastStore {
     limit: number,
   ): Promise<(FailedRecipient & { chunkId: number; position: number })[]>
   attribution(
-    broadcast: StoredBroadcast,
+    broadcast: Pick<StoredBroadcast, 'id' | 'startedAt' | 'attributionDays'>,
   ): Promise<Omit<BroadcastAttribution, 'lift' | 'relativeLift' | 'liftInterval95' | 'days'>>
   /** Placeholder values for given members (test sends). */
   valuesForLineUser(lineUserId: string): Promise<RecipientForRender | null>
