@@ -190,7 +190,11 @@ export async function exportHoldsTheMemberAndNobodyElse(driver: Driver) {
   expect(data.tables.purchases.map((p) => p.amount_yen)).toEqual([1200, 800])
   expect(data.tables.coupons).toHaveLength(1)
   expect(data.tables.journeys).toMatchObject([{ journey: 'ようこそ', status: 'active' }])
-  expect(data.tables.referrals).toMatchObject([{ role: 'newcomer', status: 'joined' }])
+  // Referred by B, and referrer of B: their own side of each, never B's ID (checked above).
+  expect(data.tables.referrals).toMatchObject([
+    { role: 'newcomer', status: 'joined' },
+    { role: 'referrer', status: 'joined' },
+  ])
   expect(data.tables.consent).toMatchObject([{ marketing_choice: 'in' }])
   expect(data.tables.agreements).toHaveLength(2)
   expect(data.tables.conversation).toHaveLength(2)
