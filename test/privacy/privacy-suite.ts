@@ -77,7 +77,9 @@ async function seedMember(driver: Driver, id: number, p: Person, other: { id: nu
            (${`reply:${id}`}, ${p.uid}, ${`rk-${id}-2`}, ${JSON.stringify([{ type: 'text', text: `${p.name}さん` }])}, 'sent', ${at}, ${at})`)
   await run(sql`INSERT INTO point_ledger (member_id, kind, points, reason, staff_id, created_at)
     VALUES (${id}, 'adjust', 50, ${p.reason}, 1, ${at})`)
-  await run(sql`INSERT INTO point_balances (member_id, balance, updated_at) VALUES (${id}, 50, ${at})`)
+  await run(
+    sql`INSERT INTO point_balances (member_id, balance, updated_at) VALUES (${id}, 50, ${at})`,
+  )
   await run(sql`INSERT INTO coupons (template_id, member_id, source, issued_at, expires_at, dedupe_key)
     VALUES (1, ${id}, 'welcome', ${at}, ${at + 86_400_000 * 30}, ${`welcome:${p.uid}`})`)
   await run(sql`INSERT INTO survey_responses (id, survey_id, version_id, member_id, channel, answers, dedupe_key, nps_score, submitted_at)
@@ -90,10 +92,14 @@ async function seedMember(driver: Driver, id: number, p: Person, other: { id: nu
   await run(sql`INSERT INTO member_attributes (member_id, key, value, source, updated_at)
     VALUES (${id}, 'interest', ${`趣味${p.freeText}`}, 'survey', ${at})`)
   await run(sql`INSERT INTO member_tags (member_id, tag_id, created_at) VALUES (${id}, 1, ${at})`)
-  await run(sql`INSERT INTO member_notes (member_id, staff_id, body, created_at) VALUES (${id}, 1, ${p.note}, ${at})`)
+  await run(
+    sql`INSERT INTO member_notes (member_id, staff_id, body, created_at) VALUES (${id}, 1, ${p.note}, ${at})`,
+  )
   await run(sql`INSERT INTO faq_asks (member_id, text, outcome, confidence, created_at)
     VALUES (${id}, ${p.faq}, 'handed_over', 0.2, ${at})`)
-  await run(sql`INSERT INTO referral_codes (member_id, code, created_at) VALUES (${id}, ${`code${id}`}, ${at})`)
+  await run(
+    sql`INSERT INTO referral_codes (member_id, code, created_at) VALUES (${id}, ${`code${id}`}, ${at})`,
+  )
   // This member was referred by the other one.
   await run(sql`INSERT INTO referrals (referrer_member_id, newcomer_line_user_id, newcomer_member_id, status, claimed_at, joined_at, created_at, updated_at)
     VALUES (${other.id}, ${p.uid}, ${id}, 'joined', ${at}, ${at}, ${at}, ${at})`)
@@ -116,23 +122,30 @@ export async function twoMembers(driver: Driver) {
   await w.member(1, 'following')
   await w.member(2, 'following')
   const at = Date.parse('2026-03-01T01:00:00Z')
-  await driver.db.run(sql`INSERT INTO staff (id, line_user_id, display_name, role, created_at, updated_at)
+  await driver.db
+    .run(sql`INSERT INTO staff (id, line_user_id, display_name, role, created_at, updated_at)
     VALUES (1, 'Ustaff000000000000000000000000000', '店長', 'owner', ${at}, ${at})`)
   await driver.db.run(sql`INSERT INTO tags (id, name, created_at) VALUES (1, '常連', ${at})`)
-  await driver.db.run(sql`INSERT INTO coupon_templates (id, kind, title, validity, valid_days, created_at, updated_at)
+  await driver.db
+    .run(sql`INSERT INTO coupon_templates (id, kind, title, validity, valid_days, created_at, updated_at)
     VALUES (1, 'yen_off', 'ようこそクーポン', 'days', 30, ${at}, ${at})`)
-  await driver.db.run(sql`INSERT INTO surveys (id, title, status, current_version_id, created_at, updated_at)
+  await driver.db
+    .run(sql`INSERT INTO surveys (id, title, status, current_version_id, created_at, updated_at)
     VALUES (1, 'ご来店アンケート', 'open', 1, ${at}, ${at})`)
-  await driver.db.run(sql`INSERT INTO survey_versions (id, survey_id, version, questions, created_at)
+  await driver.db
+    .run(sql`INSERT INTO survey_versions (id, survey_id, version, questions, created_at)
     VALUES (1, 1, 1, '[]', ${at})`)
-  await driver.db.run(sql`INSERT INTO journeys (id, name, trigger_kind, "trigger", steps, goal, created_at, updated_at)
+  await driver.db
+    .run(sql`INSERT INTO journeys (id, name, trigger_kind, "trigger", steps, goal, created_at, updated_at)
     VALUES (1, 'ようこそ', 'follow', '{}', '[]', '{}', ${at}, ${at})`)
-  await driver.db.run(sql`INSERT INTO broadcasts (id, title, messages, audience, status, created_at, updated_at)
+  await driver.db
+    .run(sql`INSERT INTO broadcasts (id, title, messages, audience, status, created_at, updated_at)
     VALUES (1, '春のお知らせ', '[]', '{"kind":"all"}', 'sending', ${at}, ${at})`)
   await seedMember(driver, 1, A, { id: 2, p: B })
   await seedMember(driver, 2, B, { id: 1, p: A })
   // A multicast chunk not yet sent, to both.
-  await driver.db.run(sql`INSERT INTO broadcast_chunks (id, broadcast_id, kind, "to", member_ids, recipient_count, messages, retry_key, status, next_attempt_at)
+  await driver.db
+    .run(sql`INSERT INTO broadcast_chunks (id, broadcast_id, kind, "to", member_ids, recipient_count, messages, retry_key, status, next_attempt_at)
     VALUES (100, 1, 'multicast', ${JSON.stringify([A.uid, B.uid])}, '[1,2]', 2, '[{"type":"text","text":"春です"}]', 'brk-multi', 'pending', ${at})`)
   await w.purchase(1, '2026-02-10 12:00', 1200)
   await w.purchase(1, '2026-03-05 12:00', 800)
@@ -199,7 +212,8 @@ export async function exportHoldsTheMemberAndNobodyElse(driver: Driver) {
   expect(data.tables.agreements).toHaveLength(2)
   expect(data.tables.conversation).toHaveLength(2)
   // Every table of the export has something for this member.
-  for (const [table, rows] of Object.entries(data.tables)) expect(rows.length, table).toBeGreaterThan(0)
+  for (const [table, rows] of Object.entries(data.tables))
+    expect(rows.length, table).toBeGreaterThan(0)
   // CSV: UTF-8 with BOM, header then rows; the audit log saw each export without its content.
   const csv = await service.exportMemberCsv(OWNER, A.number, 'conversation')
   expect(csv.startsWith('\uFEFFmessage_id,')).toBe(true)
@@ -235,7 +249,12 @@ export async function erasureLeavesNoTraceAndKeepsTheFigures(driver: Driver) {
   const countsBefore = await counts()
 
   const expectCode = async (p: Promise<unknown>, code: string) =>
-    expect(await p.then(() => 'ok', (e: { code?: string }) => e.code)).toBe(code)
+    expect(
+      await p.then(
+        () => 'ok',
+        (e: { code?: string }) => e.code,
+      ),
+    ).toBe(code)
   await expectCode(service.eraseMember(OWNER, A.number, B.number), 'confirm_mismatch')
   expect(await tracesOf(driver, A)).not.toEqual([])
 
@@ -258,12 +277,23 @@ export async function erasureLeavesNoTraceAndKeepsTheFigures(driver: Driver) {
   expect(JSON.parse(resp!.answers)).toEqual({ q1: 9, q3: ['o1'] })
 
   // Never messaged again: nothing pending for them; the chunk goes to the other member only.
-  const [chunk] = await driver.query<{ to: string; member_ids: string; recipient_count: number; status: string }>(
-    'SELECT "to", member_ids, recipient_count, status FROM broadcast_chunks WHERE id = 100',
-  )
-  expect(chunk).toEqual({ to: JSON.stringify([B.uid]), member_ids: '[2]', recipient_count: 1, status: 'pending' })
+  const [chunk] = await driver.query<{
+    to: string
+    member_ids: string
+    recipient_count: number
+    status: string
+  }>('SELECT "to", member_ids, recipient_count, status FROM broadcast_chunks WHERE id = 100')
+  expect(chunk).toEqual({
+    to: JSON.stringify([B.uid]),
+    member_ids: '[2]',
+    recipient_count: 1,
+    status: 'pending',
+  })
   expect(
-    await driver.query(`SELECT 1 FROM outbox WHERE status = 'pending' AND line_user_id NOT LIKE ?`, B.uid),
+    await driver.query(
+      `SELECT 1 FROM outbox WHERE status = 'pending' AND line_user_id NOT LIKE ?`,
+      B.uid,
+    ),
   ).toEqual([])
   const [m] = await driver.query<{ follow_state: string; erased_at: number; line_user_id: string }>(
     'SELECT follow_state, erased_at, line_user_id FROM members WHERE id = 1',
@@ -283,7 +313,11 @@ export async function erasureLeavesNoTraceAndKeepsTheFigures(driver: Driver) {
     `SELECT target_id, after, staff_id FROM audit_log WHERE action = 'member.erase'`,
   )
   expect(audits).toEqual([
-    { target_id: '1', staff_id: 1, after: JSON.stringify({ erasedAt: w.clock.ms, cancelledMessages: 2 }) },
+    {
+      target_id: '1',
+      staff_id: 1,
+      after: JSON.stringify({ erasedAt: w.clock.ms, cancelledMessages: 2 }),
+    },
   ])
   await expectCode(service.eraseMember(OWNER, A.number, A.number), 'member_erased')
 }

@@ -12,9 +12,7 @@ export const liffPrivacyRoute = new Hono<AppEnv>()
   .use(memberAuth)
   .get('/', async (c) => c.json(await c.var.services.privacy.memberPrivacy(c.var.member.memberId)))
   .post('/agree', jsonBody(PrivacyAgreeSchema), async (c) =>
-    c.json(
-      await c.var.services.privacy.agree(c.var.member.memberId, c.req.valid('json').version),
-    ),
+    c.json(await c.var.services.privacy.agree(c.var.member.memberId, c.req.valid('json').version)),
   )
   .post('/deletion-request', jsonBody(DeletionRequestSchema), async (c) =>
     c.json(await c.var.services.privacy.requestDeletion(c.var.member.memberId), 201),

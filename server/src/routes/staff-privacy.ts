@@ -61,12 +61,8 @@ export const staffPrivacyRoute = new Hono<AppEnv>()
   .get('/', requirePermission('settings.read'), async (c) =>
     c.json(await c.var.services.privacy.documents()),
   )
-  .put(
-    '/',
-    requirePermission('privacy.write'),
-    jsonBody(PrivacyDocumentsUpdateSchema),
-    async (c) =>
-      c.json(await c.var.services.privacy.updateDocuments(c.var.staff, c.req.valid('json'))),
+  .put('/', requirePermission('privacy.write'), jsonBody(PrivacyDocumentsUpdateSchema), async (c) =>
+    c.json(await c.var.services.privacy.updateDocuments(c.var.staff, c.req.valid('json'))),
   )
   // The whole shop, one table per request, streamed page by page (never all rows in memory).
   .get(

@@ -59,7 +59,13 @@ export const MemberEraseResultSchema = z.object({
 export type MemberEraseResult = z.infer<typeof MemberEraseResultSchema>
 
 /** The whole-shop export's tables (CSV, streamed page by page). */
-export const SHOP_EXPORT_TABLES = ['members', 'purchases', 'points', 'coupons', 'responses'] as const
+export const SHOP_EXPORT_TABLES = [
+  'members',
+  'purchases',
+  'points',
+  'coupons',
+  'responses',
+] as const
 export type ShopExportTable = (typeof SHOP_EXPORT_TABLES)[number]
 export const ShopExportParamSchema = z.object({ table: z.enum(SHOP_EXPORT_TABLES) })
 

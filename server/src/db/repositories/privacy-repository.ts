@@ -283,7 +283,9 @@ export function createPrivacyStore(db: Database): PrivacyStore {
               sql`instr(coalesce(${auditLog.before}, '') || coalesce(${auditLog.after}, ''), ${uid}) > 0`,
             ),
           ),
-        db.delete(idempotencyKeys).where(sql`instr(coalesce(${idempotencyKeys.response}, ''), ${uid}) > 0`),
+        db
+          .delete(idempotencyKeys)
+          .where(sql`instr(coalesce(${idempotencyKeys.response}, ''), ${uid}) > 0`),
         // Last: the member row itself (the erasure's audit row follows its changes()).
         db
           .update(members)

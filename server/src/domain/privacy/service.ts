@@ -65,9 +65,7 @@ export function csvOfRows(rows: readonly ExportRow[]): string {
   const cell = (v: ExportRow[string] | undefined) =>
     v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : String(v)
   return (
-    UTF8_BOM +
-    csvLine(columns) +
-    rows.map((r) => csvLine(columns.map((c) => cell(r[c])))).join('')
+    UTF8_BOM + csvLine(columns) + rows.map((r) => csvLine(columns.map((c) => cell(r[c])))).join('')
   )
 }
 
