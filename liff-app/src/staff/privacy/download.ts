@@ -9,8 +9,7 @@ export async function downloadFile(session: Session, path: string, fallback: str
   if (!response.ok) throw await readApiError(response)
   const blob = await response.blob()
   const name =
-    /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
-    fallback
+    /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallback
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

@@ -1,8 +1,4 @@
-import {
-  MEMBER_EXPORT_TABLES,
-  type MemberEraseResult,
-  type MemberExportTable,
-} from '@joren/shared'
+import { MEMBER_EXPORT_TABLES, type MemberEraseResult, type MemberExportTable } from '@joren/shared'
 import { useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { formatDateTime } from '../../lib/format.ts'

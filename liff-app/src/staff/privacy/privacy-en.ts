@@ -34,9 +34,7 @@ export const privacyEn: PrivacyMessages = {
     erase: 'Delete personal data',
     erasing: 'Deleting…',
     erased: (n: number) =>
-      n > 0
-        ? `Personal data deleted (${n} waiting message(s) cancelled)`
-        : 'Personal data deleted',
+      n > 0 ? `Personal data deleted (${n} waiting message(s) cancelled)` : 'Personal data deleted',
     alreadyErased: (date: string) => `Personal data deleted on ${date}`,
   },
   docs: {

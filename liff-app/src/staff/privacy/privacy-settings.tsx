@@ -89,7 +89,13 @@ function DocumentsForm({
         </p>
       )}
       {editable ? (
-        <button class="btn" type="button" disabled={busy} aria-busy={busy} onClick={() => void save()}>
+        <button
+          class="btn"
+          type="button"
+          disabled={busy}
+          aria-busy={busy}
+          onClick={() => void save()}
+        >
           {busy ? m.saving : m.save}
         </button>
       ) : (
