@@ -4,9 +4,7 @@
  * Personal Information (個人情報保護法) requires, what is collected, third parties, and how a
  * member asks for disclosure or deletion; LINE's MINI App review expects both documents.
  */
-export const DEFAULT_PRIVACY_POLICY = `プライバシーポリシー
-
-当店は、LINE公式アカウントおよび会員サービス（以下「本サービス」）でお預かりするお客様の個人情報を、個人情報保護法その他の法令を守って大切に取り扱います。
+export const DEFAULT_PRIVACY_POLICY = `当店は、LINE公式アカウントおよび会員サービス（以下「本サービス」）でお預かりするお客様の個人情報を、個人情報保護法その他の法令を守って大切に取り扱います。
 
 1. 取得する情報
 ・LINEのユーザー識別子、表示名、プロフィール画像
@@ -39,9 +37,7 @@ export const DEFAULT_PRIVACY_POLICY = `プライバシーポリシー
 7. 改定
 このポリシーを改定するときは、本サービス上でお知らせします。`
 
-export const DEFAULT_TERMS = `利用規約
-
-この規約は、当店のLINE公式アカウントと会員サービス（以下「本サービス」）のご利用条件を定めるものです。本サービスをご利用になる前にお読みください。
+export const DEFAULT_TERMS = `この規約は、当店のLINE公式アカウントと会員サービス（以下「本サービス」）のご利用条件を定めるものです。本サービスをご利用になる前にお読みください。
 
 第1条（会員）
 LINEで当店を友だち追加し、会員ページで登録されたお客様を会員とします。会員は、この規約とプライバシーポリシーに同意したうえで本サービスを利用するものとします。
