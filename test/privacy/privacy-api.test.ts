@@ -23,6 +23,22 @@ async function raw(path: string, token: string) {
   return { status: res.status, type: res.headers.get('content-type'), text }
 }
 
+/** Which tables still hold any of `needles`, scanning every value of every table. */
+function tracesIn(needles: string[]): string[] {
+  const tables = world.joren.rows<{ name: string }>(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`,
+  )
+  const found = new Set<string>()
+  for (const { name } of tables)
+    for (const row of world.joren.rows<Record<string, unknown>>(`SELECT * FROM "${name}"`))
+      for (const value of Object.values(row)) {
+        if (value === null) continue
+        const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value)
+        for (const needle of needles) if (text.includes(needle)) found.add(`${name}: ${needle}`)
+      }
+  return [...found].sort()
+}
+
 const numberOf = (lineUserId: string) =>
   world.joren.rows<{ member_number: string }>(
     'select member_number from members where line_user_id = ?',
@@ -190,7 +206,10 @@ describe("members' data rights over HTTP", () => {
     expect(csv.text.startsWith('\uFEFFmessage_id,')).toBe(true)
     expect(csv.text).toContain('予約の件')
 
-    // Erasure.
+    // Erasure: afterwards nothing of theirs that flowed through the real server is left.
+    const needles = [member.userId, '山田 花子', '山田です', '予約の件']
+    expect(tracesIn(needles)).not.toEqual([])
+    const otherBefore = tracesIn([other.userId, '佐藤 次郎'])
     const erased = await world.api<{ memberNumber: string; erasedAt: number }>(
       'POST',
       `/api/staff/members/${number}/erase`,
