@@ -220,6 +220,8 @@ describe("members' data rights over HTTP", () => {
     expect(world.joren.rows('select 1 from members where line_user_id = ?', member.userId)).toEqual(
       [],
     )
+    expect(tracesIn(needles)).toEqual([])
+    expect(tracesIn([other.userId, '佐藤 次郎'])).toEqual(otherBefore)
     expect(world.joren.rows(`select 1 from chat_messages where text like '%山田%'`)).toEqual([])
     expect(
       world.joren.rows(
