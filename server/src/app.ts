@@ -14,6 +14,8 @@ import { staffStampsRoute } from './routes/staff-stamps.ts'
 import { liffCouponsRoute } from './routes/liff-coupons.ts'
 import { liffSurveysRoute } from './routes/liff-surveys.ts'
 import { liffReferralsRoute } from './routes/liff-referrals.ts'
+import { liffPrivacyRoute } from './routes/liff-privacy.ts'
+import { staffMemberPrivacyRoute, staffPrivacyRoute } from './routes/staff-privacy.ts'
 import { staffReferralsRoute } from './routes/staff-referrals.ts'
 import { staffSurveysRoute } from './routes/staff-surveys.ts'
 import { publicRoute } from './routes/public.ts'
@@ -92,6 +94,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/liff/stamps', liffStampsRoute)
   app.route('/api/liff/surveys', liffSurveysRoute)
   app.route('/api/liff/referrals', liffReferralsRoute)
+  app.route('/api/liff/privacy', liffPrivacyRoute)
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings/messaging', staffMessagingSettingsRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
@@ -102,6 +105,8 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/staff/coupons', staffCouponsRoute)
   app.route('/api/staff/register/coupons', staffRegisterCouponsRoute)
   app.route('/api/staff/members', staffMemberPointsRoute)
+  app.route('/api/staff/members', staffMemberPrivacyRoute)
+  app.route('/api/staff/privacy', staffPrivacyRoute)
   app.route('/api/staff/purchases', staffPurchasesRoute)
   app.route('/api/staff/register', staffRegisterPurchasesRoute)
   app.route('/api/staff/loyalty', staffLoyaltyRoute)

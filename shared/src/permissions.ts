@@ -45,6 +45,9 @@ import type { Role } from './api/staff.ts'
  * | referrals.read  | referrals, reasons, top referrers, trend     |   ✓   |   ✓   |   ✓   |
  * | referrals.manage | referral program settings                   |   ✓   |   ✓   |       |
  * | dashboard.read  | the retention dashboard and its CSVs         |   ✓   |   ✓   |       |
+ * | members.export  | one member's data (JSON / CSV), shop export  |   ✓   |       |       |
+ * | members.erase   | erase a member's personal data on request    |   ✓   |       |       |
+ * | privacy.write   | edit the privacy policy and terms            |   ✓   |       |       |
  */
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
@@ -86,6 +89,9 @@ export const ROLES_FOR = {
   'referrals.read': ['owner', 'admin', 'staff'],
   'referrals.manage': ['owner', 'admin'],
   'dashboard.read': ['owner', 'admin'],
+  'members.export': ['owner'],
+  'members.erase': ['owner'],
+  'privacy.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof ROLES_FOR

@@ -113,3 +113,32 @@ export async function screenshot(target: Page | Locator, name: string): Promise<
   else await target.screenshot({ path, animations: 'disabled' })
   return path
 }
+
+/**
+ * Creates a test customer on the sandbox page and selects them; resolves to their LINE user ID.
+ * The form's disclosure opens by itself while the list is empty, so it is clicked open only when
+ * its `<details>` is closed once the list has loaded (a blind click would close it again).
+ */
+export async function createSandboxCustomer(page: Page, name: string): Promise<string> {
+  const customers = page.getByRole('region', { name: 'テスト顧客' })
+  const form = customers.locator('details').filter({ hasText: '顧客を作成' })
+  for (
+    const deadline = Date.now() + 20_000;
+    (await customers.getAttribute('aria-busy')) !== null;
+
+  ) {
+    if (Date.now() > deadline) throw new Error('the sandbox customer list did not load')
+    await page.waitForTimeout(100)
+  }
+  if (!(await form.evaluate((details) => (details as HTMLDetailsElement).open)))
+    await form.locator('summary').click()
+  await page.getByRole('textbox', { name: '名前' }).fill(name)
+  await page.getByRole('button', { name: '作成', exact: true }).click()
+  const customer = page.getByRole('radio', { name })
+  await customer.waitFor({ timeout: 20_000 })
+  for (const deadline = Date.now() + 20_000; !(await customer.isChecked()); ) {
+    if (Date.now() > deadline) throw new Error(`${name} was created but is not selected`)
+    await page.waitForTimeout(100)
+  }
+  return customer.inputValue()
+}

@@ -88,6 +88,8 @@ describe('a customer and the shop, through the sandbox', () => {
     await app.getByRole('combobox', { name: 'お住まいの地域' }).selectOption({ label: '東京都' })
     await app.getByRole('checkbox', { name: 'フード' }).check()
     await app.getByRole('checkbox', { name: 'スイーツ' }).check()
+    // Registration asks for the agreement to the privacy policy and terms (members' data rights).
+    await app.getByRole('checkbox', { name: 'プライバシーポリシーと利用規約に同意します' }).check()
     await app.getByRole('button', { name: '保存する' }).click()
 
     // One mistake: said at the top and beside the field, and nothing is saved.

@@ -1,6 +1,13 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, openPage, openStaffConsole, PHONE, screenshot } from './browser.ts'
+import {
+  launchBrowser,
+  openPage,
+  openStaffConsole,
+  PHONE,
+  screenshot,
+  createSandboxCustomer,
+} from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 /**
@@ -25,17 +32,7 @@ afterAll(async () => {
 /** A customer who follows the account and never opens the mini-app. */
 const friend = async (displayName: string) => (await server.follow(displayName)).userId
 
-async function createCustomer(page: Page, name: string): Promise<string> {
-  const customers = page.getByRole('region', { name: 'テスト顧客' })
-  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
-  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible()))
-    await page.getByText('顧客を作成', { exact: true }).click()
-  await page.getByRole('textbox', { name: '名前' }).fill(name)
-  await page.getByRole('button', { name: '作成', exact: true }).click()
-  const customer = page.getByRole('radio', { name })
-  await expect.poll(() => customer.isChecked(), EVENTUALLY).toBe(true)
-  return customer.inputValue()
-}
+const createCustomer = createSandboxCustomer
 
 describe('who may be messaged, in the browser (390 px)', () => {
   it('a customer opts out in the mini-app; the owner sees the switches, their cost and why fewer are reached', async () => {

@@ -195,6 +195,11 @@ export const staffEn: StaffMessages = {
     actions: {
       'member.note.add': 'Added a note',
       'member.tag.add': 'Tagged a member',
+      'member.export': "Exported a member's data",
+      'member.erase': "Erased a member's personal data",
+      'member.deletion_requested': 'A member asked for deletion',
+      'shop.export': "Exported the shop's data",
+      'privacy.update': 'Changed the privacy policy / terms',
       'member.tag.remove': 'Untagged a member',
       'settings.update': 'Changed settings',
       'messaging_settings.update': 'Changed the messaging settings',

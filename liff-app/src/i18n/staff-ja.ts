@@ -196,6 +196,11 @@ export const staffJa = {
     actions: {
       'member.note.add': 'メモを追加',
       'member.tag.add': '会員にタグを付与',
+      'member.export': '会員のデータを書き出し',
+      'member.erase': '会員の個人データを削除',
+      'member.deletion_requested': '会員が個人データの削除を依頼',
+      'shop.export': 'お店の全データを書き出し',
+      'privacy.update': 'プライバシーポリシー・利用規約を変更',
       'member.tag.remove': '会員のタグを解除',
       'settings.update': '設定を変更',
       'messaging_settings.update': 'メッセージ配信の設定を変更',

@@ -259,6 +259,7 @@ export const staffSupportEn: StaffSupportMessages = {
       webhook_parked: 'LINE event',
       security: 'Security',
       job_failed: 'Failed job',
+      data_request: 'Data deletion request',
     },
     open: 'Open alerts',
     resolved: 'Resolved',

@@ -260,6 +260,7 @@ export const staffSupportJa = {
       webhook_parked: 'LINE イベント',
       security: 'セキュリティ',
       job_failed: '送信・処理の失敗',
+      data_request: '個人データの削除依頼',
     },
     open: '未対応',
     resolved: '対応済み',

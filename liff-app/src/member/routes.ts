@@ -50,6 +50,11 @@ export const ROUTES: readonly MemberRoute[] = [
     menu: 'referral',
   },
   {
+    path: '/privacy',
+    screen: () => import('./screens/privacy-screen.tsx'),
+    skeleton: 'page',
+  },
+  {
     path: '/coupons/exchange',
     screen: () => import('./screens/exchange-screen.tsx'),
     skeleton: 'page',

@@ -48,6 +48,8 @@ import { appliedMigrations, SHIPPED_MIGRATIONS } from '../db/migration-state.ts'
 import { createReadinessCheck } from '../domain/ops/readiness.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
+import { createPrivacyStore } from '../db/repositories/privacy-repository.ts'
+import { createPrivacyService } from '../domain/privacy/service.ts'
 
 /**
  * The one composition root: builds every feature's services from the runtime's ports, once per
@@ -318,6 +320,13 @@ export function composeServices(ports: RuntimePorts) {
     }),
     stamps: createStampService(stampDeps),
     richMenu: richMenu.console,
+    privacy: createPrivacyService({
+      store: createPrivacyStore(db),
+      settings: repositories.settings,
+      uow,
+      now,
+      uuid: () => ids.uuid(),
+    }),
     ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
   }
 

@@ -31,6 +31,12 @@ export const members = sqliteTable(
     blockedAt: integer('blocked_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * Set when the member's personal data was erased on request (domain/privacy): the row stays
+     * (purchases and figures keep their member) with its LINE user ID replaced by a marker, so a
+     * later follow of the same LINE user makes a fresh member.
+     */
+    erasedAt: integer('erased_at'),
   },
   (t) => [
     index('members_follow_state_idx').on(t.followState, t.followedAt),
@@ -782,7 +788,14 @@ export const staffAlerts = sqliteTable(
      * are about the shop, without a member.
      */
     kind: text('kind', {
-      enum: ['new_conversation', 'low_score', 'webhook_parked', 'security', 'job_failed'],
+      enum: [
+        'new_conversation',
+        'low_score',
+        'webhook_parked',
+        'security',
+        'job_failed',
+        'data_request',
+      ],
     }).notNull(),
     memberId: integer('member_id'),
     conversationId: integer('conversation_id'),
@@ -1380,6 +1393,25 @@ export const stampLedger = sqliteTable(
   (t) => [index('stamp_ledger_member_idx').on(t.memberId, t.id)],
 )
 
+// ── Members' data rights (issue 18) ───────────────────────────────────────────────────────────
+
+/**
+ * A member's agreement to the shop's privacy policy and terms: which version, when. Recorded when
+ * they register in the mini-app; kept after an erasure (it holds no personal data).
+ */
+export const memberAgreements = sqliteTable(
+  'member_agreements',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    document: text('document', { enum: ['privacy', 'terms'] }).notNull(),
+    version: text('version').notNull(),
+    agreedAt: integer('agreed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.document, t.version] })],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1439,4 +1471,5 @@ export const schema = {
   kpiMembers,
   kpiDays,
   stampLedger,
+  memberAgreements,
 }

@@ -24,6 +24,7 @@ import type { StampService } from '../domain/stamps/stamps.ts'
 import type { SupportService } from '../domain/support/service.ts'
 import type { Readiness } from '../domain/ops/readiness.ts'
 import type { SurveyService } from '../domain/surveys/service.ts'
+import type { PrivacyService } from '../domain/privacy/service.ts'
 
 /**
  * Every feature's commands and queries, built once by the composition root (server/src/compose)
@@ -80,6 +81,8 @@ export interface Services {
   kpis: KpiService
   kpiInsights: InsightService
   demoShop: DemoShopService
+  /** Members' data rights: export, erasure, privacy policy and terms, deletion requests. */
+  privacy: PrivacyService
 }
 
 export type { MemberPrincipal, StaffPrincipal }

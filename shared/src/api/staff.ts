@@ -92,6 +92,8 @@ export const MemberDetailSchema = MemberListItemSchema.extend({
   blockedAt: z.number().int().nullable(),
   profile: ProfileSchema.nullable(),
   notes: z.array(NoteSchema),
+  /** When the member's personal data was erased on request (members' data rights), or null. */
+  erasedAt: z.number().int().nullable().optional(),
 })
 export type MemberDetail = z.infer<typeof MemberDetailSchema>
 

@@ -333,6 +333,8 @@ export const StaffAlertKindSchema = z.enum([
   // that failed, a domain event a subscriber could not handle (raised by triggers, like
   // webhook_parked).
   'job_failed',
+  // A member asked for their personal data to be deleted (from the mini-app); an owner acts on it.
+  'data_request',
 ])
 export type StaffAlertKind = z.infer<typeof StaffAlertKindSchema>
 

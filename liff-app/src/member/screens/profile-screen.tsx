@@ -1,4 +1,5 @@
 import {
+  type MemberPrivacy,
   GENDERS,
   PREFECTURES,
   ProfileUpdateSchema,
@@ -17,6 +18,8 @@ import { profileJa } from '../../i18n/profile-ja.ts'
 import { Toast } from '../../ui/toast.tsx'
 import { locale } from '../messages.ts'
 import type { ScreenProps } from '../screen-props.ts'
+import { href } from '../routes.ts'
+import { privacyText } from './privacy-screen.tsx'
 
 type Gender = (typeof GENDERS)[number]
 
@@ -66,6 +69,21 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
     if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }))
   }
   const messageFor = (field: string) => (field === 'birthday' ? m.invalidBirthday : m.invalidField)
+  // Registration records the member's agreement to the current privacy policy and terms.
+  const p = privacyText()
+  const [privacy, setPrivacy] = useState<MemberPrivacy | null>(null)
+  const [agree, setAgree] = useState(false)
+  const [agreeError, setAgreeError] = useState(false)
+  useEffect(() => {
+    const controller = new AbortController()
+    api.get<MemberPrivacy>('/api/liff/privacy', { signal: controller.signal }).then(
+      (loaded) => !controller.signal.aborted && setPrivacy(loaded),
+      () => undefined,
+    )
+    return () => controller.abort()
+  }, [api])
+  const needsAgreement = privacy !== null && privacy.agreedVersion === null
+  const registering = me.profile === null
 
   const showErrors = (found: FieldErrors) => {
     setErrors(found)
@@ -82,8 +100,19 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
       showErrors(fieldErrors(parsed.error.issues, locale(), messageFor))
       return
     }
+    if (needsAgreement && registering && !agree) {
+      setAgreeError(true)
+      formRef.current?.querySelector<HTMLElement>('[data-field="agree"]')?.focus()
+      return
+    }
     setSaving(true)
     try {
+      if (needsAgreement && agree && privacy)
+        setPrivacy(
+          await api.send<MemberPrivacy>('POST', '/api/liff/privacy/agree', {
+            version: privacy.version,
+          }),
+        )
       const saved = await api.send<Profile | undefined>('PUT', '/api/liff/profile', parsed.data)
       const profile: Profile = saved?.updatedAt
         ? saved
@@ -213,6 +242,27 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
       </fieldset>
 
       <MarketingSwitch api={api} onSaved={setToast} />
+
+      <div class="panel" data-testid="privacy-panel">
+        {needsAgreement && (
+          <label class="agree-row">
+            <input
+              type="checkbox"
+              data-field="agree"
+              checked={agree}
+              aria-invalid={agreeError ? true : undefined}
+              aria-describedby={agreeError ? 'agree-error' : undefined}
+              onChange={(e) => {
+                setAgree(e.currentTarget.checked)
+                setAgreeError(false)
+              }}
+            />
+            <span>{p.agreeLabel}</span>
+          </label>
+        )}
+        {agreeError && <FieldError id="agree-error" message={p.mustAgree} />}
+        <a href={href('/privacy')}>{p.readLink}</a>
+      </div>
 
       {formError !== null && (
         <ErrorView

@@ -21,6 +21,7 @@ const BADGE: Record<StaffAlert['kind'], string> = {
   webhook_parked: 'badge-gray',
   security: 'badge-red',
   job_failed: 'badge-red',
+  data_request: 'badge-red',
 }
 
 /**

@@ -21,6 +21,7 @@ import { href } from '../routes.ts'
 import { MemberCoupons } from '../coupons/member-coupons.tsx'
 import { MemberPoints } from '../loyalty/member-points.tsx'
 import { MemberJourneys } from '../journeys/member-journeys.tsx'
+import { MemberDataRights } from '../privacy/member-data-rights.tsx'
 
 /** One member: who they are, what they told us, their tags and the staff's notes. */
 export default function MemberScreen({ params }: { params: Record<string, string> }) {
@@ -42,6 +43,13 @@ export default function MemberScreen({ params }: { params: Record<string, string
           <MemberCoupons memberNumber={number} />
           <MemberPoints memberNumber={number} />
           {can('broadcasts.read') && <MemberJourneys memberNumber={number} />}
+          {can('members.erase') && (
+            <MemberDataRights
+              memberNumber={number}
+              erasedAt={detail.data.erasedAt ?? null}
+              onErased={detail.reload}
+            />
+          )}
         </>
       ) : detail.error ? (
         <ErrorPanel error={detail.error} onRetry={detail.reload} />

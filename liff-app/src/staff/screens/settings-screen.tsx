@@ -12,10 +12,11 @@ import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
 import { MessagingSettingsCard } from './messaging-settings.tsx'
 import { RichMenuCard } from './rich-menu-card.tsx'
+import { PrivacyDocumentsCard, ShopExportCard } from '../privacy/privacy-settings.tsx'
 
 /** Shop name and the interest categories members choose from (owner and admin). */
 export default function SettingsScreen() {
-  const { api } = useStaff()
+  const { api, can } = useStaff()
   const settings = useResource(
     (signal) => api.get<ShopSettings>('/api/staff/settings', { signal }),
     'settings',
@@ -36,6 +37,8 @@ export default function SettingsScreen() {
       )}
       <MessagingSettingsCard />
       <RichMenuCard />
+      <PrivacyDocumentsCard />
+      {can('members.export') && <ShopExportCard />}
     </div>
   )
 }

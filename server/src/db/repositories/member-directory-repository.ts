@@ -136,6 +136,7 @@ export function createMemberDirectory(db: Database): MemberDirectory {
         tags: (await tagsFor([m.id])).get(m.id) ?? [],
         profile,
         notes,
+        erasedAt: m.erasedAt,
       }
     },
 

@@ -149,7 +149,7 @@ export function createAlertPushStore(db: Database, atomic: Atomic): AlertPushSto
         .select({
           newConversations: sql<number>`coalesce(sum(case when ${staffAlerts.kind} = 'new_conversation' and ${staffAlerts.resolvedAt} is null then 1 else 0 end), 0)`,
           lowScores: sql<number>`coalesce(sum(case when ${staffAlerts.kind} = 'low_score' and ${staffAlerts.resolvedAt} is null then 1 else 0 end), 0)`,
-          otherAlerts: sql<number>`coalesce(sum(case when ${staffAlerts.kind} in ('webhook_parked', 'security', 'job_failed') and ${staffAlerts.resolvedAt} is null then 1 else 0 end), 0)`,
+          otherAlerts: sql<number>`coalesce(sum(case when ${staffAlerts.kind} in ('webhook_parked', 'security', 'job_failed', 'data_request') and ${staffAlerts.resolvedAt} is null then 1 else 0 end), 0)`,
           throughId: sql<number>`coalesce(max(${staffAlerts.id}), ${alertId})`,
         })
         .from(staffAlerts)

@@ -50,6 +50,9 @@ describe('role matrix', () => {
       'webhook.read': 'owner,admin',
       'referrals.read': 'owner,admin,staff',
       'referrals.manage': 'owner,admin',
+      'members.export': 'owner',
+      'members.erase': 'owner',
+      'privacy.write': 'owner',
     })
   })
 })
