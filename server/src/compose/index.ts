@@ -20,7 +20,9 @@ import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.t
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
 import { createMessagingSettingsService } from '../domain/shop/messaging.ts'
-import { createShopSettingsService } from '../domain/shop/settings.ts'
+import { createShopSettingsService, readShopSettings } from '../domain/shop/settings.ts'
+import { createShopTextsService } from '../domain/texts/service.ts'
+import { shopTextSource } from '../domain/texts/texts.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
 import { createWebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import { createRateLimiter } from '../domain/security/rate-limit.ts'
@@ -93,6 +95,11 @@ export function composeServices(ports: RuntimePorts) {
     inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
   }
   const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
+  // The shop's editable texts (welcome, receipt, acknowledgements, coupon note) over their defaults.
+  const shopTexts = shopTextSource(
+    repositories.shopTexts,
+    async () => (await readShopSettings(repositories.settings, config.sandbox)).name,
+  )
   // One FAQ matcher per process: the chat router answers with it, staff try it out.
   const faqAnswerer = createFaqAnswerer(repositories.faq, ports.faq)
   // The support and survey capabilities (a low score goes through the support hand-over).
@@ -219,6 +226,7 @@ export function composeServices(ports: RuntimePorts) {
     },
     uow,
     support: support.hooks,
+    texts: shopTexts,
     // Remembers LINE's "monthly limit reached" for a while: no push in place of a reply meanwhile.
     monthlyLimit: new MonthlyLimitMemo(),
     relay,
@@ -304,7 +312,24 @@ export function composeServices(ports: RuntimePorts) {
     kpis: kpis.service,
     stamps: createStampService(stampDeps),
     richMenu: richMenu.console,
-    ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
+    ...composeLoyalty({
+      ...ports,
+      repositories,
+      uow,
+      events: eventStore,
+      cardKey,
+      issuedNote: { outbox: outboxDeps, links },
+    }),
+    texts: createShopTextsService({
+      store: repositories.shopTexts,
+      settings: repositories.settings,
+      loyalty: { ...repositories, uow, clock, timeZone },
+      uow,
+      texts: shopTexts,
+      timeZone,
+      sandbox: config.sandbox,
+      now,
+    }),
   }
 
   return {

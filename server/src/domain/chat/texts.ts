@@ -1,4 +1,6 @@
 import type { LineMessage } from '../messaging/messenger.ts'
+import { nameValue } from '../texts/catalogue.ts'
+import type { ShopTextSource } from '../texts/texts.ts'
 
 export type Locale = 'ja' | 'en'
 
@@ -25,25 +27,20 @@ const HELP: Record<Locale, string> = {
   ].join('\n'),
 }
 
-const WELCOME: Record<Locale, (name: string | null) => string> = {
-  ja: (name) =>
-    `${name ? `${name}さん、` : ''}友だち追加ありがとうございます！\n会員証・ポイント・クーポンをこのトークからご利用いただけます。`,
-  en: (name) =>
-    `${name ? `Hi ${name}, thanks` : 'Thanks'} for adding us as a friend!\nYour member card, points and coupons are all here in this chat.`,
-}
-
-const WELCOME_BACK: Record<Locale, (name: string | null) => string> = {
-  ja: (name) => `${name ? `${name}さん、` : ''}おかえりなさい！またお会いできてうれしいです。`,
-  en: (name) => `${name ? `Welcome back, ${name}!` : 'Welcome back!'} Good to see you again.`,
-}
-
 export const helpMessage = (locale: Locale): LineMessage => ({ type: 'text', text: HELP[locale] })
 
-export function welcomeMessages(
+/**
+ * The reply to a follow: the welcome (or, for a member who blocked and came back, the welcome
+ * back) in the shop's wording when it edited it, then the help text.
+ */
+export async function welcomeMessages(
+  texts: ShopTextSource,
   locale: Locale,
   displayName: string | null,
   returning: boolean,
-): LineMessage[] {
-  const text = (returning ? WELCOME_BACK : WELCOME)[locale](displayName)
+): Promise<LineMessage[]> {
+  const text = await texts.render(returning ? 'welcome_back' : 'welcome', locale, {
+    name: nameValue(displayName, locale),
+  })
   return [{ type: 'text', text }, helpMessage(locale)]
 }

@@ -4,6 +4,8 @@ import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Clock } from '../ports.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
+import { nameValue } from '../texts/catalogue.ts'
+import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { businessHoursOf, describeBusinessHours, isWithinBusinessHours } from './business-hours.ts'
 import type { ConversationStore, OpenReason, StaffAlertStore } from './ports.ts'
@@ -20,6 +22,8 @@ export interface SupportDeps {
   timeZone: string
   /** Sandbox mode changes only the default shop settings. */
   sandbox: boolean
+  /** The shop's texts (the acknowledgements); the defaults when absent. */
+  texts?: ShopTextSource
 }
 
 /** The staff alert that goes with an opening. */
@@ -155,7 +159,7 @@ export async function handOver(
     alert: { kind: 'new_conversation', summary: newConversationSummary(member, reason) },
   })
   if (!(await deps.conversations.claimAck(opened.conversationId, at))) return []
-  return [await acknowledgement(deps, localeOf(member.language), at)]
+  return [await acknowledgement(deps, localeOf(member.language), at, member.displayName)]
 }
 
 /** Open or pending: staff are handling the member, so the bot stays quiet. */
@@ -170,32 +174,27 @@ function newConversationSummary(member: Member, reason: 'unanswered' | 'ask_staf
   return `${who}（会員番号 ${member.memberNumber}）から新しいお問い合わせ: ${why}`
 }
 
-const ACK: Record<Locale, { open: (hours: string) => string; closed: (hours: string) => string }> =
-  {
-    ja: {
-      open: (hours) =>
-        `お問い合わせありがとうございます。担当者に引き継ぎましたので、返信まで少々お待ちください。営業時間: ${hours}`,
-      closed: (hours) =>
-        `お問い合わせありがとうございます。営業時間内に担当者から返信します。営業時間: ${hours}`,
-    },
-    en: {
-      open: (hours) =>
-        `Thank you for your message. A staff member will reply shortly. Business hours: ${hours}`,
-      closed: (hours) =>
-        `Thank you for your message. A staff member will reply during business hours. Business hours: ${hours}`,
-    },
-  }
-
-/** The acknowledgement, worded for whether the shop is open right now. */
+/**
+ * The acknowledgement, worded for whether the shop is open right now (business hours with
+ * holidays and special days, in the shop's time zone): the shop's `ack_open` / `ack_closed` text.
+ */
 export async function acknowledgement(
-  deps: Pick<SupportDeps, 'settings' | 'sandbox' | 'timeZone'>,
+  deps: Pick<SupportDeps, 'settings' | 'sandbox' | 'timeZone' | 'texts'>,
   locale: Locale,
   at: number,
+  displayName?: string | null,
 ): Promise<LineMessage> {
-  const hours = businessHoursOf(await readShopSettings(deps.settings, deps.sandbox))
-  const described = describeBusinessHours(hours, locale)
-  const text = isWithinBusinessHours(hours, at, deps.timeZone)
-    ? ACK[locale].open(described)
-    : ACK[locale].closed(described)
+  const settings = await readShopSettings(deps.settings, deps.sandbox)
+  const hours = businessHoursOf(settings)
+  const open = isWithinBusinessHours(hours, at, deps.timeZone)
+  const text = await (deps.texts ?? DEFAULT_TEXT_SOURCE).render(
+    open ? 'ack_open' : 'ack_closed',
+    locale,
+    {
+      name: nameValue(displayName, locale),
+      shop: settings.name,
+      hours: describeBusinessHours(hours, locale),
+    },
+  )
   return { type: 'text', text }
 }

@@ -12,6 +12,7 @@ import { newMemberNumber, type Member, type MemberRepository } from '../members/
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
 import type { SupportEventHooks } from '../support/events.ts'
+import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 
 export interface ChatLog {
@@ -44,6 +45,8 @@ export interface EventDeps extends OutboxDeps {
   uow?: UnitOfWork
   /** The support inbox: bumps open conversations, hands over what the bot cannot answer. */
   support?: SupportEventHooks
+  /** The shop's texts (welcome, welcome back); the defaults when absent. */
+  texts?: ShopTextSource
 }
 
 /** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
@@ -117,7 +120,12 @@ async function onFollow(
   // The module answers the follow; the welcome (and its coupon) would be a second greeting.
   if (standby) return
   const returning = existed && wasBlocked
-  const welcome = welcomeMessages(localeOf(member.language), member.displayName, returning)
+  const welcome = await welcomeMessages(
+    deps.texts ?? DEFAULT_TEXT_SOURCE,
+    localeOf(member.language),
+    member.displayName,
+    returning,
+  )
   // Subscribers of the follow (the welcome coupon) add to the free reply while it is possible.
   const contributions =
     deps.followEffects && member.followState === 'following' && freshReplyToken(event, receivedAt)
