@@ -34,7 +34,7 @@ import { MonthlyLimitMemo } from '../domain/messaging/push-fallback.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { composeRichMenu } from './rich-menu.ts'
-import { createChatRouter } from './chat.ts'
+import { createChatRouter, menuPublished } from './chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { createQuotaReader, createQuotaService } from '../domain/messaging/quota.ts'
@@ -227,6 +227,7 @@ export function composeServices(ports: RuntimePorts) {
     uow,
     support: support.hooks,
     texts: shopTexts,
+    menuPublished: menuPublished(repositories.settings),
     // Remembers LINE's "monthly limit reached" for a while: no push in place of a reply meanwhile.
     monthlyLimit: new MonthlyLimitMemo(),
     relay,

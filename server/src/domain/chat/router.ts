@@ -1,6 +1,6 @@
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
-import { helpMessage, localeOf } from './texts.ts'
+import { helpMessage, localeOf, type MenuPublished } from './texts.ts'
 
 export interface ChatContext {
   member: Member
@@ -43,6 +43,15 @@ export class ChatRouter {
   private readonly stages: TextStage[] = []
   private readonly postbacks = new Map<string, PostbackHandler>()
 
+  /** `menuPublished`: the help mentions the chat's bottom menu only when there is one. */
+  constructor(private readonly menuPublished?: MenuPublished) {}
+
+  /** The help message for this member. */
+  async help(ctx: ChatContext): Promise<Replies> {
+    const menu = (await this.menuPublished?.()) ?? false
+    return [helpMessage(localeOf(ctx.member.language), { menu })]
+  }
+
   command(command: TextCommand): this {
     this.commands.push(command)
     return this
@@ -67,20 +76,21 @@ export class ChatRouter {
       const replies = await stage.handle(ctx, text)
       if (replies !== null) return replies
     }
-    return [helpMessage(localeOf(ctx.member.language))]
+    return this.help(ctx)
   }
 
   async routePostback(ctx: ChatContext, data: string): Promise<Replies> {
     const params = new URLSearchParams(data)
     const handler = this.postbacks.get(params.get('action') ?? '')
     if (handler) return handler(ctx, params)
-    return [helpMessage(localeOf(ctx.member.language))]
+    return this.help(ctx)
   }
 }
 
-export function createDefaultRouter(): ChatRouter {
-  const help = async (ctx: ChatContext) => [helpMessage(localeOf(ctx.member.language))]
-  return new ChatRouter()
+export function createDefaultRouter(menuPublished?: MenuPublished): ChatRouter {
+  const router = new ChatRouter(menuPublished)
+  const help = (ctx: ChatContext) => router.help(ctx)
+  return router
     .command({
       name: 'help',
       matches: (t) => ['ヘルプ', 'help', 'へるぷ', 'メニュー', 'menu', '?', '？'].includes(t),

@@ -7,7 +7,7 @@ import {
   type WebhookEvent,
 } from '@joren/shared'
 import type { ChatRouter } from '../chat/router.ts'
-import { localeOf, welcomeMessages } from '../chat/texts.ts'
+import { localeOf, welcomeMessages, type MenuPublished } from '../chat/texts.ts'
 import { newMemberNumber, type Member, type MemberRepository } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
@@ -47,6 +47,8 @@ export interface EventDeps extends OutboxDeps {
   support?: SupportEventHooks
   /** The shop's texts (welcome, welcome back); the defaults when absent. */
   texts?: ShopTextSource
+  /** Whether the shop published a rich menu (the welcome's help mentions it only then). */
+  menuPublished?: MenuPublished
 }
 
 /** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
@@ -125,6 +127,7 @@ async function onFollow(
     localeOf(member.language),
     member.displayName,
     returning,
+    deps.menuPublished,
   )
   // Subscribers of the follow (the welcome coupon) add to the free reply while it is possible.
   const contributions =
