@@ -18,6 +18,26 @@ export interface TextCommand {
 
 export type PostbackHandler = (ctx: ChatContext, params: URLSearchParams) => Promise<Replies>
 
+/** The label of the button behind a postback, as the customer saw it (null: not known). */
+export type PostbackDescriber = (
+  ctx: ChatContext,
+  params: URLSearchParams,
+) => Promise<string | null>
+
+/** Labels of the postbacks whose button always reads the same (rich menu, quick replies). */
+const POSTBACK_LABELS: Record<string, string> = {
+  help: 'ヘルプ',
+  coupons: 'クーポン',
+  points: 'ポイント',
+  survey: 'アンケート',
+  survey_start: 'アンケートに回答',
+  survey_resume: '続きから回答',
+  survey_stop: '中断',
+  ask_staff: 'スタッフに聞く',
+  faq_solved: '解決した',
+  faq_pick: 'よくある質問',
+}
+
 /**
  * A stage for text no command took, tried in the order added. Returns the replies (`[]` = handled,
  * nothing to send, e.g. staff have the conversation), or null to pass the text to the next stage.
@@ -42,6 +62,7 @@ export class ChatRouter {
   private readonly commands: TextCommand[] = []
   private readonly stages: TextStage[] = []
   private readonly postbacks = new Map<string, PostbackHandler>()
+  private readonly describers = new Map<string, PostbackDescriber>()
 
   /** `menuPublished`: the help mentions the chat's bottom menu only when there is one. */
   constructor(private readonly menuPublished?: MenuPublished) {}
@@ -66,6 +87,24 @@ export class ChatRouter {
     if (this.postbacks.has(action)) throw new Error(`postback action registered twice: ${action}`)
     this.postbacks.set(action, handler)
     return this
+  }
+
+  /** How the inbox names a postback of `action` (e.g. a survey answer's choice label). */
+  describe(action: string, describer: PostbackDescriber): this {
+    this.describers.set(action, describer)
+    return this
+  }
+
+  /**
+   * What the customer tapped, as staff read it in the inbox: 「満足」を選択, 「クーポン」を選択;
+   * 「ボタンを選択」 when the button is unknown (never the raw data).
+   */
+  async describePostback(ctx: ChatContext, data: string): Promise<string> {
+    const params = new URLSearchParams(data)
+    const action = params.get('action') ?? ''
+    const describer = this.describers.get(action)
+    const label = (describer ? await describer(ctx, params) : null) ?? POSTBACK_LABELS[action]
+    return label ? `「${label}」を選択` : 'ボタンを選択'
   }
 
   async routeText(ctx: ChatContext, text: string): Promise<Replies> {

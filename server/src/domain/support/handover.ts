@@ -149,14 +149,23 @@ export async function openConversation(
  */
 export async function handOver(
   deps: SupportDeps,
-  input: { member: Member; reason: 'unanswered' | 'ask_staff'; at: number },
+  input: {
+    member: Member
+    reason: 'unanswered' | 'ask_staff'
+    at: number
+    /** What the customer sent (text, or '[画像]' / '[スタンプ]'): the staff alert quotes it. */
+    quote?: string | null
+  },
 ): Promise<LineMessage[]> {
   const { member, reason, at } = input
   const opened = await openConversation(deps, {
     memberId: member.id,
     reason,
     at,
-    alert: { kind: 'new_conversation', summary: newConversationSummary(member, reason) },
+    alert: {
+      kind: 'new_conversation',
+      summary: newConversationSummary(member, reason, input.quote ?? null),
+    },
   })
   if (!(await deps.conversations.claimAck(opened.conversationId, at))) return []
   return [await acknowledgement(deps, localeOf(member.language), at, member.displayName)]
@@ -168,10 +177,22 @@ export async function conversationIsOpen(deps: SupportDeps, memberId: number): P
   return conversation !== null && conversation.status !== 'closed'
 }
 
-function newConversationSummary(member: Member, reason: 'unanswered' | 'ask_staff'): string {
+const QUOTE_MAX = 120
+
+/** The staff alert's line: who, why, and what they sent, quoted (cut at 120 characters). */
+export function newConversationSummary(
+  member: Pick<Member, 'displayName' | 'memberNumber'>,
+  reason: 'unanswered' | 'ask_staff',
+  quote: string | null = null,
+): string {
   const who = member.displayName ? `${member.displayName}さん` : '会員'
   const why = reason === 'ask_staff' ? 'スタッフへの質問' : 'ボットが答えられなかったメッセージ'
-  return `${who}（会員番号 ${member.memberNumber}）から新しいお問い合わせ: ${why}`
+  const line = `${who}（会員番号 ${member.memberNumber}）から新しいお問い合わせ: ${why}`
+  const said = quote?.replace(/\s+/g, ' ').trim()
+  if (!said) return line
+  const chars = [...said]
+  const cut = chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX).join('')}…` : said
+  return `${line}「${cut}」`
 }
 
 /**

@@ -204,18 +204,17 @@ async function onPostback(
   receivedAt: number,
 ) {
   const member = await ensureMember(deps, userId, event.timestamp)
+  const ctx = { member, now: deps.clock.now() }
   await deps.chatLog.recordInbound({
     memberId: member.id,
     eventId: event.webhookEventId,
     kind: 'postback',
-    text: null,
+    // What the customer tapped, in words (「満足」を選択): the inbox shows this, not the data.
+    text: await deps.router.describePostback(ctx, event.postback.data),
     payload: event.postback,
     at: event.timestamp,
   })
-  const replies = await deps.router.routePostback(
-    { member, now: deps.clock.now() },
-    event.postback.data,
-  )
+  const replies = await deps.router.routePostback(ctx, event.postback.data)
   await reply(deps, event, member, replies, receivedAt, 'reply')
   await noteInbound(deps, event, member, replies, receivedAt)
 }
