@@ -82,7 +82,7 @@ describe('editable texts (workerd + local D1)', () => {
       await until(
         'welcomes',
         worker,
-        () => [texts(line, hana.userId), texts(line, ken.userId)],
+        () => [texts(line, hana.userId), texts(line, ken.userId)] as const,
         ([a, b]) => a.length > 0 && b.length > 0,
       )
       expect(texts(line, hana.userId)[0]).toEqual({
@@ -97,7 +97,7 @@ describe('editable texts (workerd + local D1)', () => {
       await until(
         'acknowledgements',
         worker,
-        () => [texts(line, hana.userId), texts(line, ken.userId)],
+        () => [texts(line, hana.userId), texts(line, ken.userId)] as const,
         ([a, b]) =>
           a.some((t) => t.text.includes('営業時間外')) && b.some((t) => t.text.includes('closed')),
       )
@@ -129,7 +129,7 @@ describe('editable texts (workerd + local D1)', () => {
       await until(
         'coupon notes',
         worker,
-        () => [texts(line, hana.userId), texts(line, ken.userId)],
+        () => [texts(line, hana.userId), texts(line, ken.userId)] as const,
         ([a, b]) =>
           a.some((t) => t.text.includes('（D1）') && t.via === 'push') &&
           b.some((t) => t.via === 'push'),
