@@ -37,6 +37,7 @@ import {
 import { staffDashboardRoute } from './routes/staff-dashboard.ts'
 import { staffSegmentsRoute } from './routes/staff-segments.ts'
 import { staffMessagingSettingsRoute } from './routes/staff-messaging-settings.ts'
+import { staffTextsRoute } from './routes/staff-texts.ts'
 import { staffSettingsRoute } from './routes/staff-settings.ts'
 import { staffRichMenuRoute } from './routes/staff-rich-menu.ts'
 import { staffBroadcastsRoute } from './routes/staff-broadcasts.ts'
@@ -97,6 +98,7 @@ export function createApp(scopeOf: ScopeOf) {
   app.route('/api/liff/privacy', liffPrivacyRoute)
   app.route('/api/liff', liffRoute)
   app.route('/api/staff/settings/messaging', staffMessagingSettingsRoute)
+  app.route('/api/staff/texts', staffTextsRoute)
   app.route('/api/staff/settings', staffSettingsRoute)
   app.route('/api/staff/rich-menu', staffRichMenuRoute)
   app.route('/api/staff/audit', staffAuditRoute)

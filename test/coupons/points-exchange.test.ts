@@ -87,6 +87,23 @@ describe('points exchange', () => {
       body: { templateId: template.id, requestId: 'req-00000003' },
     })
     expect(first.status).toBe(201)
+    // The catalogue offers only what the member can still get: this one is at its limit.
+    const other = await createTemplate(world, owner, { pointsCost: 200, title: '別の交換' })
+    const soldOut = await createTemplate(world, owner, {
+      pointsCost: 50,
+      title: '売り切れ',
+      totalLimit: 1,
+    })
+    const rival = await memberWithPoints(100)
+    const bought = await world.api('POST', '/api/liff/coupons/exchange', {
+      token: rival.user.token(),
+      body: { templateId: soldOut.id, requestId: 'req-00000005' },
+    })
+    expect(bought.status).toBe(201)
+    const catalogue = await world.api<ExchangeCatalogue>('GET', '/api/liff/coupons/exchange', {
+      token: user.token(),
+    })
+    expect(catalogue.body.items.map((i) => i.templateId)).toEqual([other.id])
     const second = await world.api<ErrorBody>('POST', '/api/liff/coupons/exchange', {
       token: user.token(),
       body: { templateId: template.id, requestId: 'req-00000004' },
@@ -96,9 +113,15 @@ describe('points exchange', () => {
     expect(balanceOf(memberId)).toBe(900)
     expect(
       world.joren.rows<{ n: number }>(
-        "select count(*) as n from point_ledger where kind = 'redeem'",
+        "select count(*) as n from point_ledger where kind = 'redeem' and member_id = ?",
+        memberId,
       ),
     ).toEqual([{ n: 1 }])
-    expect(world.count('coupons')).toBe(1)
+    expect(
+      world.joren.rows<{ n: number }>(
+        'select count(*) as n from coupons where member_id = ?',
+        memberId,
+      ),
+    ).toEqual([{ n: 1 }])
   })
 })

@@ -66,8 +66,18 @@ describe('hand-over to staff', () => {
     ).toEqual([`conversation:${first.id}:cycle:1`, `conversation:${first.id}:cycle:2`])
     const [listed] = await listConversations(world, owner)
     expect(listed).toMatchObject({ id: first.id, status: 'open', unread: 1 })
-    // The newest message is the acknowledgement the bot sent after the image.
-    expect(listed?.lastMessagePreview).toMatch(/^お問い合わせありがとうございます/)
+    // The list shows what the customer sent last (the image), not the bot's acknowledgement.
+    expect(listed?.lastMessagePreview).toBe('[画像]')
+    // The staff alert quotes it.
+    expect(
+      world.joren
+        .rows<{ summary: string }>(`select summary from staff_alerts order by id desc limit 1`)
+        .map((r) => r.summary),
+    ).toEqual([
+      expect.stringMatching(
+        /から新しいお問い合わせ: ボットが答えられなかったメッセージ「\[画像\]」$/,
+      ),
+    ])
     const thread = await world.api<{ messages: { kind: string; direction: string }[] }>(
       'GET',
       `/api/staff/inbox/conversations/${first.id}`,

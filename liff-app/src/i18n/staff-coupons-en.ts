@@ -57,6 +57,10 @@ export const staffCouponsEn: StaffCouponsMessages = {
   memberCoupons: 'Coupons',
   issue: 'Issue',
   issued: 'Coupon issued',
+  notifyMember: 'Tell the customer on LINE',
+  notifyCost:
+    'Sends the coupon note (Settings → Message texts and hours) with the coupon as one push (uses 1 of the month’s free messages).',
+  issuedNotified: 'Coupon issued; the note to the customer is queued',
   chooseTemplate: 'Choose a template',
   revoke: 'Revoke',
   revoked: 'Coupon revoked',

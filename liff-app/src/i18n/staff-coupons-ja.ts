@@ -66,6 +66,10 @@ export const staffCouponsJa = {
   memberCoupons: 'クーポン',
   issue: '発行する',
   issued: 'クーポンを発行しました',
+  notifyMember: 'お客様に LINE で知らせる',
+  notifyCost:
+    'お知らせ文（設定 → メッセージ文面・営業時間）とクーポンを1通のプッシュで送ります（月の無料メッセージ数を1通消費）。',
+  issuedNotified: 'クーポンを発行し、お客様へのお知らせを送信待ちにしました',
   chooseTemplate: 'テンプレートを選択',
   revoke: '取り消す',
   revoked: 'クーポンを取り消しました',

@@ -183,6 +183,11 @@ export const ROUTES: readonly StaffRoute[] = [
     nav: 'settings',
   },
   {
+    path: '/settings/texts',
+    screen: () => import('./texts/texts-screen.tsx'),
+    needs: 'settings.write',
+  },
+  {
     path: '/audit',
     screen: () => import('./screens/audit-screen.tsx'),
     needs: 'audit.read',

@@ -13,6 +13,8 @@ import type { SurveyDeps } from '../domain/surveys/deps.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
 import type { Messenger } from '../domain/messaging/messenger.ts'
 import type { RuntimePorts } from './ports.ts'
+import { readRichMenuState } from '../domain/richmenu/rich-menu.ts'
+import type { SettingsStore } from '../domain/shop/settings.ts'
 
 /**
  * The chat router: commands and their rich-menu postbacks first (member card, coupons, points,
@@ -39,7 +41,9 @@ export function createChatRouter(
     registerSurveyChat(
       registerPointsCommands(
         registerCouponChat(
-          createDefaultRouter().command(memberCardCommand(links)).command(referralCommand(links)),
+          createDefaultRouter(menuPublished(repositories.settings))
+            .command(memberCardCommand(links))
+            .command(referralCommand(links)),
           {
             coupons: repositories.coupons,
             links,
@@ -60,4 +64,9 @@ export function createChatRouter(
       },
     },
   )
+}
+
+/** The help text mentions the chat's bottom menu only once the shop published one. */
+export function menuPublished(settings: SettingsStore) {
+  return async () => (await readRichMenuState(settings)) !== null
 }

@@ -20,7 +20,9 @@ import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.t
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
 import { createMessagingSettingsService } from '../domain/shop/messaging.ts'
-import { createShopSettingsService } from '../domain/shop/settings.ts'
+import { createShopSettingsService, readShopSettings } from '../domain/shop/settings.ts'
+import { createShopTextsService } from '../domain/texts/service.ts'
+import { shopTextSource } from '../domain/texts/texts.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
 import { createWebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import { createRateLimiter } from '../domain/security/rate-limit.ts'
@@ -32,7 +34,7 @@ import { MonthlyLimitMemo } from '../domain/messaging/push-fallback.ts'
 import type { Services } from '../middleware/env.ts'
 import { createContentFetcher } from '../line/content-fetcher.ts'
 import { composeRichMenu } from './rich-menu.ts'
-import { createChatRouter } from './chat.ts'
+import { createChatRouter, menuPublished } from './chat.ts'
 import { createFaqAnswerer } from '../domain/faq/answerer.ts'
 import { composeBroadcasts } from './broadcasts.ts'
 import { createQuotaReader, createQuotaService } from '../domain/messaging/quota.ts'
@@ -96,6 +98,11 @@ export function composeServices(ports: RuntimePorts) {
     inboxUrl: `${links.publicUrl.replace(/\/+$/, '')}/staff/inbox`,
   }
   const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
+  // The shop's editable texts (welcome, receipt, acknowledgements, coupon note) over their defaults.
+  const shopTexts = shopTextSource(
+    repositories.shopTexts,
+    async () => (await readShopSettings(repositories.settings, config.sandbox)).name,
+  )
   // One FAQ matcher per process: the chat router answers with it, staff try it out.
   const faqAnswerer = createFaqAnswerer(repositories.faq, ports.faq)
   // The support and survey capabilities (a low score goes through the support hand-over).
@@ -222,6 +229,8 @@ export function composeServices(ports: RuntimePorts) {
     },
     uow,
     support: support.hooks,
+    texts: shopTexts,
+    menuPublished: menuPublished(repositories.settings),
     // Remembers LINE's "monthly limit reached" for a while: no push in place of a reply meanwhile.
     monthlyLimit: new MonthlyLimitMemo(),
     relay,
@@ -327,7 +336,24 @@ export function composeServices(ports: RuntimePorts) {
       now,
       uuid: () => ids.uuid(),
     }),
-    ...composeLoyalty({ ...ports, repositories, uow, events: eventStore, cardKey }),
+    ...composeLoyalty({
+      ...ports,
+      repositories,
+      uow,
+      events: eventStore,
+      cardKey,
+      issuedNote: { outbox: outboxDeps, links },
+    }),
+    texts: createShopTextsService({
+      store: repositories.shopTexts,
+      settings: repositories.settings,
+      loyalty: { ...repositories, uow, clock, timeZone },
+      uow,
+      texts: shopTexts,
+      timeZone,
+      sandbox: config.sandbox,
+      now,
+    }),
   }
 
   return {

@@ -1,12 +1,14 @@
 import type { Config } from '../config.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Repositories } from '../db/repositories/index.ts'
+import type { IssuedNoteDeps } from '../domain/coupons/issued-note.ts'
 import { createCouponService } from '../domain/coupons/service.ts'
 import type { EventStore } from '../domain/events/store.ts'
 import type { LoyaltyDeps } from '../domain/loyalty/loyalty.ts'
 import { createLoyaltyService, createLoyaltyUpkeep } from '../domain/loyalty/service.ts'
 import type { Clock, Ids, Pace } from '../domain/ports.ts'
 import { readShopSettings } from '../domain/shop/settings.ts'
+import { shopTextSource } from '../domain/texts/texts.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
 import { couponDeps } from './coupons.ts'
 import type { JobDispatch, RuntimePorts } from './ports.ts'
@@ -26,6 +28,7 @@ export interface LoyaltyInput {
 /** The loyalty domain's deps over the repositories (services and the periodic upkeep). */
 function loyaltyDeps(input: LoyaltyInput): LoyaltyDeps {
   const { repositories, uow, clock, ids, timeZone, sandbox, pace } = input
+  const shopName = async () => (await readShopSettings(repositories.settings, sandbox)).name
   return {
     pace,
     points: repositories.points,
@@ -36,7 +39,8 @@ function loyaltyDeps(input: LoyaltyInput): LoyaltyDeps {
     clock,
     ids,
     timeZone,
-    shopName: async () => (await readShopSettings(repositories.settings, sandbox)).name,
+    shopName,
+    texts: shopTextSource(repositories.shopTexts, shopName),
   }
 }
 
@@ -54,6 +58,8 @@ export function composeLoyalty(
     /** Which redemption committed (its event); see the coupon service. */
     events: Pick<EventStore, 'byDedupeKeys'>
     cardKey(): Promise<CryptoKey>
+    /** The note a coupon issued by hand can send (the outbox and the mini-app's links). */
+    issuedNote?: Pick<IssuedNoteDeps, 'outbox' | 'links'>
   },
 ) {
   const { repositories, uow, config } = input
@@ -74,6 +80,11 @@ export function composeLoyalty(
       events: input.events,
       cardKey: input.cardKey,
       sandbox,
+      issuedNote: input.issuedNote && {
+        ...input.issuedNote,
+        members: repositories.members,
+        texts: deps.texts ?? shopTextSource(repositories.shopTexts),
+      },
     }),
   }
 }

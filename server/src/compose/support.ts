@@ -11,6 +11,7 @@ import { createStaffAlertService } from '../domain/support/alerts.ts'
 import type { ContentSource } from '../domain/support/contents.ts'
 import { supportEventHooks } from '../domain/support/events.ts'
 import type { SupportDeps } from '../domain/support/handover.ts'
+import { shopTextSource } from '../domain/texts/texts.ts'
 import { createInboxService } from '../domain/support/inbox.ts'
 import type { SupportService } from '../domain/support/service.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
@@ -45,6 +46,8 @@ export function composeSupport(input: {
     clock,
     timeZone: input.timeZone,
     sandbox: input.sandbox,
+    // The acknowledgements in the shop's wording ({shop} is filled by the hand-over itself).
+    texts: shopTextSource(repositories.shopTexts),
   }
   const now = () => clock.now()
   const service: SupportService = {

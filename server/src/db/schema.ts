@@ -1412,6 +1412,26 @@ export const memberAgreements = sqliteTable(
   (t) => [primaryKey({ columns: [t.memberId, t.document, t.version] })],
 )
 
+// ── Shop texts (issue 15) ──────────────────────────────────────────────────────────────────
+/**
+ * A text the shop edited (welcome, welcome-back, receipt, hand-over acknowledgements, coupon note),
+ * one row per text and language. No row: the built-in default is used; reset deletes the row.
+ */
+export const shopTexts = sqliteTable(
+  'shop_texts',
+  {
+    key: text('key').notNull(),
+    locale: text('locale').notNull(),
+    body: text('body').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: integer('updated_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.locale] }),
+    check('shop_texts_locale', sql`${t.locale} IN ('ja', 'en')`),
+  ],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1472,4 +1492,5 @@ export const schema = {
   kpiDays,
   stampLedger,
   memberAgreements,
+  shopTexts,
 }

@@ -19,6 +19,7 @@ import type { ReferralService } from '../domain/referrals/service.ts'
 import type { WebhookProblemsQuery } from '../domain/webhook/problems.ts'
 import type { MessagingSettingsService } from '../domain/shop/messaging.ts'
 import type { ShopSettingsService } from '../domain/shop/settings.ts'
+import type { ShopTextsService } from '../domain/texts/service.ts'
 import type { StaffService } from '../domain/staff/staff.ts'
 import type { StampService } from '../domain/stamps/stamps.ts'
 import type { SupportService } from '../domain/support/service.ts'
@@ -56,6 +57,7 @@ export interface Services {
   settings: ShopSettingsService
   /** Who may be messaged (default everyone / opt-in) and the automatic pushes' switches. */
   messagingSettings: MessagingSettingsService
+  texts: ShopTextsService
   audit: AuditService
   /** Survey definitions, results and CSV (staff); the member's questionnaire, draft and submit. */
   surveys: SurveyService

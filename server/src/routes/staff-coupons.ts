@@ -80,6 +80,7 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
           c.var.staff,
           c.req.valid('param').memberNumber,
           c.req.valid('json').templateId,
+          c.req.valid('json').notify === true,
         ),
         201,
       ),

@@ -147,7 +147,14 @@ export const CouponIdParamSchema = z.object({
 })
 
 /** POST /api/staff/members/:memberNumber/coupons */
-export const CouponIssueSchema = z.object({ templateId: positiveInt })
+/**
+ * Issue by hand; `notify` also pushes the shop's coupon-issued note with the coupon card
+ * (1 billed message, counted against the LINE plan's monthly messages).
+ */
+export const CouponIssueSchema = z.object({
+  templateId: positiveInt,
+  notify: z.boolean().optional(),
+})
 
 /** GET /api/liff/coupons/:id/code: the short-lived signed QR staff scan. */
 export const CouponCodeSchema = z.object({

@@ -21,9 +21,37 @@ export const DayHoursSchema = z
   .nullable()
 export type DayHours = z.infer<typeof DayHoursSchema>
 
-/** Weekly opening hours: `days[0]` is Sunday (as Date#getDay), in the shop's time zone. */
+const LOCAL_DATE = z
+  .string()
+  .regex(
+    /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/,
+    '日付は YYYY-MM-DD で入力してください',
+  )
+
+/** A date with its own hours (`hours: null` closes the shop that day). */
+export const SpecialDaySchema = z.object({ date: LOCAL_DATE, hours: DayHoursSchema })
+export type SpecialDay = z.infer<typeof SpecialDaySchema>
+
+/**
+ * Weekly opening hours: `days[0]` is Sunday (as Date#getDay), in the shop's time zone; `holidays`
+ * are dates the shop is closed (臨時休業・祝日), `specialDays` dates with other hours. A date in
+ * both is a special day.
+ */
 export const BusinessHoursSchema = z.object({
   days: z.array(DayHoursSchema).length(7, '曜日ごとに7日分を指定してください'),
+  holidays: z
+    .array(LOCAL_DATE)
+    .max(366, '休業日は366日までです')
+    .refine((list) => new Set(list).size === list.length, '同じ休業日が2回あります')
+    .optional(),
+  specialDays: z
+    .array(SpecialDaySchema)
+    .max(366, '特別営業日は366日までです')
+    .refine(
+      (list) => new Set(list.map((d) => d.date)).size === list.length,
+      '同じ日付の特別営業日が2回あります',
+    )
+    .optional(),
 })
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>
 

@@ -43,7 +43,7 @@ export const ConversationSummarySchema = z.object({
   unread: z.number().int(),
   lastMessageAt: z.number().int(),
   lastInboundAt: z.number().int().nullable(),
-  /** A one-line preview of the newest message ('[画像]', '[スタンプ]' for non-text). */
+  /** A one-line preview of the customer's newest message ('[画像]', '[スタンプ]' for non-text). */
   lastMessagePreview: z.string().nullable(),
   openedAt: z.number().int(),
   closedAt: z.number().int().nullable(),

@@ -22,6 +22,7 @@ export function MemberCoupons({ memberNumber }: { memberNumber: string }) {
     'templates',
   )
   const [templateId, setTemplateId] = useState('')
+  const [notify, setNotify] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [revoking, setRevoking] = useState<CouponView | null>(null)
@@ -33,8 +34,9 @@ export function MemberCoupons({ memberNumber }: { memberNumber: string }) {
     try {
       await api.send('POST', `/api/staff/members/${memberNumber}/coupons`, {
         templateId: Number(templateId),
+        notify,
       })
-      toast(m.issued)
+      toast(notify ? m.issuedNotified : m.issued)
       setTemplateId('')
       list.reload()
       templates.reload()
@@ -91,6 +93,22 @@ export function MemberCoupons({ memberNumber }: { memberNumber: string }) {
             {m.issue}
           </button>
         </div>
+      )}
+      {can('coupons.issue') && active.length > 0 && (
+        <>
+          <label class="check-line">
+            <input
+              type="checkbox"
+              checked={notify}
+              aria-describedby="coupon-notify-cost"
+              onChange={(e) => setNotify(e.currentTarget.checked)}
+            />
+            {m.notifyMember}
+          </label>
+          <p class="field-hint" id="coupon-notify-cost">
+            {m.notifyCost}
+          </p>
+        </>
       )}
       {list.error && !list.data ? (
         <ErrorPanel error={list.error} onRetry={list.reload} />

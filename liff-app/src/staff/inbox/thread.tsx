@@ -224,7 +224,7 @@ function Content({ content }: { content: ThreadContent }) {
     case 'sticker':
       return <Sticker imageUrl={content.imageUrl} label={content.label} />
     case 'postback':
-      return <p class="muted">［{content.label}］</p>
+      return <p class="muted">{content.label}</p>
     case 'other':
       return <p class="muted">{content.label}</p>
   }

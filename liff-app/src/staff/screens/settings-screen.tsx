@@ -11,6 +11,8 @@ import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
 import { MessagingSettingsCard } from './messaging-settings.tsx'
+import { href } from '../routes.ts'
+import { textsText } from '../texts/messages.ts'
 import { RichMenuCard } from './rich-menu-card.tsx'
 import { PrivacyDocumentsCard, ShopExportCard } from '../privacy/privacy-settings.tsx'
 
@@ -35,6 +37,9 @@ export default function SettingsScreen() {
           <span class="skel" style="height:160px" />
         </div>
       )}
+      <a class="card texts-link" href={href('/settings/texts')} data-testid="texts-link">
+        {textsText().link}
+      </a>
       <MessagingSettingsCard />
       <RichMenuCard />
       <PrivacyDocumentsCard />

@@ -23,6 +23,7 @@ import { createSegmentRepository } from './segment-repository.ts'
 import { createWebhookProblemReader } from './webhook-problem-repository.ts'
 import { createRateCounterStore, createSecurityAlertSink } from './rate-limit-repository.ts'
 import { createReferralRepository } from './referral-repository.ts'
+import { createShopTextStore } from './shop-text-repository.ts'
 
 export function createRepositories(db: Database, uow: UnitOfWork) {
   return {
@@ -50,6 +51,7 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
     rateLimits: createRateCounterStore(db),
     securityAlerts: createSecurityAlertSink(db),
     referrals: createReferralRepository(db),
+    shopTexts: createShopTextStore(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

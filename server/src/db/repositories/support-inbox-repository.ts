@@ -60,8 +60,9 @@ export function createInboxStore(db: Database, atomic: Atomic): InboxStore {
     closedAt: conversations.closedAt,
     updatedAt: conversations.updatedAt,
   }
-  // The member's newest message, through chat_messages_member_idx.
-  const latestOfMember = sql`${latest.id} = (select ${chatMessages.id} from ${chatMessages} where ${chatMessages.memberId} = ${conversations.memberId} order by ${chatMessages.createdAt} desc, ${chatMessages.id} desc limit 1)`
+  // The customer's newest message (what they said, not the bot's answer to it), through
+  // chat_messages_member_idx: the member's rows newest first until the first inbound one.
+  const latestOfMember = sql`${latest.id} = (select ${chatMessages.id} from ${chatMessages} where ${chatMessages.memberId} = ${conversations.memberId} and ${chatMessages.direction} = 'in' order by ${chatMessages.createdAt} desc, ${chatMessages.id} desc limit 1)`
 
   type SummaryRow = {
     [K in keyof typeof summaryColumns]: unknown

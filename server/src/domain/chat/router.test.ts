@@ -31,6 +31,23 @@ describe('chat router', () => {
     )
   })
 
+  it('the help mentions the bottom menu only when the shop published one', async () => {
+    const without = textOf(
+      await createDefaultRouter(async () => false).routeText({ member, now: 0 }, '?'),
+    )
+    expect(without).toContain('「会員証」')
+    expect(without).toContain('「紹介」')
+    expect(without).not.toContain('メニュー')
+    const withMenu = textOf(
+      await createDefaultRouter(async () => true).routeText({ member, now: 0 }, '?'),
+    )
+    expect(withMenu).toContain('画面下のメニューからもご利用いただけます。')
+    const en = { ...member, language: 'en' }
+    expect(
+      textOf(await createDefaultRouter(async () => false).routeText({ member: en, now: 0 }, '?')),
+    ).not.toContain('menu')
+  })
+
   it('routes commands first-match and postbacks by action', async () => {
     const router = new ChatRouter()
       .command({

@@ -201,11 +201,12 @@ export function registerSupportChat(router: ChatRouter, deps: SupportChatDeps): 
     })
     .fallback({
       name: 'hand-over',
-      async handle(ctx) {
+      async handle(ctx, text) {
         const ack = await handOver(deps.support, {
           member: ctx.member,
           reason: 'unanswered',
           at: ctx.now,
+          quote: text,
         })
         const { suggestions, askId } = faqResults.get(ctx) ?? { suggestions: [], askId: null }
         return suggestions.length > 0
@@ -217,6 +218,10 @@ export function registerSupportChat(router: ChatRouter, deps: SupportChatDeps): 
       await feedback(ctx, params, 'resolved')
       return [{ type: 'text', text: TEXT[localeOf(ctx.member.language)].solved }]
     })
+    .describe('ask_staff', async (ctx, params) =>
+      // A suggestion's button carries its FAQ entry; the rich menu's tile reads お問い合わせ.
+      params.has('e') ? TEXT[localeOf(ctx.member.language)].askStaff : 'お問い合わせ',
+    )
     .postback('ask_staff', askStaff)
     .postback('faq_pick', async (ctx, params) => {
       const entry = await deps.faq.entry(Number(params.get('e')))

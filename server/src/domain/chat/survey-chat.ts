@@ -427,6 +427,14 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
         await sessions.save({ ...session, state: 'paused', updatedAt: ctx.now })
       return [text(TEXT[localeOf(ctx.member.language)].stopped)]
     })
+    .describe('survey_answer', async (ctx, params) => {
+      // The inbox shows the choice the customer tapped (「満足」), not the postback data.
+      const raw = params.get('a') ?? ''
+      if (raw === SKIP) return TEXT[localeOf(ctx.member.language)].skip
+      const version = await surveyDeps.surveys.version(Number(params.get('v')))
+      const question = version?.questions.find((q) => q.id === params.get('q'))
+      return (question && choicesOf(question).find((c) => c.value === raw)?.label) ?? null
+    })
     .postback('survey_answer', async (ctx, params) => {
       const locale = localeOf(ctx.member.language)
       const t = TEXT[locale]

@@ -241,13 +241,23 @@ export async function exchangeCatalogue(
   memberId: number,
 ): Promise<ExchangeCatalogue> {
   const now = deps.now()
-  const [templates, balance] = await Promise.all([
+  const [templates, balance, held] = await Promise.all([
     deps.coupons.exchangeable(now),
     deps.points.balance(memberId, now),
+    deps.coupons.listForMember(memberId),
   ])
+  // Only what this member can still get: not sold out, and under the per-member limit (every
+  // coupon of the template they were ever issued counts, used or not).
+  const issuedTo = new Map<number, number>()
+  for (const c of held) issuedTo.set(c.templateId, (issuedTo.get(c.templateId) ?? 0) + 1)
+  const obtainable = templates.filter(
+    (t) =>
+      (t.totalLimit === null || t.issuedCount < t.totalLimit) &&
+      (issuedTo.get(t.id) ?? 0) < t.perMemberLimit,
+  )
   return {
     balance,
-    items: templates.map((t) => ({
+    items: obtainable.map((t) => ({
       templateId: t.id,
       kind: t.kind,
       title: t.title,

@@ -38,6 +38,7 @@ import {
   CouponTemplateLocked,
   CouponTemplateNotFound,
 } from './errors.ts'
+import { sendIssuedNote, type IssuedNoteDeps } from './issued-note.ts'
 import { readWelcomeSetting, updateWelcomeSetting } from './welcome.ts'
 
 export interface CouponServiceDeps extends CouponDeps {
@@ -52,6 +53,8 @@ export interface CouponServiceDeps extends CouponDeps {
   cardKey(): Promise<CryptoKey>
   /** Sandbox: the shop's default name differs. */
   sandbox: boolean
+  /** What the note to a member about a coupon issued by hand needs (absent: no note). */
+  issuedNote?: IssuedNoteDeps
 }
 
 /** How many times a new template retries when a concurrent one took its ID. */
@@ -246,8 +249,17 @@ export function createCouponService(deps: CouponServiceDeps) {
       return { coupons: list.map((coupon) => effectiveState(coupon, now)) }
     },
 
-    /** Issues a coupon by hand: the coupon, its event and the audit row in one commit. */
-    async issue(actor: StaffActor, memberNumber: string, templateId: number): Promise<CouponView> {
+    /**
+     * Issues a coupon by hand: the coupon, its event and the audit row in one commit. With
+     * `notify`, the member gets the shop's `coupon_issued` note and the coupon card as one push
+     * (billed; enqueued once per coupon, its delivery shows in the member's thread).
+     */
+    async issue(
+      actor: StaffActor,
+      memberNumber: string,
+      templateId: number,
+      notify = false,
+    ): Promise<CouponView> {
       const memberId = await memberIdOf(memberNumber)
       const coupon = await issueCoupon(deps, {
         templateId,
@@ -265,6 +277,8 @@ export function createCouponService(deps: CouponServiceDeps) {
           }),
         ],
       })
+      if (notify && deps.issuedNote && coupon.state === 'issued')
+        await sendIssuedNote(deps.issuedNote, coupon, await shopName())
       return view(coupon)
     },
 

@@ -10,6 +10,7 @@ import { PointsAlreadyUsed, PurchaseNotFound } from './errors.ts'
 import { SPEND_ATTEMPTS, grantPoints, pointsGrantedEvent, spendPoints } from './ledger.ts'
 import { NotEnoughPoints, isUniqueFailure, withRetry, type PointsRepository } from './points.ts'
 import { receiptMessage, tierUpMessage } from './messages.ts'
+import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import { readMessagingSettings } from '../shop/messaging.ts'
 import { DEFAULT_TIERS, pointsForPurchase, readEarningRule, tierStatus } from './rules.ts'
 import type { LoyaltyMember, LoyaltyStore, PurchaseRecord } from './store.ts'
@@ -27,6 +28,8 @@ export interface LoyaltyDeps {
   ids: Ids
   timeZone: string
   shopName(): Promise<string>
+  /** The shop's texts (receipt heading, tier-up line); the defaults when absent. */
+  texts?: ShopTextSource
   /** Yields between members of a long pass (Node: the thread answers requests too). */
   pace?: Pace
 }
@@ -296,20 +299,28 @@ export async function afterPurchase(
       change?.direction === 'up' &&
       status.tier !== null &&
       status.tier.minSpendYen > 0
+    const texts = deps.texts ?? DEFAULT_TEXT_SOURCE
     const receipt =
       switches.receipt === 'on' ||
       (switches.receipt === 'changed' && (purchase.pointsGranted > 0 || change !== null))
     if (receipt) {
       const shopName = await deps.shopName()
       await enqueue(deps, member, `receipt:${purchase.id}`, [
-        receiptMessage(member.language, { shopName, purchase, balance, tier: status, tieredUp }),
+        await receiptMessage(texts, member.language, {
+          shopName,
+          purchase,
+          balance,
+          tier: status,
+          tieredUp,
+          displayName: member.displayName,
+        }),
       ])
     } else if (tieredUp) {
       await enqueue(
         deps,
         member,
         `tier-up:${member.id}:${status.tier?.id ?? 0}:${localDate(deps.clock.now(), deps.timeZone)}`,
-        [tierUpMessage(member.language, status)],
+        [await tierUpMessage(texts, member.language, status, member.displayName)],
       )
     }
   }

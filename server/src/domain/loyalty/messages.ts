@@ -1,6 +1,8 @@
 import type { TierStatus } from '@joren/shared'
 import { localeOf, type Locale } from '../chat/texts.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
+import { nameValue } from '../texts/catalogue.ts'
+import type { ShopTextSource } from '../texts/texts.ts'
 import { formatDateEn, formatDateJa } from './dates.ts'
 import type { PurchaseRecord } from './store.ts'
 
@@ -10,26 +12,22 @@ const pt = (n: number) => `${n.toLocaleString('ja-JP')}pt`
 
 const RECEIPT = {
   ja: {
-    title: 'お買い上げありがとうございます',
     amount: 'お会計',
     earned: '今回のポイント',
     balance: 'ポイント残高',
     tier: '会員ランク',
     next: (name: string, y: number) => `${name}まであと${yen(y)}`,
-    alt: (amount: number, points: number) =>
-      `お買い上げありがとうございます（${yen(amount)}・${pt(points)}付与）`,
-    tierUp: (name: string) => `会員ランクが「${name}」になりました`,
+    alt: (title: string, amount: number, points: number) =>
+      `${title}（${yen(amount)}・${pt(points)}付与）`,
   },
   en: {
-    title: 'Thank you for your purchase',
     amount: 'Total',
     earned: 'Points earned',
     balance: 'Points balance',
     tier: 'Member tier',
     next: (name: string, y: number) => `${yenEn(y)} more to ${name}`,
-    alt: (amount: number, points: number) =>
-      `Thank you for your purchase (${yenEn(amount)}, ${points} pt earned)`,
-    tierUp: (name: string) => `You are now ${name}`,
+    alt: (title: string, amount: number, points: number) =>
+      `${title} (${yenEn(amount)}, ${points} pt earned)`,
   },
 } as const
 
@@ -52,10 +50,12 @@ function row(label: string, value: string, bold = false) {
 }
 
 /**
- * The LINE receipt after a purchase: amount, points earned, balance and tier; with `tieredUp`, the
- * tier-up congratulation in the same bubble (one billed message per purchase, not two).
+ * The LINE receipt after a purchase: the shop's heading (`receipt` text), amount, points earned,
+ * balance and tier; with `tieredUp`, the tier-up line (`receipt_tier_up` text) in the same bubble
+ * (one billed message per purchase, not two).
  */
-export function receiptMessage(
+export async function receiptMessage(
+  texts: ShopTextSource,
   language: string | null,
   input: {
     shopName: string
@@ -63,12 +63,21 @@ export function receiptMessage(
     balance: number
     tier: TierStatus
     tieredUp?: boolean
+    displayName?: string | null
   },
-): LineMessage {
+): Promise<LineMessage> {
   const locale = localeOf(language)
   const t = RECEIPT[locale]
   const money = locale === 'en' ? yenEn : yen
   const { purchase, tier } = input
+  const title = await texts.render('receipt', locale, {
+    name: nameValue(input.displayName, locale),
+    shop: input.shopName,
+    amount: money(purchase.amountYen),
+    points: pt(purchase.pointsGranted),
+    balance: pt(input.balance),
+    tier: tier.tier?.name ?? null,
+  })
   const rows = [
     row(t.amount, money(purchase.amountYen), true),
     row(t.earned, `+${pt(purchase.pointsGranted)}`),
@@ -86,23 +95,24 @@ export function receiptMessage(
         },
       ]
     : []
-  const tierUp =
-    input.tieredUp && tier.tier
-      ? [
-          {
-            type: 'text' as const,
-            text: `${t.tierUp(tier.tier.name)} — ${tierUpText(language, tier)}`,
-            size: 'sm' as const,
-            color: '#B8860B',
-            weight: 'bold' as const,
-            wrap: true,
-          },
-        ]
-      : []
-  const alt = t.alt(purchase.amountYen, purchase.pointsGranted)
+  const tierUpLine =
+    input.tieredUp && tier.tier ? await tierUpText(texts, locale, tier, input.displayName) : null
+  const tierUp = tierUpLine
+    ? [
+        {
+          type: 'text' as const,
+          text: tierUpLine,
+          size: 'sm' as const,
+          color: '#B8860B',
+          weight: 'bold' as const,
+          wrap: true,
+        },
+      ]
+    : []
+  const alt = t.alt(title, purchase.amountYen, purchase.pointsGranted)
   return {
     type: 'flex',
-    altText: tierUp.length > 0 && tier.tier ? `${alt} ${t.tierUp(tier.tier.name)}` : alt,
+    altText: [...(tierUpLine ? `${alt} ${tierUpLine}` : alt)].slice(0, 1500).join(''),
     contents: {
       type: 'bubble',
       body: {
@@ -111,7 +121,7 @@ export function receiptMessage(
         spacing: 'md',
         contents: [
           { type: 'text', text: input.shopName, size: 'xs', color: '#888888' },
-          { type: 'text', text: t.title, weight: 'bold', size: 'md', wrap: true },
+          { type: 'text', text: title, weight: 'bold', size: 'md', wrap: true },
           { type: 'separator' },
           ...tierUp,
           ...rows,
@@ -122,21 +132,28 @@ export function receiptMessage(
   }
 }
 
-export function tierUpMessage(language: string | null, status: TierStatus): LineMessage {
-  const name = status.tier?.name ?? ''
-  const text =
-    localeOf(language) === 'en'
-      ? `Congratulations! You are now ${name}. ${tierUpText(language, status)}`
-      : `おめでとうございます！会員ランクが「${name}」になりました。${tierUpText(language, status)}`
-  return { type: 'text', text }
+/** The tier-up note alone (receipts off): the same `receipt_tier_up` text as in the receipt. */
+export async function tierUpMessage(
+  texts: ShopTextSource,
+  language: string | null,
+  status: TierStatus,
+  displayName?: string | null,
+): Promise<LineMessage> {
+  return { type: 'text', text: await tierUpText(texts, localeOf(language), status, displayName) }
 }
 
-/** What the new tier gives (both the receipt's tier-up line and the tier-up note say it). */
-function tierUpText(language: string | null, status: TierStatus): string {
+function tierUpText(
+  texts: ShopTextSource,
+  locale: Locale,
+  status: TierStatus,
+  displayName: string | null | undefined,
+): Promise<string> {
   const multiplier = (status.tier?.multiplierPercent ?? 100) / 100
-  return localeOf(language) === 'en'
-    ? `From now on you earn ${multiplier}× points.`
-    : `これからはポイントが${multiplier}倍たまります。`
+  return texts.render('receipt_tier_up', locale, {
+    name: nameValue(displayName, locale),
+    tier: status.tier?.name ?? null,
+    multiplier: String(multiplier),
+  })
 }
 
 /** The answer to 「ポイント」: the balance and the nearest expiry. */

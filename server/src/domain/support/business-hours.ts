@@ -15,8 +15,11 @@ export function businessHoursOf(settings: { businessHours?: BusinessHours }): Bu
 
 const CLOCK_FORMATS = new Map<string, Intl.DateTimeFormat>()
 
-/** The weekday (0 = Sunday) and 'HH:MM' of an instant in the shop's time zone. */
-export function shopClock(at: number, timeZone: string): { weekday: number; time: string } {
+/** The weekday (0 = Sunday), 'YYYY-MM-DD' and 'HH:MM' of an instant in the shop's time zone. */
+export function shopClock(
+  at: number,
+  timeZone: string,
+): { weekday: number; date: string; time: string } {
   let format = CLOCK_FORMATS.get(timeZone)
   if (!format) {
     // Built once per zone: building a formatter costs far more than using one.
@@ -24,6 +27,9 @@ export function shopClock(at: number, timeZone: string): { weekday: number; time
       timeZone,
       hourCycle: 'h23',
       weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
     })
@@ -31,12 +37,25 @@ export function shopClock(at: number, timeZone: string): { weekday: number; time
   }
   const parts = format.formatToParts(at)
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  return { weekday: WEEKDAYS.indexOf(get('weekday')), time: `${get('hour')}:${get('minute')}` }
+  return {
+    weekday: WEEKDAYS.indexOf(get('weekday')),
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    time: `${get('hour')}:${get('minute')}`,
+  }
 }
 
+/** The hours of one shop-local date: a special day's own, closed on a holiday, else its weekday's. */
+export function hoursOn(hours: BusinessHours, date: string, weekday: number): DayHours {
+  const special = hours.specialDays?.find((d) => d.date === date)
+  if (special) return special.hours
+  if (hours.holidays?.includes(date)) return null
+  return hours.days[weekday] ?? null
+}
+
+/** Whether the shop is open at `at` (its time zone), holidays and special days included. */
 export function isWithinBusinessHours(hours: BusinessHours, at: number, timeZone: string): boolean {
-  const { weekday, time } = shopClock(at, timeZone)
-  const day = hours.days[weekday]
+  const { weekday, date, time } = shopClock(at, timeZone)
+  const day = hoursOn(hours, date, weekday)
   return !!day && day.open <= time && time < day.close
 }
 

@@ -31,7 +31,13 @@ export function supportEventHooks(deps: SupportDeps): SupportEventHooks {
       if (message.type === 'image') {
         await deps.conversations.queueContent({ eventId, lineMessageId: message.id, at })
       }
-      return handOver(deps, { member, reason: 'unanswered', at })
+      const quote =
+        message.type === 'image'
+          ? '[画像]'
+          : message.type === 'sticker'
+            ? '[スタンプ]'
+            : `[${message.type}]`
+      return handOver(deps, { member, reason: 'unanswered', at, quote })
     },
     async afterInbound({ member, at, unusedReplyToken }) {
       await deps.conversations.noteInbound({

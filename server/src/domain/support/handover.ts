@@ -4,6 +4,8 @@ import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Clock } from '../ports.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
+import { nameValue } from '../texts/catalogue.ts'
+import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { businessHoursOf, describeBusinessHours, isWithinBusinessHours } from './business-hours.ts'
 import type { ConversationStore, OpenReason, StaffAlertStore } from './ports.ts'
@@ -20,6 +22,8 @@ export interface SupportDeps {
   timeZone: string
   /** Sandbox mode changes only the default shop settings. */
   sandbox: boolean
+  /** The shop's texts (the acknowledgements); the defaults when absent. */
+  texts?: ShopTextSource
 }
 
 /** The staff alert that goes with an opening. */
@@ -145,17 +149,26 @@ export async function openConversation(
  */
 export async function handOver(
   deps: SupportDeps,
-  input: { member: Member; reason: 'unanswered' | 'ask_staff'; at: number },
+  input: {
+    member: Member
+    reason: 'unanswered' | 'ask_staff'
+    at: number
+    /** What the customer sent (text, or '[画像]' / '[スタンプ]'): the staff alert quotes it. */
+    quote?: string | null
+  },
 ): Promise<LineMessage[]> {
   const { member, reason, at } = input
   const opened = await openConversation(deps, {
     memberId: member.id,
     reason,
     at,
-    alert: { kind: 'new_conversation', summary: newConversationSummary(member, reason) },
+    alert: {
+      kind: 'new_conversation',
+      summary: newConversationSummary(member, reason, input.quote ?? null),
+    },
   })
   if (!(await deps.conversations.claimAck(opened.conversationId, at))) return []
-  return [await acknowledgement(deps, localeOf(member.language), at)]
+  return [await acknowledgement(deps, localeOf(member.language), at, member.displayName)]
 }
 
 /** Open or pending: staff are handling the member, so the bot stays quiet. */
@@ -164,38 +177,45 @@ export async function conversationIsOpen(deps: SupportDeps, memberId: number): P
   return conversation !== null && conversation.status !== 'closed'
 }
 
-function newConversationSummary(member: Member, reason: 'unanswered' | 'ask_staff'): string {
+const QUOTE_MAX = 120
+
+/** The staff alert's line: who, why, and what they sent, quoted (cut at 120 characters). */
+export function newConversationSummary(
+  member: Pick<Member, 'displayName' | 'memberNumber'>,
+  reason: 'unanswered' | 'ask_staff',
+  quote: string | null = null,
+): string {
   const who = member.displayName ? `${member.displayName}さん` : '会員'
   const why = reason === 'ask_staff' ? 'スタッフへの質問' : 'ボットが答えられなかったメッセージ'
-  return `${who}（会員番号 ${member.memberNumber}）から新しいお問い合わせ: ${why}`
+  const line = `${who}（会員番号 ${member.memberNumber}）から新しいお問い合わせ: ${why}`
+  const said = quote?.replace(/\s+/g, ' ').trim()
+  if (!said) return line
+  const chars = [...said]
+  const cut = chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX).join('')}…` : said
+  return `${line}「${cut}」`
 }
 
-const ACK: Record<Locale, { open: (hours: string) => string; closed: (hours: string) => string }> =
-  {
-    ja: {
-      open: (hours) =>
-        `お問い合わせありがとうございます。担当者に引き継ぎましたので、返信まで少々お待ちください。営業時間: ${hours}`,
-      closed: (hours) =>
-        `お問い合わせありがとうございます。営業時間内に担当者から返信します。営業時間: ${hours}`,
-    },
-    en: {
-      open: (hours) =>
-        `Thank you for your message. A staff member will reply shortly. Business hours: ${hours}`,
-      closed: (hours) =>
-        `Thank you for your message. A staff member will reply during business hours. Business hours: ${hours}`,
-    },
-  }
-
-/** The acknowledgement, worded for whether the shop is open right now. */
+/**
+ * The acknowledgement, worded for whether the shop is open right now (business hours with
+ * holidays and special days, in the shop's time zone): the shop's `ack_open` / `ack_closed` text.
+ */
 export async function acknowledgement(
-  deps: Pick<SupportDeps, 'settings' | 'sandbox' | 'timeZone'>,
+  deps: Pick<SupportDeps, 'settings' | 'sandbox' | 'timeZone' | 'texts'>,
   locale: Locale,
   at: number,
+  displayName?: string | null,
 ): Promise<LineMessage> {
-  const hours = businessHoursOf(await readShopSettings(deps.settings, deps.sandbox))
-  const described = describeBusinessHours(hours, locale)
-  const text = isWithinBusinessHours(hours, at, deps.timeZone)
-    ? ACK[locale].open(described)
-    : ACK[locale].closed(described)
+  const settings = await readShopSettings(deps.settings, deps.sandbox)
+  const hours = businessHoursOf(settings)
+  const open = isWithinBusinessHours(hours, at, deps.timeZone)
+  const text = await (deps.texts ?? DEFAULT_TEXT_SOURCE).render(
+    open ? 'ack_open' : 'ack_closed',
+    locale,
+    {
+      name: nameValue(displayName, locale),
+      shop: settings.name,
+      hours: describeBusinessHours(hours, locale),
+    },
+  )
   return { type: 'text', text }
 }

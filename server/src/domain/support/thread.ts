@@ -89,8 +89,9 @@ export function threadContent(row: ThreadRow): ThreadContent {
     }
     case 'postback': {
       const data = str(payload.data) ?? ''
-      const label = str(payload.displayText) ?? str(payload.label)
-      return { type: 'postback', data, label: label ?? `[ボタン] ${data}` }
+      // The words recorded with it (「満足」を選択), else what LINE said the button showed.
+      const label = row.text ?? str(payload.displayText) ?? str(payload.label)
+      return { type: 'postback', data, label: label ?? 'ボタンを選択' }
     }
     default: {
       const base = OTHER_LABEL[row.kind] ?? `[${row.kind}]`
@@ -174,6 +175,6 @@ export function previewOf(row: Pick<ThreadRow, 'kind' | 'text' | 'direction'>): 
   if (row.kind === 'text' && row.text) return row.text.slice(0, 80)
   if (row.kind === 'image') return '[画像]'
   if (row.kind === 'sticker') return '[スタンプ]'
-  if (row.kind === 'postback') return '[ボタン]'
+  if (row.kind === 'postback') return row.text ? row.text.slice(0, 80) : 'ボタンを選択'
   return OTHER_LABEL[row.kind] ?? `[${row.kind}]`
 }

@@ -7,11 +7,12 @@ import {
   type WebhookEvent,
 } from '@joren/shared'
 import type { ChatRouter } from '../chat/router.ts'
-import { localeOf, welcomeMessages } from '../chat/texts.ts'
+import { localeOf, welcomeMessages, type MenuPublished } from '../chat/texts.ts'
 import { newMemberNumber, type Member, type MemberRepository } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import { enqueueMessages, type OutboxDeps } from '../messaging/outbox.ts'
 import type { SupportEventHooks } from '../support/events.ts'
+import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 
 export interface ChatLog {
@@ -44,6 +45,10 @@ export interface EventDeps extends OutboxDeps {
   uow?: UnitOfWork
   /** The support inbox: bumps open conversations, hands over what the bot cannot answer. */
   support?: SupportEventHooks
+  /** The shop's texts (welcome, welcome back); the defaults when absent. */
+  texts?: ShopTextSource
+  /** Whether the shop published a rich menu (the welcome's help mentions it only then). */
+  menuPublished?: MenuPublished
 }
 
 /** A reply token is usable for about a minute after LINE issued it; stop trusting it a bit before. */
@@ -117,7 +122,13 @@ async function onFollow(
   // The module answers the follow; the welcome (and its coupon) would be a second greeting.
   if (standby) return
   const returning = existed && wasBlocked
-  const welcome = welcomeMessages(localeOf(member.language), member.displayName, returning)
+  const welcome = await welcomeMessages(
+    deps.texts ?? DEFAULT_TEXT_SOURCE,
+    localeOf(member.language),
+    member.displayName,
+    returning,
+    deps.menuPublished,
+  )
   // Subscribers of the follow (the welcome coupon) add to the free reply while it is possible.
   const contributions =
     deps.followEffects && member.followState === 'following' && freshReplyToken(event, receivedAt)
@@ -193,18 +204,17 @@ async function onPostback(
   receivedAt: number,
 ) {
   const member = await ensureMember(deps, userId, event.timestamp)
+  const ctx = { member, now: deps.clock.now() }
   await deps.chatLog.recordInbound({
     memberId: member.id,
     eventId: event.webhookEventId,
     kind: 'postback',
-    text: null,
+    // What the customer tapped, in words (「満足」を選択): the inbox shows this, not the data.
+    text: await deps.router.describePostback(ctx, event.postback.data),
     payload: event.postback,
     at: event.timestamp,
   })
-  const replies = await deps.router.routePostback(
-    { member, now: deps.clock.now() },
-    event.postback.data,
-  )
+  const replies = await deps.router.routePostback(ctx, event.postback.data)
   await reply(deps, event, member, replies, receivedAt, 'reply')
   await noteInbound(deps, event, member, replies, receivedAt)
 }
