@@ -171,6 +171,7 @@ export const staffEn: StaffMessages = {
     system: 'System',
     targets: {
       member: 'Member',
+      members: 'Member list',
       tag: 'Tag',
       settings: 'Settings',
       staff: 'Staff',
@@ -193,6 +194,7 @@ export const staffEn: StaffMessages = {
       tiers: 'Tiers',
     },
     actions: {
+      'member.export': 'Exported the member list as CSV',
       'member.note.add': 'Added a note',
       'member.tag.add': 'Tagged a member',
       'member.tag.remove': 'Untagged a member',

@@ -172,6 +172,7 @@ export const staffJa = {
     system: 'システム',
     targets: {
       member: '会員',
+      members: '会員一覧',
       tag: 'タグ',
       settings: '設定',
       staff: 'スタッフ',
@@ -194,6 +195,7 @@ export const staffJa = {
       tiers: '会員ランク',
     } as Record<string, string>,
     actions: {
+      'member.export': '会員一覧を CSV で書き出し',
       'member.note.add': 'メモを追加',
       'member.tag.add': '会員にタグを付与',
       'member.tag.remove': '会員のタグを解除',
