@@ -80,6 +80,8 @@ export interface SandboxServer {
   rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
   /** One write to the product's SQLite file (WAL: the server keeps running), to set a scene. */
   write(sql: string, ...params: unknown[]): void
+  /** Stops the process (SIGTERM, as Ctrl-C would) and runs `npm start` again on the same port and data. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
@@ -91,16 +93,31 @@ export async function startSandboxServer(): Promise<SandboxServer> {
   await ensureAppsBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'joren-e2e-'))
   const dbPath = join(dir, 'joren.db')
-  const joren = await spawnJoren({
+  const env = {
     DATABASE_PATH: dbPath,
     PORT: '0',
     // Set and empty: a developer's .env cannot turn the sandbox into a real channel.
     LINE_CHANNEL_SECRET: '',
     LINE_CHANNEL_ACCESS_TOKEN: '',
-  })
+  }
+  let joren = await spawnJoren(env)
+  const stop = async () => {
+    joren.child.kill('SIGTERM')
+    const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
+    await joren.exited
+    clearTimeout(timer)
+  }
   return {
-    url: joren.url,
-    process: joren,
+    get url() {
+      return joren.url
+    },
+    get process() {
+      return joren
+    },
+    async restart() {
+      await stop()
+      joren = await spawnJoren({ ...env, PORT: new URL(joren.url).port })
+    },
     rows<T>(sql: string, ...params: unknown[]): T[] {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true })
       try {
@@ -119,10 +136,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       }
     },
     async close() {
-      joren.child.kill('SIGTERM')
-      const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
-      await joren.exited
-      clearTimeout(timer)
+      await stop()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -236,6 +236,10 @@ export interface LineStandIn {
 
   createUser(input?: CreateUserInput): StandInUser
   users(): StandInUser[]
+  /** Users, their chats and the rich menus as JSON: what the sandbox keeps across restarts. */
+  snapshot(): string
+  /** Puts back what snapshot() gave (users already present keep theirs, with the old chat first). */
+  restore(json: string): void
   user(userId: string): StandInUser | undefined
 
   follow(userId: string): Promise<DeliveryResult>
