@@ -69,6 +69,10 @@ describe('the sandbox behaves like LINE', () => {
     const { context, page, errors } = await openPage(browser, DESKTOP)
     await page.goto(`${server.url}/sandbox`)
     const other = await createCustomer(page, '別の 人')
+    // Not added yet is not blocked.
+    const list = page.getByRole('region', { name: 'テスト顧客' })
+    expect(await list.innerText()).toContain('未追加')
+    expect(await list.innerText()).not.toContain('ブロック')
     await page.getByRole('button', { name: '友だち追加' }).click()
     const userId = await createCustomer(page, '会員証 花子')
     expect(userId).not.toBe(other)

@@ -152,6 +152,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
 
     createUser: (input) => copy(state.createUser(input).profile),
     users: () => [...state.users.values()].map((user) => copy(user.profile)),
+    everFollowed: (userId) => state.users.get(userId)?.everFollowed ?? false,
     snapshot: () => JSON.stringify(state.snapshot()),
     restore: (json) => state.restore(JSON.parse(json) as StandInSnapshot),
     user: (userId) => {
