@@ -8,6 +8,7 @@ import type { Role } from './api/staff.ts'
  * | --------------- | -------------------------------------------- | :---: | :---: | :---: |
  * | staff.me        | who am I (GET /api/staff/me)                 |   ✓   |   ✓   |   ✓   |
  * | members.read    | member list and detail                       |   ✓   |   ✓   |   ✓   |
+ * | members.list_export | CSV export of the member list (audited) |   ✓   |   ✓   |       |
  * | members.tag     | tag / untag a member                         |   ✓   |   ✓   |   ✓   |
  * | members.note    | write notes                                  |   ✓   |   ✓   |   ✓   |
  * | tags.read       | list tags                                    |   ✓   |   ✓   |   ✓   |
@@ -52,6 +53,7 @@ import type { Role } from './api/staff.ts'
 export const ROLES_FOR = {
   'staff.me': ['owner', 'admin', 'staff'],
   'members.read': ['owner', 'admin', 'staff'],
+  'members.list_export': ['owner', 'admin'],
   'members.tag': ['owner', 'admin', 'staff'],
   'members.note': ['owner', 'admin', 'staff'],
   'tags.read': ['owner', 'admin', 'staff'],

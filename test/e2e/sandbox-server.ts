@@ -86,6 +86,8 @@ export interface SandboxServer {
   follow(displayName: string): Promise<{ userId: string; memberId: number; memberNumber: string }>
   /** The customer agrees to receive news in the mini-app's profile (with their own ID token). */
   optIn(userId: string): Promise<void>
+  /** Stops the process (SIGTERM, as Ctrl-C would) and runs `npm start` again on the same port and data. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
@@ -97,16 +99,31 @@ export async function startSandboxServer(): Promise<SandboxServer> {
   await ensureAppsBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'joren-e2e-'))
   const dbPath = join(dir, 'joren.db')
-  const joren = await spawnJoren({
+  const env = {
     DATABASE_PATH: dbPath,
     PORT: '0',
     // Set and empty: a developer's .env cannot turn the sandbox into a real channel.
     LINE_CHANNEL_SECRET: '',
     LINE_CHANNEL_ACCESS_TOKEN: '',
-  })
+  }
+  let joren = await spawnJoren(env)
+  const stop = async () => {
+    joren.child.kill('SIGTERM')
+    const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
+    await joren.exited
+    clearTimeout(timer)
+  }
   const server: SandboxServer = {
-    url: joren.url,
-    process: joren,
+    get url() {
+      return joren.url
+    },
+    get process() {
+      return joren
+    },
+    async restart() {
+      await stop()
+      joren = await spawnJoren({ ...env, PORT: new URL(joren.url).port })
+    },
     rows<T>(sql: string, ...params: unknown[]): T[] {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true })
       try {
@@ -163,10 +180,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       await server.call('PUT', '/api/liff/profile', { ...profile, marketingConsent: true }, idToken)
     },
     async close() {
-      joren.child.kill('SIGTERM')
-      const timer = setTimeout(() => joren.child.kill('SIGKILL'), 5_000)
-      await joren.exited
-      clearTimeout(timer)
+      await stop()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -121,7 +121,13 @@ export function controlRouter(standIn: LineStandIn): Router {
     route('POST', 'users', (call) =>
       json(201, standIn.createUser(bodyOf(call) as CreateUserInput)),
     ),
-    route('GET', 'users', () => json(200, standIn.users())),
+    // With whether each ever added the account: "not added yet" is not "blocked".
+    route('GET', 'users', () =>
+      json(
+        200,
+        standIn.users().map((u) => ({ ...u, everFollowed: standIn.everFollowed(u.userId) })),
+      ),
+    ),
     route('GET', new RegExp(`${user.source}$`), (call) => {
       const found = standIn.user(userId(call))
       return found ? json(200, found) : message(404, 'Not found')

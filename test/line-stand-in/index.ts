@@ -13,7 +13,7 @@ import { RateLimiter } from './rate-limit.ts'
 import { followerRoutes } from './followers.ts'
 import { richMenuRoutes } from './rich-menu.ts'
 import { createRequestListener } from './server.ts'
-import { StandInState } from './state.ts'
+import { StandInState, type StandInSnapshot } from './state.ts'
 import type { LineStandIn, StandInOptions, StandInUser } from './types.ts'
 import { messagingValidator } from './validate.ts'
 import { WebhookSender } from './webhook-events.ts'
@@ -152,6 +152,9 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
 
     createUser: (input) => copy(state.createUser(input).profile),
     users: () => [...state.users.values()].map((user) => copy(user.profile)),
+    everFollowed: (userId) => state.users.get(userId)?.everFollowed ?? false,
+    snapshot: () => JSON.stringify(state.snapshot()),
+    restore: (json) => state.restore(JSON.parse(json) as StandInSnapshot),
     user: (userId) => {
       const found = state.users.get(userId)
       return found ? copy(found.profile) : undefined

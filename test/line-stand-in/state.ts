@@ -151,6 +151,28 @@ export class Quota {
   }
 }
 
+/**
+ * What a restart must not lose (the sandbox keeps it beside its database): the users with their
+ * chats (what the account sent them, what they sent), the rich menus and which one is the default.
+ * Reply tokens, retry keys, the request log and the quota are session state and start afresh.
+ */
+export interface StandInSnapshot {
+  version: 1
+  users: {
+    profile: StandInUser
+    everFollowed: boolean
+    richMenuId: string | undefined
+    inbox: Delivery[]
+    sent: SentEvent[]
+  }[]
+  richMenus: {
+    richMenuId: string
+    menu: Record<string, unknown>
+    image?: { contentType: string; base64: string }
+  }[]
+  defaultRichMenuId: string | undefined
+}
+
 export class StandInState {
   readonly users = new Map<string, UserRecord>()
   readonly replyTokens = new Map<string, { userId: string; issuedAt: number }>()
@@ -327,6 +349,61 @@ export class StandInState {
 
   quoteToken(): string {
     return randomToken(24)
+  }
+
+  snapshot(): StandInSnapshot {
+    return {
+      version: 1,
+      users: [...this.users.values()].map((u) => ({
+        profile: u.profile,
+        everFollowed: u.everFollowed,
+        richMenuId: u.richMenuId,
+        inbox: u.inbox,
+        sent: u.sent,
+      })),
+      richMenus: [...this.richMenus.values()].map((r) => ({
+        richMenuId: r.richMenuId,
+        menu: r.menu,
+        ...(r.image
+          ? { image: { contentType: r.image.contentType, base64: r.image.data.toString('base64') } }
+          : {}),
+      })),
+      defaultRichMenuId: this.defaultRichMenuId,
+    }
+  }
+
+  /** Puts a snapshot back; users already here (the demo owner made at start) keep their record. */
+  restore(snapshot: StandInSnapshot): void {
+    if (snapshot.version !== 1)
+      throw new Error(`unknown stand-in snapshot version ${String(snapshot.version)}`)
+    for (const u of snapshot.users) {
+      if (!userIdPattern.test(u.profile.userId)) continue
+      const existing = this.users.get(u.profile.userId)
+      const record: UserRecord = existing ?? {
+        profile: u.profile,
+        everFollowed: u.everFollowed,
+        richMenuId: u.richMenuId,
+        inbox: [],
+        sent: [],
+        loading: [],
+      }
+      record.profile = { ...record.profile, ...u.profile }
+      record.everFollowed = record.everFollowed || u.everFollowed
+      record.richMenuId = u.richMenuId
+      record.inbox = [...u.inbox, ...record.inbox]
+      record.sent = [...u.sent, ...record.sent]
+      this.users.set(u.profile.userId, record)
+      this.userCounter++
+    }
+    for (const r of snapshot.richMenus)
+      this.richMenus.set(r.richMenuId, {
+        richMenuId: r.richMenuId,
+        menu: r.menu,
+        image: r.image
+          ? { contentType: r.image.contentType, data: Buffer.from(r.image.base64, 'base64') }
+          : undefined,
+      })
+    this.defaultRichMenuId = snapshot.defaultRichMenuId ?? this.defaultRichMenuId
   }
 
   reset(): void {

@@ -236,6 +236,12 @@ export interface LineStandIn {
 
   createUser(input?: CreateUserInput): StandInUser
   users(): StandInUser[]
+  /** Whether the user has ever added the account (a non-friend who has is one who blocked it). */
+  everFollowed(userId: string): boolean
+  /** Users, their chats and the rich menus as JSON: what the sandbox keeps across restarts. */
+  snapshot(): string
+  /** Puts back what snapshot() gave (users already present keep theirs, with the old chat first). */
+  restore(json: string): void
   user(userId: string): StandInUser | undefined
 
   follow(userId: string): Promise<DeliveryResult>

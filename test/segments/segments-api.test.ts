@@ -402,6 +402,14 @@ describe('/api/staff/segments', () => {
       tierName: expect.any(String),
     })
     expect(vip.sample[0]?.lastPurchaseAt).toBeGreaterThan(0)
+    // The composer previews with the member's real balance.
+    const balance = sqlite
+      .prepare(
+        'select b.balance from point_balances b join members m on m.id = b.member_id where m.member_number = ?',
+      )
+      .get(numbers[4]) as { balance: number }
+    expect(balance.balance).toBeGreaterThan(0)
+    expect(vip.sample[0]?.points).toBe(balance.balance)
 
     expect((await count(owner, { type: 'lastPurchase', op: 'gte', days: 90 })).count).toBe(0)
     clock.advance(91 * DAY)

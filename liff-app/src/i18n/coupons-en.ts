@@ -1,3 +1,4 @@
+import { couponValueText } from '@joren/shared'
 import type { CouponsMessages } from './coupons-ja.ts'
 
 export const couponsEn: CouponsMessages = {
@@ -11,12 +12,14 @@ export const couponsEn: CouponsMessages = {
   exchangeLink: 'Exchange points for coupons',
   until: (date) => `Until ${date}`,
   usedAt: (date) => `Used ${date}`,
+  /** The value as it reads, the same as in the chat and the console (couponValueText). */
   value: {
-    yen_off: (v) => `¥${v.toLocaleString('en-US')} off`,
-    percent_off: (v) => `${v}% off`,
-    free_item: () => 'Free',
-    gift: () => 'Gift',
+    yen_off: (v) => couponValueText('yen_off', v, 'en'),
+    percent_off: (v) => couponValueText('percent_off', v, 'en'),
+    free_item: () => couponValueText('free_item', null, 'en'),
+    gift: () => couponValueText('gift', null, 'en'),
   },
+
   conditions: 'Conditions',
   noConditions: 'None',
   expires: 'Valid until',

@@ -1,3 +1,4 @@
+import { couponValueText } from '@joren/shared'
 /** The member coupon screens' messages in Japanese (loaded with those screens). */
 export const couponsJa = {
   title: 'クーポン',
@@ -10,12 +11,14 @@ export const couponsJa = {
   exchangeLink: 'ポイントでクーポンと交換',
   until: (date: string) => `${date} まで`,
   usedAt: (date: string) => `${date} に使用`,
+  /** The value as it reads, the same as in the chat and the console (couponValueText). */
   value: {
-    yen_off: (v: number) => `${v.toLocaleString('ja-JP')}円引き`,
-    percent_off: (v: number) => `${v}%オフ`,
-    free_item: () => '無料',
-    gift: () => 'プレゼント',
+    yen_off: (v: number) => couponValueText('yen_off', v, 'ja'),
+    percent_off: (v: number) => couponValueText('percent_off', v, 'ja'),
+    free_item: () => couponValueText('free_item', null, 'ja'),
+    gift: () => couponValueText('gift', null, 'ja'),
   },
+
   conditions: 'ご利用条件',
   noConditions: '特になし',
   expires: '有効期限',

@@ -1,3 +1,4 @@
+import { couponValueText } from '@joren/shared'
 import type { StaffBroadcastsMessages } from './staff-broadcasts-ja.ts'
 
 const n = (value: number) => value.toLocaleString('en-US')
@@ -95,14 +96,7 @@ export const staffBroadcastsEn: StaffBroadcastsMessages = {
     previewEmpty: 'Messages you add appear here',
     couponCardUse: 'Open coupon',
     couponCardUntil: 'Validity is shown in the mini-app',
-    couponValue: (kind, value) =>
-      kind === 'yen_off'
-        ? `¥${n(value ?? 0)} off`
-        : kind === 'percent_off'
-          ? `${value ?? 0}% off`
-          : kind === 'free_item'
-            ? 'Free'
-            : 'Gift',
+    couponValue: (kind, value) => couponValueText(kind, value, 'en'),
     couponValidDays: (days) => `Valid for ${n(days)} days from receipt`,
     couponValidUntil: (date) => `Valid until ${date}`,
     audienceSegment: 'Segment',

@@ -1,3 +1,4 @@
+import { couponValueText } from '@joren/shared'
 import type { BroadcastStatus } from '@joren/shared'
 
 const n = (value: number) => value.toLocaleString('ja-JP')
@@ -96,14 +97,7 @@ export const staffBroadcastsJa = {
     previewEmpty: 'メッセージを追加するとここに表示されます',
     couponCardUse: 'クーポンを見る',
     couponCardUntil: '有効期限はミニアプリで確認できます',
-    couponValue: (kind: string, value: number | null) =>
-      kind === 'yen_off'
-        ? `${n(value ?? 0)}円引き`
-        : kind === 'percent_off'
-          ? `${value ?? 0}%オフ`
-          : kind === 'free_item'
-            ? '無料'
-            : 'プレゼント',
+    couponValue: (kind: string, value: number | null) => couponValueText(kind, value, 'ja'),
     couponValidDays: (days: number) => `有効期限 受け取りから${n(days)}日間`,
     couponValidUntil: (date: string) => `有効期限 ${date} まで`,
     audienceSegment: 'セグメント',

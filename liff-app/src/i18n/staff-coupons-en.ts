@@ -1,3 +1,4 @@
+import { couponValueText } from '@joren/shared'
 import type { StaffCouponsMessages } from './staff-coupons-ja.ts'
 
 export const staffCouponsEn: StaffCouponsMessages = {
@@ -5,14 +6,7 @@ export const staffCouponsEn: StaffCouponsMessages = {
   intro: 'Design coupon templates and follow how they are issued and used.',
   kinds: { yen_off: 'Yen off', percent_off: 'Percent off', free_item: 'Free item', gift: 'Gift' },
   kind: 'Kind',
-  valueText: (kind, value) =>
-    kind === 'yen_off'
-      ? `¥${(value ?? 0).toLocaleString('en-US')} off`
-      : kind === 'percent_off'
-        ? `${value ?? 0}% off`
-        : kind === 'free_item'
-          ? 'Free item'
-          : 'Gift',
+  valueText: (kind, value) => couponValueText(kind, value, 'en'),
   titleLabel: 'Title',
   conditions: 'Conditions',
   imageUrl: 'Image URL (https, optional)',

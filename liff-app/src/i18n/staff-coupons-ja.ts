@@ -1,3 +1,5 @@
+import { couponValueText } from '@joren/shared'
+
 /** The staff coupon screens' messages in Japanese (loaded with those screens). */
 export const staffCouponsJa = {
   title: 'クーポン',
@@ -9,15 +11,8 @@ export const staffCouponsJa = {
     gift: 'プレゼント',
   },
   kind: '種類',
-  /** A coupon's value as it reads: 「500円引き」「10％オフ」. */
-  valueText: (kind: string, value: number | null): string =>
-    kind === 'yen_off'
-      ? `${(value ?? 0).toLocaleString('ja-JP')}円引き`
-      : kind === 'percent_off'
-        ? `${value ?? 0}％オフ`
-        : kind === 'free_item'
-          ? '無料サービス'
-          : 'プレゼント',
+  /** A coupon's value as it reads: 「500円引き」「10%オフ」, as in the chat and the mini-app. */
+  valueText: (kind: string, value: number | null): string => couponValueText(kind, value, 'ja'),
   titleLabel: 'タイトル',
   conditions: '利用条件',
   imageUrl: '画像 URL（https、任意）',

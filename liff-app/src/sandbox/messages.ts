@@ -26,6 +26,7 @@ const ja = {
   pickCustomer: 'トークする顧客',
   friend: '友だち',
   notFriend: '未追加・ブロック中',
+  friendship: { friend: '友だち', notAdded: '未追加', blocked: 'ブロック中' },
   create: {
     title: '顧客を作成',
     name: '名前',
@@ -154,6 +155,7 @@ const en: SandboxMessages = {
   pickCustomer: 'Customer to chat as',
   friend: 'Friend',
   notFriend: 'Not a friend / blocked',
+  friendship: { friend: 'Friend', notAdded: 'Not added yet', blocked: 'Blocked' },
   create: {
     title: 'Create a customer',
     name: 'Name',

@@ -11,6 +11,14 @@ export interface SandboxUser {
   pictureUrl?: string
   /** true while the customer has the account as a friend (after follow, until block) */
   friend: boolean
+  /** Whether they ever added the account: not a friend and never added is "not added yet", not blocked. */
+  everFollowed?: boolean
+}
+
+/** Where a customer stands with the account: a friend, not added yet, or blocked. */
+export function friendship(user: SandboxUser): 'friend' | 'notAdded' | 'blocked' {
+  if (user.friend) return 'friend'
+  return user.everFollowed ? 'blocked' : 'notAdded'
 }
 
 /** A LINE message object as the product sent it. The stand-in validated it; read it loosely. */

@@ -13,6 +13,8 @@ import {
   CheckIcon,
   PlusIcon,
   UserPlusIcon,
+  XIcon,
+  MenuIcon,
 } from '../ui/icons.tsx'
 import { MegaphoneIcon } from './broadcasts/icons.tsx'
 import { JourneyIcon } from './journeys/icons.tsx'
@@ -24,6 +26,9 @@ import { DashboardIcon } from './dashboard/icons.tsx'
 import { useStaff } from './context.ts'
 import { t } from './messages.ts'
 import { BASE, ROUTES, href, type StaffRoute } from './routes.ts'
+
+/** Sections in a phone's tab bar before 「すべてのメニュー」. */
+const PHONE_TABS = 4
 
 type Screen = ComponentType<{ params: Record<string, string> }>
 const loaded = new Map<StaffRoute, Screen>()
@@ -58,6 +63,7 @@ export function Shell() {
   const [, setLoaded] = useState(0)
   const [chunkError, setChunkError] = useState<unknown>(null)
   const main = useRef<HTMLElement>(null)
+  const [navOpen, setNavOpen] = useState(false)
   const route = found?.route
   const allowed = route ? can(route.needs) : false
 
@@ -86,6 +92,10 @@ export function Shell() {
   }, [path])
 
   const navRoute = route?.nav ? route : ROUTES.find((r) => r.nav && path.startsWith(`${r.path}/`))
+  const sections = ROUTES.filter(
+    (r): r is StaffRoute & { nav: NonNullable<StaffRoute['nav']> } => !!r.nav && can(r.needs),
+  )
+  const extraCurrent = sections.findIndex((r) => r === navRoute) >= PHONE_TABS
   useEffect(() => {
     document.title = [navRoute?.nav && m.nav[navRoute.nav], m.appName].filter(Boolean).join('｜')
   }, [navRoute, m])
@@ -113,15 +123,19 @@ export function Shell() {
           <span class={`role role-${me.role}`}>{m.roles[me.role]}</span>
         </span>
       </header>
-      <nav class="nav" aria-label={m.nav.label}>
-        <ul>
-          {ROUTES.map((r) => {
-            if (!r.nav || !can(r.needs)) return null
+      <nav class={navOpen ? 'nav nav-open' : 'nav'} aria-label={m.nav.label}>
+        <ul id="console-nav-items">
+          {sections.map((r, i) => {
             const Icon = NAV_ICONS[r.nav]
             const current = navRoute === r
             return (
-              <li key={r.path}>
-                <a href={href(r.path)} aria-current={current ? 'page' : undefined}>
+              // On a phone the tab bar shows the first few; the rest are one tap away (all of them).
+              <li key={r.path} class={i >= PHONE_TABS ? 'nav-extra' : undefined}>
+                <a
+                  href={href(r.path)}
+                  aria-current={current ? 'page' : undefined}
+                  onClick={() => setNavOpen(false)}
+                >
                   <Icon size={22} />
                   <span>{m.nav[r.nav]}</span>
                   {r.nav === 'inbox' && <UnreadBadge />}
@@ -129,6 +143,20 @@ export function Shell() {
               </li>
             )
           })}
+          {sections.length > PHONE_TABS + 1 && (
+            <li class="nav-more">
+              <button
+                type="button"
+                aria-expanded={navOpen}
+                aria-controls="console-nav-items"
+                class={extraCurrent ? 'current' : undefined}
+                onClick={() => setNavOpen((open) => !open)}
+              >
+                {navOpen ? <XIcon size={22} /> : <MenuIcon size={22} />}
+                <span>{navOpen ? m.navClose : m.navMore}</span>
+              </button>
+            </li>
+          )}
         </ul>
       </nav>
       <main class="main" ref={main} tabIndex={-1}>

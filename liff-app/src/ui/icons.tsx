@@ -47,6 +47,7 @@ export const ListIcon = /* @__PURE__ */ icon('M9 6h11M9 12h11M9 18h11M4 6h.01M4 
 export const SearchIcon = /* @__PURE__ */ icon('M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4')
 export const PlusIcon = /* @__PURE__ */ icon('M12 5v14M5 12h14')
 export const XIcon = /* @__PURE__ */ icon('M6 6l12 12M18 6 6 18')
+export const MenuIcon = /* @__PURE__ */ icon('M4 7h16M4 12h16M4 17h16')
 export const CopyIcon = /* @__PURE__ */ icon('M9 9h11v11H9zM5 15H4V4h11v1')
 export const PencilIcon = /* @__PURE__ */ icon('M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4')
 export const TrashIcon = /* @__PURE__ */ icon('M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3')

@@ -876,6 +876,8 @@ export const memberRfm = sqliteTable(
     tierId: integer('tier_id'),
     // Typed boolean for drizzle (DDL unchanged); read and written as the integer state in SQL only.
     sendable: integer('sendable', { mode: 'boolean' }).notNull().default(false),
+    /** A copy of point_balances.balance kept by triggers (migration member_list_summary), for the member list's order. */
+    pointsBalance: integer('points_balance').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
   // Each index ends in `sendable`, so a segment's reachable count reads the same index entries.
@@ -886,6 +888,12 @@ export const memberRfm = sqliteTable(
     index('member_rfm_spend12m_idx').on(t.spend12mYen, t.sendable),
     index('member_rfm_tier_idx').on(t.tierId, t.lastPurchaseAt, t.sendable),
     index('member_rfm_sendable_idx').on(t.sendable),
+    // The member list's orders (staff console): one index walk per column, member_id (the rowid)
+    // breaking ties, so a page is a keyset seek at any depth of a million members.
+    index('member_rfm_list_last_idx').on(sql`coalesce(${t.lastPurchaseAt}, -1)`, t.memberId),
+    index('member_rfm_list_visits_idx').on(t.purchaseCount, t.memberId),
+    index('member_rfm_list_spend_idx').on(t.spendTotalYen, t.memberId),
+    index('member_rfm_list_points_idx').on(t.pointsBalance, t.memberId),
     // Partial: only members who bought in the window, so they stay small and cheap to rebuild.
     index('member_rfm_30d_idx')
       .on(t.purchaseCount30d, t.spend30dYen, t.sendable)

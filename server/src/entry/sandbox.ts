@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { Config } from '../config.ts'
 import { DEMO_OWNER_NAME, DEMO_OWNER_USER_ID } from '../domain/staff/staff.ts'
 import { sandboxRoutes } from '../routes/sandbox.ts'
@@ -35,6 +36,9 @@ export async function startSandbox(config: Config) {
   })
   // The demo owner: a stand-in user the sandbox page signs in as to open the staff console.
   const demoOwner = standIn.createUser({ userId: DEMO_OWNER_USER_ID, displayName: DEMO_OWNER_NAME })
+  // Test customers, their chats and the rich menus live in the stand-in's memory; they are kept in
+  // a file beside the sandbox database, so a restart of `npm start` finds them again.
+  const keeper = standInKeeper(standIn, standInFilePath(config.DATABASE_PATH))
   const line: LineSettings = {
     channelSecret: standIn.channelSecret,
     channelAccessToken: standIn.channelAccessToken,
@@ -66,7 +70,48 @@ export async function startSandbox(config: Config) {
       standIn.setWebhookUrl(`${server.url}/webhook`)
       runPeriodic = server.runPeriodic
     },
-    close: () => standIn.close(),
+    /** Where the stand-in's customers and chats are kept (null: an in-memory database). */
+    keptAt: keeper.path,
+    close: async () => {
+      keeper.stop()
+      await standIn.close()
+    },
+  }
+}
+
+/** The stand-in's file beside the database (`data/sandbox.db` → `data/sandbox.line.json`). */
+export function standInFilePath(databasePath: string): string | null {
+  if (!databasePath || databasePath === ':memory:') return null
+  return `${databasePath.replace(/\.(db|sqlite3?)$/, '')}.line.json`
+}
+
+/**
+ * Restores the stand-in from its file, then writes the file again whenever its content changed
+ * (checked every half second, written to a temporary file and renamed, so a crash leaves the last
+ * whole copy) and once more when the sandbox stops.
+ */
+function standInKeeper(
+  standIn: { snapshot(): string; restore(json: string): void },
+  path: string | null,
+) {
+  if (!path) return { path, stop: () => undefined }
+  if (existsSync(path)) standIn.restore(readFileSync(path, 'utf8'))
+  let written = standIn.snapshot()
+  const save = () => {
+    const now = standIn.snapshot()
+    if (now === written) return
+    writeFileSync(`${path}.tmp`, now)
+    renameSync(`${path}.tmp`, path)
+    written = now
+  }
+  const timer = setInterval(save, 500)
+  timer.unref()
+  return {
+    path,
+    stop: () => {
+      clearInterval(timer)
+      save()
+    },
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   MemberNumberParamSchema,
+  MembersExportQuerySchema,
   MembersQuerySchema,
   NoteCreateSchema,
   TagNameSchema,
@@ -15,10 +16,42 @@ const MemberTagParamSchema = MemberNumberParamSchema.extend({
   tagId: z.coerce.number().int().positive(),
 })
 
+/** Pulls the next chunk only when the client has read the last one: a slow download never piles up. */
+function streamOf(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  const iterator = chunks[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next()
+      if (next.done) controller.close()
+      else controller.enqueue(encoder.encode(next.value))
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
+}
+
 /** /api/staff/members: find members, read one, note and tag them. */
 export const staffMembersRoute = new Hono<AppEnv>()
   .get('/', requirePermission('members.read'), queryOf(MembersQuerySchema), async (c) =>
     c.json(await c.var.services.members.list(c.req.valid('query'))),
+  )
+  .get(
+    '/export.csv',
+    requirePermission('members.list_export'),
+    queryOf(MembersExportQuerySchema),
+    async (c) => {
+      const { fileName, chunks } = await c.var.services.members.exportCsv(
+        c.var.staff,
+        c.req.valid('query'),
+      )
+      return c.body(streamOf(chunks), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${fileName}"`,
+        'cache-control': 'no-store',
+      })
+    },
   )
   .get(
     '/:memberNumber',

@@ -5,6 +5,22 @@ export const COUPON_KINDS = ['yen_off', 'percent_off', 'free_item', 'gift'] as c
 export const CouponKindSchema = z.enum(COUPON_KINDS)
 export type CouponKind = z.infer<typeof CouponKindSchema>
 
+/**
+ * A coupon's value as it reads, the same in the chat, the mini-app and the console:
+ * 「1,000円引き」「10%オフ」「無料」「プレゼント」 / "¥1,000 off", "10% off", "Free", "Gift".
+ */
+export function couponValueText(kind: string, value: number | null, locale: 'ja' | 'en'): string {
+  const v = value ?? 0
+  if (locale === 'ja') {
+    if (kind === 'yen_off') return `${v.toLocaleString('ja-JP')}円引き`
+    if (kind === 'percent_off') return `${v}%オフ`
+    return kind === 'free_item' ? '無料' : 'プレゼント'
+  }
+  if (kind === 'yen_off') return `¥${v.toLocaleString('en-US')} off`
+  if (kind === 'percent_off') return `${v}% off`
+  return kind === 'free_item' ? 'Free' : 'Gift'
+}
+
 export const COUPON_STATES = ['issued', 'redeemed', 'expired', 'revoked'] as const
 export const CouponStateSchema = z.enum(COUPON_STATES)
 export type CouponState = z.infer<typeof CouponStateSchema>

@@ -433,6 +433,8 @@ export const SegmentSampleMemberSchema = z.object({
   tierName: z.string().nullable(),
   lastPurchaseAt: z.number().int().nullable(),
   spend12mYen: z.number().int(),
+  /** The points balance: what {points} becomes for this member (the composer's preview). */
+  points: z.number().int(),
 })
 export type SegmentSampleMember = z.infer<typeof SegmentSampleMemberSchema>
 

@@ -39,16 +39,27 @@ export const StaffIdParamSchema = z.object({
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true')
 
+/** What the member list can be ordered by: each is one index walk on the member summary. */
+export const MEMBER_SORT_KEYS = ['joined', 'lastVisit', 'visits', 'spend', 'points'] as const
+
 /** GET /api/staff/members query. */
 export const MembersQuerySchema = z.object({
   q: z.string().trim().max(50).optional(),
   tag: z.coerce.number().int().positive().optional(),
   blocked: booleanQuery.optional(),
   followedSince: IsoDateSchema.optional(),
+  /** The column the list is ordered by (server-side, keyset-paged); newest member first by default. */
+  sort: z.enum(MEMBER_SORT_KEYS).default('joined'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
   cursor: CursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 })
 export type MembersQuery = z.infer<typeof MembersQuerySchema>
+export type MemberSortKey = (typeof MEMBER_SORT_KEYS)[number]
+
+/** GET /api/staff/members/export.csv: the list's filter and order, every page of it. */
+export const MembersExportQuerySchema = MembersQuerySchema.omit({ cursor: true, limit: true })
+export type MembersExportQuery = z.infer<typeof MembersExportQuerySchema>
 
 export const TagSchema = z.object({
   id: z.number().int(),
@@ -66,6 +77,13 @@ export const MemberListItemSchema = z.object({
   followState: z.enum(['following', 'blocked']),
   followedAt: z.number().int().nullable(),
   tags: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  /** The member's current tier (null: no tier reached). */
+  tierName: z.string().nullable(),
+  points: z.number().int(),
+  /** The last completed purchase (a visit), null if none. */
+  lastVisitAt: z.number().int().nullable(),
+  visits: z.number().int(),
+  spendYen: z.number().int(),
 })
 export type MemberListItem = z.infer<typeof MemberListItemSchema>
 

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ChatAction } from '../actions.ts'
 import { useT } from '../i18n.ts'
 import { quickRepliesOf, type TimelineEntry } from '../timeline.ts'
-import type { SandboxUser } from '../types.ts'
+import { friendship, type SandboxUser } from '../types.ts'
 import { MessageView } from './message-view.tsx'
 
 interface Props {
@@ -31,7 +31,7 @@ export function ChatPanel(props: Props) {
           <p class="muted chat-sub">
             {props.shopName && `${t.chat.with(props.shopName)} ・ `}
             <span class={user.friend ? 'badge badge-friend' : 'badge'}>
-              {user.friend ? t.friend : t.notFriend}
+              {t.friendship[friendship(user)]}
             </span>
           </p>
         </div>

@@ -1,7 +1,7 @@
 import type { SandboxCreateUser } from '@joren/shared'
 import { useState } from 'preact/hooks'
 import { useT } from '../i18n.ts'
-import type { SandboxUser } from '../types.ts'
+import { friendship, type SandboxUser } from '../types.ts'
 
 interface Props {
   users: SandboxUser[] | null
@@ -45,7 +45,7 @@ export function CustomerPanel({ users, selectedId, onSelect, onCreate }: Props) 
                 <small>
                   {t.languages[user.language ?? 'ja'] ?? user.language} ・{' '}
                   <span class={user.friend ? 'badge badge-friend' : 'badge'}>
-                    {user.friend ? t.friend : t.notFriend}
+                    {t.friendship[friendship(user)]}
                   </span>
                 </small>
               </span>

@@ -1,5 +1,5 @@
 import type { ChatAction } from '../actions.ts'
-import { isRecord, stringOf, webUrl } from '../actions.ts'
+import { isRecord, readAction, stringOf, webUrl } from '../actions.ts'
 import { flexToView } from '../flex/flex-model.ts'
 import { FlexContainer } from '../flex/flex-view.tsx'
 import { useT } from '../i18n.ts'
@@ -16,7 +16,11 @@ export function MessageView({ message, onAction }: { message: LineMessage; onAct
   const altText = stringOf(message.altText)
   switch (message.type) {
     case 'text':
-      return <p class="bubble bubble-bot">{stringOf(message.text)}</p>
+      return (
+        <p class="bubble bubble-bot">
+          <LinkedText text={stringOf(message.text) ?? ''} onAction={onAction} />
+        </p>
+      )
     case 'textV2':
       return <p class="bubble bubble-bot">{substitute(message)}</p>
     case 'image': {
@@ -70,6 +74,47 @@ export function MessageView({ message, onAction }: { message: LineMessage; onAct
       return <AltText type={type} altText={altText} />
     }
   }
+}
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'）」、。]+/g
+
+/**
+ * A text bubble's links are tappable, as in LINE: a link into the mini-app opens it in the phone
+ * frame as this customer, any other web page in a new tab.
+ */
+function LinkedText({ text, onAction }: { text: string; onAction: OnAction }) {
+  const parts: (string | { url: string })[] = []
+  let last = 0
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const at = match.index
+    if (at > last) parts.push(text.slice(last, at))
+    parts.push({ url: match[0] })
+    last = at + match[0].length
+  }
+  if (last < text.length) parts.push(text.slice(last))
+  return (
+    <>
+      {parts.map((part, i) => {
+        if (typeof part === 'string') return part
+        const action = readAction({ type: 'uri', label: part.url, uri: part.url })
+        return (
+          <a
+            key={i}
+            href={part.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            onClick={(event) => {
+              if (!action) return
+              event.preventDefault()
+              onAction(action)
+            }}
+          >
+            {part.url}
+          </a>
+        )
+      })}
+    </>
+  )
 }
 
 /** What stands in for a message this page cannot draw: its kind and its altText. */

@@ -39,7 +39,10 @@ import { epochToShopLocal, shopLocalToEpoch } from './shop-time.ts'
 import { TestSend } from './test-send.tsx'
 
 const EDITABLE = new Set(['draft', 'scheduled'])
+/** An example member, only while the audience has no member to preview. */
 const DEFAULT_SAMPLE: SampleMember = { name: '山田 花子', points: 1280, tier: 'シルバー' }
+/** What the send puts for a member without a name or tier (domain/broadcasts/render.ts FALLBACKS). */
+const SEND_FALLBACKS = { name: 'お客様', tier: '会員' }
 
 /** `/broadcasts/new` and `/broadcasts/:id/edit`: compose, pick the audience, review and send. */
 export default function ComposerScreen({ params }: { params: Record<string, string> }) {
@@ -156,13 +159,15 @@ function Composer(props: {
   const sendable = useLiveEstimate(valid ? JSON.stringify(checked.draft) : null)
 
   const onSample = useCallback((members: SegmentCountResponse['sample']) => {
-    const first = members.find((x) => x.displayName)
+    // The previewed member's own values, with the fallbacks the send uses where they have none
+    // (the preview once showed an example 1,280 pt where the member got 315 pt).
+    const first = members.find((x) => x.displayName) ?? members[0]
     setSample(
       first
         ? {
-            name: first.displayName ?? DEFAULT_SAMPLE.name,
-            tier: first.tierName ?? DEFAULT_SAMPLE.tier,
-            points: DEFAULT_SAMPLE.points,
+            name: first.displayName ?? SEND_FALLBACKS.name,
+            tier: first.tierName ?? SEND_FALLBACKS.tier,
+            points: first.points,
           }
         : DEFAULT_SAMPLE,
     )

@@ -1,4 +1,11 @@
-import type { MemberListItem, MembersPage, Tag } from '@joren/shared'
+import {
+  MEMBER_SORT_KEYS,
+  type MemberListItem,
+  type MemberSortKey,
+  type MembersPage,
+  type Tag,
+} from '@joren/shared'
+import { readApiError } from '../../lib/api-error.ts'
 import { useEffect, useState } from 'preact/hooks'
 import { queryString } from '../../lib/api-client.ts'
 import { formatDate } from '../../lib/format.ts'
@@ -21,25 +28,46 @@ interface Filters {
   tag: string
   blocked: '' | 'true' | 'false'
   followedSince: string
+  /** The list's order (server-side); '' is the default, newest member first. */
+  sort: '' | MemberSortKey
+  dir: '' | 'asc' | 'desc'
 }
+
+/** The orders offered, as `sort:dir`. */
+const ORDERS = [
+  'joined:desc',
+  'lastVisit:desc',
+  'lastVisit:asc',
+  'visits:desc',
+  'spend:desc',
+  'points:desc',
+] as const
 
 function readFilters(search: URLSearchParams): Filters {
   const blocked = search.get('blocked')
+  const sort = search.get('sort') ?? ''
+  const dir = search.get('dir') ?? ''
   return {
     q: search.get('q') ?? '',
     tag: search.get('tag') ?? '',
     blocked: blocked === 'true' || blocked === 'false' ? blocked : '',
     followedSince: search.get('followedSince') ?? '',
+    sort: (MEMBER_SORT_KEYS as readonly string[]).includes(sort) ? (sort as MemberSortKey) : '',
+    dir: dir === 'asc' || dir === 'desc' ? dir : '',
   }
 }
+
+const yen = new Intl.NumberFormat('ja-JP')
 
 /**
  * Find members by name or number, filter by tag, friend status and follow date. The server pages
  * by key (`nextCursor`), so 100,000 members cost the same as 100: 50 rows at a time.
  */
 export default function MembersScreen() {
-  const { api } = useStaff()
+  const { api, session, can, toast } = useStaff()
   const m = t().members
+  const [downloading, setDownloading] = useState(false)
+  const [downloadError, setDownloadError] = useState<unknown>(null)
   const { search } = usePlace(BASE)
   const filters = readFilters(search)
   const key = JSON.stringify(filters)
@@ -90,6 +118,35 @@ export default function MembersScreen() {
     return () => clearTimeout(timer)
   }, [typed])
 
+  /** The current filter and order as CSV (the server streams it page by page). */
+  const download = async () => {
+    setDownloading(true)
+    setDownloadError(null)
+    try {
+      const response = await fetch(`/api/staff/members/export.csv${queryString({ ...filters })}`, {
+        headers: { authorization: `Bearer ${await session.idToken()}` },
+      })
+      if (!response.ok) throw await readApiError(response)
+      const blob = await response.blob()
+      const name =
+        /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+        'members.csv'
+      const url = URL.createObjectURL(blob)
+      const link = document.createElement('a')
+      link.href = url
+      link.download = name
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 1000)
+      toast(m.downloaded)
+    } catch (failure) {
+      setDownloadError(failure)
+    } finally {
+      setDownloading(false)
+    }
+  }
+
   const more = async () => {
     if (!next) return
     setLoading('more')
@@ -105,10 +162,25 @@ export default function MembersScreen() {
     }
   }
 
-  const filtered = filters.q || filters.tag || filters.blocked || filters.followedSince
+  const filtered =
+    filters.q || filters.tag || filters.blocked || filters.followedSince || filters.sort
   return (
     <div class="stack">
-      <PageHeader title={m.title} />
+      <PageHeader title={m.title}>
+        {can('members.list_export') && (
+          <button
+            class="btn btn-secondary"
+            type="button"
+            disabled={downloading}
+            onClick={() => void download()}
+          >
+            {downloading ? t().loading : m.csv}
+          </button>
+        )}
+      </PageHeader>
+      {downloadError !== null && (
+        <ErrorPanel error={downloadError} onRetry={() => void download()} />
+      )}
       <form
         class="filters card"
         role="search"
@@ -159,6 +231,26 @@ export default function MembersScreen() {
             </select>
           </label>
           <label class="filter">
+            <span class="field-hint">{m.order}</span>
+            <select
+              class="input"
+              value={`${filters.sort || 'joined'}:${filters.dir || 'desc'}`}
+              onChange={(e) => {
+                const [sort, dir] = e.currentTarget.value.split(':') as [
+                  MemberSortKey,
+                  'asc' | 'desc',
+                ]
+                update(sort === 'joined' && dir === 'desc' ? { sort: '', dir: '' } : { sort, dir })
+              }}
+            >
+              {ORDERS.map((order) => (
+                <option key={order} value={order}>
+                  {m.orders[order]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="filter">
             <span class="field-hint">{m.followedSince}</span>
             <input
               class="input"
@@ -195,8 +287,13 @@ export default function MembersScreen() {
               <span>{m.number}</span>
               <span>{m.name}</span>
               <span>{m.state}</span>
+              <span>{m.tier}</span>
+              <span class="num">{m.points}</span>
+              <span>{m.lastVisit}</span>
+              <span class="num">{m.visits}</span>
+              <span class="num">{m.spend}</span>
               <span>{m.tags}</span>
-              <span>{m.followedAt}</span>
+              <span />
             </div>
             <ul class="member-list">
               {items.map((member) => (
@@ -237,15 +334,29 @@ function MemberRow({ member }: { member: MemberListItem }) {
       <span>
         <FollowBadge state={member.followState} />
       </span>
+      <span class="member-tier">{member.tierName ?? ''}</span>
+      <span class="member-fig num" title={m.points}>
+        <span class="member-fig-label">{m.points} </span>
+        {yen.format(member.points)} pt
+      </span>
+      <span class="member-fig member-last" title={m.lastVisit}>
+        <span class="member-fig-label">{m.lastVisit} </span>
+        {member.lastVisitAt ? formatDate(member.lastVisitAt, locale()) : m.noVisit}
+      </span>
+      <span class="member-fig num" title={m.visits}>
+        <span class="member-fig-label">{m.visits} </span>
+        {m.times(member.visits)}
+      </span>
+      <span class="member-fig num" title={m.spend}>
+        <span class="member-fig-label">{m.spend} </span>
+        {yen.format(member.spendYen)}円
+      </span>
       <span class="tag-list">
         {member.tags.map((tag) => (
           <span class="chip-sm" key={tag.id}>
             {tag.name}
           </span>
         ))}
-      </span>
-      <span class="member-date muted">
-        {member.followedAt ? formatDate(member.followedAt, locale()) : ''}
       </span>
       <span class="member-go" aria-hidden="true">
         <ChevronRightIcon size={18} />

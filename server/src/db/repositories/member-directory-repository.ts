@@ -1,13 +1,72 @@
-import type { MemberListItem, Profile } from '@joren/shared'
+import type { MemberListItem, MemberSortKey, Profile } from '@joren/shared'
 import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm'
-import type { MemberDirectory } from '../../domain/members/directory.ts'
+import { InvalidCursor, type MemberDirectory } from '../../domain/members/directory.ts'
 import type { Database } from '../database.ts'
 import { rowRef } from '../row-ref.ts'
-import { memberNotes, memberProfiles, members, memberTags, staff, tags } from '../schema.ts'
+import {
+  memberNotes,
+  memberProfiles,
+  memberRfm,
+  members,
+  memberTags,
+  staff,
+  tags,
+  tiers,
+} from '../schema.ts'
 import { reachFloor, REACH_STATE } from '../segments/reach.ts'
 
 /** D1 binds at most 100 parameters per statement. */
 const IN_CHUNK = 90
+
+/**
+ * The member list's orders. Each key is the leading column of an index on member_rfm whose last
+ * column is member_id (for `joined`, the members' own rowid), so "ORDER BY key, id LIMIT n" after
+ * a keyset seek reads n index entries at any depth. Last visit is `coalesce(…, -1)` (the indexed
+ * expression): members who never bought sort after everyone in descending order.
+ */
+function listOrder(sort: MemberSortKey, dir: 'asc' | 'desc') {
+  const key = sql.raw(
+    {
+      joined: 'members.id',
+      lastVisit: 'coalesce(member_rfm.last_purchase_at, -1)',
+      visits: 'member_rfm.purchase_count',
+      spend: 'member_rfm.spend_total_yen',
+      points: 'member_rfm.points_balance',
+    }[sort],
+  )
+  const id = sql.raw(sort === 'joined' ? 'members.id' : 'member_rfm.member_id')
+  const d = sql.raw(dir === 'desc' ? 'DESC' : 'ASC')
+  const cmp = sql.raw(dir === 'desc' ? '<' : '>')
+  return {
+    key,
+    by: sort === 'joined' ? sql`${key} ${d}` : sql`${key} ${d}, ${id} ${d}`,
+    /** Rows strictly after the cursor's (key, id) in this order: one row-value seek. */
+    after(cursor: { key: number; id: number }): SQL {
+      return sort === 'joined'
+        ? sql`${members.id} ${cmp} ${cursor.id}`
+        : sql`(${key}, ${id}) ${cmp} (${cursor.key}, ${cursor.id})`
+    },
+  }
+}
+
+interface ListRow extends Omit<MemberListItem, 'tags'> {
+  id: number
+  key: number
+}
+
+/** A page cursor: the last row's sort key and member ID, base 36 ("n" marks a negative key). */
+function encodeListCursor(key: number, id: number): string {
+  const k = key < 0 ? `n${(-key).toString(36)}` : key.toString(36)
+  return `${k}_${id.toString(36)}`
+}
+
+function decodeListCursor(cursor: string): { key: number; id: number } {
+  const [k = '', i = ''] = cursor.includes('_') ? cursor.split('_') : ['0', cursor]
+  const key = k.startsWith('n') ? -Number.parseInt(k.slice(1), 36) : Number.parseInt(k, 36)
+  const id = Number.parseInt(i, 36)
+  if (!Number.isSafeInteger(key) || !Number.isSafeInteger(id)) throw new InvalidCursor()
+  return { key, id }
+}
 
 /** LIKE pattern matching the text anywhere, with the user's % and _ taken literally. */
 function containsPattern(text: string): string {
@@ -46,6 +105,7 @@ export function createMemberDirectory(db: Database): MemberDirectory {
     async list(query) {
       const conditions: SQL[] = []
       const q = query.q?.normalize('NFKC').trim()
+      const numberSearch = q !== undefined && /^\d{1,10}$/.test(q)
       if (q) {
         const byName = sql`${members.displayName} like ${containsPattern(q)} escape '\\'`
         // Digits: also a member number prefix, as a range so the unique index is used.
@@ -66,28 +126,42 @@ export function createMemberDirectory(db: Database): MemberDirectory {
         conditions.push(
           sql`exists (select 1 from ${memberTags} where ${memberTags.memberId} = ${members.id} and ${memberTags.tagId} = ${query.tag})`,
         )
-      if (query.cursor) conditions.push(lt(members.id, Number.parseInt(query.cursor, 36)))
-
-      const rows = await db
-        .select({
-          id: members.id,
-          memberNumber: members.memberNumber,
-          displayName: members.displayName,
-          followState: members.followState,
-          followedAt: members.followedAt,
-        })
-        .from(members)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(desc(members.id))
-        .limit(query.limit + 1)
+      const order = listOrder(query.sort, query.dir)
+      if (query.cursor) conditions.push(order.after(decodeListCursor(query.cursor)))
+      // The order's index drives the walk (CROSS JOIN fixes the outer table in SQLite), so a page
+      // reads limit + 1 matching entries and stops; only a member-number search, which finds a
+      // handful of rows through its own index, is left to the planner.
+      const join = sql.raw(numberSearch ? 'JOIN' : 'CROSS JOIN')
+      const from =
+        query.sort === 'joined'
+          ? sql`members ${join} member_rfm ON member_rfm.member_id = members.id`
+          : sql`member_rfm ${join} members ON members.id = member_rfm.member_id`
+      const where = conditions.length ? sql`WHERE ${and(...conditions)}` : sql``
+      const rows: ListRow[] = await db.all<ListRow>(
+        sql`SELECT members.id AS id, members.member_number AS memberNumber,
+            members.display_name AS displayName, members.follow_state AS followState,
+            members.followed_at AS followedAt, tiers.name AS tierName,
+            member_rfm.points_balance AS points, member_rfm.last_purchase_at AS lastVisitAt,
+            member_rfm.purchase_count AS visits, member_rfm.spend_total_yen AS spendYen,
+            ${order.key} AS key
+          FROM ${from}
+          LEFT JOIN tiers ON tiers.id = member_rfm.tier_id
+          ${where}
+          ORDER BY ${order.by}
+          LIMIT ${query.limit + 1}`,
+      )
       const page = rows.slice(0, query.limit)
       const tagMap = await tagsFor(page.map((r) => r.id))
-      const items: MemberListItem[] = page.map(({ id, ...row }) => ({
+      const items: MemberListItem[] = page.map(({ id, key: _key, ...row }) => ({
         ...row,
         tags: tagMap.get(id) ?? [],
       }))
       const last = page.at(-1)
-      return { items, nextCursor: rows.length > query.limit && last ? last.id.toString(36) : null }
+      return {
+        items,
+        nextCursor:
+          rows.length > query.limit && last ? encodeListCursor(Number(last.key), last.id) : null,
+      }
     },
 
     async detail(memberNumber) {
@@ -95,10 +169,12 @@ export function createMemberDirectory(db: Database): MemberDirectory {
         .select()
         .from(members)
         .leftJoin(memberProfiles, eq(memberProfiles.memberId, members.id))
+        .leftJoin(memberRfm, eq(memberRfm.memberId, members.id))
+        .leftJoin(tiers, eq(tiers.id, memberRfm.tierId))
         .where(eq(members.memberNumber, memberNumber))
         .get()
       if (!row) return null
-      const { members: m, member_profiles: p } = row
+      const { members: m, member_profiles: p, member_rfm: r, tiers: t } = row
       const notes = await db
         .select({
           id: memberNotes.id,
@@ -134,6 +210,11 @@ export function createMemberDirectory(db: Database): MemberDirectory {
         firstFollowedAt: m.firstFollowedAt,
         blockedAt: m.blockedAt,
         tags: (await tagsFor([m.id])).get(m.id) ?? [],
+        tierName: t?.name ?? null,
+        points: r?.pointsBalance ?? 0,
+        lastVisitAt: r?.lastPurchaseAt ?? null,
+        visits: r?.purchaseCount ?? 0,
+        spendYen: r?.spendTotalYen ?? 0,
         profile,
         notes,
         erasedAt: m.erasedAt,

@@ -184,6 +184,7 @@ export function createSegmentRepository(db: Database): SegmentStore {
           tierName: tiers.name,
           lastPurchaseAt: memberRfm.lastPurchaseAt,
           spend12mYen: sql<number>`coalesce(${memberRfm.spend12mYen}, 0)`,
+          points: sql<number>`coalesce(${memberRfm.pointsBalance}, 0)`,
         })
         .from(members)
         .leftJoin(memberRfm, eq(memberRfm.memberId, members.id))
@@ -195,7 +196,11 @@ export function createSegmentRepository(db: Database): SegmentStore {
       return {
         count,
         sendableCount: Number(sendable?.n ?? 0),
-        sample: sample.map((m) => ({ ...m, spend12mYen: Number(m.spend12mYen) })),
+        sample: sample.map((m) => ({
+          ...m,
+          spend12mYen: Number(m.spend12mYen),
+          points: Number(m.points),
+        })),
       }
     },
   }

@@ -50,7 +50,7 @@ function figures(windowStart: number, now: number): SQL {
  * One member's summary recomputed from their purchases: a statement for the same atomic batch as
  * the purchase or refund that changes it (place it after that statement).
  * `windowStart` is where the rolling 12 months begin (shop time zone, like tiers). The tier and
- * sendable copies are only used if the row were missing (the members trigger adds it).
+ * sendable copies (and the points balance) are only used if the row were missing (the members trigger adds it).
  */
 export function memberRfmStatement(
   db: Database,
@@ -67,6 +67,7 @@ export function memberRfmStatement(
             (SELECT CASE p.marketing_choice WHEN 'out' THEN 1 WHEN 'in' THEN 3 END
               FROM member_profiles p WHERE p.member_id = m.id), 2) ELSE 0 END
           FROM members m WHERE m.id = ${memberId}),
+        coalesce((SELECT b.balance FROM point_balances b WHERE b.member_id = ${memberId}), 0),
         ${now}
         FROM purchases WHERE member_id = ${memberId} AND status = 'completed'`,
     )

@@ -1,5 +1,5 @@
 import { liffUrl, type AppLinks } from '../links.ts'
-import type { CouponView } from '@joren/shared'
+import { couponValueText, type CouponView } from '@joren/shared'
 import type { ChatContext, ChatRouter } from '../chat/router.ts'
 import { localeOf, type Locale } from '../chat/texts.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
@@ -17,16 +17,7 @@ export function couponLink(links: AppLinks, couponId: number): string {
 export const MAX_BUBBLES = 12
 
 function valueLabel(coupon: CouponView, locale: Locale): string {
-  switch (coupon.kind) {
-    case 'yen_off':
-      return locale === 'ja' ? `${coupon.value ?? 0}円引き` : `¥${coupon.value ?? 0} off`
-    case 'percent_off':
-      return locale === 'ja' ? `${coupon.value ?? 0}%オフ` : `${coupon.value ?? 0}% off`
-    case 'free_item':
-      return locale === 'ja' ? '無料' : 'Free'
-    case 'gift':
-      return locale === 'ja' ? 'プレゼント' : 'Gift'
-  }
+  return couponValueText(coupon.kind, coupon.value, locale)
 }
 
 export function couponBubble(coupon: CouponView, links: AppLinks, locale: Locale) {

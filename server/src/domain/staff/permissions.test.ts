@@ -13,6 +13,7 @@ describe('role matrix', () => {
     expect(matrix).toEqual({
       'staff.me': 'owner,admin,staff',
       'members.read': 'owner,admin,staff',
+      'members.list_export': 'owner,admin',
       'members.tag': 'owner,admin,staff',
       'members.note': 'owner,admin,staff',
       'tags.read': 'owner,admin,staff',
