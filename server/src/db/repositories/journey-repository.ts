@@ -422,6 +422,77 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       }))
     },
 
+    async tierDropMembers(from, to, after, limit) {
+      const rows = await all<{ id: number; at: number }>(
+        sql`SELECT member_id AS id, tier_drops_at AS at FROM member_purchase_cycles
+          WHERE tier_drops_at > ${from} AND tier_drops_at <= ${to}
+            AND (tier_drops_at > ${after.at} OR (tier_drops_at = ${after.at} AND member_id > ${after.memberId}))
+          ORDER BY tier_drops_at, member_id LIMIT ${limit}`,
+      )
+      return rows.map((r) => ({ memberId: num(r.id), dropsAt: num(r.at) }))
+    },
+    async tierDropFacts(memberId, since) {
+      // The member's tier threshold, only when some tier sits below it (else nothing to lose).
+      const [tier] = await all<{ min: number }>(
+        sql`SELECT t.min_spend_yen AS min FROM member_tiers mt JOIN tiers t ON t.id = mt.tier_id
+          WHERE mt.member_id = ${memberId}
+            AND EXISTS (SELECT 1 FROM tiers lower WHERE lower.min_spend_yen < t.min_spend_yen)`,
+      )
+      if (!tier) return { thresholdYen: null, purchases: [] }
+      const rows = await all<{ at: number; yen: number }>(
+        sql`SELECT purchased_at AS at, amount_yen AS yen FROM purchases
+          WHERE member_id = ${memberId} AND status = 'completed' AND purchased_at > ${since}
+          ORDER BY purchased_at`,
+      )
+      return {
+        thresholdYen: num(tier.min),
+        purchases: rows.map((r) => ({ at: num(r.at), yen: num(r.yen) })),
+      }
+    },
+    async setTierDropAt(memberId, dropsAt, now) {
+      await db
+        .insert(memberPurchaseCycles)
+        .values({ memberId, purchases: 0, tierDropsAt: dropsAt, updatedAt: now })
+        .onConflictDoUpdate({
+          target: memberPurchaseCycles.memberId,
+          set: { tierDropsAt: dropsAt, updatedAt: now },
+        })
+    },
+    async surveyResponse(responseId) {
+      const [head] = await all<{ title: string; questions: string }>(
+        sql`SELECT s.title AS title, v.questions AS questions FROM survey_responses r
+          JOIN surveys s ON s.id = r.survey_id JOIN survey_versions v ON v.id = r.version_id
+          WHERE r.id = ${responseId}`,
+      )
+      if (!head) return null
+      // Only the free-text questions are comments (a date answer is stored as text too).
+      let textIds: string[] = []
+      try {
+        const parsed: unknown = JSON.parse(head.questions)
+        if (Array.isArray(parsed))
+          textIds = parsed
+            .filter(
+              (q): q is { id: string; type: string } =>
+                typeof q === 'object' &&
+                q !== null &&
+                typeof (q as { id?: unknown }).id === 'string' &&
+                (q as { type?: unknown }).type === 'text',
+            )
+            .map((q) => q.id)
+      } catch {
+        textIds = []
+      }
+      if (textIds.length === 0) return { surveyTitle: head.title, comments: [] }
+      const rows = await all<{ text: string }>(
+        sql`SELECT text_value AS text FROM survey_answers
+          WHERE response_id = ${responseId} AND question_id IN (${sql.join(
+            textIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}) AND text_value IS NOT NULL AND trim(text_value) <> ''
+          ORDER BY id`,
+      )
+      return { surveyTitle: head.title, comments: rows.map((r) => r.text) }
+    },
     async refreshPurchaseCycle(memberId, now) {
       const rows = await all<{ at: number }>(
         sql`SELECT purchased_at AS at FROM purchases WHERE member_id = ${memberId} AND status = 'completed'

@@ -9,6 +9,7 @@ import { liffUrl, type AppLinks } from '../links.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { OutboxRepository } from '../messaging/outbox.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
+import type { StaffAlertStore } from '../support/ports.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
@@ -21,6 +22,8 @@ export interface JourneyDeps {
   /** The shop's contact policy, read once per tick. */
   policy(): Promise<ContactPolicy>
   outbox: OutboxRepository
+  /** Staff alerts (the low-score journeys raise one instead of pushing to the member). */
+  alerts: Pick<StaffAlertStore, 'raiseWrite'>
   coupons: CouponDeps
   uow: UnitOfWork
   links: AppLinks
@@ -43,6 +46,7 @@ export const SCHEDULED_TRIGGERS = [
   'purchase_cycle',
   'points_expiring',
   'coupon_expiring',
+  'tier_drop',
 ] as const
 
 export interface Entry {
@@ -206,6 +210,28 @@ export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney):
         const last = page[page.length - 1]
         if (!last || page.length < ENTER_BATCH) break
         after = { at: last.expiresAt, couponId: last.couponId }
+      }
+      break
+    }
+    case 'tier_drop': {
+      // Tier drops in (cursor + N days, now + N days]: each member enters N days before the
+      // instant their tier would fall, once per instant (a purchase moves the instant later).
+      const lead = trigger.daysBefore * DAY_MS
+      const from = (journey.triggerCursor ?? now) + lead
+      let after = { at: from, memberId: 0 }
+      for (;;) {
+        const page = await deps.store.tierDropMembers(from, now + lead, after, ENTER_BATCH)
+        if (page.length === 0) break
+        await enterAll(
+          page.map((m) => ({
+            memberId: m.memberId,
+            occurrence: `tierdrop:${m.dropsAt}`,
+            enteredAt: m.dropsAt - lead,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.dropsAt, memberId: last.memberId }
       }
       break
     }

@@ -174,6 +174,29 @@ export interface JourneyStore {
     limit: number,
   ): Promise<{ memberId: number; couponId: number; expiresAt: number }[]>
 
+  /**
+   * Members whose tier drops in (from, to] (the summary's tier_drops_at), paged by
+   * (dropsAt, memberId) over its index.
+   */
+  tierDropMembers(
+    from: number,
+    to: number,
+    after: { at: number; memberId: number },
+    limit: number,
+  ): Promise<{ memberId: number; dropsAt: number }[]>
+  /**
+   * What the tier-drop instant is computed from: the threshold of the member's tier when a lower
+   * tier exists (null: lowest tier or none), and their completed purchases after `since`.
+   */
+  tierDropFacts(
+    memberId: number,
+    since: number,
+  ): Promise<{ thresholdYen: number | null; purchases: { at: number; yen: number }[] }>
+  /** Stores the member's tier-drop instant (null: none). */
+  setTierDropAt(memberId: number, dropsAt: number | null, now: number): Promise<void>
+  /** A survey response's title and the member's free-text comments (for a staff alert). */
+  surveyResponse(responseId: number): Promise<{ surveyTitle: string; comments: string[] } | null>
+
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>
   purchase(purchaseId: number): Promise<{
