@@ -115,7 +115,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
     priority: draft.priority,
   })
 
-  return {
+  const repository: JourneyStore & ContactStore = {
     async list() {
       return (await db.select().from(journeys).orderBy(asc(journeys.id))).map(toJourney)
     },
@@ -263,7 +263,17 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       return rows.length > 0
     },
     async memberFacts(memberId, since): Promise<MemberFacts | null> {
-      const [row] = await all<{
+      const facts = await repository.memberFactsMany([{ runId: 0, memberId, since }])
+      return facts.get(0) ?? null
+    },
+    async memberFactsMany(runs) {
+      const out = new Map<number, MemberFacts>()
+      if (runs.length === 0) return out
+      // One statement for the whole chunk: the runs travel as one JSON parameter (D1 binds at most
+      // 100 parameters), each joined to its member by the primary key.
+      const wanted = JSON.stringify(runs.map((r) => [r.runId, r.memberId, r.since]))
+      const rows = await all<{
+        run_id: number
         id: number
         line_user_id: string
         language: string | null
@@ -274,30 +284,35 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         balance: number | null
         tier: string | null
         bought: number
-      }>(sql`SELECT m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
+      }>(sql`WITH q AS (
+          SELECT json_extract(value, '$[0]') AS run_id, json_extract(value, '$[1]') AS member_id,
+            json_extract(value, '$[2]') AS since
+          FROM json_each(${wanted}))
+        SELECT q.run_id, m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
           s.sendable >= ${reachFloor()} AS sendable, pr.consent_updated_at AS consent_at, b.balance, t.name AS tier,
           EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.id AND p.status = 'completed'
-                  AND p.purchased_at > ${since}) AS bought
-        FROM members m
+                  AND p.purchased_at > q.since) AS bought
+        FROM q
+        JOIN members m ON m.id = q.member_id
         LEFT JOIN member_rfm s ON s.member_id = m.id
         LEFT JOIN member_profiles pr ON pr.member_id = m.id
         LEFT JOIN point_balances b ON b.member_id = m.id
         LEFT JOIN member_tiers mt ON mt.member_id = m.id
-        LEFT JOIN tiers t ON t.id = mt.tier_id
-        WHERE m.id = ${memberId}`)
-      if (!row) return null
-      return {
-        memberId: num(row.id),
-        lineUserId: row.line_user_id,
-        language: row.language,
-        following: row.follow_state === 'following',
-        sendable: num(row.sendable) === 1,
-        name: row.display_name,
-        points: row.balance === null ? 0 : num(row.balance),
-        tier: row.tier,
-        consentUpdatedAt: row.consent_at === null ? null : num(row.consent_at),
-        purchasedSince: num(row.bought) === 1,
-      }
+        LEFT JOIN tiers t ON t.id = mt.tier_id`)
+      for (const row of rows)
+        out.set(num(row.run_id), {
+          memberId: num(row.id),
+          lineUserId: row.line_user_id,
+          language: row.language,
+          following: row.follow_state === 'following',
+          sendable: num(row.sendable) === 1,
+          name: row.display_name,
+          points: row.balance === null ? 0 : num(row.balance),
+          tier: row.tier,
+          consentUpdatedAt: row.consent_at === null ? null : num(row.consent_at),
+          purchasedSince: num(row.bought) === 1,
+        })
+      return out
     },
     async activeRunsOf(memberId) {
       const rows = await db
@@ -688,8 +703,20 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       )
       return num(row?.n)
     },
+    async countsSince(memberIds, since) {
+      const out = new Map<number, number>()
+      if (memberIds.length === 0) return out
+      const rows = await all<{ id: number; n: number }>(
+        sql`SELECT member_id AS id, count(*) AS n FROM marketing_contacts
+          WHERE member_id IN (SELECT value FROM json_each(${JSON.stringify(memberIds)})) AND at >= ${since}
+          GROUP BY member_id`,
+      )
+      for (const r of rows) out.set(num(r.id), num(r.n))
+      return out
+    },
     recordWrite(contact) {
       return db.insert(marketingContacts).values(contact).onConflictDoNothing()
     },
   }
+  return repository
 }

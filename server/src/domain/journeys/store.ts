@@ -121,6 +121,10 @@ export interface JourneyStore {
   /** Whether anything is due (the cheap check of an idle tick). */
   anyDue(now: number): Promise<boolean>
   memberFacts(memberId: number, since: number): Promise<MemberFacts | null>
+  /** The facts of many runs' members in one query (keyed by run ID; a missing member is absent). */
+  memberFactsMany(
+    runs: { runId: number; memberId: number; since: number }[],
+  ): Promise<Map<number, MemberFacts>>
   activeRunsOf(memberId: number): Promise<ClaimedRun[]>
   logWrite(entry: StepLogEntry): Write
   /** The step is done: on to the next or completed; only while the run is still at `step`. */
