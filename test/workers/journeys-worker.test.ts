@@ -261,6 +261,12 @@ describe('journeys (workerd + local D1)', () => {
         Date.now() + 14 * DAY - 60_000,
         member.id,
       )
+      // The purchase lies well before the entry (its goal is a purchase after entry).
+      await worker.query(
+        'UPDATE purchases SET purchased_at = purchased_at - ? WHERE member_id = ?',
+        10 * DAY,
+        member.id,
+      )
       await Promise.all([worker.scheduled(), worker.scheduled()])
       await worker.scheduled()
       const runs = await worker.query<{ occurrence: string; next_due_at: number | null }>(
