@@ -66,7 +66,7 @@ describe('the journey editor and sandbox time travel', () => {
     await staff.goto(`${server.url}/staff/journeys`)
     await expect
       .poll(() => staff.getByTestId('journey-list').locator('> li').count(), EVENTUALLY)
-      .toBe(6)
+      .toBe(8)
     await staff.getByRole('link', { name: 'お誕生日クーポンを編集' }).click()
     await staff.getByRole('heading', { name: 'ジャーニーを編集' }).waitFor()
     const editor = staff.getByTestId('journey-editor')

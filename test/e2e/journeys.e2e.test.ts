@@ -45,11 +45,11 @@ describe('journeys in the staff console', () => {
       .click()
     await staff.getByRole('heading', { name: 'ジャーニー（自動配信）' }).waitFor()
 
-    // The six templates, in Japanese, all off; each says what it costs per customer.
+    // The eight templates, in Japanese, all off; each says what it costs per customer.
     const list = staff.getByTestId('journey-list')
-    await expect.poll(() => list.locator('> li').count(), EVENTUALLY).toBe(6)
+    await expect.poll(() => list.locator('> li').count(), EVENTUALLY).toBe(8)
     const switches = list.getByRole('switch')
-    expect(await switches.count()).toBe(6)
+    expect(await switches.count()).toBe(8)
     for (const s of await switches.all()) expect(await s.isChecked()).toBe(false)
     const welcome = staff.getByTestId('journey-welcome')
     await expect
@@ -135,7 +135,7 @@ describe('journeys in the staff console', () => {
     await staff.setViewportSize({ width: 390, height: 844 })
     await staff.goto(`${server.url}/staff/journeys`)
     const list = staff.getByTestId('journey-list')
-    await expect.poll(() => list.locator('> li').count(), EVENTUALLY).toBe(6)
+    await expect.poll(() => list.locator('> li').count(), EVENTUALLY).toBe(8)
     expect(await overflow(staff)).toBeLessThanOrEqual(0)
     const dormant = staff.getByTestId('journey-dormant')
     await expect.poll(() => dormant.textContent()).toContain('まだ比べられるお客様がいません。')

@@ -184,4 +184,113 @@ describe('journeys (workerd + local D1)', () => {
     },
     TIMEOUT,
   )
+
+  it(
+    'tier drop: a purchase stores when the tier would fall; the cron pass enters the member 14 days before, once, with two ticks racing',
+    async () => {
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!)
+      const noCap = { quietStart: '00:00', quietEnd: '00:00', weeklyCap: 0 }
+      expect((await api('PUT', '/api/staff/journeys/policy', owner(), noCap)).status).toBe(200)
+      const user = line.createUser({ displayName: '湊' })
+      await line.follow(user.userId)
+      let members: { id: number; member_number: string }[] = []
+      for (let i = 0; i < 30 && members.length === 0; i++) {
+        await worker.scheduled()
+        members = await worker.query(
+          'SELECT id, member_number FROM members WHERE line_user_id = ?',
+          user.userId,
+        )
+      }
+      const member = members[0]!
+      await worker.query(
+        `INSERT INTO member_profiles (member_id, interests, marketing_choice, consent_updated_at, updated_at)
+         VALUES (?, '[]', 'in', 1, 1)`,
+        member.id,
+      )
+      // The template, switched on as it is (14 days before, at 11:00 shop time on that day).
+      const list = await api<{ journeys: JourneySummary[] }>('GET', '/api/staff/journeys', owner())
+      const template = list.body.journeys.find((j) => j.templateKey === 'tier_drop')!
+      expect(template.enabled).toBe(false)
+      expect(
+        (
+          await api('PUT', `/api/staff/journeys/${template.id}/enabled`, owner(), {
+            enabled: true,
+          })
+        ).status,
+      ).toBe(200)
+      // 35,000円: シルバー, which falls when this purchase leaves the rolling 12 months.
+      const bought = await api('POST', '/api/staff/register/purchases', owner(), {
+        memberNumber: member.member_number,
+        amountYen: 35_000,
+        categories: [],
+      })
+      expect(bought.status).toBe(201)
+      let drops: { at: number | null }[] = []
+      for (let i = 0; i < 30 && drops[0]?.at == null; i++) {
+        await worker.scheduled()
+        drops = await worker.query(
+          'SELECT tier_drops_at AS at FROM member_purchase_cycles WHERE member_id = ?',
+          member.id,
+        )
+      }
+      const [purchase] = await worker.query<{ at: number }>(
+        'SELECT purchased_at AS at FROM purchases WHERE member_id = ?',
+        member.id,
+      )
+      const aYear = drops[0]!.at! - purchase!.at
+      expect(aYear === 365 * 24 * 3600_000 || aYear === 366 * 24 * 3600_000).toBe(true)
+      // workerd's clock cannot be moved: the drop is brought to 14 days and a minute from now
+      // (outside the window), then to 14 days less a minute with the last pass 5 minutes back.
+      const DAY = 24 * 3600_000
+      await worker.query(
+        'UPDATE member_purchase_cycles SET tier_drops_at = ? WHERE member_id = ?',
+        Date.now() + 14 * DAY + 60_000,
+        member.id,
+      )
+      await worker.scheduled()
+      expect(
+        await worker.query('SELECT id FROM journey_runs WHERE journey_id = ?', template.id),
+      ).toEqual([])
+      await worker.query(
+        'UPDATE journeys SET trigger_cursor = ? WHERE id = ?',
+        Date.now() - 5 * 60_000,
+        template.id,
+      )
+      await worker.query(
+        'UPDATE member_purchase_cycles SET tier_drops_at = ? WHERE member_id = ?',
+        Date.now() + 14 * DAY - 60_000,
+        member.id,
+      )
+      // The purchase lies well before the entry (its goal is a purchase after entry).
+      await worker.query(
+        'UPDATE purchases SET purchased_at = purchased_at - ? WHERE member_id = ?',
+        10 * DAY,
+        member.id,
+      )
+      await Promise.all([worker.scheduled(), worker.scheduled()])
+      await worker.scheduled()
+      const runs = await worker.query<{ occurrence: string; next_due_at: number | null }>(
+        'SELECT occurrence, next_due_at FROM journey_runs WHERE journey_id = ?',
+        template.id,
+      )
+      expect(runs).toHaveLength(1)
+      expect(runs[0]!.occurrence).toMatch(/^tierdrop:\d+$/)
+      // The step goes at 11:00 shop time: make it due now, then it goes once.
+      await worker.query(
+        'UPDATE journey_runs SET next_due_at = ?, scheduled_at = ? WHERE journey_id = ?',
+        Date.now() - 1000,
+        Date.now() - 1000,
+        template.id,
+      )
+      await Promise.all([worker.scheduled(), worker.scheduled()])
+      await worker.scheduled()
+      const pushes = line
+        .received(user.userId)
+        .filter((r) => r.via === 'push' && JSON.stringify(r.message).includes('このままですと'))
+      expect(pushes).toHaveLength(1)
+      expect(JSON.stringify(pushes[0])).toContain('湊さま')
+      expect(JSON.stringify(pushes[0])).toContain('シルバー')
+    },
+    TIMEOUT,
+  )
 })

@@ -34,6 +34,7 @@ export function composeJourneys(input: JourneysInput) {
     contacts: store,
     policy: () => readContactPolicy(input.repositories.settings),
     outbox: input.repositories.outbox,
+    alerts: input.repositories.staffAlerts,
     coupons: couponDeps({ ...input, timeZone: input.links.timeZone }),
     uow: input.uow,
     links: input.links,

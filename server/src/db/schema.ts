@@ -1294,12 +1294,21 @@ export const memberPurchaseCycles = sqliteTable(
     medianGapMs: integer('median_gap_ms'),
     lastPurchaseAt: integer('last_purchase_at'),
     expectedNextAt: integer('expected_next_at'),
+    /**
+     * When the member's tier falls if they buy nothing more: the instant enough of their rolling
+     * 12-month spend ages out to drop below their tier's threshold (null: nothing to lose). Kept by
+     * the same subscriber on purchases, refunds and tier changes; the tier-drop trigger reads a range.
+     */
+    tierDropsAt: integer('tier_drops_at'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     index('member_purchase_cycles_expected_idx')
       .on(t.expectedNextAt)
       .where(sql`expected_next_at IS NOT NULL`),
+    index('member_purchase_cycles_tier_drop_idx')
+      .on(t.tierDropsAt, t.memberId)
+      .where(sql`tier_drops_at IS NOT NULL`),
   ],
 )
 

@@ -19,6 +19,8 @@ export const JOURNEY_TRIGGER_KINDS = [
   'points_expiring',
   'coupon_expiring',
   'survey_answered',
+  'tier_drop',
+  'survey_low_score',
 ] as const
 export type JourneyTriggerKind = (typeof JOURNEY_TRIGGER_KINDS)[number]
 
@@ -56,6 +58,22 @@ export const JourneyTriggerSchema = z.discriminatedUnion('kind', [
     surveyId: z.number().int().positive().nullable().default(null),
     npsAtMost: z.number().int().min(0).max(10).nullable().default(null),
     ratingAtMost: z.number().int().min(1).max(5).nullable().default(null),
+  }),
+  /**
+   * The member's tier will fall at a tier evaluation within N days unless they buy (their rolling
+   * 12-month spend drops below the tier's threshold as purchases age out). Once per drop instant.
+   */
+  z.object({ kind: z.literal('tier_drop'), daysBefore: z.number().int().min(1).max(60) }),
+  /**
+   * To staff, not to the member: a low score (NPS at most `npsAtMost` or a rating at most
+   * `ratingAtMost`) in one survey or any raises a staff alert with the member, the score and their
+   * comment quoted. Such a journey has no steps (nothing is pushed to the member).
+   */
+  z.object({
+    kind: z.literal('survey_low_score'),
+    surveyId: z.number().int().positive().nullable().default(null),
+    npsAtMost: z.number().int().min(0).max(10).nullable().default(6),
+    ratingAtMost: z.number().int().min(1).max(5).nullable().default(2),
   }),
 ])
 export type JourneyTrigger = z.infer<typeof JourneyTriggerSchema>
@@ -112,7 +130,6 @@ export const JourneyDraftSchema = z
     audienceSegmentId: z.number().int().positive().nullable().default(null),
     steps: z
       .array(JourneyStepSchema)
-      .min(1, 'ステップを1つ以上入れてください')
       .max(MAX_JOURNEY_STEPS, `ステップは${MAX_JOURNEY_STEPS}個までです`),
     goal: JourneyGoalSchema.default({ kind: 'purchase', days: 14 }),
     holdoutPercent: z.number().int().min(0).max(MAX_JOURNEY_HOLDOUT_PERCENT).default(0),
@@ -120,6 +137,22 @@ export const JourneyDraftSchema = z
     priority: z.number().int().min(0).max(100).default(50),
   })
   .superRefine((draft, ctx) => {
+    // A staff alert journey pushes nothing to the member; every other journey needs a step.
+    if (draft.trigger.kind === 'survey_low_score') {
+      if (draft.steps.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps'],
+          message: 'スタッフへの通知のジャーニーには、お客さまへのステップは入れられません',
+        })
+      if (draft.trigger.npsAtMost === null && draft.trigger.ratingAtMost === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trigger', 'npsAtMost'],
+          message: 'NPS か評価のどちらかの基準を入れてください',
+        })
+    } else if (draft.steps.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'ステップを1つ以上入れてください' })
     draft.steps.forEach((step, i) => {
       step.messages.forEach((m, j) => {
         if (m.type !== 'text') return

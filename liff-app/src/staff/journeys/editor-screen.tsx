@@ -376,6 +376,10 @@ function defaultTrigger(kind: JourneyTriggerKind): JourneyTrigger {
     case 'points_expiring':
     case 'coupon_expiring':
       return { kind, daysBefore: 7 }
+    case 'tier_drop':
+      return { kind, daysBefore: 14 }
+    case 'survey_low_score':
+      return { kind, surveyId: null, npsAtMost: 6, ratingAtMost: 2 }
     case 'survey_answered':
       return { kind, surveyId: null, npsAtMost: null, ratingAtMost: null }
     case 'tier_up':
@@ -470,7 +474,7 @@ function TriggerFields(props: {
           </label>
         </>
       )}
-      {(t.kind === 'points_expiring' || t.kind === 'coupon_expiring') && (
+      {(t.kind === 'points_expiring' || t.kind === 'coupon_expiring' || t.kind === 'tier_drop') && (
         <NumberField
           id="jr-expiry-days"
           label={m.expiryDaysBefore}
@@ -479,7 +483,7 @@ function TriggerFields(props: {
           onInput={(v) => props.onChange({ ...t, daysBefore: intOrNaN(v) })}
         />
       )}
-      {t.kind === 'survey_answered' && (
+      {(t.kind === 'survey_answered' || t.kind === 'survey_low_score') && (
         <>
           <label class="stack-sm">
             <span class="field-label">{m.surveyTrigger}</span>

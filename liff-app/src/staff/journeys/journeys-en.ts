@@ -96,6 +96,10 @@ export const journeysEn: JourneysMessages = {
         return `${n(trigger.daysBefore)} days before points expire`
       case 'coupon_expiring':
         return `${n(trigger.daysBefore)} days before an unused coupon expires`
+      case 'tier_drop':
+        return `${n(trigger.daysBefore)} days before the tier drops`
+      case 'survey_low_score':
+        return 'Low survey score, to staff'
       case 'survey_answered':
         return trigger.npsAtMost === null && trigger.ratingAtMost === null
           ? 'Survey answered'
@@ -128,6 +132,8 @@ export const journeysEn: JourneysMessages = {
       tier_up: 'Tier up',
       points_expiring: 'Points about to expire',
       coupon_expiring: 'Unused coupon about to expire',
+      tier_drop: 'Tier about to drop (unless they buy)',
+      survey_low_score: 'Low survey score (alert to staff)',
       survey_answered: 'Survey answered / low score',
     } as Record<string, string>,
     expiryDaysBefore: 'Days before the expiry',

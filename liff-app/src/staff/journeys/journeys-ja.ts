@@ -93,6 +93,10 @@ export const journeysJa = {
         return `ポイント失効の${n(trigger.daysBefore)}日前`
       case 'coupon_expiring':
         return `未使用クーポンの期限${n(trigger.daysBefore)}日前`
+      case 'tier_drop':
+        return `ランクが下がる${n(trigger.daysBefore)}日前`
+      case 'survey_low_score':
+        return 'アンケートの低い評価をスタッフへ'
       case 'survey_answered':
         return trigger.npsAtMost === null && trigger.ratingAtMost === null
           ? 'アンケート回答'
@@ -125,6 +129,8 @@ export const journeysJa = {
       tier_up: 'ランクアップ',
       points_expiring: 'ポイントの失効が近い',
       coupon_expiring: '未使用クーポンの期限が近い',
+      tier_drop: 'ランクが下がりそう（ご購入がなければ）',
+      survey_low_score: 'アンケートの低い評価（スタッフへ通知）',
       survey_answered: 'アンケートの回答・低い評価',
     } as Record<string, string>,
     expiryDaysBefore: '期限の何日前',

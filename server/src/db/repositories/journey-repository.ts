@@ -115,7 +115,7 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
     priority: draft.priority,
   })
 
-  return {
+  const repository: JourneyStore & ContactStore = {
     async list() {
       return (await db.select().from(journeys).orderBy(asc(journeys.id))).map(toJourney)
     },
@@ -263,7 +263,17 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       return rows.length > 0
     },
     async memberFacts(memberId, since): Promise<MemberFacts | null> {
-      const [row] = await all<{
+      const facts = await repository.memberFactsMany([{ runId: 0, memberId, since }])
+      return facts.get(0) ?? null
+    },
+    async memberFactsMany(runs) {
+      const out = new Map<number, MemberFacts>()
+      if (runs.length === 0) return out
+      // One statement for the whole chunk: the runs travel as one JSON parameter (D1 binds at most
+      // 100 parameters), each joined to its member by the primary key.
+      const wanted = JSON.stringify(runs.map((r) => [r.runId, r.memberId, r.since]))
+      const rows = await all<{
+        run_id: number
         id: number
         line_user_id: string
         language: string | null
@@ -274,30 +284,35 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
         balance: number | null
         tier: string | null
         bought: number
-      }>(sql`SELECT m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
+      }>(sql`WITH q AS (
+          SELECT json_extract(value, '$[0]') AS run_id, json_extract(value, '$[1]') AS member_id,
+            json_extract(value, '$[2]') AS since
+          FROM json_each(${wanted}))
+        SELECT q.run_id, m.id, m.line_user_id, m.language, m.follow_state, m.display_name,
           s.sendable >= ${reachFloor()} AS sendable, pr.consent_updated_at AS consent_at, b.balance, t.name AS tier,
           EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.id AND p.status = 'completed'
-                  AND p.purchased_at > ${since}) AS bought
-        FROM members m
+                  AND p.purchased_at > q.since) AS bought
+        FROM q
+        JOIN members m ON m.id = q.member_id
         LEFT JOIN member_rfm s ON s.member_id = m.id
         LEFT JOIN member_profiles pr ON pr.member_id = m.id
         LEFT JOIN point_balances b ON b.member_id = m.id
         LEFT JOIN member_tiers mt ON mt.member_id = m.id
-        LEFT JOIN tiers t ON t.id = mt.tier_id
-        WHERE m.id = ${memberId}`)
-      if (!row) return null
-      return {
-        memberId: num(row.id),
-        lineUserId: row.line_user_id,
-        language: row.language,
-        following: row.follow_state === 'following',
-        sendable: num(row.sendable) === 1,
-        name: row.display_name,
-        points: row.balance === null ? 0 : num(row.balance),
-        tier: row.tier,
-        consentUpdatedAt: row.consent_at === null ? null : num(row.consent_at),
-        purchasedSince: num(row.bought) === 1,
-      }
+        LEFT JOIN tiers t ON t.id = mt.tier_id`)
+      for (const row of rows)
+        out.set(num(row.run_id), {
+          memberId: num(row.id),
+          lineUserId: row.line_user_id,
+          language: row.language,
+          following: row.follow_state === 'following',
+          sendable: num(row.sendable) === 1,
+          name: row.display_name,
+          points: row.balance === null ? 0 : num(row.balance),
+          tier: row.tier,
+          consentUpdatedAt: row.consent_at === null ? null : num(row.consent_at),
+          purchasedSince: num(row.bought) === 1,
+        })
+      return out
     },
     async activeRunsOf(memberId) {
       const rows = await db
@@ -422,6 +437,77 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       }))
     },
 
+    async tierDropMembers(from, to, after, limit) {
+      const rows = await all<{ id: number; at: number }>(
+        sql`SELECT member_id AS id, tier_drops_at AS at FROM member_purchase_cycles
+          WHERE tier_drops_at > ${from} AND tier_drops_at <= ${to}
+            AND (tier_drops_at > ${after.at} OR (tier_drops_at = ${after.at} AND member_id > ${after.memberId}))
+          ORDER BY tier_drops_at, member_id LIMIT ${limit}`,
+      )
+      return rows.map((r) => ({ memberId: num(r.id), dropsAt: num(r.at) }))
+    },
+    async tierDropFacts(memberId, since) {
+      // The member's tier threshold, only when some tier sits below it (else nothing to lose).
+      const [tier] = await all<{ min: number }>(
+        sql`SELECT t.min_spend_yen AS min FROM member_tiers mt JOIN tiers t ON t.id = mt.tier_id
+          WHERE mt.member_id = ${memberId}
+            AND EXISTS (SELECT 1 FROM tiers lower WHERE lower.min_spend_yen < t.min_spend_yen)`,
+      )
+      if (!tier) return { thresholdYen: null, purchases: [] }
+      const rows = await all<{ at: number; yen: number }>(
+        sql`SELECT purchased_at AS at, amount_yen AS yen FROM purchases
+          WHERE member_id = ${memberId} AND status = 'completed' AND purchased_at > ${since}
+          ORDER BY purchased_at`,
+      )
+      return {
+        thresholdYen: num(tier.min),
+        purchases: rows.map((r) => ({ at: num(r.at), yen: num(r.yen) })),
+      }
+    },
+    async setTierDropAt(memberId, dropsAt, now) {
+      await db
+        .insert(memberPurchaseCycles)
+        .values({ memberId, purchases: 0, tierDropsAt: dropsAt, updatedAt: now })
+        .onConflictDoUpdate({
+          target: memberPurchaseCycles.memberId,
+          set: { tierDropsAt: dropsAt, updatedAt: now },
+        })
+    },
+    async surveyResponse(responseId) {
+      const [head] = await all<{ title: string; questions: string }>(
+        sql`SELECT s.title AS title, v.questions AS questions FROM survey_responses r
+          JOIN surveys s ON s.id = r.survey_id JOIN survey_versions v ON v.id = r.version_id
+          WHERE r.id = ${responseId}`,
+      )
+      if (!head) return null
+      // Only the free-text questions are comments (a date answer is stored as text too).
+      let textIds: string[] = []
+      try {
+        const parsed: unknown = JSON.parse(head.questions)
+        if (Array.isArray(parsed))
+          textIds = parsed
+            .filter(
+              (q): q is { id: string; type: string } =>
+                typeof q === 'object' &&
+                q !== null &&
+                typeof (q as { id?: unknown }).id === 'string' &&
+                (q as { type?: unknown }).type === 'text',
+            )
+            .map((q) => q.id)
+      } catch {
+        textIds = []
+      }
+      if (textIds.length === 0) return { surveyTitle: head.title, comments: [] }
+      const rows = await all<{ text: string }>(
+        sql`SELECT text_value AS text FROM survey_answers
+          WHERE response_id = ${responseId} AND question_id IN (${sql.join(
+            textIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}) AND text_value IS NOT NULL AND trim(text_value) <> ''
+          ORDER BY id`,
+      )
+      return { surveyTitle: head.title, comments: rows.map((r) => r.text) }
+    },
     async refreshPurchaseCycle(memberId, now) {
       const rows = await all<{ at: number }>(
         sql`SELECT purchased_at AS at FROM purchases WHERE member_id = ${memberId} AND status = 'completed'
@@ -617,8 +703,20 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
       )
       return num(row?.n)
     },
+    async countsSince(memberIds, since) {
+      const out = new Map<number, number>()
+      if (memberIds.length === 0) return out
+      const rows = await all<{ id: number; n: number }>(
+        sql`SELECT member_id AS id, count(*) AS n FROM marketing_contacts
+          WHERE member_id IN (SELECT value FROM json_each(${JSON.stringify(memberIds)})) AND at >= ${since}
+          GROUP BY member_id`,
+      )
+      for (const r of rows) out.set(num(r.id), num(r.n))
+      return out
+    },
     recordWrite(contact) {
       return db.insert(marketingContacts).values(contact).onConflictDoNothing()
     },
   }
+  return repository
 }

@@ -17,6 +17,8 @@ export const CAP_WINDOW_MS = 7 * 24 * 60 * 60_000
 export interface ContactStore {
   /** Marketing pushes recorded for the member at or after `since`. */
   countSince(memberId: number, since: number): Promise<number>
+  /** The same for many members in one query (members without any are absent). */
+  countsSince(memberIds: number[], since: number): Promise<Map<number, number>>
   /** Records one marketing push (once per `ref`), planned with the send it counts. */
   recordWrite(contact: { memberId: number; at: number; source: string; ref: string }): Write
 }

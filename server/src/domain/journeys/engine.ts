@@ -1,7 +1,7 @@
 import type { ContactPolicy, JourneyStep } from '@joren/shared'
 import { renderMessages, isCouponSlot } from '../broadcasts/render.ts'
 import { localeOf } from '../chat/texts.ts'
-import { decideMarketingContact, type ContactStore } from '../contact-policy/policy.ts'
+import { CAP_WINDOW_MS, quietHoursEnd, type ContactStore } from '../contact-policy/policy.ts'
 import { couponCard } from '../coupons/chat.ts'
 import { issueCoupon, type CouponDeps } from '../coupons/coupons.ts'
 import { DomainError } from '../errors.ts'
@@ -9,6 +9,7 @@ import { liffUrl, type AppLinks } from '../links.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { OutboxRepository } from '../messaging/outbox.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
+import type { StaffAlertStore } from '../support/ports.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
@@ -21,6 +22,8 @@ export interface JourneyDeps {
   /** The shop's contact policy, read once per tick. */
   policy(): Promise<ContactPolicy>
   outbox: OutboxRepository
+  /** Staff alerts (the low-score journeys raise one instead of pushing to the member). */
+  alerts: Pick<StaffAlertStore, 'raiseWrite'>
   coupons: CouponDeps
   uow: UnitOfWork
   links: AppLinks
@@ -43,6 +46,7 @@ export const SCHEDULED_TRIGGERS = [
   'purchase_cycle',
   'points_expiring',
   'coupon_expiring',
+  'tier_drop',
 ] as const
 
 export interface Entry {
@@ -209,6 +213,28 @@ export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney):
       }
       break
     }
+    case 'tier_drop': {
+      // Tier drops in (cursor + N days, now + N days]: each member enters N days before the
+      // instant their tier would fall, once per instant (a purchase moves the instant later).
+      const lead = trigger.daysBefore * DAY_MS
+      const from = (journey.triggerCursor ?? now) + lead
+      let after = { at: from, memberId: 0 }
+      for (;;) {
+        const page = await deps.store.tierDropMembers(from, now + lead, after, ENTER_BATCH)
+        if (page.length === 0) break
+        await enterAll(
+          page.map((m) => ({
+            memberId: m.memberId,
+            occurrence: `tierdrop:${m.dropsAt}`,
+            enteredAt: m.dropsAt - lead,
+          })),
+        )
+        const last = page[page.length - 1]
+        if (!last || page.length < ENTER_BATCH) break
+        after = { at: last.dropsAt, memberId: last.memberId }
+      }
+      break
+    }
     default:
       return 0
   }
@@ -252,15 +278,16 @@ export async function runJourneyTick(deps: JourneyDeps, budget = 20_000): Promis
         (byId.get(b.journeyId)?.priority ?? 0) - (byId.get(a.journeyId)?.priority ?? 0) ||
         (a.nextDueAt ?? 0) - (b.nextDueAt ?? 0),
     )
-    for (const run of claimed) {
-      const outcome = await runStep(deps, policy, byId.get(run.journeyId) ?? null, run)
-      result[outcome] += 1
-    }
+    const outcomes = await runSteps(deps, policy, byId, claimed)
+    for (const outcome of outcomes) result[outcome] += 1
   }
   return result
 }
 
 type StepOutcome = 'sent' | 'skipped' | 'deferred' | 'exited'
+
+/** Runs decided per commit (one transaction on SQLite, one D1 batch on Workers). */
+export const RUNS_PER_COMMIT = 100
 
 function conditionHolds(step: JourneyStep, facts: MemberFacts): boolean {
   switch (step.condition) {
@@ -281,37 +308,102 @@ function advanceAfter(deps: JourneyDeps, journey: StoredJourney, run: ClaimedRun
   return { kind: 'next', nextStep: run.nextStep + 1, scheduledAt: due, nextDueAt: due }
 }
 
-async function runStep(
+/**
+ * A claimed chunk of due runs, set-based: the members' facts in one query, each audience once per
+ * journey, the weekly cap's counts in one query; each run is decided in memory (the cap counts the
+ * pushes this chunk plans, in priority order) and the writes commit RUNS_PER_COMMIT runs at a time.
+ * Only a coupon card issues its coupon on its own (its own idempotent commit, keyed by run and step).
+ */
+async function runSteps(
   deps: JourneyDeps,
   policy: ContactPolicy,
-  journey: StoredJourney | null,
-  run: ClaimedRun,
-): Promise<StepOutcome> {
-  const { store, uow } = deps
+  byId: Map<number, StoredJourney>,
+  runs: ClaimedRun[],
+): Promise<StepOutcome[]> {
+  const { store } = deps
   const now = deps.clock.now()
-  const end = async (reason: string): Promise<StepOutcome> => {
-    await uow.commit([store.endWrite(run.id, reason, now)])
-    return 'exited'
+  const facts = await store.memberFactsMany(
+    runs.map((r) => ({ runId: r.id, memberId: r.memberId, since: r.enteredAt })),
+  )
+  // Audiences: one membership query per journey with a segment.
+  const inAudience = new Map<number, Set<number>>()
+  for (const [journeyId, journey] of byId) {
+    if (journey.audienceSegmentId === null) continue
+    const ids = runs.filter((r) => r.journeyId === journeyId).map((r) => r.memberId)
+    if (ids.length === 0) continue
+    inAudience.set(
+      journeyId,
+      await store.inSegment(journey.audienceSegmentId, ids, { now, timeZone: deps.timeZone }),
+    )
   }
+  const quietUntil = quietHoursEnd(now, policy, deps.timeZone)
+  const recent =
+    policy.weeklyCap > 0 && quietUntil === null
+      ? await deps.contacts.countsSince(
+          [...new Set(runs.map((r) => r.memberId))],
+          now - CAP_WINDOW_MS + 1,
+        )
+      : new Map<number, number>()
+
+  const outcomes: StepOutcome[] = []
+  let writes: Write[] = []
+  let pending = 0
+  const flush = async () => {
+    if (writes.length > 0) await deps.uow.commit(writes)
+    writes = []
+    pending = 0
+  }
+  for (const run of runs) {
+    const planned = await planStep(deps, policy, {
+      journey: byId.get(run.journeyId) ?? null,
+      run,
+      facts: facts.get(run.id) ?? null,
+      audience: inAudience.get(run.journeyId) ?? null,
+      quietUntil,
+      recent,
+      now,
+    })
+    outcomes.push(planned.outcome)
+    writes.push(...planned.writes)
+    if (++pending >= RUNS_PER_COMMIT) await flush()
+  }
+  await flush()
+  return outcomes
+}
+
+async function planStep(
+  deps: JourneyDeps,
+  policy: ContactPolicy,
+  ctx: {
+    journey: StoredJourney | null
+    run: ClaimedRun
+    facts: MemberFacts | null
+    audience: Set<number> | null
+    quietUntil: number | null
+    /** Marketing pushes in the cap window per member, this chunk's planned sends added. */
+    recent: Map<number, number>
+    now: number
+  },
+): Promise<{ outcome: StepOutcome; writes: Write[] }> {
+  const { store } = deps
+  const { journey, run, facts, now } = ctx
+  const end = (reason: string) => ({
+    outcome: 'exited' as const,
+    writes: [store.endWrite(run.id, reason, now)],
+  })
   if (!journey || !journey.enabled) return end('journey_off')
   const step = journey.steps[run.nextStep]
-  if (!step) {
-    await uow.commit([store.advanceWrite(run.id, run.nextStep, { kind: 'completed' }, null, now)])
-    return 'exited'
-  }
-  const facts = await store.memberFacts(run.memberId, run.enteredAt)
+  if (!step)
+    return {
+      outcome: 'exited',
+      writes: [store.advanceWrite(run.id, run.nextStep, { kind: 'completed' }, null, now)],
+    }
   if (!facts || !facts.following) return end('blocked')
   // Consent withdrawn after entry ends the run; never given (yet) skips this step, recorded.
   if (!facts.sendable && facts.consentUpdatedAt !== null && facts.consentUpdatedAt > run.enteredAt)
     return end('no_consent')
   if (journey.goal.kind === 'purchase' && facts.purchasedSince) return end('converted')
-  if (journey.audienceSegmentId !== null) {
-    const inside = await store.inSegment(journey.audienceSegmentId, [run.memberId], {
-      now,
-      timeZone: deps.timeZone,
-    })
-    if (!inside.has(run.memberId)) return end('left_audience')
-  }
+  if (ctx.audience !== null && !ctx.audience.has(run.memberId)) return end('left_audience')
   const log = (outcome: 'sent' | 'skipped' | 'deferred', reason: string | null, extra = {}) =>
     store.logWrite({
       runId: run.id,
@@ -326,66 +418,53 @@ async function runStep(
       ...extra,
     })
   const advance = advanceAfter(deps, journey, run)
-  if (!facts.sendable) {
-    await uow.commit([
-      log('skipped', 'no_consent'),
-      store.advanceWrite(run.id, run.nextStep, advance, null, now),
-    ])
-    return 'skipped'
-  }
-  if (!conditionHolds(step, facts)) {
-    await uow.commit([
-      log('skipped', 'condition'),
-      store.advanceWrite(run.id, run.nextStep, advance, null, now),
-    ])
-    return 'skipped'
-  }
-  const decision = await decideMarketingContact(
-    { contacts: deps.contacts, timeZone: deps.timeZone },
-    policy,
-    run.memberId,
-    now,
-  )
-  if (decision.kind === 'defer') {
-    await uow.commit([
-      log('deferred', decision.reason),
-      store.deferWrite(run.id, run.nextStep, decision.until),
-    ])
-    return 'deferred'
-  }
-  if (decision.kind === 'skip') {
-    await uow.commit([
-      log('skipped', decision.reason),
-      store.advanceWrite(run.id, run.nextStep, advance, null, now),
-    ])
-    return 'skipped'
+  const skip = (reason: string) => ({
+    outcome: 'skipped' as const,
+    writes: [log('skipped', reason), store.advanceWrite(run.id, run.nextStep, advance, null, now)],
+  })
+  if (!facts.sendable) return skip('no_consent')
+  if (!conditionHolds(step, facts)) return skip('condition')
+  // The contact policy: quiet hours defer (not counted), then the weekly cap skips.
+  if (ctx.quietUntil !== null)
+    return {
+      outcome: 'deferred',
+      writes: [
+        log('deferred', 'quiet_hours'),
+        store.deferWrite(run.id, run.nextStep, ctx.quietUntil),
+      ],
+    }
+  if (policy.weeklyCap > 0) {
+    const count = ctx.recent.get(run.memberId) ?? 0
+    if (count >= policy.weeklyCap) return skip('frequency_cap')
+    ctx.recent.set(run.memberId, count + 1)
   }
   const { messages, couponId } = await stepMessages(deps, journey, run, step, facts)
   const outboxKey = `journey:${run.id}:${run.nextStep}`
-  const writes: Write[] = [
-    log('sent', couponId === false ? 'coupon_unavailable' : null, {
-      outboxKey,
-      couponId: typeof couponId === 'number' ? couponId : null,
-    }),
-    deps.outbox.enqueueWrite({
-      dedupeKey: outboxKey,
-      lineUserId: facts.lineUserId,
-      replyToken: null,
-      replyTokenExpiresAt: null,
-      messages,
-      retryKey: deps.ids.uuid(),
-      now,
-    }),
-    deps.contacts.recordWrite({
-      memberId: run.memberId,
-      at: now,
-      source: 'journey',
-      ref: outboxKey,
-    }),
-    store.advanceWrite(run.id, run.nextStep, advance, run.nextStep, now),
-  ]
-  await uow.commit(writes)
-  return 'sent'
+  return {
+    outcome: 'sent',
+    writes: [
+      log('sent', couponId === false ? 'coupon_unavailable' : null, {
+        outboxKey,
+        couponId: typeof couponId === 'number' ? couponId : null,
+      }),
+      deps.outbox.enqueueWrite({
+        dedupeKey: outboxKey,
+        lineUserId: facts.lineUserId,
+        replyToken: null,
+        replyTokenExpiresAt: null,
+        messages,
+        retryKey: deps.ids.uuid(),
+        now,
+      }),
+      deps.contacts.recordWrite({
+        memberId: run.memberId,
+        at: now,
+        source: 'journey',
+        ref: outboxKey,
+      }),
+      store.advanceWrite(run.id, run.nextStep, advance, run.nextStep, now),
+    ],
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_CONTACT_POLICY } from '@joren/shared'
 import { quietHoursEnd } from '../contact-policy/policy.ts'
 import { isJourneyHoldout } from './holdout.ts'
-import { birthdaysOn, medianGap, passDates, stepDueAt } from './schedule.ts'
+import { birthdaysOn, medianGap, passDates, stepDueAt, tierDropAt } from './schedule.ts'
 
 const TZ = 'Asia/Tokyo'
 const jst = (s: string) => Date.parse(`${s}+09:00`)
@@ -73,5 +73,25 @@ describe('journey schedule', () => {
     expect(held).toBeLessThan(2200)
     expect(isJourneyHoldout(42, 7, 20)).toBe(isJourneyHoldout(42, 7, 20))
     expect(isJourneyHoldout(42, 7, 0)).toBe(false)
+  })
+
+  it('the tier drops when the purchase taking the spend under the threshold ages out of 12 months', () => {
+    const at = (t: string) => Date.parse(`${t}+09:00`)
+    const purchases = [
+      { at: at('2027-03-01T00:00:00'), yen: 20_000 },
+      { at: at('2027-01-10T19:30:00'), yen: 15_000 },
+      { at: at('2027-06-01T10:00:00'), yen: 20_000 },
+    ]
+    // 55,000 in a 30,000 tier: January's 15,000 leaves (40,000 left), then March's (20,000 < 30,000).
+    expect(tierDropAt(30_000, purchases, 'Asia/Tokyo')).toBe(at('2028-03-01T00:00:00'))
+    // Falls under at once when the first purchase leaves.
+    expect(tierDropAt(50_000, purchases, 'Asia/Tokyo')).toBe(at('2028-01-10T19:30:00'))
+    // The lowest tier (no threshold to fall from), or already under it: none.
+    expect(tierDropAt(null, purchases, 'Asia/Tokyo')).toBeNull()
+    expect(tierDropAt(100_000, purchases, 'Asia/Tokyo')).toBeNull()
+    // 29 Feb of a leap year leaves on 28 Feb.
+    expect(tierDropAt(1_000, [{ at: at('2028-02-29T12:00:00'), yen: 5_000 }], 'Asia/Tokyo')).toBe(
+      at('2029-02-28T12:00:00'),
+    )
   })
 })

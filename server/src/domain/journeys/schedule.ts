@@ -1,6 +1,6 @@
 import type { JourneyWait } from '@joren/shared'
 import { addDays, atLocalTime } from '../contact-policy/policy.ts'
-import { localDate } from '../loyalty/dates.ts'
+import { addMonthsToDate, localDate } from '../loyalty/dates.ts'
 import { startOfDayInZone } from '../time.ts'
 
 export const HOUR_MS = 60 * 60_000
@@ -64,4 +64,34 @@ export function medianGap(purchasedAt: readonly number[]): number | null {
   return gaps.length % 2 === 1
     ? (gaps[mid] ?? 0)
     : Math.round(((gaps[mid - 1] ?? 0) + (gaps[mid] ?? 0)) / 2)
+}
+
+/** The same shop-local moment `months` later (29 Feb + 12 months → 28 Feb). */
+export function monthsAfter(at: number, months: number, timeZone: string): number {
+  const date = localDate(at, timeZone)
+  const startOfDay = startOfDayInZone(date, timeZone)
+  return startOfDayInZone(addMonthsToDate(date, months), timeZone) + (at - startOfDay)
+}
+
+/**
+ * When a member's tier falls if they buy nothing more: the tier is the highest whose threshold
+ * the rolling 12-month spend reaches, and each purchase leaves that window 12 months after it —
+ * so the tier falls when the purchase that takes the spend below the threshold ages out. Null
+ * when there is no lower tier to fall to (`thresholdYen` null) or the spend is under it already
+ * (the next evaluation moves the tier itself).
+ */
+export function tierDropAt(
+  thresholdYen: number | null,
+  purchases: readonly { at: number; yen: number }[],
+  timeZone: string,
+): number | null {
+  if (thresholdYen === null) return null
+  const sorted = [...purchases].sort((a, b) => a.at - b.at)
+  let spend = sorted.reduce((sum, p) => sum + p.yen, 0)
+  if (spend < thresholdYen) return null
+  for (const p of sorted) {
+    spend -= p.yen
+    if (spend < thresholdYen) return monthsAfter(p.at, 12, timeZone)
+  }
+  return null
 }

@@ -121,6 +121,10 @@ export interface JourneyStore {
   /** Whether anything is due (the cheap check of an idle tick). */
   anyDue(now: number): Promise<boolean>
   memberFacts(memberId: number, since: number): Promise<MemberFacts | null>
+  /** The facts of many runs' members in one query (keyed by run ID; a missing member is absent). */
+  memberFactsMany(
+    runs: { runId: number; memberId: number; since: number }[],
+  ): Promise<Map<number, MemberFacts>>
   activeRunsOf(memberId: number): Promise<ClaimedRun[]>
   logWrite(entry: StepLogEntry): Write
   /** The step is done: on to the next or completed; only while the run is still at `step`. */
@@ -173,6 +177,29 @@ export interface JourneyStore {
     after: { at: number; couponId: number },
     limit: number,
   ): Promise<{ memberId: number; couponId: number; expiresAt: number }[]>
+
+  /**
+   * Members whose tier drops in (from, to] (the summary's tier_drops_at), paged by
+   * (dropsAt, memberId) over its index.
+   */
+  tierDropMembers(
+    from: number,
+    to: number,
+    after: { at: number; memberId: number },
+    limit: number,
+  ): Promise<{ memberId: number; dropsAt: number }[]>
+  /**
+   * What the tier-drop instant is computed from: the threshold of the member's tier when a lower
+   * tier exists (null: lowest tier or none), and their completed purchases after `since`.
+   */
+  tierDropFacts(
+    memberId: number,
+    since: number,
+  ): Promise<{ thresholdYen: number | null; purchases: { at: number; yen: number }[] }>
+  /** Stores the member's tier-drop instant (null: none). */
+  setTierDropAt(memberId: number, dropsAt: number | null, now: number): Promise<void>
+  /** A survey response's title and the member's free-text comments (for a staff alert). */
+  surveyResponse(responseId: number): Promise<{ surveyTitle: string; comments: string[] } | null>
 
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>

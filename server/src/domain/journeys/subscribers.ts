@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../events/events.ts'
 import type { EventSubscriber } from '../events/subscribers.ts'
 import { enterMembers, type JourneyDeps } from './engine.ts'
+import { monthsBefore } from '../loyalty/dates.ts'
+import { tierDropAt } from './schedule.ts'
+import type { StoredJourney } from './store.ts'
 
 /**
  * The journeys' event triggers and exits, a subscriber of the domain events (idempotent: a run is
@@ -11,7 +14,9 @@ import { enterMembers, type JourneyDeps } from './engine.ts'
  *   active runs with a purchase goal end as converted.
  * - tier.changed (up) → tier-up journeys.
  * - member.unfollowed → the member's active runs end (blocked).
- * - survey.answered → survey journeys (one survey or any; optionally only a low score).
+ * - survey.answered → survey journeys (one survey or any; optionally only a low score); and the
+ *   low-score journeys to staff: a staff alert quoting the member's score and comment, once per
+ *   (journey, response) by its dedupe key — nothing is pushed to the member.
  */
 export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   // A journey acts on events recorded after it was switched on (its cursor), never on history.
@@ -95,6 +100,19 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
             },
           ])
         }
+        for (const journey of await byKind(event, 'survey_low_score')) {
+          const t = journey.trigger
+          if (t.kind !== 'survey_low_score') continue
+          if (t.surveyId !== null && t.surveyId !== surveyId) continue
+          if (!isLowEnough(t, npsScore, ratingScore)) continue
+          await raiseLowScoreAlert(deps, journey, {
+            memberId,
+            responseId: event.data.responseId,
+            npsScore,
+            ratingScore,
+            at: event.occurredAt,
+          })
+        }
         return
       }
       default:
@@ -116,21 +134,92 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   }
 }
 
+/** How many characters of a member's comment a staff alert quotes. */
+const COMMENT_CHARS = 200
+
+/** The staff alert of a low-score journey, in Japanese, with the score and the comment quoted. */
+export function lowScoreAlertSummary(input: {
+  journeyName: string
+  surveyTitle: string
+  npsScore: number | null
+  ratingScore: number | null
+  comments: string[]
+}): string {
+  const scores = [
+    input.npsScore !== null ? `NPS ${input.npsScore}` : null,
+    input.ratingScore !== null ? `評価 ${input.ratingScore}` : null,
+  ].filter((s): s is string => s !== null)
+  const comment = input.comments.join(' / ').replace(/\s+/g, ' ').trim()
+  const quoted =
+    comment === ''
+      ? 'コメントはありません'
+      : `コメント「${comment.length > COMMENT_CHARS ? `${comment.slice(0, COMMENT_CHARS)}…` : comment}」`
+  return `アンケート「${input.surveyTitle}」で低い評価（${scores.join('、')}）がありました。${quoted}。フォローをお願いします（ジャーニー「${input.journeyName}」）。`
+}
+
+async function raiseLowScoreAlert(
+  deps: JourneyDeps,
+  journey: StoredJourney,
+  input: {
+    memberId: number
+    responseId: number
+    npsScore: number | null
+    ratingScore: number | null
+    at: number
+  },
+): Promise<void> {
+  const response = await deps.store.surveyResponse(input.responseId)
+  if (!response) return
+  await deps.uow.commit([
+    deps.alerts.raiseWrite({
+      kind: 'low_score',
+      memberId: input.memberId,
+      surveyResponseId: input.responseId,
+      summary: lowScoreAlertSummary({
+        journeyName: journey.name,
+        surveyTitle: response.surveyTitle,
+        npsScore: input.npsScore,
+        ratingScore: input.ratingScore,
+        comments: response.comments,
+      }),
+      dedupeKey: `journey:${journey.id}:low_score:${input.responseId}`,
+      at: input.at,
+    }),
+  ])
+}
+
 /**
  * Keeps each member's purchase rhythm (median gap, expected next purchase) for the purchase-cycle
- * trigger: recomputed from the member's purchases on each purchase and refund (idempotent).
+ * trigger, and the instant their tier would drop for the tier-drop trigger: recomputed from the
+ * member's purchases on each purchase, refund and tier change (idempotent).
  */
 export function purchaseCycleSubscriber(
-  deps: Pick<JourneyDeps, 'store' | 'clock'>,
+  deps: Pick<JourneyDeps, 'store' | 'clock' | 'timeZone'>,
 ): EventSubscriber {
   return {
     name: 'journeys-purchase-cycle',
-    types: ['purchase.recorded', 'purchase.refunded'],
+    types: ['purchase.recorded', 'purchase.refunded', 'tier.changed'],
     async handle(event) {
       if (event.memberId === null) return
-      await deps.store.refreshPurchaseCycle(event.memberId, deps.clock.now())
+      const now = deps.clock.now()
+      if (event.type !== 'tier.changed') await deps.store.refreshPurchaseCycle(event.memberId, now)
+      await refreshTierDrop(deps, event.memberId, now)
     },
   }
+}
+
+/** Recomputes when the member's tier would fall without another purchase. */
+export async function refreshTierDrop(
+  deps: Pick<JourneyDeps, 'store' | 'timeZone'>,
+  memberId: number,
+  now: number,
+): Promise<void> {
+  const facts = await deps.store.tierDropFacts(memberId, monthsBefore(now, 12, deps.timeZone))
+  await deps.store.setTierDropAt(
+    memberId,
+    tierDropAt(facts.thresholdYen, facts.purchases, deps.timeZone),
+    now,
+  )
 }
 
 /** A survey trigger without thresholds takes every answer; with them, a low score in either. */

@@ -9,7 +9,7 @@ export const BIRTHDAY_COUPON = {
 } as const
 
 /**
- * The six journeys a shop starts from, pre-written and off until switched on. `coupon` marks the
+ * The journeys a shop starts from, pre-written and off until switched on. `coupon` marks the
  * step whose coupon card uses the birthday coupon template.
  */
 export function journeyTemplates(birthdayCouponTemplateId: number): (JourneyDraft & {
@@ -136,6 +136,30 @@ export function journeyTemplates(birthdayCouponTemplateId: number): (JourneyDraf
         },
       ],
       goal: { kind: 'none', days: 30 },
+    },
+    {
+      templateKey: 'tier_drop',
+      name: 'ランクダウン前のお知らせ',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: '11:00' },
+          messages: [
+            {
+              type: 'text',
+              text: '{name}さま、いつもありがとうございます。\nいまの会員ランク「{tier}」は、このままですと2週間ほどで見直しの対象になります。\nこの機会にぜひご来店ください。ランクの特典をそのままお使いいただけます。',
+            },
+          ],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    },
+    {
+      templateKey: 'survey_low_score',
+      name: 'アンケートの低い評価をスタッフへ',
+      trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: 6, ratingAtMost: 2 },
+      steps: [],
+      goal: { kind: 'none', days: 7 },
     },
   ]
 }

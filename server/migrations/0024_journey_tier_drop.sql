@@ -1,0 +1,2 @@
+ALTER TABLE `member_purchase_cycles` ADD `tier_drops_at` integer;--> statement-breakpoint
+CREATE INDEX `member_purchase_cycles_tier_drop_idx` ON `member_purchase_cycles` (`tier_drops_at`,`member_id`) WHERE tier_drops_at IS NOT NULL;

@@ -1,0 +1,203 @@
+import type { StaffAlertPage } from '@joren/shared'
+import { describe, expect, it } from 'vitest'
+import { claimOwner, TestClock, useWorld } from '../auth/world.ts'
+import { goodAnswers, openSurvey, submit } from '../surveys/survey-world.ts'
+import {
+  buy,
+  consent,
+  journey,
+  listJourneys,
+  memberOf,
+  pushesTo,
+  runsOf,
+  setClock,
+  settleEvents,
+  switchOn,
+  tick,
+} from './journey-world.ts'
+
+/**
+ * The tier-drop trigger (N days before a member's tier falls unless they buy, over the summary's
+ * tier_drops_at index) and the low-score journey to staff (a staff alert quoting the score and
+ * the comment, nothing pushed to the member) on Node (real server, SQLite, LINE stand-in, a test
+ * clock).
+ */
+
+const clock = new TestClock()
+const world = useWorld(clock)
+const DAY = 24 * 3600_000
+
+async function follower(name: string) {
+  const user = await world.member(name)
+  const member = memberOf(world.joren, user.userId)
+  consent(world.joren, member.id)
+  await settleEvents(world.joren)
+  return { ...user, ...member }
+}
+
+describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () => {
+  it('tier drop: 14 days before the spend ages out below the tier, once; a later purchase moves it; the lowest tier never', async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-01-10T12:00')
+    const drop = await journey(world.api, owner, {
+      name: 'ランクダウン前',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: null },
+          messages: [
+            { type: 'text', text: 'TD {name}さま、ランク「{tier}」の見直しが近づいています' },
+          ],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    })
+    const hana = await follower('花')
+    const ken = await follower('健')
+    const ren = await follower('蓮')
+    await buy(world, owner, hana.number, 35_000) // シルバー (30,000円〜)
+    await buy(world, owner, ken.number, 35_000)
+    await buy(world, owner, ren.number, 5_000) // レギュラー: no lower tier to fall to
+    // The drop: when the purchase leaves the rolling 12 months (same shop-local moment a year on).
+    const [bought] = world.joren.rows<{ at: number }>(
+      'select purchased_at as at from purchases where member_id = ?',
+      hana.id,
+    )
+    const dropsAt = bought!.at + 365 * DAY
+    expect(Math.abs(dropsAt - Date.parse('2028-01-10T12:00:00+09:00'))).toBeLessThan(60_000)
+    const stored = world.joren.rows<{ member_id: number; tier_drops_at: number | null }>(
+      'select member_id, tier_drops_at from member_purchase_cycles order by member_id',
+    )
+    expect(stored.map((r) => r.member_id)).toEqual([hana.id, ken.id, ren.id])
+    expect(stored[0]!.tier_drops_at).toBe(dropsAt)
+    expect(Math.abs(stored[1]!.tier_drops_at! - dropsAt)).toBeLessThan(60_000)
+    expect(stored[2]!.tier_drops_at).toBeNull()
+    // Ken buys again in December: his tier now holds until that purchase ages out.
+    setClock(clock, '2027-12-01T15:00')
+    await buy(world, owner, ken.number, 30_000)
+    const [kenRow] = world.joren.rows<{ tier_drops_at: number }>(
+      'select tier_drops_at from member_purchase_cycles where member_id = ?',
+      ken.id,
+    )
+    expect(Math.abs(kenRow!.tier_drops_at - Date.parse('2028-12-01T15:00:00+09:00'))).toBeLessThan(
+      60_000,
+    )
+
+    // Not a minute before 14 days ahead of the drop (shop time).
+    setClock(clock, '2027-12-27T11:59')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toHaveLength(0)
+    // Two schedulers racing just after and one more: Hana enters and gets the step once.
+    setClock(clock, '2027-12-27T12:02')
+    await Promise.all([tick(world), tick(world)])
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toEqual([
+      expect.objectContaining({ member_id: hana.id, status: 'completed' }),
+    ])
+    const [run] = world.joren.rows<{ occurrence: string; entered_at: number }>(
+      'select occurrence, entered_at from journey_runs where journey_id = ?',
+      drop.id,
+    )
+    expect(run).toEqual({ occurrence: `tierdrop:${dropsAt}`, entered_at: dropsAt - 14 * DAY })
+    const pushes = pushesTo(world, hana.userId, 'TD')
+    expect(pushes).toHaveLength(1)
+    expect(JSON.stringify(pushes[0])).toContain(
+      '花さま、ランク「シルバー」の見直しが近づいています',
+    )
+    setClock(clock, '2028-01-05T12:00')
+    await tick(world)
+    expect(pushesTo(world, hana.userId, 'TD')).toHaveLength(1)
+    expect(pushesTo(world, ken.userId, 'TD')).toHaveLength(0)
+    expect(pushesTo(world, ren.userId, 'TD')).toHaveLength(0)
+  })
+
+  it('the tier-drop template is off until switched on and written in Japanese', async () => {
+    const owner = await claimOwner(world)
+    const list = await listJourneys(world.api, owner)
+    const tierDrop = list.find((j) => j.templateKey === 'tier_drop')
+    const lowScore = list.find((j) => j.templateKey === 'survey_low_score')
+    expect(tierDrop).toMatchObject({ enabled: false, trigger: { kind: 'tier_drop' } })
+    expect(lowScore).toMatchObject({ enabled: false, trigger: { kind: 'survey_low_score' } })
+    expect(JSON.stringify(tierDrop)).toContain('ランク')
+  })
+
+  it('low score to staff: an alert quoting the member, score and comment, once per response; nothing pushed to the member', async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-06-01T12:00')
+    const survey = await openSurvey(world, owner)
+    const templateJourney = (await listJourneys(world.api, owner)).find(
+      (j) => j.templateKey === 'survey_low_score',
+    )
+    const staffJourney = await switchOn(world.api, owner, templateJourney!.id)
+    const happy = await follower('満足')
+    const unhappy = await follower('不満')
+    const pushesBefore = world.standIn.received(unhappy.userId).filter((r) => r.via === 'push')
+    expect((await submit(world, happy, survey.id, goodAnswers)).status).toBe(201)
+    expect(
+      (
+        await submit(world, unhappy, survey.id, {
+          ...goodAnswers,
+          nps: 3,
+          comment: '料理が冷めていて残念でした',
+        })
+      ).status,
+    ).toBe(201)
+    await settleEvents(world.joren)
+    // The relay again (a retried delivery): still one alert.
+    world.joren.server.database.sqlite
+      .prepare("update event_cursors set position = 0 where subscriber = 'journeys'")
+      .run()
+    await settleEvents(world.joren)
+    await tick(world)
+
+    const res = await world.api<StaffAlertPage>('GET', '/api/staff/alerts?status=open', {
+      token: owner.token(),
+    })
+    expect(res.status).toBe(200)
+    const ours = res.body.items.filter((a) =>
+      a.summary.includes(`ジャーニー「${staffJourney.name}」`),
+    )
+    expect(ours).toHaveLength(1)
+    expect(ours[0]).toMatchObject({
+      kind: 'low_score',
+      memberId: unhappy.id,
+      memberNumber: unhappy.number,
+    })
+    expect(ours[0]!.summary).toContain('NPS 3')
+    expect(ours[0]!.summary).toContain('コメント「料理が冷めていて残念でした」')
+    expect(ours[0]!.summary).toContain('アンケート「ご来店アンケート」で低い評価')
+    // No run, no push to the member from the journey.
+    expect(runsOf(world.joren, staffJourney.id)).toHaveLength(0)
+    expect(world.standIn.received(unhappy.userId).filter((r) => r.via === 'push')).toHaveLength(
+      pushesBefore.length,
+    )
+  })
+
+  it('a low-score journey refuses steps for the member, and needs a threshold', async () => {
+    const owner = await claimOwner(world)
+    const bad = await world.api<{ error: string }>('POST', '/api/staff/journeys', {
+      token: owner.token(),
+      body: {
+        name: '低評価',
+        trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: 6, ratingAtMost: 2 },
+        steps: [{ wait: { days: 0, hours: 1, at: null }, messages: [{ type: 'text', text: 'x' }] }],
+      },
+    })
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('お客さまへのステップは入れられません')
+    const none = await world.api('POST', '/api/staff/journeys', {
+      token: owner.token(),
+      body: {
+        name: '低評価',
+        trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: null, ratingAtMost: null },
+        steps: [],
+      },
+    })
+    expect(none.status).toBe(400)
+    const noSteps = await world.api('POST', '/api/staff/journeys', {
+      token: owner.token(),
+      body: { name: '空', trigger: { kind: 'tier_up' }, steps: [] },
+    })
+    expect(noSteps.status).toBe(400)
+  })
+})
