@@ -1,7 +1,7 @@
 import type { MemberDetail, MembersPage, MembersQuery, Tag } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
 import { DomainError } from '../errors.ts'
-import { isUniqueFailure } from '../loyalty/points.ts'
+import { isUniqueFailure } from '../store-failures.ts'
 import { startOfDayInZone } from '../time.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 
