@@ -9,8 +9,8 @@ import {
   pruneEvents,
   replyContributions,
   type EventRelayDeps,
-} from '../domain/events/relay.ts'
-import type { EventSubscriber } from '../domain/events/subscribers.ts'
+} from '../domain/event-relay/relay.ts'
+import type { EventSubscriber } from '../domain/event-relay/subscribers.ts'
 import type { AppLinks } from '../domain/links.ts'
 import { cardKeyProvider } from '../domain/members/card-token.ts'
 import { createMemberDirectoryService } from '../domain/members/directory.ts'

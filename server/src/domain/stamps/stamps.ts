@@ -6,7 +6,7 @@ import { issueCoupon, type CouponDeps, type StoredCoupon } from '../coupons/coup
 import { constraintFailure, CouponTemplateNotFound } from '../coupons/errors.ts'
 import { DomainError } from '../errors.ts'
 import type { DomainEvent } from '../events/events.ts'
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { MemberNotFound } from '../loyalty/errors.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
