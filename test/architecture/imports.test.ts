@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SERVER = join(ROOT, 'server/src')
+const DOMAIN = join(SERVER, 'domain')
+const LIFF = join(ROOT, 'liff-app/src')
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -124,5 +126,36 @@ describe('the house, from its imports', () => {
           : []
       })
     expect(reaching).toEqual([])
+  })
+
+  it('server/src/domain: its features (a folder or a loose file each) import each other without circles, so none imports back up', () => {
+    // A feature is the first name below domain/: coupons/chat.ts and coupons/service.ts are one.
+    const featureOf = (file: string) => relative(DOMAIN, file).split('/')[0] ?? ''
+    const between = new Map<string, Set<string>>()
+    for (const [from, tos] of edges) {
+      if (!from.startsWith(`${DOMAIN}/`)) continue
+      const a = featureOf(from)
+      if (!between.has(a)) between.set(a, new Set())
+      for (const to of tos)
+        if (to.startsWith(`${DOMAIN}/`) && featureOf(to) !== a) between.get(a)!.add(featureOf(to))
+    }
+    const features = new Map([...between].map(([a, bs]) => [a, [...bs]]))
+    expect(circles(features)).toEqual([])
+  })
+})
+
+describe('liff-app/src, from its imports', () => {
+  it('has no import circles (screens import paths.ts, never the route table that lazy-imports them)', () => {
+    expect(circles(graph(sourceFiles(LIFF))).map((c) => c.map(show))).toEqual([])
+  })
+
+  it('the circle finder sees a circle where there is one', () => {
+    const edges = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ])
+    expect(circles(edges)).toEqual([['a', 'b', 'c']])
   })
 })

@@ -9,8 +9,8 @@ import {
   deliverEvents,
   EVENT_HANDLER_MAX_ATTEMPTS,
   type EventRelayDeps,
-} from '../../server/src/domain/events/relay.ts'
-import type { EventSubscriber } from '../../server/src/domain/events/subscribers.ts'
+} from '../../server/src/domain/event-relay/relay.ts'
+import type { EventSubscriber } from '../../server/src/domain/event-relay/subscribers.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 
 /**

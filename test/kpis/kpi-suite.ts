@@ -4,7 +4,7 @@ import { createEventStore } from '../../server/src/db/repositories/event-reposit
 import { createKpiStore } from '../../server/src/db/repositories/kpi-repository.ts'
 import { purchases } from '../../server/src/db/schema.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
-import { deliverEvents, type EventRelayDeps } from '../../server/src/domain/events/relay.ts'
+import { deliverEvents, type EventRelayDeps } from '../../server/src/domain/event-relay/relay.ts'
 import { twelveMonthsEnding } from '../../server/src/domain/kpis/calendar.ts'
 import { computeKpis } from '../../server/src/domain/kpis/kpis.ts'
 import { kpiRollupSubscriber, rebuildKpiRollups } from '../../server/src/domain/kpis/rollups.ts'

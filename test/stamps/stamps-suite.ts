@@ -8,7 +8,7 @@ import { createRepositories } from '../../server/src/db/repositories/index.ts'
 import { createStampStore } from '../../server/src/db/repositories/stamp-repository.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import type { DomainEvent } from '../../server/src/domain/events/events.ts'
-import { deliverEvents, type EventRelayDeps } from '../../server/src/domain/events/relay.ts'
+import { deliverEvents, type EventRelayDeps } from '../../server/src/domain/event-relay/relay.ts'
 import type { Messenger } from '../../server/src/domain/messaging/messenger.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import {

@@ -3,8 +3,11 @@ import { createEventStore } from '../../server/src/db/repositories/event-reposit
 import { createOutboxRepository } from '../../server/src/db/repositories/outbox-repository.ts'
 import { createStaffAlertStore } from '../../server/src/db/repositories/support-alert-repository.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
-import { deliverEvents, EVENT_HANDLER_MAX_ATTEMPTS } from '../../server/src/domain/events/relay.ts'
-import type { EventSubscriber } from '../../server/src/domain/events/subscribers.ts'
+import {
+  deliverEvents,
+  EVENT_HANDLER_MAX_ATTEMPTS,
+} from '../../server/src/domain/event-relay/relay.ts'
+import type { EventSubscriber } from '../../server/src/domain/event-relay/subscribers.ts'
 import { SendFailure, type Messenger } from '../../server/src/domain/messaging/messenger.ts'
 import {
   deliverDueMessages,

@@ -1,7 +1,7 @@
 import { liff } from './liff-sdk.ts'
 import { readLiffState } from './liff-state.ts'
-import type { Session } from './session.ts'
-import { SessionError } from './session.ts'
+import type { Session } from './session-port.ts'
+import { SessionError } from './session-port.ts'
 
 const RELOGIN_KEY = 'joren.relogin'
 /** A second `token_expired` this soon after a re-login is a real failure, not a stale token. */

@@ -1,5 +1,5 @@
-import type { AppName, Session } from './session.ts'
-import { SessionError } from './session.ts'
+import type { AppName, Session } from './session-port.ts'
+import { SessionError } from './session-port.ts'
 
 const LINE_USER_ID = /^U[0-9a-f]{32}$/
 /** Ask for a new token this long before the current one expires. */

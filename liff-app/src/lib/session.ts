@@ -1,33 +1,8 @@
 import type { PublicConfig } from '@joren/shared'
 
-/** Which of the two apps is running: the member mini-app (/liff/) or the staff screens (/staff/). */
-export type AppName = 'liff' | 'staff'
+import { SessionError, type AppName, type Session } from './session-port.ts'
 
-/** Who is signed in, as far as the browser knows: a source of LIFF ID tokens. */
-export interface Session {
-  readonly kind: 'liff' | 'sandbox'
-  /** LINE's language for this user (LIFF) or the sandbox page's, e.g. "ja" or "en-US". */
-  readonly language: string
-  /** The path inside the app that LINE deep-linked to (from `liff.state`), if any. */
-  readonly deepLink: string | null
-  /** The LIFF ID token to send as `Authorization: Bearer`. Never a user ID. */
-  idToken(): Promise<string>
-  /** Get a fresh token after the server answered `token_expired`; may leave the page (LINE login). */
-  relogin(): Promise<void>
-}
-
-export type SessionErrorCode = 'no_sandbox_user' | 'no_liff_id' | 'liff_init'
-
-export class SessionError extends Error {
-  override name = 'SessionError'
-
-  constructor(
-    readonly code: SessionErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+export { SessionError, type AppName, type Session, type SessionErrorCode } from './session-port.ts'
 
 /**
  * Opens the session for the configured platform. Call it after the first paint: outside the

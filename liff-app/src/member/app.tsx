@@ -6,6 +6,7 @@ import { currentPath, findRoute, interceptLinks, onNavigate } from '../lib/route
 import { BootFailure, bootMember, type Booted } from './boot.ts'
 import type * as ErrorViews from './components/error-view.tsx'
 import { t } from './messages.ts'
+import { menuOf } from './paths.ts'
 import { BASE, ROUTES, href, type MemberRoute } from './routes.ts'
 import type { ScreenProps } from './screen-props.ts'
 import { Skeleton } from './skeletons.tsx'
@@ -71,7 +72,7 @@ export class App extends Component<object, State> {
         () => this.setState({ offline: true }),
       )
     }
-    const menu = route?.menu
+    const menu = route && menuOf(route.path)
     const shop = this.state.me?.shop.name
     document.title = [menu && t().menu[menu], shop].filter(Boolean).join('｜') || t().loading
     // After an in-app navigation, focus the new screen so that screen readers announce it.
@@ -94,7 +95,7 @@ export class App extends Component<object, State> {
     const found = this.found()
     const Screen = found && screens.get(found.route)
     const m = t()
-    const menu = found?.route.menu
+    const menu = found && menuOf(found.route.path)
     // Home shows the shop's name; a screen shows its own (the card carries the shop's name).
     const title = menu
       ? m.menu[menu]

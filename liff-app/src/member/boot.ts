@@ -7,7 +7,7 @@ import { currentPath, navigate } from '../lib/router.ts'
 import { openSession, type Session } from '../lib/session.ts'
 import { setLocale } from './messages.ts'
 import { claimFromLink } from './referral-claim.ts'
-import { BASE } from './routes.ts'
+import { BASE } from './paths.ts'
 
 export interface Booted {
   config: PublicConfig

@@ -1,6 +1,6 @@
 import { inlinePublicConfig } from '../lib/public-config.ts'
 import { t } from './messages.ts'
-import type { SkeletonKind } from './routes.ts'
+import type { SkeletonKind } from './paths.ts'
 
 /**
  * What paints before any data: the outline of the screen to come. It is in the entry chunk, so

@@ -6,7 +6,7 @@ import { fetchPublicConfig } from '../lib/public-config.ts'
 import { navigate } from '../lib/router.ts'
 import { openSession, type Session } from '../lib/session.ts'
 import { setLocale } from './messages.ts'
-import { BASE } from './routes.ts'
+import { BASE } from './paths.ts'
 
 export interface Signed {
   config: PublicConfig

@@ -2,7 +2,9 @@ import type { ComponentType } from 'preact'
 import type { StaffMessages } from '../i18n/staff-ja.ts'
 import type { Permission } from './permissions.ts'
 
-export const BASE = '/staff'
+import { BASE, href } from './paths.ts'
+
+export { BASE, href }
 
 export interface StaffRoute {
   /** Below /staff; `:name` segments become params. */
@@ -194,5 +196,3 @@ export const ROUTES: readonly StaffRoute[] = [
     nav: 'audit',
   },
 ]
-
-export const href = (path: string) => BASE + path

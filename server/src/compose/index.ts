@@ -9,19 +9,19 @@ import {
   pruneEvents,
   replyContributions,
   type EventRelayDeps,
-} from '../domain/events/relay.ts'
-import type { EventSubscriber } from '../domain/events/subscribers.ts'
+} from '../domain/event-relay/relay.ts'
+import type { EventSubscriber } from '../domain/event-relay/subscribers.ts'
 import type { AppLinks } from '../domain/links.ts'
 import { cardKeyProvider } from '../domain/members/card-token.ts'
 import { createMemberDirectoryService } from '../domain/members/directory.ts'
-import { createMemberAppService } from '../domain/members/member-app.ts'
+import { createMemberAppService } from '../domain/auth/member-app.ts'
 import { createStampService, stampCardSubscriber, type StampDeps } from '../domain/stamps/stamps.ts'
 import { createStaffService, prepareStaffAtStart } from '../domain/staff/staff.ts'
 import { createAuditService } from '../domain/audit/audit-reader.ts'
 import { DEFAULT_MAX_CONTENT_BYTES } from '../domain/support/contents.ts'
 import { createMessagingSettingsService } from '../domain/shop/messaging.ts'
 import { createShopSettingsService, readShopSettings } from '../domain/shop/settings.ts'
-import { createShopTextsService } from '../domain/texts/service.ts'
+import { createShopTextsService } from '../domain/shop-texts/service.ts'
 import { shopTextSource } from '../domain/texts/texts.ts'
 import { acceptWebhook } from '../domain/webhook/accept.ts'
 import { createWebhookProblemsQuery } from '../domain/webhook/problems.ts'

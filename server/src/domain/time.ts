@@ -42,3 +42,17 @@ export function offsetMs(at: number, timeZone: string): number {
   )
   return asUtc - Math.floor(at / 1000) * 1000
 }
+
+/** Formats an instant for a message a person reads: 2026/11/22 18:04:05 in the shop's zone. */
+export function shopDateTime(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('ja-JP', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(at)
+}

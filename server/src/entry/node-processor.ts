@@ -1,6 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
-import { deliverEvents } from '../domain/events/relay.ts'
+import { deliverEvents } from '../domain/event-relay/relay.ts'
 import { outboxPumpSource } from '../domain/messaging/outbox-sender.ts'
 import type { OutboxItem } from '../domain/messaging/outbox.ts'
 import type { Logger } from '../domain/ports.ts'

@@ -7,7 +7,7 @@ import { SessionError, type Session } from '../../lib/session.ts'
 import { AlertIcon, RefreshIcon, UserPlusIcon } from '../../ui/icons.tsx'
 import { locale } from '../messages.ts'
 import { lastClaim } from '../referral-claim.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 
 interface Props {
   error: unknown

@@ -9,7 +9,7 @@ import { QrCode } from '../components/qr-code.tsx'
 import { CouponFace, couponMessages } from '../coupons/coupon-ui.tsx'
 import { SlideToConfirm } from '../coupons/slide-to-confirm.tsx'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import type { ScreenProps } from '../screen-props.ts'
 
 const TIME = new Intl.DateTimeFormat('ja-JP', {

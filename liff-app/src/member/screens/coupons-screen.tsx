@@ -5,7 +5,7 @@ import { useResource } from '../../lib/use-resource.ts'
 import { ErrorView } from '../components/error-view.tsx'
 import { CouponFace, couponMessages } from '../coupons/coupon-ui.tsx'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import type { ScreenProps } from '../screen-props.ts'
 
 type Tab = Exclude<CouponState, 'revoked'>

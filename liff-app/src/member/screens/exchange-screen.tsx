@@ -5,7 +5,7 @@ import { navigate } from '../../lib/router.ts'
 import { useResource } from '../../lib/use-resource.ts'
 import { ErrorView } from '../components/error-view.tsx'
 import { CouponFace, couponMessages } from '../coupons/coupon-ui.tsx'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import type { ScreenProps } from '../screen-props.ts'
 
 const requestId = () =>

@@ -13,7 +13,7 @@ import { HomeSurveys } from '../surveys/home-surveys.tsx'
 import { homeEn } from '../../i18n/home-en.ts'
 import { homeJa } from '../../i18n/home-ja.ts'
 import { locale, t } from '../messages.ts'
-import { ROUTES, href } from '../routes.ts'
+import { MENU, href } from '../paths.ts'
 import type { ScreenProps } from '../screen-props.ts'
 
 const MENU_ICONS: Record<keyof Messages['menu'], ComponentType<{ size?: number }>> = {
@@ -40,8 +40,7 @@ export default function HomeScreen({ api, me }: ScreenProps) {
       </section>
       <nav aria-label={h.title}>
         <ul class="tiles">
-          {ROUTES.map(({ path, menu }) => {
-            if (!menu) return null
+          {MENU.map(({ path, menu }) => {
             const Icon = MENU_ICONS[menu]
             return (
               <li key={path}>

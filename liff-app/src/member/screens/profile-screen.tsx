@@ -18,7 +18,7 @@ import { profileJa } from '../../i18n/profile-ja.ts'
 import { Toast } from '../../ui/toast.tsx'
 import { locale } from '../messages.ts'
 import type { ScreenProps } from '../screen-props.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { privacyText } from './privacy-screen.tsx'
 
 type Gender = (typeof GENDERS)[number]

@@ -2,7 +2,7 @@ import type { MemberSurveyList } from '@joren/shared'
 import { useResource } from '../../lib/use-resource.ts'
 import { ChevronRightIcon } from '../../ui/icons.tsx'
 import type { Api } from '../../lib/api-client.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { surveyText } from './survey-text.ts'
 
 /**

@@ -2,7 +2,7 @@ import type { MemberSurvey, SurveySubmitResult } from '@joren/shared'
 import { formatDateTime } from '../../lib/format.ts'
 import { CouponFace, couponMessages } from '../coupons/coupon-ui.tsx'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { surveyText } from './survey-text.ts'
 
 /** After a submit: thanks, and the reward coupon (already in the member's coupon list). */

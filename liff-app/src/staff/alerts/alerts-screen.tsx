@@ -11,7 +11,7 @@ import { useStaff } from '../context.ts'
 import { paths } from '../inbox/paths.ts'
 import { supportText } from '../inbox/support-messages.ts'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { AlertPrefsCard } from './alert-prefs.tsx'
 import { WebhookEventsCard } from './webhook-events.tsx'
 

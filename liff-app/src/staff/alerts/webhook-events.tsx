@@ -8,7 +8,7 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { useStaff } from '../context.ts'
 import { supportText } from '../inbox/support-messages.ts'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 
 type Filter = 'all' | 'parked' | 'dead'
 const PATH = '/api/staff/webhook-events'

@@ -11,7 +11,7 @@ import { RefreshIcon } from '../../ui/icons.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
-import { ROUTES, href } from '../routes.ts'
+import { href } from '../paths.ts'
 import type { AudienceChoice } from './draft.ts'
 import { broadcastText } from './messages.ts'
 import { staffMessagingEn } from '../../i18n/staff-messaging-en.ts'
@@ -75,7 +75,7 @@ export function AudiencePicker({ value, error, sendable, reach, onChange, onSamp
     if (chosenCount && chosenCount !== 'error') onSample(chosenCount.sample)
   }, [chosenCount, onSample])
 
-  const builder = ROUTES.find((r) => r.path.startsWith('/segments') && can(r.needs))
+  const builder = can('segments.read') ? { path: '/segments' } : undefined
   const builtIns = segments.data?.segments.filter((s) => s.builtIn !== null) ?? []
   const saved = segments.data?.segments.filter((s) => s.builtIn === null) ?? []
 

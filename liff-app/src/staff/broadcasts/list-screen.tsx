@@ -6,7 +6,7 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { broadcastText } from './messages.ts'
 import { StatusBadge } from './status-badge.tsx'
 

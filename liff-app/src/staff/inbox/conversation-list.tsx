@@ -1,6 +1,6 @@
 import type { ConversationPage, ConversationSummary } from '@joren/shared'
 import { formatMemberNumber } from '../../lib/member-number.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { shortTime, supportText } from './support-messages.ts'
 
 interface Props {

@@ -10,7 +10,7 @@ import { AlertIcon, SearchIcon } from '../../ui/icons.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { ConversationList } from './conversation-list.tsx'
 import {
   mergeConversations,

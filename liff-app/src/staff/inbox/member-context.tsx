@@ -7,7 +7,7 @@ import { ChevronRightIcon } from '../../ui/icons.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { useStaff } from '../context.ts'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { paths } from './paths.ts'
 import { supportText } from './support-messages.ts'
 

@@ -4,7 +4,7 @@ import { usePlace } from '../../lib/use-place.ts'
 import { useStaff } from '../context.ts'
 import { useInboxCounts } from './inbox-counts.ts'
 import { locale } from '../messages.ts'
-import { BASE } from '../routes.ts'
+import { BASE } from '../paths.ts'
 
 /** Icons for the support entries of the navigation (same 24 × 24 stroke style as ui/icons.tsx). */
 export const ChatIcon = /* @__PURE__ */ icon(

@@ -22,7 +22,7 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import {
   checkJourney,
   emptyJourneyForm,

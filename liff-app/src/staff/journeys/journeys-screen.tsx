@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import { journeysText } from './messages.ts'
 
 /** Pushes a journey has sent so far (each sent step is one billed message). */

@@ -9,7 +9,7 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 import './loyalty.css'
 import { loyaltyText } from './messages.ts'
 

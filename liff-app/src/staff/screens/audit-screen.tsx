@@ -7,7 +7,7 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 
 /** Who changed what and when, newest first, 50 at a time. */
 export default function AuditScreen() {

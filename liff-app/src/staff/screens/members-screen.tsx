@@ -19,7 +19,7 @@ import { FollowBadge } from '../components/follow-badge.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
-import { BASE, href } from '../routes.ts'
+import { BASE, href } from '../paths.ts'
 
 const PAGE_SIZE = 50
 

@@ -11,7 +11,7 @@ import { FieldError } from '../components/field-error.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
-import { href } from '../routes.ts'
+import { href } from '../paths.ts'
 
 /** The schema's Japanese message, or the catalogue's in English. */
 function nameProblem(name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type { DomainEvent } from '../../domain/events/events.ts'
-import type { EventStore } from '../../domain/events/store.ts'
+import type { EventStore } from '../../domain/event-relay/store.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
 import { domainEvents, eventCursors, eventFailures, eventHandledInReply } from '../schema.ts'

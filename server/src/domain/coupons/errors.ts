@@ -1,18 +1,7 @@
 import { DomainError } from '../errors.ts'
+import { shopDateTime } from '../time.ts'
 
-/** Formats an instant for a message a person reads: 2026/11/22 18:04:05 in the shop's zone. */
-export function shopDateTime(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('ja-JP', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(at)
-}
+export { shopDateTime }
 
 export class CouponNotFound extends DomainError {
   constructor() {

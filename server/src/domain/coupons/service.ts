@@ -11,7 +11,7 @@ import type {
   WelcomeCouponSetting,
 } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
-import type { EventStore } from '../events/store.ts'
+import type { EventStore } from '../event-relay/store.ts'
 import { pointsSpentEvent } from '../loyalty/ledger.ts'
 import { MemberNotFound } from '../members/directory.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'

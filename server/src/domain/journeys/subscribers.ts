@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/events.ts'
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { enterMembers, type JourneyDeps } from './engine.ts'
 import { monthsBefore } from '../loyalty/dates.ts'
 import { tierDropAt } from './schedule.ts'

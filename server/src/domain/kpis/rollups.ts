@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/events.ts'
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { localDate } from '../loyalty/dates.ts'
 import { startOfDayInZone } from '../time.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'

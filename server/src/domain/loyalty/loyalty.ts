@@ -14,7 +14,7 @@ import { DEFAULT_TEXT_SOURCE, type ShopTextSource } from '../texts/texts.ts'
 import { readMessagingSettings } from '../shop/messaging.ts'
 import { DEFAULT_TIERS, pointsForPurchase, readEarningRule, tierStatus } from './rules.ts'
 import type { LoyaltyMember, LoyaltyStore, PurchaseRecord } from './store.ts'
-import { loyaltyMode } from '../stamps/stamps.ts'
+import { loyaltyMode } from '../shop/loyalty-mode.ts'
 
 /** What purchases, refunds, adjustments and tiers need (built by the composition root). */
 export interface LoyaltyDeps {

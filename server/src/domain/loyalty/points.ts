@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.ts'
+import { isCheckFailure } from '../store-failures.ts'
 import type { RowRef, Write } from '../unit-of-work.ts'
 
 /** Kinds of ledger entries; grants are positive, redeem / expire / reverse negative, adjust either. */
@@ -99,25 +100,7 @@ export class NotEnoughPoints extends DomainError {
   }
 }
 
-/** True when a batch failed on a CHECK (a concurrent writer consumed the same lot or balance). */
-export function isCheckFailure(error: unknown): boolean {
-  return /CHECK constraint failed/i.test(errorText(error))
-}
-
-/** True when a batch failed on a UNIQUE index (the dedupe key was written already). */
-export function isUniqueFailure(error: unknown): boolean {
-  return /UNIQUE constraint failed/i.test(errorText(error))
-}
-
-function errorText(error: unknown): string {
-  let text = ''
-  let current: unknown = error
-  for (let depth = 0; current && depth < 5; depth++) {
-    text += ` ${String(current)}`
-    current = (current as { cause?: unknown }).cause
-  }
-  return text
-}
+export { isCheckFailure, isUniqueFailure } from '../store-failures.ts'
 
 /**
  * Plans and commits, re-planning when a concurrent writer made the batch fail on a CHECK. After

@@ -6,11 +6,11 @@ import type {
   MembersQuery,
   Tag,
 } from '@joren/shared'
-import { shopDateTime } from '../coupons/errors.ts'
-import { csvLine, UTF8_BOM } from '../surveys/csv.ts'
+import { csvLine, UTF8_BOM } from '../csv.ts'
+import { shopDateTime } from '../time.ts'
 import type { StaffActor } from '../audit/audit.ts'
 import { DomainError } from '../errors.ts'
-import { isUniqueFailure } from '../loyalty/points.ts'
+import { isUniqueFailure } from '../store-failures.ts'
 import { startOfDayInZone } from '../time.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 

@@ -11,7 +11,7 @@ import {
 import type { StaffActor } from '../audit/audit.ts'
 import { CouponTemplateNotFound } from '../coupons/errors.ts'
 import type { DomainEvent } from '../events/events.ts'
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { liffUrl, type AppLinks } from '../links.ts'
 import {
   CLAIM_SETTLE_AFTER_MS,

@@ -1,4 +1,4 @@
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import type { RichMenuService } from './rich-menu.ts'
 
 /** tier.changed → the member's per-tier rich menu (nothing when no tier menus are published). */

@@ -1,6 +1,6 @@
 import type { Role, Staff } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
-import { isUniqueFailure } from '../loyalty/points.ts'
+import { isUniqueFailure } from '../store-failures.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 import type { Ids } from '../ports.ts'
 import { hashCode, newCode } from './codes.ts'

@@ -1,11 +1,4 @@
-import {
-  DEFAULT_STAMP_CARD,
-  StampCardSettingsSchema,
-  type LoyaltyMode,
-  type StampCardSettings,
-  type StampCardView,
-  type StampEntry,
-} from '@joren/shared'
+import { type StampCardSettings, type StampCardView, type StampEntry } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
 import { localeOf, type Locale } from '../chat/texts.ts'
 import { couponCard, type AppLinks } from '../coupons/chat.ts'
@@ -13,7 +6,7 @@ import { issueCoupon, type CouponDeps, type StoredCoupon } from '../coupons/coup
 import { constraintFailure, CouponTemplateNotFound } from '../coupons/errors.ts'
 import { DomainError } from '../errors.ts'
 import type { DomainEvent } from '../events/events.ts'
-import type { EventSubscriber } from '../events/subscribers.ts'
+import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { MemberNotFound } from '../loyalty/errors.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
@@ -23,7 +16,8 @@ import type { Logger } from '../ports.ts'
 import type { SettingsStore } from '../shop/settings.ts'
 import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
 
-export const STAMP_CARD_SETTING = 'stamp_card'
+export { STAMP_CARD_SETTING, loyaltyMode, readStampSettings } from '../shop/loyalty-mode.ts'
+import { STAMP_CARD_SETTING, readStampSettings } from '../shop/loyalty-mode.ts'
 
 /**
  * The stamp card's append-only ledger (see db/schema.ts `stamp_ledger`). Every write is keyed by
@@ -47,16 +41,6 @@ export interface StampStore {
   /** The ledger sum and the cards completed, read in one statement (a consistent pair). */
   card(memberId: number): Promise<{ balance: number; cardsCompleted: number }>
   history(memberId: number, limit: number): Promise<StampEntry[]>
-}
-
-export async function readStampSettings(settings: SettingsStore): Promise<StampCardSettings> {
-  const parsed = StampCardSettingsSchema.safeParse(await settings.get(STAMP_CARD_SETTING))
-  return parsed.success ? parsed.data : DEFAULT_STAMP_CARD
-}
-
-/** Points, stamps or both: the purchase grants points unless the shop uses stamps only. */
-export async function loyaltyMode(settings: SettingsStore): Promise<LoyaltyMode> {
-  return (await readStampSettings(settings)).mode
 }
 
 /** Stamps a purchase of `amountYen` earns under the settings (0 when the shop uses points only). */

@@ -1,19 +1,8 @@
 import type { SurveyAnswers, SurveyQuestion } from '@joren/shared'
-import { shopDateTime } from '../coupons/errors.ts'
+import { csvLine } from '../csv.ts'
+import { shopDateTime } from '../time.ts'
 
-/** Excel (Japanese Windows included) reads UTF-8 only with a byte-order mark. */
-export const UTF8_BOM = '\uFEFF'
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-export function csvField(value: string): string {
-  // A leading = + - @ would run as a formula in Excel: keep it text.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
-export function csvLine(fields: string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`
-}
+export { csvField, csvLine, UTF8_BOM } from '../csv.ts'
 
 export function csvHeader(questions: readonly SurveyQuestion[]): string {
   return csvLine(['会員番号', '回答日時', ...questions.map((q) => q.label)])

@@ -1,5 +1,5 @@
 import { backoffDelay } from '../backoff.ts'
-import { deliverEvents, type EventRelayDeps } from '../events/relay.ts'
+import { deliverEvents, type EventRelayDeps } from '../event-relay/relay.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
 import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
 import { interruptedCheck, type PumpSource } from '../pump.ts'

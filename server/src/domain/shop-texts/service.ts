@@ -22,9 +22,14 @@ import {
   isWithinBusinessHours,
 } from '../support/business-hours.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
-import { DEFAULT_SHOP_TEXTS, nameValue, renderShopText, type ShopTextValues } from './catalogue.ts'
-import type { ShopTextStore } from './store.ts'
-import type { ShopTextSource } from './texts.ts'
+import {
+  DEFAULT_SHOP_TEXTS,
+  nameValue,
+  renderShopText,
+  type ShopTextValues,
+} from '../texts/catalogue.ts'
+import type { ShopTextStore } from '../texts/store.ts'
+import type { ShopTextSource } from '../texts/texts.ts'
 
 export interface ShopTextsDeps {
   store: ShopTextStore

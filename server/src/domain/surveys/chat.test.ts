@@ -1,6 +1,6 @@
 import type { SurveyQuestion } from '@joren/shared'
 import { describe, expect, it } from 'vitest'
-import { chatCanAsk } from './survey-chat.ts'
+import { chatCanAsk } from './chat.ts'
 
 const single = (id: string, options: number, required = true): SurveyQuestion => ({
   id,

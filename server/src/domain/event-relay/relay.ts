@@ -2,7 +2,7 @@ import { backoffDelay } from '../backoff.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { Write } from '../unit-of-work.ts'
-import type { DomainEvent } from './events.ts'
+import type { DomainEvent } from '../events/events.ts'
 import type { EventStore, ParkedEvent } from './store.ts'
 import type { EventSubscriber } from './subscribers.ts'
 

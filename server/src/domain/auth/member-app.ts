@@ -5,13 +5,13 @@ import type {
   ProfileUpdate,
   PublicConfig,
 } from '@joren/shared'
-import { NotFriend } from '../auth/errors.ts'
-import type { BotInfo } from '../auth/id-token.ts'
+import { NotFriend } from './errors.ts'
+import type { BotInfo } from './id-token.ts'
 import type { Clock } from '../ports.ts'
 import { readMessagingSettings } from '../shop/messaging.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
-import { issueCardToken } from './card-token.ts'
-import { saveProfile, type ProfileRepository } from './profile.ts'
+import { issueCardToken } from '../members/card-token.ts'
+import { saveProfile, type ProfileRepository } from '../members/profile.ts'
 
 export interface MemberAppDeps {
   profiles: ProfileRepository

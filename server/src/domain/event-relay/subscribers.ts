@@ -1,5 +1,5 @@
 import type { LineMessage } from '../messaging/messenger.ts'
-import type { DomainEvent, DomainEventType } from './events.ts'
+import type { DomainEvent, DomainEventType } from '../events/events.ts'
 
 /**
  * Consumes domain events after they are committed, at least once: `handle` must be idempotent

@@ -6,9 +6,9 @@ import { recordFeedback } from '../faq/learning.ts'
 import type { KeywordRuleStore } from '../faq/store.ts'
 import type { Member } from '../members/members.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
-import { conversationIsOpen, handOver, type SupportDeps } from '../support/handover.ts'
-import type { ChatContext, ChatRouter, Replies } from './router.ts'
-import { localeOf, type Locale } from './texts.ts'
+import { conversationIsOpen, handOver, type SupportDeps } from './handover.ts'
+import type { ChatContext, ChatRouter, Replies } from '../chat/router.ts'
+import { localeOf, type Locale } from '../chat/texts.ts'
 
 export interface SupportChatDeps {
   keywordRules: Pick<KeywordRuleStore, 'listEnabled'>

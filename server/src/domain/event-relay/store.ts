@@ -1,5 +1,5 @@
 import type { Write } from '../unit-of-work.ts'
-import type { DomainEvent, DomainEventType } from './events.ts'
+import type { DomainEvent, DomainEventType } from '../events/events.ts'
 
 /** A subscriber's cursor while one runner holds it. */
 export interface ClaimedCursor {
