@@ -77,6 +77,8 @@ const LAYERS: Record<string, number> = {
   db: 2,
   line: 2,
   analysis: 2,
+  // The local LINE platform the sandbox runs (and the tests drive): an adapter of its own.
+  sandbox: 2,
   middleware: 3,
   routes: 4,
   'app.ts': 5,
@@ -141,6 +143,19 @@ describe('the house, from its imports', () => {
     }
     const features = new Map([...between].map(([a, bs]) => [a, [...bs]]))
     expect(circles(features)).toEqual([])
+  })
+})
+
+describe('the running product and the tests', () => {
+  it('no file of the product (server, mini-app, shared) imports from test/', () => {
+    const TEST = join(ROOT, 'test')
+    const product = [SERVER, LIFF, join(ROOT, 'shared/src')].flatMap(sourceFiles)
+    const intoTests = product.flatMap((from) =>
+      importsOf(from)
+        .filter((to) => to === TEST || to.startsWith(TEST + '/'))
+        .map((to) => `${show(from)} → ${show(to)}`),
+    )
+    expect(intoTests).toEqual([])
   })
 })
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/index.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startStandIn, startWorld, TestClock, type World } from './world.ts'
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runStaffOwner } from '../../server/src/entry/staff-owner-command.ts'
-import type { LineStandIn } from '../line-stand-in/index.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren } from '../support/joren-node.ts'
 import {
   claimOwner,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { hashCode } from '../../server/src/domain/staff/codes.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { buildWorkerBundle, startLocalWorker, type WorkerBundle } from '../workers/local-worker.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-import type { IdTokenOptions, LineStandIn } from '../line-stand-in/index.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
+import type { IdTokenOptions, LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 /** A clock both the stand-in (token iat/exp) and Joren read, so tests can move time. */

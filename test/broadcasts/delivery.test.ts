@@ -7,7 +7,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { claimOwner, startWorld, TestClock, type World } from '../auth/world.ts'
 import { createTemplate, type Owner } from '../coupons/coupon-world.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { isHoldout } from '../../server/src/domain/broadcasts/holdout.ts'
 import { startJoren } from '../support/joren-node.ts'
 import {

@@ -2,7 +2,7 @@ import type { BroadcastResult, FailedRecipientPage, StaffAlertPage } from '@jore
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { claimOwner, startWorld, TestClock, type World } from '../auth/world.ts'
 import type { Owner } from '../coupons/coupon-world.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import {
   createBroadcast,
   receivedTexts,

@@ -3,7 +3,7 @@ import { SendFailure } from '../../server/src/domain/messaging/messenger.ts'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
 import type { PacedEndpoint, Pacer } from '../../server/src/line/rate-limiter.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 
 let line: LineStandIn
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { schema } from '../../server/src/db/schema.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { createFaqAnswerer } from '../../server/src/domain/faq/answerer.ts'
 import { createFaqService } from '../../server/src/domain/faq/service.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import {
   buildWorkerBundle,
   startLocalWorker,

@@ -10,7 +10,7 @@ import {
 } from '../auth/world.ts'
 import { expireDueCoupons } from '../../server/src/domain/coupons/coupons.ts'
 import { handleEvent } from '../../server/src/domain/webhook/handle-event.ts'
-import type { LineStandIn } from '../line-stand-in/index.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually } from '../support/joren-node.ts'
 import { createTemplate, DAY, issueTo, memberNumberOf, type Owner } from './coupon-world.ts'
 

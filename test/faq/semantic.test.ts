@@ -10,10 +10,10 @@ import { registerSupportChat } from '../../server/src/domain/support/chat.ts'
 import type { SupportDeps } from '../../server/src/domain/support/handover.ts'
 import { webIds } from '../../server/src/domain/ports.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { workersAiEmbeddings } from '../../server/src/analysis/workers-ai-embeddings.ts'
 import { parseConfig } from '../../server/src/config.ts'
-import type { LineStandIn } from '../line-stand-in/types.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 /**
  * The optional semantic engine, without a model: no model can be downloaded here, so these tests

@@ -12,7 +12,7 @@ import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import { runFollowerImport, runPoster } from '../../server/src/entry/go-live-command.ts'
 import { createLineMessagingClient } from '../../server/src/line/messaging-client.ts'
 import { createFollowerIdsClient } from '../../server/src/line/rich-menu-client.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 let standIn: LineStandIn

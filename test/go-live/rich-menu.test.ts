@@ -11,7 +11,7 @@ import { createLineMessagingClient } from '../../server/src/line/messaging-clien
 import { createRichMenuClient } from '../../server/src/line/rich-menu-client.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { betterSqliteAtomic } from '../../server/src/db/atomic.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 let standIn: LineStandIn

@@ -14,7 +14,7 @@ import {
   type DoctorCheck,
 } from '../../server/src/entry/doctor-command.ts'
 import { createNodeHttpFetch } from '../../server/src/line/node-http-fetch.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 const run = promisify(execFile)

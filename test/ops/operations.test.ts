@@ -10,8 +10,8 @@ import { Redactor } from '../../server/src/domain/ops/redaction.ts'
 import { createConsoleLogger } from '../../server/src/entry/console-logger.ts'
 import { refreshMarginMs } from '../../server/src/line/channel-token.ts'
 import { TestClock } from '../auth/world.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
-import { lineApi } from '../line-stand-in/test-support.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { lineApi } from '../sandbox/stand-in-support.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 const run = promisify(execFile)

@@ -16,7 +16,7 @@ import {
   routeKey,
 } from '../../server/src/middleware/json-body.ts'
 import { sandboxRoutes } from '../../server/src/routes/sandbox.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 import { rawRequest } from '../support/raw-http.ts'
 import { postWebhook } from '../support/webhook-client.ts'

@@ -12,7 +12,7 @@ import {
   pageSecurityHeaders,
 } from '../../server/src/middleware/security-headers.ts'
 import { ensureAppsBuilt } from '../e2e/sandbox-server.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 
 /**
  * The staff console and the member mini-app carry a Content-Security-Policy, anti-framing and

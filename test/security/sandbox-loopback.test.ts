@@ -6,7 +6,7 @@ import { parseConfig } from '../../server/src/config.ts'
 import { silentLogger } from '../../server/src/domain/ports.ts'
 import { startNodeServer, type NodeServer } from '../../server/src/entry/node-server.ts'
 import { startSandbox, type Sandbox } from '../../server/src/entry/sandbox.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren } from '../support/joren-node.ts'
 import { rawRequest } from '../support/raw-http.ts'
 

@@ -182,7 +182,10 @@ describe('member list: columns, server-side order, CSV export', () => {
       ),
     ).toEqual([
       { action: 'member_list.export', after: JSON.stringify({ sort: 'lastVisit', dir: 'desc' }) },
-      { action: 'member_list.export', after: JSON.stringify({ q: '井', sort: 'joined', dir: 'desc' }) },
+      {
+        action: 'member_list.export',
+        after: JSON.stringify({ q: '井', sort: 'joined', dir: 'desc' }),
+      },
     ])
   })
 

@@ -2,7 +2,7 @@ import type { ConversationSummary } from '@joren/shared'
 import { silentLogger, webIds } from '../../server/src/domain/ports.ts'
 import { runSupportUpkeep } from '../../server/src/compose/upkeep.ts'
 import type { World } from '../auth/world.ts'
-import type { ReceivedMessage } from '../line-stand-in/index.ts'
+import type { ReceivedMessage } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually } from '../support/joren-node.ts'
 
 export const ACK_OUTSIDE_HOURS = /営業時間内に担当者から返信します。営業時間: /

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseConfig } from '../../server/src/config.ts'
 import { silentLogger, type Clock, type Logger } from '../../server/src/domain/ports.ts'
 import { startNodeServer, type NodeServer } from '../../server/src/entry/node-server.ts'
-import type { LineStandIn } from '../line-stand-in/index.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 
 export interface JorenUnderTest {
   server: NodeServer

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { surveyInviteMessage, surveyLiffUrl } from '../../server/src/domain/surveys/links.ts'
-import { messagingValidator } from '../line-stand-in/validate.ts'
+import { messagingValidator } from '../../server/src/sandbox/line-stand-in/validate.ts'
 
 const local = { liffId: null, publicUrl: 'http://localhost:8787/', timeZone: 'Asia/Tokyo' }
 const liff = {

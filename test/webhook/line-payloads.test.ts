@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { drainOnce } from '../../server/src/domain/webhook/processor.ts'
 import { claimOwner, inviteStaff, startWorld, TestClock, type World } from '../auth/world.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 import { postWebhook } from '../support/webhook-client.ts'
 

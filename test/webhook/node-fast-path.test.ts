@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { request } from 'node:http'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 import { postWebhook } from '../support/webhook-client.ts'
 

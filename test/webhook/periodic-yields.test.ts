@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RFM_DAILY_PASS_KEY } from '../../server/src/db/segments/upkeep.ts'
 import { DAILY_PASS_KEY } from '../../server/src/compose/upkeep.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { eventually, startJoren, type JorenUnderTest } from '../support/joren-node.ts'
 
 /**

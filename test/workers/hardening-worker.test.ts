@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashCode } from '../../server/src/domain/staff/codes.ts'
 import { pageSecurityHeaders } from '../../server/src/middleware/security-headers.ts'
 import { ensureAppsBuilt } from '../e2e/sandbox-server.ts'
-import { startLineStandIn, type LineStandIn } from '../line-stand-in/index.ts'
+import { startLineStandIn, type LineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
 import { postWebhook } from '../support/webhook-client.ts'
 import {
   buildWorkerBundle,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { startLineStandIn } from '../line-stand-in/index.ts'
-import type { Fault, LineStandIn } from '../line-stand-in/types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import type { Fault, LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 import {
   buildWorkerBundle,
   startLocalWorker,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LineStandIn } from '../line-stand-in/types.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 import { buildWorkerBundle, type LocalWorker, type WorkerBundle } from './local-worker.ts'
 import { startWorkerWorld } from './worker-world.ts'
 

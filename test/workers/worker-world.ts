@@ -1,7 +1,7 @@
 import { expect, onTestFinished } from 'vitest'
 import { hashCode } from '../../server/src/domain/staff/codes.ts'
-import { startLineStandIn } from '../line-stand-in/index.ts'
-import type { LineStandIn, StandInOptions } from '../line-stand-in/types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import type { LineStandIn, StandInOptions } from '../../server/src/sandbox/line-stand-in/types.ts'
 import { startLocalWorker, type LocalWorker, type WorkerBundle } from './local-worker.ts'
 
 export type ApiBody = Record<string, unknown> & { error?: { code: string; message: string } }

@@ -1,5 +1,5 @@
 /**
- * What the sandbox API relays from the LINE stand-in (test/line-stand-in/types.ts has the
+ * What the sandbox API relays from the LINE stand-in (server/src/sandbox/line-stand-in/types.ts has the
  * originals; the browser keeps its own copy, since the LIFF app never imports test or server code).
  */
 

@@ -13,7 +13,7 @@ import { mountSandboxPage } from './static-node.ts'
  * loopback port and point the product at it, exactly as it would point at api.line.me.
  */
 export async function startSandbox(config: Config) {
-  const { startLineStandIn } = await import('../../../test/line-stand-in/index.ts')
+  const { startLineStandIn } = await import('../sandbox/line-stand-in/index.ts')
   // The shop's clock, which staff may move forward here (never outside the sandbox); the stand-in
   // shares it, so ID tokens and webhook timestamps agree with the product's "now".
   const clock = new SandboxShopClock()

@@ -4,9 +4,9 @@
  * Builds webhook events for a timeline: each event's timestamp and reply token are issued at the
  * time it is due, so a token is as fresh when the product gets it as it would be from LINE.
  */
-import { faultFromJson } from '../../line-stand-in/control-api.ts'
-import { startLineStandIn } from '../../line-stand-in/index.ts'
-import type { WebhookEvent } from '../../line-stand-in/types.ts'
+import { faultFromJson } from '../../../server/src/sandbox/line-stand-in/control-api.ts'
+import { startLineStandIn } from '../../../server/src/sandbox/line-stand-in/index.ts'
+import type { WebhookEvent } from '../../../server/src/sandbox/line-stand-in/types.ts'
 import { serveParent } from '../support/child.ts'
 
 export interface AnswersStandInReady {

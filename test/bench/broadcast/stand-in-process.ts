@@ -2,7 +2,7 @@
  * Bench child: the LINE stand-in with LINE's rate limits ON, in its own process so its work does
  * not share the sender's event loop. Users are made with the bench seed's IDs (U + 32 hex of i).
  */
-import { startLineStandIn } from '../../line-stand-in/index.ts'
+import { startLineStandIn } from '../../../server/src/sandbox/line-stand-in/index.ts'
 import { serveParent } from '../support/child.ts'
 
 export interface BroadcastStandInReady {

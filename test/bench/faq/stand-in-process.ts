@@ -3,7 +3,7 @@
  * question (so a user's first received message is the reply to that question), and the arrival
  * time (Date.now()) of each user's first reply.
  */
-import { startLineStandIn } from '../../line-stand-in/index.ts'
+import { startLineStandIn } from '../../../server/src/sandbox/line-stand-in/index.ts'
 import { serveParent } from '../support/child.ts'
 
 export interface FaqStandInReady {

@@ -1,8 +1,8 @@
 /**
- * Bench child: hosts the LINE platform stand-in (test/line-stand-in) in its own process and builds
+ * Bench child: hosts the LINE platform stand-in (server/src/sandbox/line-stand-in) in its own process and builds
  * webhook bodies on request, so reply tokens are issued by the same stand-in that later checks them.
  */
-import { startLineStandIn } from '../../line-stand-in/index.ts'
+import { startLineStandIn } from '../../../server/src/sandbox/line-stand-in/index.ts'
 import { serveParent } from '../support/child.ts'
 
 export interface StandInReady {

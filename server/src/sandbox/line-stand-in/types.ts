@@ -1,6 +1,5 @@
 import type { JsonWebKey } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { IssuedToken } from './channel.ts'
 
 export interface StandInOptions {
   /** 0 (default) picks a free port */
@@ -288,4 +287,12 @@ export interface LineStandIn {
   rotateKeys(): Promise<void>
 
   close(): Promise<void>
+}
+
+/** A channel access token the stand-in issued (v2.1 with a JWT assertion, or stateless). */
+export interface IssuedToken {
+  token: string
+  kind: 'v2.1' | 'stateless'
+  expiresAt: number
+  keyId?: string
 }

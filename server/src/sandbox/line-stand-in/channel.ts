@@ -5,6 +5,7 @@ import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'nod
 import type { Call, Reply, Route } from './http-io.ts'
 import { json, message } from './http-io.ts'
 import { randomToken } from './ids.ts'
+import type { IssuedToken } from './types.ts'
 import { signBody } from './webhook-events.ts'
 
 export interface ChannelConfig {
@@ -23,12 +24,7 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const MAX_V21_SECONDS = 30 * 24 * 3600
 const STATELESS_SECONDS = 15 * 60
 
-export interface IssuedToken {
-  token: string
-  kind: 'v2.1' | 'stateless'
-  expiresAt: number
-  keyId?: string
-}
+export type { IssuedToken }
 
 /** Registered assertion signing keys (public JWKs by kid) and the tokens issued with them. */
 export class ChannelTokens {

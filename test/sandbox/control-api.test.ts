@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawRequest } from '../support/raw-http.ts'
-import { startLineStandIn } from './index.ts'
-import { lineApi, startReceiver, text } from './test-support.ts'
-import type { LineStandIn } from './types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { lineApi, startReceiver, text } from './stand-in-support.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 let line: LineStandIn
 let receiver: Awaited<ReturnType<typeof startReceiver>>

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { loadContract } from './contract.ts'
-import { messagingValidator, SchemaValidator, webhookValidator } from './validate.ts'
-import { bubble, text } from './test-support.ts'
+import { loadContract } from '../../server/src/sandbox/line-stand-in/contract.ts'
+import {
+  messagingValidator,
+  SchemaValidator,
+  webhookValidator,
+} from '../../server/src/sandbox/line-stand-in/validate.ts'
+import { bubble, text } from './stand-in-support.ts'
 
 const reply = (...messages: unknown[]) => ({ replyToken: 'token', messages })
 const flex = (contents: unknown) => ({ type: 'flex', altText: 'Flex', contents })

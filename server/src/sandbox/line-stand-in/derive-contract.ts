@@ -1,6 +1,6 @@
-// Derives test/line-stand-in/line-contract.json from LINE's OpenAPI documents, keeping only
+// Derives server/src/sandbox/line-stand-in/line-contract.json from LINE's OpenAPI documents, keeping only
 // structural facts so the project stands alone without ../shared/line-openapi.
-// Usage: npx tsx test/line-stand-in/derive-contract.ts [openapi-dir]
+// Usage: npx tsx server/src/sandbox/line-stand-in/derive-contract.ts [openapi-dir]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +16,7 @@ import type {
 
 type Json = Record<string, unknown>
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url))
 const outFile = fileURLToPath(new URL('./line-contract.json', import.meta.url))
 
 /** Operations the stand-in serves, by operationId. */

@@ -1,5 +1,5 @@
 // Starts the LINE platform stand-in and prints one JSON line with its coordinates.
-// Usage: npx tsx test/line-stand-in/cli.ts [--port N] [--webhook-url URL] [--no-rate-limits]
+// Usage: npx tsx server/src/sandbox/line-stand-in/cli.ts [--port N] [--webhook-url URL] [--no-rate-limits]
 import { parseArgs } from 'node:util'
 import { startLineStandIn } from './index.ts'
 

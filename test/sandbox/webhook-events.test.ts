@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startLineStandIn } from './index.ts'
-import { startReceiver } from './test-support.ts'
-import type { LineStandIn } from './types.ts'
-import { webhookValidator } from './validate.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { startReceiver } from './stand-in-support.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
+import { webhookValidator } from '../../server/src/sandbox/line-stand-in/validate.ts'
 
 let line: LineStandIn
 let receiver: Awaited<ReturnType<typeof startReceiver>>

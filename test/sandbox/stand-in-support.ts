@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { LineStandIn } from './types.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 export interface ApiResponse {
   status: number

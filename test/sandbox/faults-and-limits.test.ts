@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startLineStandIn } from './index.ts'
-import { lineApi, text } from './test-support.ts'
-import type { LineStandIn, StandInOptions } from './types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { lineApi, text } from './stand-in-support.ts'
+import type { LineStandIn, StandInOptions } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 const started: LineStandIn[] = []
 afterEach(async () => {

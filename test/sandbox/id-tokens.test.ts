@@ -1,7 +1,7 @@
 import { createHmac, webcrypto } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLineStandIn } from './index.ts'
-import type { LineStandIn } from './types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 const clock = Date.UTC(2025, 0, 1)
 let line: LineStandIn

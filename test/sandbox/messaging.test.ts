@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startLineStandIn } from './index.ts'
-import { bubble, lineApi, text } from './test-support.ts'
-import type { LineStandIn } from './types.ts'
+import { startLineStandIn } from '../../server/src/sandbox/line-stand-in/index.ts'
+import { bubble, lineApi, text } from './stand-in-support.ts'
+import type { LineStandIn } from '../../server/src/sandbox/line-stand-in/types.ts'
 
 let clock = Date.UTC(2025, 5, 10, 12)
 let line: LineStandIn
