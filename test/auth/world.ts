@@ -15,9 +15,13 @@ const NOON_JST_OFFSET = (() => {
 })()
 
 export class TestClock {
-  offsetMs = NOON_JST_OFFSET
+  /**
+   * A new clock reads the real time, like a LINE stand-in started without it; worlds (useWorld)
+   * and suites that share it with their stand-in `reset()` it to noon.
+   */
+  offsetMs = 0
   now = (): number => Date.now() + this.offsetMs
-  /** Back to 12:00 shop time today (what a new clock starts at). */
+  /** To 12:00 shop time today. */
   reset(): void {
     this.offsetMs = NOON_JST_OFFSET
   }

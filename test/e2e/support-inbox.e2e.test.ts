@@ -113,8 +113,9 @@ describe('the support inbox, through the sandbox', () => {
     expect(await row.getAttribute('class')).toContain('is-unread')
     expect(await row.getByText('未読 1件').count()).toBe(1)
     expect(await row.getByText('対応中').isVisible()).toBe(true)
-    // The newest message is the preview: here the bot's acknowledgement.
-    expect(await row.getByText(/営業時間/).isVisible()).toBe(true)
+    // The preview is the customer's last message, not the bot's acknowledgement after it.
+    expect(await row.getByText(question).isVisible()).toBe(true)
+    expect(await row.getByText(/営業時間/).count()).toBe(0)
     await desk.evaluate(() => ((window as { noReload?: boolean }).noReload = true))
 
     // The thread: the customer on the left, the bot's acknowledgement on the right, labelled.
