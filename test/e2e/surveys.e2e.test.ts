@@ -356,7 +356,7 @@ describe('surveys, through the sandbox', () => {
     await app.goto(`${server.url}/liff/surveys/${id}?sandboxUser=${userId}&lang=en`)
     await app.getByRole('heading', { name: 'Quick feedback' }).waitFor()
     const rating = question(app, 'How was the coffee?')
-    await rating.getByText('Strongly disagree', { exact: true }).waitFor()
+    await rating.getByText('Very dissatisfied', { exact: true }).waitFor()
     await app.getByRole('button', { name: 'Send my answers' }).click()
     await rating.getByText('Please answer this question').waitFor()
     await rating.getByRole('radio', { name: '4', exact: true }).click()

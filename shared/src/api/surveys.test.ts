@@ -6,7 +6,9 @@ import {
   npsScore,
   publicQuestions,
   SurveyDefinitionSchema,
+  SURVEY_SCALE_LABELS,
   SurveyQuestionsSchema,
+  surveyScaleLabels,
   validateSurveyAnswers,
   type SurveyQuestion,
   type SurveyQuestionInput,
@@ -208,5 +210,26 @@ describe('helpers', () => {
       visit: 'eat',
       comment: 'よい',
     })
+  })
+})
+
+describe('scale end labels (one source for chat and mini-app)', () => {
+  it('defaults per locale for rating and NPS, the staff words when set', () => {
+    const rating = { type: 'rating', lowLabel: undefined, highLabel: undefined } as const
+    const nps = { type: 'nps', lowLabel: '', highLabel: '  ' } as const
+    expect(surveyScaleLabels(rating, 'ja')).toEqual({ low: 'とても不満', high: 'とても満足' })
+    expect(surveyScaleLabels(rating, 'en')).toEqual({
+      low: 'Very dissatisfied',
+      high: 'Very satisfied',
+    })
+    // Blank labels fall back to the defaults, like an omitted one.
+    expect(surveyScaleLabels(nps, 'ja')).toEqual(SURVEY_SCALE_LABELS.ja.nps)
+    expect(surveyScaleLabels(nps, 'en')).toEqual({
+      low: 'Not at all likely',
+      high: 'Extremely likely',
+    })
+    expect(
+      surveyScaleLabels({ type: 'rating', lowLabel: '悪い', highLabel: '良い' }, 'en'),
+    ).toEqual({ low: '悪い', high: '良い' })
   })
 })

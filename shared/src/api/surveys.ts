@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IsoDateSchema } from './common.ts'
+import { IsoDateSchema, type Locale } from './common.ts'
 import { CouponViewSchema } from './coupons.ts'
 
 /**
@@ -105,6 +105,36 @@ export const NpsQuestionSchema = QuestionBase.extend({
   lowLabel: ScaleLabel,
   highLabel: ScaleLabel,
 })
+type RatingQuestion = z.infer<typeof RatingQuestionSchema>
+type NpsQuestion = z.infer<typeof NpsQuestionSchema>
+/**
+ * The words at the two ends of a rating (1–5) or NPS (0–10) scale when staff left them blank:
+ * the one source for the chat's 「1 = …、5 = …」 line and the mini-app's scale ends, so the two
+ * cannot drift apart (issue 15).
+ */
+export const SURVEY_SCALE_LABELS = {
+  ja: {
+    rating: { low: 'とても不満', high: 'とても満足' },
+    nps: { low: 'まったくおすすめしない', high: 'ぜひおすすめしたい' },
+  },
+  en: {
+    rating: { low: 'Very dissatisfied', high: 'Very satisfied' },
+    nps: { low: 'Not at all likely', high: 'Extremely likely' },
+  },
+} as const satisfies Record<Locale, Record<'rating' | 'nps', { low: string; high: string }>>
+
+/** A scale question's end labels as members see them: the staff's own words, else the defaults. */
+export function surveyScaleLabels(
+  question: Pick<RatingQuestion | NpsQuestion, 'type' | 'lowLabel' | 'highLabel'>,
+  locale: Locale,
+): { low: string; high: string } {
+  const defaults = SURVEY_SCALE_LABELS[locale][question.type]
+  return {
+    low: question.lowLabel?.trim() || defaults.low,
+    high: question.highLabel?.trim() || defaults.high,
+  }
+}
+
 export const TextQuestionSchema = QuestionBase.extend({
   type: z.literal('text'),
   maxLength: z.number().int().min(1).max(TEXT_MAX_LENGTH).default(500),

@@ -3,10 +3,12 @@ import {
   NPS_MIN,
   RATING_MAX,
   RATING_MIN,
+  surveyScaleLabels,
   type SurveyAnswerValue,
   type SurveyQuestion,
 } from '@joren/shared'
 import { toggleChoice } from './restore-draft.ts'
+import { locale } from '../messages.ts'
 import { surveyText } from './survey-text.ts'
 
 interface Props {
@@ -107,8 +109,8 @@ export function QuestionField({ question, index, value, error, onChange, onLeave
     case 'nps': {
       const nps = question.type === 'nps'
       const values = nps ? range(NPS_MIN, NPS_MAX) : range(RATING_MIN, RATING_MAX)
-      const low = question.lowLabel || (nps ? m.npsLow : m.ratingLow)
-      const high = question.highLabel || (nps ? m.npsHigh : m.ratingHigh)
+      // The same end labels as the chat's quick-reply question (one source in @joren/shared).
+      const { low, high } = surveyScaleLabels(question, locale())
       control = (
         <div class="sv-scale-wrap">
           <div class={`sv-scale ${nps ? 'sv-scale-nps' : 'sv-scale-rating'}`}>

@@ -1,5 +1,6 @@
 import type { TierStatus } from '@joren/shared'
 import { localeOf, type Locale } from '../chat/texts.ts'
+import { clip } from '../clip.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import { nameValue } from '../texts/catalogue.ts'
 import type { ShopTextSource } from '../texts/texts.ts'
@@ -112,7 +113,8 @@ export async function receiptMessage(
   const alt = t.alt(title, purchase.amountYen, purchase.pointsGranted)
   return {
     type: 'flex',
-    altText: [...(tierUpLine ? `${alt} ${tierUpLine}` : alt)].slice(0, 1500).join(''),
+    // LINE's altText limit; a long shop text is shortened at a word, never mid-word or mid-emoji.
+    altText: clip(tierUpLine ? `${alt} ${tierUpLine}` : alt, 1500, locale),
     contents: {
       type: 'bubble',
       body: {

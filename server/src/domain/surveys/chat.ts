@@ -4,6 +4,7 @@ import {
   NPS_MIN,
   RATING_MAX,
   RATING_MIN,
+  surveyScaleLabels,
   validateSurveyAnswer,
   type SurveyAnswers,
   type SurveyQuestion,
@@ -75,11 +76,7 @@ const TEXT = {
     notStarted: 'このアンケートは始まっていません。「アンケート」と送るとお答えいただけます。',
     invalid: 'その回答は受け付けられませんでした。下のボタンから選んでください。',
     npsScale: (low: string, high: string) => `0 = ${low}、10 = ${high}`,
-    npsLow: 'まったく思わない',
-    npsHigh: 'とてもそう思う',
     ratingScale: (low: string, high: string) => `1 = ${low}、5 = ${high}`,
-    ratingLow: '不満',
-    ratingHigh: '満足',
   },
   en: {
     none: 'There is no survey to answer right now. We will let you know when a new one starts.',
@@ -109,11 +106,7 @@ const TEXT = {
     notStarted: 'This survey has not been started. Send "survey" to answer it.',
     invalid: 'That answer could not be accepted. Please tap one of the buttons.',
     npsScale: (low: string, high: string) => `0 = ${low}, 10 = ${high}`,
-    npsLow: 'not at all likely',
-    npsHigh: 'extremely likely',
     ratingScale: (low: string, high: string) => `1 = ${low}, 5 = ${high}`,
-    ratingLow: 'poor',
-    ratingHigh: 'excellent',
   },
 }
 
@@ -188,7 +181,7 @@ function nextQuestion(
   return questions.find((q) => !(q.id in answers)) ?? null
 }
 
-function askMessage(
+export function askMessage(
   survey: StoredSurvey,
   version: StoredSurveyVersion,
   question: SurveyQuestion,
@@ -198,10 +191,11 @@ function askMessage(
   const index = version.questions.findIndex((q) => q.id === question.id) + 1
   const lines = [`Q${index}/${version.questions.length} ${question.label}`]
   if (question.description) lines.push(question.description)
-  if (question.type === 'nps')
-    lines.push(t.npsScale(question.lowLabel || t.npsLow, question.highLabel || t.npsHigh))
-  if (question.type === 'rating')
-    lines.push(t.ratingScale(question.lowLabel || t.ratingLow, question.highLabel || t.ratingHigh))
+  if (question.type === 'nps' || question.type === 'rating') {
+    // The same end labels as the mini-app's scale (one source in @joren/shared).
+    const { low, high } = surveyScaleLabels(question, locale)
+    lines.push(question.type === 'nps' ? t.npsScale(low, high) : t.ratingScale(low, high))
+  }
   const base = `s=${survey.id}&v=${version.id}&q=${encodeURIComponent(question.id)}`
   const items = choicesOf(question).map((c) =>
     postbackItem(c.label, `action=survey_answer&${base}&a=${encodeURIComponent(c.value)}`),
