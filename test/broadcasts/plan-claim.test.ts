@@ -47,6 +47,7 @@ const staffCommands = (over: BroadcastDeps = deps) => createBroadcastService(ove
 
 beforeEach(() => {
   clock = new TestClock()
+  clock.reset() // noon JST: broadcasts defer in quiet hours, which this suite does not test
   database = openNodeDatabase(':memory:')
   database.sqlite.exec(`
     WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${MEMBERS})
