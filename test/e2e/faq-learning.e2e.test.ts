@@ -80,6 +80,10 @@ describe('the bot learns from staff, in the console', () => {
     await reply.fill('ヘッドスパは 30 分 3,300 円です。カットと一緒にご予約いただけます。')
     await reply.press('Control+Enter')
     await desk.getByText(/送信を受け付けました/).waitFor(EVENTUALLY)
+    await desk
+      .getByTestId('thread')
+      .getByText(/ヘッドスパは 30 分/)
+      .waitFor(EVENTUALLY)
     const panel = desk.getByTestId('faq-asks-panel')
     await panel.getByText(`「${question}」`).waitFor(EVENTUALLY)
     await panel.getByRole('button', { name: 'FAQに追加' }).click()

@@ -6,7 +6,7 @@ import {
   type FaqLearnResult,
 } from '@joren/shared'
 import type { JSX } from 'preact'
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
@@ -45,6 +45,11 @@ export function TeachForm(props: Props) {
   )
   const [entryId, setEntryId] = useState<number | ''>(props.closestEntryId ?? '')
   const [answer, setAnswer] = useState(props.suggestedAnswer ?? '')
+  // The staff reply can reach the thread after the form opened (the send is accepted first, the
+  // thread reloads after): take it as the answer while the field is still untouched and empty.
+  useEffect(() => {
+    if (props.suggestedAnswer) setAnswer((typed) => (typed === '' ? props.suggestedAnswer! : typed))
+  }, [props.suggestedAnswer])
   const [issues, setIssues] = useState<Issues>({})
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
