@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot } from './browser.ts'
+import {
+  createSandboxCustomer,
+  DESKTOP,
+  launchBrowser,
+  openPage,
+  PHONE,
+  screenshot,
+} from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 /**
@@ -23,13 +30,7 @@ afterAll(async () => {
 })
 
 async function createCustomer(page: Page, name: string): Promise<void> {
-  const customers = page.getByRole('region', { name: 'テスト顧客' })
-  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
-  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible()))
-    await page.getByText('顧客を作成', { exact: true }).click()
-  await page.getByRole('textbox', { name: '名前' }).fill(name)
-  await page.getByRole('button', { name: '作成', exact: true }).click()
-  await expect.poll(() => page.getByRole('radio', { name }).isChecked(), EVENTUALLY).toBe(true)
+  await createSandboxCustomer(page, name)
   await page.getByRole('button', { name: '友だち追加' }).click()
   await page
     .getByRole('log', { name: 'トーク履歴' })

@@ -1,6 +1,14 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, openStaffConsole, PHONE, screenshot } from './browser.ts'
+import {
+  createSandboxCustomer,
+  DESKTOP,
+  launchBrowser,
+  openPage,
+  openStaffConsole,
+  PHONE,
+  screenshot,
+} from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 /**
@@ -21,18 +29,6 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
-
-async function createCustomer(page: Page, name: string): Promise<string> {
-  const customers = page.getByRole('region', { name: 'テスト顧客' })
-  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
-  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible()))
-    await page.getByText('顧客を作成', { exact: true }).click()
-  await page.getByRole('textbox', { name: '名前' }).fill(name)
-  await page.getByRole('button', { name: '作成', exact: true }).click()
-  const customer = page.getByRole('radio', { name })
-  await expect.poll(() => customer.isChecked(), EVENTUALLY).toBe(true)
-  return customer.inputValue()
-}
 
 describe('editable texts in the browser', () => {
   for (const [label, device, width] of [
@@ -77,7 +73,7 @@ describe('editable texts in the browser', () => {
       // A customer adds the account in the sandbox: the reply is the shop's wording.
       await page.goto(`${server.url}/sandbox`)
       const name = width === 390 ? '田中 一郎' : '佐藤 二郎'
-      await createCustomer(page, name)
+      await createSandboxCustomer(page, name)
       await page.getByRole('button', { name: '友だち追加' }).click()
       const log = page.getByRole('log', { name: 'トーク履歴' })
       await expect

@@ -1,6 +1,14 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, openStaffConsole, PHONE, screenshot } from './browser.ts'
+import {
+  createSandboxCustomer,
+  DESKTOP,
+  launchBrowser,
+  openPage,
+  openStaffConsole,
+  PHONE,
+  screenshot,
+} from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 const EVENTUALLY = { timeout: 15_000 }
@@ -15,19 +23,6 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
-
-async function createCustomer(page: Page, name: string): Promise<string> {
-  const customers = page.getByRole('region', { name: 'テスト顧客' })
-  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
-  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible())) {
-    await page.getByText('顧客を作成', { exact: true }).click()
-  }
-  await page.getByRole('textbox', { name: '名前' }).fill(name)
-  await page.getByRole('button', { name: '作成', exact: true }).click()
-  const customer = page.getByRole('radio', { name })
-  await expect.poll(() => customer.isChecked(), EVENTUALLY).toBe(true)
-  return customer.inputValue()
-}
 
 async function registerPurchase(staff: Page, baseUrl: string, memberNumber: string, yen: string) {
   await staff.goto(`${baseUrl}/staff/register/purchases`)
@@ -46,7 +41,7 @@ describe('the stamp card', () => {
     )
     const member = await openPage(browser, PHONE)
     await member.page.goto(`${server.url}/sandbox`)
-    const userId = await createCustomer(member.page, '佐藤 花子')
+    const userId = await createSandboxCustomer(member.page, '佐藤 花子')
     await member.page.getByRole('button', { name: '友だち追加' }).click()
     await expect
       .poll(

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot } from './browser.ts'
+import {
+  createSandboxCustomer,
+  DESKTOP,
+  launchBrowser,
+  openPage,
+  PHONE,
+  screenshot,
+} from './browser.ts'
 import { startSandboxServer, type SandboxServer } from './sandbox-server.ts'
 
 /** The bot answers after the webhook's 200, and the inbox polls every few seconds. */
@@ -16,24 +23,6 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
-
-/** The form is folded away once there are customers (known when the list has loaded). */
-async function openCreateForm(page: Page) {
-  const customers = page.getByRole('region', { name: 'テスト顧客' })
-  await expect.poll(() => customers.getAttribute('aria-busy'), EVENTUALLY).toBeNull()
-  if (!(await page.getByRole('textbox', { name: '名前' }).isVisible())) {
-    await page.getByText('顧客を作成', { exact: true }).click()
-  }
-}
-
-async function createCustomer(page: Page, name: string): Promise<string> {
-  await openCreateForm(page)
-  await page.getByRole('textbox', { name: '名前' }).fill(name)
-  await page.getByRole('button', { name: '作成', exact: true }).click()
-  const customer = page.getByRole('radio', { name })
-  await expect.poll(() => customer.isChecked(), EVENTUALLY).toBe(true)
-  return customer.inputValue()
-}
 
 /** What the LINE stand-in delivered to this user, as the sandbox page reads it. */
 async function received(userId: string) {
@@ -68,7 +57,7 @@ describe('the support inbox, through the sandbox', () => {
     const customer = await openPage(browser, PHONE)
     const chat = customer.page
     await chat.goto(`${server.url}/sandbox`)
-    const userId = await createCustomer(chat, '佐藤 花子')
+    const userId = await createSandboxCustomer(chat, '佐藤 花子')
     await chat.getByRole('button', { name: '友だち追加' }).click()
     const log = chat.getByRole('log', { name: 'トーク履歴' })
     await log
