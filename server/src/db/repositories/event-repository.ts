@@ -18,12 +18,8 @@ function toEvent(row: EventRow): DomainEvent {
   } as DomainEvent
 }
 
-/**
- * The domain event log and subscriber cursors (same SQL on better-sqlite3 and D1). The relay runs
- * after every handled event, so its statements are prepared once (drizzle builds no SQL per call);
- * a list of types is bound as one JSON text.
- */
-export function createEventStore(db: Database, atomic: Atomic): EventStore {
+/** The relay's statements, prepared once (see createEventStore). */
+function relayStatements(db: Database) {
   const p = sql.placeholder
   const typeIn = inArray(domainEvents.type, sql`(select value from json_each(${p('types')}))`)
   const headQuery = db
@@ -115,6 +111,38 @@ export function createEventStore(db: Database, atomic: Atomic): EventStore {
       ),
     )
     .prepare()
+  return {
+    headQuery,
+    cursorsQuery,
+    firstQuery,
+    readQuery,
+    skipStatement,
+    newCursorAtOldest,
+    newCursorAtLatest,
+    claimStatement,
+    advanceStatement,
+    handledInReplyQuery,
+  }
+}
+
+/**
+ * The domain event log and subscriber cursors (same SQL on better-sqlite3 and D1). The relay runs
+ * after every handled event, so its statements are prepared once (drizzle builds no SQL per call);
+ * a list of types is bound as one JSON text.
+ */
+export function createEventStore(db: Database, atomic: Atomic): EventStore {
+  const {
+    headQuery,
+    cursorsQuery,
+    firstQuery,
+    readQuery,
+    skipStatement,
+    newCursorAtOldest,
+    newCursorAtLatest,
+    claimStatement,
+    advanceStatement,
+    handledInReplyQuery,
+  } = relayStatements(db)
   /** Cursors known to exist (they are never deleted): a claim then skips the insert. */
   const known = new Set<string>()
 
