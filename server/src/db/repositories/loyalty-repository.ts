@@ -123,6 +123,11 @@ function purchaseStore(db: Database): PurchaseStore {
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.apiKeyId, p('apiKeyId')), eq(idempotencyKeys.key, p('key'))))
     .prepare()
+  const saveResponseStatement = db
+    .update(idempotencyKeys)
+    .set({ status: sql`${p('status')}`, response: sql`${p('response')}` })
+    .where(and(eq(idempotencyKeys.apiKeyId, p('apiKeyId')), eq(idempotencyKeys.key, p('key'))))
+    .prepare()
   const insertPurchase = preparedWrite(
     db.insert(purchases).values({
       memberId: p('memberId'),
@@ -267,10 +272,7 @@ function purchaseStore(db: Database): PurchaseStore {
     },
 
     async saveIdempotentResponse(apiKeyId, key, status, response) {
-      await db
-        .update(idempotencyKeys)
-        .set({ status, response })
-        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
+      await saveResponseStatement.run({ apiKeyId, key, status, response })
     },
   }
 }

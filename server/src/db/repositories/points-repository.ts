@@ -41,18 +41,29 @@ export function createPointsRepository(db: Database): PointsRepository {
       ),
     )
     .prepare()
+  // The member's points page and the chat's 「ポイント」 read these: prepared once.
+  const liveLotsQuery = db
+    .select(lotColumns)
+    .from(pointLots)
+    .where(
+      and(
+        eq(pointLots.memberId, sql.placeholder('memberId')),
+        gt(pointLots.remaining, 0),
+        gt(pointLots.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .orderBy(asc(pointLots.expiresAt), asc(pointLots.ledgerId))
+    .prepare()
+  const historyQuery = db
+    .select(ledgerColumns)
+    .from(pointLedger)
+    .where(eq(pointLedger.memberId, sql.placeholder('memberId')))
+    .orderBy(desc(pointLedger.createdAt), desc(pointLedger.id))
+    .limit(sql.placeholder('limit'))
+    .prepare()
+
   async function liveLots(memberId: number, now: number): Promise<ExpiringLot[]> {
-    return db
-      .select(lotColumns)
-      .from(pointLots)
-      .where(
-        and(
-          eq(pointLots.memberId, memberId),
-          gt(pointLots.remaining, 0),
-          gt(pointLots.expiresAt, now),
-        ),
-      )
-      .orderBy(asc(pointLots.expiresAt), asc(pointLots.ledgerId))
+    return (await liveLotsQuery.all({ memberId, now })) as ExpiringLot[]
   }
 
   /** Adds `delta` to the stored balance; a negative result fails the batch on the CHECK. */
@@ -200,12 +211,9 @@ export function createPointsRepository(db: Database): PointsRepository {
     },
 
     async history(memberId, limit) {
-      return db
-        .select(ledgerColumns)
-        .from(pointLedger)
-        .where(eq(pointLedger.memberId, memberId))
-        .orderBy(desc(pointLedger.createdAt), desc(pointLedger.id))
-        .limit(limit)
+      return (await historyQuery.all({ memberId, limit })) as Awaited<
+        ReturnType<PointsRepository['history']>
+      >
     },
 
     async hasDedupeKey(dedupeKey) {
