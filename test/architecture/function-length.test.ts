@@ -28,7 +28,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/domain/coupons/service.ts:createCouponService': 314,
   'liff-app/src/staff/segments/rule-editor.tsx:LeafFields': 299,
-  'server/src/db/repositories/loyalty-repository.ts:createLoyaltyStore': 291,
   'liff-app/src/staff/surveys/editor-screen.tsx:Editor': 272,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
   'liff-app/src/staff/faq/keyword-rules.tsx:RuleEditor': 253,

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { AuditEntryInput } from '../domain/audit/audit.ts'
 import type { NewDomainEvent } from '../domain/events/events.ts'
@@ -6,6 +7,7 @@ import type { Clock } from '../domain/ports.ts'
 import { isRowRef, type PlanOptions, type UnitOfWork, type Write } from '../domain/unit-of-work.ts'
 import type { Atomic } from './atomic.ts'
 import type { Database } from './database.ts'
+import { preparedWrite } from './prepared-write.ts'
 import { rowRefSql } from './row-ref.ts'
 import { auditLog, domainEvents } from './schema.ts'
 
@@ -15,6 +17,7 @@ import { auditLog, domainEvents } from './schema.ts'
  * values only the commit knows (RowRef) and follow the previous write's `changes()`.
  */
 export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): UnitOfWork {
+  const dialect = new SQLiteSyncDialect()
   const condition = (options?: PlanOptions): SQL =>
     options?.onlyIfChanged ? sql`WHERE changes() > 0` : sql`WHERE 1`
   // As the audit log has always stored them: JSON text (null is "null"); undefined is NULL.
@@ -33,6 +36,63 @@ export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): Un
     return refs.length === 0
       ? sql`${JSON.stringify(plain)}`
       : sql`json_set(${JSON.stringify(plain)}, ${sql.join(refs, sql`, `)})`
+  }
+
+  /**
+   * Events are recorded by most commands, so their insert is prepared once per shape: whether it
+   * follows the previous write's `changes()`, and which values are RowRefs of constant SQL (such as
+   * the purchase just added). A RowRef with values of its own (a member by LINE user ID) is built.
+   */
+  const eventStatements = new Map<string, (values: Record<string, unknown>) => Write>()
+  const p = sql.placeholder
+  const refText = (value: unknown): string | null | undefined => {
+    if (!isRowRef(value)) return undefined
+    const query = dialect.sqlToQuery(rowRefSql(value))
+    return query.params.length === 0 ? query.sql : null
+  }
+  const preparedEvent = (event: NewDomainEvent, options?: PlanOptions): Write | null => {
+    const member = refText(event.memberId)
+    if (member === null) return null
+    const data = event.data as unknown
+    const plain: Record<string, unknown> = {}
+    const refs: [string, string][] = []
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+        const text = refText(value)
+        if (text === null) return null
+        if (text === undefined) plain[key] = value
+        else refs.push([key, text])
+      }
+    }
+    const shape = JSON.stringify([options?.onlyIfChanged === true, member ?? null, refs])
+    let statement = eventStatements.get(shape)
+    if (!statement) {
+      const memberSql = member === undefined ? sql`${p('memberId')}` : sql.raw(member)
+      const dataSql =
+        refs.length === 0
+          ? sql`${p('data')}`
+          : sql`json_set(${p('data')}, ${sql.join(
+              refs.map(([key, text]) => sql`${`$.${key}`}, ${sql.raw(text)}`),
+              sql`, `,
+            )})`
+      statement = preparedWrite(
+        db
+          .insert(domainEvents)
+          .select(
+            sql`SELECT NULL, ${p('type')}, ${memberSql}, ${dataSql}, ${p('dedupeKey')}, ${p('occurredAt')}, ${p('now')} ${condition(options)}`,
+          )
+          .onConflictDoNothing(),
+      )
+      eventStatements.set(shape, statement)
+    }
+    return statement({
+      type: event.type,
+      memberId: member === undefined ? event.memberId : null,
+      data: refs.length === 0 ? json(event.data) : JSON.stringify(plain),
+      dedupeKey: event.dedupeKey ?? null,
+      occurredAt: event.occurredAt,
+      now: clock.now(),
+    })
   }
 
   return {
@@ -55,6 +115,8 @@ export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): Un
     },
 
     event(event: NewDomainEvent, options?: PlanOptions): Write {
+      const prepared = preparedEvent(event, options)
+      if (prepared) return prepared
       const memberId = isRowRef(event.memberId) ? rowRefSql(event.memberId) : sql`${event.memberId}`
       const data = jsonWithRefs(event.data)
       return db

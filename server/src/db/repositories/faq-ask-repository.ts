@@ -30,21 +30,32 @@ const open = and(
 )
 
 export function createFaqAskRepository(db: Database): FaqAskStore {
+  // Every question the chat answers or hands over is recorded: prepared once.
+  const p = sql.placeholder
+  const recordStatement = db
+    .insert(faqAsks)
+    .values({
+      memberId: p('memberId'),
+      text: p('text'),
+      outcome: p('outcome'),
+      entryId: p('entryId'),
+      confidence: p('confidence'),
+      createdAt: p('at'),
+    })
+    .returning({ id: faqAsks.id })
+    .prepare()
   return {
     async record(input) {
-      const [row] = await db
-        .insert(faqAsks)
-        .values({
-          memberId: input.memberId,
-          // LINE allows 5,000 characters; the figures need far less.
-          text: Array.from(input.text).slice(0, 1000).join(''),
-          outcome: input.outcome,
-          entryId: input.entryId,
-          confidence: input.confidence,
-          createdAt: input.at,
-        })
-        .returning({ id: faqAsks.id })
-      return row!.id
+      const row = (await recordStatement.get({
+        memberId: input.memberId,
+        // LINE allows 5,000 characters; the figures need far less.
+        text: Array.from(input.text).slice(0, 1000).join(''),
+        outcome: input.outcome,
+        entryId: input.entryId,
+        confidence: input.confidence,
+        at: input.at,
+      })) as { id: number }
+      return row.id
     },
     async find(id) {
       const [row] = await db.select().from(faqAsks).where(eq(faqAsks.id, id))

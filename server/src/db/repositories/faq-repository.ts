@@ -23,14 +23,17 @@ const nextStamp = (now: number) =>
   sql<number>`max(${now}, (select coalesce(max(${faqEntries.updatedAt}), 0) + 1 from ${faqEntries}))`
 
 export function createFaqRepository(db: Database): FaqStore {
+  // Read before every question is answered (is the matcher's index current?): prepared once.
+  const versionQuery = db
+    .select({
+      count: sql<number>`count(*)`,
+      newest: sql<number>`coalesce(max(${faqEntries.updatedAt}), 0)`,
+    })
+    .from(faqEntries)
+    .prepare()
   return {
     async version() {
-      const [row] = await db
-        .select({
-          count: sql<number>`count(*)`,
-          newest: sql<number>`coalesce(max(${faqEntries.updatedAt}), 0)`,
-        })
-        .from(faqEntries)
+      const row = (await versionQuery.get()) as { count: number; newest: number } | undefined
       return `${row?.count ?? 0}:${row?.newest ?? 0}`
     },
     async listEnabled() {

@@ -8,7 +8,8 @@ import type {
 import type { Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
 import { rowRef } from '../row-ref.ts'
-import { memberCategoryStatements, memberRfmStatement } from '../segments/rfm.ts'
+import { preparedWrite } from '../prepared-write.ts'
+import { memberSummaryWrites } from '../segments/rfm.ts'
 import { apiKeys, idempotencyKeys, members, memberTiers, purchases, tiers } from '../schema.ts'
 
 const memberColumns = {
@@ -71,27 +72,100 @@ function toApiKey(row: Omit<ApiKeyRecord, 'scopes'> & { scopes: string }): ApiKe
   return { ...row, scopes: row.scopes.split(' ').filter((s) => s.length > 0) }
 }
 
+/**
+ * Purchases, tiers and API keys. Recording a purchase through the integration API is a hot path
+ * (the register and the POS send them all day): its reads and its writes are prepared once, so
+ * drizzle builds no SQL per purchase.
+ */
 export function createLoyaltyStore(db: Database): LoyaltyStore {
-  async function memberWhere(where: SQL | undefined): Promise<LoyaltyMember | null> {
-    const [row] = await db.select(memberColumns).from(members).where(where)
-    return row ?? null
-  }
+  return { ...purchaseStore(db), ...tierStore(db), ...apiKeyStore(db) }
+}
 
-  async function tierList() {
-    return db
-      .select({
-        id: tiers.id,
-        name: tiers.name,
-        minSpendYen: tiers.minSpendYen,
-        multiplierPercent: tiers.multiplierPercent,
-      })
-      .from(tiers)
-      .orderBy(asc(tiers.minSpendYen))
+const p = sql.placeholder
+
+type PurchaseStore = Pick<
+  LoyaltyStore,
+  | 'memberByNumber'
+  | 'memberById'
+  | 'membersByNumbers'
+  | 'summaryWrites'
+  | 'purchaseWrites'
+  | 'newPurchaseId'
+  | 'findPurchase'
+  | 'listPurchases'
+  | 'existingExternalIds'
+  | 'refundWrite'
+  | 'idempotency'
+  | 'saveIdempotentResponse'
+>
+
+function purchaseStore(db: Database): PurchaseStore {
+  const memberBy = (column: typeof members.memberNumber | typeof members.id) =>
+    db
+      .select(memberColumns)
+      .from(members)
+      .where(eq(column, p('value')))
+      .prepare()
+  const memberByNumberQuery = memberBy(members.memberNumber)
+  const memberByIdQuery = memberBy(members.id)
+  const findPurchaseQuery = db
+    .select(purchaseColumns)
+    .from(purchases)
+    .innerJoin(members, eq(members.id, purchases.memberId))
+    .where(eq(purchases.id, p('id')))
+    .prepare()
+  const idempotencyQuery = db
+    .select({
+      requestHash: idempotencyKeys.requestHash,
+      status: idempotencyKeys.status,
+      response: idempotencyKeys.response,
+    })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.apiKeyId, p('apiKeyId')), eq(idempotencyKeys.key, p('key'))))
+    .prepare()
+  const saveResponseStatement = db
+    .update(idempotencyKeys)
+    .set({ status: sql`${p('status')}`, response: sql`${p('response')}` })
+    .where(and(eq(idempotencyKeys.apiKeyId, p('apiKeyId')), eq(idempotencyKeys.key, p('key'))))
+    .prepare()
+  const insertPurchase = preparedWrite(
+    db.insert(purchases).values({
+      memberId: p('memberId'),
+      amountYen: p('amountYen'),
+      categories: p('categories'),
+      store: p('store'),
+      purchasedAt: p('purchasedAt'),
+      externalId: p('externalId'),
+      source: p('source'),
+      staffId: p('staffId'),
+      apiKeyId: p('apiKeyId'),
+      pointsGranted: p('pointsGranted'),
+      createdAt: p('now'),
+    }),
+  )
+  const insertIdempotency = preparedWrite(
+    db.insert(idempotencyKeys).values({
+      apiKeyId: p('apiKeyId'),
+      key: p('key'),
+      requestHash: p('requestHash'),
+      status: null,
+      // The new purchase's ID, so a replay after a crash can rebuild the response.
+      response: sql`'{"purchaseId":' || (select max(${purchases.id}) from ${purchases}) || '}'`,
+      createdAt: p('now'),
+    }),
+  )
+  const summaryWrites = memberSummaryWrites(db)
+
+  async function memberOf(
+    query: typeof memberByIdQuery,
+    value: string | number,
+  ): Promise<LoyaltyMember | null> {
+    return ((await query.get({ value })) as LoyaltyMember | undefined) ?? null
   }
 
   return {
-    memberByNumber: (memberNumber) => memberWhere(eq(members.memberNumber, memberNumber)),
-    memberById: (id) => memberWhere(eq(members.id, id)),
+    memberByNumber: (memberNumber) => memberOf(memberByNumberQuery, memberNumber),
+    memberById: (id) => memberOf(memberByIdQuery, id),
 
     async membersByNumbers(numbers) {
       const found = new Map<string, LoyaltyMember>()
@@ -105,16 +179,11 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
       return found
     },
 
-    summaryWrites(memberId, windowStart, now) {
-      return [
-        memberRfmStatement(db, memberId, windowStart, now),
-        ...memberCategoryStatements(db, memberId),
-      ]
-    },
+    summaryWrites: (memberId, windowStart, now) => summaryWrites(memberId, windowStart, now),
 
     purchaseWrites(purchase, idempotency, now) {
       const statements: Write[] = [
-        db.insert(purchases).values({
+        insertPurchase({
           memberId: purchase.memberId,
           amountYen: purchase.amountYen,
           categories: JSON.stringify(purchase.categories),
@@ -125,19 +194,16 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
           staffId: purchase.staffId,
           apiKeyId: purchase.apiKeyId,
           pointsGranted: purchase.grant ? purchase.pointsGranted : 0,
-          createdAt: now,
+          now,
         }),
       ]
       if (idempotency) {
         statements.push(
-          db.insert(idempotencyKeys).values({
+          insertIdempotency({
             apiKeyId: idempotency.apiKeyId,
             key: idempotency.key,
             requestHash: idempotency.requestHash,
-            status: null,
-            // The new purchase's ID, so a replay after a crash can rebuild the response.
-            response: sql`'{"purchaseId":' || (select max(${purchases.id}) from ${purchases}) || '}'`,
-            createdAt: idempotency.now,
+            now: idempotency.now,
           }),
         )
       }
@@ -150,11 +216,9 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
     },
 
     async findPurchase(id) {
-      const [row] = await db
-        .select(purchaseColumns)
-        .from(purchases)
-        .innerJoin(members, eq(members.id, purchases.memberId))
-        .where(eq(purchases.id, id))
+      const row = (await findPurchaseQuery.get({ id })) as
+        | (Omit<PurchaseRecord, 'categories'> & { categories: string })
+        | undefined
       return row ? toPurchase(row) : null
     },
 
@@ -194,26 +258,112 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
         .where(and(eq(purchases.id, id), eq(purchases.status, 'completed')))
     },
 
+    async idempotency(apiKeyId, key) {
+      const row = (await idempotencyQuery.get({ apiKeyId, key })) as
+        | { requestHash: string; status: number | null; response: string | null }
+        | undefined
+      if (!row) return null
+      let purchaseId: number | null = null
+      if (row.status === null && row.response) {
+        const parsed = JSON.parse(row.response) as { purchaseId?: number }
+        purchaseId = parsed.purchaseId ?? null
+      }
+      return { ...row, purchaseId }
+    },
+
+    async saveIdempotentResponse(apiKeyId, key, status, response) {
+      await saveResponseStatement.run({ apiKeyId, key, status, response })
+    },
+  }
+}
+
+type TierStore = Pick<
+  LoyaltyStore,
+  | 'spendBetween'
+  | 'tiers'
+  | 'seedTiers'
+  | 'replaceTiersWrites'
+  | 'memberTier'
+  | 'memberSpendWrite'
+  | 'memberTierChangeWrite'
+  | 'membersWithSpend'
+>
+
+function tierStore(db: Database): TierStore {
+  const tierListQuery = db
+    .select({
+      id: tiers.id,
+      name: tiers.name,
+      minSpendYen: tiers.minSpendYen,
+      multiplierPercent: tiers.multiplierPercent,
+    })
+    .from(tiers)
+    .orderBy(asc(tiers.minSpendYen))
+    .prepare()
+  const spendQuery = db
+    .select({ sum: sql<number>`coalesce(sum(${purchases.amountYen}), 0)` })
+    .from(purchases)
+    .where(
+      and(
+        eq(purchases.memberId, p('memberId')),
+        eq(purchases.status, 'completed'),
+        gt(purchases.purchasedAt, p('fromMs')),
+        lte(purchases.purchasedAt, p('toMs')),
+      ),
+    )
+    .prepare()
+  const memberTierQuery = db
+    .select({ tierId: memberTiers.tierId, spend12mYen: memberTiers.spend12mYen })
+    .from(memberTiers)
+    .where(eq(memberTiers.memberId, p('memberId')))
+    .prepare()
+  const row = {
+    memberId: p('memberId'),
+    tierId: p('tierId'),
+    spend12mYen: p('spend12mYen'),
+    updatedAt: p('now'),
+  }
+  const spendWrite = preparedWrite(
+    db
+      .insert(memberTiers)
+      .values(row)
+      .onConflictDoUpdate({
+        target: memberTiers.memberId,
+        set: { spend12mYen: sql`excluded.spend_12m_yen`, updatedAt: sql`excluded.updated_at` },
+      }),
+  )
+  const firstTierWrite = preparedWrite(db.insert(memberTiers).values(row).onConflictDoNothing())
+  const tierChange = (from: SQL) =>
+    preparedWrite(
+      db
+        .update(memberTiers)
+        .set({
+          tierId: sql`${p('tierId')}`,
+          spend12mYen: sql`${p('spend12mYen')}`,
+          updatedAt: sql`${p('now')}`,
+        })
+        .where(and(eq(memberTiers.memberId, p('memberId')), from)),
+    )
+  const tierChangeFromNone = tierChange(isNull(memberTiers.tierId))
+  const tierChangeFromTier = tierChange(eq(memberTiers.tierId, p('fromTierId')))
+
+  async function tierList() {
+    return (await tierListQuery.all()) as Awaited<ReturnType<LoyaltyStore['tiers']>>
+  }
+
+  return {
     async spendBetween(memberId, fromMs, toMs) {
-      const [row] = await db
-        .select({ sum: sql<number>`coalesce(sum(${purchases.amountYen}), 0)` })
-        .from(purchases)
-        .where(
-          and(
-            eq(purchases.memberId, memberId),
-            eq(purchases.status, 'completed'),
-            gt(purchases.purchasedAt, fromMs),
-            lte(purchases.purchasedAt, toMs),
-          ),
-        )
-      return Number(row?.sum ?? 0)
+      const found = (await spendQuery.get({ memberId, fromMs, toMs })) as
+        | { sum: number | null }
+        | undefined
+      return Number(found?.sum ?? 0)
     },
 
     tiers: tierList,
 
     async seedTiers(defaults, now) {
-      const [row] = await db.select({ n: sql<number>`count(*)` }).from(tiers)
-      if (Number(row?.n ?? 0) > 0) return
+      const [found] = await db.select({ n: sql<number>`count(*)` }).from(tiers)
+      if (Number(found?.n ?? 0) > 0) return
       await db
         .insert(tiers)
         .values(defaults.map((t) => ({ ...t, createdAt: now })))
@@ -248,39 +398,22 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
     },
 
     async memberTier(memberId) {
-      const [row] = await db
-        .select({ tierId: memberTiers.tierId, spend12mYen: memberTiers.spend12mYen })
-        .from(memberTiers)
-        .where(eq(memberTiers.memberId, memberId))
-      return row ?? null
+      const found = (await memberTierQuery.get({ memberId })) as
+        | { tierId: number | null; spend12mYen: number }
+        | undefined
+      return found ?? null
     },
 
     memberSpendWrite(memberId, tierId, spend12mYen, now) {
-      return db
-        .insert(memberTiers)
-        .values({ memberId, tierId, spend12mYen, updatedAt: now })
-        .onConflictDoUpdate({
-          target: memberTiers.memberId,
-          set: { spend12mYen, updatedAt: now },
-        })
+      return spendWrite({ memberId, tierId, spend12mYen, now })
     },
 
     memberTierChangeWrite(memberId, from, to, spend12mYen, now) {
-      if (from === null) {
-        return db
-          .insert(memberTiers)
-          .values({ memberId, tierId: to, spend12mYen, updatedAt: now })
-          .onConflictDoNothing()
-      }
-      return db
-        .update(memberTiers)
-        .set({ tierId: to, spend12mYen, updatedAt: now })
-        .where(
-          and(
-            eq(memberTiers.memberId, memberId),
-            from.tierId === null ? isNull(memberTiers.tierId) : eq(memberTiers.tierId, from.tierId),
-          ),
-        )
+      const values = { memberId, tierId: to, spend12mYen, now }
+      if (from === null) return firstTierWrite(values)
+      return from.tierId === null
+        ? tierChangeFromNone(values)
+        : tierChangeFromTier({ ...values, fromTierId: from.tierId })
     },
 
     async membersWithSpend(afterId, limit) {
@@ -292,32 +425,33 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
         .limit(limit)
       return rows.map((r) => r.memberId)
     },
+  }
+}
 
-    async idempotency(apiKeyId, key) {
-      const [row] = await db
-        .select({
-          requestHash: idempotencyKeys.requestHash,
-          status: idempotencyKeys.status,
-          response: idempotencyKeys.response,
-        })
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
-      if (!row) return null
-      let purchaseId: number | null = null
-      if (row.status === null && row.response) {
-        const parsed = JSON.parse(row.response) as { purchaseId?: number }
-        purchaseId = parsed.purchaseId ?? null
-      }
-      return { ...row, purchaseId }
-    },
+type ApiKeyStore = Pick<
+  LoyaltyStore,
+  | 'createApiKeyWrite'
+  | 'apiKeyIdRef'
+  | 'apiKeyByHash'
+  | 'listApiKeys'
+  | 'apiKeyById'
+  | 'revokeApiKeyWrite'
+  | 'touchApiKey'
+>
 
-    async saveIdempotentResponse(apiKeyId, key, status, response) {
-      await db
-        .update(idempotencyKeys)
-        .set({ status, response })
-        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)))
-    },
+function apiKeyStore(db: Database): ApiKeyStore {
+  const byHashQuery = db
+    .select(apiKeyColumns)
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, p('hash')))
+    .prepare()
+  const touchStatement = db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`${p('now')}` })
+    .where(eq(apiKeys.id, p('id')))
+    .prepare()
 
+  return {
     createApiKeyWrite(input) {
       return db.insert(apiKeys).values({
         name: input.name,
@@ -336,7 +470,9 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
     },
 
     async apiKeyByHash(hash) {
-      const [row] = await db.select(apiKeyColumns).from(apiKeys).where(eq(apiKeys.keyHash, hash))
+      const row = (await byHashQuery.get({ hash })) as
+        | (Omit<ApiKeyRecord, 'scopes'> & { scopes: string })
+        | undefined
       return row ? toApiKey(row) : null
     },
 
@@ -358,7 +494,7 @@ export function createLoyaltyStore(db: Database): LoyaltyStore {
     },
 
     async touchApiKey(id, now) {
-      await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id))
+      await touchStatement.run({ id, now })
     },
   }
 }

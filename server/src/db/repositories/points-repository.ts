@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm'
 import {
   NotEnoughPoints,
   type ExpiringLot,
@@ -6,6 +6,7 @@ import {
 } from '../../domain/loyalty/points.ts'
 import type { Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { preparedWrite } from '../prepared-write.ts'
 import { rowRef } from '../row-ref.ts'
 import { pointBalances, pointLedger, pointLots, purchases } from '../schema.ts'
 
@@ -29,18 +30,40 @@ const lotColumns = {
 }
 
 export function createPointsRepository(db: Database): PointsRepository {
+  const grant = grantStatements(db)
+  const balanceQuery = db
+    .select({ sum: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
+    .from(pointLots)
+    .where(
+      and(
+        eq(pointLots.memberId, sql.placeholder('memberId')),
+        gt(pointLots.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .prepare()
+  // The member's points page and the chat's 「ポイント」 read these: prepared once.
+  const liveLotsQuery = db
+    .select(lotColumns)
+    .from(pointLots)
+    .where(
+      and(
+        eq(pointLots.memberId, sql.placeholder('memberId')),
+        gt(pointLots.remaining, 0),
+        gt(pointLots.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .orderBy(asc(pointLots.expiresAt), asc(pointLots.ledgerId))
+    .prepare()
+  const historyQuery = db
+    .select(ledgerColumns)
+    .from(pointLedger)
+    .where(eq(pointLedger.memberId, sql.placeholder('memberId')))
+    .orderBy(desc(pointLedger.createdAt), desc(pointLedger.id))
+    .limit(sql.placeholder('limit'))
+    .prepare()
+
   async function liveLots(memberId: number, now: number): Promise<ExpiringLot[]> {
-    return db
-      .select(lotColumns)
-      .from(pointLots)
-      .where(
-        and(
-          eq(pointLots.memberId, memberId),
-          gt(pointLots.remaining, 0),
-          gt(pointLots.expiresAt, now),
-        ),
-      )
-      .orderBy(asc(pointLots.expiresAt), asc(pointLots.ledgerId))
+    return (await liveLotsQuery.all({ memberId, now })) as ExpiringLot[]
   }
 
   /** Adds `delta` to the stored balance; a negative result fails the batch on the CHECK. */
@@ -63,10 +86,7 @@ export function createPointsRepository(db: Database): PointsRepository {
 
   return {
     async balance(memberId, now) {
-      const [row] = await db
-        .select({ sum: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
-        .from(pointLots)
-        .where(and(eq(pointLots.memberId, memberId), gt(pointLots.expiresAt, now)))
+      const row = (await balanceQuery.get({ memberId, now })) as { sum: number | null } | undefined
       return Number(row?.sum ?? 0)
     },
 
@@ -144,34 +164,22 @@ export function createPointsRepository(db: Database): PointsRepository {
       if (!Number.isInteger(input.points) || input.points <= 0) {
         throw new RangeError('points to grant must be a positive integer')
       }
+      const latest = input.purchaseId === 'latest'
+      const values = {
+        memberId: input.memberId,
+        kind: input.kind,
+        points: input.points,
+        expiresAt: input.expiresAt,
+        purchaseId: latest ? null : (input.purchaseId ?? null),
+        reason: input.reason ?? null,
+        staffId: input.staffId ?? null,
+        dedupeKey: input.dedupeKey,
+        now: input.now,
+      }
       return [
-        db.insert(pointLedger).values({
-          memberId: input.memberId,
-          kind: input.kind,
-          points: input.points,
-          expiresAt: input.expiresAt,
-          // Inside one batch the transaction is the only writer, so max(id) is the row just added.
-          purchaseId:
-            input.purchaseId === 'latest'
-              ? sql`(select max(${purchases.id}) from ${purchases})`
-              : (input.purchaseId ?? null),
-          reason: input.reason ?? null,
-          staffId: input.staffId ?? null,
-          dedupeKey: input.dedupeKey,
-          createdAt: input.now,
-        }),
-        db.insert(pointLots).select(
-          db
-            .select({
-              ledgerId: pointLedger.id,
-              memberId: pointLedger.memberId,
-              remaining: pointLedger.points,
-              expiresAt: sql<number>`${pointLedger.expiresAt}`.as('expires_at'),
-            })
-            .from(pointLedger)
-            .where(eq(pointLedger.dedupeKey, input.dedupeKey)),
-        ),
-        balanceDelta(input.memberId, input.points, input.now),
+        (latest ? grant.ledgerForLatestPurchase : grant.ledger)(values),
+        grant.lot({ dedupeKey: input.dedupeKey }),
+        grant.balance({ memberId: input.memberId, delta: input.points, now: input.now }),
       ]
     },
 
@@ -203,12 +211,9 @@ export function createPointsRepository(db: Database): PointsRepository {
     },
 
     async history(memberId, limit) {
-      return db
-        .select(ledgerColumns)
-        .from(pointLedger)
-        .where(eq(pointLedger.memberId, memberId))
-        .orderBy(desc(pointLedger.createdAt), desc(pointLedger.id))
-        .limit(limit)
+      return (await historyQuery.all({ memberId, limit })) as Awaited<
+        ReturnType<PointsRepository['history']>
+      >
     },
 
     async hasDedupeKey(dedupeKey) {
@@ -226,5 +231,57 @@ export function createPointsRepository(db: Database): PointsRepository {
         .where(and(eq(pointLedger.purchaseId, purchaseId), eq(pointLedger.kind, 'grant')))
       return row ?? null
     },
+  }
+}
+
+/**
+ * A grant's three writes prepared once (a purchase commits them every time): the ledger row (for
+ * the purchase just added in the same batch, or a given one), its lot, and the stored balance.
+ */
+function grantStatements(db: Database) {
+  const p = sql.placeholder
+  const ledger = (purchaseId: SQL | Placeholder) =>
+    preparedWrite(
+      db.insert(pointLedger).values({
+        memberId: p('memberId'),
+        kind: p('kind'),
+        points: p('points'),
+        expiresAt: p('expiresAt'),
+        purchaseId,
+        reason: p('reason'),
+        staffId: p('staffId'),
+        dedupeKey: p('dedupeKey'),
+        createdAt: p('now'),
+      }),
+    )
+  return {
+    ledger: ledger(p('purchaseId')),
+    // Inside one batch the transaction is the only writer, so max(id) is the row just added.
+    ledgerForLatestPurchase: ledger(sql`(select max(${purchases.id}) from ${purchases})`),
+    lot: preparedWrite(
+      db.insert(pointLots).select(
+        db
+          .select({
+            ledgerId: pointLedger.id,
+            memberId: pointLedger.memberId,
+            remaining: pointLedger.points,
+            expiresAt: sql<number>`${pointLedger.expiresAt}`.as('expires_at'),
+          })
+          .from(pointLedger)
+          .where(eq(pointLedger.dedupeKey, p('dedupeKey'))),
+      ),
+    ),
+    balance: preparedWrite(
+      db
+        .insert(pointBalances)
+        .values({ memberId: p('memberId'), balance: p('delta'), updatedAt: p('now') })
+        .onConflictDoUpdate({
+          target: pointBalances.memberId,
+          set: {
+            balance: sql`${pointBalances.balance} + excluded.balance`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        }),
+    ),
   }
 }

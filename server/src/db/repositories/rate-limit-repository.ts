@@ -20,35 +20,44 @@ export function createRateCounterStore(db: Database): RateCounterStore {
     const count = (key: string) => rows.find((r) => r.key === key)?.count ?? 0
     return { client: count(keys.client), global: count(keys.global) }
   }
+  // Every API-key request counts an attempt (and refunds it when the key was right): prepared once.
+  const p = sql.placeholder
+  const hitStatement = db
+    .insert(rateLimits)
+    .values([
+      { key: p('client'), windowStart: p('windowStart'), count: 1 },
+      { key: p('global'), windowStart: p('windowStart'), count: 1 },
+    ])
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} >= excluded.window_start then ${rateLimits.count} + 1 else 1 end`,
+        windowStart: sql`max(${rateLimits.windowStart}, excluded.window_start)`,
+      },
+    })
+    .returning({ key: rateLimits.key, count: rateLimits.count })
+    .prepare()
+  const refundStatement = db
+    .update(rateLimits)
+    .set({ count: sql`max(${rateLimits.count} - 1, 0)` })
+    .where(
+      and(
+        inArray(rateLimits.key, [p('client'), p('global')]),
+        eq(rateLimits.windowStart, p('windowStart')),
+      ),
+    )
+    .prepare()
   return {
     async hit(keys, windowStart) {
-      const rows = await db
-        .insert(rateLimits)
-        .values([
-          { key: keys.client, windowStart, count: 1 },
-          { key: keys.global, windowStart, count: 1 },
-        ])
-        .onConflictDoUpdate({
-          target: rateLimits.key,
-          set: {
-            count: sql`case when ${rateLimits.windowStart} >= excluded.window_start then ${rateLimits.count} + 1 else 1 end`,
-            windowStart: sql`max(${rateLimits.windowStart}, excluded.window_start)`,
-          },
-        })
-        .returning({ key: rateLimits.key, count: rateLimits.count })
+      const rows = (await hitStatement.all({ ...keys, windowStart })) as {
+        key: string
+        count: number
+      }[]
       return countsOf(rows, keys)
     },
 
     async refund(keys, windowStart) {
-      await db
-        .update(rateLimits)
-        .set({ count: sql`max(${rateLimits.count} - 1, 0)` })
-        .where(
-          and(
-            inArray(rateLimits.key, [keys.client, keys.global]),
-            eq(rateLimits.windowStart, windowStart),
-          ),
-        )
+      await refundStatement.run({ ...keys, windowStart })
     },
 
     async prune(before) {

@@ -1,7 +1,9 @@
 import { SEGMENT_WINDOW_DAYS } from '@joren/shared'
 import { paced, type Pace } from '../../domain/ports.ts'
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type Placeholder, type SQL } from 'drizzle-orm'
+import type { Write } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
+import { preparedWrite } from '../prepared-write.ts'
 import { memberCategories, memberRfm } from '../schema.ts'
 
 /**
@@ -40,11 +42,18 @@ const excludedSet: Record<string, SQL> = Object.fromEntries(
  * member_rfm's figures aggregated from completed purchases, in table order and named as its
  * columns (over no purchases: NULL dates and zeros).
  */
-function figures(windowStart: number, now: number): SQL {
+function figures(
+  windowStart: Bound,
+  now: Bound,
+  dayStart: (days: number) => Bound = (days) => (now as number) - days * DAY_MS,
+): SQL {
   return sql`min(purchased_at) AS first_purchase_at, max(purchased_at) AS last_purchase_at,
     count(*) AS purchase_count, coalesce(sum(amount_yen), 0) AS spend_total_yen,
-    ${namedWindows(windowStart, now)}`
+    ${namedWindows(windowStart, now, dayStart)}`
 }
+
+/** A value of a statement: a number, or a placeholder of a prepared statement. */
+type Bound = number | Placeholder
 
 /**
  * One member's summary recomputed from their purchases: a statement for the same atomic batch as
@@ -58,10 +67,20 @@ export function memberRfmStatement(
   windowStart: number,
   now: number,
 ) {
+  return rfmUpsert(db, memberId, windowStart, now)
+}
+
+function rfmUpsert(
+  db: Database,
+  memberId: Bound,
+  windowStart: Bound,
+  now: Bound,
+  dayStart?: (days: number) => Bound,
+) {
   return db
     .insert(memberRfm)
     .select(
-      sql`SELECT ${memberId}, ${figures(windowStart, now)},
+      sql`SELECT ${memberId}, ${figures(windowStart, now, dayStart)},
         (SELECT t.tier_id FROM member_tiers t WHERE t.member_id = ${memberId}),
         (SELECT CASE WHEN m.follow_state = 'following' THEN coalesce(
             (SELECT CASE p.marketing_choice WHEN 'out' THEN 1 WHEN 'in' THEN 3 END
@@ -72,6 +91,29 @@ export function memberRfmStatement(
         FROM purchases WHERE member_id = ${memberId} AND status = 'completed'`,
     )
     .onConflictDoUpdate({ target: memberRfm.memberId, set: excludedSet })
+}
+
+/**
+ * memberRfmStatement and memberCategoryStatements prepared once: recording a purchase commits
+ * them every time, and their SQL is long to build. Returns the three writes for one member, in
+ * order, for the purchase's or refund's batch (after it).
+ */
+export function memberSummaryWrites(
+  db: Database,
+): (memberId: number, windowStart: number, now: number) => Write[] {
+  const p = sql.placeholder
+  const rfm = preparedWrite(
+    rfmUpsert(db, p('memberId'), p('windowStart'), p('now'), (days) => p(`from${days}d`)),
+  )
+  const clearCategories = preparedWrite(
+    db.delete(memberCategories).where(sql`${memberCategories.memberId} = ${p('memberId')}`),
+  )
+  const upsertCategories = preparedWrite(categoriesUpsert(db, sql`p.member_id = ${p('memberId')}`))
+  return (memberId, windowStart, now) => {
+    const values: Record<string, number> = { memberId, windowStart, now }
+    for (const days of SEGMENT_WINDOW_DAYS) values[`from${days}d`] = now - days * DAY_MS
+    return [rfm(values), clearCategories({ memberId }), upsertCategories({ memberId })]
+  }
 }
 
 /** Completed purchases aggregated per member, named as member_rfm's figure columns. */
@@ -204,10 +246,10 @@ export function summaryWrite(
 }
 
 /** The windowed figures of completed purchases, named as member_rfm's columns. */
-function namedWindows(windowStart: number, now: number): SQL {
+function namedWindows(windowStart: Bound, now: Bound, dayStart: (days: number) => Bound): SQL {
   // FILTER skips the aggregate step for purchases outside the window (most of them, for the
   // shorter windows): ~40 % less work than summing a 0/1 expression per purchase.
-  const named = (from: number, count: string, spend: string) => {
+  const named = (from: Bound, count: string, spend: string) => {
     const inWindow = sql`FILTER (WHERE purchased_at BETWEEN ${from} AND ${now})`
     return sql`count(*) ${inWindow} AS ${sql.raw(count)}, coalesce(sum(amount_yen) ${inWindow}, 0) AS ${sql.raw(spend)}`
   }
@@ -215,7 +257,7 @@ function namedWindows(windowStart: number, now: number): SQL {
     [
       named(windowStart, 'purchase_count_12m', 'spend_12m_yen'),
       ...SEGMENT_WINDOW_DAYS.map((d) =>
-        named(now - d * DAY_MS, `purchase_count_${d}d`, `spend_${d}d_yen`),
+        named(dayStart(d), `purchase_count_${d}d`, `spend_${d}d_yen`),
       ),
     ],
     sql`, `,

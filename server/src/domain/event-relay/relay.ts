@@ -3,7 +3,7 @@ import type { LineMessage } from '../messaging/messenger.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { Write } from '../unit-of-work.ts'
 import type { DomainEvent } from '../events/events.ts'
-import type { EventStore, ParkedEvent } from './store.ts'
+import type { CursorState, EventStore, ParkedEvent } from './store.ts'
 import type { EventSubscriber } from './subscribers.ts'
 
 export interface EventRelayDeps {
@@ -27,14 +27,36 @@ export const REPLY_CONTRIBUTION_WINDOW_MS = 60_000
 export const EVENT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000
 
 /**
+ * A cursor that would only pass events of other types is moved (without its lease) once it lags
+ * the head by this many IDs, so its look-ahead stays short; nearer, it is left where it is.
+ */
+const SKIP_AHEAD_IDS = 256
+
+/**
  * Hands committed events to every subscriber, each from its own cursor, at most `batch` events a
  * subscriber per call. Returns how many events were handed over (0: nothing was due).
+ *
+ * The relay runs after every handled webhook event, so a pass costs two reads (the head and every
+ * cursor) plus one look-ahead per subscriber behind the head; only a subscriber with an event of
+ * its types due is claimed, read and advanced.
  */
 export async function deliverEvents(deps: EventRelayDeps, batch = 100): Promise<number> {
+  let head: number
+  let cursors: Map<string, CursorState>
+  try {
+    // The head first: every ID up to it is committed, so a cursor may move to it.
+    head = await deps.store.headId()
+    cursors = await deps.store.cursors()
+  } catch (error) {
+    deps.logger.error('event relay failed', { error: String(error) })
+    return 0
+  }
   let delivered = 0
   for (const subscriber of deps.subscribers) {
     try {
-      delivered += await deliverTo(deps, subscriber, batch)
+      const cursor = cursors.get(subscriber.name)
+      if (cursor && (await nothingDue(deps, subscriber, cursor, head))) continue
+      delivered += await deliverTo(deps, subscriber, batch, head)
     } catch (error) {
       // The store itself failed (not the handler): try again on the next pass.
       deps.logger.error('event relay failed', {
@@ -46,10 +68,36 @@ export async function deliverEvents(deps: EventRelayDeps, batch = 100): Promise<
   return delivered
 }
 
+/**
+ * True when claiming the cursor would hand nothing over: another runner holds it, its retry is not
+ * due, or no event of its types up to the head is ready for it (a contributor's first event is
+ * still in the reply window). A cursor lagging far behind over other types' events moves on.
+ */
+async function nothingDue(
+  deps: EventRelayDeps,
+  subscriber: EventSubscriber,
+  cursor: CursorState,
+  head: number,
+): Promise<boolean> {
+  const now = deps.clock.now()
+  if (cursor.leaseUntil > now || cursor.retryAt > now) return true
+  if (cursor.position >= head) return true
+  const first = await deps.store.firstOf(cursor.position, head, subscriber.types)
+  const passable = first === null ? head : first.id - 1
+  if (passable - cursor.position >= SKIP_AHEAD_IDS)
+    await deps.store.skipTo(subscriber.name, passable, now)
+  if (first === null) return true
+  return (
+    subscriber.replyContribution !== undefined &&
+    first.recordedAt > now - REPLY_CONTRIBUTION_WINDOW_MS
+  )
+}
+
 async function deliverTo(
   deps: EventRelayDeps,
   subscriber: EventSubscriber,
   batch: number,
+  head: number,
 ): Promise<number> {
   const { store, clock } = deps
   const token = deps.ids.uuid()
@@ -62,8 +110,6 @@ async function deliverTo(
     subscriber.startAt ?? 'oldest',
   )
   if (!cursor) return 0
-  // Read the head first: every ID up to it is committed, so the cursor may move to it.
-  const head = await store.headId()
   const events = await store.read(cursor.position, head, subscriber.types, batch)
   let position = cursor.position
   let failures = cursor.attempts

@@ -9,6 +9,15 @@ export interface ClaimedCursor {
   attempts: number
 }
 
+/** A subscriber's cursor as stored (read without taking it). */
+export interface CursorState {
+  position: number
+  /** Another runner holds it until then (0: free). */
+  leaseUntil: number
+  /** A failed event is retried no earlier than this. */
+  retryAt: number
+}
+
 /** A subscriber that gave up on an event: kept for staff, with the reason. */
 export interface ParkedEvent {
   subscriber: string
@@ -23,6 +32,19 @@ export interface ParkedEvent {
 export interface EventStore {
   /** The newest event ID; every ID up to it is committed (IDs are assigned in commit order). */
   headId(): Promise<number>
+  /** Every subscriber's cursor by name, as stored (one read per relay pass). */
+  cursors(): Promise<Map<string, CursorState>>
+  /** The first event in (after, upTo] of these types, or null when there is none. */
+  firstOf(
+    after: number,
+    upTo: number,
+    types: readonly DomainEventType[],
+  ): Promise<{ id: number; recordedAt: number } | null>
+  /**
+   * Moves a free cursor forward over events that are none of its subscriber's (no lease needed:
+   * nothing is handed over); a held or retrying cursor is left alone.
+   */
+  skipTo(subscriber: string, position: number, now: number): Promise<void>
   /** Events in (after, upTo] of these types, oldest first. */
   read(
     after: number,
