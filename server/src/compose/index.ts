@@ -52,6 +52,8 @@ import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
 import { createPrivacyStore } from '../db/repositories/privacy-repository.ts'
 import { createPrivacyService } from '../domain/privacy/service.ts'
+import { createLineStatsStore } from '../db/repositories/line-stats-repository.ts'
+import { pollUnitStats } from '../domain/line-stats/poll.ts'
 
 /**
  * The one composition root: builds every feature's services from the runtime's ports, once per
@@ -68,6 +70,8 @@ export function composeServices(ports: RuntimePorts) {
   }
   const timeZone = config.SHOP_TIMEZONE
   const now = () => clock.now()
+  // LINE's per-unit open/click statistics (customAggregationUnits): on in the sandbox by default.
+  const lineUnitStatsOn = (config.LINE_UNIT_STATS ?? (config.sandbox ? 'on' : 'off')) === 'on'
 
   // Ports over the database and LINE.
   const uow = createUnitOfWork(db, atomic, clock)
@@ -84,6 +88,7 @@ export function composeServices(ports: RuntimePorts) {
     timeoutMs: ports.lineTimeoutMs,
     fetch: lineFetch,
     pacer: ports.pacer ?? createPacer(),
+    aggregationUnits: lineUnitStatsOn,
   })
   const login = createLineLogin({ config, line, clock, logger, fetch: lineFetch })
   const cardKey = cardKeyProvider(repositories.settings, ids, now)
@@ -384,6 +389,12 @@ export function composeServices(ports: RuntimePorts) {
       referralUpkeep: referrals.upkeep,
       /** The KPI rollups recomputed from the purchases (the daily pass). */
       rebuildKpis: () => kpis.service.rebuild(),
+      /** LINE's per-unit opens and clicks, polled in the background (LINE_UNIT_STATS). */
+      lineUnitStats: {
+        enabled: lineUnitStatsOn,
+        poll: () =>
+          pollUnitStats({ store: createLineStatsStore(db, atomic), line: messenger, logger, now }),
+      },
     },
   }
 }

@@ -153,6 +153,8 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /** The customAggregationUnits name its push carries (a journey step's); null: none. */
+    aggregationUnit: text('aggregation_unit'),
   },
   (t) => [
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
@@ -1449,6 +1451,31 @@ export const shopTexts = sqliteTable(
   ],
 )
 
+// ── LINE per-unit statistics (issue 18) ───────────────────────────────────────────────────
+/**
+ * LINE's opens and clicks per aggregation unit (a broadcast's, a journey step's), as the upkeep job
+ * last polled them (GET /v2/bot/insight/message/event/aggregation). Null figures: LINE reported
+ * fewer than 20 people. One row per unit, replaced at each poll.
+ */
+export const lineUnitStats = sqliteTable(
+  'line_unit_stats',
+  {
+    unit: text('unit').primaryKey(),
+    kind: text('kind', { enum: ['broadcast', 'journey'] }).notNull(),
+    /** The broadcast's or the journey's ID. */
+    refId: integer('ref_id').notNull(),
+    /** The journey step; null for a broadcast. */
+    step: integer('step'),
+    opened: integer('opened'),
+    clicked: integer('clicked'),
+    /** The UTC+9 days LINE counted over (YYYY-MM-DD, inclusive). */
+    fromDay: text('from_day').notNull(),
+    toDay: text('to_day').notNull(),
+    reportedAt: integer('reported_at').notNull(),
+  },
+  (t) => [index('line_unit_stats_ref_idx').on(t.kind, t.refId)],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1510,4 +1537,5 @@ export const schema = {
   stampLedger,
   memberAgreements,
   shopTexts,
+  lineUnitStats,
 }
