@@ -41,6 +41,11 @@ export const members = sqliteTable(
   (t) => [
     index('members_follow_state_idx').on(t.followState, t.followedAt),
     index('members_followed_at_idx').on(t.followedAt, t.id),
+    // The dashboard's "friends at the end of a month" (insights, KPI member counts): a range.
+    index('members_friends_since_idx').on(
+      t.followState,
+      sql`coalesce(${t.firstFollowedAt}, ${t.createdAt})`,
+    ),
   ],
 )
 
@@ -522,6 +527,8 @@ export const coupons = sqliteTable(
     index('coupons_template_idx').on(t.templateId, t.state),
     // The coupon-expiring journeys' pass: unused coupons by expiry, across members.
     index('coupons_state_expiry_idx').on(t.state, t.expiresAt),
+    // The dashboard's issue → redemption by source over a period: a covering range.
+    index('coupons_issued_source_idx').on(t.issuedAt, t.source, t.state),
   ],
 )
 
@@ -594,6 +601,8 @@ export const surveyResponses = sqliteTable(
     index('survey_responses_member_idx').on(t.memberId, t.surveyId),
     // The closed-loop retry looks for recent low scores every minute.
     index('survey_responses_low_score_idx').on(t.lowScore, t.submittedAt),
+    // The dashboard's NPS, CSAT and respondents per month: a covering range by submission time.
+    index('survey_responses_submitted_idx').on(t.submittedAt, t.npsScore, t.memberId),
   ],
 )
 
@@ -615,6 +624,8 @@ export const surveyAnswers = sqliteTable(
   (t) => [
     index('survey_answers_question_idx').on(t.surveyId, t.questionId, t.optionId),
     index('survey_answers_member_idx').on(t.memberId, t.surveyId),
+    // The dashboard's CSAT: a month's responses, then each one's answers.
+    index('survey_answers_response_idx').on(t.responseId, t.questionId, t.numberValue),
   ],
 )
 
