@@ -100,6 +100,9 @@ describe("members' data rights over HTTP", () => {
       ).status,
     ).toBe(400)
     expect((await raw('/api/staff/privacy/export/secrets', owner.token())).status).toBe(400)
+    const badCursor = await raw('/api/staff/privacy/export/members?after=x', owner.token())
+    expect(badCursor.status).toBe(400)
+    expect(badCursor.text).toContain('カーソル')
     const wrong = await world.api('POST', `/api/staff/members/${number}/erase`, {
       token: owner.token(),
       body: { confirmMemberNumber: '0000000001' },
