@@ -266,3 +266,63 @@ describe("members' data rights over HTTP", () => {
     expect(world.count('members')).toBe(3)
   })
 })
+
+describe('agreement to the current documents, on the server', () => {
+  it('refuses a profile save (409, in Japanese, nothing saved) until the member agrees to the version the shop set', async () => {
+    const owner = await claimOwner(world)
+    const member = await world.member('鈴木 一郎')
+    const profile = { birthday: '1990-04-01', gender: 'male', prefecture: '13', interests: [] }
+    const save = () =>
+      world.api('PUT', '/api/liff/profile', { token: member.token(), body: profile })
+    // The built-in templates only (nothing set by the shop): the save goes through.
+    expect((await save()).status).toBe(200)
+
+    const set = await world.api<{ version: string }>('PUT', '/api/staff/privacy', {
+      token: owner.token(),
+      body: {
+        privacyPolicy: '当店は、お預かりした個人情報を会員サービスの提供のためにのみ利用します。',
+        terms: '本規約は、当店の会員サービスの利用条件を定めるものです。会員は本規約に同意します。',
+      },
+    })
+    expect(set.status).toBe(200)
+    const profileRow = () =>
+      world.joren.rows<{ birthday: string | null; updated_at: number }>(
+        'select birthday, updated_at from member_profiles',
+      )
+    const before = profileRow()
+    const refused = await world.api('PUT', '/api/liff/profile', {
+      token: member.token(),
+      body: { ...profile, birthday: '1991-05-05' },
+    })
+    expect(refused.status).toBe(409)
+    expect(code(refused)).toBe('agreement_required')
+    expect((refused.body as { error: { message: string } }).error.message).toContain(
+      'プライバシーポリシーと利用規約への同意が必要です',
+    )
+    expect(profileRow()).toEqual(before)
+
+    // Agreeing to an older version does not count; to the current one does.
+    expect(
+      (
+        await world.api('POST', '/api/liff/privacy/agree', {
+          token: member.token(),
+          body: { version: 'default-1' },
+        })
+      ).status,
+    ).toBe(409)
+    expect(
+      (
+        await world.api('POST', '/api/liff/privacy/agree', {
+          token: member.token(),
+          body: { version: set.body.version },
+        })
+      ).status,
+    ).toBe(200)
+    const saved = await world.api('PUT', '/api/liff/profile', {
+      token: member.token(),
+      body: { ...profile, birthday: '1991-05-05' },
+    })
+    expect(saved.status).toBe(200)
+    expect(profileRow()[0]?.birthday).toBe('1991-05-05')
+  })
+})

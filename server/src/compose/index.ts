@@ -244,6 +244,14 @@ export function composeServices(ports: RuntimePorts) {
     logger,
   }
 
+  const privacy = createPrivacyService({
+    store: createPrivacyStore(db),
+    settings: repositories.settings,
+    uow,
+    now,
+    uuid: () => ids.uuid(),
+  })
+
   const webhookInbox = ports.wrapInbox ? ports.wrapInbox(repositories.inbox) : repositories.inbox
 
   const services: Services = {
@@ -297,6 +305,7 @@ export function composeServices(ports: RuntimePorts) {
       clock,
       sandbox: config.sandbox,
       liffId: links.liffId,
+      agreedToDocuments: (memberId) => privacy.agreedIfRequired(memberId),
     }),
     staff: createStaffService({ staff: repositories.staff, uow, ids, now }),
     audit: createAuditService(repositories.auditReader),
@@ -334,13 +343,7 @@ export function composeServices(ports: RuntimePorts) {
     }),
     stamps: createStampService(stampDeps),
     richMenu: richMenu.console,
-    privacy: createPrivacyService({
-      store: createPrivacyStore(db),
-      settings: repositories.settings,
-      uow,
-      now,
-      uuid: () => ids.uuid(),
-    }),
+    privacy,
     ...composeLoyalty({
       ...ports,
       repositories,

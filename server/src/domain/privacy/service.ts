@@ -264,6 +264,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
       }
     },
 
+    /**
+     * True when the member agreed to the current documents, or when the shop has not set its own
+     * (the built-in templates; the mini-app still asks at registration). A profile save needs it.
+     */
+    async agreedIfRequired(memberId: number): Promise<boolean> {
+      const stored = (await deps.settings.get(PRIVACY_SETTINGS_KEY)) as unknown
+      if (stored === undefined || stored === null) return true
+      const docs = await documents()
+      return (await store.agreement(memberId, docs.version)) !== null
+    },
+
     /** Records the member's agreement to the version they were shown (the current one only). */
     async agree(memberId: number, version: string): Promise<MemberPrivacy> {
       const docs = await documents()
