@@ -326,3 +326,38 @@ describe('agreement to the current documents, on the server', () => {
     expect(profileRow()[0]?.birthday).toBe('1991-05-05')
   })
 })
+
+describe('an erased member on the dashboard', () => {
+  it('is not counted as blocked; a member who blocks is', async () => {
+    const owner = await claimOwner(world)
+    const erased = await world.member('山田 花子')
+    const blocker = await world.member('佐藤 次郎')
+    await world.standIn.unfollow(blocker.userId)
+    await eventually(() => {
+      const [row] = world.joren.rows<{ follow_state: string }>(
+        'select follow_state from members where line_user_id = ?',
+        blocker.userId,
+      )
+      if (row?.follow_state !== 'blocked') throw new Error('not yet')
+    })
+    const number = numberOf(erased.userId)
+    const erase = await world.api('POST', `/api/staff/members/${number}/erase`, {
+      token: owner.token(),
+      body: { confirmMemberNumber: number },
+    })
+    expect(erase.status).toBe(200)
+    // The erased row is marked blocked (never messaged again) with its block time set now.
+    expect(
+      world.joren.rows(
+        'select follow_state, blocked_at is not null as b from members where erased_at is not null',
+      ),
+    ).toEqual([{ follow_state: 'blocked', b: 1 }])
+    const dashboard = await world.api<{ current: { blocked: number; friends: number } }>(
+      'GET',
+      '/api/staff/dashboard',
+      { token: owner.token() },
+    )
+    expect(dashboard.status).toBe(200)
+    expect(dashboard.body.current.blocked).toBe(1)
+  })
+})

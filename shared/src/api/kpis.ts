@@ -75,7 +75,7 @@ export const DashboardFiguresSchema = z.object({
   friends: z.number().int().nonnegative(),
   /** First follows in the period. */
   newFriends: z.number().int().nonnegative(),
-  /** Blocks in the period (members whose block falls in it and who still block). */
+  /** Blocks in the period (members whose block falls in it and who still block; an erasure is not a block). */
   blocked: z.number().int().nonnegative(),
   buyers: z.number().int().nonnegative(),
   repeatBuyers: z.number().int().nonnegative(),
