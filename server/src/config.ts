@@ -77,6 +77,12 @@ export const ConfigSchema = z.object({
     .min(60, 'must be at least 60')
     .max(30 * 24 * 3600, 'must be at most 2592000 (30 days)')
     .default(24 * 3600),
+  /**
+   * LINE's per-unit open/click statistics: pushes and multicasts carry customAggregationUnits and
+   * a background job polls the figures. LINE opens them to channels whose owner applied; default:
+   * on in the sandbox, off with a real channel.
+   */
+  LINE_UNIT_STATS: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   /** Node: a daily online backup into this directory (none: no scheduled backup). */
   BACKUP_DIR: z.string().trim().min(1).optional(),
   /** How many scheduled backups to keep. */

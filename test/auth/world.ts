@@ -64,10 +64,10 @@ export async function startStandIn(clock: TestClock): Promise<LineStandIn> {
 export async function startWorld(
   standIn: LineStandIn,
   clock: TestClock,
-  options: { login?: boolean } = {},
+  options: { login?: boolean; env?: Record<string, string> } = {},
 ): Promise<World> {
   standIn.reset()
-  const joren = await startJoren(standIn, { clock, login: options.login })
+  const joren = await startJoren(standIn, { clock, login: options.login, env: options.env })
   const api: Api = async (method, path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers }
     if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`
@@ -143,7 +143,10 @@ export async function inviteStaff(
  * The hooks every API test file needs: one stand-in per file, a fresh Joren and database per
  * test, the clock reset. Returns a World that always speaks for the test that is running.
  */
-export function useWorld(clock: TestClock, options: { login?: boolean } = {}): World {
+export function useWorld(
+  clock: TestClock,
+  options: { login?: boolean; env?: Record<string, string> } = {},
+): World {
   let standIn: LineStandIn | undefined
   let current: World | undefined
   beforeAll(async () => {

@@ -100,6 +100,9 @@ describe("members' data rights over HTTP", () => {
       ).status,
     ).toBe(400)
     expect((await raw('/api/staff/privacy/export/secrets', owner.token())).status).toBe(400)
+    const badCursor = await raw('/api/staff/privacy/export/members?after=x', owner.token())
+    expect(badCursor.status).toBe(400)
+    expect(badCursor.text).toContain('カーソル')
     const wrong = await world.api('POST', `/api/staff/members/${number}/erase`, {
       token: owner.token(),
       body: { confirmMemberNumber: '0000000001' },
@@ -261,5 +264,100 @@ describe("members' data rights over HTTP", () => {
     })
     expect(numberOf(member.userId)).not.toBe(number)
     expect(world.count('members')).toBe(3)
+  })
+})
+
+describe('agreement to the current documents, on the server', () => {
+  it('refuses a profile save (409, in Japanese, nothing saved) until the member agrees to the version the shop set', async () => {
+    const owner = await claimOwner(world)
+    const member = await world.member('鈴木 一郎')
+    const profile = { birthday: '1990-04-01', gender: 'male', prefecture: '13', interests: [] }
+    const save = () =>
+      world.api('PUT', '/api/liff/profile', { token: member.token(), body: profile })
+    // The built-in templates only (nothing set by the shop): the save goes through.
+    expect((await save()).status).toBe(200)
+
+    const set = await world.api<{ version: string }>('PUT', '/api/staff/privacy', {
+      token: owner.token(),
+      body: {
+        privacyPolicy: '当店は、お預かりした個人情報を会員サービスの提供のためにのみ利用します。',
+        terms: '本規約は、当店の会員サービスの利用条件を定めるものです。会員は本規約に同意します。',
+      },
+    })
+    expect(set.status).toBe(200)
+    const profileRow = () =>
+      world.joren.rows<{ birthday: string | null; updated_at: number }>(
+        'select birthday, updated_at from member_profiles',
+      )
+    const before = profileRow()
+    const refused = await world.api('PUT', '/api/liff/profile', {
+      token: member.token(),
+      body: { ...profile, birthday: '1991-05-05' },
+    })
+    expect(refused.status).toBe(409)
+    expect(code(refused)).toBe('agreement_required')
+    expect((refused.body as { error: { message: string } }).error.message).toContain(
+      'プライバシーポリシーと利用規約への同意が必要です',
+    )
+    expect(profileRow()).toEqual(before)
+
+    // Agreeing to an older version does not count; to the current one does.
+    expect(
+      (
+        await world.api('POST', '/api/liff/privacy/agree', {
+          token: member.token(),
+          body: { version: 'default-1' },
+        })
+      ).status,
+    ).toBe(409)
+    expect(
+      (
+        await world.api('POST', '/api/liff/privacy/agree', {
+          token: member.token(),
+          body: { version: set.body.version },
+        })
+      ).status,
+    ).toBe(200)
+    const saved = await world.api('PUT', '/api/liff/profile', {
+      token: member.token(),
+      body: { ...profile, birthday: '1991-05-05' },
+    })
+    expect(saved.status).toBe(200)
+    expect(profileRow()[0]?.birthday).toBe('1991-05-05')
+  })
+})
+
+describe('an erased member on the dashboard', () => {
+  it('is not counted as blocked; a member who blocks is', async () => {
+    const owner = await claimOwner(world)
+    const erased = await world.member('山田 花子')
+    const blocker = await world.member('佐藤 次郎')
+    await world.standIn.unfollow(blocker.userId)
+    await eventually(() => {
+      const [row] = world.joren.rows<{ follow_state: string }>(
+        'select follow_state from members where line_user_id = ?',
+        blocker.userId,
+      )
+      if (row?.follow_state !== 'blocked') throw new Error('not yet')
+    })
+    const number = numberOf(erased.userId)
+    const erase = await world.api('POST', `/api/staff/members/${number}/erase`, {
+      token: owner.token(),
+      body: { confirmMemberNumber: number },
+    })
+    expect(erase.status).toBe(200)
+    // The erased row is marked blocked (never messaged again) with its block time set now.
+    expect(
+      world.joren.rows(
+        'select follow_state, blocked_at is not null as b from members where erased_at is not null',
+      ),
+    ).toEqual([{ follow_state: 'blocked', b: 1 }])
+    const dashboard = await world.api<{ current: { blocked: number; friends: number } }>(
+      'GET',
+      '/api/staff/dashboard',
+      { token: owner.token() },
+    )
+    expect(dashboard.status).toBe(200)
+    expect(dashboard.body.current.blocked).toBe(1)
   })
 })

@@ -5,6 +5,7 @@ import {
   rollupsEqualRecomputationAfterRandomEvents,
 } from '../kpis/kpi-suite.ts'
 import { everyInsightOnTheHandBuiltShop } from '../kpis/insight-suite.ts'
+import { unitStatsFromSendToDashboard } from '../kpis/line-stats-suite.ts'
 import { useFreshD1 } from './d1-driver.ts'
 
 /**
@@ -34,6 +35,11 @@ describe('KPIs (workerd + local D1)', () => {
   it(
     'dashboard insights: NPS / CSAT, coupon rates by source, campaigns with lift, message economy',
     () => everyInsightOnTheHandBuiltShop(d1()),
+    TIMEOUT,
+  )
+  it(
+    'LINE per-unit opens and clicks: unit name in the body, the poll stores the figures, the dashboard returns them',
+    () => unitStatsFromSendToDashboard(d1()),
     TIMEOUT,
   )
 })

@@ -3,6 +3,7 @@ import {
   erasureLeavesNoTraceAndKeepsTheFigures,
   exportHoldsTheMemberAndNobodyElse,
 } from '../privacy/privacy-suite.ts'
+import { shopExportFollowsTheCursor } from '../privacy/shop-export-suite.ts'
 import { useFreshD1 } from './d1-driver.ts'
 
 /**
@@ -22,6 +23,11 @@ describe("members' data rights (workerd + local D1)", () => {
   it(
     'erases their personal data from every table in one batch; figures and the other member stay',
     () => erasureLeavesNoTraceAndKeepsTheFigures(d1()),
+    TIMEOUT,
+  )
+  it(
+    'the whole-shop export: one bounded page per request, the cursor leads through every member once',
+    () => shopExportFollowsTheCursor(d1()),
     TIMEOUT,
   )
 })

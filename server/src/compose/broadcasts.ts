@@ -2,6 +2,7 @@ import { couponDeps } from './coupons.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import { createBroadcastRepository } from '../db/repositories/broadcast-repository.ts'
+import { createLineStatsStore } from '../db/repositories/line-stats-repository.ts'
 import type { Repositories } from '../db/repositories/index.ts'
 import type { BroadcastDeps } from '../domain/broadcasts/engine.ts'
 import { createBroadcastService } from '../domain/broadcasts/service.ts'
@@ -51,6 +52,7 @@ export function broadcastDeps(input: BroadcastsInput): BroadcastDeps {
     quota: input.quota,
     // One contact policy for journeys and broadcasts (the journeys' setting and contact log).
     contactPolicy: () => readContactPolicy(input.repositories.settings),
+    lineStats: createLineStatsStore(input.db, input.atomic),
   }
 }
 

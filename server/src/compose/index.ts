@@ -25,6 +25,8 @@ import { composeShopServices } from './shop.ts'
 import { composeWebhook } from './webhook.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
+import { createLineStatsStore } from '../db/repositories/line-stats-repository.ts'
+import { pollUnitStats } from '../domain/line-stats/poll.ts'
 
 /**
  * The one composition root: builds every feature's services from the runtime's ports, once per
@@ -41,6 +43,8 @@ export function composeServices(ports: RuntimePorts) {
   }
   const timeZone = config.SHOP_TIMEZONE
   const now = () => clock.now()
+  // LINE's per-unit open/click statistics (customAggregationUnits): on in the sandbox by default.
+  const lineUnitStatsOn = (config.LINE_UNIT_STATS ?? (config.sandbox ? 'on' : 'off')) === 'on'
 
   // Ports over the database and LINE.
   const uow = createUnitOfWork(db, atomic, clock)
@@ -54,6 +58,7 @@ export function composeServices(ports: RuntimePorts) {
     ids,
     logger,
     config,
+    aggregationUnits: lineUnitStatsOn,
   })
   const cardKey = cardKeyProvider(repositories.settings, ids, now)
   // What most capabilities are built from.
@@ -170,12 +175,7 @@ export function composeServices(ports: RuntimePorts) {
     kpis: kpis.service,
     kpiInsights: composeKpiInsights({ db, atomic, quota, timeZone, now }),
     demoShop: composeDemoShop({
-      db,
-      atomic,
-      uow,
-      repositories,
-      clock,
-      ids,
+      ...shared,
       timeZone,
       sandbox: config.sandbox,
       rebuildKpis: () => kpis.service.rebuild(),
@@ -221,6 +221,12 @@ export function composeServices(ports: RuntimePorts) {
       referralUpkeep: referrals.upkeep,
       /** The KPI rollups recomputed from the purchases (the daily pass). */
       rebuildKpis: () => kpis.service.rebuild(),
+      /** LINE's per-unit opens and clicks, polled in the background (LINE_UNIT_STATS). */
+      lineUnitStats: {
+        enabled: lineUnitStatsOn,
+        poll: () =>
+          pollUnitStats({ store: createLineStatsStore(db, atomic), line: messenger, logger, now }),
+      },
     },
   }
 }

@@ -4,6 +4,7 @@ import { createBroadcastRepository } from '../db/repositories/broadcast-reposito
 import { createInsightStore } from '../db/repositories/insight-repository.ts'
 import { createJourneyRepository } from '../db/repositories/journey-repository.ts'
 import { createKpiStore } from '../db/repositories/kpi-repository.ts'
+import { createLineStatsStore } from '../db/repositories/line-stats-repository.ts'
 import { createInsightService } from '../domain/kpis/insights.ts'
 import type { QuotaReader } from '../domain/messaging/quota.ts'
 import { kpiRollupSubscriber } from '../domain/kpis/rollups.ts'
@@ -43,6 +44,7 @@ export function composeKpiInsights(deps: {
     store: createInsightStore(deps.db, createKpiStore(deps.db, deps.atomic)),
     broadcasts: createBroadcastRepository(deps.db, deps.atomic),
     journeys: createJourneyRepository(deps.db),
+    lineStats: createLineStatsStore(deps.db, deps.atomic),
     quota: () => deps.quota.read(),
     timeZone: deps.timeZone,
     now: deps.now,

@@ -21,6 +21,8 @@ export function composeLineClients(input: {
   ids: Ids
   logger: Logger
   config: Config
+  /** Tag pushes and multicasts with customAggregationUnits (LINE's per-unit open/click figures). */
+  aggregationUnits: boolean
 }) {
   const { ports, links, clock, ids, logger, config } = input
   const { line } = ports
@@ -34,6 +36,7 @@ export function composeLineClients(input: {
     timeoutMs: ports.lineTimeoutMs,
     fetch: lineFetch,
     pacer: ports.pacer ?? createPacer(),
+    aggregationUnits: input.aggregationUnits,
   })
   const login = createLineLogin({ config, line, clock, logger, fetch: lineFetch })
   const content = {

@@ -43,6 +43,13 @@ export function composeShopServices(input: {
   const { config, db, repositories, uow, messenger, login, cardKey, links, clock, ids } = input
   const timeZone = config.SHOP_TIMEZONE
   const now = () => clock.now()
+  const privacy = createPrivacyService({
+    store: createPrivacyStore(db),
+    settings: repositories.settings,
+    uow,
+    now,
+    uuid: () => ids.uuid(),
+  })
   return {
     runtime: {
       sandbox: config.sandbox,
@@ -80,6 +87,7 @@ export function composeShopServices(input: {
       clock,
       sandbox: config.sandbox,
       liffId: links.liffId,
+      agreedToDocuments: (memberId) => privacy.agreedIfRequired(memberId),
     }),
     staff: createStaffService({ staff: repositories.staff, uow, ids, now }),
     audit: createAuditService(repositories.auditReader),
@@ -94,13 +102,7 @@ export function composeShopServices(input: {
       uow,
       now,
     }),
-    privacy: createPrivacyService({
-      store: createPrivacyStore(db),
-      settings: repositories.settings,
-      uow,
-      now,
-      uuid: () => ids.uuid(),
-    }),
+    privacy,
     texts: createShopTextsService({
       store: repositories.shopTexts,
       settings: repositories.settings,

@@ -120,6 +120,25 @@ export async function runKpiRebuild(input: UpkeepInput): Promise<void> {
   logger.info('KPI rollups rebuilt', { ms: clock.now() - started })
 }
 
+/** When LINE's per-unit statistics were last polled (settings; epoch ms). */
+export const LINE_UNIT_STATS_POLLED_KEY = 'line_unit_stats_polled_at'
+/** LINE updates its statistics a few times a day: polling more often only spends API calls. */
+export const LINE_UNIT_STATS_EVERY_MS = 6 * 60 * 60_000
+
+/**
+ * LINE's opens and clicks per broadcast and journey step (customAggregationUnits), polled every
+ * six hours when LINE_UNIT_STATS is on and stored for the dashboard and the broadcast report.
+ */
+export async function runLineUnitStats(input: UpkeepInput): Promise<void> {
+  const { background, clock, logger } = input
+  if (!background.lineUnitStats.enabled) return
+  const last = Number((await background.repositories.settings.get(LINE_UNIT_STATS_POLLED_KEY)) ?? 0)
+  if (clock.now() - last < LINE_UNIT_STATS_EVERY_MS) return
+  await background.repositories.settings.put(LINE_UNIT_STATS_POLLED_KEY, clock.now(), clock.now())
+  const result = await background.lineUnitStats.poll()
+  if (result.stored + result.failed > 0) logger.info('LINE unit statistics polled', { ...result })
+}
+
 const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000
 
 interface PeriodicJob {
@@ -178,6 +197,8 @@ const JOBS: readonly PeriodicJob[] = [
   },
   // Referral claims settled without a new follow; 'join' referrals whose newcomer saved a profile.
   { name: 'referrals', run: ({ background }) => background.referralUpkeep() },
+  // LINE's opens and clicks per broadcast and journey step (every six hours, when switched on).
+  { name: 'line unit stats', run: runLineUnitStats },
   // Domain events past retention that every subscriber has passed are dropped.
   { name: 'domain event retention', run: ({ background }) => background.pruneEvents() },
 ]

@@ -41,6 +41,11 @@ export const members = sqliteTable(
   (t) => [
     index('members_follow_state_idx').on(t.followState, t.followedAt),
     index('members_followed_at_idx').on(t.followedAt, t.id),
+    // The dashboard's "friends at the end of a month" (insights, KPI member counts): a range.
+    index('members_friends_since_idx').on(
+      t.followState,
+      sql`coalesce(${t.firstFollowedAt}, ${t.createdAt})`,
+    ),
   ],
 )
 
@@ -153,6 +158,8 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /** The customAggregationUnits name its push carries (a journey step's); null: none. */
+    aggregationUnit: text('aggregation_unit'),
   },
   (t) => [
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
@@ -520,6 +527,8 @@ export const coupons = sqliteTable(
     index('coupons_template_idx').on(t.templateId, t.state),
     // The coupon-expiring journeys' pass: unused coupons by expiry, across members.
     index('coupons_state_expiry_idx').on(t.state, t.expiresAt),
+    // The dashboard's issue → redemption by source over a period: a covering range.
+    index('coupons_issued_source_idx').on(t.issuedAt, t.source, t.state),
   ],
 )
 
@@ -592,6 +601,8 @@ export const surveyResponses = sqliteTable(
     index('survey_responses_member_idx').on(t.memberId, t.surveyId),
     // The closed-loop retry looks for recent low scores every minute.
     index('survey_responses_low_score_idx').on(t.lowScore, t.submittedAt),
+    // The dashboard's NPS, CSAT and respondents per month: a covering range by submission time.
+    index('survey_responses_submitted_idx').on(t.submittedAt, t.npsScore, t.memberId),
   ],
 )
 
@@ -613,6 +624,8 @@ export const surveyAnswers = sqliteTable(
   (t) => [
     index('survey_answers_question_idx').on(t.surveyId, t.questionId, t.optionId),
     index('survey_answers_member_idx').on(t.memberId, t.surveyId),
+    // The dashboard's CSAT: a month's responses, then each one's answers.
+    index('survey_answers_response_idx').on(t.responseId, t.questionId, t.numberValue),
   ],
 )
 
@@ -1449,6 +1462,31 @@ export const shopTexts = sqliteTable(
   ],
 )
 
+// ── LINE per-unit statistics (issue 18) ───────────────────────────────────────────────────
+/**
+ * LINE's opens and clicks per aggregation unit (a broadcast's, a journey step's), as the upkeep job
+ * last polled them (GET /v2/bot/insight/message/event/aggregation). Null figures: LINE reported
+ * fewer than 20 people. One row per unit, replaced at each poll.
+ */
+export const lineUnitStats = sqliteTable(
+  'line_unit_stats',
+  {
+    unit: text('unit').primaryKey(),
+    kind: text('kind', { enum: ['broadcast', 'journey'] }).notNull(),
+    /** The broadcast's or the journey's ID. */
+    refId: integer('ref_id').notNull(),
+    /** The journey step; null for a broadcast. */
+    step: integer('step'),
+    opened: integer('opened'),
+    clicked: integer('clicked'),
+    /** The UTC+9 days LINE counted over (YYYY-MM-DD, inclusive). */
+    fromDay: text('from_day').notNull(),
+    toDay: text('to_day').notNull(),
+    reportedAt: integer('reported_at').notNull(),
+  },
+  (t) => [index('line_unit_stats_ref_idx').on(t.kind, t.refId)],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1510,4 +1548,5 @@ export const schema = {
   stampLedger,
   memberAgreements,
   shopTexts,
+  lineUnitStats,
 }

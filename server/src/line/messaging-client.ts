@@ -9,6 +9,7 @@ import {
   type Messenger,
   type SendResult,
 } from '../domain/messaging/messenger.ts'
+import type { UnitStatistics } from '../domain/line-stats/poll.ts'
 import type { Ids, Logger } from '../domain/ports.ts'
 import { LineApiError } from './line-api-error.ts'
 import { unpaced, type PacedEndpoint, type PacePriority, type Pacer } from './rate-limiter.ts'
@@ -26,6 +27,11 @@ export interface LineClientOptions {
   sleep?: (ms: number) => Promise<void>
   /** Paces push and multicast under LINE's rate limits; one per process, shared by all senders. */
   pacer?: Pacer
+  /**
+   * Pushes and multicasts carry their customAggregationUnits name (LINE's per-unit statistics,
+   * for channels whose owner applied for them). Off: the names are left out. Default off.
+   */
+  aggregationUnits?: boolean
 }
 
 type CallResult = { status: number; body: string; requestId: string | undefined }
@@ -40,6 +46,8 @@ const INVALID_REPLY_TOKEN = /invalid reply token/i
  * is tried once: the outbox decides what a failure means (LINE takes no retry key on replies).
  */
 export function createLineMessagingClient(options: LineClientOptions): Messenger & {
+  /** GET /v2/bot/insight/message/event/aggregation: one unit's unique opens and clicks. */
+  unitStatistics(unit: string, from: string, to: string): Promise<UnitStatistics>
   call(
     method: string,
     path: string,
@@ -59,6 +67,8 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
   const pacer = options.pacer ?? unpaced
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const base = apiBaseUrl.replace(/\/+$/, '')
+  const units = (unit: string | undefined) =>
+    options.aggregationUnits && unit !== undefined ? { customAggregationUnits: [unit] } : {}
 
   async function attempt(
     method: string,
@@ -156,7 +166,7 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
       assertRecipient(to)
       try {
         const res = await call('POST', '/v2/bot/message/push', {
-          body: { to, messages },
+          body: { to, messages, ...units(options?.aggregationUnit) },
           headers: { 'x-line-retry-key': retryKey },
           paced: 'push',
           priority: options?.priority ?? 'urgent',
@@ -167,7 +177,7 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
       }
     },
 
-    async multicast(to, messages: LineMessage[], retryKey): Promise<SendResult> {
+    async multicast(to, messages: LineMessage[], retryKey, sendOptions): Promise<SendResult> {
       if (to.length === 0 || to.length > 500)
         throw new SendFailure('rejected', 'multicast takes 1 to 500 recipients')
       for (const userId of to)
@@ -175,7 +185,7 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
           throw new SendFailure('rejected', 'recipient is not a LINE user ID')
       try {
         const res = await call('POST', '/v2/bot/message/multicast', {
-          body: { to, messages },
+          body: { to, messages, ...units(sendOptions?.aggregationUnit) },
           headers: { 'x-line-retry-key': retryKey },
           paced: 'multicast',
           priority: 'bulk',
@@ -183,6 +193,23 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
         return { requestId: res.requestId }
       } catch (error) {
         throw toSendFailure(error)
+      }
+    },
+
+    async unitStatistics(unit, from, to): Promise<UnitStatistics> {
+      const query = new URLSearchParams({
+        customAggregationUnit: unit,
+        from: from.replaceAll('-', ''),
+        to: to.replaceAll('-', ''),
+      })
+      const res = await call('GET', `/v2/bot/insight/message/event/aggregation?${query.toString()}`)
+      const body = JSON.parse(res.body) as {
+        overview?: { uniqueImpression?: number | null; uniqueClick?: number | null }
+      }
+      const figure = (n: number | null | undefined) => (typeof n === 'number' ? n : null)
+      return {
+        opened: figure(body.overview?.uniqueImpression),
+        clicked: figure(body.overview?.uniqueClick),
       }
     },
 

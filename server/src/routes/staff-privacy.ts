@@ -3,7 +3,9 @@ import {
   MemberExportQuerySchema,
   MemberNumberParamSchema,
   PrivacyDocumentsUpdateSchema,
+  SHOP_EXPORT_NEXT_HEADER,
   ShopExportParamSchema,
+  ShopExportQuerySchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../middleware/env.ts'
@@ -64,27 +66,19 @@ export const staffPrivacyRoute = new Hono<AppEnv>()
   .put('/', requirePermission('privacy.write'), jsonBody(PrivacyDocumentsUpdateSchema), async (c) =>
     c.json(await c.var.services.privacy.updateDocuments(c.var.staff, c.req.valid('json'))),
   )
-  // The whole shop, one table per request, streamed page by page (never all rows in memory).
+  // The whole shop, one table at a time, one bounded page per request (?after= the cursor the
+  // previous page's header gave): a request stays under a Worker's CPU limit whatever the size.
   .get(
     '/export/:table',
     requirePermission('members.export'),
     paramsOf(ShopExportParamSchema),
+    queryOf(ShopExportQuerySchema),
     async (c) => {
       const { table } = c.req.valid('param')
-      const lines = (await c.var.services.privacy.shopExport(c.var.staff, table))[
-        Symbol.asyncIterator
-      ]()
-      const encoder = new TextEncoder()
-      const stream = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await lines.next()
-          if (next.done) controller.close()
-          else controller.enqueue(encoder.encode(next.value))
-        },
-        async cancel() {
-          await lines.return?.()
-        },
-      })
-      return c.body(stream, 200, csvHeaders(`joren-${table}.csv`))
+      const { after } = c.req.valid('query')
+      const page = await c.var.services.privacy.shopExport(c.var.staff, table, after)
+      const headers: Record<string, string> = csvHeaders(`joren-${table}.csv`)
+      if (page.next !== null) headers[SHOP_EXPORT_NEXT_HEADER] = page.next
+      return c.body(page.csv, 200, headers)
     },
   )

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LineUnitStatsSchema } from './line-stats.ts'
 import { ReachBreakdownSchema } from './messaging.ts'
 import { GroupOutcomeSchema } from './lift.ts'
 import { MemberNumberSchema } from './common.ts'
@@ -272,6 +273,8 @@ export const BroadcastResultSchema = z.object({
   couponsIssued: z.number().int(),
   startedAt: z.number().int().nullable(),
   finishedAt: z.number().int().nullable(),
+  /** LINE's opens and clicks for the broadcast's aggregation unit as last polled; null: not yet. */
+  line: LineUnitStatsSchema.nullable(),
 })
 export type BroadcastResult = z.infer<typeof BroadcastResultSchema>
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MessageQuotaSchema } from './broadcasts.ts'
 import { GroupOutcomeSchema, LiftSchema } from './lift.ts'
+import { LineUnitStatsSchema } from './line-stats.ts'
 
 /** A shop-local calendar day, YYYY-MM-DD, that exists (2026-02-30 is refused). */
 export const LocalDateSchema = z
@@ -74,7 +75,7 @@ export const DashboardFiguresSchema = z.object({
   friends: z.number().int().nonnegative(),
   /** First follows in the period. */
   newFriends: z.number().int().nonnegative(),
-  /** Blocks in the period (members whose block falls in it and who still block). */
+  /** Blocks in the period (members whose block falls in it and who still block; an erasure is not a block). */
   blocked: z.number().int().nonnegative(),
   buyers: z.number().int().nonnegative(),
   repeatBuyers: z.number().int().nonnegative(),
@@ -210,6 +211,11 @@ export const CampaignRowSchema = z.object({
   contacted: GroupOutcomeSchema,
   holdout: GroupOutcomeSchema,
   lift: LiftSchema,
+  /**
+   * LINE's opens and clicks as last polled: the broadcast's unit, or one per journey step (empty:
+   * not polled yet, or unit statistics are switched off).
+   */
+  line: z.array(LineUnitStatsSchema),
 })
 export type CampaignRow = z.infer<typeof CampaignRowSchema>
 

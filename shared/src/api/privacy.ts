@@ -68,6 +68,21 @@ export const SHOP_EXPORT_TABLES = [
 ] as const
 export type ShopExportTable = (typeof SHOP_EXPORT_TABLES)[number]
 export const ShopExportParamSchema = z.object({ table: z.enum(SHOP_EXPORT_TABLES) })
+/**
+ * `?after=<cursor>`: the page after the one whose response carried the cursor in
+ * SHOP_EXPORT_NEXT_HEADER. Without it, the first page (with the BOM and the header line).
+ */
+export const ShopExportQuerySchema = z
+  .object({
+    after: z
+      .string()
+      .regex(/^\d{1,15}$/, 'after: 正しくないカーソルです')
+      .transform(Number)
+      .optional(),
+  })
+  .strict()
+/** The response header holding the next page's cursor (absent on the last page). */
+export const SHOP_EXPORT_NEXT_HEADER = 'x-next-cursor'
 
 // ── Privacy policy and terms ──────────────────────────────────────────────────────────────────
 

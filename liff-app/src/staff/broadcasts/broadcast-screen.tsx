@@ -323,6 +323,33 @@ function ResultCard({ id, status }: { id: number; status: string }) {
           <dt>{d.couponsIssued}</dt>
           <dd data-testid="result-coupons">{r.couponsIssued.toLocaleString()}</dd>
         </div>
+        {r.line === null ? (
+          <div>
+            <dt>{d.lineOpened}</dt>
+            <dd class="muted" data-testid="result-line-opened">
+              {d.lineNotPolled}
+            </dd>
+          </div>
+        ) : (
+          <>
+            <div>
+              <dt>{d.lineOpened}</dt>
+              <dd data-testid="result-line-opened">
+                {r.line.opened === null ? d.lineFewerThan20 : m.count(r.line.opened)}
+                <span class="muted small">
+                  {' '}
+                  {d.lineAsOf(formatDateTime(r.line.reportedAt, locale()))}
+                </span>
+              </dd>
+            </div>
+            <div>
+              <dt>{d.lineClicked}</dt>
+              <dd data-testid="result-line-clicked">
+                {r.line.clicked === null ? d.lineFewerThan20 : m.count(r.line.clicked)}
+              </dd>
+            </div>
+          </>
+        )}
         {r.startedAt !== null && (
           <div>
             <dt>{d.startedAt}</dt>

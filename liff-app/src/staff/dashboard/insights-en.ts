@@ -71,8 +71,16 @@ export const insightsEn: InsightMessages = {
       'Lift = conversion of those reached − conversion of the held out (points); 95 % interval in brackets.',
     noHoldout: 'No holdout',
     openClick: 'LINE opens / clicks',
-    openClickNotYet:
-      'Opens and clicks are not shown: fetching LINE’s customAggregationUnits statistics is not built yet.',
+    opened: 'Opened',
+    openedDefinition: 'People who opened the message, as LINE counts them (unique).',
+    clicked: 'Clicked',
+    clickedDefinition: 'People who opened a link in the message, as LINE counts them (unique).',
+    fewerThan20: 'Under 20',
+    notPolled: 'Not yet',
+    step: (n: number) => `Step ${n + 1}`,
+    asOf: (date: string) => `as of ${date}`,
+    openClickNote:
+      'Opens and clicks are LINE’s figures (fetched every few hours; LINE gives no figure under 20 people, shown as “Under 20”).',
     points: (difference: number) =>
       `${difference >= 0 ? '+' : ''}${(difference * 100).toFixed(1)}pt`,
     interval: (lo: number, hi: number) =>

@@ -77,8 +77,16 @@ export const insightsJa = {
       'リフト = 届いた人の購入率 − 対照群の購入率（ポイント差）。括弧内は95%信頼区間。',
     noHoldout: '対照群なし',
     openClick: 'LINE の開封・クリック',
-    openClickNotYet:
-      '開封・クリックの数は、LINE の集計単位（customAggregationUnits）での取得がまだ入っていないため表示していません。',
+    opened: '開封',
+    openedDefinition: 'LINE が数えた、メッセージを開いた人の数（ユニーク）。',
+    clicked: 'クリック',
+    clickedDefinition: 'LINE が数えた、メッセージ内のリンクを開いた人の数（ユニーク）。',
+    fewerThan20: '20人未満',
+    notPolled: '未集計',
+    step: (n: number) => `ステップ${n + 1}`,
+    asOf: (date: string) => `${date} 時点`,
+    openClickNote:
+      '開封・クリックは LINE が集計した数です（数時間おきに取得。LINE は20人未満の数を出さないため「20人未満」と表示します）。',
     points: (difference: number) =>
       `${difference >= 0 ? '+' : ''}${(difference * 100).toFixed(1)}pt`,
     interval: (lo: number, hi: number) => `(${(lo * 100).toFixed(1)}〜${(hi * 100).toFixed(1)}pt)`,

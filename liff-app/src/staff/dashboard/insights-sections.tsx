@@ -267,6 +267,12 @@ function Campaigns({ data }: { data: DashboardInsights }) {
                 <th scope="col" class="num" title={c.liftDefinition}>
                   {c.lift}
                 </th>
+                <th scope="col" class="num" title={c.openedDefinition}>
+                  {c.opened}
+                </th>
+                <th scope="col" class="num" title={c.clickedDefinition}>
+                  {c.clicked}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -285,6 +291,12 @@ function Campaigns({ data }: { data: DashboardInsights }) {
                   <td class="num">{d.count(r.purchases)}</td>
                   <td class="num">{d.yen(r.revenueYen)}</td>
                   <td class="num">{liftText(r)}</td>
+                  <td class="num" data-testid="campaign-opened">
+                    <LineFigures row={r} pick="opened" timeZone={data.timeZone} />
+                  </td>
+                  <td class="num" data-testid="campaign-clicked">
+                    <LineFigures row={r} pick="clicked" timeZone={data.timeZone} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -292,9 +304,31 @@ function Campaigns({ data }: { data: DashboardInsights }) {
         </div>
       )}
       <p class="muted small" title={c.openClick}>
-        {c.openClickNotYet}
+        {c.openClickNote}
       </p>
     </section>
+  )
+}
+
+/** LINE's opens or clicks of a campaign: one figure (broadcast) or one per journey step. */
+function LineFigures(props: { row: CampaignRow; pick: 'opened' | 'clicked'; timeZone: string }) {
+  const c = insightsText().campaigns
+  const d = dashboardText()
+  if (props.row.line.length === 0) return <span class="muted">{c.notPolled}</span>
+  const day = (at: number) => new Date(at).toLocaleDateString('ja-JP', { timeZone: props.timeZone })
+  return (
+    <>
+      {props.row.line.map((s) => {
+        const value = s[props.pick]
+        return (
+          <div key={s.unit} title={c.asOf(day(s.reportedAt))}>
+            {s.step === null ? null : <span class="muted small">{c.step(s.step)} </span>}
+            {value === null ? c.fewerThan20 : d.people(value)}
+            <span class="muted small"> {c.asOf(day(s.reportedAt))}</span>
+          </div>
+        )
+      })}
+    </>
   )
 }
 

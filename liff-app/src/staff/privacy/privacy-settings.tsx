@@ -1,4 +1,4 @@
-import { SHOP_EXPORT_TABLES, type PrivacyDocuments } from '@joren/shared'
+import { SHOP_EXPORT_NEXT_HEADER, SHOP_EXPORT_TABLES, type PrivacyDocuments } from '@joren/shared'
 import { useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { useResource } from '../../lib/use-resource.ts'
@@ -113,7 +113,13 @@ export function ShopExportCard() {
   const download = async (table: (typeof SHOP_EXPORT_TABLES)[number]) => {
     setError(null)
     try {
-      await downloadFile(session, `/api/staff/privacy/export/${table}`, `joren-${table}.csv`)
+      // One bounded page per request (a Worker's CPU limit); the cursor leads to the end.
+      await downloadFile(
+        session,
+        `/api/staff/privacy/export/${table}`,
+        `joren-${table}.csv`,
+        SHOP_EXPORT_NEXT_HEADER,
+      )
       toast(m.card.downloaded)
     } catch (failure) {
       setError(failure)

@@ -166,7 +166,9 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
           (SELECT count(*) FROM members WHERE first_followed_at >= ${startAt}
             AND first_followed_at < ${endAt}) AS new_friends,
           (SELECT count(*) FROM members WHERE follow_state = 'blocked'
-            AND blocked_at >= ${startAt} AND blocked_at < ${endAt}) AS blocked`)
+            AND blocked_at >= ${startAt} AND blocked_at < ${endAt}
+            -- An erasure marks the member blocked (never messaged again): not a block by them.
+            AND (erased_at IS NULL OR blocked_at < erased_at)) AS blocked`)
       return {
         friends: n(row?.friends),
         newFriends: n(row?.new_friends),

@@ -31,6 +31,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       messages: sql.placeholder('messages'),
       nextAttemptAt: sql.placeholder('now'),
       createdAt: sql.placeholder('now'),
+      aggregationUnit: sql.placeholder('aggregationUnit'),
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .prepare()
@@ -200,6 +201,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     interrupted,
     pushing: r.via === 'push',
     fromStaff: isStaffMessageKey(r.dedupeKey),
+    aggregationUnit: r.aggregationUnit,
   })
   type Row = typeof outbox.$inferSelect
 
@@ -216,6 +218,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
           messages: JSON.stringify(item.messages),
           nextAttemptAt: item.now,
           createdAt: item.now,
+          aggregationUnit: item.aggregationUnit ?? null,
         })
         .onConflictDoNothing({ target: outbox.dedupeKey })
     },
@@ -229,6 +232,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         retryKey: item.retryKey,
         messages: JSON.stringify(item.messages),
         now: item.now,
+        aggregationUnit: item.aggregationUnit ?? null,
       })
     },
 

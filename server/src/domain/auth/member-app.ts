@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.ts'
 import type {
   MarketingChoice,
   MeResponse,
@@ -22,12 +23,28 @@ export interface MemberAppDeps {
   clock: Clock
   sandbox: boolean
   liffId: string | null
+  /**
+   * Whether the member agreed to the shop's current privacy policy and terms, when the shop has set
+   * them (true when it has not): a profile save without that agreement is refused, nothing saved.
+   */
+  agreedToDocuments?: (memberId: number) => Promise<boolean>
 }
 
 /**
  * What the member mini-app reads and changes about the signed-in member (always the verified
  * token's member: no member ID ever comes from the request).
  */
+/** A profile save by a member who has not agreed to the current privacy policy and terms. */
+export class AgreementRequired extends DomainError {
+  constructor() {
+    super(
+      409,
+      'agreement_required',
+      'プライバシーポリシーと利用規約への同意が必要です。内容をご確認のうえ、同意してから保存してください。',
+    )
+  }
+}
+
 export function createMemberAppService(deps: MemberAppDeps) {
   const shop = () => readShopSettings(deps.settings, deps.sandbox)
   /** The member's marketing state: whether broadcasts and journeys reach them, and why. */
@@ -66,6 +83,8 @@ export function createMemberAppService(deps: MemberAppDeps) {
     },
 
     async saveProfile(memberId: number, update: ProfileUpdate): Promise<Profile> {
+      if (deps.agreedToDocuments && !(await deps.agreedToDocuments(memberId)))
+        throw new AgreementRequired()
       const settings = await shop()
       return saveProfile(
         { profiles: deps.profiles, now: () => deps.clock.now() },

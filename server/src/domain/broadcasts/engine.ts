@@ -1,3 +1,5 @@
+import type { LineStatsStore } from '../line-stats/poll.ts'
+import { broadcastUnit } from '../line-stats/units.ts'
 import { backoffDelay } from '../backoff.ts'
 import { couponCard } from '../coupons/chat.ts'
 import { issueCoupon, type CouponDeps } from '../coupons/coupons.ts'
@@ -68,6 +70,8 @@ export interface BroadcastDeps {
   quota?: QuotaReader
   /** The shop's contact policy (quiet hours, weekly cap), shared with journeys. */
   contactPolicy(): Promise<ContactPolicy>
+  /** LINE's opens and clicks per aggregation unit, as the upkeep job last polled them. */
+  lineStats?: Pick<LineStatsStore, 'forCampaigns'>
 }
 
 /**
@@ -340,9 +344,14 @@ function neverAccepted(chunk: StoredChunk): boolean {
 
 /** The chunk's recipients go to LINE in one request (a coupon card is filled in first). */
 async function send(deps: BroadcastDeps, chunk: StoredChunk, messages: LineMessage[]) {
+  // One aggregation unit per broadcast: LINE counts its opens and clicks across every chunk.
+  const aggregationUnit = broadcastUnit(chunk.broadcastId)
   return chunk.kind === 'multicast'
-    ? deps.messenger.multicast(chunk.to, messages, chunk.retryKey)
-    : deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, { priority: 'bulk' })
+    ? deps.messenger.multicast(chunk.to, messages, chunk.retryKey, { aggregationUnit })
+    : deps.messenger.push(chunk.to[0] ?? '', messages, chunk.retryKey, {
+        priority: 'bulk',
+        aggregationUnit,
+      })
 }
 
 const asFailure = (error: unknown): SendFailure =>

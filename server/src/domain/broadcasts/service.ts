@@ -470,8 +470,28 @@ export function createBroadcastService(deps: BroadcastDeps) {
 
     async result(id: number): Promise<BroadcastResult> {
       const b = await load(deps, id)
-      const r = await store.result(id)
-      return { status: b.status, startedAt: b.startedAt, finishedAt: b.finishedAt, ...r }
+      const [r, line] = await Promise.all([
+        store.result(id),
+        deps.lineStats?.forCampaigns([{ kind: 'broadcast', refId: id }]) ?? [],
+      ])
+      const stats = line[0]
+      return {
+        status: b.status,
+        startedAt: b.startedAt,
+        finishedAt: b.finishedAt,
+        ...r,
+        line: stats
+          ? {
+              unit: stats.unit,
+              step: stats.step,
+              opened: stats.opened,
+              clicked: stats.clicked,
+              from: stats.from,
+              to: stats.to,
+              reportedAt: stats.reportedAt,
+            }
+          : null,
+      }
     },
 
     /** Who did not get it and why (LINE's reason in Japanese), keyset paged. */

@@ -229,7 +229,7 @@ export interface BroadcastStore {
   progress(
     id: number,
   ): Promise<Omit<BroadcastProgress, 'status' | 'error' | 'startedAt' | 'finishedAt'>>
-  result(id: number): Promise<Omit<BroadcastResult, 'status' | 'startedAt' | 'finishedAt'>>
+  result(id: number): Promise<Omit<BroadcastResult, 'status' | 'startedAt' | 'finishedAt' | 'line'>>
   /**
    * Recipients of failed chunks with the chunk's reason, in (chunk, position) order after the
    * keyset position; `limit` rows at most.

@@ -8,6 +8,7 @@ import { DomainError } from '../errors.ts'
 import { liffUrl, type AppLinks } from '../links.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
 import type { OutboxRepository } from '../messaging/outbox.ts'
+import { journeyStepUnit } from '../line-stats/units.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { StaffAlertStore } from '../support/ports.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
@@ -455,6 +456,8 @@ async function planStep(
         messages,
         retryKey: deps.ids.uuid(),
         now,
+        // One aggregation unit per journey step: LINE counts its opens and clicks.
+        aggregationUnit: journeyStepUnit(journey.id, run.nextStep),
       }),
       deps.contacts.recordWrite({
         memberId: run.memberId,

@@ -4,6 +4,7 @@ import {
   type CouponSourceGroup,
   type CouponSourceRate,
   type DashboardInsights,
+  type LineUnitStats,
   type MessageEconomy,
   type MessageQuota,
   type SatisfactionMonth,
@@ -11,6 +12,7 @@ import {
 import type { BroadcastStore } from '../broadcasts/store.ts'
 import type { JourneyStore } from '../journeys/store.ts'
 import { computeLift } from '../lift/lift.ts'
+import type { LineStatsStore } from '../line-stats/poll.ts'
 import { localDate } from '../loyalty/dates.ts'
 import { startOfDayInZone } from '../time.ts'
 import { addDays, addMonths, lastDayOfMonth, monthOf } from './calendar.ts'
@@ -119,11 +121,21 @@ export async function campaigns(deps: {
   store: InsightStore
   broadcasts: Pick<BroadcastStore, 'attribution'>
   journeys: Pick<JourneyStore, 'outcomes' | 'couponsRedeemed'>
+  lineStats?: Pick<LineStatsStore, 'forCampaigns'>
 }): Promise<CampaignRow[]> {
   const [broadcasts, journeys] = await Promise.all([
     deps.store.startedBroadcasts(50),
     deps.store.journeysWithRuns(),
   ])
+  // LINE's opens and clicks as the upkeep job last polled them (never asked while the page loads).
+  const stats = await (deps.lineStats?.forCampaigns([
+    ...broadcasts.map((b) => ({ kind: 'broadcast' as const, refId: b.id })),
+    ...journeys.map((j) => ({ kind: 'journey' as const, refId: j.id })),
+  ]) ?? [])
+  const line = (kind: CampaignRow['kind'], refId: number): LineUnitStats[] =>
+    stats
+      .filter((s) => s.kind === kind && s.refId === refId)
+      .map(({ kind: _kind, refId: _refId, ...rest }) => rest)
   const rows: CampaignRow[] = []
   for (const b of broadcasts) {
     const a = await deps.broadcasts.attribution(b)
@@ -141,6 +153,7 @@ export async function campaigns(deps: {
       contacted: a.recipients,
       holdout: a.holdout,
       lift: computeLift(a.recipients, a.holdout),
+      line: line('broadcast', b.id),
     })
   }
   for (const j of journeys) {
@@ -162,6 +175,7 @@ export async function campaigns(deps: {
       contacted: o.entered,
       holdout: o.heldOut,
       lift: computeLift(o.entered, o.heldOut),
+      line: line('journey', j.id),
     })
   }
   return rows
@@ -219,6 +233,7 @@ export interface InsightServiceDeps {
   store: InsightStore
   broadcasts: Pick<BroadcastStore, 'attribution'>
   journeys: Pick<JourneyStore, 'outcomes' | 'couponsRedeemed'>
+  lineStats?: Pick<LineStatsStore, 'forCampaigns'>
   /** The month's quota (the same reader as the console's quota widget). */
   quota(): Promise<MessageQuota>
   timeZone: string

@@ -51,6 +51,15 @@ export interface SendResult {
  */
 export type SendPriority = 'urgent' | 'bulk'
 
+export interface SendOptions {
+  priority?: SendPriority
+  /**
+   * LINE's customAggregationUnits name (one per broadcast or journey step; see
+   * domain/line-stats/units.ts). Sent only when the channel has unit statistics switched on.
+   */
+  aggregationUnit?: string
+}
+
 /** The LINE Messaging API as the domain sees it. Implementations time out, retry and log. */
 export interface Messenger {
   /**
@@ -62,10 +71,15 @@ export interface Messenger {
     to: string,
     messages: LineMessage[],
     retryKey: string,
-    options?: { priority?: SendPriority },
+    options?: SendOptions,
   ): Promise<SendResult>
   /** Up to 500 users in one request; the same retry / 409 handling as push. Always 'bulk'. */
-  multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult>
+  multicast(
+    to: string[],
+    messages: LineMessage[],
+    retryKey: string,
+    options?: Pick<SendOptions, 'aggregationUnit'>,
+  ): Promise<SendResult>
   /** This month's message quota (GET /v2/bot/message/quota and …/quota/consumption). */
   messageQuota(): Promise<MessageQuotaInfo>
   /** The profile of a user who is a friend of the account; null when LINE does not know them. */

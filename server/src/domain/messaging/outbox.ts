@@ -29,6 +29,8 @@ export interface OutboxItem {
    * be used it fails and staff decide whether to resend it as a push — never pushed automatically.
    */
   fromStaff: boolean
+  /** The customAggregationUnits name its push carries (a journey step's); null: none. */
+  aggregationUnit?: string | null
 }
 
 /** Dedupe-key prefixes of messages staff wrote (recorded in the thread when queued). */
@@ -50,6 +52,8 @@ export interface NewOutboxItem {
   replyToken: string | null
   replyTokenExpiresAt: number | null
   messages: LineMessage[]
+  /** For LINE's per-unit statistics (pushes only; replies carry none). */
+  aggregationUnit?: string | null
 }
 
 export interface OutboxRepository {
@@ -301,7 +305,12 @@ export async function deliverOne(deps: OutboxDeps, item: OutboxItem): Promise<vo
   try {
     const { requestId } = await answered(
       deps,
-      messenger.push(item.lineUserId, item.messages, item.retryKey),
+      messenger.push(
+        item.lineUserId,
+        item.messages,
+        item.retryKey,
+        item.aggregationUnit ? { aggregationUnit: item.aggregationUnit } : undefined,
+      ),
     )
     await finishSent(deps, item, 'push', requestId)
   } catch (error) {

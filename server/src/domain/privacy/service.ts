@@ -20,8 +20,13 @@ import { DEFAULT_PRIVACY_POLICY, DEFAULT_TERMS } from './templates.ts'
 export const PRIVACY_SETTINGS_KEY = 'privacy_documents'
 /** The version of the built-in templates (until the shop edits them). */
 export const DEFAULT_DOCUMENTS_VERSION = 'default-1'
-/** Rows per page of the whole-shop export: memory stays flat whatever the shop's size. */
+/** Rows per read of the whole-shop export: memory stays flat whatever the shop's size. */
 export const SHOP_EXPORT_PAGE = 1_000
+/**
+ * Rows per export request: one request stays well under a Worker's CPU limit (the console follows
+ * the cursor to the end and saves one file).
+ */
+export const SHOP_EXPORT_REQUEST_ROWS = 5_000
 
 export class MemberErased extends DomainError {
   constructor() {
@@ -175,40 +180,50 @@ export function createPrivacyService(deps: PrivacyDeps) {
       return { memberNumber: target.memberNumber, erasedAt: now, cancelledMessages: cancelled }
     },
 
-    /** A whole-shop table as CSV lines, page by page (keyset on the row ID); audited first. */
-    async shopExport(actor: StaffActor, table: ShopExportTable): Promise<AsyncIterable<string>> {
-      await uow.commit([
-        uow.audit({
-          staffId: actor.id,
-          action: 'shop.export',
-          targetType: 'shop',
-          targetId: table,
-          before: undefined,
-          after: { table },
-        }),
-      ])
-      return (async function* () {
-        let after = 0
-        let columns: string[] | null = null
-        yield UTF8_BOM
-        for (;;) {
-          const page = await store.shopExportPage(table, after, SHOP_EXPORT_PAGE)
-          if (page.rows.length === 0) {
-            if (columns === null) yield csvLine(SHOP_EXPORT_EMPTY_HEADER[table])
-            return
-          }
-          if (columns === null) {
-            columns = Object.keys(page.rows[0]!)
-            yield csvLine(columns)
-          }
-          const cols = columns
-          yield page.rows
-            .map((r) => csvLine(cols.map((c) => (r[c] === null ? '' : String(r[c])))))
-            .join('')
-          if (page.lastId === null || page.rows.length < SHOP_EXPORT_PAGE) return
-          after = page.lastId
+    /**
+     * One bounded page of a whole-shop table as CSV (keyset on the row ID): the first (no `after`)
+     * starts with the BOM and the header line and is audited; `next` is the cursor of the page
+     * after it, null on the last. `rowsPerRequest` (default SHOP_EXPORT_REQUEST_ROWS) for tests.
+     */
+    async shopExport(
+      actor: StaffActor,
+      table: ShopExportTable,
+      after?: number,
+      rowsPerRequest = SHOP_EXPORT_REQUEST_ROWS,
+    ): Promise<{ csv: string; next: string | null }> {
+      const first = after === undefined
+      if (first)
+        await uow.commit([
+          uow.audit({
+            staffId: actor.id,
+            action: 'shop.export',
+            targetType: 'shop',
+            targetId: table,
+            before: undefined,
+            after: { table },
+          }),
+        ])
+      const parts: string[] = []
+      let cursor = after ?? 0
+      let rows = 0
+      let header = first ? null : ([] as string[])
+      for (;;) {
+        const limit = Math.min(SHOP_EXPORT_PAGE, rowsPerRequest - rows)
+        const page = await store.shopExportPage(table, cursor, limit)
+        if (header === null) {
+          header = page.rows[0] ? Object.keys(page.rows[0]) : SHOP_EXPORT_EMPTY_HEADER[table]
+          parts.push(UTF8_BOM, csvLine(header))
         }
-      })()
+        const cols = page.rows[0] ? Object.keys(page.rows[0]) : []
+        for (const r of page.rows)
+          parts.push(csvLine(cols.map((c) => (r[c] === null ? '' : String(r[c])))))
+        rows += page.rows.length
+        if (page.lastId === null || page.rows.length < limit)
+          return { csv: parts.join(''), next: null }
+        cursor = page.lastId
+        // Full: the next request goes on from here (it may find nothing more: an empty last page).
+        if (rows >= rowsPerRequest) return { csv: parts.join(''), next: String(cursor) }
+      }
     },
 
     async updateDocuments(
@@ -247,6 +262,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
         agreedAt: agreed?.agreedAt ?? null,
         deletionRequestedAt: await store.openDeletionRequest(memberId),
       }
+    },
+
+    /**
+     * True when the member agreed to the current documents, or when the shop has not set its own
+     * (the built-in templates; the mini-app still asks at registration). A profile save needs it.
+     */
+    async agreedIfRequired(memberId: number): Promise<boolean> {
+      const stored = (await deps.settings.get(PRIVACY_SETTINGS_KEY)) as unknown
+      if (stored === undefined || stored === null) return true
+      const docs = await documents()
+      return (await store.agreement(memberId, docs.version)) !== null
     },
 
     /** Records the member's agreement to the version they were shown (the current one only). */

@@ -147,6 +147,11 @@ export function controlRouter(standIn: LineStandIn): Router {
     }),
     route('POST', userAction('image'), (call) => delivery(() => standIn.sendImage(userId(call)))),
     route('GET', userAction('messages'), (call) => json(200, standIn.received(userId(call)))),
+    // The user opens a message they received (and with click: true, taps a link in it).
+    route('POST', userAction('interact'), (call) => {
+      const body = bodyOf(call)
+      return json(200, standIn.interact(userId(call), text(body, 'messageId'), body.click === true))
+    }),
     route('GET', userAction('sent'), (call) => json(200, standIn.sent(userId(call)))),
     route('GET', userAction('loading'), (call) => json(200, standIn.loading(userId(call)))),
     route('POST', userAction('id-token'), (call) =>

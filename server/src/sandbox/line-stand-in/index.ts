@@ -11,6 +11,7 @@ import { messagingRoutes } from './messaging.ts'
 import { jwksPath, oauthRoutes } from './oauth.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { followerRoutes } from './followers.ts'
+import { unitStatsRoutes } from './unit-stats.ts'
 import { richMenuRoutes } from './rich-menu.ts'
 import { createRequestListener } from './server.ts'
 import { StandInState, type StandInSnapshot } from './state.ts'
@@ -61,6 +62,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     ...botInfoRoutes({ state, validator, botUserId }),
     ...richMenuRoutes({ state, validator }),
     ...followerRoutes(state),
+    ...unitStatsRoutes(state),
     ...oauthRoutes(idTokens),
     ...channelRoutes(
       {
@@ -172,6 +174,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     buildEvent: webhooks.build,
 
     received: (userId) => state.received(userId),
+    interact: (userId, messageId, click) => state.interact(userId, messageId, click ?? false),
     sent: (userId) => state.sent(userId),
     loading: (userId) => state.loading(userId),
     requests: () => state.log.list(),

@@ -43,6 +43,23 @@ function alreadyAccepted(
   return json(409, body, { 'x-line-accepted-request-id': accepted.requestId })
 }
 
+const UNIT_NAME = /^[a-zA-Z0-9_]{1,30}$/
+
+/**
+ * customAggregationUnits[0] of a push or multicast body; false when the list is not one name of
+ * 1–30 letters, digits or underscores (LINE's rule for both requests).
+ */
+function unitOf(body: unknown): string | undefined | false {
+  const units = (body as { customAggregationUnits?: unknown }).customAggregationUnits
+  if (units === undefined) return undefined
+  if (!Array.isArray(units) || units.length !== 1) return false
+  const [name] = units as unknown[]
+  return typeof name === 'string' && UNIT_NAME.test(name) ? name : false
+}
+
+const invalidUnits = (): Reply =>
+  message(400, "The property, 'customAggregationUnits', in the request body is invalid")
+
 function reply(config: MessagingConfig, call: Call): Reply {
   const failure = config.validator.validate(schemaOf('replyMessage'), call.body)
   if (failure) return json(400, failure)
@@ -74,6 +91,8 @@ function push(config: MessagingConfig, call: Call): Reply {
   const failure = config.validator.validate(schemaOf('pushMessage'), call.body)
   if (failure) return json(400, failure)
   const { to, messages } = call.body as { to: string; messages: LineMessage[] }
+  const unit = unitOf(call.body)
+  if (unit === false) return invalidUnits()
   if (!chatIdPattern.test(to)) {
     return message(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
   }
@@ -86,7 +105,16 @@ function push(config: MessagingConfig, call: Call): Reply {
   const cost = recipients.length
   if (!state.quota.allows(cost)) return monthlyLimitReply()
   const sentMessages = state.sentMessages(messages)
-  state.record('push', recipients, messages, sentMessages, call.requestId, retry.key)
+  state.record(
+    'push',
+    recipients,
+    messages,
+    sentMessages,
+    call.requestId,
+    retry.key,
+    undefined,
+    unit,
+  )
   state.quota.use(cost)
   if (retry.key) state.acceptRetry(retry.key, call.requestId, sentMessages)
   return json(200, { sentMessages })
@@ -102,6 +130,8 @@ function multicast(config: MessagingConfig, call: Call): Reply {
   const failure = config.validator.validate(schemaOf('multicast'), call.body)
   if (failure) return json(400, failure)
   const { to, messages } = call.body as { to: string[]; messages: LineMessage[] }
+  const unit = unitOf(call.body)
+  if (unit === false) return invalidUnits()
   const { state } = config
   const recipients: UserRecord[] = []
   const seen = new Set<string>()
@@ -121,6 +151,8 @@ function multicast(config: MessagingConfig, call: Call): Reply {
     state.sentMessages(messages),
     call.requestId,
     retry.key,
+    undefined,
+    unit,
   )
   state.quota.use(cost)
   if (retry.key) state.acceptRetry(retry.key, call.requestId)

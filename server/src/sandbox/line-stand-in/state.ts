@@ -19,6 +19,14 @@ interface Delivery {
   retryKey: string | undefined
   replyToken: string | undefined
   at: number
+  /** The request's customAggregationUnits[0] (push and multicast only). */
+  unit?: string
+}
+
+/** When a user opened (and first clicked a link in) a message sent under an aggregation unit. */
+export interface UnitInteraction {
+  openedAt: number
+  clickedAt: number | undefined
 }
 
 export interface UserRecord {
@@ -181,6 +189,8 @@ export class StandInState {
     { requestId: string; at: number; sentMessages?: SentMessage[] }
   >()
   readonly richMenus = new Map<string, RichMenuRecord>()
+  /** Per aggregation unit: the users who opened one of its messages (tests mark them). */
+  readonly unitInteractions = new Map<string, Map<string, UnitInteraction>>()
   defaultRichMenuId: string | undefined
   /** Verified and premium accounts may list their friends (GET /v2/bot/followers/ids). */
   accountType: 'verified' | 'premium' | 'unverified' = 'verified'
@@ -255,6 +265,7 @@ export class StandInState {
     requestId: string,
     retryKey: string | undefined,
     replyToken?: string,
+    unit?: string,
   ): void {
     if (recipients.length === 0) return
     const delivery: Delivery = {
@@ -266,6 +277,7 @@ export class StandInState {
       replyToken,
       at: this.now(),
     }
+    if (unit !== undefined) delivery.unit = unit
     for (const user of recipients) user.inbox.push(delivery)
   }
 
@@ -282,10 +294,28 @@ export class StandInState {
         }
         if (d.retryKey !== undefined) entry.retryKey = d.retryKey
         if (d.replyToken !== undefined) entry.replyToken = d.replyToken
+        if (d.unit !== undefined) entry.aggregationUnit = d.unit
         out.push(entry)
       })
     }
     return out
+  }
+
+  /**
+   * The user opens the message `messageId` they received (and, with `click`, taps a link in it):
+   * counted in its aggregation unit's statistics. Returns the unit (undefined: sent without one).
+   */
+  interact(userId: string, messageId: string, click: boolean): { unit: string | undefined } {
+    const delivery = this.users.get(userId)?.inbox.find((d) => d.ids.includes(messageId))
+    if (!delivery) throw new Error(`user ${userId} received no message ${messageId}`)
+    if (delivery.unit === undefined) return { unit: undefined }
+    let users = this.unitInteractions.get(delivery.unit)
+    if (!users) this.unitInteractions.set(delivery.unit, (users = new Map()))
+    const at = this.now()
+    const seen = users.get(userId) ?? { openedAt: at, clickedAt: undefined }
+    if (click && seen.clickedAt === undefined) seen.clickedAt = at
+    users.set(userId, seen)
+    return { unit: delivery.unit }
   }
 
   recordSent(userId: string, entry: SentEvent): void {
@@ -416,6 +446,7 @@ export class StandInState {
     this.retryKeys.clear()
     this.replyTokens.clear()
     this.richMenus.clear()
+    this.unitInteractions.clear()
     this.defaultRichMenuId = undefined
   }
 }

@@ -75,6 +75,8 @@ export interface ReceivedMessage {
   retryKey?: string
   /** The reply token a reply used (each token delivers at most once). */
   replyToken?: string
+  /** The customAggregationUnits name the push or multicast carried. */
+  aggregationUnit?: string
   at: number
 }
 
@@ -257,6 +259,11 @@ export interface LineStandIn {
   buildEvent: BuildEvent
 
   received(userId: string): ReceivedMessage[]
+  /**
+   * The user opens a message they received (`click`: and taps a link in it); LINE's per-unit
+   * statistics (GET /v2/bot/insight/message/event/aggregation) count it. Returns the message's unit.
+   */
+  interact(userId: string, messageId: string, click?: boolean): { unit: string | undefined }
   /** What the user sent the product through genuine deliveries (no forgeries, no redeliveries). */
   sent(userId: string): SentEvent[]
   /** Loading animations the product showed in the user's chat (POST /v2/bot/chat/loading/start). */
