@@ -2,6 +2,7 @@ import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import type { Repositories } from '../db/repositories/index.ts'
 import { createJourneyRepository } from '../db/repositories/journey-repository.ts'
+import { createSurveyRepository } from '../db/repositories/survey-repository.ts'
 import { readContactPolicy } from '../domain/contact-policy/policy.ts'
 import type { JourneyDeps } from '../domain/journeys/engine.ts'
 import { createJourneysService } from '../domain/journeys/service.ts'
@@ -35,6 +36,7 @@ export function composeJourneys(input: JourneysInput) {
     policy: () => readContactPolicy(input.repositories.settings),
     outbox: input.repositories.outbox,
     alerts: input.repositories.staffAlerts,
+    surveys: createSurveyRepository(input.db),
     coupons: couponDeps({ ...input, timeZone: input.links.timeZone }),
     uow: input.uow,
     links: input.links,

@@ -473,41 +473,6 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
           set: { tierDropsAt: dropsAt, updatedAt: now },
         })
     },
-    async surveyResponse(responseId) {
-      const [head] = await all<{ title: string; questions: string }>(
-        sql`SELECT s.title AS title, v.questions AS questions FROM survey_responses r
-          JOIN surveys s ON s.id = r.survey_id JOIN survey_versions v ON v.id = r.version_id
-          WHERE r.id = ${responseId}`,
-      )
-      if (!head) return null
-      // Only the free-text questions are comments (a date answer is stored as text too).
-      let textIds: string[] = []
-      try {
-        const parsed: unknown = JSON.parse(head.questions)
-        if (Array.isArray(parsed))
-          textIds = parsed
-            .filter(
-              (q): q is { id: string; type: string } =>
-                typeof q === 'object' &&
-                q !== null &&
-                typeof (q as { id?: unknown }).id === 'string' &&
-                (q as { type?: unknown }).type === 'text',
-            )
-            .map((q) => q.id)
-      } catch {
-        textIds = []
-      }
-      if (textIds.length === 0) return { surveyTitle: head.title, comments: [] }
-      const rows = await all<{ text: string }>(
-        sql`SELECT text_value AS text FROM survey_answers
-          WHERE response_id = ${responseId} AND question_id IN (${sql.join(
-            textIds.map((id) => sql`${id}`),
-            sql`, `,
-          )}) AND text_value IS NOT NULL AND trim(text_value) <> ''
-          ORDER BY id`,
-      )
-      return { surveyTitle: head.title, comments: rows.map((r) => r.text) }
-    },
     async refreshPurchaseCycle(memberId, now) {
       const rows = await all<{ at: number }>(
         sql`SELECT purchased_at AS at FROM purchases WHERE member_id = ${memberId} AND status = 'completed'

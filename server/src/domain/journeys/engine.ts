@@ -10,6 +10,7 @@ import type { LineMessage } from '../messaging/messenger.ts'
 import type { OutboxRepository } from '../messaging/outbox.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { StaffAlertStore } from '../support/ports.ts'
+import type { SurveyRepository } from '../surveys/store.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
@@ -24,6 +25,8 @@ export interface JourneyDeps {
   outbox: OutboxRepository
   /** Staff alerts (the low-score journeys raise one instead of pushing to the member). */
   alerts: Pick<StaffAlertStore, 'raiseWrite'>
+  /** The surveys' responses: a low score is the survey's own (one definition, one alert). */
+  surveys: Pick<SurveyRepository, 'response' | 'find' | 'version'>
   coupons: CouponDeps
   uow: UnitOfWork
   links: AppLinks

@@ -198,8 +198,6 @@ export interface JourneyStore {
   ): Promise<{ thresholdYen: number | null; purchases: { at: number; yen: number }[] }>
   /** Stores the member's tier-drop instant (null: none). */
   setTierDropAt(memberId: number, dropsAt: number | null, now: number): Promise<void>
-  /** A survey response's title and the member's free-text comments (for a staff alert). */
-  surveyResponse(responseId: number): Promise<{ surveyTitle: string; comments: string[] } | null>
 
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>
