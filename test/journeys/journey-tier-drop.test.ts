@@ -111,6 +111,76 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     expect(pushesTo(world, ren.userId, 'TD')).toHaveLength(0)
   })
 
+  it("tier drop: staff changing a tier threshold moves an existing member's drop instant, and the journey fires at the new moment", async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-01-10T12:00')
+    const drop = await journey(world.api, owner, {
+      name: 'ランクダウン前',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: null },
+          messages: [{ type: 'text', text: 'TT {name}さま、ランクの見直しが近づいています' }],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    })
+    const hana = await follower('花')
+    const ken = await follower('健')
+    await buy(world, owner, hana.number, 20_000)
+    await buy(world, owner, ken.number, 35_000) // シルバー (30,000円〜)
+    setClock(clock, '2027-03-10T12:00')
+    await buy(world, owner, hana.number, 15_000) // 35,000円: シルバー
+    const dropOf = (memberId: number) =>
+      world.joren.rows<{ at: number | null }>(
+        'select tier_drops_at as at from member_purchase_cycles where member_id = ?',
+        memberId,
+      )[0]?.at ?? null
+    const near = (at: number | null, jst: string) =>
+      expect(Math.abs((at ?? 0) - Date.parse(`${jst}:00+09:00`))).toBeLessThan(60_000)
+    // At 30,000円 Hana falls when her January purchase ages out (15,000円 left).
+    near(dropOf(hana.id), '2028-01-10T12:00')
+    const kenBefore = dropOf(ken.id)
+    near(kenBefore, '2028-01-10T12:00')
+
+    // Staff lower シルバー to 10,000円: the 15,000円 left keeps her until March.
+    setClock(clock, '2027-04-01T10:00')
+    const res = await world.api('PUT', '/api/staff/loyalty/tiers', {
+      token: owner.token(),
+      body: {
+        tiers: [
+          { name: 'レギュラー', minSpendYen: 0, multiplierPercent: 100 },
+          { name: 'シルバー', minSpendYen: 10_000, multiplierPercent: 120 },
+          { name: 'ゴールド', minSpendYen: 100_000, multiplierPercent: 150 },
+          { name: 'VIP', minSpendYen: 300_000, multiplierPercent: 200 },
+        ],
+      },
+    })
+    expect(res.status).toBe(200)
+    await settleEvents(world.joren)
+    near(dropOf(hana.id), '2028-03-10T12:00')
+    expect(dropOf(ken.id)).toBe(kenBefore)
+
+    // The old moment: Ken enters, Hana does not.
+    setClock(clock, '2027-12-27T12:02')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id).map((r) => r.member_id)).toEqual([ken.id])
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(0)
+    // Not a minute before 14 days ahead of her new drop; then once.
+    setClock(clock, '2028-02-25T11:59')
+    await tick(world)
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(0)
+    setClock(clock, '2028-02-25T12:02')
+    await tick(world)
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toEqual([
+      expect.objectContaining({ member_id: ken.id, status: 'completed' }),
+      expect.objectContaining({ member_id: hana.id, status: 'completed' }),
+    ])
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(1)
+    expect(pushesTo(world, ken.userId, 'TT')).toHaveLength(1)
+  })
+
   it('the tier-drop template is off until switched on and written in Japanese', async () => {
     const owner = await claimOwner(world)
     const list = await listJourneys(world.api, owner)

@@ -7,6 +7,7 @@ import { readContactPolicy } from '../domain/contact-policy/policy.ts'
 import type { JourneyDeps } from '../domain/journeys/engine.ts'
 import { createJourneysService } from '../domain/journeys/service.ts'
 import { journeysSubscriber, purchaseCycleSubscriber } from '../domain/journeys/subscribers.ts'
+import { tierThresholdsSubscriber } from '../domain/journeys/tier-drops.ts'
 import type { AppLinks } from '../domain/links.ts'
 import type { Clock, Ids, Logger } from '../domain/ports.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
@@ -52,6 +53,10 @@ export function composeJourneys(input: JourneysInput) {
       settings: input.repositories.settings,
       segmentExists: async (id) => (await input.repositories.segments.find(id)) !== null,
     }),
-    subscribers: [journeysSubscriber(engine), purchaseCycleSubscriber(engine)],
+    subscribers: [
+      journeysSubscriber(engine),
+      purchaseCycleSubscriber(engine),
+      tierThresholdsSubscriber(engine),
+    ],
   }
 }
