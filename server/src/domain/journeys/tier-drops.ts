@@ -1,13 +1,10 @@
 import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { monthsBefore } from '../loyalty/dates.ts'
-import type { JourneyDeps } from './engine.ts'
+import { breathe, type JourneyDeps } from './engine.ts'
 import { monthsAfter } from './schedule.ts'
 
 /** Member IDs per recompute statement: each stays a few milliseconds at shop scale. */
 export const TIER_DROP_RANGE = 1_000
-
-/** Gives the event loop a turn between ranges (timers exist on Node and on workerd). */
-const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
  * Recomputes every member's tier-drop instant after staff changed the tier thresholds — the
