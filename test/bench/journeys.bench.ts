@@ -1,11 +1,15 @@
 /**
- * The journeys scheduler at shop scale: 100,000 members (the segments bench's data set, scaled by
- * JOURNEYS_BENCH_MEMBERS) in a file database with the product's migrations, one journey with
- * 100,000 runs of which 1,000 are due (JOURNEYS_BENCH_DUE). Reports one scheduler tick with
- * nothing due (the minute timer's usual case), the tick that handles the due steps (each decided
- * under the contact policy and enqueued in the outbox with its log row, contact record and next
- * step in one commit) and its throughput.
+ * The journeys scheduler at shop scale: 1,000,000 members and 5,000,000 purchases (the segments
+ * bench's data set, scaled by JOURNEYS_BENCH_MEMBERS) in a file database with the product's
+ * migrations, one journey with a run per member of which 10,000 are due (JOURNEYS_BENCH_DUE).
+ * Reports one scheduler tick with nothing due (the minute timer's usual case), the tick that
+ * handles the due steps (each decided under the contact policy and enqueued in the outbox with its
+ * log row, contact record and next step in one commit) and its throughput; then the daily trigger
+ * pass (birthday, dormant, purchase cycle, expiring points and coupons: one day of each, over the
+ * summary columns, seeded set-based) with the event loop's longest block during it
+ * (perf_hooks.monitorEventLoopDelay).
  */
+import type Sqlite from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,14 +19,17 @@ import { createRepositories } from '../../server/src/db/repositories/index.ts'
 import { rebuildMemberRfm } from '../../server/src/db/segments/rfm.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { composeJourneys } from '../../server/src/compose/journeys.ts'
-import { runJourneyTick } from '../../server/src/domain/journeys/engine.ts'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { runJourneyTick, runTriggerPass } from '../../server/src/domain/journeys/engine.ts'
 import { monthsBefore } from '../../server/src/domain/loyalty/dates.ts'
 import { webIds } from '../../server/src/domain/ports.ts'
 import { JourneyDraftSchema } from '@joren/shared'
 import type { BenchContext, Row } from './row.ts'
 
-const MEMBERS = Number(process.env.JOURNEYS_BENCH_MEMBERS ?? 100_000)
-const DUE = Number(process.env.JOURNEYS_BENCH_DUE ?? 1_000)
+const MEMBERS = Number(process.env.JOURNEYS_BENCH_MEMBERS ?? 1_000_000)
+const DUE = Number(process.env.JOURNEYS_BENCH_DUE ?? 10_000)
+const DAILY_PASS_MS = 5_000
+const LOOP_BLOCK_MS = 50
 const TZ = 'Asia/Tokyo'
 /** The segments bench's clock (its purchases end here): 12:00 shop time, outside quiet hours. */
 const NOW = Date.parse('2026-06-15T03:00:00Z')
@@ -128,8 +135,46 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     if (handled !== DUE || outbox.n !== sent)
       throw new Error(`expected ${DUE} handled and ${sent} enqueued, got ${handled} / ${outbox.n}`)
     const after = await timed(() => runJourneyTick(engine))
+
+    // The daily pass: five scheduled journeys switched on a day ago, one day of each trigger.
+    ctx.progress('journeys: seeding the daily pass summaries')
+    seedDailySummaries(sqlite)
+    const kinds = [
+      { kind: 'birthday', daysBefore: 7 },
+      { kind: 'dormant', days: 60 },
+      { kind: 'purchase_cycle', marginDays: 3, minPurchases: 3 },
+      { kind: 'points_expiring', daysBefore: 14 },
+      { kind: 'coupon_expiring', daysBefore: 3 },
+    ]
+    for (const trigger of kinds)
+      await uow.commit([
+        engine.store.createWrite(
+          JourneyDraftSchema.parse({
+            name: `日次 ${trigger.kind}`,
+            trigger,
+            steps: [
+              { wait: { days: 1, hours: 0, at: null }, messages: [{ type: 'text', text: 'x' }] },
+            ],
+            goal: { kind: 'none', days: 7 },
+          }),
+          { templateKey: null, staffId: null, now: NOW },
+        ),
+      ])
+    const daily = (await engine.store.list()).filter((j) => j.id > 1)
+    for (const j of daily)
+      await uow.commit([engine.store.setEnabledWrite(j.id, true, NOW - 86_400_000, NOW)])
+    sqlite.exec('ANALYZE')
+    const enabled = (await engine.store.enabled()).filter((j) => j.id > 1)
+    const loop = monitorEventLoopDelay({ resolution: 5 })
+    let entered = 0
+    loop.enable()
+    const dailyMs = await timed(async () => {
+      for (const j of enabled) entered += await runTriggerPass(engine, j)
+    })
+    loop.disable()
+    const maxBlockMs = loop.max / 1e6
     ctx.note(
-      `journeys: ${MEMBERS.toLocaleString()} members and runs, ${DUE.toLocaleString()} due (${sent.toLocaleString()} sent, the rest skipped or ended); taken on a shared, loaded 2-core machine`,
+      `journeys: ${MEMBERS.toLocaleString()} members and runs, ${DUE.toLocaleString()} due (${sent.toLocaleString()} sent, the rest skipped or ended); daily pass entered ${entered.toLocaleString()} members; taken on a shared, loaded 2-core machine`,
     )
     return [
       {
@@ -160,9 +205,55 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         target: `≤ ${IDLE_TICK_MS}`,
         ok: after <= IDLE_TICK_MS,
       },
+      {
+        name: `journeys daily trigger pass (${MEMBERS.toLocaleString()} members, 5 triggers)`,
+        value: dailyMs,
+        unit: 'ms',
+        target: `≤ ${DAILY_PASS_MS}`,
+        ok: dailyMs <= DAILY_PASS_MS,
+      },
+      {
+        name: 'journeys daily pass, longest event-loop block',
+        value: maxBlockMs,
+        unit: 'ms',
+        target: `≤ ${LOOP_BLOCK_MS}`,
+        ok: maxBlockMs <= LOOP_BLOCK_MS,
+      },
     ]
   } finally {
     await database.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The daily triggers' summaries, set-based: each member's purchase rhythm (mean gap as the usual
+ * interval, from their completed purchases), a point lot per third member expiring over the next
+ * 60 days and an unused coupon per fifth expiring over the next 30.
+ */
+function seedDailySummaries(sqlite: Sqlite.Database): void {
+  const DAY = 86_400_000
+  sqlite.pragma('foreign_keys = OFF')
+  sqlite.exec(`
+    INSERT INTO member_purchase_cycles (member_id, purchases, median_gap_ms, last_purchase_at,
+      expected_next_at, tier_drops_at, updated_at)
+    SELECT member_id, n, gap, last, last + gap, NULL, ${NOW}
+    FROM (SELECT member_id, count(*) AS n, max(purchased_at) AS last,
+            CASE WHEN count(*) > 1 THEN (max(purchased_at) - min(purchased_at)) / (count(*) - 1) END AS gap
+          FROM purchases WHERE status = 'completed' GROUP BY member_id)
+    WHERE true
+    ON CONFLICT (member_id) DO UPDATE SET purchases = excluded.purchases,
+      median_gap_ms = excluded.median_gap_ms, last_purchase_at = excluded.last_purchase_at,
+      expected_next_at = excluded.expected_next_at;
+
+    INSERT INTO point_lots (ledger_id, member_id, remaining, expires_at)
+    SELECT id, id, 100 + id % 900, ${NOW} + (id * 7919 % 60) * ${DAY} + id % 86400000
+    FROM members WHERE id % 3 = 0;
+
+    INSERT INTO coupons (template_id, member_id, source, state, issued_at, expires_at, dedupe_key)
+    SELECT 1, id, 'automation', 'issued', ${NOW} - 30 * ${DAY},
+      ${NOW} + (id * 104729 % 30) * ${DAY} + id % 86400000, 'bench:' || id
+    FROM members WHERE id % 5 = 0;
+  `)
+  sqlite.pragma('foreign_keys = ON')
 }

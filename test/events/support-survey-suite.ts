@@ -357,6 +357,7 @@ function followUp(
     memberId,
     surveyTitle: 'ご来店アンケート',
     reasons: ['「おすすめ度」NPS 2'],
+    comments: [],
     at,
   })
 }

@@ -1,7 +1,7 @@
 import type { StaffAlertPage } from '@joren/shared'
 import { describe, expect, it } from 'vitest'
 import { claimOwner, TestClock, useWorld } from '../auth/world.ts'
-import { goodAnswers, openSurvey, submit } from '../surveys/survey-world.ts'
+import { goodAnswers, openSurvey, satisfactionSurvey, submit } from '../surveys/survey-world.ts'
 import {
   buy,
   consent,
@@ -111,6 +111,76 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     expect(pushesTo(world, ren.userId, 'TD')).toHaveLength(0)
   })
 
+  it("tier drop: staff changing a tier threshold moves an existing member's drop instant, and the journey fires at the new moment", async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-01-10T12:00')
+    const drop = await journey(world.api, owner, {
+      name: 'ランクダウン前',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: null },
+          messages: [{ type: 'text', text: 'TT {name}さま、ランクの見直しが近づいています' }],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    })
+    const hana = await follower('花')
+    const ken = await follower('健')
+    await buy(world, owner, hana.number, 20_000)
+    await buy(world, owner, ken.number, 35_000) // シルバー (30,000円〜)
+    setClock(clock, '2027-03-10T12:00')
+    await buy(world, owner, hana.number, 15_000) // 35,000円: シルバー
+    const dropOf = (memberId: number) =>
+      world.joren.rows<{ at: number | null }>(
+        'select tier_drops_at as at from member_purchase_cycles where member_id = ?',
+        memberId,
+      )[0]?.at ?? null
+    const near = (at: number | null, jst: string) =>
+      expect(Math.abs((at ?? 0) - Date.parse(`${jst}:00+09:00`))).toBeLessThan(60_000)
+    // At 30,000円 Hana falls when her January purchase ages out (15,000円 left).
+    near(dropOf(hana.id), '2028-01-10T12:00')
+    const kenBefore = dropOf(ken.id)
+    near(kenBefore, '2028-01-10T12:00')
+
+    // Staff lower シルバー to 10,000円: the 15,000円 left keeps her until March.
+    setClock(clock, '2027-04-01T10:00')
+    const res = await world.api('PUT', '/api/staff/loyalty/tiers', {
+      token: owner.token(),
+      body: {
+        tiers: [
+          { name: 'レギュラー', minSpendYen: 0, multiplierPercent: 100 },
+          { name: 'シルバー', minSpendYen: 10_000, multiplierPercent: 120 },
+          { name: 'ゴールド', minSpendYen: 100_000, multiplierPercent: 150 },
+          { name: 'VIP', minSpendYen: 300_000, multiplierPercent: 200 },
+        ],
+      },
+    })
+    expect(res.status).toBe(200)
+    await settleEvents(world.joren)
+    near(dropOf(hana.id), '2028-03-10T12:00')
+    expect(dropOf(ken.id)).toBe(kenBefore)
+
+    // The old moment: Ken enters, Hana does not.
+    setClock(clock, '2027-12-27T12:02')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id).map((r) => r.member_id)).toEqual([ken.id])
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(0)
+    // Not a minute before 14 days ahead of her new drop; then once.
+    setClock(clock, '2028-02-25T11:59')
+    await tick(world)
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(0)
+    setClock(clock, '2028-02-25T12:02')
+    await tick(world)
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toEqual([
+      expect.objectContaining({ member_id: ken.id, status: 'completed' }),
+      expect.objectContaining({ member_id: hana.id, status: 'completed' }),
+    ])
+    expect(pushesTo(world, hana.userId, 'TT')).toHaveLength(1)
+    expect(pushesTo(world, ken.userId, 'TT')).toHaveLength(1)
+  })
+
   it('the tier-drop template is off until switched on and written in Japanese', async () => {
     const owner = await claimOwner(world)
     const list = await listJourneys(world.api, owner)
@@ -121,9 +191,10 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     expect(JSON.stringify(tierDrop)).toContain('ランク')
   })
 
-  it('low score to staff: an alert quoting the member, score and comment, once per response; nothing pushed to the member', async () => {
+  it('low score with the survey alert and the journey both on: one alert row per response, quoting score and comment; nothing pushed to the member', async () => {
     const owner = await claimOwner(world)
     setClock(clock, '2027-06-01T12:00')
+    // The survey's own alert thresholds (NPS ≤ 6, rating ≤ 2 by default) are the one definition.
     const survey = await openSurvey(world, owner)
     const templateJourney = (await listJourneys(world.api, owner)).find(
       (j) => j.templateKey === 'survey_low_score',
@@ -133,39 +204,63 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     const unhappy = await follower('不満')
     const pushesBefore = world.standIn.received(unhappy.userId).filter((r) => r.via === 'push')
     expect((await submit(world, happy, survey.id, goodAnswers)).status).toBe(201)
-    expect(
-      (
-        await submit(world, unhappy, survey.id, {
-          ...goodAnswers,
-          nps: 3,
-          comment: '料理が冷めていて残念でした',
-        })
-      ).status,
-    ).toBe(201)
+    const low = await submit(world, unhappy, survey.id, {
+      ...goodAnswers,
+      nps: 3,
+      comment: '料理が冷めていて残念でした',
+    })
+    expect(low.status).toBe(201)
+    const responseId = low.body.responseId
     await settleEvents(world.joren)
     // The relay again (a retried delivery): still one alert.
-    world.joren.server.database.sqlite
-      .prepare("update event_cursors set position = 0 where subscriber = 'journeys'")
-      .run()
+    const replay = () =>
+      world.joren.server.database.sqlite
+        .prepare("update event_cursors set position = 0 where subscriber = 'journeys'")
+        .run()
+    replay()
     await settleEvents(world.joren)
     await tick(world)
+
+    const alertRows = () =>
+      world.joren.rows<{ kind: string; member_id: number; summary: string; dedupe_key: string }>(
+        'select kind, member_id, summary, dedupe_key from staff_alerts where survey_response_id = ?',
+        responseId,
+      )
+    const expectOne = () => {
+      const rows = alertRows()
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({
+        kind: 'low_score',
+        member_id: unhappy.id,
+        dedupe_key: `low_score:${responseId}`,
+      })
+      const summary = rows[0]!.summary
+      expect(summary).toContain('アンケート「ご来店アンケート」で低い評価')
+      expect(summary).toContain('「友人におすすめする可能性は？」NPS 3')
+      expect(summary).toContain('コメント「料理が冷めていて残念でした」')
+      return summary
+    }
+    const summary = expectOne()
+    // No alert for the happy member, from either path.
+    expect(world.joren.rows('select id from staff_alerts where member_id = ?', happy.id)).toEqual(
+      [],
+    )
+    // Whichever path raises it: without the closed loop's row, the journey raises the same one.
+    world.joren.server.database.sqlite
+      .prepare('delete from staff_alerts where survey_response_id = ?')
+      .run(responseId)
+    replay()
+    await settleEvents(world.joren)
+    await tick(world)
+    expect(expectOne()).toBe(summary)
 
     const res = await world.api<StaffAlertPage>('GET', '/api/staff/alerts?status=open', {
       token: owner.token(),
     })
     expect(res.status).toBe(200)
-    const ours = res.body.items.filter((a) =>
-      a.summary.includes(`ジャーニー「${staffJourney.name}」`),
-    )
+    const ours = res.body.items.filter((a) => a.memberId === unhappy.id)
     expect(ours).toHaveLength(1)
-    expect(ours[0]).toMatchObject({
-      kind: 'low_score',
-      memberId: unhappy.id,
-      memberNumber: unhappy.number,
-    })
-    expect(ours[0]!.summary).toContain('NPS 3')
-    expect(ours[0]!.summary).toContain('コメント「料理が冷めていて残念でした」')
-    expect(ours[0]!.summary).toContain('アンケート「ご来店アンケート」で低い評価')
+    expect(ours[0]).toMatchObject({ kind: 'low_score', memberNumber: unhappy.number })
     // No run, no push to the member from the journey.
     expect(runsOf(world.joren, staffJourney.id)).toHaveLength(0)
     expect(world.standIn.received(unhappy.userId).filter((r) => r.via === 'push')).toHaveLength(
@@ -173,27 +268,45 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     )
   })
 
-  it('a low-score journey refuses steps for the member, and needs a threshold', async () => {
+  it('the low-score journey uses the survey thresholds: a survey with its alert off raises nothing', async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-06-01T12:00')
+    const survey = await openSurvey(world, owner, {
+      ...satisfactionSurvey(),
+      alerts: { npsAtOrBelow: null, ratingAtOrBelow: null },
+    })
+    const templateJourney = (await listJourneys(world.api, owner)).find(
+      (j) => j.templateKey === 'survey_low_score',
+    )
+    await switchOn(world.api, owner, templateJourney!.id)
+    const unhappy = await follower('不満')
+    const low = await submit(world, unhappy, survey.id, { ...goodAnswers, nps: 0, stars: 1 })
+    expect(low.status).toBe(201)
+    await settleEvents(world.joren)
+    await tick(world)
+    expect(world.joren.rows('select id from staff_alerts where member_id = ?', unhappy.id)).toEqual(
+      [],
+    )
+  })
+
+  it("a low-score journey refuses steps for the member; its thresholds are the survey's", async () => {
     const owner = await claimOwner(world)
     const bad = await world.api<{ error: string }>('POST', '/api/staff/journeys', {
       token: owner.token(),
       body: {
         name: '低評価',
-        trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: 6, ratingAtMost: 2 },
+        trigger: { kind: 'survey_low_score', surveyId: null },
         steps: [{ wait: { days: 0, hours: 1, at: null }, messages: [{ type: 'text', text: 'x' }] }],
       },
     })
     expect(bad.status).toBe(400)
     expect(JSON.stringify(bad.body)).toContain('お客さまへのステップは入れられません')
-    const none = await world.api('POST', '/api/staff/journeys', {
+    const ok = await world.api<{ journey: { trigger: unknown } }>('POST', '/api/staff/journeys', {
       token: owner.token(),
-      body: {
-        name: '低評価',
-        trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: null, ratingAtMost: null },
-        steps: [],
-      },
+      body: { name: '低評価', trigger: { kind: 'survey_low_score', surveyId: null }, steps: [] },
     })
-    expect(none.status).toBe(400)
+    expect(ok.status).toBe(201)
+    expect(ok.body.journey.trigger).toEqual({ kind: 'survey_low_score', surveyId: null })
     const noSteps = await world.api('POST', '/api/staff/journeys', {
       token: owner.token(),
       body: { name: '空', trigger: { kind: 'tier_up' }, steps: [] },

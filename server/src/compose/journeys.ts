@@ -2,10 +2,12 @@ import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
 import type { Repositories } from '../db/repositories/index.ts'
 import { createJourneyRepository } from '../db/repositories/journey-repository.ts'
+import { createSurveyRepository } from '../db/repositories/survey-repository.ts'
 import { readContactPolicy } from '../domain/contact-policy/policy.ts'
 import type { JourneyDeps } from '../domain/journeys/engine.ts'
 import { createJourneysService } from '../domain/journeys/service.ts'
 import { journeysSubscriber, purchaseCycleSubscriber } from '../domain/journeys/subscribers.ts'
+import { tierThresholdsSubscriber } from '../domain/journeys/tier-drops.ts'
 import type { AppLinks } from '../domain/links.ts'
 import type { Clock, Ids, Logger } from '../domain/ports.ts'
 import type { UnitOfWork } from '../domain/unit-of-work.ts'
@@ -35,6 +37,7 @@ export function composeJourneys(input: JourneysInput) {
     policy: () => readContactPolicy(input.repositories.settings),
     outbox: input.repositories.outbox,
     alerts: input.repositories.staffAlerts,
+    surveys: createSurveyRepository(input.db),
     coupons: couponDeps({ ...input, timeZone: input.links.timeZone }),
     uow: input.uow,
     links: input.links,
@@ -50,6 +53,10 @@ export function composeJourneys(input: JourneysInput) {
       settings: input.repositories.settings,
       segmentExists: async (id) => (await input.repositories.segments.find(id)) !== null,
     }),
-    subscribers: [journeysSubscriber(engine), purchaseCycleSubscriber(engine)],
+    subscribers: [
+      journeysSubscriber(engine),
+      purchaseCycleSubscriber(engine),
+      tierThresholdsSubscriber(engine),
+    ],
   }
 }

@@ -65,15 +65,13 @@ export const JourneyTriggerSchema = z.discriminatedUnion('kind', [
    */
   z.object({ kind: z.literal('tier_drop'), daysBefore: z.number().int().min(1).max(60) }),
   /**
-   * To staff, not to the member: a low score (NPS at most `npsAtMost` or a rating at most
-   * `ratingAtMost`) in one survey or any raises a staff alert with the member, the score and their
-   * comment quoted. Such a journey has no steps (nothing is pushed to the member).
+   * To staff, not to the member: a low score in one survey or any — low by that survey's own alert
+   * thresholds, one definition — raises a staff alert with the member, the score and their comment
+   * quoted, one per response (shared with the survey's own alert). Such a journey has no steps.
    */
   z.object({
     kind: z.literal('survey_low_score'),
     surveyId: z.number().int().positive().nullable().default(null),
-    npsAtMost: z.number().int().min(0).max(10).nullable().default(6),
-    ratingAtMost: z.number().int().min(1).max(5).nullable().default(2),
   }),
 ])
 export type JourneyTrigger = z.infer<typeof JourneyTriggerSchema>
@@ -144,12 +142,6 @@ export const JourneyDraftSchema = z
           code: 'custom',
           path: ['steps'],
           message: 'スタッフへの通知のジャーニーには、お客さまへのステップは入れられません',
-        })
-      if (draft.trigger.npsAtMost === null && draft.trigger.ratingAtMost === null)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['trigger', 'npsAtMost'],
-          message: 'NPS か評価のどちらかの基準を入れてください',
         })
     } else if (draft.steps.length === 0)
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'ステップを1つ以上入れてください' })

@@ -379,7 +379,7 @@ function defaultTrigger(kind: JourneyTriggerKind): JourneyTrigger {
     case 'tier_drop':
       return { kind, daysBefore: 14 }
     case 'survey_low_score':
-      return { kind, surveyId: null, npsAtMost: 6, ratingAtMost: 2 }
+      return { kind, surveyId: null }
     case 'survey_answered':
       return { kind, surveyId: null, npsAtMost: null, ratingAtMost: null }
     case 'tier_up':
@@ -506,25 +506,29 @@ function TriggerFields(props: {
               ))}
             </select>
           </label>
-          <div class="jr-policy-fields">
-            <NumberField
-              id="jr-nps-at-most"
-              label={m.npsAtMost}
-              value={t.npsAtMost === null ? '' : String(t.npsAtMost)}
-              error={props.error}
-              onInput={(v) =>
-                props.onChange({ ...t, npsAtMost: v.trim() === '' ? null : intOrNaN(v) })
-              }
-            />
-            <NumberField
-              id="jr-rating-at-most"
-              label={m.ratingAtMost}
-              value={t.ratingAtMost === null ? '' : String(t.ratingAtMost)}
-              onInput={(v) =>
-                props.onChange({ ...t, ratingAtMost: v.trim() === '' ? null : intOrNaN(v) })
-              }
-            />
-          </div>
+          {t.kind === 'survey_answered' ? (
+            <div class="jr-policy-fields">
+              <NumberField
+                id="jr-nps-at-most"
+                label={m.npsAtMost}
+                value={t.npsAtMost === null ? '' : String(t.npsAtMost)}
+                error={props.error}
+                onInput={(v) =>
+                  props.onChange({ ...t, npsAtMost: v.trim() === '' ? null : intOrNaN(v) })
+                }
+              />
+              <NumberField
+                id="jr-rating-at-most"
+                label={m.ratingAtMost}
+                value={t.ratingAtMost === null ? '' : String(t.ratingAtMost)}
+                onInput={(v) =>
+                  props.onChange({ ...t, ratingAtMost: v.trim() === '' ? null : intOrNaN(v) })
+                }
+              />
+            </div>
+          ) : (
+            <p class="muted">{m.lowScoreFromSurvey}</p>
+          )}
         </>
       )}
       {t.kind === 'purchase_cycle' && (

@@ -141,6 +141,8 @@ export const journeysEn: JourneysMessages = {
     anySurvey: 'Any survey',
     npsAtMost: 'Only when the NPS is at most (0–10, empty = any)',
     ratingAtMost: 'Only when the rating is at most (1–5, empty = any)',
+    lowScoreFromSurvey:
+      "A low score is what each survey's own alert thresholds (NPS, rating) say. One answer raises one alert, shared with the survey's own alert.",
     includeRefollow: 'Also on a re-follow after a block',
     daysBefore: 'Days before the birthday (0 = on the day)',
     dormantDays: 'Days since the last purchase',

@@ -138,6 +138,8 @@ export const journeysJa = {
     anySurvey: 'すべてのアンケート',
     npsAtMost: 'NPS がこの値以下のときだけ（0〜10、空欄＝条件なし）',
     ratingAtMost: '評価がこの値以下のときだけ（1〜5、空欄＝条件なし）',
+    lowScoreFromSurvey:
+      '低い評価の基準は、アンケートごとの通知の基準（NPS・評価）を使います。同じ回答への通知はアンケートの通知と合わせて1件です。',
     includeRefollow: 'ブロック解除後の再追加でも始める',
     daysBefore: '誕生日の何日前（0＝当日）',
     dormantDays: '最後のご購入から何日',

@@ -473,40 +473,58 @@ export function createJourneyRepository(db: Database): JourneyStore & ContactSto
           set: { tierDropsAt: dropsAt, updatedAt: now },
         })
     },
-    async surveyResponse(responseId) {
-      const [head] = await all<{ title: string; questions: string }>(
-        sql`SELECT s.title AS title, v.questions AS questions FROM survey_responses r
-          JOIN surveys s ON s.id = r.survey_id JOIN survey_versions v ON v.id = r.version_id
-          WHERE r.id = ${responseId}`,
+    async tierMemberCeiling() {
+      const [row] = await all<{ n: number | null }>(
+        sql`SELECT max(n) AS n FROM (SELECT max(member_id) AS n FROM member_tiers
+          UNION ALL SELECT max(member_id) FROM member_purchase_cycles WHERE tier_drops_at IS NOT NULL)`,
       )
-      if (!head) return null
-      // Only the free-text questions are comments (a date answer is stored as text too).
-      let textIds: string[] = []
-      try {
-        const parsed: unknown = JSON.parse(head.questions)
-        if (Array.isArray(parsed))
-          textIds = parsed
-            .filter(
-              (q): q is { id: string; type: string } =>
-                typeof q === 'object' &&
-                q !== null &&
-                typeof (q as { id?: unknown }).id === 'string' &&
-                (q as { type?: unknown }).type === 'text',
-            )
-            .map((q) => q.id)
-      } catch {
-        textIds = []
-      }
-      if (textIds.length === 0) return { surveyTitle: head.title, comments: [] }
-      const rows = await all<{ text: string }>(
-        sql`SELECT text_value AS text FROM survey_answers
-          WHERE response_id = ${responseId} AND question_id IN (${sql.join(
-            textIds.map((id) => sql`${id}`),
-            sql`, `,
-          )}) AND text_value IS NOT NULL AND trim(text_value) <> ''
-          ORDER BY id`,
+      return num(row?.n)
+    },
+    async tierDropAnchors(fromId, toId, since) {
+      // One statement per range: the members' 12-month spend and its running sum in purchase
+      // order (the covering purchases_member_idx); the anchor is the first purchase after which
+      // what is left falls under the tier's threshold.
+      const rows = await all<{ id: number; at: number }>(
+        sql`WITH m AS (
+            SELECT mt.member_id, t.min_spend_yen AS th FROM member_tiers mt JOIN tiers t ON t.id = mt.tier_id
+            WHERE mt.member_id >= ${fromId} AND mt.member_id < ${toId}
+              AND EXISTS (SELECT 1 FROM tiers lower WHERE lower.min_spend_yen < t.min_spend_yen)),
+          p AS (
+            SELECT p.member_id, p.purchased_at AS at, m.th,
+              sum(p.amount_yen) OVER (PARTITION BY p.member_id) AS total,
+              sum(p.amount_yen) OVER (PARTITION BY p.member_id ORDER BY p.purchased_at
+                ROWS UNBOUNDED PRECEDING) AS running
+            FROM m JOIN purchases p ON p.member_id = m.member_id
+            WHERE p.status = 'completed' AND p.purchased_at > ${since})
+          SELECT member_id AS id, min(at) AS at FROM p
+          WHERE total >= th AND total - running < th GROUP BY member_id`,
       )
-      return { surveyTitle: head.title, comments: rows.map((r) => r.text) }
+      return rows.map((r) => ({ memberId: num(r.id), purchasedAt: num(r.at) }))
+    },
+    tierDropsWrites(fromId, toId, drops, now) {
+      const json = JSON.stringify(drops.map((d) => [d.memberId, d.dropsAt]))
+      return [
+        db
+          .update(memberPurchaseCycles)
+          .set({ tierDropsAt: null, updatedAt: now })
+          .where(
+            sql`${memberPurchaseCycles.memberId} >= ${fromId} AND ${memberPurchaseCycles.memberId} < ${toId}
+              AND ${memberPurchaseCycles.tierDropsAt} IS NOT NULL
+              AND ${memberPurchaseCycles.memberId} NOT IN (SELECT json_extract(value, '$[0]') FROM json_each(${json}))`,
+          ),
+        // Every column in table order (INSERT … SELECT); a new summary row counts no purchases.
+        db
+          .insert(memberPurchaseCycles)
+          .select(
+            sql`SELECT json_extract(value, '$[0]'), 0, NULL, NULL, NULL, json_extract(value, '$[1]'), ${now}
+              FROM json_each(${json}) WHERE true`,
+          )
+          .onConflictDoUpdate({
+            target: memberPurchaseCycles.memberId,
+            set: { tierDropsAt: sql`excluded.tier_drops_at`, updatedAt: now },
+            setWhere: sql`${memberPurchaseCycles.tierDropsAt} IS NOT excluded.tier_drops_at`,
+          }),
+      ]
     },
     async refreshPurchaseCycle(memberId, now) {
       const rows = await all<{ at: number }>(

@@ -45,6 +45,8 @@ export interface DomainEventData {
     direction: 'up' | 'down'
     spend12mYen: number
   }
+  /** Staff replaced the tiers (names, thresholds); about the shop, not a member. */
+  'loyalty.tiers_changed': { tiers: number }
   'coupon.issued': {
     couponId: number | RowRef
     templateId: number
@@ -82,6 +84,7 @@ export const DOMAIN_EVENT_TYPES = [
   'points.spent',
   'points.expired',
   'tier.changed',
+  'loyalty.tiers_changed',
   'coupon.issued',
   'coupon.redeemed',
   'survey.answered',

@@ -11,6 +11,7 @@ import type { OutboxRepository } from '../messaging/outbox.ts'
 import { journeyStepUnit } from '../line-stats/units.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { StaffAlertStore } from '../support/ports.ts'
+import type { SurveyRepository } from '../surveys/store.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
@@ -25,6 +26,8 @@ export interface JourneyDeps {
   outbox: OutboxRepository
   /** Staff alerts (the low-score journeys raise one instead of pushing to the member). */
   alerts: Pick<StaffAlertStore, 'raiseWrite'>
+  /** The surveys' responses: a low score is the survey's own (one definition, one alert). */
+  surveys: Pick<SurveyRepository, 'response' | 'find' | 'version'>
   coupons: CouponDeps
   uow: UnitOfWork
   links: AppLinks
@@ -40,6 +43,16 @@ export const RUN_LEASE_MS = 2 * 60_000
 export const RUNS_PER_CLAIM = 500
 /** Members entered per statement by the trigger passes. */
 const ENTER_BATCH = 500
+
+/**
+ * Gives the event loop a turn between a pass's pages: better-sqlite3 answers synchronously, so
+ * without it a pass over a million members would hold the loop for its whole length (requests,
+ * timers and the webhook wait). A macrotask, on Node and on workerd.
+ */
+export const breathe = (): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, 0)
+  })
 
 export const SCHEDULED_TRIGGERS = [
   'birthday',
@@ -107,6 +120,7 @@ export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney):
   let entered = 0
   const enterAll = async (entries: Entry[]) => {
     entered += await enterMembers(deps, journey, entries)
+    await breathe()
   }
   switch (trigger.kind) {
     case 'birthday': {

@@ -198,8 +198,25 @@ export interface JourneyStore {
   ): Promise<{ thresholdYen: number | null; purchases: { at: number; yen: number }[] }>
   /** Stores the member's tier-drop instant (null: none). */
   setTierDropAt(memberId: number, dropsAt: number | null, now: number): Promise<void>
-  /** A survey response's title and the member's free-text comments (for a staff alert). */
-  surveyResponse(responseId: number): Promise<{ surveyTitle: string; comments: string[] } | null>
+  /** The highest member ID holding a tier or a drop instant (where a recompute ends). */
+  tierMemberCeiling(): Promise<number>
+  /**
+   * Set-based tier-drop anchors of the members with IDs in [fromId, toId): for each member whose
+   * tier has a lower one below it and whose completed spend after `since` reaches its threshold,
+   * the purchase whose ageing-out takes the spend below it (see `tierDropAt`).
+   */
+  tierDropAnchors(
+    fromId: number,
+    toId: number,
+    since: number,
+  ): Promise<{ memberId: number; purchasedAt: number }[]>
+  /** Stores the drop instants of [fromId, toId): these members', null for every other one. */
+  tierDropsWrites(
+    fromId: number,
+    toId: number,
+    drops: { memberId: number; dropsAt: number }[],
+    now: number,
+  ): Write[]
 
   /** Recomputes the member's purchase rhythm from their completed purchases. */
   refreshPurchaseCycle(memberId: number, now: number): Promise<void>

@@ -3,7 +3,7 @@ import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { enterMembers, type JourneyDeps } from './engine.ts'
 import { monthsBefore } from '../loyalty/dates.ts'
 import { tierDropAt } from './schedule.ts'
-import type { StoredJourney } from './store.ts'
+import { lowScoreAlertKey, lowScoreCaseOf, lowScoreSummary } from '../surveys/low-score.ts'
 
 /**
  * The journeys' event triggers and exits, a subscriber of the domain events (idempotent: a run is
@@ -15,8 +15,9 @@ import type { StoredJourney } from './store.ts'
  * - tier.changed (up) → tier-up journeys.
  * - member.unfollowed → the member's active runs end (blocked).
  * - survey.answered → survey journeys (one survey or any; optionally only a low score); and the
- *   low-score journeys to staff: a staff alert quoting the member's score and comment, once per
- *   (journey, response) by its dedupe key — nothing is pushed to the member.
+ *   low-score journeys to staff: a staff alert quoting the member's score and comment when the
+ *   response is low by its survey's own thresholds — one alert per response, shared with the
+ *   survey's closed loop by its dedupe key; nothing is pushed to the member.
  */
 export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   // A journey acts on events recorded after it was switched on (its cursor), never on history.
@@ -100,19 +101,13 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
             },
           ])
         }
-        for (const journey of await byKind(event, 'survey_low_score')) {
-          const t = journey.trigger
-          if (t.kind !== 'survey_low_score') continue
-          if (t.surveyId !== null && t.surveyId !== surveyId) continue
-          if (!isLowEnough(t, npsScore, ratingScore)) continue
-          await raiseLowScoreAlert(deps, journey, {
-            memberId,
-            responseId: event.data.responseId,
-            npsScore,
-            ratingScore,
-            at: event.occurredAt,
-          })
-        }
+        const lowScore = await byKind(event, 'survey_low_score')
+        const applies = lowScore.some(
+          (j) =>
+            j.trigger.kind === 'survey_low_score' &&
+            (j.trigger.surveyId === null || j.trigger.surveyId === surveyId),
+        )
+        if (applies) await raiseLowScoreAlert(deps, event.data.responseId)
         return
       }
       default:
@@ -134,56 +129,22 @@ export function journeysSubscriber(deps: JourneyDeps): EventSubscriber {
   }
 }
 
-/** How many characters of a member's comment a staff alert quotes. */
-const COMMENT_CHARS = 200
-
-/** The staff alert of a low-score journey, in Japanese, with the score and the comment quoted. */
-export function lowScoreAlertSummary(input: {
-  journeyName: string
-  surveyTitle: string
-  npsScore: number | null
-  ratingScore: number | null
-  comments: string[]
-}): string {
-  const scores = [
-    input.npsScore !== null ? `NPS ${input.npsScore}` : null,
-    input.ratingScore !== null ? `評価 ${input.ratingScore}` : null,
-  ].filter((s): s is string => s !== null)
-  const comment = input.comments.join(' / ').replace(/\s+/g, ' ').trim()
-  const quoted =
-    comment === ''
-      ? 'コメントはありません'
-      : `コメント「${comment.length > COMMENT_CHARS ? `${comment.slice(0, COMMENT_CHARS)}…` : comment}」`
-  return `アンケート「${input.surveyTitle}」で低い評価（${scores.join('、')}）がありました。${quoted}。フォローをお願いします（ジャーニー「${input.journeyName}」）。`
-}
-
-async function raiseLowScoreAlert(
-  deps: JourneyDeps,
-  journey: StoredJourney,
-  input: {
-    memberId: number
-    responseId: number
-    npsScore: number | null
-    ratingScore: number | null
-    at: number
-  },
-): Promise<void> {
-  const response = await deps.store.surveyResponse(input.responseId)
-  if (!response) return
+/**
+ * The staff alert of a low score: "low" is the survey's own thresholds (the response's low_score
+ * flag), the text and the dedupe key are the survey closed loop's, so a response raises one alert
+ * whichever of the two paths commits first (the staff_alerts UNIQUE key, in the same commit).
+ */
+async function raiseLowScoreAlert(deps: JourneyDeps, responseId: number): Promise<void> {
+  const found = await lowScoreCaseOf(deps.surveys, responseId)
+  if (!found) return
   await deps.uow.commit([
     deps.alerts.raiseWrite({
       kind: 'low_score',
-      memberId: input.memberId,
-      surveyResponseId: input.responseId,
-      summary: lowScoreAlertSummary({
-        journeyName: journey.name,
-        surveyTitle: response.surveyTitle,
-        npsScore: input.npsScore,
-        ratingScore: input.ratingScore,
-        comments: response.comments,
-      }),
-      dedupeKey: `journey:${journey.id}:low_score:${input.responseId}`,
-      at: input.at,
+      memberId: found.memberId,
+      surveyResponseId: found.responseId,
+      summary: lowScoreSummary(found),
+      dedupeKey: lowScoreAlertKey(found.responseId),
+      at: found.at,
     }),
   ])
 }

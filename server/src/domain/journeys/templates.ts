@@ -157,7 +157,7 @@ export function journeyTemplates(birthdayCouponTemplateId: number): (JourneyDraf
     {
       templateKey: 'survey_low_score',
       name: 'アンケートの低い評価をスタッフへ',
-      trigger: { kind: 'survey_low_score', surveyId: null, npsAtMost: 6, ratingAtMost: 2 },
+      trigger: { kind: 'survey_low_score', surveyId: null },
       steps: [],
       goal: { kind: 'none', days: 7 },
     },

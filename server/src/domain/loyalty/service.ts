@@ -295,8 +295,16 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
 
     async updateTiers(actor: StaffActor, tiers: TierInput[]): Promise<LoyaltySettings> {
       const before = await loyaltyTiers(deps)
+      const at = now()
       await uow.commit([
-        ...(await loyalty.replaceTiersWrites(tiers, now())),
+        ...(await loyalty.replaceTiersWrites(tiers, at)),
+        // Summaries that read the thresholds (the tier-drop instants) follow the event.
+        uow.event({
+          type: 'loyalty.tiers_changed',
+          memberId: null,
+          data: { tiers: tiers.length },
+          occurredAt: at,
+        }),
         uow.audit({
           staffId: actor.id,
           action: 'loyalty.tiers',

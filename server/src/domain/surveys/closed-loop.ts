@@ -1,33 +1,24 @@
 import { openConversation } from '../support/handover.ts'
 import type { SurveyDeps } from './deps.ts'
+import { commentsOf, lowScoreAlertKey, lowScoreSummary, type LowScoreCase } from './low-score.ts'
 import { lowScoreReasons } from './policy.ts'
+
+export type { LowScoreCase } from './low-score.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** The retry leaves fresh responses to the submit path that is following them up right now. */
 const RETRY_AFTER_MS = 60_000
 const RETRY_WINDOW_MS = 7 * DAY_MS
 
-export interface LowScoreCase {
-  responseId: number
-  memberId: number
-  surveyTitle: string
-  /** What tripped the thresholds, e.g. 「おすすめ度」NPS 3. */
-  reasons: string[]
-  at: number
-}
-
-export function lowScoreSummary(surveyTitle: string, reasons: string[]): string {
-  return `アンケート「${surveyTitle}」で低い評価がありました: ${reasons.join('、')}。フォローをお願いします。`
-}
-
 /**
  * The closed loop: opens (or reuses) the member's support conversation and raises a staff alert
- * in one commit, idempotent by 'low_score:<responseId>'. Runs after the response committed; a
+ * in one commit, idempotent by 'low_score:<responseId>' (the key a low-score journey raises under
+ * too: one alert per response whichever path comes first). Runs after the response committed; a
  * failure is logged and left to `retryLowScoreFollowUps`. Returns whether it completed.
  */
 export async function followUpLowScore(
   deps: Pick<SurveyDeps, 'support' | 'logger'>,
-  input: LowScoreCase,
+  input: Omit<LowScoreCase, 'surveyId'>,
 ): Promise<boolean> {
   if (!deps.support) return false
   try {
@@ -38,8 +29,8 @@ export async function followUpLowScore(
       alert: {
         kind: 'low_score',
         surveyResponseId: input.responseId,
-        summary: lowScoreSummary(input.surveyTitle, input.reasons),
-        dedupeKey: `low_score:${input.responseId}`,
+        summary: lowScoreSummary(input),
+        dedupeKey: lowScoreAlertKey(input.responseId),
       },
     })
     return true
@@ -74,7 +65,8 @@ export async function retryLowScoreFollowUps(deps: SurveyDeps, limit = 20): Prom
       responseId: response.id,
       memberId: response.memberId,
       surveyTitle: survey.title,
-      reasons: reasons.length > 0 ? reasons : ['基準以下のスコア'],
+      reasons,
+      comments: commentsOf(version.questions, response.answers),
       at: response.submittedAt,
     })
     if (ok) done++

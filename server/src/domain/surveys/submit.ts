@@ -14,6 +14,7 @@ import {
   CouponTotalLimitReached,
 } from '../coupons/errors.ts'
 import { followUpLowScore } from './closed-loop.ts'
+import { commentsOf } from './low-score.ts'
 import { loadSurvey, type SurveyDeps, type SurveyMember } from './deps.ts'
 import { InvalidSurveyAnswers, SurveyAlreadyAnswered, SurveyNotFound } from './errors.ts'
 import {
@@ -151,6 +152,7 @@ export async function submitSurveyResponse(
         memberId,
         surveyTitle: survey.title,
         reasons,
+        comments: commentsOf(version.questions, answers),
         at: now,
       })
     }
