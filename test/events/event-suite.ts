@@ -178,3 +178,67 @@ export async function concurrentRelaysShareTheWork(driver: Driver): Promise<void
   expect(sub.seen).toHaveLength(10)
   expect(sub.calls).toBe(10)
 }
+
+/**
+ * A pass claims only a subscriber with an event of its types ready: one whose types do not occur
+ * is never claimed (its cursor is not written while it lags little, and moves past the others'
+ * events once it lags far), and a reply contributor is not claimed for an event still in the
+ * reply window — it gets it once the window has passed.
+ */
+export async function idleSubscribersAreNotClaimed(driver: Driver): Promise<void> {
+  const buyer = recorder('buyer')
+  const tiers = { ...recorder('tiers'), types: ['tier.changed'] as const }
+  let tierCalls = 0
+  tiers.handle = async () => {
+    tierCalls++
+  }
+  const contributed: number[] = []
+  const contributor: EventSubscriber = {
+    name: 'contributor',
+    types: ['purchase.recorded'],
+    async handle(event) {
+      contributed.push(event.id)
+    },
+    async replyContribution() {
+      return []
+    },
+  }
+  const { clock, relay, record } = setup(driver, [buyer, tiers, contributor])
+  const row = async (name: string) =>
+    (
+      await driver.query<{ position: number; lease_token: string | null; updated_at: number }>(
+        'select position, lease_token, updated_at from event_cursors where subscriber = ?',
+        name,
+      )
+    )[0]
+  // The first pass makes the cursors.
+  await deliverEvents(relay)
+  const made = clock.now()
+  clock.ms += 1_000
+  await record(3)
+  await deliverEvents(relay)
+  expect(buyer.seen).toHaveLength(3)
+  // Neither claimed nor advanced: no tier event, and the purchases are in the reply window.
+  expect(await row('tiers')).toEqual({ position: 0, lease_token: null, updated_at: made })
+  expect(await row('contributor')).toEqual({ position: 0, lease_token: null, updated_at: made })
+  expect(contributed).toEqual([])
+
+  // Far behind over other types' events, the idle cursor moves on (still never claimed).
+  await record(300, 'q')
+  clock.ms += 1_000
+  await deliverEvents(relay, 500)
+  expect(buyer.seen).toHaveLength(303)
+  const head = (await driver.query<{ id: number }>('select max(id) as id from domain_events'))[0]
+    ?.id
+  expect(await row('tiers')).toEqual({ position: head, lease_token: null, updated_at: clock.now() })
+  expect(tierCalls).toBe(0)
+  expect(contributed).toEqual([])
+
+  // Past the reply window the contributor gets every event once.
+  clock.ms += 61_000
+  await deliverEvents(relay, 500)
+  await deliverEvents(relay, 500)
+  expect(contributed).toHaveLength(303)
+  expect(new Set(contributed).size).toBe(303)
+  expect((await row('contributor'))?.position).toBe(head)
+}

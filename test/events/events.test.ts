@@ -9,6 +9,7 @@ import { schema } from '../../server/src/db/schema.ts'
 import {
   aReplayedEventHasOneEffect,
   concurrentRelaysShareTheWork,
+  idleSubscribersAreNotClaimed,
   parksAnEventAfterItsRetries,
   retriesAFailingSubscriber,
   subscribersKeepIndependentCursors,
@@ -40,6 +41,8 @@ describe('domain event relay (better-sqlite3)', () => {
   it('two subscribers keep independent cursors: a failing one holds nothing back', () =>
     subscribersKeepIndependentCursors(driver))
   it('two relays at once hand each event over once', () => concurrentRelaysShareTheWork(driver))
+  it('a pass claims only a subscriber with an event of its types ready', () =>
+    idleSubscribersAreNotClaimed(driver))
 })
 
 describe('staff commands and their audit rows (better-sqlite3)', () => {

@@ -3,6 +3,7 @@ import { auditedChangesAreAtomic } from '../events/audit-suite.ts'
 import {
   aReplayedEventHasOneEffect,
   concurrentRelaysShareTheWork,
+  idleSubscribersAreNotClaimed,
   parksAnEventAfterItsRetries,
   retriesAFailingSubscriber,
   subscribersKeepIndependentCursors,
@@ -73,6 +74,11 @@ describe('domain event relay (workerd + local D1)', () => {
   it(
     'two relays at once hand each event over once',
     () => concurrentRelaysShareTheWork(d1()),
+    TIMEOUT,
+  )
+  it(
+    'a pass claims only a subscriber with an event of its types ready',
+    () => idleSubscribersAreNotClaimed(d1()),
     TIMEOUT,
   )
 })
