@@ -25,6 +25,20 @@ export interface DoctorOptions {
 type Text = { ja: string; en: string }
 const t = (ja: string, en: string): Text => ({ ja, en })
 
+type Add = (id: DoctorCheck['id'], status: DoctorCheck['status'], detail: Text, fix?: Text) => void
+
+/** What every check after the configuration asks with. */
+interface Probe {
+  config: Config
+  add: Add
+  /** A request with the doctor's timeout. */
+  get: (url: string, init?: RequestInit) => Promise<Response>
+  /** A request to LINE's API with the channel access token. */
+  lineGet: (path: string, init?: RequestInit) => Promise<Response>
+  webhookUrl: string
+  api: string
+}
+
 /**
  * `npm run doctor`: checks the configuration against LINE — the configuration itself, that
  * PUBLIC_URL is HTTPS and answers as this server, that the channel access token works (bot info),
@@ -48,9 +62,46 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     checks.push({ id, status, detail: detail[lang], ...(fix ? { fix: fix[lang] } : {}) })
   }
 
+  const config = checkConfig(options.env, add)
+  if (!config) return checks
+
+  const get = (url: string, init: RequestInit = {}) =>
+    doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  const webhookUrl = `${config.PUBLIC_URL}/webhook`
+  await checkPublicUrl({ config, add, get })
+
+  // The channel access token: issue it (short-lived kinds), then read the bot info.
+  const api = config.LINE_API_BASE_URL
+  const bearer = await issueToken(config, clock, doFetch, add)
+  const lineGet = (path: string, init: RequestInit = {}) =>
+    get(`${api}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${bearer ?? ''}`,
+        ...(init.headers as Record<string, string>),
+      },
+    })
+  const skipRest = (reason: Text) => {
+    for (const id of ['webhook-endpoint', 'webhook-test', 'quota'] as const) add(id, 'skip', reason)
+  }
+  const probe: Probe = { config, add, get, lineGet, webhookUrl, api }
+  const tokenWorks = bearer !== null && (await checkBotInfo(probe))
+
+  if (!tokenWorks) {
+    skipRest(t('トークンが使えないため確認できません。', 'Not checked: the token does not work.'))
+  } else {
+    await checkWebhook(probe)
+  }
+  await checkLogin(probe)
+  if (tokenWorks) await checkQuota(probe)
+  return checks
+}
+
+/** The configuration itself: null (and a failed check) when it cannot run against LINE. */
+function checkConfig(env: DoctorOptions['env'], add: Add): Config | null {
   let config: Config
   try {
-    config = parseConfig(options.env)
+    config = parseConfig(env)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     add(
@@ -62,7 +113,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
         'Correct the value in .env (or the environment) as the Configuration table in the README describes.',
       ),
     )
-    return checks
+    return null
   }
   if (config.sandbox) {
     add(
@@ -77,7 +128,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
         'Set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN in .env from the Messaging API channel in the LINE Developers console.',
       ),
     )
-    return checks
+    return null
   }
   add(
     'config',
@@ -87,12 +138,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       `Configuration read (token: ${config.LINE_CHANNEL_TOKEN_KIND}).`,
     ),
   )
+  return config
+}
 
-  const get = (url: string, init: RequestInit = {}) =>
-    doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-  const webhookUrl = `${config.PUBLIC_URL}/webhook`
-
-  // PUBLIC_URL: HTTPS, and this server answers there (through the reverse proxy).
+/** PUBLIC_URL: HTTPS, and this server answers there (through the reverse proxy). */
+async function checkPublicUrl(probe: Pick<Probe, 'config' | 'add' | 'get'>) {
+  const { config, add, get } = probe
   if (!config.PUBLIC_URL.startsWith('https://')) {
     add(
       'public-url',
@@ -147,8 +198,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       )
     }
   }
+}
 
-  // The channel access token: issue it (short-lived kinds), then read the bot info.
+/** The channel access token, issued now for the short-lived kinds; null (and a failed check) if not. */
+async function issueToken(
+  config: Config,
+  clock: Clock,
+  doFetch: typeof fetch,
+  add: Add,
+): Promise<string | null> {
   const api = config.LINE_API_BASE_URL
   let bearer: string | null = null
   try {
@@ -173,179 +231,175 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       ),
     )
   }
-  const lineGet = (path: string, init: RequestInit = {}) =>
-    get(`${api}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${bearer ?? ''}`,
-        ...(init.headers as Record<string, string>),
-      },
-    })
-  const skipRest = (reason: Text) => {
-    for (const id of ['webhook-endpoint', 'webhook-test', 'quota'] as const) add(id, 'skip', reason)
-  }
+  return bearer
+}
 
+/** The bot info, read with the token: whether the token works. */
+async function checkBotInfo(probe: Probe): Promise<boolean> {
+  const { add, lineGet, api } = probe
   let tokenWorks = false
-  if (bearer !== null) {
-    try {
-      const res = await lineGet('/v2/bot/info')
-      const requestId = res.headers.get('x-line-request-id') ?? '-'
-      if (res.ok) {
-        const info = (await res.json()) as { displayName?: string; basicId?: string }
-        tokenWorks = true
-        add(
-          'token',
-          'pass',
-          t(
-            `トークンは有効です: 「${info.displayName ?? '?'}」(${info.basicId ?? '?'})`,
-            `The token works: "${info.displayName ?? '?'}" (${info.basicId ?? '?'})`,
-          ),
-        )
-      } else {
-        await res.body?.cancel()
-        add(
-          'token',
-          'fail',
-          t(
-            `LINE がトークンを受け付けません（HTTP ${res.status}, x-line-request-id ${requestId}）。`,
-            `LINE refuses the token (HTTP ${res.status}, x-line-request-id ${requestId}).`,
-          ),
-          t(
-            'LINE Developers コンソールの「Messaging API設定」で長期のチャネルアクセストークンを再発行し、LINE_CHANNEL_ACCESS_TOKEN を置き換えて再起動してください（docs/OPERATIONS.md「トークンの更新」）。',
-            'Reissue the long-lived channel access token on the Messaging API tab of the LINE Developers console, replace LINE_CHANNEL_ACCESS_TOKEN and restart (docs/OPERATIONS.md, token rotation).',
-          ),
-        )
-      }
-    } catch (error) {
+  try {
+    const res = await lineGet('/v2/bot/info')
+    const requestId = res.headers.get('x-line-request-id') ?? '-'
+    if (res.ok) {
+      const info = (await res.json()) as { displayName?: string; basicId?: string }
+      tokenWorks = true
+      add(
+        'token',
+        'pass',
+        t(
+          `トークンは有効です: 「${info.displayName ?? '?'}」(${info.basicId ?? '?'})`,
+          `The token works: "${info.displayName ?? '?'}" (${info.basicId ?? '?'})`,
+        ),
+      )
+    } else {
+      await res.body?.cancel()
       add(
         'token',
         'fail',
         t(
-          `LINE（${api}）に接続できません: ${String(error)}`,
-          `LINE (${api}) cannot be reached: ${String(error)}`,
+          `LINE がトークンを受け付けません（HTTP ${res.status}, x-line-request-id ${requestId}）。`,
+          `LINE refuses the token (HTTP ${res.status}, x-line-request-id ${requestId}).`,
         ),
         t(
-          'このサーバーから api.line.me への外向き HTTPS（プロキシ、ファイアウォール）と LINE_API_BASE_URL を確認してください。',
-          'Check outbound HTTPS from this server to api.line.me (proxy, firewall) and LINE_API_BASE_URL.',
+          'LINE Developers コンソールの「Messaging API設定」で長期のチャネルアクセストークンを再発行し、LINE_CHANNEL_ACCESS_TOKEN を置き換えて再起動してください（docs/OPERATIONS.md「トークンの更新」）。',
+          'Reissue the long-lived channel access token on the Messaging API tab of the LINE Developers console, replace LINE_CHANNEL_ACCESS_TOKEN and restart (docs/OPERATIONS.md, token rotation).',
         ),
       )
     }
+  } catch (error) {
+    add(
+      'token',
+      'fail',
+      t(
+        `LINE（${api}）に接続できません: ${String(error)}`,
+        `LINE (${api}) cannot be reached: ${String(error)}`,
+      ),
+      t(
+        'このサーバーから api.line.me への外向き HTTPS（プロキシ、ファイアウォール）と LINE_API_BASE_URL を確認してください。',
+        'Check outbound HTTPS from this server to api.line.me (proxy, firewall) and LINE_API_BASE_URL.',
+      ),
+    )
   }
+  return tokenWorks
+}
 
-  if (!tokenWorks) {
-    skipRest(t('トークンが使えないため確認できません。', 'Not checked: the token does not work.'))
-  } else {
-    // The webhook URL LINE has, and "Use webhook".
-    let endpointOk = false
-    try {
-      const res = await lineGet('/v2/bot/channel/webhook/endpoint')
-      const info = (await res.json()) as { endpoint?: string; active?: boolean }
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      if (info.endpoint !== webhookUrl)
-        add(
-          'webhook-endpoint',
-          'fail',
-          t(
-            `LINE に登録された Webhook URL が「${info.endpoint || '（未設定）'}」です（期待: ${webhookUrl}）。`,
-            `The webhook URL LINE has is "${info.endpoint || '(none)'}" (expected ${webhookUrl}).`,
-          ),
-          t(
-            `LINE Developers コンソールの「Messaging API設定」で Webhook URL を ${webhookUrl} にしてください（または PUBLIC_URL を直してください）。`,
-            `Set the webhook URL on the Messaging API tab of the LINE Developers console to ${webhookUrl} (or correct PUBLIC_URL).`,
-          ),
-        )
-      else if (info.active !== true)
-        add(
-          'webhook-endpoint',
-          'fail',
-          t(
-            'Webhook URL は正しいですが「Webhookの利用」がオフです。',
-            'The webhook URL is right but "Use webhook" is off.',
-          ),
-          t(
-            'LINE Developers コンソールの「Messaging API設定」で「Webhookの利用」をオンにしてください。',
-            'Turn on "Use webhook" on the Messaging API tab of the LINE Developers console.',
-          ),
-        )
-      else {
-        endpointOk = true
-        add(
-          'webhook-endpoint',
-          'pass',
-          t(
-            `Webhook URL は ${webhookUrl} で、利用中です。`,
-            `The webhook URL is ${webhookUrl} and in use.`,
-          ),
-        )
-      }
-    } catch (error) {
+/** The webhook URL LINE has and "Use webhook", then LINE's own test call to it. */
+async function checkWebhook(probe: Probe) {
+  const { add, lineGet, webhookUrl } = probe
+  // The webhook URL LINE has, and "Use webhook".
+  let endpointOk = false
+  try {
+    const res = await lineGet('/v2/bot/channel/webhook/endpoint')
+    const info = (await res.json()) as { endpoint?: string; active?: boolean }
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    if (info.endpoint !== webhookUrl)
       add(
         'webhook-endpoint',
         'fail',
         t(
-          `Webhook URL を読めません: ${String(error)}`,
-          `The webhook URL cannot be read: ${String(error)}`,
+          `LINE に登録された Webhook URL が「${info.endpoint || '（未設定）'}」です（期待: ${webhookUrl}）。`,
+          `The webhook URL LINE has is "${info.endpoint || '(none)'}" (expected ${webhookUrl}).`,
         ),
-        t('しばらくして再実行してください。', 'Run the doctor again in a while.'),
+        t(
+          `LINE Developers コンソールの「Messaging API設定」で Webhook URL を ${webhookUrl} にしてください（または PUBLIC_URL を直してください）。`,
+          `Set the webhook URL on the Messaging API tab of the LINE Developers console to ${webhookUrl} (or correct PUBLIC_URL).`,
+        ),
+      )
+    else if (info.active !== true)
+      add(
+        'webhook-endpoint',
+        'fail',
+        t(
+          'Webhook URL は正しいですが「Webhookの利用」がオフです。',
+          'The webhook URL is right but "Use webhook" is off.',
+        ),
+        t(
+          'LINE Developers コンソールの「Messaging API設定」で「Webhookの利用」をオンにしてください。',
+          'Turn on "Use webhook" on the Messaging API tab of the LINE Developers console.',
+        ),
+      )
+    else {
+      endpointOk = true
+      add(
+        'webhook-endpoint',
+        'pass',
+        t(
+          `Webhook URL は ${webhookUrl} で、利用中です。`,
+          `The webhook URL is ${webhookUrl} and in use.`,
+        ),
       )
     }
+  } catch (error) {
+    add(
+      'webhook-endpoint',
+      'fail',
+      t(
+        `Webhook URL を読めません: ${String(error)}`,
+        `The webhook URL cannot be read: ${String(error)}`,
+      ),
+      t('しばらくして再実行してください。', 'Run the doctor again in a while.'),
+    )
+  }
 
-    // LINE's own test call to PUBLIC_URL/webhook (signed with the channel secret).
-    try {
-      const res = await lineGet('/v2/bot/channel/webhook/test', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ endpoint: webhookUrl }),
-      })
-      const result = (await res.json()) as {
-        success?: boolean
-        statusCode?: number
-        reason?: string
-        detail?: string
-      }
-      if (res.ok && result.success === true)
-        add(
-          'webhook-test',
-          'pass',
-          t(
-            `LINE からのテスト送信が届きました（HTTP ${result.statusCode ?? 200}）${endpointOk ? '' : '（URL の設定は上を参照）'}。`,
-            `LINE's test call reached the webhook (HTTP ${result.statusCode ?? 200})${endpointOk ? '' : ' (see above for the URL setting)'}.`,
-          ),
-        )
-      else {
-        const status = result.statusCode ?? res.status
-        add(
-          'webhook-test',
-          'fail',
-          t(
-            `LINE からのテスト送信が失敗しました（${result.reason ?? 'HTTP ' + res.status}, ステータス ${status}${result.detail ? ', ' + result.detail : ''}）。`,
-            `LINE's test call failed (${result.reason ?? 'HTTP ' + res.status}, status ${status}${result.detail ? ', ' + result.detail : ''}).`,
-          ),
-          status === 401
-            ? t(
-                'Joren が署名を拒否しました: LINE_CHANNEL_SECRET がこのチャネルの「チャネルシークレット」と一致しているか確認してください。',
-                "Joren refused the signature: check that LINE_CHANNEL_SECRET is this channel's channel secret.",
-              )
-            : t(
-                `LINE から ${webhookUrl} に HTTPS で届くか（証明書、リバースプロキシの /webhook 転送、ファイアウォール）を確認してください。`,
-                `Check that LINE can reach ${webhookUrl} over HTTPS (certificate, the proxy forwarding /webhook, firewall).`,
-              ),
-        )
-      }
-    } catch (error) {
+  // LINE's own test call to PUBLIC_URL/webhook (signed with the channel secret).
+  try {
+    const res = await lineGet('/v2/bot/channel/webhook/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: webhookUrl }),
+    })
+    const result = (await res.json()) as {
+      success?: boolean
+      statusCode?: number
+      reason?: string
+      detail?: string
+    }
+    if (res.ok && result.success === true)
+      add(
+        'webhook-test',
+        'pass',
+        t(
+          `LINE からのテスト送信が届きました（HTTP ${result.statusCode ?? 200}）${endpointOk ? '' : '（URL の設定は上を参照）'}。`,
+          `LINE's test call reached the webhook (HTTP ${result.statusCode ?? 200})${endpointOk ? '' : ' (see above for the URL setting)'}.`,
+        ),
+      )
+    else {
+      const status = result.statusCode ?? res.status
       add(
         'webhook-test',
         'fail',
         t(
-          `テスト送信を依頼できません: ${String(error)}`,
-          `The test call could not be requested: ${String(error)}`,
+          `LINE からのテスト送信が失敗しました（${result.reason ?? 'HTTP ' + res.status}, ステータス ${status}${result.detail ? ', ' + result.detail : ''}）。`,
+          `LINE's test call failed (${result.reason ?? 'HTTP ' + res.status}, status ${status}${result.detail ? ', ' + result.detail : ''}).`,
         ),
-        t('しばらくして再実行してください。', 'Run the doctor again in a while.'),
+        status === 401
+          ? t(
+              'Joren が署名を拒否しました: LINE_CHANNEL_SECRET がこのチャネルの「チャネルシークレット」と一致しているか確認してください。',
+              "Joren refused the signature: check that LINE_CHANNEL_SECRET is this channel's channel secret.",
+            )
+          : t(
+              `LINE から ${webhookUrl} に HTTPS で届くか（証明書、リバースプロキシの /webhook 転送、ファイアウォール）を確認してください。`,
+              `Check that LINE can reach ${webhookUrl} over HTTPS (certificate, the proxy forwarding /webhook, firewall).`,
+            ),
       )
     }
+  } catch (error) {
+    add(
+      'webhook-test',
+      'fail',
+      t(
+        `テスト送信を依頼できません: ${String(error)}`,
+        `The test call could not be requested: ${String(error)}`,
+      ),
+      t('しばらくして再実行してください。', 'Run the doctor again in a while.'),
+    )
   }
+}
 
-  // LINE Login: the LIFF / MINI App belongs to the channel whose ID is the tokens' audience.
+/** LINE Login: the LIFF / MINI App belongs to the channel whose ID is the tokens' audience. */
+async function checkLogin(probe: Probe) {
+  const { config, add, get } = probe
   const loginId = config.LINE_LOGIN_CHANNEL_ID
   const liffId = config.LIFF_ID
   if (!loginId || !liffId) {
@@ -403,42 +457,42 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       )
     }
   }
+}
 
-  // The message quota (the broadcast screen shows it before sending).
-  if (tokenWorks) {
-    try {
-      const [quota, usage] = await Promise.all([
-        lineGet('/v2/bot/message/quota'),
-        lineGet('/v2/bot/message/quota/consumption'),
-      ])
-      if (!quota.ok || !usage.ok) throw new Error(`HTTP ${quota.status} / ${usage.status}`)
-      const q = (await quota.json()) as { type?: string; value?: number }
-      const u = (await usage.json()) as { totalUsage?: number }
-      const limit = q.type === 'limited' ? `${q.value ?? '?'}` : t('上限なし', 'no limit')
-      add(
-        'quota',
-        'pass',
-        t(
-          `今月の送信数 ${u.totalUsage ?? '?'} / ${typeof limit === 'string' ? limit : limit.ja}`,
-          `Messages this month ${u.totalUsage ?? '?'} / ${typeof limit === 'string' ? limit : limit.en}`,
-        ),
-      )
-    } catch (error) {
-      add(
-        'quota',
-        'fail',
-        t(
-          `メッセージ数の上限を読めません: ${String(error)}`,
-          `The message quota cannot be read: ${String(error)}`,
-        ),
-        t(
-          'トークンのチャネルが Messaging API チャネルか確認し、しばらくして再実行してください。',
-          'Check that the token belongs to a Messaging API channel and run the doctor again in a while.',
-        ),
-      )
-    }
+/** The message quota (the broadcast screen shows it before sending). */
+async function checkQuota(probe: Probe) {
+  const { add, lineGet } = probe
+  try {
+    const [quota, usage] = await Promise.all([
+      lineGet('/v2/bot/message/quota'),
+      lineGet('/v2/bot/message/quota/consumption'),
+    ])
+    if (!quota.ok || !usage.ok) throw new Error(`HTTP ${quota.status} / ${usage.status}`)
+    const q = (await quota.json()) as { type?: string; value?: number }
+    const u = (await usage.json()) as { totalUsage?: number }
+    const limit = q.type === 'limited' ? `${q.value ?? '?'}` : t('上限なし', 'no limit')
+    add(
+      'quota',
+      'pass',
+      t(
+        `今月の送信数 ${u.totalUsage ?? '?'} / ${typeof limit === 'string' ? limit : limit.ja}`,
+        `Messages this month ${u.totalUsage ?? '?'} / ${typeof limit === 'string' ? limit : limit.en}`,
+      ),
+    )
+  } catch (error) {
+    add(
+      'quota',
+      'fail',
+      t(
+        `メッセージ数の上限を読めません: ${String(error)}`,
+        `The message quota cannot be read: ${String(error)}`,
+      ),
+      t(
+        'トークンのチャネルが Messaging API チャネルか確認し、しばらくして再実行してください。',
+        'Check that the token belongs to a Messaging API channel and run the doctor again in a while.',
+      ),
+    )
   }
-  return checks
 }
 
 /** The report as printed: one line per check, the fix indented under a failure. */

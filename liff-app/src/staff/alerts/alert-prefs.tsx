@@ -6,9 +6,9 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { paths } from '../inbox/paths.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { t } from '../messages.ts'
-import { issuesByPath, serverIssues, type Issues } from '../faq/issues.ts'
+import { issuesByPath, serverIssues, type Issues } from '../components/issues.ts'
 
 /** The signed-in staff member's own LINE alerts: opt in, and quiet hours in shop time. */
 export function AlertPrefsCard() {

@@ -6,7 +6,7 @@ import { formatMemberNumber } from '../../lib/member-number.ts'
 import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { locale } from '../messages.ts'
 import { href } from '../paths.ts'
 

@@ -9,10 +9,10 @@ import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
 import { loadCannedReplies } from '../inbox/canned.ts'
 import { paths } from '../inbox/paths.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { t } from '../messages.ts'
 import { useEditableList } from './editable-list.ts'
-import { issuesByPath, serverIssues, type Issues } from './issues.ts'
+import { issuesByPath, serverIssues, type Issues } from '../components/issues.ts'
 
 /** Canned replies: texts staff pick in the inbox's reply box. */
 export function CannedReplies() {

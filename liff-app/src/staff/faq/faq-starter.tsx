@@ -4,7 +4,7 @@ import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 
 /** 「テンプレートから追加」: pick a kind of shop and the entries to start from (added switched off). */
 export function FaqStarter(props: { onAdded(): void }) {

@@ -6,7 +6,7 @@ import { SearchIcon } from '../../ui/icons.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { locale, t } from '../messages.ts'
 
 const percent = (score: number) => `${Math.round(score * 100)}%`

@@ -4,9 +4,9 @@ import { formatDateTime } from '../../lib/format.ts'
 import { useResource } from '../../lib/use-resource.ts'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { locale } from '../messages.ts'
-import { TeachForm } from './faq-teach.tsx'
+import { TeachForm } from '../support/teach-form.tsx'
 
 /**
  * 「答えられなかった質問」: the hand-overs of the last 90 days grouped by similarity, most asked

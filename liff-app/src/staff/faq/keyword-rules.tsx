@@ -15,10 +15,10 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { EditDeleteActions, FormActions } from '../components/row-actions.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { t } from '../messages.ts'
 import { useEditableList } from './editable-list.ts'
-import { issuesByPath, serverIssues, type Issues } from './issues.ts'
+import { issuesByPath, serverIssues, type Issues } from '../components/issues.ts'
 
 const PATH = '/api/staff/keyword-rules'
 

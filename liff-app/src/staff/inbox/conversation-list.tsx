@@ -1,7 +1,7 @@
 import type { ConversationPage, ConversationSummary } from '@joren/shared'
 import { formatMemberNumber } from '../../lib/member-number.ts'
 import { href } from '../paths.ts'
-import { shortTime, supportText } from './support-messages.ts'
+import { shortTime, supportText } from '../support/support-messages.ts'
 
 interface Props {
   page: ConversationPage | null

@@ -16,7 +16,7 @@ import { MemberContextPanel } from './member-context.tsx'
 import { paths } from './paths.ts'
 import { FaqAsksPanel } from './faq-asks-panel.tsx'
 import { ReplyBox } from './reply-box.tsx'
-import { supportText } from './support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { Thread } from './thread.tsx'
 
 interface Props {

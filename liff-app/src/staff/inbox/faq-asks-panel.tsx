@@ -2,8 +2,8 @@ import type { FaqMemberAsks, ThreadMessage } from '@joren/shared'
 import { useState } from 'preact/hooks'
 import { useResource } from '../../lib/use-resource.ts'
 import { useStaff } from '../context.ts'
-import { TeachForm } from '../faq/faq-teach.tsx'
-import { supportText } from './support-messages.ts'
+import { TeachForm } from '../support/teach-form.tsx'
+import { supportText } from '../support/support-messages.ts'
 
 /** The first staff reply after `at` in the thread (the answer to start a new entry from). */
 function staffReplyAfter(messages: readonly ThreadMessage[], at: number): string | undefined {

@@ -20,7 +20,7 @@ import {
 import { reportInboxCounts } from './inbox-counts.ts'
 import { paths } from './paths.ts'
 import { startPoller, type Poller } from './poller.ts'
-import { supportText } from './support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 import { ConversationView } from './conversation-view.tsx'
 
 /** New messages show within this long while the inbox is on screen. */

@@ -9,7 +9,7 @@ import { useStaff } from '../context.ts'
 import { locale } from '../messages.ts'
 import { href } from '../paths.ts'
 import { paths } from './paths.ts'
-import { supportText } from './support-messages.ts'
+import { supportText } from '../support/support-messages.ts'
 
 /** Who the customer is, beside the thread: tier, points, purchases, coupons, surveys, tags, notes. */
 export function MemberContextPanel({ conversationId }: { conversationId: number }) {

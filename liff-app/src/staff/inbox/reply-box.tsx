@@ -11,7 +11,7 @@ import { href } from '../paths.ts'
 import { loadCannedReplies } from './canned.ts'
 import { paths } from './paths.ts'
 import { replyModeAt } from './reply-mode.ts'
-import { shortTime, supportText } from './support-messages.ts'
+import { shortTime, supportText } from '../support/support-messages.ts'
 
 interface Props {
   conversationId: number

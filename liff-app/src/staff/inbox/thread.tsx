@@ -4,7 +4,7 @@ import { formatDateTime } from '../../lib/format.ts'
 import { XIcon } from '../../ui/icons.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
-import { shortTime, supportText } from './support-messages.ts'
+import { shortTime, supportText } from '../support/support-messages.ts'
 
 interface Props {
   messages: readonly ThreadMessage[]

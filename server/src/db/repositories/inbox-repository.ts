@@ -18,7 +18,8 @@ interface ClaimedRow {
   eventAt: number
 }
 
-export function createInboxRepository(db: Database): InboxRepository {
+/** The inbox's hot statements, prepared once per database (claims, single inserts, done marks). */
+function prepareInboxStatements(db: Database) {
   const insertOne = db
     .insert(webhookEvents)
     .values({
@@ -117,7 +118,12 @@ export function createInboxRepository(db: Database): InboxRepository {
       ),
     )
     .prepare()
+  return { insertOne, claimPending, anyDue, claimExpired, markDoneStatement }
+}
 
+export function createInboxRepository(db: Database): InboxRepository {
+  const { insertOne, claimPending, anyDue, claimExpired, markDoneStatement } =
+    prepareInboxStatements(db)
   return {
     async store(events: NewInboxEvent[], now: number) {
       const [event] = events

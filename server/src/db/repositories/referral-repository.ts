@@ -58,16 +58,19 @@ const memberColumns = {
 /** Statuses that count against the monthly cap (qualified once, whatever happened after). */
 const COUNTED: ReferralStatus[] = ['qualified', 'reversed', 'flagged']
 
-export function createReferralRepository(db: Database): ReferralStore {
-  const one = async (where: SQL | undefined): Promise<Referral | null> => {
-    const [row] = (await db
-      .select(referralColumns)
-      .from(referrals)
-      .where(where)
-      .orderBy(referrals.id)
-      .limit(1)) as ReferralRow[]
-    return row ? toReferral(row) : null
-  }
+/** Members as referral sees them: their codes, profiles and follow history. */
+function createReferralMembers(
+  db: Database,
+): Pick<
+  ReferralStore,
+  | 'codeOf'
+  | 'createCode'
+  | 'referrerByCode'
+  | 'member'
+  | 'memberByLineUserId'
+  | 'hasProfile'
+  | 'followHistory'
+> {
   const memberWhere = async (where: SQL): Promise<ReferralMember | null> => {
     const [row] = (await db
       .select(memberColumns)
@@ -76,13 +79,6 @@ export function createReferralRepository(db: Database): ReferralStore {
       .limit(1)) as ReferralMember[]
     return row ?? null
   }
-  const all = async <T>(q: SQL): Promise<T[]> => (await db.all(q)) as T[]
-  const guard = (id: number): Write =>
-    // changes() here is the previous statement's: 0 fails the CHECK and with it the commit.
-    db
-      .update(referrals)
-      .set({ qualifyGuard: sql`changes()` })
-      .where(eq(referrals.id, id))
 
   return {
     async codeOf(memberId) {
@@ -143,7 +139,44 @@ export function createReferralRepository(db: Database): ReferralStore {
         }
       })
     },
+  }
+}
 
+/** A referral's life: claimed, joined, refused or noted, qualified (capped a month), closed. */
+function createReferralClaims(
+  db: Database,
+): Pick<
+  ReferralStore,
+  | 'find'
+  | 'findClaim'
+  | 'liveClaim'
+  | 'liveForNewcomer'
+  | 'byPurchase'
+  | 'insertClaim'
+  | 'joinWrite'
+  | 'refuseWrite'
+  | 'noteWrite'
+  | 'qualifiedInMonth'
+  | 'qualifyWrites'
+  | 'closeWrites'
+> {
+  const one = async (where: SQL | undefined): Promise<Referral | null> => {
+    const [row] = (await db
+      .select(referralColumns)
+      .from(referrals)
+      .where(where)
+      .orderBy(referrals.id)
+      .limit(1)) as ReferralRow[]
+    return row ? toReferral(row) : null
+  }
+  const guard = (id: number): Write =>
+    // changes() here is the previous statement's: 0 fails the CHECK and with it the commit.
+    db
+      .update(referrals)
+      .set({ qualifyGuard: sql`changes()` })
+      .where(eq(referrals.id, id))
+
+  return {
     find: (id) => one(eq(referrals.id, id)),
     findClaim: (lineUserId, referrerMemberId) =>
       one(
@@ -257,7 +290,19 @@ export function createReferralRepository(db: Database): ReferralStore {
         guard(input.id),
       ]
     },
+  }
+}
 
+/** What staff read: claims to match, a referrer's list, the staff list and the stats. */
+function createReferralReports(
+  db: Database,
+): Pick<
+  ReferralStore,
+  'claimsWithMember' | 'joinedWithProfile' | 'forReferrer' | 'list' | 'stats'
+> {
+  const all = async <T>(q: SQL): Promise<T[]> => (await db.all(q)) as T[]
+
+  return {
     async claimsWithMember(claimedBefore, limit) {
       const rows = (await db
         .select(referralColumns)
@@ -367,5 +412,13 @@ export function createReferralRepository(db: Database): ReferralStore {
           .map(([month, v]) => ({ month, ...v })),
       }
     },
+  }
+}
+
+export function createReferralRepository(db: Database): ReferralStore {
+  return {
+    ...createReferralMembers(db),
+    ...createReferralClaims(db),
+    ...createReferralReports(db),
   }
 }

@@ -12,8 +12,8 @@ import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
 import { FormActions } from '../components/row-actions.tsx'
 import { useStaff } from '../context.ts'
-import { supportText } from '../inbox/support-messages.ts'
-import { issuesByPath, serverIssues, type Issues } from './issues.ts'
+import { supportText } from './support-messages.ts'
+import { issuesByPath, serverIssues, type Issues } from '../components/issues.ts'
 
 interface Props {
   /** The customer's question the bot could not answer. */
