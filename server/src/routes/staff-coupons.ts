@@ -9,6 +9,7 @@ import {
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../middleware/env.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
 
@@ -95,10 +96,14 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
     },
   )
 
-/** /api/staff/register/coupons: redeem at the register (scanned code, or picked for a member). */
+/**
+ * /api/staff/register/coupons: redeem at the register (scanned QR, typed short code, or picked for
+ * a member); unknown codes count against the coupon-code guessing limit.
+ */
 export const staffRegisterCouponsRoute = new Hono<AppEnv>().post(
   '/redeem',
   requirePermission('coupons.redeem'),
+  rateLimit('coupon_code'),
   jsonBody(CouponRedeemSchema),
   async (c) =>
     c.json(await c.var.services.coupons.redeemAtRegister(c.var.staff, c.req.valid('json'))),

@@ -1,5 +1,18 @@
 import type { CouponTemplate, CouponTemplateStats, CouponView } from '@joren/shared'
-import { and, asc, desc, eq, gt, inArray, isNotNull, lte, or, isNull, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  lte,
+  or,
+  isNull,
+  sql,
+  type SQL,
+} from 'drizzle-orm'
 import type { CouponRepository, IssuePlan, StoredCoupon } from '../../domain/coupons/coupons.ts'
 import type { UnitOfWork } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
@@ -26,6 +39,17 @@ const couponColumns = {
 
 type TemplateRow = typeof couponTemplates.$inferSelect
 
+/** One coupon as the domain stores it (with its member and short code). */
+async function storedCoupon(db: Database, where: SQL | undefined): Promise<StoredCoupon | null> {
+  const [row] = await db
+    .select({ ...couponColumns, shortCode: coupons.shortCode })
+    .from(coupons)
+    .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
+    .where(where)
+    .limit(1)
+  return row ?? null
+}
+
 function toTemplate(row: TemplateRow): CouponTemplate {
   return { ...row }
 }
@@ -35,18 +59,7 @@ export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRep
   const couponIdRef = (dedupeKey: string) =>
     rowRef(sql`(select ${coupons.id} from ${coupons} where ${coupons.dedupeKey} = ${dedupeKey})`)
 
-  const couponBy = (where: ReturnType<typeof eq>) =>
-    db
-      .select(couponColumns)
-      .from(coupons)
-      .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
-      .where(where)
-      .limit(1)
-
-  async function find(id: number): Promise<StoredCoupon | null> {
-    const [row] = await couponBy(eq(coupons.id, id))
-    return row ?? null
-  }
+  const find = (id: number) => storedCoupon(db, eq(coupons.id, id))
 
   async function findTemplate(id: number): Promise<CouponTemplate | null> {
     const [row] = await db.select().from(couponTemplates).where(eq(couponTemplates.id, id))
@@ -162,6 +175,7 @@ export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRep
           issuedAt: plan.issuedAt,
           expiresAt: plan.expiresAt,
           dedupeKey: plan.dedupeKey,
+          shortCode: plan.shortCode,
         }),
         uow.event({
           type: 'coupon.issued',
@@ -180,12 +194,14 @@ export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRep
 
     couponIdRef,
 
-    async findByDedupeKey(key) {
-      const [row] = await couponBy(eq(coupons.dedupeKey, key))
-      return row ?? null
-    },
-
+    findByDedupeKey: (key) => storedCoupon(db, eq(coupons.dedupeKey, key)),
     find,
+    findByShortCode: (code) => storedCoupon(db, eq(coupons.shortCode, code)),
+    assignShortCodeWrite: (id, code) =>
+      db
+        .update(coupons)
+        .set({ shortCode: code })
+        .where(and(eq(coupons.id, id), isNull(coupons.shortCode))),
 
     async listForMember(memberId): Promise<CouponView[]> {
       const rows = await db

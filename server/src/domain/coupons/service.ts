@@ -16,7 +16,7 @@ import { pointsSpentEvent } from '../loyalty/ledger.ts'
 import { MemberNotFound } from '../members/directory.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
-import { issueCouponToken, verifyCouponToken } from './coupon-token.ts'
+import { issueCouponToken } from './coupon-token.ts'
 import {
   couponRefusal,
   effectiveState,
@@ -31,7 +31,6 @@ import {
 } from './coupons.ts'
 import {
   constraintFailure,
-  CouponCodeInvalid,
   CouponLimitBelowIssued,
   CouponNotFound,
   CouponNotRevocable,
@@ -39,6 +38,7 @@ import {
   CouponTemplateNotFound,
 } from './errors.ts'
 import { sendIssuedNote, type IssuedNoteDeps } from './issued-note.ts'
+import { couponByCode, shortCodeOf } from './typed-code.ts'
 import { readWelcomeSetting, updateWelcomeSetting } from './welcome.ts'
 
 export interface CouponServiceDeps extends CouponDeps {
@@ -60,7 +60,7 @@ export interface CouponServiceDeps extends CouponDeps {
 /** How many times a new template retries when a concurrent one took its ID. */
 const TEMPLATE_ID_ATTEMPTS = 5
 
-function view({ memberId: _member, ...coupon }: StoredCoupon): CouponView {
+function view({ memberId: _member, shortCode: _code, ...coupon }: StoredCoupon): CouponView {
   return coupon
 }
 
@@ -308,16 +308,10 @@ export function createCouponService(deps: CouponServiceDeps) {
 
     /** The register: a scanned code, or a coupon picked for a member number. */
     async redeemAtRegister(actor: StaffActor, input: CouponRedeem): Promise<CouponRedeemed> {
-      let coupon: StoredCoupon
-      if ('code' in input) {
-        const check = await verifyCouponToken(input.code, deps.now(), await deps.cardKey())
-        if (!check.ok) throw new CouponCodeInvalid(check.error)
-        const found = await coupons.find(check.couponId)
-        if (!found) throw new CouponNotFound()
-        coupon = found
-      } else {
-        coupon = await couponOf(await memberIdOf(input.memberNumber), input.couponId)
-      }
+      const coupon =
+        'code' in input
+          ? await couponByCode(deps, input.code)
+          : await couponOf(await memberIdOf(input.memberNumber), input.couponId)
       const redeemed = await redeem(coupon, {
         memberId: null,
         staffId: actor.id,
@@ -342,12 +336,14 @@ export function createCouponService(deps: CouponServiceDeps) {
       return effectiveState(view(await couponOf(memberId, id)), deps.now())
     },
 
-    /** The short-lived signed QR; only a usable coupon gets one (else why, as a redemption would). */
+    /** The short-lived signed QR and the typed code; only for a usable coupon (else why not). */
     async code(memberId: number, id: number): Promise<CouponCode> {
       const now = deps.now()
-      const coupon = effectiveState(view(await couponOf(memberId, id)), now)
+      const stored = await couponOf(memberId, id)
+      const coupon = effectiveState(view(stored), now)
       if (coupon.state !== 'issued') throw couponRefusal(coupon, now, deps.timeZone)
-      return issueCouponToken(id, now, await deps.cardKey())
+      const token = await issueCouponToken(id, now, await deps.cardKey())
+      return { ...token, shortCode: await shortCodeOf(deps, stored) }
     },
 
     /** "この場で使う": the member redeems their own coupon in front of staff. */
