@@ -3,6 +3,7 @@ import {
   CouponRedeemSchema,
   CouponTemplateCreateSchema,
   CouponTemplateUpdateSchema,
+  isTypedCouponCode,
   MemberNumberParamSchema,
   WelcomeCouponSettingSchema,
 } from '@joren/shared'
@@ -103,8 +104,20 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
 export const staffRegisterCouponsRoute = new Hono<AppEnv>().post(
   '/redeem',
   requirePermission('coupons.redeem'),
-  rateLimit('coupon_code'),
   jsonBody(CouponRedeemSchema),
+  // Only typed codes are guessable (a signed QR is not; a picked coupon is the member's own).
+  rateLimit('coupon_code', {
+    when: async (c) => {
+      const body: unknown = await c.req.json()
+      return (
+        typeof body === 'object' &&
+        body !== null &&
+        'code' in body &&
+        typeof body.code === 'string' &&
+        isTypedCouponCode(body.code)
+      )
+    },
+  }),
   async (c) =>
     c.json(await c.var.services.coupons.redeemAtRegister(c.var.staff, c.req.valid('json'))),
 )

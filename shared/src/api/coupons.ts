@@ -192,6 +192,11 @@ export function normalizeCouponShortCode(input: string): string | null {
   return plain
 }
 
+/** Whether a code at the register was typed (a short code), not the scanned signed QR (JC1.…). */
+export function isTypedCouponCode(code: string): boolean {
+  return !/^JC1\./i.test(code.trim())
+}
+
 /** How a short code is shown and read aloud: XXXX-XXXX. */
 export function formatCouponShortCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`

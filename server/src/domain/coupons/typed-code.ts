@@ -1,4 +1,4 @@
-import { normalizeCouponShortCode } from '@joren/shared'
+import { isTypedCouponCode, normalizeCouponShortCode } from '@joren/shared'
 import { verifyCouponToken } from './coupon-token.ts'
 import type { CommitAtomically, CouponRepository, StoredCoupon } from './coupons.ts'
 import {
@@ -24,7 +24,7 @@ interface CodeDeps {
  */
 export async function couponByCode(deps: CodeDeps, code: string): Promise<StoredCoupon> {
   const text = code.trim()
-  if (/^JC1\./i.test(text)) {
+  if (!isTypedCouponCode(text)) {
     const check = await verifyCouponToken(text, deps.now(), await deps.cardKey())
     if (!check.ok) throw new CouponCodeInvalid(check.error)
     const found = await deps.coupons.find(check.couponId)
