@@ -55,9 +55,10 @@ let server: SandboxServer
 let dir: string
 
 beforeAll(async () => {
-  server = await startSandboxServer()
   dir = mkdtempSync(join(tmpdir(), 'joren-camera-'))
-})
+  // The first e2e file to run after a change of the apps builds them.
+  server = await startSandboxServer()
+}, 240_000)
 afterAll(async () => {
   await server?.close()
   rmSync(dir, { recursive: true, force: true })
