@@ -26,7 +26,6 @@ const ALLOWED: Record<string, number> = {
   'liff-app/src/staff/surveys/editor-screen.tsx:Editor': 272,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
   'liff-app/src/staff/faq/keyword-rules.tsx:RuleEditor': 253,
-  'liff-app/src/staff/loyalty/register-screen.tsx:RegisterScreen': 249,
   'server/src/domain/surveys/chat.ts:registerSurveyChat': 256,
   'liff-app/src/sandbox/app.tsx:App': 238,
   'server/src/domain/journeys/service.ts:createJourneysService': 233,

@@ -28,9 +28,12 @@ export const SCREENSHOT_DIR = fileURLToPath(
   new URL('../../test-results/screenshots/', import.meta.url),
 )
 
-/** One Chromium per test file; each test gets a fresh context from it. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+/**
+ * One Chromium per test file; each test gets a fresh context from it. `extraArgs` are for a test
+ * that needs a flag of its own (e.g. a fake camera).
+ */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] })
 }
 
 /** A phone the size of an iPhone 13/14, in Japanese, Tokyo time. */

@@ -89,4 +89,67 @@ describe('coupons on Workers + D1', () => {
     },
     TIMEOUT,
   )
+
+  it(
+    'a typed short code redeems once when tills type it at once; unknown and used codes say so',
+    async () => {
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!, { rateLimits: false })
+      const user = line.createUser({ displayName: '花子' })
+      await line.follow(user.userId)
+      const deadline = Date.now() + 15_000
+      while ((await worker.query('SELECT 1 FROM members')).length < 1) {
+        if (Date.now() > deadline) throw new Error(`no member row\n${worker.logs()}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const [member] = await worker.query<{ n: string }>('SELECT member_number AS n FROM members')
+      const template = await api('POST', '/api/staff/coupons/templates', owner(), {
+        kind: 'yen_off',
+        title: '200円引き',
+        value: 200,
+        validity: 'days',
+        validDays: 7,
+      })
+      expect(template.status).toBe(201)
+      const issued = await api('POST', `/api/staff/members/${member?.n}/coupons`, owner(), {
+        templateId: template.body.id,
+      })
+      expect(issued.status).toBe(201)
+      const [row] = await worker.query<{ c: string }>(
+        'SELECT short_code AS c FROM coupons WHERE id = ?',
+        issued.body.id,
+      )
+      const code = row?.c ?? ''
+      expect(code).toMatch(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/)
+
+      const unknown = await api('POST', '/api/staff/register/coupons/redeem', owner(), {
+        code: `${code.slice(0, 7)}${code.endsWith('Z') ? 'Y' : 'Z'}`,
+      })
+      expect(unknown.status).toBe(404)
+      expect(unknown.body.error?.code).toBe('coupon_code_unknown')
+
+      const token = owner()
+      const typed = [`${code.slice(0, 4)}-${code.slice(4)}`.toLowerCase(), ` ${code} `]
+      const redeems = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          api('POST', '/api/staff/register/coupons/redeem', token, { code: typed[i % 2] }),
+        ),
+      )
+      expect(redeems.filter((r) => r.status === 200)).toHaveLength(1)
+      const refused = redeems.filter((r) => r.status === 409)
+      expect(refused).toHaveLength(19)
+      for (const r of refused) {
+        expect(r.body.error?.code).toBe('coupon_already_redeemed')
+        expect(r.body.error?.message).toContain('使用済みです')
+      }
+      expect(
+        await worker.query("SELECT count(*) AS n FROM coupons WHERE state = 'redeemed'"),
+      ).toEqual([{ n: 1 }])
+      expect(
+        await worker.query(
+          "SELECT count(*) AS n FROM domain_events WHERE type = 'coupon.redeemed'",
+        ),
+      ).toEqual([{ n: 1 }])
+    },
+    TIMEOUT,
+  )
 })

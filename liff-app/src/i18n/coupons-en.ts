@@ -28,6 +28,8 @@ export const couponsEn: CouponsMessages = {
   showStaff: 'Show to staff',
   qrHelp: 'At the register, let the staff scan this QR code.',
   qrLabel: 'Coupon QR code',
+  shortCodeLabel: 'Coupon code',
+  shortCodeHelp: 'If the QR cannot be scanned, tell the staff this code.',
   refreshIn: (time) => `Refreshes in ${time}`,
   useNow: 'Use it now',
   slideHelp: 'Slide in front of the staff. This cannot be undone.',

@@ -27,6 +27,8 @@ export const couponsJa = {
   showStaff: 'スタッフに見せて使う',
   qrHelp: 'お会計のときに、このQRコードをスタッフに読み取ってもらってください。',
   qrLabel: 'クーポンのQRコード',
+  shortCodeLabel: 'クーポンコード',
+  shortCodeHelp: '読み取れないときは、このコードをスタッフにお伝えください。',
   refreshIn: (time: string) => `あと ${time} で更新`,
   useNow: 'この場で使う',
   slideHelp: 'スタッフの前でスライドしてください。使うと元に戻せません。',

@@ -521,8 +521,11 @@ export const coupons = sqliteTable(
     revokedAt: integer('revoked_at'),
     /** Makes issuing idempotent, e.g. 'welcome:<LINE user ID>' is issued once, ever. */
     dedupeKey: text('dedupe_key').unique(),
+    /** What a customer reads aloud and staff type: 8 Crockford base32 characters (XXXX-XXXX). */
+    shortCode: text('short_code'),
   },
   (t) => [
+    uniqueIndex('coupons_short_code_idx').on(t.shortCode),
     index('coupons_member_idx').on(t.memberId, t.state, t.expiresAt),
     index('coupons_template_idx').on(t.templateId, t.state),
     // The coupon-expiring journeys' pass: unused coupons by expiry, across members.

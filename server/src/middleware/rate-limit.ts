@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { LimitGroup } from '../domain/security/rate-limit.ts'
 import type { AppEnv } from './env.ts'
@@ -21,10 +22,15 @@ export function clientAddress(
  * Limits guesses at a secret (domain/security/rate-limit.ts): per client and for all clients, with
  * a 429 (Japanese message, `retry-after`) and a staff alert on the first refusal of a window. The
  * attempt is counted before the route runs and given back if the route's answer was not a wrong
- * guess. Mount it after authentication, so only signed-in guesses count.
+ * guess. Mount it after authentication, so only signed-in guesses count. With `when`, only the
+ * requests it picks are counted (e.g. typed codes, not the signed QR on the same route).
  */
-export function rateLimit(group: LimitGroup) {
+export function rateLimit(
+  group: LimitGroup,
+  options: { when?: (c: Context<AppEnv>) => Promise<boolean> } = {},
+) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    if (options.when && !(await options.when(c))) return next()
     const attempt = await c.var.services.rateLimits.attempt(
       group,
       clientAddress(c.env, c.req.header('cf-connecting-ip')),

@@ -3,12 +3,14 @@ import {
   CouponRedeemSchema,
   CouponTemplateCreateSchema,
   CouponTemplateUpdateSchema,
+  isTypedCouponCode,
   MemberNumberParamSchema,
   WelcomeCouponSettingSchema,
 } from '@joren/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../middleware/env.ts'
+import { rateLimit } from '../middleware/rate-limit.ts'
 import { requirePermission } from '../middleware/staff-auth.ts'
 import { jsonBody, paramsOf } from './validation.ts'
 
@@ -95,11 +97,27 @@ export const staffMemberCouponsRoute = new Hono<AppEnv>()
     },
   )
 
-/** /api/staff/register/coupons: redeem at the register (scanned code, or picked for a member). */
+/**
+ * /api/staff/register/coupons: redeem at the register (scanned QR, typed short code, or picked for
+ * a member); unknown codes count against the coupon-code guessing limit.
+ */
 export const staffRegisterCouponsRoute = new Hono<AppEnv>().post(
   '/redeem',
   requirePermission('coupons.redeem'),
   jsonBody(CouponRedeemSchema),
+  // Only typed codes are guessable (a signed QR is not; a picked coupon is the member's own).
+  rateLimit('coupon_code', {
+    when: async (c) => {
+      const body: unknown = await c.req.json()
+      return (
+        typeof body === 'object' &&
+        body !== null &&
+        'code' in body &&
+        typeof body.code === 'string' &&
+        isTypedCouponCode(body.code)
+      )
+    },
+  }),
   async (c) =>
     c.json(await c.var.services.coupons.redeemAtRegister(c.var.staff, c.req.valid('json'))),
 )

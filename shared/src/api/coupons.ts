@@ -172,17 +172,60 @@ export const CouponIssueSchema = z.object({
   notify: z.boolean().optional(),
 })
 
-/** GET /api/liff/coupons/:id/code: the short-lived signed QR staff scan. */
+/** Crockford base32: digits and letters without I, L, O and U (nothing to misread or mishear). */
+export const COUPON_SHORT_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+export const COUPON_SHORT_CODE_LENGTH = 8
+
+/**
+ * A typed coupon code as stored (8 characters), or null when it cannot be one. Tolerant as staff
+ * type: any case, full-width characters, spaces and hyphens anywhere; O is read as 0, I and L as 1.
+ */
+export function normalizeCouponShortCode(input: string): string | null {
+  const plain = input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-‐‑‒–—―−ー]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1')
+  if (plain.length !== COUPON_SHORT_CODE_LENGTH) return null
+  for (const ch of plain) if (!COUPON_SHORT_CODE_ALPHABET.includes(ch)) return null
+  return plain
+}
+
+/** Whether a code at the register was typed (a short code), not the scanned signed QR (JC1.…). */
+export function isTypedCouponCode(code: string): boolean {
+  return !/^JC1\./i.test(code.trim())
+}
+
+/** How a short code is shown and read aloud: XXXX-XXXX. */
+export function formatCouponShortCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`
+}
+
+/**
+ * GET /api/liff/coupons/:id/code: the short-lived signed QR staff scan, and the coupon's short code
+ * (XXXX-XXXX under the QR) staff can type when they cannot scan.
+ */
 export const CouponCodeSchema = z.object({
   token: z.string(),
   expiresAt: z.number().int(),
   refreshAfter: z.number().int(),
+  shortCode: z.string(),
 })
 export type CouponCode = z.infer<typeof CouponCodeSchema>
 
-/** POST /api/staff/register/coupons/redeem: a scanned code, or a coupon ID picked for a member. */
+/**
+ * POST /api/staff/register/coupons/redeem: a code (the scanned QR, or the short code typed as
+ * XXXX-XXXX in any case, with or without spaces and hyphens), or a coupon ID picked for a member.
+ */
 export const CouponRedeemSchema = z.union([
-  z.object({ code: z.string().trim().min(10).max(200) }),
+  z.object({
+    code: z
+      .string()
+      .trim()
+      .min(COUPON_SHORT_CODE_LENGTH, 'クーポンコードは 8 文字（XXXX-XXXX）です')
+      .max(200),
+  }),
   z.object({ couponId: positiveInt, memberNumber: MemberNumberSchema }),
 ])
 export type CouponRedeem = z.infer<typeof CouponRedeemSchema>

@@ -1,4 +1,9 @@
-import type { CouponCode, CouponRedeemed, CouponView } from '@joren/shared'
+import {
+  formatCouponShortCode,
+  type CouponCode,
+  type CouponRedeemed,
+  type CouponView,
+} from '@joren/shared'
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { formatDateTime } from '../../lib/format.ts'
@@ -102,6 +107,13 @@ function CouponQr({ api, id }: { api: ScreenProps['api']; id: number }) {
         <QrCode value={code.token} label={m.qrLabel} />
       </div>
       <p class="muted">{m.qrHelp}</p>
+      <p class="coupon-short-code">
+        <span class="muted">{m.shortCodeLabel}</span>
+        <strong class="mono" data-testid="coupon-short-code">
+          {formatCouponShortCode(code.shortCode)}
+        </strong>
+        <span class="muted">{m.shortCodeHelp}</span>
+      </p>
       <p class="muted">
         {m.refreshIn(`${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`)}
       </p>

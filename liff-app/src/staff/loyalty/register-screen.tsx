@@ -3,12 +3,13 @@ import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { canScan, scanCode } from '../../lib/scan-code.ts'
 import { useResource } from '../../lib/use-resource.ts'
-import { CheckIcon } from '../../ui/icons.tsx'
+import { CameraScan } from '../components/camera-scanner.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import './loyalty.css'
 import { loyaltyText } from './messages.ts'
+import { RegisterConfirm, RegisterDone } from './register-steps.tsx'
 
 type Step = 'input' | 'confirm' | 'done'
 
@@ -26,6 +27,7 @@ export default function RegisterScreen() {
     'settings',
   )
   const [scannable, setScannable] = useState(false)
+  const [camera, setCamera] = useState(false)
   const [step, setStep] = useState<Step>('input')
   const [cardToken, setCardToken] = useState<string | null>(null)
   const [memberNumber, setMemberNumber] = useState('')
@@ -114,86 +116,22 @@ export default function RegisterScreen() {
   const toggle = (id: string) =>
     setCategories((list) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]))
 
-  if (step === 'done' && result) {
-    return (
-      <div class="stack">
-        <section class="card stack register-done" role="status" data-testid="register-done">
-          <CheckIcon size={48} />
-          <strong>{r.doneTitle}</strong>
-          <div>{m.yen(result.purchase.amountYen)}</div>
-          <div>
-            {r.earned}
-            <div class="register-big" data-testid="register-earned">
-              +{m.pt(result.purchase.pointsGranted)}
-            </div>
-          </div>
-          <div>
-            {r.balance}
-            <div class="register-big" data-testid="register-balance">
-              {m.pt(result.balance)}
-            </div>
-          </div>
-          {result.tier.tier && (
-            <div class="muted">
-              {r.tier}: {result.tier.tier.name}
-            </div>
-          )}
-          <button class="btn btn-lg" type="button" onClick={reset}>
-            {r.another}
-          </button>
-        </section>
-      </div>
-    )
-  }
+  if (step === 'done' && result) return <RegisterDone result={result} onAnother={reset} />
 
   if (step === 'confirm') {
     const labels = new Map((settings.data?.categories ?? []).map((c) => [c.id, c.label]))
     return (
-      <div class="stack">
-        <PageHeader title={r.confirmTitle} />
-        {error !== null && <ErrorPanel error={error} onRetry={() => setError(null)} />}
-        <section class="card stack">
-          <dl class="register-summary">
-            <dt>{r.name}</dt>
-            <dd data-testid="register-name">
-              <strong>{who?.displayName ?? r.noName}</strong>
-            </dd>
-            <dt>{r.member}</dt>
-            <dd class="mono">{who?.memberNumber ?? (cardToken ? r.cardMember : number)}</dd>
-            {who?.tier && (
-              <>
-                <dt>{r.tier}</dt>
-                <dd data-testid="register-tier">{who.tier}</dd>
-              </>
-            )}
-            {who && (
-              <>
-                <dt>{r.points}</dt>
-                <dd data-testid="register-points">{m.pt(who.balance)}</dd>
-              </>
-            )}
-            <dt>{r.amount}</dt>
-            <dd>{m.yen(yen)}</dd>
-            {categories.length > 0 && (
-              <>
-                <dt>{r.categories}</dt>
-                <dd>{categories.map((c) => labels.get(c) ?? c).join('、')}</dd>
-              </>
-            )}
-          </dl>
-          <button class="btn btn-lg" type="button" disabled={busy} onClick={() => void record()}>
-            {busy ? r.recording : r.record}
-          </button>
-          <button
-            class="btn btn-secondary"
-            type="button"
-            disabled={busy}
-            onClick={() => setStep('input')}
-          >
-            {r.back}
-          </button>
-        </section>
-      </div>
+      <RegisterConfirm
+        who={who}
+        fallbackMember={cardToken ? r.cardMember : number}
+        yen={yen}
+        categoryLabels={categories.map((c) => labels.get(c) ?? c)}
+        error={error}
+        busy={busy}
+        onDismissError={() => setError(null)}
+        onRecord={() => void record()}
+        onBack={() => setStep('input')}
+      />
     )
   }
 
@@ -205,6 +143,18 @@ export default function RegisterScreen() {
         <button class="btn btn-lg" type="button" onClick={() => void scan()}>
           {r.scan}
         </button>
+      )}
+      {!scannable && !cardToken && (
+        <CameraScan
+          open={camera}
+          onOpen={() => setCamera(true)}
+          onCode={(value) => {
+            setCamera(false)
+            setCardToken(value)
+            setMemberNumber('')
+          }}
+          onClose={() => setCamera(false)}
+        />
       )}
       <form class="card stack" onSubmit={review}>
         {cardToken ? (

@@ -3,6 +3,7 @@ import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { canScan, scanCode } from '../../lib/scan-code.ts'
 import { CheckIcon } from '../../ui/icons.tsx'
+import { CameraScan } from '../components/camera-scanner.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
@@ -16,6 +17,7 @@ export default function RedeemScreen() {
   const { api, session } = useStaff()
   const m = couponText()
   const [scannable, setScannable] = useState(false)
+  const [camera, setCamera] = useState(false)
   const [code, setCode] = useState('')
   const [memberNumber, setMemberNumber] = useState('')
   const [found, setFound] = useState<CouponList | null>(null)
@@ -93,6 +95,18 @@ export default function RedeemScreen() {
           {m.scan}
         </button>
       )}
+      {!scannable && (
+        <CameraScan
+          open={camera}
+          disabled={busy}
+          onOpen={() => setCamera(true)}
+          onCode={(value) => {
+            setCamera(false)
+            void redeem({ code: value })
+          }}
+          onClose={() => setCamera(false)}
+        />
+      )}
       <form class="card stack" onSubmit={submitCode}>
         <label class="field-label" for="coupon-code">
           {m.code}
@@ -101,6 +115,9 @@ export default function RedeemScreen() {
           id="coupon-code"
           class="input mono"
           value={code}
+          placeholder="XXXX-XXXX"
+          autocapitalize="characters"
+          spellcheck={false}
           autocomplete="off"
           onInput={(e) => setCode(e.currentTarget.value)}
         />

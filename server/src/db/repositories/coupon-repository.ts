@@ -1,5 +1,5 @@
 import type { CouponView } from '@joren/shared'
-import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { CouponRepository, IssuePlan, StoredCoupon } from '../../domain/coupons/coupons.ts'
 import type { UnitOfWork } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
@@ -25,23 +25,23 @@ const couponColumns = {
   revokedAt: coupons.revokedAt,
 }
 
+/** One coupon as the domain stores it (with its member and short code). */
+async function storedCoupon(db: Database, where: SQL | undefined): Promise<StoredCoupon | null> {
+  const [row] = await db
+    .select({ ...couponColumns, shortCode: coupons.shortCode })
+    .from(coupons)
+    .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
+    .where(where)
+    .limit(1)
+  return row ?? null
+}
+
 /** `uow` plans the `coupon.issued` event every issue commits with (see issueWrites). */
 export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRepository {
   const couponIdRef = (dedupeKey: string) =>
     rowRef(sql`(select ${coupons.id} from ${coupons} where ${coupons.dedupeKey} = ${dedupeKey})`)
 
-  const couponBy = (where: ReturnType<typeof eq>) =>
-    db
-      .select(couponColumns)
-      .from(coupons)
-      .innerJoin(couponTemplates, eq(couponTemplates.id, coupons.templateId))
-      .where(where)
-      .limit(1)
-
-  async function find(id: number): Promise<StoredCoupon | null> {
-    const [row] = await couponBy(eq(coupons.id, id))
-    return row ?? null
-  }
+  const find = (id: number) => storedCoupon(db, eq(coupons.id, id))
 
   return {
     ...createCouponTemplateStore(db),
@@ -77,6 +77,7 @@ export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRep
           issuedAt: plan.issuedAt,
           expiresAt: plan.expiresAt,
           dedupeKey: plan.dedupeKey,
+          shortCode: plan.shortCode,
         }),
         uow.event({
           type: 'coupon.issued',
@@ -95,10 +96,13 @@ export function createCouponRepository(db: Database, uow: UnitOfWork): CouponRep
 
     couponIdRef,
 
-    async findByDedupeKey(key) {
-      const [row] = await couponBy(eq(coupons.dedupeKey, key))
-      return row ?? null
-    },
+    findByDedupeKey: (key) => storedCoupon(db, eq(coupons.dedupeKey, key)),
+    findByShortCode: (code) => storedCoupon(db, eq(coupons.shortCode, code)),
+    assignShortCodeWrite: (id, code) =>
+      db
+        .update(coupons)
+        .set({ shortCode: code })
+        .where(and(eq(coupons.id, id), isNull(coupons.shortCode))),
 
     find,
 

@@ -21,7 +21,7 @@ export async function issueCouponToken(
   couponId: number,
   now: number,
   key: CryptoKey,
-): Promise<CouponCode> {
+): Promise<Omit<CouponCode, 'shortCode'>> {
   const exp = Math.floor((now + COUPON_TOKEN_TTL_MS) / 1000)
   const signed = `${PREFIX}.${couponId}.${exp}`
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(signed)))

@@ -22,6 +22,7 @@ import {
   CouponTotalLimitReached,
   NotExchangeable,
 } from './errors.ts'
+import { newCouponShortCode, SHORT_CODE_ATTEMPTS } from './short-code.ts'
 
 /** A statement a repository planned for one atomic batch (opaque to the domain). */
 export type PlannedStatement = Write
@@ -31,8 +32,11 @@ export type CommitAtomically = (statements: PlannedStatement[]) => Promise<void>
 
 export const DAY_MS = 24 * 60 * 60 * 1000
 
-/** A coupon with the member it belongs to (never sent to another member). */
-export type StoredCoupon = CouponView & { memberId: number }
+/**
+ * A coupon with the member it belongs to (never sent to another member) and its short code (null
+ * only for a coupon from before codes that has not been shown yet).
+ */
+export type StoredCoupon = CouponView & { memberId: number; shortCode: string | null }
 
 export interface IssuePlan {
   template: CouponTemplate
@@ -40,6 +44,8 @@ export interface IssuePlan {
   source: CouponSource
   sourceRef: string | null
   dedupeKey: string
+  /** The typed code (unique: a taken one fails the commit on coupons_short_code_idx). */
+  shortCode: string
   issuedAt: number
   expiresAt: number
 }
@@ -81,6 +87,10 @@ export interface CouponRepository {
   couponIdRef(dedupeKey: string): RowRef
   findByDedupeKey(key: string): Promise<StoredCoupon | null>
   find(id: number): Promise<StoredCoupon | null>
+  /** The coupon with this (normalized) short code. */
+  findByShortCode(code: string): Promise<StoredCoupon | null>
+  /** Gives a coupon without one its short code (changes a row only while it has none). */
+  assignShortCodeWrite(id: number, code: string): Write
   listForMember(memberId: number): Promise<CouponView[]>
   /** The one conditional statement: issued and unexpired → redeemed (changes a row or not). */
   redeemWrite(input: RedeemInput): Write
@@ -181,26 +191,36 @@ export async function issueCoupon(deps: CouponDeps, input: IssueInput): Promise<
   if (!template) throw new CouponTemplateNotFound()
   assertIssuable(template, now)
   const dedupeKey = input.dedupeKey ?? `issue:${deps.ids.uuid()}`
-  const statements = deps.coupons.issueWrites({
-    template,
-    memberId: input.memberId,
-    source: input.source,
-    sourceRef: input.sourceRef ?? null,
-    dedupeKey,
-    issuedAt: now,
-    expiresAt: expiryFor(template, now),
-  })
-  try {
-    await deps.atomic([...(input.extra ?? []), ...statements, ...(input.after?.(dedupeKey) ?? [])])
-  } catch (error) {
-    const failure = constraintFailure(error)
-    if (failure === 'coupon_templates_total_limit') throw new CouponTotalLimitReached()
-    if (failure === 'coupon_member_counts_limit') throw new CouponMemberLimitReached()
-    if (failure === 'unique:coupons.dedupe_key') {
-      const existing = await deps.coupons.findByDedupeKey(dedupeKey)
-      if (existing) return existing
+  for (let attempt = 1; ; attempt++) {
+    const statements = deps.coupons.issueWrites({
+      template,
+      memberId: input.memberId,
+      source: input.source,
+      sourceRef: input.sourceRef ?? null,
+      dedupeKey,
+      shortCode: newCouponShortCode(),
+      issuedAt: now,
+      expiresAt: expiryFor(template, now),
+    })
+    try {
+      await deps.atomic([
+        ...(input.extra ?? []),
+        ...statements,
+        ...(input.after?.(dedupeKey) ?? []),
+      ])
+      break
+    } catch (error) {
+      const failure = constraintFailure(error)
+      if (failure === 'coupon_templates_total_limit') throw new CouponTotalLimitReached()
+      if (failure === 'coupon_member_counts_limit') throw new CouponMemberLimitReached()
+      if (failure === 'unique:coupons.dedupe_key') {
+        const existing = await deps.coupons.findByDedupeKey(dedupeKey)
+        if (existing) return existing
+      }
+      // Another coupon has this short code: the whole batch rolled back; draw another.
+      if (failure === 'unique:coupons.short_code' && attempt < SHORT_CODE_ATTEMPTS) continue
+      throw error
     }
-    throw error
   }
   const issued = await deps.coupons.findByDedupeKey(dedupeKey)
   if (!issued) throw new Error(`coupon ${dedupeKey} was committed but cannot be read back`)

@@ -129,3 +129,25 @@ export function constraintFailure(error: unknown): string | null {
   }
   return null
 }
+
+/** 400: typed text that cannot be a coupon code (nothing was looked up). */
+export class CouponShortCodeMalformed extends DomainError {
+  constructor() {
+    super(
+      400,
+      'coupon_code_malformed',
+      'クーポンコードは英数字 8 文字（XXXX-XXXX）です。お客さまの画面のコードを確かめて入力してください。',
+    )
+  }
+}
+
+/** 404: no coupon has this typed code (a typo, or a code of another shop). */
+export class CouponShortCodeUnknown extends DomainError {
+  constructor() {
+    super(
+      404,
+      'coupon_code_unknown',
+      'このクーポンコードのクーポンは見つかりません。お客さまの画面のコード（XXXX-XXXX）を確かめてください。',
+    )
+  }
+}

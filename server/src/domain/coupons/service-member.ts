@@ -9,6 +9,7 @@ import { pointsSpentEvent } from '../loyalty/ledger.ts'
 import { issueCouponToken } from './coupon-token.ts'
 import { couponRefusal, effectiveState, exchangeCatalogue, exchangeForCoupon } from './coupons.ts'
 import { couponServiceSupport, view, type CouponServiceDeps } from './service-support.ts'
+import { shortCodeOf } from './typed-code.ts'
 
 /** The member's own coupons (mini-app): their list, the QR, using one now, the points exchange. */
 export function createMemberCouponCommands(deps: CouponServiceDeps) {
@@ -26,12 +27,14 @@ export function createMemberCouponCommands(deps: CouponServiceDeps) {
       return effectiveState(view(await couponOf(memberId, id)), deps.now())
     },
 
-    /** The short-lived signed QR; only a usable coupon gets one (else why, as a redemption would). */
+    /** The short-lived signed QR and the typed code; only for a usable coupon (else why not). */
     async code(memberId: number, id: number): Promise<CouponCode> {
       const now = deps.now()
-      const coupon = effectiveState(view(await couponOf(memberId, id)), now)
+      const stored = await couponOf(memberId, id)
+      const coupon = effectiveState(view(stored), now)
       if (coupon.state !== 'issued') throw couponRefusal(coupon, now, deps.timeZone)
-      return issueCouponToken(id, now, await deps.cardKey())
+      const token = await issueCouponToken(id, now, await deps.cardKey())
+      return { ...token, shortCode: await shortCodeOf(deps, stored) }
     },
 
     /** "この場で使う": the member redeems their own coupon in front of staff. */

@@ -1,9 +1,9 @@
 import type { CouponList, CouponRedeem, CouponRedeemed, CouponView } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
-import { verifyCouponToken } from './coupon-token.ts'
-import { effectiveState, issueCoupon, type StoredCoupon } from './coupons.ts'
-import { CouponCodeInvalid, CouponNotFound, CouponNotRevocable } from './errors.ts'
+import { effectiveState, issueCoupon } from './coupons.ts'
+import { CouponNotFound, CouponNotRevocable } from './errors.ts'
 import { sendIssuedNote } from './issued-note.ts'
+import { couponByCode } from './typed-code.ts'
 import { couponServiceSupport, view, type CouponServiceDeps } from './service-support.ts'
 
 /** A member's coupons as staff see them: issue, revoke, redeem at the register. */
@@ -78,16 +78,10 @@ export function createStaffCouponCommands(deps: CouponServiceDeps) {
 
     /** The register: a scanned code, or a coupon picked for a member number. */
     async redeemAtRegister(actor: StaffActor, input: CouponRedeem): Promise<CouponRedeemed> {
-      let coupon: StoredCoupon
-      if ('code' in input) {
-        const check = await verifyCouponToken(input.code, deps.now(), await deps.cardKey())
-        if (!check.ok) throw new CouponCodeInvalid(check.error)
-        const found = await coupons.find(check.couponId)
-        if (!found) throw new CouponNotFound()
-        coupon = found
-      } else {
-        coupon = await couponOf(await memberIdOf(input.memberNumber), input.couponId)
-      }
+      const coupon =
+        'code' in input
+          ? await couponByCode(deps, input.code)
+          : await couponOf(await memberIdOf(input.memberNumber), input.couponId)
       const redeemed = await redeem(coupon, {
         memberId: null,
         staffId: actor.id,

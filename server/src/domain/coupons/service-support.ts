@@ -32,7 +32,7 @@ export interface CouponServiceDeps extends CouponDeps {
 /** How many times a new template retries when a concurrent one took its ID. */
 export const TEMPLATE_ID_ATTEMPTS = 5
 
-export function view({ memberId: _member, ...coupon }: StoredCoupon): CouponView {
+export function view({ memberId: _member, shortCode: _code, ...coupon }: StoredCoupon): CouponView {
   return coupon
 }
 

@@ -8,6 +8,7 @@ import {
   type ReferralSettings,
 } from '@joren/shared'
 import { assertIssuable, expiryFor, type CouponRepository } from '../coupons/coupons.ts'
+import { newCouponShortCode } from '../coupons/short-code.ts'
 import { constraintFailure } from '../coupons/errors.ts'
 import { DomainError } from '../errors.ts'
 import { localDate, pointsExpiryAt } from '../loyalty/dates.ts'
@@ -265,6 +266,8 @@ async function planReward(
         source: 'referral',
         sourceRef: `referral:${referralId}`,
         dedupeKey,
+        // A taken code (1 in 2^40 per coupon) fails this batch; the event relay retries it with a new one.
+        shortCode: newCouponShortCode(),
         issuedAt: now,
         expiresAt: expiryFor(template, now),
       }),

@@ -1,5 +1,6 @@
 /**
- * Limits on guessing secrets: the owner setup code, invitation codes and integration API keys.
+ * Limits on guessing secrets: the owner setup code, invitation codes, integration API keys and the
+ * coupon codes typed at the register.
  * Fixed windows counted in the database (one conditional UPSERT per attempt, the same on SQLite
  * and D1), per client address and for everyone together, so neither one client nor many can try
  * more than a handful of guesses per window, across Workers isolates and restarts. The first
@@ -10,7 +11,7 @@
  * valid API key): people and integrations that get it right are never held up by their successes.
  */
 
-export type LimitGroup = 'owner_setup' | 'invite_accept' | 'api_key'
+export type LimitGroup = 'owner_setup' | 'invite_accept' | 'api_key' | 'coupon_code'
 
 export interface LimitPolicy {
   windowMs: number
@@ -51,6 +52,15 @@ export const LIMITS: Readonly<Record<LimitGroup, LimitPolicy>> = {
     label: 'API キー',
     // A wrong, revoked or missing key; a bad body with a good key is not a guess.
     wrongGuess: (status) => status === 401,
+  },
+  coupon_code: {
+    windowMs: TEN_MINUTES,
+    // Tills behind one shop router share an address; a typo now and then is no attack.
+    perClient: 30,
+    global: 100,
+    label: 'クーポンコード',
+    // Only an unknown code is a guess; a used or expired coupon (409) was a real code.
+    wrongGuess: (status) => status === 404,
   },
 }
 
