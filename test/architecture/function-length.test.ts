@@ -15,7 +15,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const MAX_LINES = 200
 
 const ALLOWED: Record<string, number> = {
-  'server/src/db/repositories/broadcast-repository.ts:createBroadcastRepository': 809,
   'server/src/db/repositories/support-inbox-repository.ts:createInboxStore': 565,
   'server/src/db/repositories/journey-repository.ts:createJourneyRepository': 633,
   'server/src/entry/doctor-command.ts:runDoctor': 407,
