@@ -18,7 +18,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/db/repositories/support-inbox-repository.ts:createInboxStore': 565,
   'server/src/db/repositories/journey-repository.ts:createJourneyRepository': 633,
   'server/src/entry/doctor-command.ts:runDoctor': 407,
-  'liff-app/src/staff/broadcasts/composer-screen.tsx:Composer': 357,
   'server/src/db/repositories/survey-repository.ts:createSurveyRepository': 323,
   'server/src/db/repositories/outbox-repository.ts:createOutboxRepository': 315,
   'server/src/db/repositories/referral-repository.ts:createReferralRepository': 311,
