@@ -25,7 +25,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/domain/support/inbox.ts:createInboxService': 307,
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/domain/coupons/service.ts:createCouponService': 314,
-  'liff-app/src/staff/segments/rule-editor.tsx:LeafFields': 299,
   'server/src/db/repositories/loyalty-repository.ts:createLoyaltyStore': 291,
   'server/src/compose/index.ts:composeServices': 328,
   'liff-app/src/staff/surveys/editor-screen.tsx:Editor': 272,
