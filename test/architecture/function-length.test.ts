@@ -21,7 +21,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/db/repositories/survey-repository.ts:createSurveyRepository': 323,
   'server/src/db/repositories/outbox-repository.ts:createOutboxRepository': 315,
   'server/src/db/repositories/referral-repository.ts:createReferralRepository': 311,
-  'server/src/domain/broadcasts/service.ts:createBroadcastService': 310,
   'server/src/domain/support/inbox.ts:createInboxService': 307,
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/domain/coupons/service.ts:createCouponService': 314,
