@@ -26,7 +26,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/domain/coupons/service.ts:createCouponService': 314,
   'server/src/db/repositories/loyalty-repository.ts:createLoyaltyStore': 291,
   'server/src/compose/index.ts:composeServices': 328,
-  'liff-app/src/staff/surveys/editor-screen.tsx:Editor': 272,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
   'liff-app/src/staff/faq/keyword-rules.tsx:RuleEditor': 253,
   'liff-app/src/staff/loyalty/register-screen.tsx:RegisterScreen': 249,
