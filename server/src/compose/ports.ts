@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts'
 import type { Atomic } from '../db/atomic.ts'
 import type { Database } from '../db/database.ts'
-import type { SummaryRebuild } from '../db/segments/upkeep.ts'
+import type { SummaryRebuild } from '../domain/segments/store.ts'
 import type { FaqAnswererOptions } from '../domain/faq/answerer.ts'
 import type { Clock, Defer, Ids, Logger } from '../domain/ports.ts'
 import type { InboxRepository } from '../domain/webhook/inbox.ts'

@@ -4,7 +4,6 @@ import {
   type StaffSurvey,
   type SurveyQuestionType,
 } from '@joren/shared'
-import type { JSX } from 'preact'
 import { useRef, useState } from 'preact/hooks'
 import { ApiError } from '../../lib/api-error.ts'
 import { navigate } from '../../lib/router.ts'
@@ -29,54 +28,9 @@ import {
   type QuestionForm,
   type SurveyForm,
 } from './editor-model.ts'
+import { Field, valueOf } from './editor-fields.tsx'
+import { SurveySettings } from './editor-settings.tsx'
 import { surveyText } from './survey-text.ts'
-
-type InputEvent = JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>
-const valueOf = (e: InputEvent) => e.currentTarget.value
-
-/** A labelled input with its message (aria-linked) under it. */
-function Field(props: {
-  id: string
-  label: string
-  value: string
-  error?: string
-  hint?: string
-  type?: string
-  multiline?: boolean
-  onInput(value: string): void
-  extra?: Record<string, unknown>
-}) {
-  const errorId = `${props.id}-error`
-  const hintId = `${props.id}-hint`
-  const describedBy = [props.hint && hintId, props.error && errorId].filter(Boolean).join(' ')
-  const common = {
-    id: props.id,
-    class: 'input',
-    value: props.value,
-    'aria-invalid': props.error ? true : undefined,
-    'aria-describedby': describedBy || undefined,
-    onInput: (e: InputEvent) => props.onInput(valueOf(e)),
-    ...props.extra,
-  }
-  return (
-    <div class="svs-field">
-      <label class="field-label" for={props.id}>
-        {props.label}
-      </label>
-      {props.multiline ? (
-        <textarea rows={3} {...common} />
-      ) : (
-        <input type={props.type ?? 'text'} {...common} />
-      )}
-      {props.hint && (
-        <p class="field-hint" id={hintId}>
-          {props.hint}
-        </p>
-      )}
-      <FieldError id={errorId} message={props.error} />
-    </div>
-  )
-}
 
 function OptionEditor(props: {
   path: string
@@ -473,111 +427,7 @@ function Editor({ survey }: { survey: StaffSurvey | null }) {
           ))}
         </div>
       </section>
-      <fieldset class="card stack">
-        <legend class="section-title">{m.reward}</legend>
-        <div class="svs-field">
-          <label class="field-label" for="survey-reward">
-            {m.reward}
-          </label>
-          <select
-            id="survey-reward"
-            class="input"
-            value={form.rewardTemplateId}
-            aria-describedby="survey-reward-hint"
-            onChange={(e) => set({ rewardTemplateId: valueOf(e) })}
-          >
-            <option value="">{m.rewardNone}</option>
-            {active.map((t) => (
-              <option key={t.id} value={String(t.id)}>
-                {t.title}
-              </option>
-            ))}
-          </select>
-          <p class="field-hint" id="survey-reward-hint">
-            {m.rewardHint}
-          </p>
-          <FieldError id="survey-reward-error" message={errors.rewardTemplateId} />
-        </div>
-      </fieldset>
-      <fieldset class="card stack">
-        <legend class="section-title">{m.policy}</legend>
-        <div class="svs-grid">
-          <label class="svs-check">
-            <input
-              type="radio"
-              name="policy"
-              checked={form.policy === 'once'}
-              onChange={() => set({ policy: 'once' })}
-            />
-            {m.policyOnce}
-          </label>
-          <label class="svs-check">
-            <input
-              type="radio"
-              name="policy"
-              checked={form.policy === 'every_n_days'}
-              onChange={() => set({ policy: 'every_n_days' })}
-            />
-            {m.policyEvery}
-          </label>
-        </div>
-        {form.policy === 'every_n_days' && (
-          <Field
-            id="survey-policy-days"
-            label={m.policyDays}
-            type="number"
-            value={form.policyDays}
-            error={errors['policy.days']}
-            onInput={(policyDays) => set({ policyDays })}
-            extra={{ min: 1, max: 3650 }}
-          />
-        )}
-      </fieldset>
-      <fieldset class="card stack">
-        <legend class="section-title">{m.schedule}</legend>
-        <div class="svs-pair">
-          <Field
-            id="survey-opens"
-            label={m.opensAt}
-            type="date"
-            value={form.opensOn}
-            error={errors.opensAt}
-            onInput={(opensOn) => set({ opensOn })}
-          />
-          <Field
-            id="survey-closes"
-            label={m.closesAt}
-            type="date"
-            value={form.closesOn}
-            error={errors.closesAt}
-            onInput={(closesOn) => set({ closesOn })}
-          />
-        </div>
-      </fieldset>
-      <fieldset class="card stack">
-        <legend class="section-title">{m.alerts}</legend>
-        <p class="muted">{m.alertsHint}</p>
-        <div class="svs-pair">
-          <Field
-            id="survey-alert-nps"
-            label={m.alertNps}
-            type="number"
-            value={form.alertNps}
-            error={errors['alerts.npsAtOrBelow']}
-            onInput={(alertNps) => set({ alertNps })}
-            extra={{ min: 0, max: 10 }}
-          />
-          <Field
-            id="survey-alert-rating"
-            label={m.alertRating}
-            type="number"
-            value={form.alertRating}
-            error={errors['alerts.ratingAtOrBelow']}
-            onInput={(alertRating) => set({ alertRating })}
-            extra={{ min: 1, max: 5 }}
-          />
-        </div>
-      </fieldset>
+      <SurveySettings form={form} errors={errors} active={active} set={set} />
       <div class="form-actions svs-actions">
         <button class="btn" type="submit" disabled={busy}>
           {survey ? m.saveChanges : m.save}

@@ -11,7 +11,7 @@ import {
   type SegmentRule,
 } from '@joren/shared'
 import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
-import type { SegmentStore } from '../../domain/segments/segments.ts'
+import type { SegmentStore } from '../../domain/segments/store.ts'
 import type { Database } from '../database.ts'
 import { members, memberRfm, memberTiers, segments, tiers } from '../schema.ts'
 import {

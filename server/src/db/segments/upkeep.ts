@@ -1,5 +1,6 @@
 import { localDate, monthsBefore } from '../../domain/loyalty/dates.ts'
 import type { Clock, Logger, Pace } from '../../domain/ports.ts'
+import type { SummaryRebuild } from '../../domain/segments/store.ts'
 import type { Database } from '../database.ts'
 import type { Repositories } from '../repositories/index.ts'
 import { rebuildMemberCategories, rebuildMemberRfm } from './rfm.ts'
@@ -21,8 +22,8 @@ const PACED_CATEGORY_MEMBERS_PER_STATEMENT = 500
 /** Set once the per-category summary has been backfilled from existing purchases (settings). */
 export const CATEGORY_BACKFILL_KEY = 'segments_categories_backfilled'
 
-/** Recomputes every member's purchase figures as of `now` (12-month window from `windowStart`). */
-export type SummaryRebuild = (windowStart: number, now: number) => Promise<unknown>
+/** Recomputes every member's purchase figures (the segments' port, domain/segments/store.ts). */
+export type { SummaryRebuild }
 
 /** The last shop-local day the purchase summary was rebuilt (settings). */
 export const RFM_DAILY_PASS_KEY = 'segments_rfm_daily_pass'

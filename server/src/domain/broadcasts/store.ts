@@ -250,3 +250,51 @@ export interface BroadcastStore {
   ): Promise<{ id: number; lineUserId: string; following: boolean }[]>
   couponTitle(templateId: number): Promise<string | null>
 }
+
+/** The store by lifecycle: what composing, the audience, planning, delivering and reporting use. */
+export type BroadcastDraftStore = Pick<
+  BroadcastStore,
+  | 'createWrite'
+  | 'insertedId'
+  | 'findCreated'
+  | 'updateWrite'
+  | 'statusGuardWrite'
+  | 'transitionWrite'
+  | 'find'
+  | 'list'
+  | 'transition'
+  | 'valuesForLineUser'
+  | 'staffLineUsers'
+  | 'couponTitle'
+>
+export type BroadcastAudienceStore = Pick<
+  BroadcastStore,
+  'countAudience' | 'countRecipients' | 'memberIdSpan' | 'audienceAvailable'
+>
+export type BroadcastPlanStore = Pick<
+  BroadcastStore,
+  | 'claimForPlanning'
+  | 'extendPlanLease'
+  | 'clearPlan'
+  | 'freezeRange'
+  | 'recipientsPage'
+  | 'insertChunks'
+  | 'finishPlanning'
+>
+export type BroadcastDeliveryStore = Pick<
+  BroadcastStore,
+  | 'claimChunk'
+  | 'claimDueChunks'
+  | 'completeChunkWrites'
+  | 'splitChunk'
+  | 'releaseChunk'
+  | 'finishIfDone'
+  | 'dueChunkIds'
+  | 'holdDueChunks'
+  | 'cancelPendingChunksWrite'
+  | 'releaseInterrupted'
+>
+export type BroadcastReportStore = Pick<
+  BroadcastStore,
+  'progress' | 'result' | 'failedRecipients' | 'attribution'
+>

@@ -1,69 +1,18 @@
-import {
-  builtInSegmentRules,
-  type BuiltInThresholds,
-  type Segment,
-  type SegmentCountResponse,
-  type SegmentCreate,
-  type SegmentListResponse,
-  type SegmentRule,
-  type SegmentSampleMember,
-  type SegmentUpdate,
+import type {
+  Segment,
+  SegmentCountResponse,
+  SegmentCreate,
+  SegmentListResponse,
+  SegmentRule,
+  SegmentUpdate,
 } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
-import type { RowRef, UnitOfWork, Write } from '../unit-of-work.ts'
-import {
-  BuiltInSegmentNotDeletable,
-  BuiltInSegmentRulesFixed,
-  SegmentInUse,
-  SegmentNotFound,
-  ThresholdsNotApplicable,
-} from './errors.ts'
+import type { UnitOfWork } from '../unit-of-work.ts'
+import { SegmentInUse, SegmentNotFound } from './errors.ts'
+import { assertDeletable, updatedSegment } from './rules.ts'
+import type { SegmentStore } from './store.ts'
 
-/** Where segment rules are evaluated: relative dates are measured from `now` in the shop's zone. */
-export interface SegmentContext {
-  now: number
-  timeZone: string
-}
-
-export interface SegmentCounts {
-  count: number
-  sendableCount: number
-  sample: SegmentSampleMember[]
-}
-
-/**
- * Saved and built-in segments. Reads answer now; `…Write` methods plan one statement for a commit
- * with its audit row (see UnitOfWork).
- */
-export interface SegmentStore {
-  /** Inserts the built-in segments that are missing (first writer wins). */
-  ensureBuiltIns(now: number): Promise<void>
-  /** Built-ins in their fixed order, then saved segments by name. */
-  list(): Promise<Segment[]>
-  find(id: number): Promise<Segment | null>
-  /** How many members match, how many of those a broadcast would reach, and the first few. */
-  count(rules: SegmentRule, ctx: SegmentContext): Promise<SegmentCounts>
-  createWrite(input: { name: string; rules: SegmentRule; createdBy: number }, now: number): Write
-  /** The ID the create of the same commit assigned. */
-  insertedId(): RowRef
-  /** The newest segment this staff member created under this name at `now` (after its commit). */
-  findCreated(createdBy: number, name: string, now: number): Promise<Segment | null>
-  /** A new name and/or the stored rules (a rule tree, or a built-in's thresholds). */
-  updateWrite(
-    id: number,
-    patch: { name?: string; stored?: SegmentRule | BuiltInThresholds },
-    now: number,
-  ): Write
-  /**
-   * Fails the whole commit while a broadcast not yet finished sends to this segment (its guard
-   * and the delete after it commit together, so no such broadcast can slip in between).
-   */
-  notInUseGuardWrite(id: number): Write
-  /** Deletes a saved segment (never a built-in); changes no row when it is already gone. */
-  removeWrite(id: number): Write
-  /** Broadcasts not yet finished whose audience is this segment. */
-  activeBroadcastsUsing(id: number): Promise<{ id: number; title: string }[]>
-}
+export type { SegmentContext, SegmentCounts, SegmentStore } from './store.ts'
 
 export interface SegmentDeps {
   segments: SegmentStore
@@ -135,23 +84,8 @@ export function createSegmentService(deps: SegmentDeps) {
     /** A saved segment takes a name and rules; a built-in a name and thresholds of its own key. */
     async update(actor: StaffActor, id: number, patch: SegmentUpdate): Promise<Segment> {
       const before = await requireSegment(id)
-      let after: Segment
-      if (before.builtIn !== null) {
-        if (patch.rules !== undefined) throw new BuiltInSegmentRulesFixed()
-        if (patch.thresholds !== undefined && patch.thresholds.key !== before.builtIn)
-          throw new ThresholdsNotApplicable()
-        const thresholds = patch.thresholds ?? before.thresholds
-        after = {
-          ...before,
-          thresholds,
-          rules: thresholds ? builtInSegmentRules(thresholds) : before.rules,
-        }
-      } else {
-        if (patch.thresholds !== undefined) throw new ThresholdsNotApplicable()
-        after = { ...before, rules: patch.rules ?? before.rules }
-      }
       const now = deps.now()
-      after = { ...after, name: patch.name ?? before.name, updatedAt: now }
+      const after = updatedSegment(before, patch, now)
       await uow.commit([
         segments.updateWrite(
           id,
@@ -177,7 +111,7 @@ export function createSegmentService(deps: SegmentDeps) {
     /** Deletes a saved segment unless a broadcast not yet finished sends to it. */
     async remove(actor: StaffActor, id: number): Promise<void> {
       const before = await requireSegment(id)
-      if (before.builtIn !== null) throw new BuiltInSegmentNotDeletable()
+      assertDeletable(before)
       const using = await segments.activeBroadcastsUsing(id)
       if (using.length > 0) throw new SegmentInUse(using.map((b) => b.title))
       try {
