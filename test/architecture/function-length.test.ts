@@ -32,7 +32,6 @@ const ALLOWED: Record<string, number> = {
   'liff-app/src/staff/screens/members-screen.tsx:MembersScreen': 261,
   'liff-app/src/member/screens/profile-screen.tsx:ProfileScreen': 226,
   'server/src/db/repositories/member-directory-repository.ts:createMemberDirectory': 212,
-  'server/src/domain/privacy/service.ts:createPrivacyService': 203,
   // Measured since the LINE stand-in moved into the product (it was in test/).
   'server/src/sandbox/line-stand-in/index.ts:startLineStandIn': 204,
 }

@@ -39,6 +39,48 @@ type CallResult = { status: number; body: string; requestId: string | undefined 
 const MONTHLY_LIMIT = /monthly limit/i
 const INVALID_REPLY_TOKEN = /invalid reply token/i
 
+/** One HTTP call to LINE with its own timeout; a non-2xx answer is thrown as LineApiError. */
+async function attemptOnce(
+  to: { doFetch: typeof fetch; base: string; channelAccessToken: string; timeoutMs: number },
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<CallResult> {
+  // A plain controller and a cleared timer: AbortSignal.timeout() costs ~25 µs on Node and keeps
+  // its timer (and the request) alive for the whole timeout even after the answer came.
+  const controller = new AbortController()
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('LINE API call timed out', 'TimeoutError')),
+    to.timeoutMs,
+  )
+  let res: Response
+  let text: string
+  try {
+    res = await to.doFetch(`${to.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${to.channelAccessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+    })
+    text = await res.text()
+  } finally {
+    clearTimeout(timer)
+  }
+  const requestId = res.headers.get('x-line-request-id') ?? undefined
+  if (res.ok) return { status: res.status, body: text, requestId }
+  throw new LineApiError(
+    res.status,
+    text,
+    requestId,
+    res.headers.get('x-line-accepted-request-id') ?? undefined,
+  )
+}
+
 /**
  * The Messaging API over fetch (the SDK has no timeout and no retry). Every call times out;
  * timeouts, connection errors, 5xx and rate-limit 429s are retried with backoff and jitter; the
@@ -70,45 +112,9 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
   const units = (unit: string | undefined) =>
     options.aggregationUnits && unit !== undefined ? { customAggregationUnits: [unit] } : {}
 
-  async function attempt(
-    method: string,
-    path: string,
-    body: unknown,
-    headers: Record<string, string>,
-  ): Promise<CallResult> {
-    // A plain controller and a cleared timer: AbortSignal.timeout() costs ~25 µs on Node and keeps
-    // its timer (and the request) alive for the whole timeout even after the answer came.
-    const controller = new AbortController()
-    const timer = setTimeout(
-      () => controller.abort(new DOMException('LINE API call timed out', 'TimeoutError')),
-      timeoutMs,
-    )
-    let res: Response
-    let text: string
-    try {
-      res = await doFetch(`${base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${channelAccessToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-      })
-      text = await res.text()
-    } finally {
-      clearTimeout(timer)
-    }
-    const requestId = res.headers.get('x-line-request-id') ?? undefined
-    if (res.ok) return { status: res.status, body: text, requestId }
-    throw new LineApiError(
-      res.status,
-      text,
-      requestId,
-      res.headers.get('x-line-accepted-request-id') ?? undefined,
-    )
-  }
+  const target = { doFetch, base, channelAccessToken, timeoutMs }
+  const attempt = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
+    attemptOnce(target, method, path, body, headers)
 
   async function call(
     method: string,

@@ -21,7 +21,8 @@ import { reachFloor } from '../segments/reach.ts'
 const n = (v: unknown): number => Number(v ?? 0)
 
 /** The KPI rollups and their indexed queries (see domain/kpis/store.ts). */
-export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
+/** The rollups' own write helpers (no state: each builds one statement). */
+function rollupWrites(db: Database) {
   /** kpi_members for one member (or a member range) recomputed from kpi_member_days. */
   const memberSummaryWrite = (where: ReturnType<typeof sql>) =>
     db
@@ -40,6 +41,12 @@ export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
       .update(kpiRollupGeneration)
       .set({ n: sql`${kpiRollupGeneration.n} + 1` })
       .where(eq(kpiRollupGeneration.id, 1))
+
+  return { memberSummaryWrite, bumpGeneration }
+}
+
+export function createKpiStore(db: Database, atomic: Atomic): KpiStore {
+  const { memberSummaryWrite, bumpGeneration } = rollupWrites(db)
 
   /** Each buyer's total over [from, to]: count, sum and the two middle values (one pass each). */
   async function computeSpendDistribution(from: string, to: string): Promise<SpendDistribution> {

@@ -9,7 +9,8 @@ import {
 import type { Database } from '../database.ts'
 import { chatMessages, members, outbox } from '../schema.ts'
 
-export function createOutboxRepository(db: Database): OutboxRepository {
+/** Statements on the way in: is the member blocked, their ID, the enqueue itself. */
+function intakeStatements(db: Database) {
   const blockedQuery = db
     .select({ followState: members.followState })
     .from(members)
@@ -35,6 +36,11 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .prepare()
+  return { blockedQuery, memberIdQuery, enqueueStatement }
+}
+
+export function createOutboxRepository(db: Database): OutboxRepository {
+  const { blockedQuery, memberIdQuery, enqueueStatement } = intakeStatements(db)
   // Claims walk the (status, next_attempt_at) index (its rowid is the id) and stop at `limit`: no
   // sort of the backlog. One statement each, so two drains never take the same item.
   const claimSet = {

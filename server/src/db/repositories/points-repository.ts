@@ -29,8 +29,8 @@ const lotColumns = {
   expiresAt: pointLots.expiresAt,
 }
 
-export function createPointsRepository(db: Database): PointsRepository {
-  const grant = grantStatements(db)
+/** The member's balance, live lots and history reads (the points page, the chat): prepared once. */
+function pointsReads(db: Database) {
   const balanceQuery = db
     .select({ sum: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
     .from(pointLots)
@@ -41,7 +41,6 @@ export function createPointsRepository(db: Database): PointsRepository {
       ),
     )
     .prepare()
-  // The member's points page and the chat's 「ポイント」 read these: prepared once.
   const liveLotsQuery = db
     .select(lotColumns)
     .from(pointLots)
@@ -61,6 +60,13 @@ export function createPointsRepository(db: Database): PointsRepository {
     .orderBy(desc(pointLedger.createdAt), desc(pointLedger.id))
     .limit(sql.placeholder('limit'))
     .prepare()
+
+  return { balanceQuery, liveLotsQuery, historyQuery }
+}
+
+export function createPointsRepository(db: Database): PointsRepository {
+  const grant = grantStatements(db)
+  const { balanceQuery, liveLotsQuery, historyQuery } = pointsReads(db)
 
   async function liveLots(memberId: number, now: number): Promise<ExpiringLot[]> {
     return (await liveLotsQuery.all({ memberId, now })) as ExpiringLot[]

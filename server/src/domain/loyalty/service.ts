@@ -57,6 +57,40 @@ export interface LoyaltyServiceDeps extends LoyaltyDeps {
 /** The scope a key needs to record purchases through the integration API. */
 export const PURCHASES_WRITE_SCOPE = 'purchases:write'
 
+async function requireMember(
+  deps: LoyaltyServiceDeps,
+  memberNumber: string,
+): Promise<LoyaltyMember> {
+  const member = await deps.loyalty.memberByNumber(memberNumber)
+  if (!member) throw new MemberNotFound(memberNumber)
+  return member
+}
+
+/** Category IDs must come from the shop's list (settings). */
+async function checkCategories(
+  deps: LoyaltyServiceDeps,
+  categories: readonly string[],
+): Promise<void> {
+  const shop = await readShopSettings(deps.settings, deps.sandbox)
+  const known = new Set(shop.categories.map((x) => x.id))
+  const unknown = categories.filter((x) => !known.has(x))
+  if (unknown.length > 0) throw new UnknownCategory(unknown)
+}
+
+/** The scanned card's member or the typed number's; an unknown number says so (404). */
+async function registerMemberOf(
+  deps: LoyaltyServiceDeps,
+  input: RegisterMemberLookup,
+): Promise<{ member: LoyaltyMember; memberNumber: string }> {
+  let memberNumber = input.memberNumber ?? ''
+  if (input.cardToken) {
+    const check = await verifyCardToken(input.cardToken, deps.clock.now(), await deps.cardKey())
+    if (!check.ok) throw new CardCodeRefused(check.error)
+    memberNumber = check.memberNumber
+  }
+  return { member: await requireMember(deps, memberNumber), memberNumber }
+}
+
 /**
  * Loyalty: purchases (register, integration API, CSV), refunds, points, tiers, the earning rule
  * and API keys. Every staff change commits with its audit row and its domain events.
@@ -65,36 +99,9 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
   const { loyalty, uow } = deps
   const now = () => deps.clock.now()
 
-  async function requireMember(memberNumber: string): Promise<LoyaltyMember> {
-    const member = await loyalty.memberByNumber(memberNumber)
-    if (!member) throw new MemberNotFound(memberNumber)
-    return member
-  }
-
-  /** Category IDs must come from the shop's list (settings). */
-  async function checkCategories(categories: readonly string[]): Promise<void> {
-    const shop = await readShopSettings(deps.settings, deps.sandbox)
-    const known = new Set(shop.categories.map((x) => x.id))
-    const unknown = categories.filter((x) => !known.has(x))
-    if (unknown.length > 0) throw new UnknownCategory(unknown)
-  }
-
   async function settings(): Promise<LoyaltySettings> {
     const [rule, tiers] = await Promise.all([readEarningRule(deps.settings), loyaltyTiers(deps)])
     return { rule, tiers }
-  }
-
-  /** The scanned card's member or the typed number's; an unknown number says so (404). */
-  async function registerMemberOf(
-    input: RegisterMemberLookup,
-  ): Promise<{ member: LoyaltyMember; memberNumber: string }> {
-    let memberNumber = input.memberNumber ?? ''
-    if (input.cardToken) {
-      const check = await verifyCardToken(input.cardToken, now(), await deps.cardKey())
-      if (!check.ok) throw new CardCodeRefused(check.error)
-      memberNumber = check.memberNumber
-    }
-    return { member: await requireMember(memberNumber), memberNumber }
   }
 
   return {
@@ -103,7 +110,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
      * the purchase for the right person.
      */
     async registerMember(input: RegisterMemberLookup): Promise<RegisterMember> {
-      const { member } = await registerMemberOf(input)
+      const { member } = await registerMemberOf(deps, input)
       const summary = await pointsSummary(deps, member.id, 0)
       return {
         memberNumber: member.memberNumber,
@@ -122,8 +129,8 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       input: RegisterPurchase,
       defer: Defer,
     ): Promise<PurchaseReply> {
-      const { member, memberNumber } = await registerMemberOf(input)
-      await checkCategories(input.categories)
+      const { member, memberNumber } = await registerMemberOf(deps, input)
+      await checkCategories(deps, input.categories)
       const key = `register:${input.requestId ?? deps.ids.uuid()}`
       const { cardToken: _ignored, ...hashed } = input
       const requestHash = await sha256Hex(JSON.stringify({ ...hashed, memberNumber }))
@@ -176,8 +183,8 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       defer: Defer,
     ): Promise<PurchaseReply> {
       const { input, idempotencyKey: key } = request
-      const member = await requireMember(input.memberNumber)
-      await checkCategories(input.categories)
+      const member = await requireMember(deps, input.memberNumber)
+      await checkCategories(deps, input.categories)
       const requestHash = await sha256Hex(request.raw)
       const at = now()
       await loyalty.touchApiKey(apiKey.id, at)
@@ -216,7 +223,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
       limit: number
     }): Promise<{ purchases: Purchase[] }> {
       const tz = deps.timeZone
-      const member = query.memberNumber ? await requireMember(query.memberNumber) : null
+      const member = query.memberNumber ? await requireMember(deps, query.memberNumber) : null
       const purchases = await loyalty.listPurchases({
         memberId: member?.id,
         fromMs: query.from ? startOfDayInZone(query.from, tz) : undefined,
@@ -263,7 +270,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
 
     /** A member's ledger, balance and tier as staff see it. */
     async memberPoints(memberNumber: string): Promise<PointsSummary> {
-      const member = await requireMember(memberNumber)
+      const member = await requireMember(deps, memberNumber)
       return pointsSummary(deps, member.id, 100)
     },
 
@@ -271,7 +278,7 @@ export function createLoyaltyService(deps: LoyaltyServiceDeps) {
     myPoints: (memberId: number): Promise<PointsSummary> => pointsSummary(deps, memberId, 50),
 
     async adjustPoints(actor: StaffActor, memberNumber: string, points: number, reason: string) {
-      const member = await requireMember(memberNumber)
+      const member = await requireMember(deps, memberNumber)
       return adjustPoints(deps, actor, member, points, reason)
     },
 

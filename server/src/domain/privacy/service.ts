@@ -74,6 +74,59 @@ export function csvOfRows(rows: readonly ExportRow[]): string {
   )
 }
 
+/** The shop's privacy policy and terms, or the built-in templates until the shop sets its own. */
+async function readDocuments(settings: PrivacyDeps['settings']): Promise<PrivacyDocuments> {
+  const stored = (await settings.get(PRIVACY_SETTINGS_KEY)) as Partial<PrivacyDocuments> | undefined
+  if (
+    stored &&
+    typeof stored.version === 'string' &&
+    typeof stored.privacyPolicy === 'string' &&
+    typeof stored.terms === 'string'
+  )
+    return {
+      version: stored.version,
+      privacyPolicy: stored.privacyPolicy,
+      terms: stored.terms,
+      updatedAt: typeof stored.updatedAt === 'number' ? stored.updatedAt : null,
+    }
+  return {
+    version: DEFAULT_DOCUMENTS_VERSION,
+    privacyPolicy: DEFAULT_PRIVACY_POLICY,
+    terms: DEFAULT_TERMS,
+    updatedAt: null,
+  }
+}
+
+/** Reads pages of up to SHOP_EXPORT_PAGE rows until `rowsPerRequest`, as one CSV piece. */
+async function shopExportCsv(
+  store: PrivacyDeps['store'],
+  table: ShopExportTable,
+  after: number | undefined,
+  rowsPerRequest: number,
+): Promise<{ csv: string; next: string | null }> {
+  const first = after === undefined
+  const parts: string[] = []
+  let cursor = after ?? 0
+  let rows = 0
+  let header = first ? null : ([] as string[])
+  for (;;) {
+    const limit = Math.min(SHOP_EXPORT_PAGE, rowsPerRequest - rows)
+    const page = await store.shopExportPage(table, cursor, limit)
+    if (header === null) {
+      header = page.rows[0] ? Object.keys(page.rows[0]) : SHOP_EXPORT_EMPTY_HEADER[table]
+      parts.push(UTF8_BOM, csvLine(header))
+    }
+    const cols = page.rows[0] ? Object.keys(page.rows[0]) : []
+    for (const r of page.rows)
+      parts.push(csvLine(cols.map((c) => (r[c] === null ? '' : String(r[c])))))
+    rows += page.rows.length
+    if (page.lastId === null || page.rows.length < limit) return { csv: parts.join(''), next: null }
+    cursor = page.lastId
+    // Full: the next request goes on from here (it may find nothing more: an empty last page).
+    if (rows >= rowsPerRequest) return { csv: parts.join(''), next: String(cursor) }
+  }
+}
+
 /**
  * Members' data rights (個人情報保護法): an owner exports one member's data or erases it on
  * request; the member reads the shop's privacy policy and terms, agrees to them and can ask for
@@ -89,29 +142,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
     return found
   }
 
-  async function documents(): Promise<PrivacyDocuments> {
-    const stored = (await deps.settings.get(PRIVACY_SETTINGS_KEY)) as
-      | Partial<PrivacyDocuments>
-      | undefined
-    if (
-      stored &&
-      typeof stored.version === 'string' &&
-      typeof stored.privacyPolicy === 'string' &&
-      typeof stored.terms === 'string'
-    )
-      return {
-        version: stored.version,
-        privacyPolicy: stored.privacyPolicy,
-        terms: stored.terms,
-        updatedAt: typeof stored.updatedAt === 'number' ? stored.updatedAt : null,
-      }
-    return {
-      version: DEFAULT_DOCUMENTS_VERSION,
-      privacyPolicy: DEFAULT_PRIVACY_POLICY,
-      terms: DEFAULT_TERMS,
-      updatedAt: null,
-    }
-  }
+  const documents = () => readDocuments(deps.settings)
 
   async function exportMember(actor: StaffActor, memberNumber: string): Promise<MemberExport> {
     const target = await member(memberNumber)
@@ -203,27 +234,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
             after: { table },
           }),
         ])
-      const parts: string[] = []
-      let cursor = after ?? 0
-      let rows = 0
-      let header = first ? null : ([] as string[])
-      for (;;) {
-        const limit = Math.min(SHOP_EXPORT_PAGE, rowsPerRequest - rows)
-        const page = await store.shopExportPage(table, cursor, limit)
-        if (header === null) {
-          header = page.rows[0] ? Object.keys(page.rows[0]) : SHOP_EXPORT_EMPTY_HEADER[table]
-          parts.push(UTF8_BOM, csvLine(header))
-        }
-        const cols = page.rows[0] ? Object.keys(page.rows[0]) : []
-        for (const r of page.rows)
-          parts.push(csvLine(cols.map((c) => (r[c] === null ? '' : String(r[c])))))
-        rows += page.rows.length
-        if (page.lastId === null || page.rows.length < limit)
-          return { csv: parts.join(''), next: null }
-        cursor = page.lastId
-        // Full: the next request goes on from here (it may find nothing more: an empty last page).
-        if (rows >= rowsPerRequest) return { csv: parts.join(''), next: String(cursor) }
-      }
+      return shopExportCsv(store, table, after, rowsPerRequest)
     },
 
     async updateDocuments(

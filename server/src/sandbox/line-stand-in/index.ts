@@ -25,6 +25,12 @@ export { messagingValidator, webhookValidator } from './validate.ts'
 
 const copy = (user: StandInUser): StandInUser => ({ ...user })
 
+/** The push quota the stand-in enforces: 200 a month by default, or none (a paid plan). */
+function monthlyQuota(option: StandInOptions['monthlyQuota']): number | null {
+  if (option === undefined) return 200
+  return option === 'none' ? null : option
+}
+
 export async function startLineStandIn(options: StandInOptions = {}): Promise<LineStandIn> {
   const now = options.now ?? Date.now
   const host = options.host ?? '127.0.0.1'
@@ -33,12 +39,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
   const loginChannelId = options.loginChannelId ?? '1660000000'
   const issuer = options.issuer ?? 'https://access.line.me'
   const botUserId = options.botUserId ?? newUserId()
-  const quota =
-    options.monthlyQuota === undefined
-      ? 200
-      : options.monthlyQuota === 'none'
-        ? null
-        : options.monthlyQuota
+  const quota = monthlyQuota(options.monthlyQuota)
   let webhookUrl = options.webhookUrl
   let webhookActive = options.webhookActive ?? true
   const channelId = options.channelId ?? '2000000000'
