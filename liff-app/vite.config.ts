@@ -64,7 +64,7 @@ function memberPageHints(): Plugin {
   const hints: [suffix: string, attribute: string][] = [
     ['/src/lib/sandbox-session.ts', 'data-platform="sandbox"'],
     ['/src/lib/liff-session.ts', 'data-platform="liff"'],
-    ['/src/member/screens/card-screen.tsx', 'data-route="/card"'],
+    ['/src/member/card/card-screen.tsx', 'data-route="/card"'],
   ]
   return {
     name: 'joren-member-page-hints',

@@ -16,45 +16,45 @@ export interface MemberRoute {
 /** Every screen of the mini-app. Adding one is one line here (plus its messages; a home tile is
  * one more line in paths.ts MENU). */
 export const ROUTES: readonly MemberRoute[] = [
-  { path: '/', screen: () => import('./screens/home-screen.tsx'), skeleton: 'page' },
+  { path: '/', screen: () => import('./home/home-screen.tsx'), skeleton: 'page' },
   {
     path: '/card',
-    screen: () => import('./screens/card-screen.tsx'),
+    screen: () => import('./card/card-screen.tsx'),
     skeleton: 'card',
   },
   {
     path: '/profile',
-    screen: () => import('./screens/profile-screen.tsx'),
+    screen: () => import('./profile/profile-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/coupons',
-    screen: () => import('./screens/coupons-screen.tsx'),
+    screen: () => import('./coupons/coupons-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/points',
-    screen: () => import('./screens/points-screen.tsx'),
+    screen: () => import('./points/points-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/referral',
-    screen: () => import('./screens/referral-screen.tsx'),
+    screen: () => import('./referral/referral-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/privacy',
-    screen: () => import('./screens/privacy-screen.tsx'),
+    screen: () => import('./privacy/privacy-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/coupons/exchange',
-    screen: () => import('./screens/exchange-screen.tsx'),
+    screen: () => import('./points/exchange-screen.tsx'),
     skeleton: 'page',
   },
   {
     path: '/coupons/:id',
-    screen: () => import('./screens/coupon-screen.tsx'),
+    screen: () => import('./coupons/coupon-screen.tsx'),
     skeleton: 'page',
   },
   {

@@ -34,7 +34,7 @@ export function App() {
       }
       // Only someone joining needs the code forms (and their validation): a chunk of their own.
       try {
-        const { ClaimScreen } = await import('./screens/claim-screen.tsx')
+        const { ClaimScreen } = await import('./team/claim-screen.tsx')
         setPhase({ kind: 'claim', signed, ClaimScreen })
       } catch (failure) {
         setPhase({ kind: 'failed', error: failure, signed })

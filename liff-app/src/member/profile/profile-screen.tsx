@@ -19,7 +19,7 @@ import { Toast } from '../../ui/toast.tsx'
 import { locale } from '../messages.ts'
 import type { ScreenProps } from '../screen-props.ts'
 import { href } from '../paths.ts'
-import { privacyText } from './privacy-screen.tsx'
+import { privacyText } from '../privacy/privacy-screen.tsx'
 
 type Gender = (typeof GENDERS)[number]
 

@@ -11,7 +11,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
-import { couponText } from '../coupons/coupon-messages.ts'
+import { couponText } from './coupon-messages.ts'
 
 interface Form {
   kind: CouponKind

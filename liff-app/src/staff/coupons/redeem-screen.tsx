@@ -7,7 +7,7 @@ import { CameraScan } from '../components/camera-scanner.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
-import { couponText, shopTime } from '../coupons/coupon-messages.ts'
+import { couponText, shopTime } from './coupon-messages.ts'
 
 /**
  * The register's coupon screen: scan the customer's coupon QR (inside LINE), type its code, or
