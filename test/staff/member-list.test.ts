@@ -112,12 +112,46 @@ describe('member list: columns, server-side order, CSV export', () => {
     expect(await walk(t, 'sort=joined')).toEqual(['江藤', '上田, "うえだ"', '井上', '青木'])
   })
 
+  it('orders by tier both ways: keyset pages across ties agree with a full sort', async () => {
+    const { owner, numbers } = await shop()
+    const t = owner.token()
+    // 井上 reaches シルバー (30,000 yen); 青木 and 上田 stay レギュラー: a tie broken by member ID.
+    const res = await world.api('POST', '/api/staff/register/purchases', {
+      token: t,
+      body: { memberNumber: numbers['井上'], amountYen: 30000 },
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    const all = await world.api<Page>('GET', '/api/staff/members?limit=100', { token: t })
+    const thresholds = { シルバー: 30_000, レギュラー: 0 } as Record<string, number>
+    const rank = (i: Item) => (i.tierName === null ? -1 : thresholds[i.tierName]!)
+    const sorted = [...all.body.items].sort(
+      (a, b) => rank(a) - rank(b) || Number(a.memberNumber) - Number(b.memberNumber),
+    )
+    const ascending = sorted.map((i) => i.displayName)
+    expect(all.body.items.find((i) => i.displayName === '井上')?.tierName).toBe('シルバー')
+    expect(ascending.at(-1)).toBe('井上')
+    for (const limit of [1, 2, 3]) {
+      expect(await walk(t, 'sort=tier&dir=asc', limit), `asc by ${limit}`).toEqual(ascending)
+      expect(await walk(t, 'sort=tier&dir=desc', limit), `desc by ${limit}`).toEqual(
+        [...ascending].reverse(),
+      )
+    }
+    // The summary's copy of the threshold agrees with the member's tier for every member.
+    expect(
+      world.joren.rows(
+        `select count(*) as n from member_rfm r left join member_tiers mt on mt.member_id = r.member_id
+         left join tiers t on t.id = mt.tier_id where r.tier_rank <> coalesce(t.min_spend_yen, -1)`,
+      ),
+    ).toEqual([{ n: 0 }])
+  })
+
   it('seeks each order through its index: no sort of the whole table at any depth', () => {
     const plans = {
       lastVisit: `coalesce(r.last_purchase_at, -1) desc, r.member_id desc`,
       visits: `r.purchase_count desc, r.member_id desc`,
       spend: `r.spend_total_yen asc, r.member_id asc`,
       points: `r.points_balance desc, r.member_id desc`,
+      tier: `r.tier_rank asc, r.member_id asc`,
     }
     for (const [key, order] of Object.entries(plans)) {
       const plan = world.joren

@@ -91,6 +91,8 @@ export const staffEn: StaffMessages = {
       'visits:desc': 'Most visits first',
       'spend:desc': 'Highest spend first',
       'points:desc': 'Most points first',
+      'tier:desc': 'Highest tier first',
+      'tier:asc': 'Lowest tier first',
     },
     csv: 'Download CSV',
     downloaded: 'CSV downloaded',

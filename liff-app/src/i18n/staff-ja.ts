@@ -91,6 +91,8 @@ export const staffJa = {
       'visits:desc': '来店回数が多い順',
       'spend:desc': '累計購入額が多い順',
       'points:desc': 'ポイントが多い順',
+      'tier:desc': '会員ランクが高い順',
+      'tier:asc': '会員ランクが低い順',
     },
     csv: 'CSV をダウンロード',
     downloaded: 'CSV をダウンロードしました',

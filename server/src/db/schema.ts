@@ -894,6 +894,11 @@ export const memberRfm = sqliteTable(
     sendable: integer('sendable', { mode: 'boolean' }).notNull().default(false),
     /** A copy of point_balances.balance kept by triggers (migration member_list_summary), for the member list's order. */
     pointsBalance: integer('points_balance').notNull().default(0),
+    /**
+     * The tier's min_spend_yen (-1 without a tier), kept by triggers (migration member_list_tier),
+     * for the member list's tier order: higher tiers have higher thresholds.
+     */
+    tierRank: integer('tier_rank').notNull().default(-1),
     updatedAt: integer('updated_at').notNull(),
   },
   // Each index ends in `sendable`, so a segment's reachable count reads the same index entries.
@@ -910,6 +915,7 @@ export const memberRfm = sqliteTable(
     index('member_rfm_list_visits_idx').on(t.purchaseCount, t.memberId),
     index('member_rfm_list_spend_idx').on(t.spendTotalYen, t.memberId),
     index('member_rfm_list_points_idx').on(t.pointsBalance, t.memberId),
+    index('member_rfm_list_tier_idx').on(t.tierRank, t.memberId),
     // Partial: only members who bought in the window, so they stay small and cheap to rebuild.
     index('member_rfm_30d_idx')
       .on(t.purchaseCount30d, t.spend30dYen, t.sendable)

@@ -40,7 +40,14 @@ export const StaffIdParamSchema = z.object({
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true')
 
 /** What the member list can be ordered by: each is one index walk on the member summary. */
-export const MEMBER_SORT_KEYS = ['joined', 'lastVisit', 'visits', 'spend', 'points'] as const
+export const MEMBER_SORT_KEYS = [
+  'joined',
+  'lastVisit',
+  'visits',
+  'spend',
+  'points',
+  'tier',
+] as const
 
 /** GET /api/staff/members query. */
 export const MembersQuerySchema = z.object({

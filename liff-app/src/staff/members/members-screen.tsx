@@ -41,6 +41,8 @@ const ORDERS = [
   'visits:desc',
   'spend:desc',
   'points:desc',
+  'tier:desc',
+  'tier:asc',
 ] as const
 
 function readFilters(search: URLSearchParams): Filters {

@@ -32,6 +32,7 @@ function listOrder(sort: MemberSortKey, dir: 'asc' | 'desc') {
       visits: 'member_rfm.purchase_count',
       spend: 'member_rfm.spend_total_yen',
       points: 'member_rfm.points_balance',
+      tier: 'member_rfm.tier_rank',
     }[sort],
   )
   const id = sql.raw(sort === 'joined' ? 'members.id' : 'member_rfm.member_id')

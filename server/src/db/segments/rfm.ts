@@ -58,8 +58,9 @@ type Bound = number | Placeholder
 /**
  * One member's summary recomputed from their purchases: a statement for the same atomic batch as
  * the purchase or refund that changes it (place it after that statement).
- * `windowStart` is where the rolling 12 months begin (shop time zone, like tiers). The tier and
- * sendable copies (and the points balance) are only used if the row were missing (the members trigger adds it).
+ * `windowStart` is where the rolling 12 months begin (shop time zone, like tiers). The tier, tier
+ * rank and sendable copies (and the points balance) are only used if the row were missing (the
+ * members trigger adds it). The SELECT lists a value for every column of member_rfm, in table order.
  */
 export function memberRfmStatement(
   db: Database,
@@ -87,6 +88,8 @@ function rfmUpsert(
               FROM member_profiles p WHERE p.member_id = m.id), 2) ELSE 0 END
           FROM members m WHERE m.id = ${memberId}),
         coalesce((SELECT b.balance FROM point_balances b WHERE b.member_id = ${memberId}), 0),
+        coalesce((SELECT tr.min_spend_yen FROM member_tiers t JOIN tiers tr ON tr.id = t.tier_id
+          WHERE t.member_id = ${memberId}), -1),
         ${now}
         FROM purchases WHERE member_id = ${memberId} AND status = 'completed'`,
     )
