@@ -26,8 +26,11 @@ const FIGURES = [
   { last: NOW - 2_000, visits: 1, spend: 100, points: 0, tier: 101 },
 ]
 
-/** Tier thresholds after the seed: 102 was raised above 103, so it is the top tier now. */
-const TIER_RANK: Record<number, number> = { 101: 1, 102: 70_001, 103: 50_001 }
+/**
+ * Tier thresholds after the seed: 102 was raised above 103, so it is the top tier now (30,000 is
+ * "n5c" in base 36: a cursor key that once read as negative).
+ */
+const TIER_RANK: Record<number, number> = { 101: 1, 102: 30_000, 103: 20_001 }
 
 async function seed(driver: Driver) {
   const values = FIGURES.map(
@@ -54,12 +57,12 @@ async function seed(driver: Driver) {
   await db.run(sql`update point_balances set balance = balance + 1 where member_id = 4`)
   // Tiers: the member's tier (update trigger), then a tier's threshold edited (tiers trigger).
   await db.run(
-    sql`insert into tiers (id, name, min_spend_yen, multiplier_percent, created_at) values (101, 'テスト一般', 1, 100, 1), (102, 'テスト銀', 10001, 100, 1), (103, 'テスト金', 50001, 100, 1)`,
+    sql`insert into tiers (id, name, min_spend_yen, multiplier_percent, created_at) values (101, 'テスト一般', 1, 100, 1), (102, 'テスト銀', 10001, 100, 1), (103, 'テスト金', 20001, 100, 1)`,
   )
   for (const [i, f] of FIGURES.entries())
     if (f.tier !== null)
       await db.run(sql`update member_rfm set tier_id = ${f.tier} where member_id = ${i + 1}`)
-  await db.run(sql`update tiers set min_spend_yen = 70001 where id = 102`)
+  await db.run(sql`update tiers set min_spend_yen = 30000 where id = 102`)
 }
 
 type Key = 'lastVisit' | 'visits' | 'spend' | 'points' | 'tier'
@@ -138,7 +141,7 @@ export async function memberListCsvExport(driver: Driver): Promise<void> {
     expected('spend', 'desc').map((i) => String(1000000000 + i)),
   )
   expect(lines[1]).toBe(
-    '1000000006,会員6,友だち,,30,2027/01/15 16:59:51,7,9000,2027/01/15 16:58:20,',
+    '1000000006,会員6,友だち,テスト銀,30,2027/01/15 16:59:51,7,9000,2027/01/15 16:58:20,',
   )
   const audit = await driver.query<{ action: string; after: string }>(
     "select action, after from audit_log where action = 'member_list.export'",

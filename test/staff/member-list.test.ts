@@ -115,7 +115,8 @@ describe('member list: columns, server-side order, CSV export', () => {
   it('orders by tier both ways: keyset pages across ties agree with a full sort', async () => {
     const { owner, numbers } = await shop()
     const t = owner.token()
-    // 井上 reaches シルバー (30,000 yen); 青木 and 上田 stay レギュラー: a tie broken by member ID.
+    // 井上 reaches シルバー (30,000 yen: "n5c" in base 36, once misread as a negative cursor key);
+    // 青木 and 上田 stay レギュラー: a tie broken by member ID.
     const res = await world.api('POST', '/api/staff/register/purchases', {
       token: t,
       body: { memberNumber: numbers['井上'], amountYen: 30000 },
@@ -124,9 +125,10 @@ describe('member list: columns, server-side order, CSV export', () => {
     const all = await world.api<Page>('GET', '/api/staff/members?limit=100', { token: t })
     const thresholds = { シルバー: 30_000, レギュラー: 0 } as Record<string, number>
     const rank = (i: Item) => (i.tierName === null ? -1 : thresholds[i.tierName]!)
-    const sorted = [...all.body.items].sort(
-      (a, b) => rank(a) - rank(b) || Number(a.memberNumber) - Number(b.memberNumber),
-    )
+    // Ties are broken by member ID: the order members joined in.
+    const joined = (await walk(t, 'sort=joined&dir=desc', 100)).reverse()
+    const id = (i: Item) => joined.indexOf(i.displayName)
+    const sorted = [...all.body.items].sort((a, b) => rank(a) - rank(b) || id(a) - id(b))
     const ascending = sorted.map((i) => i.displayName)
     expect(all.body.items.find((i) => i.displayName === '井上')?.tierName).toBe('シルバー')
     expect(ascending.at(-1)).toBe('井上')

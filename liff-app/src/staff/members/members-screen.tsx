@@ -1,63 +1,14 @@
-import {
-  MEMBER_SORT_KEYS,
-  type MemberListItem,
-  type MemberSortKey,
-  type MembersPage,
-  type Tag,
-} from '@joren/shared'
-import { readApiError } from '../../lib/api-error.ts'
-import { useEffect, useState } from 'preact/hooks'
-import { queryString } from '../../lib/api-client.ts'
+import type { MemberListItem, MemberSortKey } from '@joren/shared'
 import { formatDate } from '../../lib/format.ts'
 import { formatMemberNumber } from '../../lib/member-number.ts'
-import { navigate } from '../../lib/router.ts'
-import { usePlace } from '../../lib/use-place.ts'
-import { useResource } from '../../lib/use-resource.ts'
 import { ChevronRightIcon, SearchIcon } from '../../ui/icons.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FollowBadge } from '../components/follow-badge.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { locale, t } from '../messages.ts'
-import { BASE, href } from '../paths.ts'
-
-const PAGE_SIZE = 50
-
-interface Filters {
-  q: string
-  tag: string
-  blocked: '' | 'true' | 'false'
-  followedSince: string
-  /** The list's order (server-side); '' is the default, newest member first. */
-  sort: '' | MemberSortKey
-  dir: '' | 'asc' | 'desc'
-}
-
-/** The orders offered, as `sort:dir`. */
-const ORDERS = [
-  'joined:desc',
-  'lastVisit:desc',
-  'lastVisit:asc',
-  'visits:desc',
-  'spend:desc',
-  'points:desc',
-  'tier:desc',
-  'tier:asc',
-] as const
-
-function readFilters(search: URLSearchParams): Filters {
-  const blocked = search.get('blocked')
-  const sort = search.get('sort') ?? ''
-  const dir = search.get('dir') ?? ''
-  return {
-    q: search.get('q') ?? '',
-    tag: search.get('tag') ?? '',
-    blocked: blocked === 'true' || blocked === 'false' ? blocked : '',
-    followedSince: search.get('followedSince') ?? '',
-    sort: (MEMBER_SORT_KEYS as readonly string[]).includes(sort) ? (sort as MemberSortKey) : '',
-    dir: dir === 'asc' || dir === 'desc' ? dir : '',
-  }
-}
+import { href } from '../paths.ts'
+import { ORDERS, useMembersModel, type Filters } from './members-model.ts'
 
 const yen = new Intl.NumberFormat('ja-JP')
 
@@ -66,106 +17,10 @@ const yen = new Intl.NumberFormat('ja-JP')
  * by key (`nextCursor`), so 100,000 members cost the same as 100: 50 rows at a time.
  */
 export default function MembersScreen() {
-  const { api, session, can, toast } = useStaff()
+  const { can } = useStaff()
   const m = t().members
-  const [downloading, setDownloading] = useState(false)
-  const [downloadError, setDownloadError] = useState<unknown>(null)
-  const { search } = usePlace(BASE)
-  const filters = readFilters(search)
-  const key = JSON.stringify(filters)
-  const [typed, setTyped] = useState(filters.q)
-  const [items, setItems] = useState<MemberListItem[]>([])
-  const [next, setNext] = useState<string | null>(null)
-  const [loading, setLoading] = useState<'first' | 'more' | null>('first')
-  const [error, setError] = useState<unknown>(null)
-  const [round, setRound] = useState(0)
-  const tags = useResource(
-    (signal) => api.get<{ tags: Tag[] }>('/api/staff/tags', { signal }),
-    'tags',
-  )
-
-  const update = (patch: Partial<Filters>) =>
-    navigate(href('/members') + queryString({ ...filters, ...patch }), { replace: true })
-
-  const fetchPage = (cursor: string | null, signal?: AbortSignal) =>
-    api.get<MembersPage>(
-      `/api/staff/members${queryString({ ...filters, cursor, limit: PAGE_SIZE })}`,
-      { signal },
-    )
-
-  useEffect(() => {
-    const controller = new AbortController()
-    setLoading('first')
-    setError(null)
-    fetchPage(null, controller.signal).then(
-      (page) => {
-        setItems(page.items)
-        setNext(page.nextCursor)
-        setLoading(null)
-      },
-      (failure: unknown) => {
-        if (controller.signal.aborted) return
-        setError(failure)
-        setLoading(null)
-      },
-    )
-    return () => controller.abort()
-    // `key` stands for the filters.
-  }, [key, round])
-
-  // Typing searches after a short pause, not on every key.
-  useEffect(() => {
-    if (typed.trim() === filters.q) return
-    const timer = setTimeout(() => update({ q: typed.trim() }), 300)
-    return () => clearTimeout(timer)
-  }, [typed])
-
-  /** The current filter and order as CSV (the server streams it page by page). */
-  const download = async () => {
-    setDownloading(true)
-    setDownloadError(null)
-    try {
-      const response = await fetch(`/api/staff/members/export.csv${queryString({ ...filters })}`, {
-        headers: { authorization: `Bearer ${await session.idToken()}` },
-      })
-      if (!response.ok) throw await readApiError(response)
-      const blob = await response.blob()
-      const name =
-        /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
-        'members.csv'
-      const url = URL.createObjectURL(blob)
-      const link = document.createElement('a')
-      link.href = url
-      link.download = name
-      document.body.append(link)
-      link.click()
-      link.remove()
-      setTimeout(() => URL.revokeObjectURL(url), 1000)
-      toast(m.downloaded)
-    } catch (failure) {
-      setDownloadError(failure)
-    } finally {
-      setDownloading(false)
-    }
-  }
-
-  const more = async () => {
-    if (!next) return
-    setLoading('more')
-    setError(null)
-    try {
-      const page = await fetchPage(next)
-      setItems((shown) => [...shown, ...page.items])
-      setNext(page.nextCursor)
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setLoading(null)
-    }
-  }
-
-  const filtered =
-    filters.q || filters.tag || filters.blocked || filters.followedSince || filters.sort
+  const model = useMembersModel()
+  const { filters, update, items } = model
   return (
     <div class="stack">
       <PageHeader title={m.title}>
@@ -173,22 +28,22 @@ export default function MembersScreen() {
           <button
             class="btn btn-secondary"
             type="button"
-            disabled={downloading}
-            onClick={() => void download()}
+            disabled={model.downloading}
+            onClick={() => void model.download()}
           >
-            {downloading ? t().loading : m.csv}
+            {model.downloading ? t().loading : m.csv}
           </button>
         )}
       </PageHeader>
-      {downloadError !== null && (
-        <ErrorPanel error={downloadError} onRetry={() => void download()} />
+      {model.downloadError !== null && (
+        <ErrorPanel error={model.downloadError} onRetry={() => void model.download()} />
       )}
       <form
         class="filters card"
         role="search"
         onSubmit={(e) => {
           e.preventDefault()
-          update({ q: typed.trim() })
+          update({ q: model.typed.trim() })
         }}
       >
         <label class="search">
@@ -199,9 +54,9 @@ export default function MembersScreen() {
             type="search"
             inputMode="search"
             placeholder={m.search}
-            value={typed}
+            value={model.typed}
             maxLength={50}
-            onInput={(e) => setTyped(e.currentTarget.value)}
+            onInput={(e) => model.setTyped(e.currentTarget.value)}
           />
         </label>
         <div class="filter-row">
@@ -213,7 +68,7 @@ export default function MembersScreen() {
               onChange={(e) => update({ tag: e.currentTarget.value })}
             >
               <option value="">{m.anyTag}</option>
-              {tags.data?.tags.map((tag) => (
+              {model.tags.map((tag) => (
                 <option key={tag.id} value={String(tag.id)}>
                   {tag.name}
                 </option>
@@ -261,14 +116,11 @@ export default function MembersScreen() {
               onChange={(e) => update({ followedSince: e.currentTarget.value })}
             />
           </label>
-          {filtered && (
+          {model.filtered && (
             <button
               class="btn btn-secondary btn-sm filter-clear"
               type="button"
-              onClick={() => {
-                setTyped('')
-                navigate(href('/members'), { replace: true })
-              }}
+              onClick={model.clear}
             >
               {m.clear}
             </button>
@@ -276,12 +128,12 @@ export default function MembersScreen() {
         </div>
       </form>
 
-      {loading === 'first' ? (
+      {model.loading === 'first' ? (
         <ListSkeleton />
-      ) : error && items.length === 0 ? (
-        <ErrorPanel error={error} onRetry={() => setRound((r) => r + 1)} />
+      ) : model.error && items.length === 0 ? (
+        <ErrorPanel error={model.error} onRetry={model.retry} />
       ) : items.length === 0 ? (
-        <p class="empty card">{filtered ? m.empty : m.emptyAll}</p>
+        <p class="empty card">{model.filtered ? m.empty : m.emptyAll}</p>
       ) : (
         <>
           <div class="member-table card">
@@ -309,15 +161,17 @@ export default function MembersScreen() {
             <span class="muted" role="status">
               {m.shown(items.length)}
             </span>
-            {error !== null && <ErrorPanel error={error} onRetry={() => void more()} />}
-            {next && (
+            {model.error !== null && (
+              <ErrorPanel error={model.error} onRetry={() => void model.more()} />
+            )}
+            {model.next && (
               <button
                 class="btn btn-secondary"
                 type="button"
-                disabled={loading === 'more'}
-                onClick={() => void more()}
+                disabled={model.loading === 'more'}
+                onClick={() => void model.more()}
               >
-                {loading === 'more' ? t().loading : t().more}
+                {model.loading === 'more' ? t().loading : t().more}
               </button>
             )}
           </div>

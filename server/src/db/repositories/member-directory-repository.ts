@@ -55,15 +55,18 @@ interface ListRow extends Omit<MemberListItem, 'tags'> {
   key: number
 }
 
-/** A page cursor: the last row's sort key and member ID, base 36 ("n" marks a negative key). */
+/**
+ * A page cursor: the last row's sort key and member ID, base 36, the key signed ("-1_2s"). A
+ * letter never marks the sign: "n5c" is 30,000, not a negative number.
+ */
 function encodeListCursor(key: number, id: number): string {
-  const k = key < 0 ? `n${(-key).toString(36)}` : key.toString(36)
-  return `${k}_${id.toString(36)}`
+  return `${key.toString(36)}_${id.toString(36)}`
 }
 
 function decodeListCursor(cursor: string): { key: number; id: number } {
   const [k = '', i = ''] = cursor.includes('_') ? cursor.split('_') : ['0', cursor]
-  const key = k.startsWith('n') ? -Number.parseInt(k.slice(1), 36) : Number.parseInt(k, 36)
+  if (!/^-?[0-9a-z]{1,11}$/.test(k) || !/^[0-9a-z]{1,11}$/.test(i)) throw new InvalidCursor()
+  const key = Number.parseInt(k, 36)
   const id = Number.parseInt(i, 36)
   if (!Number.isSafeInteger(key) || !Number.isSafeInteger(id)) throw new InvalidCursor()
   return { key, id }
