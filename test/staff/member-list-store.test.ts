@@ -10,7 +10,7 @@ beforeEach(() => {
 })
 
 describe('the member list store (better-sqlite3)', () => {
-  it('orders by last visit, visits, spend and points both ways; keyset pages of any size agree', () =>
+  it('orders by last visit, visits, spend, points and tier both ways; keyset pages of any size agree', () =>
     memberListOrdersAndPages(driver))
   it('exports the order as CSV page by page, BOM and CRLF, with its audit row', () =>
     memberListCsvExport(driver))

@@ -12,7 +12,7 @@ const d1 = useFreshD1(TIMEOUT)
 
 describe('the member list (workerd + local D1)', () => {
   it(
-    'orders by last visit, visits, spend and points both ways; keyset pages of any size agree',
+    'orders by last visit, visits, spend, points and tier both ways; keyset pages of any size agree',
     () => memberListOrdersAndPages(d1()),
     TIMEOUT,
   )
