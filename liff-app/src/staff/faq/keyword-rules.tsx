@@ -8,7 +8,7 @@ import {
   type KeywordRuleList,
 } from '@joren/shared'
 import type { JSX } from 'preact'
-import { useState } from 'preact/hooks'
+import { useState, type Dispatch, type StateUpdater } from 'preact/hooks'
 import { PlusIcon, XIcon } from '../../ui/icons.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
@@ -227,120 +227,14 @@ function RuleEditor(props: { rule?: KeywordRule; onSaved(): void; onCancel(): vo
           <FieldError id={`${id}-pattern-error`} message={issues.pattern} />
         </div>
       </div>
-      <fieldset class="stack-sm">
-        <legend class="field-label">{m.replies}</legend>
-        <ol class="variant-list">
-          {reply.map((draft, i) => (
-            <li key={i} class="reply-draft stack-sm">
-              {draft.type === 'text' ? (
-                <>
-                  <label class="small muted" for={`${id}-r${i}`}>
-                    {m.text(i + 1)}
-                  </label>
-                  <textarea
-                    id={`${id}-r${i}`}
-                    class="input textarea"
-                    rows={3}
-                    maxLength={4800}
-                    value={draft.text}
-                    {...described(`reply.${i}.text`)}
-                    onInput={(e) => setDraft(i, { type: 'text', text: e.currentTarget.value })}
-                  />
-                  <FieldError
-                    id={`${id}-reply.${i}.text-error`}
-                    message={issues[`reply.${i}.text`]}
-                  />
-                </>
-              ) : (
-                <>
-                  <label class="small muted" for={`${id}-r${i}`}>
-                    {m.image(i + 1)}
-                  </label>
-                  <input
-                    id={`${id}-r${i}`}
-                    class="input"
-                    type="url"
-                    inputMode="url"
-                    placeholder="https://"
-                    value={draft.originalContentUrl}
-                    {...described(`reply.${i}.originalContentUrl`)}
-                    onInput={(e) =>
-                      setDraft(i, {
-                        ...draft,
-                        originalContentUrl: e.currentTarget.value,
-                        // The preview follows the original until someone sets it apart.
-                        previewImageUrl:
-                          draft.previewImageUrl === draft.originalContentUrl
-                            ? e.currentTarget.value
-                            : draft.previewImageUrl,
-                      })
-                    }
-                  />
-                  <FieldError
-                    id={`${id}-reply.${i}.originalContentUrl-error`}
-                    message={issues[`reply.${i}.originalContentUrl`]}
-                  />
-                  <label class="small muted" for={`${id}-p${i}`}>
-                    {m.preview(i + 1)}
-                  </label>
-                  <input
-                    id={`${id}-p${i}`}
-                    class="input"
-                    type="url"
-                    inputMode="url"
-                    placeholder="https://"
-                    value={draft.previewImageUrl}
-                    {...described(`reply.${i}.previewImageUrl`)}
-                    onInput={(e) =>
-                      setDraft(i, { ...draft, previewImageUrl: e.currentTarget.value })
-                    }
-                  />
-                  <FieldError
-                    id={`${id}-reply.${i}.previewImageUrl-error`}
-                    message={issues[`reply.${i}.previewImageUrl`]}
-                  />
-                </>
-              )}
-              {reply.length > 1 && (
-                <button
-                  class="link-button self-start danger-link"
-                  type="button"
-                  onClick={() => setReply((list) => list.filter((_, j) => j !== i))}
-                >
-                  <XIcon size={18} />
-                  {m.removeReply(i + 1)}
-                </button>
-              )}
-            </li>
-          ))}
-        </ol>
-        <FieldError id={`${id}-reply-error`} message={issues.reply} />
-        {reply.length < 5 && (
-          <div class="inline-actions">
-            <button
-              class="link-button"
-              type="button"
-              onClick={() => setReply((list) => [...list, { type: 'text', text: '' }])}
-            >
-              <PlusIcon size={18} />
-              {m.addText}
-            </button>
-            <button
-              class="link-button"
-              type="button"
-              onClick={() =>
-                setReply((list) => [
-                  ...list,
-                  { type: 'image', originalContentUrl: '', previewImageUrl: '' },
-                ])
-              }
-            >
-              <PlusIcon size={18} />
-              {m.addImage}
-            </button>
-          </div>
-        )}
-      </fieldset>
+      <ReplyDrafts
+        id={id}
+        reply={reply}
+        setReply={setReply}
+        setDraft={setDraft}
+        issues={issues}
+        described={described}
+      />
       <div class="form-grid">
         <div class="stack-sm">
           <label class="field-label" for={`${id}-priority`}>
@@ -377,5 +271,132 @@ function RuleEditor(props: { rule?: KeywordRule; onSaved(): void; onCancel(): vo
         onCancel={props.onCancel}
       />
     </form>
+  )
+}
+
+/** The rule's replies (1–5): text or image drafts, each removable, with the add buttons below. */
+function ReplyDrafts(props: {
+  id: string
+  reply: Draft[]
+  setReply: Dispatch<StateUpdater<Draft[]>>
+  setDraft(index: number, next: Draft): void
+  issues: Issues
+  described(key: string): Record<string, unknown>
+}) {
+  const { id, reply, setReply, setDraft, issues, described } = props
+  const m = supportText().rules
+  return (
+    <fieldset class="stack-sm">
+      <legend class="field-label">{m.replies}</legend>
+      <ol class="variant-list">
+        {reply.map((draft, i) => (
+          <li key={i} class="reply-draft stack-sm">
+            {draft.type === 'text' ? (
+              <>
+                <label class="small muted" for={`${id}-r${i}`}>
+                  {m.text(i + 1)}
+                </label>
+                <textarea
+                  id={`${id}-r${i}`}
+                  class="input textarea"
+                  rows={3}
+                  maxLength={4800}
+                  value={draft.text}
+                  {...described(`reply.${i}.text`)}
+                  onInput={(e) => setDraft(i, { type: 'text', text: e.currentTarget.value })}
+                />
+                <FieldError
+                  id={`${id}-reply.${i}.text-error`}
+                  message={issues[`reply.${i}.text`]}
+                />
+              </>
+            ) : (
+              <>
+                <label class="small muted" for={`${id}-r${i}`}>
+                  {m.image(i + 1)}
+                </label>
+                <input
+                  id={`${id}-r${i}`}
+                  class="input"
+                  type="url"
+                  inputMode="url"
+                  placeholder="https://"
+                  value={draft.originalContentUrl}
+                  {...described(`reply.${i}.originalContentUrl`)}
+                  onInput={(e) =>
+                    setDraft(i, {
+                      ...draft,
+                      originalContentUrl: e.currentTarget.value,
+                      // The preview follows the original until someone sets it apart.
+                      previewImageUrl:
+                        draft.previewImageUrl === draft.originalContentUrl
+                          ? e.currentTarget.value
+                          : draft.previewImageUrl,
+                    })
+                  }
+                />
+                <FieldError
+                  id={`${id}-reply.${i}.originalContentUrl-error`}
+                  message={issues[`reply.${i}.originalContentUrl`]}
+                />
+                <label class="small muted" for={`${id}-p${i}`}>
+                  {m.preview(i + 1)}
+                </label>
+                <input
+                  id={`${id}-p${i}`}
+                  class="input"
+                  type="url"
+                  inputMode="url"
+                  placeholder="https://"
+                  value={draft.previewImageUrl}
+                  {...described(`reply.${i}.previewImageUrl`)}
+                  onInput={(e) => setDraft(i, { ...draft, previewImageUrl: e.currentTarget.value })}
+                />
+                <FieldError
+                  id={`${id}-reply.${i}.previewImageUrl-error`}
+                  message={issues[`reply.${i}.previewImageUrl`]}
+                />
+              </>
+            )}
+            {reply.length > 1 && (
+              <button
+                class="link-button self-start danger-link"
+                type="button"
+                onClick={() => setReply((list) => list.filter((_, j) => j !== i))}
+              >
+                <XIcon size={18} />
+                {m.removeReply(i + 1)}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      <FieldError id={`${id}-reply-error`} message={issues.reply} />
+      {reply.length < 5 && (
+        <div class="inline-actions">
+          <button
+            class="link-button"
+            type="button"
+            onClick={() => setReply((list) => [...list, { type: 'text', text: '' }])}
+          >
+            <PlusIcon size={18} />
+            {m.addText}
+          </button>
+          <button
+            class="link-button"
+            type="button"
+            onClick={() =>
+              setReply((list) => [
+                ...list,
+                { type: 'image', originalContentUrl: '', previewImageUrl: '' },
+              ])
+            }
+          >
+            <PlusIcon size={18} />
+            {m.addImage}
+          </button>
+        </div>
+      )}
+    </fieldset>
   )
 }
