@@ -70,7 +70,6 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
   }
   const messageFor = (field: string) => (field === 'birthday' ? m.invalidBirthday : m.invalidField)
   // Registration records the member's agreement to the current privacy policy and terms.
-  const p = privacyText()
   const [privacy, setPrivacy] = useState<MemberPrivacy | null>(null)
   const [agree, setAgree] = useState(false)
   const [agreeError, setAgreeError] = useState(false)
@@ -170,25 +169,11 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
         <FieldError id="birthday-error" message={errors.birthday} />
       </div>
 
-      <fieldset class="panel" aria-describedby={errors.gender ? 'gender-error' : undefined}>
-        <legend class="field-label">{m.gender}</legend>
-        <div class="choices choices-2">
-          {GENDERS.map((gender, i) => (
-            <label class="choice" key={gender}>
-              <input
-                type="radio"
-                name="gender"
-                value={gender}
-                data-field={i === 0 ? 'gender' : undefined}
-                checked={form.gender === gender}
-                onChange={() => update('gender', gender)}
-              />
-              <span>{m.genders[gender]}</span>
-            </label>
-          ))}
-        </div>
-        <FieldError id="gender-error" message={errors.gender} />
-      </fieldset>
+      <GenderField
+        value={form.gender}
+        error={errors.gender}
+        onChange={(gender) => update('gender', gender)}
+      />
 
       <div class="panel">
         <label class="field-label" for="prefecture">
@@ -213,56 +198,22 @@ export default function ProfileScreen({ api, me, setMe, config }: ScreenProps) {
         <FieldError id="prefecture-error" message={errors.prefecture} />
       </div>
 
-      <fieldset class="panel" aria-describedby="interests-hint">
-        <legend class="field-label">{m.interests}</legend>
-        <p class="field-hint" id="interests-hint">
-          {me.categories.length > 0 ? m.interestsHint : m.noInterests}
-        </p>
-        <div class="chips">
-          {me.categories.map((category, i) => (
-            <label class="chip" key={category.id}>
-              <input
-                type="checkbox"
-                data-field={i === 0 ? 'interests' : undefined}
-                checked={form.interests.includes(category.id)}
-                onChange={(e) =>
-                  update(
-                    'interests',
-                    e.currentTarget.checked
-                      ? [...form.interests, category.id]
-                      : form.interests.filter((id) => id !== category.id),
-                  )
-                }
-              />
-              <span>{category.label}</span>
-            </label>
-          ))}
-        </div>
-        <FieldError id="interests-error" message={errors.interests} />
-      </fieldset>
+      <InterestsField
+        categories={me.categories}
+        value={form.interests}
+        error={errors.interests}
+        onChange={(interests) => update('interests', interests)}
+      />
 
       <MarketingSwitch api={api} onSaved={setToast} />
 
-      <div class="panel" data-testid="privacy-panel">
-        {needsAgreement && (
-          <label class="agree-row">
-            <input
-              type="checkbox"
-              data-field="agree"
-              checked={agree}
-              aria-invalid={agreeError ? true : undefined}
-              aria-describedby={agreeError ? 'agree-error' : undefined}
-              onChange={(e) => {
-                setAgree(e.currentTarget.checked)
-                setAgreeError(false)
-              }}
-            />
-            <span>{p.agreeLabel}</span>
-          </label>
-        )}
-        {agreeError && <FieldError id="agree-error" message={p.mustAgree} />}
-        <a href={href('/privacy')}>{p.readLink}</a>
-      </div>
+      <PrivacyAgreement
+        needsAgreement={needsAgreement}
+        agree={agree}
+        setAgree={setAgree}
+        agreeError={agreeError}
+        setAgreeError={setAgreeError}
+      />
 
       {formError !== null && (
         <ErrorView
@@ -358,5 +309,116 @@ function MarketingSwitch({
         </p>
       )}
     </fieldset>
+  )
+}
+
+/** Gender: one of the shared GENDERS, or none chosen yet. */
+function GenderField({
+  value,
+  error,
+  onChange,
+}: {
+  value: Gender | ''
+  error: string | undefined
+  onChange(gender: Gender): void
+}) {
+  const m = locale() === 'en' ? profileEn : profileJa
+  return (
+    <fieldset class="panel" aria-describedby={error ? 'gender-error' : undefined}>
+      <legend class="field-label">{m.gender}</legend>
+      <div class="choices choices-2">
+        {GENDERS.map((gender, i) => (
+          <label class="choice" key={gender}>
+            <input
+              type="radio"
+              name="gender"
+              value={gender}
+              data-field={i === 0 ? 'gender' : undefined}
+              checked={value === gender}
+              onChange={() => onChange(gender)}
+            />
+            <span>{m.genders[gender]}</span>
+          </label>
+        ))}
+      </div>
+      <FieldError id="gender-error" message={error} />
+    </fieldset>
+  )
+}
+
+/** Interests: the shop's categories as chips. */
+function InterestsField({
+  categories,
+  value,
+  error,
+  onChange,
+}: {
+  categories: ScreenProps['me']['categories']
+  value: string[]
+  error: string | undefined
+  onChange(interests: string[]): void
+}) {
+  const m = locale() === 'en' ? profileEn : profileJa
+  return (
+    <fieldset class="panel" aria-describedby="interests-hint">
+      <legend class="field-label">{m.interests}</legend>
+      <p class="field-hint" id="interests-hint">
+        {categories.length > 0 ? m.interestsHint : m.noInterests}
+      </p>
+      <div class="chips">
+        {categories.map((category, i) => (
+          <label class="chip" key={category.id}>
+            <input
+              type="checkbox"
+              data-field={i === 0 ? 'interests' : undefined}
+              checked={value.includes(category.id)}
+              onChange={(e) =>
+                onChange(
+                  e.currentTarget.checked
+                    ? [...value, category.id]
+                    : value.filter((id) => id !== category.id),
+                )
+              }
+            />
+            <span>{category.label}</span>
+          </label>
+        ))}
+      </div>
+      <FieldError id="interests-error" message={error} />
+    </fieldset>
+  )
+}
+
+/** The privacy policy link, with the agreement box while the member has not agreed to any version. */
+function PrivacyAgreement(props: {
+  needsAgreement: boolean
+  agree: boolean
+  setAgree(agree: boolean): void
+  agreeError: boolean
+  setAgreeError(agreeError: boolean): void
+}) {
+  const { needsAgreement, agree, setAgree, agreeError, setAgreeError } = props
+  const p = privacyText()
+  return (
+    <div class="panel" data-testid="privacy-panel">
+      {needsAgreement && (
+        <label class="agree-row">
+          <input
+            type="checkbox"
+            data-field="agree"
+            checked={agree}
+            aria-invalid={agreeError ? true : undefined}
+            aria-describedby={agreeError ? 'agree-error' : undefined}
+            onChange={(e) => {
+              setAgree(e.currentTarget.checked)
+              setAgreeError(false)
+            }}
+          />
+          <span>{p.agreeLabel}</span>
+        </label>
+      )}
+      {agreeError && <FieldError id="agree-error" message={p.mustAgree} />}
+      <a href={href('/privacy')}>{p.readLink}</a>
+    </div>
   )
 }
