@@ -9,7 +9,14 @@ import { ClockPanel } from './components/clock-panel.tsx'
 import { DemoShopPanel } from './components/demo-shop-panel.tsx'
 import { CustomerPanel } from './components/customer-panel.tsx'
 import { MiniAppPanel, miniAppUrl } from './components/mini-app-panel.tsx'
-import { initialLocale, MessagesContext, readStorage, storeLocale, writeStorage } from './i18n.ts'
+import {
+  initialLocale,
+  MessagesContext,
+  readStorage,
+  storeLocale,
+  useT,
+  writeStorage,
+} from './i18n.ts'
 import { SANDBOX_MESSAGES } from './messages.ts'
 import type { SandboxUser } from './types.ts'
 import { useChat } from './use-chat.ts'
@@ -134,42 +141,10 @@ export function App() {
     }
   }
 
-  const staffHref = ownerId
-    ? `/staff/?${new URLSearchParams({ sandboxUser: ownerId, lang: locale }).toString()}`
-    : null
-
   return (
     <MessagesContext.Provider value={t}>
       <div class={miniApp && user ? 'shell with-mini-app' : 'shell'}>
-        <header class="top">
-          <div class="grow">
-            <h1>{t.title}</h1>
-            <p class="lead">{t.lead}</p>
-          </div>
-          <div class="top-actions">
-            <div class="segmented" role="group" aria-label={t.uiLanguage}>
-              {(['ja', 'en'] as const).map((value) => (
-                <button
-                  key={value}
-                  type="button"
-                  lang={value}
-                  aria-pressed={locale === value}
-                  onClick={() => setLocale(value)}
-                >
-                  {value === 'ja' ? '日本語' : 'English'}
-                </button>
-              ))}
-            </div>
-            {staffHref ? (
-              <a class="btn btn-sm staff-link" href={staffHref} target="_blank" rel="noopener">
-                {t.openStaff}
-                <span class="sr-only">（{t.openStaffHint}）</span>
-              </a>
-            ) : (
-              <p class="muted small">{t.noOwner}</p>
-            )}
-          </div>
-        </header>
+        <TopBar locale={locale} setLocale={setLocale} ownerId={ownerId} />
 
         {(unavailable || chat.unreachable || config?.sandbox === false) && (
           <p class="banner" role="alert">
@@ -217,18 +192,7 @@ export function App() {
               <p class="muted">{t.chat.choose}</p>
             </section>
           )}
-          <div class="tour side-stack">
-            <section class="panel" aria-labelledby="tour-title">
-              <h2 id="tour-title">{t.stepsTitle}</h2>
-              <ol>
-                {t.steps.map((step) => (
-                  <li key={step}>{step}</li>
-                ))}
-              </ol>
-            </section>
-            {config?.sandbox !== false && <ClockPanel onMoved={() => chat.burst()} />}
-            {config?.sandbox !== false && <DemoShopPanel />}
-          </div>
+          <Tour config={config} onMoved={() => chat.burst()} />
           {miniApp && user && (
             <MiniAppPanel
               key={`${user.userId}-${miniApp.nonce}`}
@@ -240,24 +204,92 @@ export function App() {
           )}
         </main>
 
-        {error && (
-          <div class="alert" role="alert">
-            <AlertIcon size={20} />
-            <p class="grow">{error}</p>
-            <button
-              type="button"
-              class="icon-button"
-              aria-label={t.errors.dismiss}
-              onClick={() => setError(null)}
-            >
-              <XIcon size={20} />
-            </button>
-          </div>
-        )}
+        {error && <ErrorAlert error={error} onDismiss={() => setError(null)} />}
         <div class="notice-region" role="status" aria-live="polite">
           {notice && <p class="notice">{notice}</p>}
         </div>
       </div>
     </MessagesContext.Provider>
+  )
+}
+
+/** The page's title, the UI language switch and the link to the staff screens as the demo owner. */
+function TopBar({
+  locale,
+  setLocale,
+  ownerId,
+}: {
+  locale: Locale
+  setLocale(locale: Locale): void
+  ownerId: string | null
+}) {
+  const t = useT()
+  const staffHref = ownerId
+    ? `/staff/?${new URLSearchParams({ sandboxUser: ownerId, lang: locale }).toString()}`
+    : null
+
+  return (
+    <header class="top">
+      <div class="grow">
+        <h1>{t.title}</h1>
+        <p class="lead">{t.lead}</p>
+      </div>
+      <div class="top-actions">
+        <div class="segmented" role="group" aria-label={t.uiLanguage}>
+          {(['ja', 'en'] as const).map((value) => (
+            <button
+              key={value}
+              type="button"
+              lang={value}
+              aria-pressed={locale === value}
+              onClick={() => setLocale(value)}
+            >
+              {value === 'ja' ? '日本語' : 'English'}
+            </button>
+          ))}
+        </div>
+        {staffHref ? (
+          <a class="btn btn-sm staff-link" href={staffHref} target="_blank" rel="noopener">
+            {t.openStaff}
+            <span class="sr-only">（{t.openStaffHint}）</span>
+          </a>
+        ) : (
+          <p class="muted small">{t.noOwner}</p>
+        )}
+      </div>
+    </header>
+  )
+}
+
+/** The guided steps, and the clock and demo shop panels on a sandbox. */
+function Tour({ config, onMoved }: { config: PublicConfig | null; onMoved(): void }) {
+  const t = useT()
+  return (
+    <div class="tour side-stack">
+      <section class="panel" aria-labelledby="tour-title">
+        <h2 id="tour-title">{t.stepsTitle}</h2>
+        <ol>
+          {t.steps.map((step) => (
+            <li key={step}>{step}</li>
+          ))}
+        </ol>
+      </section>
+      {config?.sandbox !== false && <ClockPanel onMoved={onMoved} />}
+      {config?.sandbox !== false && <DemoShopPanel />}
+    </div>
+  )
+}
+
+/** The last customer action's failure, until dismissed. */
+function ErrorAlert({ error, onDismiss }: { error: string; onDismiss(): void }) {
+  const t = useT()
+  return (
+    <div class="alert" role="alert">
+      <AlertIcon size={20} />
+      <p class="grow">{error}</p>
+      <button type="button" class="icon-button" aria-label={t.errors.dismiss} onClick={onDismiss}>
+        <XIcon size={20} />
+      </button>
+    </div>
   )
 }
