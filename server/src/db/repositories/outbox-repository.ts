@@ -39,8 +39,8 @@ function intakeStatements(db: Database) {
   return { blockedQuery, memberIdQuery, enqueueStatement }
 }
 
-export function createOutboxRepository(db: Database): OutboxRepository {
-  const { blockedQuery, memberIdQuery, enqueueStatement } = intakeStatements(db)
+/** The claims and the cheap "anything due?" read that saves most of them. */
+function claimStatements(db: Database) {
   // Claims walk the (status, next_attempt_at) index (its rowid is the id) and stop at `limit`: no
   // sort of the backlog. One statement each, so two drains never take the same item.
   const claimSet = {
@@ -113,22 +113,14 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql.placeholder('now'))))
     .limit(1)
     .prepare()
-  const markReplyAttemptedStatement = db
-    .update(outbox)
-    .set({ replyAttemptedAt: sql`${sql.placeholder('now')}` })
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare()
-  const markSentStatement = db
-    .update(outbox)
-    .set({
-      status: 'sent',
-      via: sql`${sql.placeholder('via')}`,
-      lineRequestId: sql`${sql.placeholder('requestId')}`,
-      sentAt: sql`${sql.placeholder('now')}`,
-      lockedUntil: null,
-    })
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare()
+  return { claimPending, claimReplies, claimExpired, anyDue }
+}
+
+/** Records what the outbox sent (or could not deliver) in the member's chat history. */
+function chatRecorder(
+  db: Database,
+  memberIdQuery: ReturnType<typeof intakeStatements>['memberIdQuery'],
+) {
   /**
    * A reply holds at most 5 messages: one prepared insert per message count. How it went (via,
    * or the delivery problem) is set on a row a staff reply recorded at enqueue (origin, staff ID).
@@ -195,20 +187,44 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     })
     await recordStatement(messages.length).run(values)
   }
-  const toItem = (r: typeof outbox.$inferSelect, interrupted: boolean): OutboxItem => ({
-    id: r.id,
-    lineUserId: r.lineUserId,
-    replyToken: r.replyToken,
-    replyTokenExpiresAt: r.replyTokenExpiresAt,
-    retryKey: r.retryKey,
-    messages: JSON.parse(r.messages) as LineMessage[],
-    attempts: r.attempts,
-    replyAttemptedAt: r.replyAttemptedAt,
-    interrupted,
-    pushing: r.via === 'push',
-    fromStaff: isStaffMessageKey(r.dedupeKey),
-    aggregationUnit: r.aggregationUnit,
-  })
+  return record
+}
+
+const toItem = (r: typeof outbox.$inferSelect, interrupted: boolean): OutboxItem => ({
+  id: r.id,
+  lineUserId: r.lineUserId,
+  replyToken: r.replyToken,
+  replyTokenExpiresAt: r.replyTokenExpiresAt,
+  retryKey: r.retryKey,
+  messages: JSON.parse(r.messages) as LineMessage[],
+  attempts: r.attempts,
+  replyAttemptedAt: r.replyAttemptedAt,
+  interrupted,
+  pushing: r.via === 'push',
+  fromStaff: isStaffMessageKey(r.dedupeKey),
+  aggregationUnit: r.aggregationUnit,
+})
+
+export function createOutboxRepository(db: Database): OutboxRepository {
+  const { blockedQuery, memberIdQuery, enqueueStatement } = intakeStatements(db)
+  const { claimPending, claimReplies, claimExpired, anyDue } = claimStatements(db)
+  const markReplyAttemptedStatement = db
+    .update(outbox)
+    .set({ replyAttemptedAt: sql`${sql.placeholder('now')}` })
+    .where(eq(outbox.id, sql.placeholder('id')))
+    .prepare()
+  const markSentStatement = db
+    .update(outbox)
+    .set({
+      status: 'sent',
+      via: sql`${sql.placeholder('via')}`,
+      lineRequestId: sql`${sql.placeholder('requestId')}`,
+      sentAt: sql`${sql.placeholder('now')}`,
+      lockedUntil: null,
+    })
+    .where(eq(outbox.id, sql.placeholder('id')))
+    .prepare()
+  const record = chatRecorder(db, memberIdQuery)
   type Row = typeof outbox.$inferSelect
 
   return {
