@@ -16,7 +16,6 @@ const MAX_LINES = 200
 
 const ALLOWED: Record<string, number> = {
   'server/src/db/repositories/journey-repository.ts:createJourneyRepository': 633,
-  'server/src/db/repositories/survey-repository.ts:createSurveyRepository': 323,
   'server/src/db/repositories/outbox-repository.ts:createOutboxRepository': 315,
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
