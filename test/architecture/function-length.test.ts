@@ -20,7 +20,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
   'liff-app/src/staff/faq/keyword-rules.tsx:RuleEditor': 253,
-  'server/src/domain/surveys/chat.ts:registerSurveyChat': 256,
   'liff-app/src/sandbox/app.tsx:App': 238,
   'server/src/domain/journeys/service.ts:createJourneysService': 233,
   'liff-app/src/staff/journeys/editor-screen.tsx:Editor': 232,
