@@ -16,10 +16,8 @@ const MAX_LINES = 200
 
 const ALLOWED: Record<string, number> = {
   'server/src/db/repositories/journey-repository.ts:createJourneyRepository': 633,
-  'server/src/db/repositories/survey-repository.ts:createSurveyRepository': 323,
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
-  'server/src/domain/surveys/chat.ts:registerSurveyChat': 256,
   'server/src/domain/journeys/service.ts:createJourneysService': 233,
   'liff-app/src/staff/journeys/editor-screen.tsx:Editor': 232,
   'liff-app/src/staff/inbox/inbox-screen.tsx:InboxScreen': 226,

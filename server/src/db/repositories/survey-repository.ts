@@ -131,6 +131,145 @@ export function answerRows(plan: ResponsePlan): AnswerRow[] {
   return rows
 }
 
+/**
+ * Version N+1 of the survey (UNIQUE (survey, version)) and the pointer to the survey's newest
+ * version; `unlessChanged` inserts only when the previous write changed no row.
+ */
+function addVersionStatements(
+  db: Database,
+  surveyId: number | SQL,
+  content: { intro: string; questions: SurveyQuestion[] },
+  now: number,
+  unlessChanged = false,
+): [BatchItem<'sqlite'>, BatchItem<'sqlite'>] {
+  const next = sql`(select coalesce(max(${surveyVersions.version}), 0) + 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`
+  // Every column in table order (INSERT … SELECT lists them all).
+  const insert = db
+    .insert(surveyVersions)
+    .select(
+      sql`SELECT NULL, ${surveyId}, ${next}, ${content.intro}, ${JSON.stringify(content.questions)}, ${now} WHERE ${unlessChanged ? sql`changes() = 0` : sql`1`}`,
+    )
+  return [
+    insert,
+    db
+      .update(surveys)
+      .set({
+        currentVersionId: sql`(select max(${surveyVersions.id}) from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`,
+        updatedAt: now,
+      })
+      .where(sql`${surveys.id} = ${surveyId}`),
+  ]
+}
+
+/** The response, its answer rows, tags and attributes, and the end of its draft: one commit. */
+function responseStatements(db: Database, plan: ResponsePlan): BatchItem<'sqlite'>[] {
+  const statements: BatchItem<'sqlite'>[] = [
+    db.insert(surveyResponses).values({
+      id: plan.responseId,
+      surveyId: plan.surveyId,
+      versionId: plan.versionId,
+      memberId: plan.memberId,
+      channel: plan.channel,
+      answers: JSON.stringify(plan.answers),
+      dedupeKey: plan.dedupeKey,
+      npsScore: plan.npsScore,
+      lowScore: plan.lowScore,
+      submittedAt: plan.submittedAt,
+    }),
+  ]
+  // 7 parameters a row.
+  for (const rows of chunk(answerRows(plan), 12))
+    statements.push(db.insert(surveyAnswers).values(rows))
+  for (const names of chunk(plan.tags, 40)) {
+    statements.push(
+      db
+        .insert(tags)
+        .values(names.map((name) => ({ name, createdAt: plan.submittedAt })))
+        .onConflictDoNothing({ target: tags.name }),
+      db
+        .insert(memberTags)
+        .select(
+          db
+            .select({
+              memberId: sql<number>`${plan.memberId}`.as('member_id'),
+              tagId: tags.id,
+              createdAt: sql<number>`${plan.submittedAt}`.as('created_at'),
+            })
+            .from(tags)
+            .where(inArray(tags.name, names)),
+        )
+        .onConflictDoNothing(),
+    )
+  }
+  if (plan.attributes.length > 0) {
+    const source = `survey:${plan.surveyId}`
+    const keys = [...new Set(plan.attributes.map((a) => a.key))]
+    // This survey's earlier answer for these keys is replaced, not piled up.
+    for (const part of chunk(keys, 80))
+      statements.push(
+        db
+          .delete(memberAttributes)
+          .where(
+            and(
+              eq(memberAttributes.memberId, plan.memberId),
+              eq(memberAttributes.source, source),
+              inArray(memberAttributes.key, part),
+            ),
+          ),
+      )
+    for (const rows of chunk(plan.attributes, 18))
+      statements.push(
+        db
+          .insert(memberAttributes)
+          .values(
+            rows.map((a) => ({
+              memberId: plan.memberId,
+              key: a.key,
+              value: a.value,
+              source,
+              updatedAt: plan.submittedAt,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [memberAttributes.memberId, memberAttributes.key, memberAttributes.value],
+            set: { source, updatedAt: plan.submittedAt },
+          }),
+      )
+  }
+  // The draft / chat position is done with once the response exists.
+  statements.push(
+    db
+      .delete(surveySessions)
+      .where(
+        and(eq(surveySessions.surveyId, plan.surveyId), eq(surveySessions.memberId, plan.memberId)),
+      ),
+  )
+  return statements
+}
+
+/** The open surveys at `now` (status open, inside their window), newest first, with their current version. */
+async function listOpen(
+  db: Database,
+  now: number,
+): Promise<{ survey: StoredSurvey; version: StoredSurveyVersion }[]> {
+  const rows = await db
+    .select({ survey: surveys, version: surveyVersions })
+    .from(surveys)
+    .innerJoin(surveyVersions, eq(surveyVersions.id, surveys.currentVersionId))
+    .where(
+      and(
+        eq(surveys.status, 'open'),
+        or(isNull(surveys.opensAt), sql`${surveys.opensAt} <= ${now}`),
+        or(isNull(surveys.closesAt), sql`${surveys.closesAt} > ${now}`),
+      ),
+    )
+    .orderBy(desc(surveys.id))
+  return rows.flatMap((r) => {
+    const survey = toSurvey(r.survey)
+    return survey ? [{ survey, version: toVersion(r.version) }] : []
+  })
+}
+
 /** Survey definitions, versions and responses on drizzle (both drivers). */
 export function createSurveyRepository(db: Database): SurveyRepository {
   async function find(id: number): Promise<StoredSurvey | null> {
@@ -146,35 +285,6 @@ export function createSurveyRepository(db: Database): SurveyRepository {
   /** Inside a commit, right after the survey's insert: the newest survey is the one it made. */
   const newSurveyId = sql`(select max(${surveys.id}) from ${surveys})`
 
-  /**
-   * Version N+1 of the survey (UNIQUE (survey, version)) and the pointer to the survey's newest
-   * version; `unlessChanged` inserts only when the previous write changed no row.
-   */
-  function addVersionStatements(
-    surveyId: number | SQL,
-    content: { intro: string; questions: SurveyQuestion[] },
-    now: number,
-    unlessChanged = false,
-  ): [BatchItem<'sqlite'>, BatchItem<'sqlite'>] {
-    const next = sql`(select coalesce(max(${surveyVersions.version}), 0) + 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`
-    // Every column in table order (INSERT … SELECT lists them all).
-    const insert = db
-      .insert(surveyVersions)
-      .select(
-        sql`SELECT NULL, ${surveyId}, ${next}, ${content.intro}, ${JSON.stringify(content.questions)}, ${now} WHERE ${unlessChanged ? sql`changes() = 0` : sql`1`}`,
-      )
-    return [
-      insert,
-      db
-        .update(surveys)
-        .set({
-          currentVersionId: sql`(select max(${surveyVersions.id}) from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`,
-          updatedAt: now,
-        })
-        .where(sql`${surveys.id} = ${surveyId}`),
-    ]
-  }
-
   return {
     createWrites(fields, content, staffId, now) {
       return [
@@ -185,7 +295,7 @@ export function createSurveyRepository(db: Database): SurveyRepository {
           createdAt: now,
           updatedAt: now,
         }),
-        ...addVersionStatements(newSurveyId, content, now),
+        ...addVersionStatements(db, newSurveyId, content, now),
       ]
     },
 
@@ -245,24 +355,7 @@ export function createSurveyRepository(db: Database): SurveyRepository {
       })
     },
 
-    async listOpen(now) {
-      const rows = await db
-        .select({ survey: surveys, version: surveyVersions })
-        .from(surveys)
-        .innerJoin(surveyVersions, eq(surveyVersions.id, surveys.currentVersionId))
-        .where(
-          and(
-            eq(surveys.status, 'open'),
-            or(isNull(surveys.opensAt), sql`${surveys.opensAt} <= ${now}`),
-            or(isNull(surveys.closesAt), sql`${surveys.closesAt} > ${now}`),
-          ),
-        )
-        .orderBy(desc(surveys.id))
-      return rows.flatMap((r) => {
-        const survey = toSurvey(r.survey)
-        return survey ? [{ survey, version: toVersion(r.version) }] : []
-      })
-    },
+    listOpen: (now) => listOpen(db, now),
 
     updateFieldsWrite(id, fields, now) {
       return db
@@ -286,7 +379,7 @@ export function createSurveyRepository(db: Database): SurveyRepository {
     },
 
     addVersionWrites(surveyId, content, now, options) {
-      return addVersionStatements(surveyId, content, now, options?.unlessChanged ?? false)
+      return addVersionStatements(db, surveyId, content, now, options?.unlessChanged ?? false)
     },
 
     setStatusWrite(id, from, to, now) {
@@ -342,93 +435,7 @@ export function createSurveyRepository(db: Database): SurveyRepository {
       return Number(row?.next ?? 1)
     },
 
-    responseStatements(plan) {
-      const statements: BatchItem<'sqlite'>[] = [
-        db.insert(surveyResponses).values({
-          id: plan.responseId,
-          surveyId: plan.surveyId,
-          versionId: plan.versionId,
-          memberId: plan.memberId,
-          channel: plan.channel,
-          answers: JSON.stringify(plan.answers),
-          dedupeKey: plan.dedupeKey,
-          npsScore: plan.npsScore,
-          lowScore: plan.lowScore,
-          submittedAt: plan.submittedAt,
-        }),
-      ]
-      // 7 parameters a row.
-      for (const rows of chunk(answerRows(plan), 12))
-        statements.push(db.insert(surveyAnswers).values(rows))
-      for (const names of chunk(plan.tags, 40)) {
-        statements.push(
-          db
-            .insert(tags)
-            .values(names.map((name) => ({ name, createdAt: plan.submittedAt })))
-            .onConflictDoNothing({ target: tags.name }),
-          db
-            .insert(memberTags)
-            .select(
-              db
-                .select({
-                  memberId: sql<number>`${plan.memberId}`.as('member_id'),
-                  tagId: tags.id,
-                  createdAt: sql<number>`${plan.submittedAt}`.as('created_at'),
-                })
-                .from(tags)
-                .where(inArray(tags.name, names)),
-            )
-            .onConflictDoNothing(),
-        )
-      }
-      if (plan.attributes.length > 0) {
-        const source = `survey:${plan.surveyId}`
-        const keys = [...new Set(plan.attributes.map((a) => a.key))]
-        // This survey's earlier answer for these keys is replaced, not piled up.
-        for (const part of chunk(keys, 80))
-          statements.push(
-            db
-              .delete(memberAttributes)
-              .where(
-                and(
-                  eq(memberAttributes.memberId, plan.memberId),
-                  eq(memberAttributes.source, source),
-                  inArray(memberAttributes.key, part),
-                ),
-              ),
-          )
-        for (const rows of chunk(plan.attributes, 18))
-          statements.push(
-            db
-              .insert(memberAttributes)
-              .values(
-                rows.map((a) => ({
-                  memberId: plan.memberId,
-                  key: a.key,
-                  value: a.value,
-                  source,
-                  updatedAt: plan.submittedAt,
-                })),
-              )
-              .onConflictDoUpdate({
-                target: [memberAttributes.memberId, memberAttributes.key, memberAttributes.value],
-                set: { source, updatedAt: plan.submittedAt },
-              }),
-          )
-      }
-      // The draft / chat position is done with once the response exists.
-      statements.push(
-        db
-          .delete(surveySessions)
-          .where(
-            and(
-              eq(surveySessions.surveyId, plan.surveyId),
-              eq(surveySessions.memberId, plan.memberId),
-            ),
-          ),
-      )
-      return statements
-    },
+    responseStatements: (plan) => responseStatements(db, plan),
 
     async setRewardCoupon(responseId, couponId) {
       await db

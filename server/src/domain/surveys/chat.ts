@@ -303,17 +303,10 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
     await sessions.save(session)
     const question = nextQuestion(version.questions, answers)
     if (!question) return complete(ctx, survey, version, answers)
-    const intro =
-      Object.keys(answers).length === 0
-        ? [
-            text(
-              [TEXT[locale].intro(survey.title, version.questions.length), version.intro]
-                .filter(Boolean)
-                .join('\n'),
-            ),
-          ]
-        : []
-    return [...intro, ask(survey, version, question, locale)]
+    return [
+      ...introReplies(survey, version, answers, locale),
+      ask(survey, version, question, locale),
+    ]
   }
 
   async function complete(
@@ -324,11 +317,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
   ): Promise<Replies> {
     const locale = localeOf(ctx.member.language)
     const t = TEXT[locale]
-    const submitted: SurveyAnswers = {}
-    for (const q of version.questions) {
-      const value = answers[q.id]
-      if (value !== undefined && value !== null) submitted[q.id] = value
-    }
+    const submitted = submittedAnswers(version, answers)
     let result
     try {
       result = await submitSurveyResponse(surveyDeps, {
@@ -347,48 +336,15 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
       }
       return unavailable(error, locale)
     }
-    const replies: LineMessage[] = [text(t.thanks(survey.title))]
-    if (result.reward) {
-      const { memberId: _member, ...view } = result.reward
-      replies.push(text(t.reward), couponCard(view, links, locale))
-    } else if (result.rewardUnavailable) {
-      replies.push(text(t.rewardUnavailable))
-    }
-    return replies
+    return thanksReplies(survey, result, links, locale)
   }
 
   const command = async (ctx: ChatContext): Promise<Replies> => {
     const locale = localeOf(ctx.member.language)
     const t = TEXT[locale]
-    // A survey left part-way in chat: offer to continue.
-    for (const session of await sessions.listForMember(ctx.member.id)) {
-      if (session.channel !== 'chat') continue
-      let opened
-      try {
-        opened = await open(ctx, session.surveyId)
-      } catch {
-        continue
-      }
-      const { survey, version } = opened
-      if (session.versionId !== version.id || !chatCanAsk(version.questions)) continue
-      const done = Object.keys(keepValid(version, session.answers)).length
-      return [
-        text(t.resumeAsk(survey.title, done, version.questions.length), [
-          postbackItem(t.resume, `action=survey_resume&s=${survey.id}`),
-          postbackItem(t.restart, `action=survey_start&s=${survey.id}&fresh=1`),
-          postbackItem(t.stop, `action=survey_stop&s=${survey.id}`),
-        ]),
-      ]
-    }
-    const candidates: StoredSurvey[] = []
-    for (const { survey } of await surveyDeps.surveys.listOpen(ctx.now)) {
-      try {
-        await open(ctx, survey.id)
-        candidates.push(survey)
-      } catch {
-        // answered already (or not open for this member): not offered
-      }
-    }
+    const offer = await resumeOffer(surveyDeps, ctx, locale)
+    if (offer) return offer
+    const candidates = await answerableSurveys(surveyDeps, ctx)
     const [only] = candidates
     if (!only) return [text(t.none)]
     if (candidates.length === 1) return start(ctx, only.id, false)
@@ -421,14 +377,7 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
         await sessions.save({ ...session, state: 'paused', updatedAt: ctx.now })
       return [text(TEXT[localeOf(ctx.member.language)].stopped)]
     })
-    .describe('survey_answer', async (ctx, params) => {
-      // The inbox shows the choice the customer tapped (「満足」), not the postback data.
-      const raw = params.get('a') ?? ''
-      if (raw === SKIP) return TEXT[localeOf(ctx.member.language)].skip
-      const version = await surveyDeps.surveys.version(Number(params.get('v')))
-      const question = version?.questions.find((q) => q.id === params.get('q'))
-      return (question && choicesOf(question).find((c) => c.value === raw)?.label) ?? null
-    })
+    .describe('survey_answer', (ctx, params) => describeAnswer(surveyDeps, ctx, params))
     .postback('survey_answer', async (ctx, params) => {
       const locale = localeOf(ctx.member.language)
       const t = TEXT[locale]
@@ -471,23 +420,13 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
       // Anything else goes on to keyword rules, the FAQ and staff as usual.
       name: 'survey-typed-answer',
       async handle(ctx, typed) {
-        const active = (await sessions.listForMember(ctx.member.id)).find(
-          (s) => s.channel === 'chat' && s.state === 'active',
-        )
-        if (!active) return null
-        let opened
-        try {
-          opened = await open(ctx, active.surveyId)
-        } catch {
-          return null
-        }
-        const { survey, version } = opened
-        if (active.versionId !== version.id) return null
-        const answers = keepValid(version, active.answers)
+        const state = await activeChatSurvey(surveyDeps, ctx)
+        if (!state) return null
+        const { version, answers } = state
         const current = nextQuestion(version.questions, answers)
         const value = current && askable(current) ? typedValue(current, typed) : undefined
         if (!current || value === undefined) return null
-        return record(ctx, { survey, version, session: active, answers }, current, value)
+        return record(ctx, state, current, value)
       },
     })
 
@@ -516,6 +455,136 @@ export function registerSurveyChat(router: ChatRouter, deps: SurveyChatDeps): Ch
     if (!following) return complete(ctx, survey, version, next)
     return [ask(survey, version, following, localeOf(ctx.member.language))]
   }
+}
+
+/** A survey the member left part-way in chat: the offer to continue, restart or stop it. */
+async function resumeOffer(
+  surveyDeps: SurveyDeps,
+  ctx: ChatContext,
+  locale: Locale,
+): Promise<Replies | null> {
+  const t = TEXT[locale]
+  for (const session of await surveyDeps.sessions.listForMember(ctx.member.id)) {
+    if (session.channel !== 'chat') continue
+    let opened
+    try {
+      opened = await openSurveyFor(surveyDeps, session.surveyId, { id: ctx.member.id })
+    } catch {
+      continue
+    }
+    const { survey, version } = opened
+    if (session.versionId !== version.id || !chatCanAsk(version.questions)) continue
+    const done = Object.keys(keepValid(version, session.answers)).length
+    return [
+      text(t.resumeAsk(survey.title, done, version.questions.length), [
+        postbackItem(t.resume, `action=survey_resume&s=${survey.id}`),
+        postbackItem(t.restart, `action=survey_start&s=${survey.id}&fresh=1`),
+        postbackItem(t.stop, `action=survey_stop&s=${survey.id}`),
+      ]),
+    ]
+  }
+  return null
+}
+
+/** The open surveys this member can still answer. */
+async function answerableSurveys(
+  surveyDeps: SurveyDeps,
+  ctx: ChatContext,
+): Promise<StoredSurvey[]> {
+  const candidates: StoredSurvey[] = []
+  for (const { survey } of await surveyDeps.surveys.listOpen(ctx.now)) {
+    try {
+      await openSurveyFor(surveyDeps, survey.id, { id: ctx.member.id })
+      candidates.push(survey)
+    } catch {
+      // answered already (or not open for this member): not offered
+    }
+  }
+  return candidates
+}
+
+/** The answers to submit: skipped (null) and unanswered questions left out. */
+function submittedAnswers(version: StoredSurveyVersion, answers: SurveyAnswers): SurveyAnswers {
+  const submitted: SurveyAnswers = {}
+  for (const q of version.questions) {
+    const value = answers[q.id]
+    if (value !== undefined && value !== null) submitted[q.id] = value
+  }
+  return submitted
+}
+
+/** Thanks after a submitted response, with its reward coupon (or why there is none). */
+function thanksReplies(
+  survey: StoredSurvey,
+  result: Awaited<ReturnType<typeof submitSurveyResponse>>,
+  links: AppLinks,
+  locale: Locale,
+): Replies {
+  const t = TEXT[locale]
+  const replies: LineMessage[] = [text(t.thanks(survey.title))]
+  if (result.reward) {
+    const { memberId: _member, ...view } = result.reward
+    replies.push(text(t.reward), couponCard(view, links, locale))
+  } else if (result.rewardUnavailable) {
+    replies.push(text(t.rewardUnavailable))
+  }
+  return replies
+}
+
+/** The survey's introduction, only before its first answer. */
+function introReplies(
+  survey: StoredSurvey,
+  version: StoredSurveyVersion,
+  answers: SurveyAnswers,
+  locale: Locale,
+): LineMessage[] {
+  return Object.keys(answers).length === 0
+    ? [
+        text(
+          [TEXT[locale].intro(survey.title, version.questions.length), version.intro]
+            .filter(Boolean)
+            .join('\n'),
+        ),
+      ]
+    : []
+}
+
+/** The inbox shows the choice the customer tapped (「満足」), not the postback data. */
+async function describeAnswer(
+  surveyDeps: SurveyDeps,
+  ctx: ChatContext,
+  params: URLSearchParams,
+): Promise<string | null> {
+  const raw = params.get('a') ?? ''
+  if (raw === SKIP) return TEXT[localeOf(ctx.member.language)].skip
+  const version = await surveyDeps.surveys.version(Number(params.get('v')))
+  const question = version?.questions.find((q) => q.id === params.get('q'))
+  return (question && choicesOf(question).find((c) => c.value === raw)?.label) ?? null
+}
+
+/** The survey the member is answering in chat right now, on its current version, or null. */
+async function activeChatSurvey(
+  surveyDeps: SurveyDeps,
+  ctx: ChatContext,
+): Promise<{
+  survey: StoredSurvey
+  version: StoredSurveyVersion
+  session: SurveySession
+  answers: SurveyAnswers
+} | null> {
+  const active = (await surveyDeps.sessions.listForMember(ctx.member.id)).find(
+    (s) => s.channel === 'chat' && s.state === 'active',
+  )
+  if (!active) return null
+  let opened
+  try {
+    opened = await openSurveyFor(surveyDeps, active.surveyId, { id: ctx.member.id })
+  } catch {
+    return null
+  }
+  const { survey, version } = opened
+  if (active.versionId !== version.id) return null
+  return { survey, version, session: active, answers: keepValid(version, active.answers) }
 }
 
 const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')
