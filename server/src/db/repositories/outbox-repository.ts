@@ -229,6 +229,32 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         .onConflictDoNothing({ target: outbox.dedupeKey })
     },
 
+    enqueueManyWrite(items) {
+      // One statement whatever the count: the rows travel as one JSON parameter (D1 binds at
+      // most 100 parameters); every column in table order for INSERT … SELECT.
+      const rows = JSON.stringify(
+        items.map((i) => [
+          i.dedupeKey,
+          i.lineUserId,
+          i.replyToken,
+          i.replyTokenExpiresAt,
+          i.retryKey,
+          JSON.stringify(i.messages),
+          i.now,
+          i.aggregationUnit ?? null,
+        ]),
+      )
+      return db
+        .insert(outbox)
+        .select(
+          sql`SELECT NULL, json_extract(v, '$[0]'), json_extract(v, '$[1]'), json_extract(v, '$[2]'), json_extract(v, '$[3]'), json_extract(v, '$[4]'),
+              json_extract(v, '$[5]'), 'pending', 0, json_extract(v, '$[6]'), NULL, NULL, NULL, NULL, NULL, json_extract(v, '$[6]'),
+              NULL, json_extract(v, '$[7]')
+            FROM (SELECT value AS v FROM json_each(${rows})) WHERE true`,
+        )
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+    },
+
     async enqueue(item) {
       await enqueueStatement.run({
         dedupeKey: item.dedupeKey,
