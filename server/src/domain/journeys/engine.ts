@@ -309,8 +309,12 @@ export async function runJourneyTick(deps: JourneyDeps, budget = 20_000): Promis
 
 type StepOutcome = 'sent' | 'skipped' | 'deferred' | 'exited'
 
-/** Runs decided per commit (one transaction on SQLite, one D1 batch on Workers). */
-export const RUNS_PER_COMMIT = 100
+/**
+ * A claimed batch commits once (one transaction on SQLite, one D1 batch on Workers) with one
+ * statement per table, unless its outbox rows' messages pass this many bytes of JSON first (the
+ * rows travel as one bound parameter; D1 caps a value at 2 MB): then it commits in parts.
+ */
+export const BATCH_MESSAGE_BYTES = 512_000
 
 function conditionHolds(step: JourneyStep, facts: MemberFacts): boolean {
   switch (step.condition) {
@@ -334,7 +338,8 @@ function advanceAfter(deps: JourneyDeps, journey: StoredJourney, run: ClaimedRun
 /**
  * A claimed chunk of due runs, set-based: the members' facts in one query, each audience once per
  * journey, the weekly cap's counts in one query; each run is decided in memory (the cap counts the
- * pushes this chunk plans, in priority order) and the writes commit RUNS_PER_COMMIT runs at a time.
+ * pushes this chunk plans, in priority order) and the writes commit once per claimed batch, one
+ * statement per table (see BATCH_MESSAGE_BYTES).
  * Only a coupon card issues its coupon on its own (its own idempotent commit, keyed by run and step).
  */
 async function runSteps(
@@ -370,12 +375,10 @@ async function runSteps(
 
   const outcomes: StepOutcome[] = []
   let batch = emptyBatch()
-  let pending = 0
   const flush = async () => {
     const writes = batchWrites(deps, batch, now)
     if (writes.length > 0) await deps.uow.commit(writes)
     batch = emptyBatch()
-    pending = 0
   }
   for (const run of runs) {
     const outcome = await planStep(deps, policy, batch, {
@@ -388,7 +391,7 @@ async function runSteps(
       now,
     })
     outcomes.push(outcome)
-    if (++pending >= RUNS_PER_COMMIT) await flush()
+    if (batch.messageBytes >= BATCH_MESSAGE_BYTES) await flush()
   }
   await flush()
   return outcomes
@@ -402,6 +405,8 @@ interface Batch {
   advances: RunAdvance[]
   defers: { runId: number; step: number; until: number }[]
   ends: { runId: number; reason: string }[]
+  /** The JSON size of the outbox rows' messages so far. */
+  messageBytes: number
 }
 
 const emptyBatch = (): Batch => ({
@@ -411,6 +416,7 @@ const emptyBatch = (): Batch => ({
   advances: [],
   defers: [],
   ends: [],
+  messageBytes: 0,
 })
 
 /**
@@ -504,6 +510,7 @@ async function planStep(
     outboxKey,
     couponId: typeof couponId === 'number' ? couponId : null,
   })
+  batch.messageBytes += JSON.stringify(messages).length
   batch.sends.push({
     dedupeKey: outboxKey,
     lineUserId: facts.lineUserId,
