@@ -39,6 +39,54 @@ function intakeStatements(db: Database) {
   return { blockedQuery, memberIdQuery, enqueueStatement }
 }
 
+/** The outbox rows planned for a commit with other writes: one item, or a batch in one statement. */
+function outboxWrites(db: Database): Pick<OutboxRepository, 'enqueueWrite' | 'enqueueManyWrite'> {
+  return {
+    enqueueWrite(item) {
+      return db
+        .insert(outbox)
+        .values({
+          dedupeKey: item.dedupeKey,
+          lineUserId: item.lineUserId,
+          replyToken: item.replyToken,
+          replyTokenExpiresAt: item.replyTokenExpiresAt,
+          retryKey: item.retryKey,
+          messages: JSON.stringify(item.messages),
+          nextAttemptAt: item.now,
+          createdAt: item.now,
+          aggregationUnit: item.aggregationUnit ?? null,
+        })
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+    },
+
+    enqueueManyWrite(items) {
+      // One statement whatever the count: the rows travel as one JSON parameter (D1 binds at
+      // most 100 parameters); every column in table order for INSERT … SELECT.
+      const rows = JSON.stringify(
+        items.map((i) => [
+          i.dedupeKey,
+          i.lineUserId,
+          i.replyToken,
+          i.replyTokenExpiresAt,
+          i.retryKey,
+          JSON.stringify(i.messages),
+          i.now,
+          i.aggregationUnit ?? null,
+        ]),
+      )
+      return db
+        .insert(outbox)
+        .select(
+          sql`SELECT NULL, json_extract(v, '$[0]'), json_extract(v, '$[1]'), json_extract(v, '$[2]'), json_extract(v, '$[3]'), json_extract(v, '$[4]'),
+            json_extract(v, '$[5]'), 'pending', 0, json_extract(v, '$[6]'), NULL, NULL, NULL, NULL, NULL, json_extract(v, '$[6]'),
+            NULL, json_extract(v, '$[7]')
+          FROM (SELECT value AS v FROM json_each(${rows})) WHERE true`,
+        )
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+    },
+  }
+}
+
 /** The claims and the cheap "anything due?" read that saves most of them. */
 function claimStatements(db: Database) {
   // Claims walk the (status, next_attempt_at) index (its rowid is the id) and stop at `limit`: no
@@ -228,22 +276,7 @@ export function createOutboxRepository(db: Database): OutboxRepository {
   type Row = typeof outbox.$inferSelect
 
   return {
-    enqueueWrite(item) {
-      return db
-        .insert(outbox)
-        .values({
-          dedupeKey: item.dedupeKey,
-          lineUserId: item.lineUserId,
-          replyToken: item.replyToken,
-          replyTokenExpiresAt: item.replyTokenExpiresAt,
-          retryKey: item.retryKey,
-          messages: JSON.stringify(item.messages),
-          nextAttemptAt: item.now,
-          createdAt: item.now,
-          aggregationUnit: item.aggregationUnit ?? null,
-        })
-        .onConflictDoNothing({ target: outbox.dedupeKey })
-    },
+    ...outboxWrites(db),
 
     async enqueue(item) {
       await enqueueStatement.run({

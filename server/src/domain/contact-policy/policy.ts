@@ -21,6 +21,10 @@ export interface ContactStore {
   countsSince(memberIds: number[], since: number): Promise<Map<number, number>>
   /** Records one marketing push (once per `ref`), planned with the send it counts. */
   recordWrite(contact: { memberId: number; at: number; source: string; ref: string }): Write
+  /** Records many pushes in one statement (each once per `ref`). */
+  recordManyWrite(
+    contacts: readonly { memberId: number; at: number; source: string; ref: string }[],
+  ): Write
 }
 
 export type ContactDecision =

@@ -7,7 +7,7 @@ import { issueCoupon, type CouponDeps } from '../coupons/coupons.ts'
 import { DomainError } from '../errors.ts'
 import { liffUrl, type AppLinks } from '../links.ts'
 import type { LineMessage } from '../messaging/messenger.ts'
-import type { OutboxRepository } from '../messaging/outbox.ts'
+import type { NewOutboxItem, OutboxRepository } from '../messaging/outbox.ts'
 import { journeyStepUnit } from '../line-stats/units.ts'
 import type { Clock, Ids, Logger } from '../ports.ts'
 import type { StaffAlertStore } from '../support/ports.ts'
@@ -16,7 +16,15 @@ import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
 import { addDays } from '../contact-policy/policy.ts'
-import type { Advance, ClaimedRun, JourneyStore, MemberFacts, StoredJourney } from './store.ts'
+import type {
+  Advance,
+  ClaimedRun,
+  JourneyStore,
+  MemberFacts,
+  RunAdvance,
+  StepLogEntry,
+  StoredJourney,
+} from './store.ts'
 
 export interface JourneyDeps {
   store: JourneyStore
@@ -301,8 +309,12 @@ export async function runJourneyTick(deps: JourneyDeps, budget = 20_000): Promis
 
 type StepOutcome = 'sent' | 'skipped' | 'deferred' | 'exited'
 
-/** Runs decided per commit (one transaction on SQLite, one D1 batch on Workers). */
-export const RUNS_PER_COMMIT = 100
+/**
+ * A claimed batch commits once (one transaction on SQLite, one D1 batch on Workers) with one
+ * statement per table, unless its outbox rows' messages pass this many bytes of JSON first (the
+ * rows travel as one bound parameter; D1 caps a value at 2 MB): then it commits in parts.
+ */
+export const BATCH_MESSAGE_BYTES = 512_000
 
 function conditionHolds(step: JourneyStep, facts: MemberFacts): boolean {
   switch (step.condition) {
@@ -326,7 +338,8 @@ function advanceAfter(deps: JourneyDeps, journey: StoredJourney, run: ClaimedRun
 /**
  * A claimed chunk of due runs, set-based: the members' facts in one query, each audience once per
  * journey, the weekly cap's counts in one query; each run is decided in memory (the cap counts the
- * pushes this chunk plans, in priority order) and the writes commit RUNS_PER_COMMIT runs at a time.
+ * pushes this chunk plans, in priority order) and the writes commit once per claimed batch, one
+ * statement per table (see BATCH_MESSAGE_BYTES).
  * Only a coupon card issues its coupon on its own (its own idempotent commit, keyed by run and step).
  */
 async function runSteps(
@@ -361,15 +374,14 @@ async function runSteps(
       : new Map<number, number>()
 
   const outcomes: StepOutcome[] = []
-  let writes: Write[] = []
-  let pending = 0
+  let batch = emptyBatch()
   const flush = async () => {
+    const writes = batchWrites(deps, batch, now)
     if (writes.length > 0) await deps.uow.commit(writes)
-    writes = []
-    pending = 0
+    batch = emptyBatch()
   }
   for (const run of runs) {
-    const planned = await planStep(deps, policy, {
+    const outcome = await planStep(deps, policy, batch, {
       journey: byId.get(run.journeyId) ?? null,
       run,
       facts: facts.get(run.id) ?? null,
@@ -378,17 +390,55 @@ async function runSteps(
       recent,
       now,
     })
-    outcomes.push(planned.outcome)
-    writes.push(...planned.writes)
-    if (++pending >= RUNS_PER_COMMIT) await flush()
+    outcomes.push(outcome)
+    if (batch.messageBytes >= BATCH_MESSAGE_BYTES) await flush()
   }
   await flush()
   return outcomes
 }
 
+/** One commit's planned changes, gathered per table: each becomes one statement. */
+interface Batch {
+  logs: StepLogEntry[]
+  sends: (NewOutboxItem & { retryKey: string; now: number })[]
+  contacts: { memberId: number; at: number; source: string; ref: string }[]
+  advances: RunAdvance[]
+  defers: { runId: number; step: number; until: number }[]
+  ends: { runId: number; reason: string }[]
+  /** The JSON size of the outbox rows' messages so far. */
+  messageBytes: number
+}
+
+const emptyBatch = (): Batch => ({
+  logs: [],
+  sends: [],
+  contacts: [],
+  advances: [],
+  defers: [],
+  ends: [],
+  messageBytes: 0,
+})
+
+/**
+ * A batch's statements, in the order one run's writes always had: log rows, outbox rows, contact
+ * records, then the runs' changes (all in one commit: all or none).
+ */
+function batchWrites(deps: JourneyDeps, batch: Batch, now: number): Write[] {
+  const writes: Write[] = []
+  if (batch.logs.length > 0) writes.push(deps.store.logsWrite(batch.logs))
+  if (batch.sends.length > 0) writes.push(deps.outbox.enqueueManyWrite(batch.sends))
+  if (batch.contacts.length > 0) writes.push(deps.contacts.recordManyWrite(batch.contacts))
+  if (batch.advances.length > 0) writes.push(deps.store.advancesWrite(batch.advances, now))
+  if (batch.defers.length > 0) writes.push(deps.store.defersWrite(batch.defers))
+  if (batch.ends.length > 0) writes.push(deps.store.endsWrite(batch.ends, now))
+  return writes
+}
+
+/** Decides one due run's step and adds its changes to the batch. */
 async function planStep(
   deps: JourneyDeps,
   policy: ContactPolicy,
+  batch: Batch,
   ctx: {
     journey: StoredJourney | null
     run: ClaimedRun
@@ -399,20 +449,23 @@ async function planStep(
     recent: Map<number, number>
     now: number
   },
-): Promise<{ outcome: StepOutcome; writes: Write[] }> {
-  const { store } = deps
+): Promise<StepOutcome> {
   const { journey, run, facts, now } = ctx
-  const end = (reason: string) => ({
-    outcome: 'exited' as const,
-    writes: [store.endWrite(run.id, reason, now)],
-  })
+  const end = (reason: string) => {
+    batch.ends.push({ runId: run.id, reason })
+    return 'exited' as const
+  }
   if (!journey || !journey.enabled) return end('journey_off')
   const step = journey.steps[run.nextStep]
-  if (!step)
-    return {
-      outcome: 'exited',
-      writes: [store.advanceWrite(run.id, run.nextStep, { kind: 'completed' }, null, now)],
-    }
+  if (!step) {
+    batch.advances.push({
+      runId: run.id,
+      step: run.nextStep,
+      advance: { kind: 'completed' },
+      sentStep: null,
+    })
+    return 'exited'
+  }
   if (!facts || !facts.following) return end('blocked')
   // Consent withdrawn after entry ends the run; never given (yet) skips this step, recorded.
   if (!facts.sendable && facts.consentUpdatedAt !== null && facts.consentUpdatedAt > run.enteredAt)
@@ -420,7 +473,7 @@ async function planStep(
   if (journey.goal.kind === 'purchase' && facts.purchasedSince) return end('converted')
   if (ctx.audience !== null && !ctx.audience.has(run.memberId)) return end('left_audience')
   const log = (outcome: 'sent' | 'skipped' | 'deferred', reason: string | null, extra = {}) =>
-    store.logWrite({
+    batch.logs.push({
       runId: run.id,
       journeyId: run.journeyId,
       memberId: run.memberId,
@@ -433,21 +486,19 @@ async function planStep(
       ...extra,
     })
   const advance = advanceAfter(deps, journey, run)
-  const skip = (reason: string) => ({
-    outcome: 'skipped' as const,
-    writes: [log('skipped', reason), store.advanceWrite(run.id, run.nextStep, advance, null, now)],
-  })
+  const skip = (reason: string) => {
+    log('skipped', reason)
+    batch.advances.push({ runId: run.id, step: run.nextStep, advance, sentStep: null })
+    return 'skipped' as const
+  }
   if (!facts.sendable) return skip('no_consent')
   if (!conditionHolds(step, facts)) return skip('condition')
   // The contact policy: quiet hours defer (not counted), then the weekly cap skips.
-  if (ctx.quietUntil !== null)
-    return {
-      outcome: 'deferred',
-      writes: [
-        log('deferred', 'quiet_hours'),
-        store.deferWrite(run.id, run.nextStep, ctx.quietUntil),
-      ],
-    }
+  if (ctx.quietUntil !== null) {
+    log('deferred', 'quiet_hours')
+    batch.defers.push({ runId: run.id, step: run.nextStep, until: ctx.quietUntil })
+    return 'deferred'
+  }
   if (policy.weeklyCap > 0) {
     const count = ctx.recent.get(run.memberId) ?? 0
     if (count >= policy.weeklyCap) return skip('frequency_cap')
@@ -455,33 +506,25 @@ async function planStep(
   }
   const { messages, couponId } = await stepMessages(deps, journey, run, step, facts)
   const outboxKey = `journey:${run.id}:${run.nextStep}`
-  return {
-    outcome: 'sent',
-    writes: [
-      log('sent', couponId === false ? 'coupon_unavailable' : null, {
-        outboxKey,
-        couponId: typeof couponId === 'number' ? couponId : null,
-      }),
-      deps.outbox.enqueueWrite({
-        dedupeKey: outboxKey,
-        lineUserId: facts.lineUserId,
-        replyToken: null,
-        replyTokenExpiresAt: null,
-        messages,
-        retryKey: deps.ids.uuid(),
-        now,
-        // One aggregation unit per journey step: LINE counts its opens and clicks.
-        aggregationUnit: journeyStepUnit(journey.id, run.nextStep),
-      }),
-      deps.contacts.recordWrite({
-        memberId: run.memberId,
-        at: now,
-        source: 'journey',
-        ref: outboxKey,
-      }),
-      store.advanceWrite(run.id, run.nextStep, advance, run.nextStep, now),
-    ],
-  }
+  log('sent', couponId === false ? 'coupon_unavailable' : null, {
+    outboxKey,
+    couponId: typeof couponId === 'number' ? couponId : null,
+  })
+  batch.messageBytes += JSON.stringify(messages).length
+  batch.sends.push({
+    dedupeKey: outboxKey,
+    lineUserId: facts.lineUserId,
+    replyToken: null,
+    replyTokenExpiresAt: null,
+    messages,
+    retryKey: deps.ids.uuid(),
+    now,
+    // One aggregation unit per journey step: LINE counts its opens and clicks.
+    aggregationUnit: journeyStepUnit(journey.id, run.nextStep),
+  })
+  batch.contacts.push({ memberId: run.memberId, at: now, source: 'journey', ref: outboxKey })
+  batch.advances.push({ runId: run.id, step: run.nextStep, advance, sentStep: run.nextStep })
+  return 'sent'
 }
 
 /**

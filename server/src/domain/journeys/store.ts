@@ -81,6 +81,14 @@ export type Advance =
   | { kind: 'next'; nextStep: number; scheduledAt: number; nextDueAt: number }
   | { kind: 'completed' }
 
+/** One run's step done: `sentStep` when the step was sent (the run's last sent step). */
+export interface RunAdvance {
+  runId: number
+  step: number
+  advance: Advance
+  sentStep: number | null
+}
+
 export interface StepCounts {
   step: number
   outcome: 'sent' | 'skipped' | 'deferred'
@@ -126,17 +134,20 @@ export interface JourneyStore {
     runs: { runId: number; memberId: number; since: number }[],
   ): Promise<Map<number, MemberFacts>>
   activeRunsOf(memberId: number): Promise<ClaimedRun[]>
-  logWrite(entry: StepLogEntry): Write
-  /** The step is done: on to the next or completed; only while the run is still at `step`. */
-  advanceWrite(
-    runId: number,
-    step: number,
-    advance: Advance,
-    sentStep: number | null,
-    now: number,
-  ): Write
-  /** The step waits until `until` (quiet hours), lease released. */
-  deferWrite(runId: number, step: number, until: number): Write
+  /**
+   * A claimed batch's step log rows in one statement (INSERT … SELECT over one JSON parameter);
+   * a step is logged sent or skipped once per run (the (run, step) key), whatever the races.
+   */
+  logsWrite(entries: readonly StepLogEntry[]): Write
+  /**
+   * A batch's steps done in one statement: each run on to its next step or completed, only while
+   * it is still active at its step (a re-claimed run that moved on is left alone).
+   */
+  advancesWrite(advances: readonly RunAdvance[], now: number): Write
+  /** A batch's steps waiting until `until` (quiet hours), lease released, in one statement. */
+  defersWrite(defers: readonly { runId: number; step: number; until: number }[]): Write
+  /** Ends a batch's active runs (each with its reason) in one statement. */
+  endsWrite(ends: readonly { runId: number; reason: string }[], now: number): Write
   /** Ends an active run (exit with a reason). */
   endWrite(runId: number, reason: string, now: number): Write
 

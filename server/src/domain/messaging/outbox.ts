@@ -60,6 +60,8 @@ export interface OutboxRepository {
   enqueue(item: NewOutboxItem & { retryKey: string; now: number }): Promise<void>
   /** The same, planned for a commit with other writes. */
   enqueueWrite(item: NewOutboxItem & { retryKey: string; now: number }): Write
+  /** Many items in one statement (a scheduler's batch), each once per dedupe key. */
+  enqueueManyWrite(items: readonly (NewOutboxItem & { retryKey: string; now: number })[]): Write
   /**
    * Claims due items and bumps their attempts: first those a stopped run left holding (expired
    * lease), then replies whose token is fresh, the one expiring first first, then the rest.
