@@ -97,6 +97,7 @@ export function createInboxReplies(db: Database, atomic: Atomic): ReplyStore {
                     lastError: sql<null>`null`.as('last_error'),
                     createdAt: sql<number>`${input.now}`.as('created_at'),
                     sentAt: sql<null>`null`.as('sent_at'),
+                    aggregationUnit: sql<null>`null`.as('aggregation_unit'),
                   })
                   .from(conversations)
                   .where(
