@@ -7,6 +7,7 @@
  * periods — last 30 days, last 90 days, each of the last 12 calendar months — p95 of
  * `GET /api/v1/kpis` (the cohort table included), and one arbitrary range.
  */
+import { addDays } from '../../server/src/domain/time.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +17,7 @@ import { createSettingsStore } from '../../server/src/db/repositories/settings-r
 import { rebuildMemberRfm } from '../../server/src/db/segments/rfm.ts'
 import { createUnitOfWork } from '../../server/src/db/unit-of-work.ts'
 import { composeKpiInsights, composeKpis } from '../../server/src/compose/kpis.ts'
-import { addDays, addMonths, lastDayOfMonth } from '../../server/src/domain/kpis/calendar.ts'
+import { addMonths, lastDayOfMonth } from '../../server/src/domain/kpis/calendar.ts'
 import { localDate, monthsBefore } from '../../server/src/domain/loyalty/dates.ts'
 import { UNKNOWN_QUOTA } from '../../server/src/domain/messaging/quota.ts'
 import type { BenchContext, Row } from './row.ts'

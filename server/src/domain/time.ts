@@ -1,3 +1,9 @@
+/** YYYY-MM-DD plus n calendar days (negative n goes back); a plain date, no zone involved. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
 /** Epoch ms of 00:00 on `date` (YYYY-MM-DD) in the given IANA time zone. */
 export function startOfDayInZone(date: string, timeZone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`)

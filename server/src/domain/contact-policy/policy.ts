@@ -2,7 +2,7 @@ import { ContactPolicySchema, DEFAULT_CONTACT_POLICY, type ContactPolicy } from 
 import type { StaffActor } from '../audit/audit.ts'
 import { localDate } from '../loyalty/dates.ts'
 import type { SettingsStore } from '../shop/settings.ts'
-import { startOfDayInZone } from '../time.ts'
+import { addDays, startOfDayInZone } from '../time.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 
 /**
@@ -40,12 +40,6 @@ const minutesOf = (hhmm: string): number => {
 /** Minutes since the shop-local midnight of `at`. */
 function localMinutes(at: number, timeZone: string): number {
   return Math.floor((at - startOfDayInZone(localDate(at, timeZone), timeZone)) / 60_000)
-}
-
-/** YYYY-MM-DD plus n calendar days. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
 }
 
 /** The instant of HH:MM shop time on a shop-local date (wall-clock minutes after its midnight). */

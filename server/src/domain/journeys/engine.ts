@@ -15,7 +15,7 @@ import type { SurveyRepository } from '../surveys/store.ts'
 import type { UnitOfWork, Write } from '../unit-of-work.ts'
 import { isJourneyHoldout } from './holdout.ts'
 import { birthdaysOn, DAY_MS, passDates, startOfLocalDay, stepDueAt } from './schedule.ts'
-import { addDays } from '../contact-policy/policy.ts'
+import { addDays } from '../time.ts'
 import type {
   Advance,
   ClaimedRun,

@@ -1,5 +1,6 @@
 import type { JourneyWait } from '@joren/shared'
-import { addDays, atLocalTime } from '../contact-policy/policy.ts'
+import { atLocalTime } from '../contact-policy/policy.ts'
+import { addDays } from '../time.ts'
 import { addMonthsToDate, localDate } from '../loyalty/dates.ts'
 import { startOfDayInZone } from '../time.ts'
 

@@ -3,12 +3,9 @@
  * no time zone — the zone applies only where an instant becomes a date (localDate).
  */
 import { addMonthsToDate } from '../loyalty/dates.ts'
+import { addDays } from '../time.ts'
 
 const DAY_MS = 86_400_000
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
 
 /** Whole days from `a` to `b` (b − a). */
 export function daysBetween(a: string, b: string): number {

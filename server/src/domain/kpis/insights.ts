@@ -14,8 +14,8 @@ import type { JourneyStore } from '../journeys/store.ts'
 import { computeLift } from '../lift/lift.ts'
 import type { LineStatsStore } from '../line-stats/poll.ts'
 import { localDate } from '../loyalty/dates.ts'
-import { startOfDayInZone } from '../time.ts'
-import { addDays, addMonths, lastDayOfMonth, monthOf } from './calendar.ts'
+import { addDays, startOfDayInZone } from '../time.ts'
+import { addMonths, lastDayOfMonth, monthOf } from './calendar.ts'
 import { divideRoundHalfUp } from './kpis.ts'
 
 const DAY_MS = 86_400_000

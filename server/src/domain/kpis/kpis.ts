@@ -1,12 +1,12 @@
 import type { Kpis, KpiCohort } from '@joren/shared'
 import {
-  addDays,
   addMonths,
   lastDayOfMonth,
   monthOf,
   monthsBetween,
   twelveMonthsEnding,
 } from './calendar.ts'
+import { addDays } from '../time.ts'
 import type { DayRange, KpiStore, SpendDistribution } from './store.ts'
 
 /**

@@ -1,9 +1,8 @@
 import type { DomainEvent } from '../events/events.ts'
 import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { localDate } from '../loyalty/dates.ts'
-import { startOfDayInZone } from '../time.ts'
+import { addDays, startOfDayInZone } from '../time.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
-import { addDays } from './calendar.ts'
 import type { KpiStore } from './store.ts'
 
 export interface KpiRollupDeps {

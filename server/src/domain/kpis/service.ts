@@ -7,9 +7,9 @@ import {
 } from '@joren/shared'
 import { localDate } from '../loyalty/dates.ts'
 import { readShopSettings, type SettingsStore } from '../shop/settings.ts'
-import { startOfDayInZone } from '../time.ts'
+import { addDays, startOfDayInZone } from '../time.ts'
 import type { UnitOfWork } from '../unit-of-work.ts'
-import { addDays, addMonths, lastDayOfMonth, monthOf, previousPeriod } from './calendar.ts'
+import { addMonths, lastDayOfMonth, monthOf, previousPeriod } from './calendar.ts'
 import {
   computeKpis,
   DEFAULT_DORMANT_DAYS,

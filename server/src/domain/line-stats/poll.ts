@@ -1,6 +1,7 @@
 import type { LineUnitStats } from '@joren/shared'
 import { localDate } from '../loyalty/dates.ts'
 import type { Logger } from '../ports.ts'
+import { addDays } from '../time.ts'
 import { broadcastUnit, journeyStepUnit, type UnitRef } from './units.ts'
 
 /** LINE's unique opens and clicks for one unit (null: fewer than 20 people, as LINE reports). */
@@ -39,10 +40,6 @@ const LINE_TIME_ZONE = 'Asia/Tokyo'
 const DAY_MS = 86_400_000
 /** LINE counts over at most 30 days after `from`. */
 export const UNIT_WINDOW_DAYS = 30
-
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
 
 /**
  * What to ask LINE about now: each broadcast started in the last 30 days (counted from its start
