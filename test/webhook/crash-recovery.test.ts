@@ -68,5 +68,7 @@ describe('processing after a crash', () => {
       second.child.kill('SIGTERM')
       expect(await second.exited).toBe(0)
     }
-  })
+    // Two process starts plus waits of up to 10 s and 15 s: more than the default 20 s on a busy
+    // machine, though each wait bounds itself.
+  }, 60_000)
 })

@@ -3,10 +3,12 @@ import type { LineMessage } from '../../domain/messaging/messenger.ts'
 import {
   isStaffMessageKey,
   type OutboxItem,
+  type NewOutboxItem,
   type OutboxRepository,
   type UndeliveredProblem,
 } from '../../domain/messaging/outbox.ts'
 import type { Database } from '../database.ts'
+import { insertSelectList } from '../insert-select.ts'
 import { chatMessages, members, outbox } from '../schema.ts'
 
 /** Statements on the way in: is the member blocked, their ID, the enqueue itself. */
@@ -39,29 +41,38 @@ function intakeStatements(db: Database) {
   return { blockedQuery, memberIdQuery, enqueueStatement }
 }
 
+/**
+ * One outbox row, as a statement for a batch: the same dedupe key queues nothing twice. Every store
+ * that queues a message with its own writes (staff replies, resends, alert pushes) uses this.
+ */
+export function outboxInsert(
+  db: Database,
+  item: NewOutboxItem & { retryKey: string; now: number },
+) {
+  return db
+    .insert(outbox)
+    .values({
+      dedupeKey: item.dedupeKey,
+      lineUserId: item.lineUserId,
+      replyToken: item.replyToken,
+      replyTokenExpiresAt: item.replyTokenExpiresAt,
+      retryKey: item.retryKey,
+      messages: JSON.stringify(item.messages),
+      nextAttemptAt: item.now,
+      createdAt: item.now,
+      aggregationUnit: item.aggregationUnit ?? null,
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+}
+
 /** The outbox rows planned for a commit with other writes: one item, or a batch in one statement. */
 function outboxWrites(db: Database): Pick<OutboxRepository, 'enqueueWrite' | 'enqueueManyWrite'> {
   return {
-    enqueueWrite(item) {
-      return db
-        .insert(outbox)
-        .values({
-          dedupeKey: item.dedupeKey,
-          lineUserId: item.lineUserId,
-          replyToken: item.replyToken,
-          replyTokenExpiresAt: item.replyTokenExpiresAt,
-          retryKey: item.retryKey,
-          messages: JSON.stringify(item.messages),
-          nextAttemptAt: item.now,
-          createdAt: item.now,
-          aggregationUnit: item.aggregationUnit ?? null,
-        })
-        .onConflictDoNothing({ target: outbox.dedupeKey })
-    },
+    enqueueWrite: (item) => outboxInsert(db, item),
 
     enqueueManyWrite(items) {
       // One statement whatever the count: the rows travel as one JSON parameter (D1 binds at
-      // most 100 parameters); every column in table order for INSERT … SELECT.
+      // most 100 parameters).
       const rows = JSON.stringify(
         items.map((i) => [
           i.dedupeKey,
@@ -74,14 +85,21 @@ function outboxWrites(db: Database): Pick<OutboxRepository, 'enqueueWrite' | 'en
           i.aggregationUnit ?? null,
         ]),
       )
+      const at = (i: number) => sql.raw(`json_extract(v, '$[${i}]')`)
+      const select = insertSelectList(outbox, {
+        dedupeKey: at(0),
+        lineUserId: at(1),
+        replyToken: at(2),
+        replyTokenExpiresAt: at(3),
+        retryKey: at(4),
+        messages: at(5),
+        nextAttemptAt: at(6),
+        createdAt: at(6),
+        aggregationUnit: at(7),
+      })
       return db
         .insert(outbox)
-        .select(
-          sql`SELECT NULL, json_extract(v, '$[0]'), json_extract(v, '$[1]'), json_extract(v, '$[2]'), json_extract(v, '$[3]'), json_extract(v, '$[4]'),
-            json_extract(v, '$[5]'), 'pending', 0, json_extract(v, '$[6]'), NULL, NULL, NULL, NULL, NULL, json_extract(v, '$[6]'),
-            NULL, json_extract(v, '$[7]')
-          FROM (SELECT value AS v FROM json_each(${rows})) WHERE true`,
-        )
+        .select(sql`${select} FROM (SELECT value AS v FROM json_each(${rows})) WHERE true`)
         .onConflictDoNothing({ target: outbox.dedupeKey })
     },
   }

@@ -7,7 +7,8 @@ import { isRowRef, type RowRef } from '../../domain/unit-of-work.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
 import { rowRefSql } from '../row-ref.ts'
-import { members, outbox, staff, staffAlertPrefs, staffAlerts } from '../schema.ts'
+import { members, staff, staffAlertPrefs, staffAlerts } from '../schema.ts'
+import { outboxInsert } from './outbox-repository.ts'
 
 const maxAlertId = sql<number>`coalesce((select max(${staffAlerts.id}) from ${staffAlerts}), 0)`
 
@@ -173,19 +174,15 @@ export function createAlertPushStore(db: Database, atomic: Atomic): AlertPushSto
         return
       }
       await atomic([
-        db
-          .insert(outbox)
-          .values({
-            dedupeKey: input.dedupeKey,
-            lineUserId: input.lineUserId,
-            replyToken: null,
-            replyTokenExpiresAt: null,
-            retryKey: input.retryKey,
-            messages: JSON.stringify(input.messages),
-            nextAttemptAt: input.now,
-            createdAt: input.now,
-          })
-          .onConflictDoNothing({ target: outbox.dedupeKey }),
+        outboxInsert(db, {
+          dedupeKey: input.dedupeKey,
+          lineUserId: input.lineUserId,
+          replyToken: null,
+          replyTokenExpiresAt: null,
+          retryKey: input.retryKey,
+          messages: input.messages,
+          now: input.now,
+        }),
         advance,
       ])
     },

@@ -4,7 +4,9 @@ import type { LineMessage } from '../../domain/messaging/messenger.ts'
 import type { ReplyStore } from '../../domain/support/reply.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { insertSelectFields } from '../insert-select.ts'
 import { chatMessages, conversations, members, outbox } from '../schema.ts'
+import { outboxInsert } from './outbox-repository.ts'
 
 /** Staff replies: whom to, by which reply token, queued in the outbox and recorded in the thread. */
 export function createInboxReplies(db: Database, atomic: Atomic): ReplyStore {
@@ -77,28 +79,18 @@ export function createInboxReplies(db: Database, atomic: Atomic): ReplyStore {
               .insert(outbox)
               .select(
                 db
-                  .select({
-                    id: sql<number>`null`.as('id'),
-                    dedupeKey: sql<string>`${input.dedupeKey}`.as('dedupe_key'),
-                    lineUserId: sql<string>`${input.lineUserId}`.as('line_user_id'),
-                    replyToken: sql<string>`${token.token}`.as('reply_token'),
-                    replyTokenExpiresAt: sql<number>`${token.expiresAt}`.as(
-                      'reply_token_expires_at',
-                    ),
-                    retryKey: sql<string>`${input.retryKey}`.as('retry_key'),
-                    messages: sql<string>`${JSON.stringify([input.message])}`.as('messages'),
-                    status: sql<'pending'>`'pending'`.as('status'),
-                    attempts: sql<number>`0`.as('attempts'),
-                    nextAttemptAt: sql<number>`${input.now}`.as('next_attempt_at'),
-                    lockedUntil: sql<null>`null`.as('locked_until'),
-                    replyAttemptedAt: sql<null>`null`.as('reply_attempted_at'),
-                    via: sql<null>`null`.as('via'),
-                    lineRequestId: sql<null>`null`.as('line_request_id'),
-                    lastError: sql<null>`null`.as('last_error'),
-                    createdAt: sql<number>`${input.now}`.as('created_at'),
-                    sentAt: sql<null>`null`.as('sent_at'),
-                    aggregationUnit: sql<null>`null`.as('aggregation_unit'),
-                  })
+                  .select(
+                    insertSelectFields(outbox, {
+                      dedupeKey: input.dedupeKey,
+                      lineUserId: input.lineUserId,
+                      replyToken: token.token,
+                      replyTokenExpiresAt: token.expiresAt,
+                      retryKey: input.retryKey,
+                      messages: JSON.stringify([input.message]),
+                      nextAttemptAt: input.now,
+                      createdAt: input.now,
+                    }),
+                  )
                   .from(conversations)
                   .where(
                     and(
@@ -120,43 +112,34 @@ export function createInboxReplies(db: Database, atomic: Atomic): ReplyStore {
               ),
           ]
         : []
-      const pushUnlessQueued = db
-        .insert(outbox)
-        .values({
-          dedupeKey: input.dedupeKey,
-          lineUserId: input.lineUserId,
-          replyToken: null,
-          replyTokenExpiresAt: null,
-          retryKey: input.retryKey,
-          messages: JSON.stringify([input.message]),
-          nextAttemptAt: input.now,
-          createdAt: input.now,
-        })
-        .onConflictDoNothing({ target: outbox.dedupeKey })
+      const pushUnlessQueued = outboxInsert(db, {
+        dedupeKey: input.dedupeKey,
+        lineUserId: input.lineUserId,
+        replyToken: null,
+        replyTokenExpiresAt: null,
+        retryKey: input.retryKey,
+        messages: [input.message],
+        now: input.now,
+      })
       const recordInThread: BatchItem<'sqlite'>[] = [
         db
           .insert(chatMessages)
           .select(
             db
-              // Insert-select names every column, in the table's order (a null ID autoincrements).
-              .select({
-                id: sql<number>`null`.as('id'),
-                memberId: sql<number>`${input.memberId}`.as('member_id'),
-                direction: sql<'out'>`'out'`.as('direction'),
-                kind: sql<string>`'text'`.as('kind'),
-                text: sql<string>`${input.message.text}`.as('text'),
-                payload: sql<string>`${JSON.stringify(input.message)}`.as('payload'),
-                sourceKey: sql<string>`'outbox:' || ${outbox.id} || ':0'`.as('source_key'),
-                origin: sql<'staff'>`'staff'`.as('origin'),
-                staffId: sql<number>`${input.staffId}`.as('staff_id'),
-                // Set by the outbox once sent: null while queued (or if it never went).
-                via: sql<null>`null`.as('via'),
-                delivery: sql<null>`null`.as('delivery'),
-                deliveryReason: sql<null>`null`.as('delivery_reason'),
-                deliveryDetail: sql<null>`null`.as('delivery_detail'),
-                resendOf: sql<null>`null`.as('resend_of'),
-                createdAt: sql<number>`${input.now}`.as('created_at'),
-              })
+              // Delivery columns stay null: the outbox sets them once sent (or if it never went).
+              .select(
+                insertSelectFields(chatMessages, {
+                  memberId: input.memberId,
+                  direction: 'out',
+                  kind: 'text',
+                  text: input.message.text,
+                  payload: JSON.stringify(input.message),
+                  sourceKey: sql`'outbox:' || ${outbox.id} || ':0'`,
+                  origin: 'staff',
+                  staffId: input.staffId,
+                  createdAt: input.now,
+                }),
+              )
               .from(outbox)
               .where(eq(outbox.dedupeKey, input.dedupeKey)),
           )
