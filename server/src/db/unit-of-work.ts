@@ -7,6 +7,7 @@ import type { Clock } from '../domain/ports.ts'
 import { isRowRef, type PlanOptions, type UnitOfWork, type Write } from '../domain/unit-of-work.ts'
 import type { Atomic } from './atomic.ts'
 import type { Database } from './database.ts'
+import { insertSelectList } from './insert-select.ts'
 import { preparedWrite } from './prepared-write.ts'
 import { rowRefSql } from './row-ref.ts'
 import { auditLog, domainEvents } from './schema.ts'
@@ -79,7 +80,14 @@ export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): Un
         db
           .insert(domainEvents)
           .select(
-            sql`SELECT NULL, ${p('type')}, ${memberSql}, ${dataSql}, ${p('dedupeKey')}, ${p('occurredAt')}, ${p('now')} ${condition(options)}`,
+            sql`${insertSelectList(domainEvents, {
+              type: sql`${p('type')}`,
+              memberId: memberSql,
+              data: dataSql,
+              dedupeKey: sql`${p('dedupeKey')}`,
+              occurredAt: sql`${p('occurredAt')}`,
+              recordedAt: sql`${p('now')}`,
+            })} ${condition(options)}`,
           )
           .onConflictDoNothing(),
       )
@@ -106,12 +114,16 @@ export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): Un
         ? sql`CAST(${rowRefSql(entry.targetId)} AS TEXT)`
         : sql`${entry.targetId}`
       const staffId = isRowRef(entry.staffId) ? rowRefSql(entry.staffId) : sql`${entry.staffId}`
-      // Every column in table order (drizzle lists them all for INSERT … SELECT).
-      return db
-        .insert(auditLog)
-        .select(
-          sql`SELECT NULL, ${staffId}, ${entry.action}, ${entry.targetType}, ${targetId}, ${json(entry.before)}, ${jsonWithRefs(entry.after)}, ${clock.now()} ${condition(options)}`,
-        )
+      const select = insertSelectList(auditLog, {
+        staffId,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId,
+        before: json(entry.before),
+        after: jsonWithRefs(entry.after),
+        at: clock.now(),
+      })
+      return db.insert(auditLog).select(sql`${select} ${condition(options)}`)
     },
 
     event(event: NewDomainEvent, options?: PlanOptions): Write {
@@ -122,7 +134,14 @@ export function createUnitOfWork(db: Database, atomic: Atomic, clock: Clock): Un
       return db
         .insert(domainEvents)
         .select(
-          sql`SELECT NULL, ${event.type}, ${memberId}, ${data}, ${event.dedupeKey ?? null}, ${event.occurredAt}, ${clock.now()} ${condition(options)}`,
+          sql`${insertSelectList(domainEvents, {
+            type: event.type,
+            memberId,
+            data,
+            dedupeKey: event.dedupeKey ?? null,
+            occurredAt: event.occurredAt,
+            recordedAt: clock.now(),
+          })} ${condition(options)}`,
         )
         .onConflictDoNothing()
     },

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm'
 import type { StaffRecord, StaffRepository } from '../../domain/staff/staff.ts'
 import type { Database } from '../database.ts'
+import { insertSelectList } from '../insert-select.ts'
 import { rowRef } from '../row-ref.ts'
 import { settings, staff, staffInvites } from '../schema.ts'
 
@@ -148,12 +149,14 @@ export function createStaffRepository(db: Database): StaffRepository {
     },
 
     insertOwnerIfConsumedWrite(lineUserId, displayName, now) {
-      // Every column in table order (INSERT … SELECT lists them all).
-      return db
-        .insert(staff)
-        .select(
-          sql`SELECT NULL, ${lineUserId}, ${displayName}, 'owner', NULL, ${now}, ${now} WHERE changes() > 0`,
-        )
+      const select = insertSelectList(staff, {
+        lineUserId,
+        displayName,
+        role: 'owner',
+        createdAt: now,
+        updatedAt: now,
+      })
+      return db.insert(staff).select(sql`${select} WHERE changes() > 0`)
     },
 
     createInviteWrite({ codeHash, role, createdBy, now, expiresAt }) {
@@ -191,11 +194,16 @@ export function createStaffRepository(db: Database): StaffRepository {
 
     joinFromInviteWrites({ codeHash, lineUserId, displayName, now }) {
       return [
-        db
-          .insert(staff)
-          .select(
-            sql`SELECT NULL, ${lineUserId}, ${displayName}, ${staffInvites.role}, ${staffInvites.createdBy}, ${now}, ${now} FROM ${staffInvites} WHERE ${staffInvites.codeHash} = ${codeHash} AND changes() > 0`,
-          ),
+        db.insert(staff).select(
+          sql`${insertSelectList(staff, {
+            lineUserId,
+            displayName,
+            role: sql`${staffInvites.role}`,
+            invitedBy: sql`${staffInvites.createdBy}`,
+            createdAt: now,
+            updatedAt: now,
+          })} FROM ${staffInvites} WHERE ${staffInvites.codeHash} = ${codeHash} AND changes() > 0`,
+        ),
         db
           .update(staffInvites)
           .set({ usedBy: sql`last_insert_rowid()` })

@@ -6,6 +6,7 @@ import type { StaffAlertStore } from '../../domain/support/ports.ts'
 import { isRowRef, type RowRef } from '../../domain/unit-of-work.ts'
 import type { Atomic } from '../atomic.ts'
 import type { Database } from '../database.ts'
+import { insertSelectList } from '../insert-select.ts'
 import { rowRefSql } from '../row-ref.ts'
 import { members, staff, staffAlertPrefs, staffAlerts } from '../schema.ts'
 import { outboxInsert } from './outbox-repository.ts'
@@ -18,14 +19,20 @@ export function createStaffAlertStore(db: Database): StaffAlertStore {
     isRowRef(value) ? rowRefSql(value) : sql`${value ?? null}`
   return {
     raiseWrite(alert, options) {
-      // Every column in table order (INSERT … SELECT lists them all); RowRefs are filled in by
-      // the commit (the conversation it opens).
+      // RowRefs are filled in by the commit (the conversation it opens).
       const condition = options?.onlyIfChanged ? sql`changes() > 0` : sql`1`
+      const select = insertSelectList(staffAlerts, {
+        kind: alert.kind,
+        memberId: alert.memberId,
+        conversationId: valueOf(alert.conversationId),
+        surveyResponseId: alert.surveyResponseId ?? null,
+        summary: alert.summary,
+        dedupeKey: valueOf(alert.dedupeKey),
+        createdAt: alert.at,
+      })
       return db
         .insert(staffAlerts)
-        .select(
-          sql`SELECT NULL, ${alert.kind}, ${alert.memberId}, ${valueOf(alert.conversationId)}, ${alert.surveyResponseId ?? null}, ${alert.summary}, ${valueOf(alert.dedupeKey)}, ${alert.at}, NULL, NULL WHERE ${condition}`,
-        )
+        .select(sql`${select} WHERE ${condition}`)
         .onConflictDoNothing({ target: staffAlerts.dedupeKey })
     },
 

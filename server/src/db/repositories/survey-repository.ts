@@ -30,6 +30,7 @@ import type {
   SurveyRepository,
 } from '../../domain/surveys/store.ts'
 import type { Database } from '../database.ts'
+import { insertSelectList } from '../insert-select.ts'
 import { rowRef } from '../row-ref.ts'
 import {
   memberAttributes,
@@ -143,12 +144,16 @@ function addVersionStatements(
   unlessChanged = false,
 ): [BatchItem<'sqlite'>, BatchItem<'sqlite'>] {
   const next = sql`(select coalesce(max(${surveyVersions.version}), 0) + 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})`
-  // Every column in table order (INSERT … SELECT lists them all).
+  const select = insertSelectList(surveyVersions, {
+    surveyId,
+    version: next,
+    intro: content.intro,
+    questions: JSON.stringify(content.questions),
+    createdAt: now,
+  })
   const insert = db
     .insert(surveyVersions)
-    .select(
-      sql`SELECT NULL, ${surveyId}, ${next}, ${content.intro}, ${JSON.stringify(content.questions)}, ${now} WHERE ${unlessChanged ? sql`changes() = 0` : sql`1`}`,
-    )
+    .select(sql`${select} WHERE ${unlessChanged ? sql`changes() = 0` : sql`1`}`)
   return [
     insert,
     db

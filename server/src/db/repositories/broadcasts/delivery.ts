@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { BroadcastDeliveryStore } from '../../../domain/broadcasts/store.ts'
 import type { Database } from '../../database.ts'
+import { insertSelectList } from '../../insert-select.ts'
 import { broadcastChunks, broadcastRecipients, marketingContacts } from '../../schema.ts'
 import type { BroadcastGuards } from './guards.ts'
 import { allRows, num, toChunk, type ChunkRow } from './rows.ts'
@@ -48,8 +49,12 @@ export function createBroadcastDelivery(
               db
                 .insert(marketingContacts)
                 .select(
-                  sql`SELECT NULL, value, ${now}, 'broadcast', 'broadcast:' || ${chunk.broadcastId} || ':' || value
-                    FROM json_each(${JSON.stringify(chunk.memberIds)}) WHERE true`,
+                  sql`${insertSelectList(marketingContacts, {
+                    memberId: sql`value`,
+                    at: now,
+                    source: 'broadcast',
+                    ref: sql`'broadcast:' || ${chunk.broadcastId} || ':' || value`,
+                  })} FROM json_each(${JSON.stringify(chunk.memberIds)}) WHERE true`,
                 )
                 .onConflictDoNothing(),
             ]

@@ -7,6 +7,7 @@ import type {
   StoredBroadcast,
 } from '../../../domain/broadcasts/store.ts'
 import type { Database } from '../../database.ts'
+import { insertSelectList } from '../../insert-select.ts'
 import { broadcastChunks, broadcastRecipients, broadcasts, broadcastSkips } from '../../schema.ts'
 import { cappedExpr, holdoutExpr, membersFor, type BroadcastAudienceQueries } from './audience.ts'
 import type { BroadcastGuards } from './guards.ts'
@@ -18,7 +19,8 @@ const CLEAR_CHUNKS_PER_STATEMENT = 250
 
 // Called per range of member IDs (`where` holds the range; see membersFor).
 // Batched statements must be lazy builders on both drivers (db.run(sql) runs at once on
-// better-sqlite3), so set-based inserts are insert(…).select(sql) over every column in order.
+// better-sqlite3), so set-based inserts are insert(…).select(sql) over every column in order
+// (db/insert-select.ts builds that list from the table).
 // Sent recipients first, in member order (the members scan's own order, no sort), then the
 // holdout: the sent ones' rowids are consecutive, so chunks are cut from rowid ranges without
 // a window function or a sort (see freezeRange).
@@ -148,17 +150,19 @@ export function createBroadcastPlan(
           // member hold its lowest and highest rowid — two index seeks): a recursive CTE yields
           // each ≤ 500 rowid range and two rowid-range scans per chunk build its arrays, in rowid
           // order — no GROUP BY, no sort.
-          // Columns in table order: id, broadcast_id, kind, to, member_ids, recipient_count,
-          // messages, retry_key, status, attempts, next_attempt_at, locked_until,
-          // line_request_id, last_error, sent_at.
           db.insert(broadcastChunks).select(
-            sql`SELECT NULL, ${b.id}, 'multicast',
-              (SELECT json_group_array(m.line_user_id) FROM broadcast_recipients r
-                JOIN members m ON m.id = r.member_id WHERE r.rowid BETWEEN k.lo AND k.hi),
-              (SELECT json_group_array(r.member_id) FROM broadcast_recipients r
-                WHERE r.rowid BETWEEN k.lo AND k.hi),
-              k.hi - k.lo + 1, ${messages}, ${base} || printf('%012x', ${range.fromId} + k.n),
-              'pending', 0, ${uniform.now}, NULL, NULL, NULL, NULL
+            sql`${insertSelectList(broadcastChunks, {
+              broadcastId: b.id,
+              kind: 'multicast',
+              to: sql`(SELECT json_group_array(m.line_user_id) FROM broadcast_recipients r
+                JOIN members m ON m.id = r.member_id WHERE r.rowid BETWEEN k.lo AND k.hi)`,
+              memberIds: sql`(SELECT json_group_array(r.member_id) FROM broadcast_recipients r
+                WHERE r.rowid BETWEEN k.lo AND k.hi)`,
+              recipientCount: sql`k.hi - k.lo + 1`,
+              messages,
+              retryKey: sql`${base} || printf('%012x', ${range.fromId} + k.n)`,
+              nextAttemptAt: uniform.now,
+            })}
             FROM (WITH RECURSIVE
                 bounds(lo, hi) AS (SELECT
                   (SELECT rowid FROM broadcast_recipients WHERE broadcast_id = ${b.id}
