@@ -6,6 +6,7 @@ import {
 } from '../kpis/kpi-suite.ts'
 import { everyInsightOnTheHandBuiltShop } from '../kpis/insight-suite.ts'
 import { unitStatsFromSendToDashboard } from '../kpis/line-stats-suite.ts'
+import { unitNamesStayWithinTheMonthlyLimit } from '../kpis/line-unit-budget-suite.ts'
 import { useFreshD1 } from './d1-driver.ts'
 
 /**
@@ -40,6 +41,11 @@ describe('KPIs (workerd + local D1)', () => {
   it(
     'LINE per-unit opens and clicks: unit name in the body, the poll stores the figures, the dashboard returns them',
     () => unitStatsFromSendToDashboard(d1()),
+    TIMEOUT,
+  )
+  it(
+    'LINE’s 1,000 unit names a month: a new name past them is left off, staff told once a month',
+    () => unitNamesStayWithinTheMonthlyLimit(d1()),
     TIMEOUT,
   )
 })

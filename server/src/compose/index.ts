@@ -21,12 +21,11 @@ import { composeLoyalty } from './loyalty.ts'
 import { composeReferrals } from './referrals.ts'
 import type { RuntimePorts } from './ports.ts'
 import { composeLineClients } from './line-clients.ts'
+import { composeUnitBudget } from './line-units.ts'
 import { composeShopServices } from './shop.ts'
 import { composeWebhook } from './webhook.ts'
 import { composeSupport } from './support.ts'
 import { composeSurveys } from './surveys.ts'
-import { createLineStatsStore } from '../db/repositories/line-stats-repository.ts'
-import { pollUnitStats } from '../domain/line-stats/poll.ts'
 
 /**
  * The one composition root: builds every feature's services from the runtime's ports, once per
@@ -51,7 +50,7 @@ export function composeServices(ports: RuntimePorts) {
   const repositories = createRepositories(db, uow)
   const eventStore = createEventStore(db, atomic)
   // Every LINE call logged with its x-line-request-id; short-lived tokens put in as they refresh.
-  const { messenger, login, content } = composeLineClients({
+  const lineClients = composeLineClients({
     ports,
     links,
     clock,
@@ -60,9 +59,13 @@ export function composeServices(ports: RuntimePorts) {
     config,
     aggregationUnits: lineUnitStatsOn,
   })
-  const cardKey = cardKeyProvider(repositories.settings, ids, now)
+  const { login, content } = lineClients
   // What most capabilities are built from.
   const shared = { db, atomic, uow, repositories, clock, ids, logger, links }
+  // LINE's 1,000 unit names a month: a push past them goes without one (and staff are told).
+  const lineUnits = composeUnitBudget(shared, lineClients.messenger, lineUnitStatsOn)
+  const messenger = lineUnits.messenger
+  const cardKey = cardKeyProvider(repositories.settings, ids, now)
   const outboxDeps = { outbox: repositories.outbox, messenger, clock, ids, logger }
   // The shop's editable texts (welcome, receipt, acknowledgements, coupon note) over their defaults.
   const shopTexts = shopTextSource(
@@ -222,11 +225,7 @@ export function composeServices(ports: RuntimePorts) {
       /** The KPI rollups recomputed from the purchases (the daily pass). */
       rebuildKpis: () => kpis.service.rebuild(),
       /** LINE's per-unit opens and clicks, polled in the background (LINE_UNIT_STATS). */
-      lineUnitStats: {
-        enabled: lineUnitStatsOn,
-        poll: () =>
-          pollUnitStats({ store: createLineStatsStore(db, atomic), line: messenger, logger, now }),
-      },
+      lineUnitStats: lineUnits.background,
     },
   }
 }

@@ -137,6 +137,11 @@ export async function runLineUnitStats(input: UpkeepInput): Promise<void> {
   await background.repositories.settings.put(LINE_UNIT_STATS_POLLED_KEY, clock.now(), clock.now())
   const result = await background.lineUnitStats.poll()
   if (result.stored + result.failed > 0) logger.info('LINE unit statistics polled', { ...result })
+  // LINE's count of this month's unit names (other tools on the channel use them too); when LINE
+  // does not answer, the budget goes on with the last count and its own.
+  await background.lineUnitStats.recordUnitUsage().catch((error: unknown) => {
+    logger.warn('LINE unit name usage not read', { error: String(error) })
+  })
 }
 
 const RATE_COUNTER_RETENTION_MS = 24 * 60 * 60_000

@@ -1496,6 +1496,21 @@ export const lineUnitStats = sqliteTable(
   (t) => [index('line_unit_stats_ref_idx').on(t.kind, t.refId)],
 )
 
+/**
+ * The customAggregationUnits names this shop has used in each calendar month in LINE's time
+ * (UTC+9; YYYY-MM): LINE allows a channel 1,000 a month, so a name is recorded before its first
+ * send and none is added past the limit (domain/line-stats/unit-budget.ts).
+ */
+export const lineAggregationUnits = sqliteTable(
+  'line_aggregation_units',
+  {
+    month: text('month').notNull(),
+    unit: text('unit').notNull(),
+    firstUsedAt: integer('first_used_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.unit] })],
+)
+
 export const schema = {
   members,
   webhookEvents,
@@ -1558,4 +1573,5 @@ export const schema = {
   memberAgreements,
   shopTexts,
   lineUnitStats,
+  lineAggregationUnits,
 }

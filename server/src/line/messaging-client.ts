@@ -90,6 +90,8 @@ async function attemptOnce(
 export function createLineMessagingClient(options: LineClientOptions): Messenger & {
   /** GET /v2/bot/insight/message/event/aggregation: one unit's unique opens and clicks. */
   unitStatistics(unit: string, from: string, to: string): Promise<UnitStatistics>
+  /** GET /v2/bot/message/aggregation/info: unit names the channel used this month. */
+  aggregationUnitsUsed(): Promise<number>
   call(
     method: string,
     path: string,
@@ -217,6 +219,15 @@ export function createLineMessagingClient(options: LineClientOptions): Messenger
         opened: figure(body.overview?.uniqueImpression),
         clicked: figure(body.overview?.uniqueClick),
       }
+    },
+
+    async aggregationUnitsUsed(): Promise<number> {
+      const res = await call('GET', '/v2/bot/message/aggregation/info', { attempts: 1 })
+      const body = JSON.parse(res.body) as { numOfCustomAggregationUnits?: unknown }
+      const used = body.numOfCustomAggregationUnits
+      if (typeof used !== 'number' || !Number.isInteger(used) || used < 0)
+        throw new Error('LINE answered aggregation/info without numOfCustomAggregationUnits')
+      return used
     },
 
     async messageQuota(): Promise<MessageQuotaInfo> {

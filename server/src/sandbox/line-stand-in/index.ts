@@ -180,6 +180,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     loading: (userId) => state.loading(userId),
     requests: () => state.log.list(),
     setQuota: (settings) => state.quota.set(settings),
+    setAggregationUnits: (settings) => state.setAggregationUnits(settings),
     quota: () => ({
       limit: state.quota.limit,
       used: state.quota.used,

@@ -60,6 +60,10 @@ function unitOf(body: unknown): string | undefined | false {
 const invalidUnits = (): Reply =>
   message(400, "The property, 'customAggregationUnits', in the request body is invalid")
 
+/** A new unit name past the month's 1,000 (the stand-in's wording; LINE refuses the send). */
+const unitsUsedUp = (): Reply =>
+  message(400, 'The number of customAggregationUnits used this month has reached the limit')
+
 function reply(config: MessagingConfig, call: Call): Reply {
   const failure = config.validator.validate(schemaOf('replyMessage'), call.body)
   if (failure) return json(400, failure)
@@ -93,6 +97,7 @@ function push(config: MessagingConfig, call: Call): Reply {
   const { to, messages } = call.body as { to: string; messages: LineMessage[] }
   const unit = unitOf(call.body)
   if (unit === false) return invalidUnits()
+  if (unit !== undefined && !config.state.unitAllowed(unit)) return unitsUsedUp()
   if (!chatIdPattern.test(to)) {
     return message(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
   }
@@ -132,6 +137,7 @@ function multicast(config: MessagingConfig, call: Call): Reply {
   const { to, messages } = call.body as { to: string[]; messages: LineMessage[] }
   const unit = unitOf(call.body)
   if (unit === false) return invalidUnits()
+  if (unit !== undefined && !config.state.unitAllowed(unit)) return unitsUsedUp()
   const { state } = config
   const recipients: UserRecord[] = []
   const seen = new Set<string>()

@@ -191,6 +191,41 @@ export class StandInState {
   readonly richMenus = new Map<string, RichMenuRecord>()
   /** Per aggregation unit: the users who opened one of its messages (tests mark them). */
   readonly unitInteractions = new Map<string, Map<string, UnitInteraction>>()
+  /** customAggregationUnits names used per UTC+9 month: LINE allows 1,000 a month. */
+  readonly unitNames = new Map<string, Set<string>>()
+  unitNameLimit = 1000
+
+  private unitMonth(): string {
+    return new Date(this.now() + 9 * 3_600_000).toISOString().slice(0, 7)
+  }
+
+  /** Whether a send may carry `unit`: used already this month, or a name to spare. */
+  unitAllowed(unit: string): boolean {
+    const names = this.unitNames.get(this.unitMonth())
+    return names?.has(unit) === true || (names?.size ?? 0) < this.unitNameLimit
+  }
+
+  /** Unit names used this month (GET /v2/bot/message/aggregation/info). */
+  unitsUsedThisMonth(): number {
+    return this.unitNames.get(this.unitMonth())?.size ?? 0
+  }
+
+  setAggregationUnits(settings: { limit?: number; month?: string; used?: string[] }): void {
+    if (settings.limit !== undefined) this.unitNameLimit = settings.limit
+    if (settings.used) {
+      const month = settings.month ?? this.unitMonth()
+      const names = this.unitNames.get(month) ?? new Set<string>()
+      for (const unit of settings.used) names.add(unit)
+      this.unitNames.set(month, names)
+    }
+  }
+
+  private useUnit(unit: string): void {
+    const month = this.unitMonth()
+    const names = this.unitNames.get(month) ?? new Set<string>()
+    names.add(unit)
+    this.unitNames.set(month, names)
+  }
   defaultRichMenuId: string | undefined
   /** Verified and premium accounts may list their friends (GET /v2/bot/followers/ids). */
   accountType: 'verified' | 'premium' | 'unverified' = 'verified'
@@ -267,6 +302,7 @@ export class StandInState {
     replyToken?: string,
     unit?: string,
   ): void {
+    if (unit !== undefined) this.useUnit(unit)
     if (recipients.length === 0) return
     const delivery: Delivery = {
       via,

@@ -278,6 +278,12 @@ export interface LineStandIn {
    */
   setQuota(settings: { limit?: number | null; used?: number; reportedUsageLag?: number }): void
   quota(): { limit: number | null; used: number; reportedUsageLag: number }
+  /**
+   * LINE's customAggregationUnits names a month (default 1,000; a send with a new name past them
+   * is refused with 400): change the limit, or mark names of a UTC+9 month (YYYY-MM) as used, as
+   * other tools on the channel would.
+   */
+  setAggregationUnits(settings: { limit?: number; month?: string; used?: string[] }): void
 
   inject(fault: Fault): FaultHandle
   removeFault(id: string): boolean

@@ -59,6 +59,13 @@ export function unitStatsRoutes(state: StandInState): Route[] {
   return [
     {
       method: 'GET',
+      path: '/v2/bot/message/aggregation/info',
+      body: 'none',
+      auth: true,
+      handle: () => json(200, { numOfCustomAggregationUnits: state.unitsUsedThisMonth() }),
+    },
+    {
+      method: 'GET',
       path: '/v2/bot/insight/message/event/aggregation',
       body: 'none',
       auth: true,
