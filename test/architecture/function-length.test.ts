@@ -16,7 +16,6 @@ const MAX_LINES = 200
 
 const ALLOWED: Record<string, number> = {
   'server/src/db/repositories/journey-repository.ts:createJourneyRepository': 633,
-  'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/domain/journeys/service.ts:createJourneysService': 233,
   'liff-app/src/staff/journeys/editor-screen.tsx:Editor': 232,
   'liff-app/src/staff/inbox/inbox-screen.tsx:InboxScreen': 226,
