@@ -3,7 +3,10 @@ import type { PrivacyStore } from '../../../domain/privacy/store.ts'
 import type { Database } from '../../database.ts'
 import { memberAgreements, staffAlerts } from '../../schema.ts'
 
-/** The documents they agreed to (privacy policy and terms, by version) and their deletion requests. */
+/**
+ * The documents they agreed to (privacy policy and terms, by version) and their deletion
+ * requests.
+ */
 export function createPrivacyDocuments(
   db: Database,
 ): Pick<
