@@ -8,7 +8,7 @@ export interface PrivacyMember {
   erasedAt: number | null
 }
 
-/** What the data-rights commands read and plan (db/repositories/privacy-repository.ts). */
+/** What the data-rights commands read and plan (db/repositories/privacy-repository.ts and privacy/). */
 export interface PrivacyStore {
   memberByNumber(memberNumber: string): Promise<PrivacyMember | null>
   memberById(id: number): Promise<PrivacyMember | null>
