@@ -19,7 +19,6 @@ const ALLOWED: Record<string, number> = {
   'server/src/domain/loyalty/service.ts:createLoyaltyService': 304,
   'server/src/db/repositories/kpi-repository.ts:createKpiStore': 272,
   'server/src/domain/journeys/service.ts:createJourneysService': 233,
-  'liff-app/src/staff/inbox/inbox-screen.tsx:InboxScreen': 226,
   // Came in with the merges of 7 Dec (data rights, demo shop, member list); not split yet.
   'server/src/db/repositories/privacy-repository.ts:createPrivacyStore': 356,
   'server/src/db/repositories/member-directory-repository.ts:createMemberDirectory': 212,
