@@ -10,13 +10,10 @@ import {
   type JourneyTriggerKind,
   type StaffSurveyList,
 } from '@joren/shared'
-import { useRef, useState } from 'preact/hooks'
-import { detailsOf } from '../../lib/field-errors.ts'
-import { navigate } from '../../lib/router.ts'
+import { useState } from 'preact/hooks'
 import { useResource } from '../../lib/use-resource.ts'
 import { ChevronLeftIcon, PlusIcon, TrashIcon } from '../../ui/icons.tsx'
 import { ArrowDownIcon, ArrowUpIcon } from '../broadcasts/icons.tsx'
-import { move } from '../broadcasts/draft.ts'
 import { MessageEditor } from '../broadcasts/message-editor.tsx'
 import { ErrorPanel } from '../components/error-panel.tsx'
 import { FieldError } from '../components/field-error.tsx'
@@ -24,17 +21,15 @@ import { PageHeader } from '../components/page-header.tsx'
 import { useStaff } from '../context.ts'
 import { href } from '../paths.ts'
 import {
-  checkJourney,
   emptyJourneyForm,
-  emptyStep,
   fromJourney,
-  journeyIssues,
   stepMessageErrors,
   type EditableStep,
   type JourneyErrors,
   type JourneyForm,
 } from './journey-draft.ts'
 import { journeysText } from './messages.ts'
+import { useJourneyEditor } from './use-journey-editor.ts'
 
 /** /journeys/new and /journeys/:id/edit: a journey's trigger, goal and steps, with a preview. */
 export default function JourneyEditorScreen({ params }: { params: Record<string, string> }) {
@@ -102,81 +97,19 @@ function Editor(props: {
   surveys: StaffSurveyList['surveys']
   back: preact.JSX.Element
 }) {
-  const { api, toast } = useStaff()
   const m = journeysText().editor
-  const [form, setForm] = useState(props.initial)
-  const [selected, setSelected] = useState(0)
-  const [attempted, setAttempted] = useState(false)
-  const [serverErrors, setServerErrors] = useState<JourneyErrors>({})
-  const [error, setError] = useState<unknown>(null)
-  const [busy, setBusy] = useState(false)
-  const formRef = useRef<HTMLFormElement>(null)
-
-  const checked = checkJourney(form)
-  const errors: JourneyErrors = attempted ? { ...serverErrors, ...checked.errors } : {}
-  const valid = Object.keys(checked.errors).length === 0
-  const set = <K extends keyof JourneyForm>(key: K, value: JourneyForm[K]) => {
-    setForm((f) => ({ ...f, [key]: value }))
-    setServerErrors({})
-  }
-  const setStep = (index: number, next: EditableStep) =>
-    set(
-      'steps',
-      form.steps.map((s, i) => (i === index ? next : s)),
-    )
-  const step = form.steps[Math.min(selected, form.steps.length - 1)]
-  const stepIndex = Math.min(selected, form.steps.length - 1)
-
-  const focusFirstError = () =>
-    requestAnimationFrame(() => {
-      const invalid = formRef.current?.querySelector<HTMLElement>(
-        '[aria-invalid="true"], .field-error',
-      )
-      invalid?.scrollIntoView({ block: 'center' })
-      if (invalid && 'focus' in invalid) invalid.focus()
-    })
-
-  const save = async (event: Event) => {
-    event.preventDefault()
-    setAttempted(true)
-    setError(null)
-    if (!valid) {
-      // Open the first step with a problem, so its fields show it.
-      const bad = Object.keys(checked.errors)
-        .map((k) => /^steps\.(\d+)/.exec(k)?.[1])
-        .find((s) => s !== undefined)
-      if (bad !== undefined) setSelected(Number(bad))
-      focusFirstError()
-      return
-    }
-    setBusy(true)
-    try {
-      const saved =
-        props.id === null
-          ? await api.send<JourneyResponse>('POST', '/api/staff/journeys', checked.draft)
-          : await api.send<JourneyResponse>('PUT', `/api/staff/journeys/${props.id}`, checked.draft)
-      toast(m.saved(saved.journey.name))
-      navigate(href('/journeys'))
-    } catch (failure) {
-      const details = detailsOf(failure)
-      if (details.length > 0) {
-        setServerErrors(journeyIssues(details))
-        focusFirstError()
-      } else setError(failure)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const editor = useJourneyEditor(props.id, props.initial)
+  const { form, errors, set, step, stepIndex } = editor
 
   return (
     <div class="stack">
       {props.back}
       <PageHeader title={props.id === null ? m.titleNew : m.titleEdit} />
       <form
-        ref={formRef}
+        ref={editor.formRef}
         class="jr-editor"
         noValidate
-        onSubmit={(e) => void save(e)}
+        onSubmit={(e) => void editor.save(e)}
         data-testid="journey-editor"
       >
         <div class="stack jr-editor-main">
@@ -216,7 +149,7 @@ function Editor(props: {
                     aria-invalid={
                       Object.keys(errors).some((k) => k.startsWith(`steps.${i}`)) ? true : undefined
                     }
-                    onClick={() => setSelected(i)}
+                    onClick={() => editor.select(i)}
                   >
                     {m.stepN(i)}
                     <span class="muted small"> {waitSummary(s)}</span>
@@ -229,10 +162,7 @@ function Editor(props: {
                 type="button"
                 class="btn btn-secondary btn-sm"
                 disabled={form.steps.length >= MAX_JOURNEY_STEPS}
-                onClick={() => {
-                  set('steps', [...form.steps, emptyStep()])
-                  setSelected(form.steps.length)
-                }}
+                onClick={editor.addStep}
               >
                 <PlusIcon size={18} />
                 {m.addStep}
@@ -249,18 +179,9 @@ function Editor(props: {
                 errors={errors}
                 templates={props.templates}
                 surveys={props.surveys}
-                onChange={(next) => setStep(stepIndex, next)}
-                onMove={(to) => {
-                  set('steps', move(form.steps, stepIndex, to))
-                  setSelected(Math.max(0, Math.min(form.steps.length - 1, to)))
-                }}
-                onRemove={() => {
-                  set(
-                    'steps',
-                    form.steps.filter((_, i) => i !== stepIndex),
-                  )
-                  setSelected(Math.max(0, stepIndex - 1))
-                }}
+                onChange={(next) => editor.setStep(stepIndex, next)}
+                onMove={editor.moveStep}
+                onRemove={editor.removeStep}
               />
             )}
           </section>
@@ -304,15 +225,15 @@ function Editor(props: {
               />
             </div>
           </section>
-          {error !== null && <ErrorPanel error={error} />}
-          {attempted && !valid && (
+          {editor.error !== null && <ErrorPanel error={editor.error} />}
+          {editor.attempted && !editor.valid && (
             <p class="field-error" role="alert">
               {m.fix}
             </p>
           )}
           <div class="form-actions">
-            <button class="btn" type="submit" disabled={busy}>
-              {busy ? m.saving : m.save}
+            <button class="btn" type="submit" disabled={editor.busy}>
+              {editor.busy ? m.saving : m.save}
             </button>
           </div>
         </div>
@@ -320,7 +241,7 @@ function Editor(props: {
           <MemberPreview
             journeyId={props.id}
             stepIndex={stepIndex}
-            draftSteps={valid ? checked.draft.steps : null}
+            draftSteps={editor.draftSteps}
           />
         )}
       </form>

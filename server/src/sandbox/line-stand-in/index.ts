@@ -1,29 +1,23 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { botInfoRoutes } from './bot-info.ts'
-import { ChannelTokens, channelRoutes } from './channel.ts'
+import { ChannelTokens } from './channel.ts'
 import { controlRouter } from './control-api.ts'
+import { limitsFacade, richMenuFacade, userFacade } from './facade.ts'
 import { BaseLatency, Faults } from './faults.ts'
-import { Router } from './http-io.ts'
+import type { Router } from './http-io.ts'
 import { IdTokenIssuer } from './id-tokens.ts'
 import { newUserId, randomHex, randomToken } from './ids.ts'
-import { messagingRoutes } from './messaging.ts'
-import { jwksPath, oauthRoutes } from './oauth.ts'
+import { listenStandIn } from './listener.ts'
+import { jwksPath } from './oauth.ts'
 import { RateLimiter } from './rate-limit.ts'
-import { followerRoutes } from './followers.ts'
-import { unitStatsRoutes } from './unit-stats.ts'
-import { richMenuRoutes } from './rich-menu.ts'
+import { lineApiRouter } from './routes.ts'
 import { createRequestListener } from './server.ts'
-import { StandInState, type StandInSnapshot } from './state.ts'
-import type { LineStandIn, StandInOptions, StandInUser } from './types.ts'
+import { StandInState } from './state.ts'
+import type { LineStandIn, StandInOptions } from './types.ts'
 import { messagingValidator } from './validate.ts'
 import { WebhookSender } from './webhook-events.ts'
 
 export type * from './types.ts'
 export { signBody } from './webhook-events.ts'
 export { messagingValidator, webhookValidator } from './validate.ts'
-
-const copy = (user: StandInUser): StandInUser => ({ ...user })
 
 /** The push quota the stand-in enforces: 200 a month by default, or none (a paid plan). */
 function monthlyQuota(option: StandInOptions['monthlyQuota']): number | null {
@@ -58,33 +52,30 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
     botUserId,
     webhookUrl: () => webhookUrl,
   })
-  const router = new Router([
-    ...messagingRoutes({ state, validator, replyTokenTtlMs: options.replyTokenTtlMs ?? 60_000 }),
-    ...botInfoRoutes({ state, validator, botUserId }),
-    ...richMenuRoutes({ state, validator }),
-    ...followerRoutes(state),
-    ...unitStatsRoutes(state),
-    ...oauthRoutes(idTokens),
-    ...channelRoutes(
-      {
-        channelId,
-        channelSecret,
-        botUserId,
-        now,
-        webhookUrl: () => webhookUrl,
-        setWebhookUrl: (next) => {
-          webhookUrl = next
-        },
-        webhookActive: () => webhookActive,
-        webhookFetch: options.webhookFetch ?? ((url, init) => fetch(url, init)),
+  const router = lineApiRouter({
+    state,
+    validator,
+    replyTokenTtlMs: options.replyTokenTtlMs ?? 60_000,
+    botUserId,
+    idTokens,
+    channel: {
+      channelId,
+      channelSecret,
+      botUserId,
+      now,
+      webhookUrl: () => webhookUrl,
+      setWebhookUrl: (next) => {
+        webhookUrl = next
       },
-      tokens,
-    ),
-  ])
+      webhookActive: () => webhookActive,
+      webhookFetch: options.webhookFetch ?? ((url, init) => fetch(url, init)),
+    },
+    tokens,
+  })
 
   // the control API drives the finished facade, which needs the listening URL first
   const control: { router?: Router } = {}
-  const server = createServer(
+  const server = await listenStandIn(
     createRequestListener({
       router,
       control: () => control.router,
@@ -95,19 +86,10 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       channelAccessToken,
       acceptsToken: (token) => tokens.accepts(token),
     }),
+    host,
+    options.port ?? 0,
   )
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-  await listen(options.port ?? 0)
-  const { port } = server.address() as AddressInfo
-  let reachable = true
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const url = server.url
 
   const standIn: LineStandIn = {
     url,
@@ -133,59 +115,9 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       return kid
     },
     issuedTokens: () => tokens.issued.map((t) => ({ ...t })),
-
-    setAccountType: (type) => {
-      state.accountType = type
-    },
-    defaultRichMenu: () => {
-      const record = state.defaultRichMenuId
-        ? state.richMenus.get(state.defaultRichMenuId)
-        : undefined
-      return record
-        ? { richMenuId: record.richMenuId, menu: record.menu, image: record.image }
-        : undefined
-    },
-    richMenus: () =>
-      [...state.richMenus.values()].map((r) => ({
-        richMenuId: r.richMenuId,
-        menu: r.menu,
-        image: r.image,
-      })),
-    richMenuOf: (userId) => state.users.get(userId)?.richMenuId,
-
-    createUser: (input) => copy(state.createUser(input).profile),
-    users: () => [...state.users.values()].map((user) => copy(user.profile)),
-    everFollowed: (userId) => state.users.get(userId)?.everFollowed ?? false,
-    snapshot: () => JSON.stringify(state.snapshot()),
-    restore: (json) => state.restore(JSON.parse(json) as StandInSnapshot),
-    user: (userId) => {
-      const found = state.users.get(userId)
-      return found ? copy(found.profile) : undefined
-    },
-
-    follow: (userId) => webhooks.deliver([webhooks.build.follow(userId)]),
-    unfollow: (userId) => webhooks.deliver([webhooks.build.unfollow(userId)]),
-    sendText: (userId, text) => webhooks.deliver([webhooks.build.text(userId, text)]),
-    postback: (userId, data, params, extra) =>
-      webhooks.deliver([webhooks.build.postback(userId, data, params)], {
-        displayText: extra?.displayText,
-      }),
-    sendImage: (userId) => webhooks.deliver([webhooks.build.image(userId)]),
-    deliver: (events, deliverOptions) => webhooks.deliver(events, deliverOptions),
-    buildEvent: webhooks.build,
-
-    received: (userId) => state.received(userId),
-    interact: (userId, messageId, click) => state.interact(userId, messageId, click ?? false),
-    sent: (userId) => state.sent(userId),
-    loading: (userId) => state.loading(userId),
-    requests: () => state.log.list(),
-    setQuota: (settings) => state.quota.set(settings),
-    setAggregationUnits: (settings) => state.setAggregationUnits(settings),
-    quota: () => ({
-      limit: state.quota.limit,
-      used: state.quota.used,
-      reportedUsageLag: state.quota.reportedUsageLag,
-    }),
+    ...richMenuFacade(state),
+    ...userFacade(state, webhooks),
+    ...limitsFacade(state, faults, latency),
     reset: () => {
       state.reset()
       tokens.issued.length = 0
@@ -195,22 +127,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       latency.set(options.latency)
       limiter?.reset()
     },
-
-    inject: (fault) => faults.add(fault),
-    removeFault: (id) => faults.remove(id),
-    clearFaults: () => faults.clear(),
-    setLatency: (range) => latency.set(range),
-    setReachable: async (next) => {
-      if (next === reachable) return
-      reachable = next
-      if (next) await listen(port)
-      else
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeAllConnections()
-        })
-    },
-
+    setReachable: server.setReachable,
     issueIdToken: (userId, tokenOptions) => {
       const profile = state.users.get(userId)?.profile
       return idTokens.issue(userId, tokenOptions, {
@@ -219,16 +136,7 @@ export async function startLineStandIn(options: StandInOptions = {}): Promise<Li
       })
     },
     rotateKeys: () => idTokens.rotateKeys(),
-
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (!reachable) {
-          resolve()
-          return
-        }
-        server.close((error) => (error ? reject(error) : resolve()))
-        server.closeAllConnections()
-      }),
+    close: server.close,
   }
   control.router = controlRouter(standIn)
   return standIn
