@@ -26,7 +26,9 @@ export function createJourneyDueSteps(
               .from(journeyRuns)
               .where(
                 and(
-                  eq(journeyRuns.status, 'active'),
+                  // A literal, not a bound value: only then may SQLite use the partial index
+                  // (WHERE status = 'active'); bound, it scans every run and sorts them.
+                  sql`${journeyRuns.status} = 'active'`,
                   lte(journeyRuns.nextDueAt, now),
                   sql`coalesce(${journeyRuns.lockedUntil}, 0) <= ${now}`,
                 ),
@@ -35,7 +37,18 @@ export function createJourneyDueSteps(
               .limit(limit),
           ),
         )
-        .returning()
+        // Only what a claimed run carries (not every column of the row).
+        .returning({
+          id: journeyRuns.id,
+          journeyId: journeyRuns.journeyId,
+          memberId: journeyRuns.memberId,
+          occurrence: journeyRuns.occurrence,
+          enteredAt: journeyRuns.enteredAt,
+          nextStep: journeyRuns.nextStep,
+          scheduledAt: journeyRuns.scheduledAt,
+          nextDueAt: journeyRuns.nextDueAt,
+          lockedUntil: journeyRuns.lockedUntil,
+        })
       return rows.map(toRun)
     },
     async anyDue(now) {

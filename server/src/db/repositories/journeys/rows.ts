@@ -31,7 +31,20 @@ export function toJourney(row: Row): StoredJourney {
     updatedAt: row.updatedAt,
   }
 }
-export function toRun(row: RunRow): ClaimedRun {
+export function toRun(
+  row: Pick<
+    RunRow,
+    | 'id'
+    | 'journeyId'
+    | 'memberId'
+    | 'occurrence'
+    | 'enteredAt'
+    | 'nextStep'
+    | 'scheduledAt'
+    | 'nextDueAt'
+    | 'lockedUntil'
+  >,
+): ClaimedRun {
   return {
     id: row.id,
     journeyId: row.journeyId,
