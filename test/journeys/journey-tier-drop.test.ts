@@ -181,6 +181,84 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     expect(pushesTo(world, ken.userId, 'TT')).toHaveLength(1)
   })
 
+  it("tier drop: a threshold raised after the pass looked moves a member's drop into the window already scanned — she enters at once, once", async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-01-10T12:00')
+    const drop = await journey(world.api, owner, {
+      name: 'ランクダウン前',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: null },
+          messages: [{ type: 'text', text: 'TE {name}さま、ランクの見直しが近づいています' }],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    })
+    const hana = await follower('花')
+    const ken = await follower('健')
+    await buy(world, owner, hana.number, 5_000)
+    setClock(clock, '2027-03-10T12:00')
+    await buy(world, owner, hana.number, 30_000) // 35,000円: シルバー (30,000円〜)
+    await buy(world, owner, ken.number, 35_000)
+    const dropOf = (memberId: number) =>
+      world.joren.rows<{ at: number | null }>(
+        'select tier_drops_at as at from member_purchase_cycles where member_id = ?',
+        memberId,
+      )[0]?.at ?? null
+    const near = (at: number | null, jst: string) =>
+      expect(Math.abs((at ?? 0) - Date.parse(`${jst}:00+09:00`))).toBeLessThan(60_000)
+    // At 30,000円 the January purchase ageing out leaves 30,000円: she holds until March.
+    near(dropOf(hana.id), '2028-03-10T12:00')
+    near(dropOf(ken.id), '2028-03-10T12:00')
+    // The pass has looked at drops up to 13 Jan 2028 (today + 14 days): nobody yet.
+    setClock(clock, '2027-12-30T12:00')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toHaveLength(0)
+
+    // Staff raise シルバー to 34,000円: Hana now falls on 10 Jan, inside the scanned window.
+    setClock(clock, '2027-12-30T13:00')
+    const res = await world.api('PUT', '/api/staff/loyalty/tiers', {
+      token: owner.token(),
+      body: {
+        tiers: [
+          { name: 'レギュラー', minSpendYen: 0, multiplierPercent: 100 },
+          { name: 'シルバー', minSpendYen: 34_000, multiplierPercent: 120 },
+          { name: 'ゴールド', minSpendYen: 100_000, multiplierPercent: 150 },
+          { name: 'VIP', minSpendYen: 300_000, multiplierPercent: 200 },
+        ],
+      },
+    })
+    expect(res.status).toBe(200)
+    await settleEvents(world.joren)
+    const hanaDrop = dropOf(hana.id)
+    near(hanaDrop, '2028-01-10T12:00')
+    near(dropOf(ken.id), '2028-03-10T12:00')
+    expect(
+      world.joren.rows<{ member_id: number; occurrence: string; entered_at: number }>(
+        'select member_id, occurrence, entered_at from journey_runs where journey_id = ?',
+        drop.id,
+      ),
+    ).toEqual([
+      { member_id: hana.id, occurrence: `tierdrop:${hanaDrop}`, entered_at: hanaDrop! - 14 * DAY },
+    ])
+    // Two schedulers racing and the change replayed by the relay: one run, one push.
+    await Promise.all([tick(world), tick(world)])
+    world.joren.server.database.sqlite
+      .prepare(
+        "update event_cursors set position = 0 where subscriber = 'journeys-tier-thresholds'",
+      )
+      .run()
+    await settleEvents(world.joren)
+    setClock(clock, '2028-01-05T12:00')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toEqual([
+      expect.objectContaining({ member_id: hana.id, status: 'completed' }),
+    ])
+    expect(pushesTo(world, hana.userId, 'TE')).toHaveLength(1)
+    expect(pushesTo(world, ken.userId, 'TE')).toHaveLength(0)
+  })
+
   it('the tier-drop template is off until switched on and written in Japanese', async () => {
     const owner = await claimOwner(world)
     const list = await listJourneys(world.api, owner)

@@ -293,4 +293,96 @@ describe('journeys (workerd + local D1)', () => {
     },
     TIMEOUT,
   )
+
+  it(
+    "tier drop: a threshold raised after the pass looked moves the member's drop into the scanned window — the change enters her once",
+    async () => {
+      const { line, worker, api, owner } = await startWorkerWorld(bundle!)
+      const user = line.createUser({ displayName: '澪' })
+      await line.follow(user.userId)
+      let members: { id: number; member_number: string }[] = []
+      for (let i = 0; i < 30 && members.length === 0; i++) {
+        await worker.scheduled()
+        members = await worker.query(
+          'SELECT id, member_number FROM members WHERE line_user_id = ?',
+          user.userId,
+        )
+      }
+      const member = members[0]!
+      const list = await api<{ journeys: JourneySummary[] }>('GET', '/api/staff/journeys', owner())
+      const template = list.body.journeys.find((j) => j.templateKey === 'tier_drop')!
+      expect(
+        (
+          await api('PUT', `/api/staff/journeys/${template.id}/enabled`, owner(), {
+            enabled: true,
+          })
+        ).status,
+      ).toBe(200)
+      // 5,000円 then 30,000円: シルバー (30,000円〜), held until the 30,000円 purchase ages out.
+      for (const amountYen of [5_000, 30_000])
+        expect(
+          (
+            await api('POST', '/api/staff/register/purchases', owner(), {
+              memberNumber: member.member_number,
+              amountYen,
+              categories: [],
+            })
+          ).status,
+        ).toBe(201)
+      // workerd's clock cannot be moved: the 5,000円 purchase is dated 355 days back, so it ages
+      // out in about 10 days — inside the 14 days the pass has already looked at.
+      const DAY = 24 * 3600_000
+      await worker.query(
+        'UPDATE purchases SET purchased_at = ? WHERE member_id = ? AND amount_yen = 5000',
+        Date.now() - 355 * DAY,
+        member.id,
+      )
+      const dropAt = async () =>
+        (
+          await worker.query<{ at: number | null }>(
+            'SELECT tier_drops_at AS at FROM member_purchase_cycles WHERE member_id = ?',
+            member.id,
+          )
+        )[0]?.at ?? null
+      let before: number | null = null
+      for (let i = 0; i < 30 && before === null; i++) {
+        await worker.scheduled()
+        before = await dropAt()
+      }
+      expect(before!).toBeGreaterThan(Date.now() + 300 * DAY)
+      await worker.scheduled()
+      expect(
+        await worker.query('SELECT id FROM journey_runs WHERE journey_id = ?', template.id),
+      ).toEqual([])
+
+      const raised = await api('PUT', '/api/staff/loyalty/tiers', owner(), {
+        tiers: [
+          { name: 'レギュラー', minSpendYen: 0, multiplierPercent: 100 },
+          { name: 'シルバー', minSpendYen: 34_000, multiplierPercent: 120 },
+          { name: 'ゴールド', minSpendYen: 100_000, multiplierPercent: 150 },
+          { name: 'VIP', minSpendYen: 300_000, multiplierPercent: 200 },
+        ],
+      })
+      expect(raised.status).toBe(200)
+      let runs: { member_id: number; occurrence: string }[] = []
+      for (let i = 0; i < 30 && runs.length === 0; i++) {
+        await Promise.all([worker.scheduled(), worker.scheduled()])
+        runs = await worker.query(
+          'SELECT member_id, occurrence FROM journey_runs WHERE journey_id = ?',
+          template.id,
+        )
+      }
+      const after = (await dropAt())!
+      expect(after).toBeLessThan(Date.now() + 14 * DAY)
+      expect(after).toBeGreaterThan(Date.now())
+      await worker.scheduled()
+      expect(
+        await worker.query(
+          'SELECT member_id, occurrence FROM journey_runs WHERE journey_id = ?',
+          template.id,
+        ),
+      ).toEqual([{ member_id: member.id, occurrence: `tierdrop:${after}` }])
+    },
+    TIMEOUT,
+  )
 })

@@ -237,31 +237,55 @@ export async function runTriggerPass(deps: JourneyDeps, journey: StoredJourney):
       break
     }
     case 'tier_drop': {
-      // Tier drops in (cursor + N days, now + N days]: each member enters N days before the
-      // instant their tier would fall, once per instant (a purchase moves the instant later).
+      // Tier drops in (cursor + N days, now + N days].
       const lead = trigger.daysBefore * DAY_MS
-      const from = (journey.triggerCursor ?? now) + lead
-      let after = { at: from, memberId: 0 }
-      for (;;) {
-        const page = await deps.store.tierDropMembers(from, now + lead, after, ENTER_BATCH)
-        if (page.length === 0) break
-        await enterAll(
-          page.map((m) => ({
-            memberId: m.memberId,
-            occurrence: `tierdrop:${m.dropsAt}`,
-            enteredAt: m.dropsAt - lead,
-          })),
-        )
-        const last = page[page.length - 1]
-        if (!last || page.length < ENTER_BATCH) break
-        after = { at: last.dropsAt, memberId: last.memberId }
-      }
+      entered += await enterTierDrops(
+        deps,
+        journey,
+        (journey.triggerCursor ?? now) + lead,
+        now + lead,
+      )
       break
     }
     default:
       return 0
   }
   await deps.store.advanceCursor(journey.id, now)
+  return entered
+}
+
+/**
+ * Members whose tier drops in (from, to] enter the tier-drop journey N days before the instant
+ * their tier would fall, once per instant (a purchase moves the instant later: a new occurrence),
+ * paged by (instant, member) over the summary's index.
+ */
+export async function enterTierDrops(
+  deps: JourneyDeps,
+  journey: StoredJourney,
+  from: number,
+  to: number,
+): Promise<number> {
+  if (journey.trigger.kind !== 'tier_drop') return 0
+  const lead = journey.trigger.daysBefore * DAY_MS
+  let entered = 0
+  let after = { at: from, memberId: 0 }
+  for (;;) {
+    const page = await deps.store.tierDropMembers(from, to, after, ENTER_BATCH)
+    if (page.length === 0) break
+    entered += await enterMembers(
+      deps,
+      journey,
+      page.map((m) => ({
+        memberId: m.memberId,
+        occurrence: `tierdrop:${m.dropsAt}`,
+        enteredAt: m.dropsAt - lead,
+      })),
+    )
+    await breathe()
+    const last = page[page.length - 1]
+    if (!last || page.length < ENTER_BATCH) break
+    after = { at: last.dropsAt, memberId: last.memberId }
+  }
   return entered
 }
 

@@ -1,33 +1,24 @@
 import type {
   ContactPolicy,
-  CouponTemplate,
   JourneyDraftParsed,
   JourneyLift,
   JourneyList,
   JourneyPreviewResult,
   JourneyStep,
-  JourneyStepStats,
   JourneySummary,
   JourneyTimeline,
 } from '@joren/shared'
-import { JourneyDraftSchema } from '@joren/shared'
 import type { StaffActor } from '../audit/audit.ts'
-import { isCouponSlot, renderMessages } from '../broadcasts/render.ts'
 import { readContactPolicy, updateContactPolicy } from '../contact-policy/policy.ts'
 import { computeLift } from '../lift/lift.ts'
-import { surveyLinkMessage } from './engine.ts'
 import type { SettingsStore } from '../shop/settings.ts'
-import { DAY_MS } from './schedule.ts'
+import { ensureTemplates, validateDraft } from './drafts.ts'
 import type { JourneyDeps } from './engine.ts'
-import {
-  JourneyCouponMissing,
-  JourneyMemberNotFound,
-  JourneyNotFound,
-  JourneySegmentMissing,
-  JourneyTooManyMessages,
-} from './errors.ts'
+import { JourneyMemberNotFound, JourneyNotFound } from './errors.ts'
+import { previewSteps } from './preview.ts'
+import { DAY_MS } from './schedule.ts'
 import type { StoredJourney } from './store.ts'
-import { BIRTHDAY_COUPON, journeyTemplates } from './templates.ts'
+import { summarizeJourney } from './summary.ts'
 
 export interface JourneyServiceDeps extends JourneyDeps {
   settings: SettingsStore
@@ -39,44 +30,7 @@ export function createJourneysService(deps: JourneyServiceDeps) {
   const { store, uow } = deps
   const now = () => deps.clock.now()
 
-  async function summarize(journey: StoredJourney): Promise<JourneySummary> {
-    const [runs, steps, waiting, converted, redeemed] = await Promise.all([
-      store.runCounts(journey.id),
-      store.stepCounts(journey.id),
-      store.waitingAt(journey.id),
-      store.convertedAfter(journey.id),
-      store.couponsRedeemed(journey.id),
-    ])
-    const stepStats: JourneyStepStats[] = journey.steps.map((_, step) => {
-      const mine = steps.filter((s) => s.step === step)
-      const skipped: Record<string, number> = {}
-      for (const s of mine)
-        if (s.outcome === 'skipped')
-          skipped[s.reason ?? 'unknown'] = (skipped[s.reason ?? 'unknown'] ?? 0) + s.n
-      const sent = mine.filter((s) => s.outcome === 'sent').reduce((a, s) => a + s.n, 0)
-      const skippedTotal = Object.values(skipped).reduce((a, n) => a + n, 0)
-      return {
-        step,
-        entered: sent + skippedTotal + (waiting.find((w) => w.step === step)?.n ?? 0),
-        sent,
-        skipped,
-        deferred: mine.filter((s) => s.outcome === 'deferred').reduce((a, s) => a + s.n, 0),
-        converted: converted.find((c) => c.step === step)?.n ?? 0,
-        couponsRedeemed: redeemed.find((r) => r.step === step)?.n ?? 0,
-      }
-    })
-    const count = (pred: (r: { status: string; exitReason: string | null }) => boolean) =>
-      runs.filter(pred).reduce((a, r) => a + r.n, 0)
-    const { triggerCursor: _cursor, ...rest } = journey
-    return {
-      ...rest,
-      entered: count((r) => r.status !== 'holdout'),
-      active: count((r) => r.status === 'active'),
-      heldOut: count((r) => r.status === 'holdout'),
-      converted: count((r) => r.exitReason === 'converted'),
-      stepStats,
-    }
-  }
+  const summarize = (journey: StoredJourney) => summarizeJourney(store, journey)
 
   async function load(id: number): Promise<StoredJourney> {
     const journey = await store.find(id)
@@ -84,75 +38,17 @@ export function createJourneysService(deps: JourneyServiceDeps) {
     return journey
   }
 
-  async function validate(draft: JourneyDraftParsed): Promise<void> {
-    if (draft.audienceSegmentId !== null && !(await deps.segmentExists(draft.audienceSegmentId)))
-      throw new JourneySegmentMissing()
-    for (const [i, step] of draft.steps.entries()) {
-      if (step.messages.length + (step.surveyId === null ? 0 : 1) > 5)
-        throw new JourneyTooManyMessages(i)
-      for (const m of step.messages) {
-        if (m.type !== 'coupon') continue
-        const template = await deps.coupons.coupons.findTemplate(m.templateId)
-        if (!template || template.status !== 'active') throw new JourneyCouponMissing(m.templateId)
-      }
-    }
-  }
-
-  /** The six templates, created off the first time the list is read (one commit, first wins). */
-  async function ensureTemplates(): Promise<void> {
-    const have = new Set(await store.templateKeys())
-    if (have.size >= 6) return
-    const at = now()
-    const couponId = await deps.coupons.coupons.nextTemplateId()
-    const coupon: CouponTemplate = {
-      id: couponId,
-      kind: 'percent_off',
-      title: BIRTHDAY_COUPON.title,
-      conditions: BIRTHDAY_COUPON.conditions,
-      imageUrl: null,
-      value: BIRTHDAY_COUPON.percent,
-      validity: 'days',
-      validFrom: null,
-      validUntil: null,
-      validDays: BIRTHDAY_COUPON.validDays,
-      totalLimit: null,
-      perMemberLimit: 100,
-      pointsCost: null,
-      issuedCount: 0,
-      status: 'active',
-      createdAt: at,
-      updatedAt: at,
-    }
-    const missing = journeyTemplates(couponId).filter((t) => !have.has(t.templateKey))
-    const needsCoupon = missing.some((t) => t.templateKey === 'birthday')
-    try {
-      await uow.commit([
-        ...(needsCoupon ? [deps.coupons.coupons.createTemplateWrite(coupon)] : []),
-        ...missing.map(({ templateKey, ...draft }) =>
-          store.createWrite(JourneyDraftSchema.parse(draft), {
-            templateKey,
-            staffId: null,
-            now: at,
-          }),
-        ),
-      ])
-    } catch (error) {
-      // A concurrent first read created them (UNIQUE template key / coupon ID): theirs stand.
-      if ((await store.templateKeys()).length < 6) throw error
-    }
-  }
-
   return {
     async list(): Promise<JourneyList> {
-      await ensureTemplates()
+      await ensureTemplates(deps, now())
       const journeys = await store.list()
-      return { journeys: await Promise.all(journeys.map(summarize)) }
+      return { journeys: await Promise.all(journeys.map((j) => summarize(j))) }
     },
     async get(id: number): Promise<JourneySummary> {
       return summarize(await load(id))
     },
     async create(actor: StaffActor, draft: JourneyDraftParsed): Promise<JourneySummary> {
-      await validate(draft)
+      await validateDraft(deps, draft)
       const at = now()
       await uow.commit([
         store.createWrite(draft, { templateKey: null, staffId: actor.id, now: at }),
@@ -175,7 +71,7 @@ export function createJourneysService(deps: JourneyServiceDeps) {
       draft: JourneyDraftParsed,
     ): Promise<JourneySummary> {
       const before = await load(id)
-      await validate(draft)
+      await validateDraft(deps, draft)
       await uow.commit([
         store.updateWrite(id, draft, now()),
         uow.audit({
@@ -191,7 +87,7 @@ export function createJourneysService(deps: JourneyServiceDeps) {
     },
     async setEnabled(actor: StaffActor, id: number, enabled: boolean): Promise<JourneySummary> {
       const before = await load(id)
-      if (enabled) await validate(before)
+      if (enabled) await validateDraft(deps, before)
       const at = now()
       // Triggers look from now on (the birthday pass: today's birthdays too); event triggers act
       // on events recorded from now.
@@ -240,28 +136,7 @@ export function createJourneysService(deps: JourneyServiceDeps) {
       const journey = await load(id)
       const memberId = await store.memberIdByNumber(memberNumber)
       if (memberId === null) throw new JourneyMemberNotFound()
-      const facts = await store.memberFacts(memberId, now())
-      return {
-        steps: await Promise.all(
-          (draftSteps ?? journey.steps).map(async (step, i) => {
-            const coupon = step.messages.find((m) => m.type === 'coupon')
-            const title = coupon
-              ? ((await deps.coupons.coupons.findTemplate(coupon.templateId))?.title ?? null)
-              : null
-            const messages = renderMessages(step.messages, {
-              name: facts?.name ?? null,
-              points: facts?.points ?? null,
-              tier: facts?.tier ?? null,
-              coupon: title,
-            }).map((m) =>
-              isCouponSlot(m) ? { type: 'coupon_preview', title: title ?? 'クーポン' } : m,
-            )
-            const out: unknown[] = [...messages]
-            if (step.surveyId !== null) out.push(surveyLinkMessage(deps.links, step.surveyId))
-            return { step: i, messages: out }
-          }),
-        ),
-      }
+      return previewSteps(deps, draftSteps ?? journey.steps, memberId, now())
     },
     policy: (): Promise<ContactPolicy> => readContactPolicy(deps.settings),
     updatePolicy: (actor: StaffActor, next: ContactPolicy): Promise<ContactPolicy> =>

@@ -1,7 +1,7 @@
 import type { EventSubscriber } from '../event-relay/subscribers.ts'
 import { monthsBefore } from '../loyalty/dates.ts'
-import { breathe, type JourneyDeps } from './engine.ts'
-import { monthsAfter } from './schedule.ts'
+import { breathe, enterTierDrops, type JourneyDeps } from './engine.ts'
+import { DAY_MS, monthsAfter } from './schedule.ts'
 
 /** Member IDs per recompute statement: each stays a few milliseconds at shop scale. */
 export const TIER_DROP_RANGE = 1_000
@@ -34,19 +34,36 @@ export async function recomputeTierDrops(
 }
 
 /**
+ * A recompute can move a member's drop instant EARLIER, into the part of a tier-drop journey's
+ * window its passes already scanned (up to cursor + N days), where the next pass never looks:
+ * members whose instant now lies in (now, cursor + N days] enter at once, N days before it (so
+ * the step is due now). Once per instant: the UNIQUE occurrence key leaves a member already
+ * entered for the same instant alone, and a replayed event enters nobody twice.
+ */
+export async function enterMovedTierDrops(deps: JourneyDeps): Promise<number> {
+  const now = deps.clock.now()
+  let entered = 0
+  for (const journey of await deps.store.enabled()) {
+    if (journey.trigger.kind !== 'tier_drop' || journey.triggerCursor === null) continue
+    const scannedTo = journey.triggerCursor + journey.trigger.daysBefore * DAY_MS
+    if (scannedTo > now) entered += await enterTierDrops(deps, journey, now, scannedTo)
+  }
+  return entered
+}
+
+/**
  * Staff changed the tier thresholds: every member's tier-drop instant follows (the per-member
  * subscriber keeps it on purchases, refunds and tier changes), so the tier-drop journey fires at
- * the new moment.
+ * the new moment — at once for a moment moved into the window its passes already scanned.
  */
-export function tierThresholdsSubscriber(
-  deps: Pick<JourneyDeps, 'store' | 'uow' | 'clock' | 'timeZone'>,
-): EventSubscriber {
+export function tierThresholdsSubscriber(deps: JourneyDeps): EventSubscriber {
   return {
     name: 'journeys-tier-thresholds',
     types: ['loyalty.tiers_changed'],
     // From the oldest retained event (the default): a replayed change recomputes the same instants.
     async handle() {
       await recomputeTierDrops(deps)
+      await enterMovedTierDrops(deps)
     },
   }
 }
