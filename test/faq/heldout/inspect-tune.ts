@@ -36,5 +36,7 @@ for (const analyser of [segmenterAnalyser(), loadLinderaAnalyser()]) {
   if (process.argv.includes('--list'))
     for (const j of f.judged)
       if (j.question.expect !== null && !j.right)
-        console.log(`  MISS ${j.question.shop}/${j.question.expect} ← ${j.question.text} [best ${j.bestKey}]`)
+        console.log(
+          `  MISS ${j.question.shop}/${j.question.expect} ← ${j.question.text} [best ${j.bestKey}]`,
+        )
 }

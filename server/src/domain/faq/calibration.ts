@@ -19,6 +19,8 @@ export interface FaqCalibration {
     coverage: number
     phrasing: number
     unknown: number
+    /** Optional: calibrations fitted before the feature existed leave it out (weight 0). */
+    missed?: number
     semantic: number
   }
   /** Answer when the calibrated probability of being right is at least this. */
@@ -31,34 +33,36 @@ export const CALIBRATIONS: Readonly<Record<string, FaqCalibration>> = {
   'intl-segmenter': {
     ngramWeight: 0.7,
     semanticWeight: 0.5,
-    bias: -0.39,
+    bias: 1.946,
     weights: {
-      score: 0.002,
-      margin: 6.034,
-      ngram: -1.203,
-      coverage: 2.812,
-      phrasing: 0.353,
-      unknown: -0.762,
+      score: -0.107,
+      margin: 4.505,
+      ngram: -0.404,
+      coverage: 0.588,
+      phrasing: 0.638,
+      unknown: -3.368,
+      missed: -4.076,
       semantic: 0,
     },
-    answerAt: 0.839,
-    suggestAt: 0.12,
+    answerAt: 0.854,
+    suggestAt: 0.15,
   },
   'lindera-ipadic': {
-    ngramWeight: 0.5,
+    ngramWeight: 0.6,
     semanticWeight: 0.5,
-    bias: 0.543,
+    bias: 1.891,
     weights: {
-      score: 0.298,
-      margin: 4.516,
-      ngram: 0.146,
-      coverage: 0.451,
-      phrasing: 1.421,
-      unknown: -1.892,
+      score: 0.093,
+      margin: 3.387,
+      ngram: 0.555,
+      coverage: -0.6,
+      phrasing: 1.719,
+      unknown: -3.397,
+      missed: -3.664,
       semantic: 0,
     },
-    answerAt: 0.915,
-    suggestAt: 0.1,
+    answerAt: 0.929,
+    suggestAt: 0.12,
   },
 }
 

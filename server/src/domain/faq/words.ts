@@ -144,11 +144,45 @@ const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5
 /** An unknown verb or adjective counts this much of an unknown noun's IDF (context, not topic). */
 const UNKNOWN_PREDICATE = 0.5
 
+/**
+ * When and how many: words that say when the customer comes (「明日」, 「午後」), context of the
+ * question rather than its topic. Unknown to every entry, they count like an unknown predicate.
+ */
+const CONTEXT_WORDS = new Set(
+  [
+    '今日',
+    '明日',
+    'あした',
+    '昨日',
+    '当日',
+    '今週',
+    '来週',
+    '今度',
+    '午前',
+    '午後',
+    '朝',
+    '昼',
+    'お昼',
+    '夕方',
+    '夜',
+    '時半',
+    '平日',
+    '土日',
+    'today',
+    'tomorrow',
+  ].map(foldWord),
+)
+
 export interface WordScores {
   /** Coverage (0–1) per entry. */
   coverage: Map<number, number>
   /** Coverage by the phrasings alone (0–1) per entry. */
   phrasing: Map<number, number>
+  /**
+   * Per entry: share of the message's IDF mass in words that another entry of the shop has but
+   * this one does not cover at all (0–1) — 「カラーの料金」 against a price entry for cuts only.
+   */
+  missed: Map<number, number>
   /** Share of the message's IDF mass in words (and synonyms) that no entry has (0–1). */
   unknownShare: number
   /** Content words in the message. */
@@ -174,19 +208,22 @@ export function scoreWords(index: WordIndex, text: string): WordScores {
         }
       }
     }
-    if (!known && w.predicate) idf *= UNKNOWN_PREDICATE
+    if (!known && (w.predicate || CONTEXT_WORDS.has(w.lemma))) idf *= UNKNOWN_PREDICATE
     return { ...w, idf, known }
   })
   const mass = weighted.reduce((sum, w) => sum + w.idf, 0)
   const unknownMass = weighted.reduce((sum, w) => sum + (w.known ? 0 : w.idf), 0)
   const coverage = new Map<number, number>()
   const phrasing = new Map<number, number>()
+  const missed = new Map<number, number>()
   for (const doc of index.docs) {
     if (mass === 0) {
       coverage.set(doc.entryId, 0)
       phrasing.set(doc.entryId, 0)
+      missed.set(doc.entryId, 0)
       continue
     }
+    let missedMass = 0
     let inPhrasings = 0
     const norm = K1 * (1 - B + (B * doc.length) / index.avgLength)
     const sat = (tf: number) => Math.min(1, (tf * (K1 + 1)) / (tf + norm))
@@ -200,16 +237,19 @@ export function scoreWords(index: WordIndex, text: string): WordScores {
           if (gf) m = Math.max(m, SYNONYM_WEIGHT * sat(gf))
         }
       covered += w.idf * m
+      if (m === 0 && w.known) missedMass += w.idf
       if (doc.phrasingLemmas.has(w.lemma)) inPhrasings += w.idf
       else if (w.groups.some((g) => doc.phrasingGroups.has(g)))
         inPhrasings += w.idf * SYNONYM_WEIGHT
     }
     coverage.set(doc.entryId, covered / mass)
     phrasing.set(doc.entryId, inPhrasings / mass)
+    missed.set(doc.entryId, missedMass / mass)
   }
   return {
     coverage,
     phrasing,
+    missed,
     unknownShare: mass === 0 ? 0 : unknownMass / mass,
     words: words.length,
   }
