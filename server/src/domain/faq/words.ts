@@ -1,4 +1,4 @@
-import { foldWord, type FaqAnalyser } from './analyser.ts'
+import { foldWord, type FaqAnalyser, type FaqToken } from './analyser.ts'
 import type { FaqSource } from './char-ngrams.ts'
 import type { SynonymLexicon } from './lexicon.ts'
 import { spellReadings } from './normalise.ts'
@@ -64,8 +64,8 @@ export function contentWords(
   }
   const tokens = analyser.tokens(spellReadings(text.normalize('NFKC')))
   tokens.forEach((token, i) => {
-    if (token.content)
-      add(token.lemma, lexicon?.groupsOf(token.lemma) ?? [], token.predicate === true)
+    const lemma = lexicon ? dictionaryForm(lexicon, token, tokens[i + 1]) : token.lemma
+    if (token.content) add(lemma, lexicon?.groupsOf(lemma) ?? [], token.predicate === true)
     if (!lexicon) return
     // A compound the lexicon knows (定休 + 日 → 定休日, 取り + 置き → 取り置き) is a word too.
     let surface = foldWord(token.surface)
@@ -76,6 +76,56 @@ export function contentWords(
     }
   })
   return words
+}
+
+const ENDS_IN_KANJI = /\p{Script=Han}$/u
+const KANJI_THEN_KANA = /^(.*\p{Script=Han})(\p{Script=Hiragana})$/u
+const STARTS_WITH_KANA = /^\p{Script=Hiragana}/u
+/** い-row and え-row (連用形, potential) endings → the dictionary form's う-row ending. */
+const TO_U_ROW: Readonly<Record<string, string>> = {
+  い: 'う',
+  き: 'く',
+  ぎ: 'ぐ',
+  し: 'す',
+  ち: 'つ',
+  に: 'ぬ',
+  び: 'ぶ',
+  み: 'む',
+  り: 'る',
+  え: 'う',
+  け: 'く',
+  げ: 'ぐ',
+  せ: 'す',
+  て: 'つ',
+  べ: 'ぶ',
+  め: 'む',
+  れ: 'る',
+}
+
+/**
+ * A verb stem as an analyser without dictionary forms cuts it (ICU: 「開|い|て」, 「停|め|ら|れ」,
+ * 「取り消し|たい」) → its dictionary form (開く, 停める, 取り消す) when the synonym lexicon knows
+ * that form and not the stem, so 「何時まで開いてますか」 meets 「開く」 of the opening-hours group.
+ * Analysers that give dictionary forms (lindera) mark predicates and are left as they are.
+ */
+function dictionaryForm(lexicon: SynonymLexicon, token: FaqToken, next?: FaqToken): string {
+  const lemma = token.lemma
+  if (token.predicate !== undefined || lexicon.groupsOf(lemma).length > 0) return lemma
+  const candidates: string[] = []
+  const stem = KANJI_THEN_KANA.exec(lemma)
+  if (stem) {
+    const u = TO_U_ROW[stem[2]!]
+    if (u) candidates.push(stem[1]! + u)
+    candidates.push(lemma + 'る')
+  } else if (ENDS_IN_KANJI.test(lemma) && next && STARTS_WITH_KANA.test(next.lemma)) {
+    const kana = Array.from(next.lemma)[0]!
+    const u = TO_U_ROW[kana]
+    if (u) candidates.push(lemma + u)
+    candidates.push(lemma + kana + 'る')
+    for (const ending of ['う', 'く', 'す', 'つ', 'む', 'る', 'ぶ', 'ぐ'])
+      candidates.push(lemma + ending)
+  }
+  return candidates.find((c) => lexicon.groupsOf(c).length > 0) ?? lemma
 }
 
 /**
