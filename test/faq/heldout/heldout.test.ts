@@ -54,6 +54,6 @@ suite('FAQ held-out evaluation (test/faq/heldout)', () => {
   it('light path (Intl.Segmenter + synonyms + n-grams, as on Workers): no more than 5 % confident wrong answers', () => {
     const f = evaluate(faqEngine(segmenterAnalyser()), 'heldout')
     console.log(describe('FAQ held-out, light analyser (intl-segmenter)', f))
-    check(f, { top1: 0.82, answered: 0.33, offered: 0.7 })
+    check(f, { top1: 0.82, answered: 0.38, offered: 0.7 })
   })
 })

@@ -32,7 +32,7 @@ import {
 } from './dataset.ts'
 
 const TARGET = 0.03
-const FEATURES = ['score', 'margin', 'ngram', 'coverage', 'phrasing', 'unknown'] as const
+const FEATURES = ['score', 'margin', 'ngram', 'coverage', 'phrasing', 'unknown', 'missed'] as const
 
 function fitLogistic(xs: number[][], ys: number[], l2 = 0.0005): number[] {
   const d = xs[0]!.length
@@ -60,7 +60,16 @@ function calibrate(analyser: FaqAnalyser, ngramWeight: number, semantic?: Semant
     ngramWeight,
     semanticWeight: 0.5,
     bias: 0,
-    weights: { score: 0, margin: 0, ngram: 0, coverage: 0, phrasing: 0, unknown: 0, semantic: 0 },
+    weights: {
+      score: 0,
+      margin: 0,
+      ngram: 0,
+      coverage: 0,
+      phrasing: 0,
+      unknown: 0,
+      missed: 0,
+      semantic: 0,
+    },
     answerAt: 2, // never answer while collecting features
     suggestAt: 0.15,
   }

@@ -100,6 +100,11 @@ export const FRAME_WORDS = new Set(
     'そこ',
     '大丈夫',
     '可能',
+    '対応',
+    '知',
+    '伺い',
+    'ばいい',
+    'たか',
     '方法',
     '場合',
     '感じ',
@@ -145,8 +150,56 @@ export const FRAME_WORDS = new Set(
     'there',
     'this',
     'any',
+    'have',
+    'get',
+    'would',
+    'like',
+    'should',
   ].map(foldWord),
 )
+
+/**
+ * Hiragana words ICU's word break returns whole that are endings, auxiliaries or particles
+ * (「ですが」, 「すれ」 + 「ばいい」), never a topic: the light analyser does not count them as content.
+ */
+const HIRAGANA_FUNCTION_WORDS = new Set([
+  'ですが',
+  'ですか',
+  'ですけど',
+  'でしょう',
+  'しょう',
+  'ました',
+  'ません',
+  'ください',
+  'すれ',
+  'ばいい',
+  'みたい',
+  'なの',
+  'られる',
+  'られ',
+  'なんですが',
+  'なんです',
+  'ちゃう',
+  'ちゃった',
+  'けれど',
+  'けど',
+  'ので',
+  'から',
+  'まで',
+  'だけ',
+  'など',
+  'って',
+  'たい',
+  'たいです',
+  'ほしい',
+  'いただけ',
+  'もらえ',
+  'ござい',
+  'あります',
+  'ありますか',
+  'できます',
+  'できますか',
+])
 
 const HAS_CONTENT_SCRIPT = /[\p{Script=Han}\p{Script=Katakana}\p{Script=Latin}]/u
 const HIRAGANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u
@@ -167,6 +220,7 @@ export function segmenterAnalyser(): FaqAnalyser {
         const lemma = foldWord(part.segment)
         const content =
           !FRAME_WORDS.has(lemma) &&
+          !HIRAGANA_FUNCTION_WORDS.has(lemma) &&
           (HAS_CONTENT_SCRIPT.test(part.segment) ||
             (HIRAGANA_ONLY.test(lemma) && Array.from(lemma).length >= 3))
         tokens.push({ surface: part.segment, lemma, content })

@@ -29,7 +29,16 @@ function noEntries(text: string): FaqMatch {
     normalised: normaliseQuestion(text),
     confidence: 0,
     margin: 0,
-    features: { score: 0, margin: 0, ngram: 0, coverage: 0, phrasing: 0, unknown: 1, semantic: 0 },
+    features: {
+      score: 0,
+      margin: 0,
+      ngram: 0,
+      coverage: 0,
+      phrasing: 0,
+      unknown: 1,
+      missed: 0,
+      semantic: 0,
+    },
   }
 }
 

@@ -19,6 +19,8 @@ export interface FaqCalibration {
     coverage: number
     phrasing: number
     unknown: number
+    /** Optional: calibrations fitted before the feature existed leave it out (weight 0). */
+    missed?: number
     semantic: number
   }
   /** Answer when the calibrated probability of being right is at least this. */
@@ -29,36 +31,38 @@ export interface FaqCalibration {
 
 export const CALIBRATIONS: Readonly<Record<string, FaqCalibration>> = {
   'intl-segmenter': {
-    ngramWeight: 0.7,
+    ngramWeight: 0.3,
     semanticWeight: 0.5,
-    bias: -0.39,
+    bias: 2.44,
     weights: {
-      score: 0.002,
-      margin: 6.034,
-      ngram: -1.203,
-      coverage: 2.812,
-      phrasing: 0.353,
-      unknown: -0.762,
+      score: -0.275,
+      margin: 4.352,
+      ngram: 0.876,
+      coverage: -0.769,
+      phrasing: 0.475,
+      unknown: -3.909,
+      missed: -1.97,
       semantic: 0,
     },
-    answerAt: 0.839,
-    suggestAt: 0.12,
+    answerAt: 0.891,
+    suggestAt: 0.15,
   },
   'lindera-ipadic': {
-    ngramWeight: 0.5,
+    ngramWeight: 0.6,
     semanticWeight: 0.5,
-    bias: 0.543,
+    bias: 2.036,
     weights: {
-      score: 0.298,
-      margin: 4.516,
-      ngram: 0.146,
-      coverage: 0.451,
-      phrasing: 1.421,
-      unknown: -1.892,
+      score: -0.125,
+      margin: 3.518,
+      ngram: 0.252,
+      coverage: -0.691,
+      phrasing: 1.906,
+      unknown: -3.424,
+      missed: -3.885,
       semantic: 0,
     },
-    answerAt: 0.915,
-    suggestAt: 0.1,
+    answerAt: 0.932,
+    suggestAt: 0.12,
   },
 }
 

@@ -126,6 +126,8 @@ export interface MatchFeatures {
   coverage: number
   phrasing: number
   unknown: number
+  /** Share of the message the best entry misses although another entry knows it. */
+  missed: number
   semantic: number
 }
 
@@ -142,6 +144,7 @@ export function confidenceOf(calibration: FaqCalibration, f: MatchFeatures): num
       w.coverage * f.coverage +
       w.phrasing * f.phrasing +
       w.unknown * f.unknown +
+      (w.missed ?? 0) * f.missed +
       w.semantic * f.semantic,
   )
 }
@@ -193,6 +196,7 @@ export function matchFaq(index: FaqIndex, text: string, extras: MatchExtras = {}
     coverage: best?.coverage ?? 0,
     phrasing: best?.phrasing ?? 0,
     unknown: byWord.unknownShare,
+    missed: best ? (byWord.missed.get(best.entryId) ?? 0) : 0,
     semantic: decidesWithSemantic ? (best?.semantic ?? 0) : 0,
   }
   const confidence = best ? confidenceOf(calibration, features) : 0

@@ -67,7 +67,7 @@ export const SHOP_VOCABULARY: readonly (readonly string[])[] = [
   ['洗濯', '洗う', '手洗い', 'クリーニング', 'wash'],
   ['セール', 'バーゲン', 'sale'],
   ['注文', 'オーダー', '頼む', 'order'],
-  ['発送', '配送', '届く', '追跡', '出荷', 'deliver', 'arrive'],
+  ['発送', '配送', '届く', '追跡', '出荷', '送る', 'deliver', 'arrive', 'ship', 'send'],
   ['誕生日', 'バースデー', 'birthday'],
   ['ケーキ', 'ホールケーキ', 'cake'],
   ['初回', '初めて', 'はじめて', '新規', 'first'],
@@ -75,4 +75,9 @@ export const SHOP_VOCABULARY: readonly (readonly string[])[] = [
   ['会員', '会員登録', 'メンバー', 'member', 'membership'],
   ['貸切', '貸し切り', '貸し切る', 'パーティー', 'party', 'rent'],
   ['サイズ', 'size', '寸法', '実寸'],
+  ['裾上げ', '裾直し', '丈詰め', '丈直し', 'hem', 'shorten', 'alteration', 'alterations'],
+  ['保存', '保管', '日持ち', '賞味期限', 'store', 'storage', 'keep'],
+  ['焼き上がり', '焼きたて', '焼き立て', '焼ける', '焼く', 'bake', 'baked', 'fresh'],
+  ['取り置き', 'キープ', '確保', '取っておく', 'hold'],
+  ['祝日', '祝祭日', '連休', '年末年始', '正月', 'holiday', 'holidays'],
 ]

@@ -1,4 +1,4 @@
-import { foldWord, type FaqAnalyser } from './analyser.ts'
+import { foldWord, type FaqAnalyser, type FaqToken } from './analyser.ts'
 import type { FaqSource } from './char-ngrams.ts'
 import type { SynonymLexicon } from './lexicon.ts'
 import { spellReadings } from './normalise.ts'
@@ -64,8 +64,8 @@ export function contentWords(
   }
   const tokens = analyser.tokens(spellReadings(text.normalize('NFKC')))
   tokens.forEach((token, i) => {
-    if (token.content)
-      add(token.lemma, lexicon?.groupsOf(token.lemma) ?? [], token.predicate === true)
+    const lemma = lexicon ? dictionaryForm(lexicon, token, tokens[i + 1]) : token.lemma
+    if (token.content) add(lemma, lexicon?.groupsOf(lemma) ?? [], token.predicate === true)
     if (!lexicon) return
     // A compound the lexicon knows (定休 + 日 → 定休日, 取り + 置き → 取り置き) is a word too.
     let surface = foldWord(token.surface)
@@ -76,6 +76,56 @@ export function contentWords(
     }
   })
   return words
+}
+
+const ENDS_IN_KANJI = /\p{Script=Han}$/u
+const KANJI_THEN_KANA = /^(.*\p{Script=Han})(\p{Script=Hiragana})$/u
+const STARTS_WITH_KANA = /^\p{Script=Hiragana}/u
+/** い-row and え-row (連用形, potential) endings → the dictionary form's う-row ending. */
+const TO_U_ROW: Readonly<Record<string, string>> = {
+  い: 'う',
+  き: 'く',
+  ぎ: 'ぐ',
+  し: 'す',
+  ち: 'つ',
+  に: 'ぬ',
+  び: 'ぶ',
+  み: 'む',
+  り: 'る',
+  え: 'う',
+  け: 'く',
+  げ: 'ぐ',
+  せ: 'す',
+  て: 'つ',
+  べ: 'ぶ',
+  め: 'む',
+  れ: 'る',
+}
+
+/**
+ * A verb stem as an analyser without dictionary forms cuts it (ICU: 「開|い|て」, 「停|め|ら|れ」,
+ * 「取り消し|たい」) → its dictionary form (開く, 停める, 取り消す) when the synonym lexicon knows
+ * that form and not the stem, so 「何時まで開いてますか」 meets 「開く」 of the opening-hours group.
+ * Analysers that give dictionary forms (lindera) mark predicates and are left as they are.
+ */
+function dictionaryForm(lexicon: SynonymLexicon, token: FaqToken, next?: FaqToken): string {
+  const lemma = token.lemma
+  if (token.predicate !== undefined || lexicon.groupsOf(lemma).length > 0) return lemma
+  const candidates: string[] = []
+  const stem = KANJI_THEN_KANA.exec(lemma)
+  if (stem) {
+    const u = TO_U_ROW[stem[2]!]
+    if (u) candidates.push(stem[1]! + u)
+    candidates.push(lemma + 'る')
+  } else if (ENDS_IN_KANJI.test(lemma) && next && STARTS_WITH_KANA.test(next.lemma)) {
+    const kana = Array.from(next.lemma)[0]!
+    const u = TO_U_ROW[kana]
+    if (u) candidates.push(lemma + u)
+    candidates.push(lemma + kana + 'る')
+    for (const ending of ['う', 'く', 'す', 'つ', 'む', 'る', 'ぶ', 'ぐ'])
+      candidates.push(lemma + ending)
+  }
+  return candidates.find((c) => lexicon.groupsOf(c).length > 0) ?? lemma
 }
 
 /**
@@ -144,11 +194,45 @@ const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5
 /** An unknown verb or adjective counts this much of an unknown noun's IDF (context, not topic). */
 const UNKNOWN_PREDICATE = 0.5
 
+/**
+ * When and how many: words that say when the customer comes (「明日」, 「午後」), context of the
+ * question rather than its topic. Unknown to every entry, they count like an unknown predicate.
+ */
+const CONTEXT_WORDS = new Set(
+  [
+    '今日',
+    '明日',
+    'あした',
+    '昨日',
+    '当日',
+    '今週',
+    '来週',
+    '今度',
+    '午前',
+    '午後',
+    '朝',
+    '昼',
+    'お昼',
+    '夕方',
+    '夜',
+    '時半',
+    '平日',
+    '土日',
+    'today',
+    'tomorrow',
+  ].map(foldWord),
+)
+
 export interface WordScores {
   /** Coverage (0–1) per entry. */
   coverage: Map<number, number>
   /** Coverage by the phrasings alone (0–1) per entry. */
   phrasing: Map<number, number>
+  /**
+   * Per entry: share of the message's IDF mass in words that another entry of the shop has but
+   * this one does not cover at all (0–1) — 「カラーの料金」 against a price entry for cuts only.
+   */
+  missed: Map<number, number>
   /** Share of the message's IDF mass in words (and synonyms) that no entry has (0–1). */
   unknownShare: number
   /** Content words in the message. */
@@ -174,19 +258,22 @@ export function scoreWords(index: WordIndex, text: string): WordScores {
         }
       }
     }
-    if (!known && w.predicate) idf *= UNKNOWN_PREDICATE
+    if (!known && (w.predicate || CONTEXT_WORDS.has(w.lemma))) idf *= UNKNOWN_PREDICATE
     return { ...w, idf, known }
   })
   const mass = weighted.reduce((sum, w) => sum + w.idf, 0)
   const unknownMass = weighted.reduce((sum, w) => sum + (w.known ? 0 : w.idf), 0)
   const coverage = new Map<number, number>()
   const phrasing = new Map<number, number>()
+  const missed = new Map<number, number>()
   for (const doc of index.docs) {
     if (mass === 0) {
       coverage.set(doc.entryId, 0)
       phrasing.set(doc.entryId, 0)
+      missed.set(doc.entryId, 0)
       continue
     }
+    let missedMass = 0
     let inPhrasings = 0
     const norm = K1 * (1 - B + (B * doc.length) / index.avgLength)
     const sat = (tf: number) => Math.min(1, (tf * (K1 + 1)) / (tf + norm))
@@ -200,16 +287,19 @@ export function scoreWords(index: WordIndex, text: string): WordScores {
           if (gf) m = Math.max(m, SYNONYM_WEIGHT * sat(gf))
         }
       covered += w.idf * m
+      if (m === 0 && w.known) missedMass += w.idf
       if (doc.phrasingLemmas.has(w.lemma)) inPhrasings += w.idf
       else if (w.groups.some((g) => doc.phrasingGroups.has(g)))
         inPhrasings += w.idf * SYNONYM_WEIGHT
     }
     coverage.set(doc.entryId, covered / mass)
     phrasing.set(doc.entryId, inPhrasings / mass)
+    missed.set(doc.entryId, missedMass / mass)
   }
   return {
     coverage,
     phrasing,
+    missed,
     unknownShare: mass === 0 ? 0 : unknownMass / mass,
     words: words.length,
   }
