@@ -259,6 +259,56 @@ describe('journeys: tier about to drop, low score to staff (Node + SQLite)', () 
     expect(pushesTo(world, ken.userId, 'TE')).toHaveLength(0)
   })
 
+  it('tier drop: a member already reminded of her drop gets no second reminder when a threshold edit moves it earlier', async () => {
+    const owner = await claimOwner(world)
+    setClock(clock, '2027-03-05T12:00')
+    const drop = await journey(world.api, owner, {
+      name: 'ランクダウン前',
+      trigger: { kind: 'tier_drop', daysBefore: 14 },
+      steps: [
+        {
+          wait: { days: 0, hours: 0, at: null },
+          messages: [{ type: 'text', text: 'TE {name}さま、ランクの見直しが近づいています' }],
+        },
+      ],
+      goal: { kind: 'purchase', days: 14 },
+    })
+    const aya = await follower('彩')
+    await buy(world, owner, aya.number, 5_000)
+    setClock(clock, '2027-03-10T12:00')
+    await buy(world, owner, aya.number, 30_000) // 35,000円: シルバー until 10 Mar 2028
+    // 26 Feb 2028: the pass reaches her drop (10 Mar) and reminds her.
+    setClock(clock, '2028-02-26T12:00')
+    await tick(world)
+    expect(pushesTo(world, aya.userId, 'TE')).toHaveLength(1)
+
+    // Staff raise シルバー to 34,000円: her drop moves to 5 Mar, inside the scanned window.
+    setClock(clock, '2028-02-27T12:00')
+    const res = await world.api('PUT', '/api/staff/loyalty/tiers', {
+      token: owner.token(),
+      body: {
+        tiers: [
+          { name: 'レギュラー', minSpendYen: 0, multiplierPercent: 100 },
+          { name: 'シルバー', minSpendYen: 34_000, multiplierPercent: 120 },
+          { name: 'ゴールド', minSpendYen: 100_000, multiplierPercent: 150 },
+          { name: 'VIP', minSpendYen: 300_000, multiplierPercent: 200 },
+        ],
+      },
+    })
+    expect(res.status).toBe(200)
+    await settleEvents(world.joren)
+    const moved = world.joren.rows<{ at: number | null }>(
+      'select tier_drops_at as at from member_purchase_cycles where member_id = ?',
+      aya.id,
+    )[0]?.at
+    expect(Math.abs((moved ?? 0) - Date.parse('2028-03-05T12:00:00+09:00'))).toBeLessThan(60_000)
+    await tick(world)
+    setClock(clock, '2028-03-01T12:00')
+    await tick(world)
+    expect(runsOf(world.joren, drop.id)).toHaveLength(1)
+    expect(pushesTo(world, aya.userId, 'TE')).toHaveLength(1)
+  })
+
   it('the tier-drop template is off until switched on and written in Japanese', async () => {
     const owner = await claimOwner(world)
     const list = await listJourneys(world.api, owner)

@@ -264,13 +264,18 @@ export async function enterTierDrops(
   journey: StoredJourney,
   from: number,
   to: number,
+  /** Catch-up after a threshold edit: members already reminded of their (old) drop are left out. */
+  catchUp = false,
 ): Promise<number> {
   if (journey.trigger.kind !== 'tier_drop') return 0
   const lead = journey.trigger.daysBefore * DAY_MS
+  // A member entered for an instant that has not passed yet (entered N days before it) already
+  // has her reminder; a moved instant must not send a second one.
+  const unlessEntered = catchUp ? { journeyId: journey.id, since: from - lead } : undefined
   let entered = 0
   let after = { at: from, memberId: 0 }
   for (;;) {
-    const page = await deps.store.tierDropMembers(from, to, after, ENTER_BATCH)
+    const page = await deps.store.tierDropMembers(from, to, after, ENTER_BATCH, unlessEntered)
     if (page.length === 0) break
     entered += await enterMembers(
       deps,

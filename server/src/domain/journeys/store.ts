@@ -198,6 +198,8 @@ export interface JourneyStore {
     to: number,
     after: { at: number; memberId: number },
     limit: number,
+    /** Leaves out members with a tier-drop run of this journey entered at or after `since`. */
+    unlessEntered?: { journeyId: number; since: number },
   ): Promise<{ memberId: number; dropsAt: number }[]>
   /**
    * What the tier-drop instant is computed from: the threshold of the member's tier when a lower

@@ -46,7 +46,7 @@ export async function enterMovedTierDrops(deps: JourneyDeps): Promise<number> {
   for (const journey of await deps.store.enabled()) {
     if (journey.trigger.kind !== 'tier_drop' || journey.triggerCursor === null) continue
     const scannedTo = journey.triggerCursor + journey.trigger.daysBefore * DAY_MS
-    if (scannedTo > now) entered += await enterTierDrops(deps, journey, now, scannedTo)
+    if (scannedTo > now) entered += await enterTierDrops(deps, journey, now, scannedTo, true)
   }
   return entered
 }

@@ -18,12 +18,19 @@ export function createJourneyTierDrops(
 > {
   const all = allOf(db)
   return {
-    async tierDropMembers(from, to, after, limit) {
+    async tierDropMembers(from, to, after, limit, unlessEntered) {
+      // The journey_runs_occurrence_idx (journey, member, occurrence) answers the probe.
+      const notEntered = unlessEntered
+        ? sql`AND NOT EXISTS (SELECT 1 FROM journey_runs r
+            WHERE r.journey_id = ${unlessEntered.journeyId} AND r.member_id = c.member_id
+              AND r.occurrence LIKE 'tierdrop:%' AND r.entered_at >= ${unlessEntered.since})`
+        : sql``
       const rows = await all<{ id: number; at: number }>(
-        sql`SELECT member_id AS id, tier_drops_at AS at FROM member_purchase_cycles
-          WHERE tier_drops_at > ${from} AND tier_drops_at <= ${to}
-            AND (tier_drops_at > ${after.at} OR (tier_drops_at = ${after.at} AND member_id > ${after.memberId}))
-          ORDER BY tier_drops_at, member_id LIMIT ${limit}`,
+        sql`SELECT c.member_id AS id, c.tier_drops_at AS at FROM member_purchase_cycles c
+          WHERE c.tier_drops_at > ${from} AND c.tier_drops_at <= ${to}
+            AND (c.tier_drops_at > ${after.at} OR (c.tier_drops_at = ${after.at} AND c.member_id > ${after.memberId}))
+            ${notEntered}
+          ORDER BY c.tier_drops_at, c.member_id LIMIT ${limit}`,
       )
       return rows.map((r) => ({ memberId: num(r.id), dropsAt: num(r.at) }))
     },
