@@ -391,6 +391,9 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         await sleep(50)
       }
       const clearedAfterMs = clearedAt === null ? null : Math.max(0, clearedAt - loadEnd)
+      // All the work the phase caused (answers included), in CPU time: unlike the drain's wall
+      // time, hardly changed by other processes competing for the core.
+      const totalMainSeconds = (mainThreadCpuSeconds(joren.pid) ?? NaN) - (mainBefore ?? NaN)
       if (profileDir && plan.measured) {
         const path = join(profileDir, `answers-${plan.name.replace(/\W+/g, '')}-drain.cpuprofile`)
         await joren.request('profileStop', { path })
@@ -409,7 +412,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         answers,
         backlogAtStop,
         clearedAfterMs,
-        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load, main thread ${Math.round((mainSeconds * 100) / plan.seconds)}% (${((mainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request), event-loop delay p99 ${fmt(loop.p99Ms)} ms, max ${fmt(loop.maxMs)} ms, main thread runnable but waiting for a CPU ${Math.round((waited * 100) / plan.seconds)}% of the time (other processes); ${wall.toFixed(0)} s incl. drain`,
+        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load, main thread ${Math.round((mainSeconds * 100) / plan.seconds)}% (${((mainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request), event-loop delay p99 ${fmt(loop.p99Ms)} ms, max ${fmt(loop.maxMs)} ms, main thread runnable but waiting for a CPU ${Math.round((waited * 100) / plan.seconds)}% of the time (other processes); ${wall.toFixed(0)} s incl. drain, main thread ${totalMainSeconds.toFixed(1)} s CPU from the load's start until the backlog cleared (${((totalMainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request)`,
       }
 
       async function tickAt(ms: number) {
