@@ -24,7 +24,8 @@
  * Answer lag = the outbox row's sent_at (LINE accepted the answer) − the webhook's due time.
  * Exactly-once is checked against the stand-in: each outbox row's reply token and retry key are
  * looked up among the sends LINE accepted.
- * BENCH_CPU_PROF=<dir> writes a CPU profile of Joren for each measured phase; BENCH_ANSWERS_PIN=0
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of Joren for each measured phase (the load, and
+ * `-drain` the backlog's drain after it: handling and sending unpaced); BENCH_ANSWERS_PIN=0
  * runs without CPU pinning.
  */
 import Database from 'better-sqlite3'
@@ -375,6 +376,8 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         const path = join(profileDir, `answers-${plan.name.replace(/\W+/g, '')}.cpuprofile`)
         await joren.request('profileStop', { path })
         ctx.note(`CPU profile of Joren during ${plan.name}: ${path}`)
+        // The drain after the load on its own: what handling and sending cost unpaced.
+        await joren.request('profileStart')
       }
       const backlogAtStop = pendingWork(dbPath)
       // Wait for the backlog; faults (timeouts, backoff) may take longer than a clean run.
@@ -388,6 +391,14 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         await sleep(50)
       }
       const clearedAfterMs = clearedAt === null ? null : Math.max(0, clearedAt - loadEnd)
+      // All the work the phase caused (answers included), in CPU time: unlike the drain's wall
+      // time, hardly changed by other processes competing for the core.
+      const totalMainSeconds = (mainThreadCpuSeconds(joren.pid) ?? NaN) - (mainBefore ?? NaN)
+      if (profileDir && plan.measured) {
+        const path = join(profileDir, `answers-${plan.name.replace(/\W+/g, '')}-drain.cpuprofile`)
+        await joren.request('profileStop', { path })
+        ctx.note(`CPU profile of Joren draining the backlog after ${plan.name}: ${path}`)
+      }
       const deliveries = await standIn.request<Delivery[]>('deliveries', {
         userIds: [...built.userIds],
       })
@@ -401,7 +412,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         answers,
         backlogAtStop,
         clearedAfterMs,
-        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load, main thread ${Math.round((mainSeconds * 100) / plan.seconds)}% (${((mainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request), event-loop delay p99 ${fmt(loop.p99Ms)} ms, max ${fmt(loop.maxMs)} ms, main thread runnable but waiting for a CPU ${Math.round((waited * 100) / plan.seconds)}% of the time (other processes); ${wall.toFixed(0)} s incl. drain`,
+        cpu: `Joren ${Math.round((cpuSeconds * 100) / plan.seconds)}% of a core during the load, main thread ${Math.round((mainSeconds * 100) / plan.seconds)}% (${((mainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request), event-loop delay p99 ${fmt(loop.p99Ms)} ms, max ${fmt(loop.maxMs)} ms, main thread runnable but waiting for a CPU ${Math.round((waited * 100) / plan.seconds)}% of the time (other processes); ${wall.toFixed(0)} s incl. drain, main thread ${totalMainSeconds.toFixed(1)} s CPU from the load's start until the backlog cleared (${((totalMainSeconds * 1000) / built.requests.length).toFixed(2)} ms per request)`,
       }
 
       async function tickAt(ms: number) {

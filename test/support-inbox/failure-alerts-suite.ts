@@ -113,7 +113,10 @@ function failingMessenger(failure: () => SendFailure): Messenger & { pushes: num
  */
 export async function aDeadOutboxJobRaisesAnAlert(driver: Driver): Promise<void> {
   const clock = new Clock()
-  const outbox = createOutboxRepository(driver.db)
+  const outbox = createOutboxRepository(
+    driver.db,
+    createUnitOfWork(driver.db, driver.atomic, clock),
+  )
   const down = failingMessenger(() => new SendFailure('retryable', 'Service Unavailable', 503))
   const deps: OutboxDeps = {
     outbox,

@@ -77,7 +77,14 @@ export const webhookEvents = sqliteTable(
     lastError: text('last_error'),
     processedAt: integer('processed_at'),
   },
-  (t) => [index('webhook_events_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('webhook_events_due_idx').on(t.status, t.nextAttemptAt),
+    // A member's events waiting to be handled: a fresh reply token may go ahead of the backlog
+    // only when nothing older of the same member waits (their order is kept).
+    index('webhook_events_member_pending_idx')
+      .on(t.lineUserId, t.eventAt)
+      .where(sql`status = 'pending'`),
+  ],
 )
 
 /** The conversation with each member: what they sent and what the account sent them. */

@@ -61,6 +61,10 @@ export class NodeProcessor {
   /** The domain-event relay in progress (one at a time), and whether it should go round again. */
   private relaying: Promise<void> | null = null
   private relayAgain = false
+  /** A relay pass was asked for that must look at every subscriber (the sweep's). */
+  private relayAll = false
+  /** The domain events' head when the relay last went through them all (null: not yet). */
+  private settledHead: number | null = null
 
   constructor(
     private readonly deps: ProcessorDeps,
@@ -82,7 +86,7 @@ export class NodeProcessor {
     })
     this.eventSource = eventPumpSource(deps, () => {
       this.sender.wake()
-      this.relay()
+      this.relay(true)
     })
     this.events = new Pump(this.eventSource, {
       maxInFlight: options.eventsInFlight ?? EVENTS_IN_FLIGHT,
@@ -122,10 +126,16 @@ export class NodeProcessor {
    * were handled (their commits record domain events) and on every sweep (subscribers waiting for
    * the reply window, retries). One pass at a time, each batch a paced step; what a subscriber
    * queued is sent at once.
+   *
+   * `onlyIfNew` (after a handled event): one read of the head, and no pass at all when no domain
+   * event was recorded since the relay last went through them all — most handled events record
+   * none, and a pass reads every subscriber's cursor. What waits for time (a retry, the reply
+   * window, a lease) is the sweep's, which always passes.
    */
-  private relay(): void {
+  private relay(onlyIfNew = false): void {
     const relayDeps = this.deps.relay
     if (!relayDeps || this.stopped) return
+    if (!onlyIfNew) this.relayAll = true
     if (this.relaying) {
       this.relayAgain = true
       return
@@ -133,13 +143,21 @@ export class NodeProcessor {
     this.relaying = (async () => {
       do {
         this.relayAgain = false
+        const all = this.relayAll
+        this.relayAll = false
+        await this.pace()
+        if (this.stopped) return
+        // Read before the passes: an event recorded during them moves the head past it.
+        const head = await relayDeps.store.headId()
+        if (!all && head === this.settledHead) continue
         for (;;) {
-          await this.pace()
-          if (this.stopped) return
           const delivered = await deliverEvents(relayDeps, 50)
           if (delivered === 0) break
           this.sender.wake()
+          await this.pace()
+          if (this.stopped) return
         }
+        this.settledHead = head
       } while (this.relayAgain && !this.stopped)
     })()
       .catch((error: unknown) => this.logger.error('event relay failed', { error: String(error) }))

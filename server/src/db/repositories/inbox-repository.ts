@@ -1,5 +1,5 @@
 import { parseWebhookEvent, type WebhookEvent } from '@joren/shared'
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm'
 import type { InboxEvent, InboxRepository, NewInboxEvent } from '../../domain/webhook/inbox.ts'
 import type { Database } from '../database.ts'
 import { webhookEvents } from '../schema.ts'
@@ -81,6 +81,35 @@ function prepareInboxStatements(db: Database) {
     )
     .returning(claimed)
     .prepare()
+  // Events whose reply token is still fresh, the one expiring first first: while a backlog lasts,
+  // an answer that can still go as a free reply goes before one whose token ran out anyway (that
+  // one is pushed, a little later). Their receipt times are a range of the due index; an event
+  // waits its turn when an older one of the same member is still pending (the member's events
+  // stay in order; webhook_events_member_pending_idx).
+  const freshDue = and(
+    sql`${webhookEvents.status} = 'pending'`,
+    gt(webhookEvents.nextAttemptAt, sql.placeholder('freshAfter')),
+    lte(webhookEvents.nextAttemptAt, sql.placeholder('now')),
+    isNotNull(webhookEvents.replyToken),
+    gt(webhookEvents.eventAt, sql.placeholder('freshAfter')),
+    sql`NOT EXISTS (SELECT 1 FROM ${webhookEvents} AS older WHERE older.status = 'pending' AND older.line_user_id = ${webhookEvents.lineUserId} AND older.event_at < ${webhookEvents.eventAt})`,
+  )
+  const claimFresh = db
+    .update(webhookEvents)
+    .set(claimSet)
+    .where(
+      inArray(
+        webhookEvents.eventId,
+        db
+          .select({ eventId: webhookEvents.eventId })
+          .from(webhookEvents)
+          .where(freshDue)
+          .orderBy(asc(webhookEvents.nextAttemptAt))
+          .limit(sql.placeholder('limit')),
+      ),
+    )
+    .returning(claimed)
+    .prepare()
   // A read first: an update (even of no row) costs a write transaction.
   const anyDue = db
     .select({ eventId: webhookEvents.eventId })
@@ -118,11 +147,11 @@ function prepareInboxStatements(db: Database) {
       ),
     )
     .prepare()
-  return { insertOne, claimPending, anyDue, claimExpired, markDoneStatement }
+  return { insertOne, claimPending, claimFresh, anyDue, claimExpired, markDoneStatement }
 }
 
 export function createInboxRepository(db: Database): InboxRepository {
-  const { insertOne, claimPending, anyDue, claimExpired, markDoneStatement } =
+  const { insertOne, claimPending, claimFresh, anyDue, claimExpired, markDoneStatement } =
     prepareInboxStatements(db)
   return {
     async store(events: NewInboxEvent[], now: number) {
@@ -154,15 +183,25 @@ export function createInboxRepository(db: Database): InboxRepository {
               limit,
               lockedUntil: now + leaseMs,
             })) as ClaimedRow[])
-      const pending =
-        expired.length < limit && (await anyDue.all({ now })).length > 0
-          ? ((await claimPending.all({
+      const lockedUntil = now + leaseMs
+      const due = expired.length < limit && (await anyDue.all({ now })).length > 0
+      const fresh =
+        due && options?.freshAfter !== undefined
+          ? ((await claimFresh.all({
               now,
+              freshAfter: options.freshAfter,
               limit: limit - expired.length,
-              lockedUntil: now + leaseMs,
+              lockedUntil,
             })) as ClaimedRow[])
           : []
-      const rows = expired.concat(pending)
+      const taken = expired.length + fresh.length
+      // The rest in the order they became due (an empty claim of fresh ones already said whether
+      // anything is due: the update costs the same write as the claim).
+      const pending =
+        due && taken < limit
+          ? ((await claimPending.all({ now, limit: limit - taken, lockedUntil })) as ClaimedRow[])
+          : []
+      const rows = expired.concat(fresh, pending)
       rows.sort((a, b) => a.eventAt - b.eventAt || a.receivedAt - b.receivedAt)
       const claimed: InboxEvent[] = []
       for (const r of rows) {

@@ -29,7 +29,7 @@ export function createRepositories(db: Database, uow: UnitOfWork) {
   return {
     inbox: createInboxRepository(db),
     members: createMemberRepository(db, uow),
-    outbox: createOutboxRepository(db),
+    outbox: createOutboxRepository(db, uow),
     chatLog: createChatLog(db),
     audit: createAuditLog(db),
     directory: createMemberDirectory(db),

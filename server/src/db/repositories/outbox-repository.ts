@@ -7,8 +7,10 @@ import {
   type OutboxRepository,
   type UndeliveredProblem,
 } from '../../domain/messaging/outbox.ts'
+import type { Write, UnitOfWork } from '../../domain/unit-of-work.ts'
 import type { Database } from '../database.ts'
 import { insertSelectList } from '../insert-select.ts'
+import { preparedWrite } from '../prepared-write.ts'
 import { chatMessages, members, outbox } from '../schema.ts'
 
 /** Statements on the way in: is the member blocked, their ID, the enqueue itself. */
@@ -191,52 +193,54 @@ function chatRecorder(
    * A reply holds at most 5 messages: one prepared insert per message count. How it went (via,
    * or the delivery problem) is set on a row a staff reply recorded at enqueue (origin, staff ID).
    */
-  const recordStatements = new Map<number, { run(values: Record<string, unknown>): unknown }>()
+  const recordStatements = new Map<number, (values: Record<string, unknown>) => Write>()
   const recordStatement = (count: number) => {
     let statement = recordStatements.get(count)
     if (!statement) {
-      statement = db
-        .insert(chatMessages)
-        .values(
-          Array.from({ length: count }, (_, index) => ({
-            memberId: sql.placeholder('memberId'),
-            direction: 'out' as const,
-            kind: sql.placeholder(`kind${index}`),
-            text: sql.placeholder(`text${index}`),
-            payload: sql.placeholder(`payload${index}`),
-            sourceKey: sql.placeholder(`sourceKey${index}`),
-            origin: 'bot' as const,
-            via: sql.placeholder('via'),
-            delivery: sql.placeholder('delivery'),
-            deliveryReason: sql.placeholder('deliveryReason'),
-            deliveryDetail: sql.placeholder('deliveryDetail'),
-            createdAt: sql.placeholder('now'),
-          })),
-        )
-        .onConflictDoUpdate({
-          target: chatMessages.sourceKey,
-          set: {
-            via: sql`excluded.via`,
-            delivery: sql`excluded.delivery`,
-            deliveryReason: sql`excluded.delivery_reason`,
-            deliveryDetail: sql`excluded.delivery_detail`,
-          },
-        })
-        .prepare()
+      statement = preparedWrite<Record<string, unknown>>(
+        db
+          .insert(chatMessages)
+          .values(
+            Array.from({ length: count }, (_, index) => ({
+              memberId: sql.placeholder('memberId'),
+              direction: 'out' as const,
+              kind: sql.placeholder(`kind${index}`),
+              text: sql.placeholder(`text${index}`),
+              payload: sql.placeholder(`payload${index}`),
+              sourceKey: sql.placeholder(`sourceKey${index}`),
+              origin: 'bot' as const,
+              via: sql.placeholder('via'),
+              delivery: sql.placeholder('delivery'),
+              deliveryReason: sql.placeholder('deliveryReason'),
+              deliveryDetail: sql.placeholder('deliveryDetail'),
+              createdAt: sql.placeholder('now'),
+            })),
+          )
+          .onConflictDoUpdate({
+            target: chatMessages.sourceKey,
+            set: {
+              via: sql`excluded.via`,
+              delivery: sql`excluded.delivery`,
+              deliveryReason: sql`excluded.delivery_reason`,
+              deliveryDetail: sql`excluded.delivery_detail`,
+            },
+          }),
+      )
       recordStatements.set(count, statement)
     }
     return statement
   }
-  const record = async (
+  /** The chat record's write (null: no such member any more, or nothing to record). */
+  return async (
     id: number,
     lineUserId: string,
     messages: LineMessage[],
     now: number,
     via: 'reply' | 'push' | null,
     problem: UndeliveredProblem | null,
-  ) => {
+  ): Promise<Write | null> => {
     const member = (await memberIdQuery.get({ lineUserId })) as { id: number } | undefined
-    if (!member || messages.length === 0) return
+    if (!member || messages.length === 0) return null
     const values: Record<string, unknown> = {
       memberId: member.id,
       now,
@@ -251,9 +255,8 @@ function chatRecorder(
       values[`payload${index}`] = JSON.stringify(message)
       values[`sourceKey${index}`] = `outbox:${id}:${index}`
     })
-    await recordStatement(messages.length).run(values)
+    return recordStatement(messages.length)(values)
   }
-  return record
 }
 
 const toItem = (r: typeof outbox.$inferSelect, interrupted: boolean): OutboxItem => ({
@@ -271,7 +274,7 @@ const toItem = (r: typeof outbox.$inferSelect, interrupted: boolean): OutboxItem
   aggregationUnit: r.aggregationUnit,
 })
 
-export function createOutboxRepository(db: Database): OutboxRepository {
+export function createOutboxRepository(db: Database, uow: UnitOfWork): OutboxRepository {
   const { blockedQuery, memberIdQuery, enqueueStatement } = intakeStatements(db)
   const { claimPending, claimReplies, claimExpired, anyDue } = claimStatements(db)
   const markReplyAttemptedStatement = db
@@ -279,18 +282,24 @@ export function createOutboxRepository(db: Database): OutboxRepository {
     .set({ replyAttemptedAt: sql`${sql.placeholder('now')}` })
     .where(eq(outbox.id, sql.placeholder('id')))
     .prepare()
-  const markSentStatement = db
-    .update(outbox)
-    .set({
-      status: 'sent',
-      via: sql`${sql.placeholder('via')}`,
-      lineRequestId: sql`${sql.placeholder('requestId')}`,
-      sentAt: sql`${sql.placeholder('now')}`,
-      lockedUntil: null,
-    })
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare()
-  const record = chatRecorder(db, memberIdQuery)
+  const markSentWrite = preparedWrite<{
+    id: number
+    via: string
+    requestId: string | null
+    now: number
+  }>(
+    db
+      .update(outbox)
+      .set({
+        status: 'sent',
+        via: sql`${sql.placeholder('via')}`,
+        lineRequestId: sql`${sql.placeholder('requestId')}`,
+        sentAt: sql`${sql.placeholder('now')}`,
+        lockedUntil: null,
+      })
+      .where(eq(outbox.id, sql.placeholder('id'))),
+  )
+  const recordWrite = chatRecorder(db, memberIdQuery)
   type Row = typeof outbox.$inferSelect
 
   return {
@@ -345,8 +354,11 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         .where(eq(outbox.id, id))
     },
 
-    async markSent(id, via, requestId, now) {
-      await markSentStatement.run({ id, via, requestId: requestId ?? null, now })
+    async markSent({ id, lineUserId, messages }, via, requestId, now) {
+      // One commit: the row is sent and the member's chat history shows it, or neither.
+      const record = await recordWrite(id, lineUserId, messages, now, via, null)
+      const sent = markSentWrite({ id, via, requestId: requestId ?? null, now })
+      await uow.commit(record ? [sent, record] : [sent])
     },
 
     async markRetry(id, nextAttemptAt, error, options) {
@@ -374,12 +386,9 @@ export function createOutboxRepository(db: Database): OutboxRepository {
       return row?.followState === 'blocked'
     },
 
-    async recordSent(id, lineUserId, messages, now, via) {
-      await record(id, lineUserId, messages, now, via, null)
-    },
-
     async recordUndelivered(id, lineUserId, messages, now, problem) {
-      await record(id, lineUserId, messages, now, null, problem)
+      const record = await recordWrite(id, lineUserId, messages, now, null, problem)
+      if (record) await uow.commit([record])
     },
 
     async nextDueAt() {

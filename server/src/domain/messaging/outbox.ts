@@ -79,8 +79,12 @@ export interface OutboxRepository {
    * attempt is its first push attempt.
    */
   switchToPush(id: number): Promise<void>
+  /**
+   * LINE accepted the item: marks it sent and adds what was sent to the member's chat log (origin
+   * 'bot' unless the message was recorded at enqueue, e.g. a staff reply), in one commit.
+   */
   markSent(
-    id: number,
+    item: Pick<OutboxItem, 'id' | 'lineUserId' | 'messages'>,
     via: 'reply' | 'push',
     requestId: string | undefined,
     now: number,
@@ -101,18 +105,7 @@ export interface OutboxRepository {
     error: string,
   ): Promise<void>
   isBlocked(lineUserId: string): Promise<boolean>
-  /**
-   * Adds what was sent to the member's chat log (origin 'bot' unless the message was recorded at
-   * enqueue, e.g. a staff reply) with how it went.
-   */
-  recordSent(
-    id: number,
-    lineUserId: string,
-    messages: LineMessage[],
-    now: number,
-    via: 'reply' | 'push',
-  ): Promise<void>
-  /** The same for messages that did not simply go: staff see "delivery unknown" or "failed". */
+  /** Messages that did not simply go, in the chat log: staff see "delivery unknown" or "failed". */
   recordUndelivered(
     id: number,
     lineUserId: string,
@@ -351,8 +344,7 @@ async function finishSent(
   requestId: string | undefined,
 ): Promise<void> {
   const now = deps.clock.now()
-  await deps.outbox.markSent(item.id, via, requestId, now)
-  await deps.outbox.recordSent(item.id, item.lineUserId, item.messages, now, via)
+  await deps.outbox.markSent(item, via, requestId, now)
 }
 
 /** Maybe delivered: never resent; staff see it in the member's thread. */

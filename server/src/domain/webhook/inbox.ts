@@ -32,12 +32,14 @@ export interface InboxRepository {
   /**
    * Claims due events (pending, or processing with an expired lease after a crash), oldest first.
    * `interrupted: false` skips the expired leases (a continuous claimer looks for them now and then).
+   * `freshAfter`: events after this time whose reply token is unused go first, the oldest first
+   * (unless an older event of the same member is still pending: a member's events keep their order).
    */
   claimDue(
     now: number,
     limit: number,
     leaseMs: number,
-    options?: { interrupted?: boolean },
+    options?: { interrupted?: boolean; freshAfter?: number },
   ): Promise<InboxEvent[]>
   /** Marks handled events in one write (their effects are idempotent, so a crash just re-runs them). */
   markDone(outcomes: { eventId: string; status: 'done' | 'ignored' }[], now: number): Promise<void>

@@ -1,7 +1,12 @@
 import { backoffDelay } from '../backoff.ts'
 import { deliverEvents, type EventRelayDeps } from '../event-relay/relay.ts'
 import { deliverDueMessages } from '../messaging/outbox.ts'
-import { handleEvent, type EventDeps, type EventOutcome } from './handle-event.ts'
+import {
+  handleEvent,
+  REPLY_TOKEN_TTL_MS,
+  type EventDeps,
+  type EventOutcome,
+} from './handle-event.ts'
 import { interruptedCheck, type PumpSource } from '../pump.ts'
 import type { InboxEvent, InboxRepository } from './inbox.ts'
 import type { Pace } from '../ports.ts'
@@ -41,7 +46,13 @@ export function claimDueEvents(
   limit: number,
   interrupted = true,
 ): Promise<InboxEvent[]> {
-  return deps.inbox.claimDue(deps.clock.now(), limit, EVENT_LEASE_MS, { interrupted })
+  const now = deps.clock.now()
+  // Fresh reply tokens first, the one expiring first first: under a backlog, an answer that can
+  // still be a free reply does not wait behind one that will be pushed anyway.
+  return deps.inbox.claimDue(now, limit, EVENT_LEASE_MS, {
+    interrupted,
+    freshAfter: now - REPLY_TOKEN_TTL_MS,
+  })
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `webhook_events_member_pending_idx` ON `webhook_events` (`line_user_id`,`event_at`) WHERE status = 'pending';
