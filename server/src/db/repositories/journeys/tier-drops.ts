@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { JourneyStore } from '../../../domain/journeys/store.ts'
 import type { Database } from '../../database.ts'
+import { insertSelectList } from '../../insert-select.ts'
 import { memberPurchaseCycles } from '../../schema.ts'
 import { allOf, num } from './rows.ts'
 
@@ -100,12 +101,16 @@ export function createJourneyTierDrops(
               AND ${memberPurchaseCycles.tierDropsAt} IS NOT NULL
               AND ${memberPurchaseCycles.memberId} NOT IN (SELECT json_extract(value, '$[0]') FROM json_each(${json}))`,
           ),
-        // Every column in table order (INSERT … SELECT); a new summary row counts no purchases.
+        // A new summary row counts no purchases.
         db
           .insert(memberPurchaseCycles)
           .select(
-            sql`SELECT json_extract(value, '$[0]'), 0, NULL, NULL, NULL, json_extract(value, '$[1]'), ${now}
-              FROM json_each(${json}) WHERE true`,
+            sql`${insertSelectList(memberPurchaseCycles, {
+              memberId: sql.raw(`json_extract(value, '$[0]')`),
+              purchases: 0,
+              tierDropsAt: sql.raw(`json_extract(value, '$[1]')`),
+              updatedAt: now,
+            })} FROM json_each(${json}) WHERE true`,
           )
           .onConflictDoUpdate({
             target: memberPurchaseCycles.memberId,

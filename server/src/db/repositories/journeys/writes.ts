@@ -3,6 +3,7 @@ import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core'
 import type { ContactStore } from '../../../domain/contact-policy/policy.ts'
 import type { JourneyStore } from '../../../domain/journeys/store.ts'
 import type { Database } from '../../database.ts'
+import { insertSelectList } from '../../insert-select.ts'
 import { journeyRuns, journeyStepLog, marketingContacts } from '../../schema.ts'
 import { allOf, num } from './rows.ts'
 
@@ -45,13 +46,20 @@ export function createJourneyRunWrites(
         e.couponId,
         e.at,
       ])
-      // Every column in table order (INSERT … SELECT).
+      const select = insertSelectList(journeyStepLog, {
+        runId: v(0),
+        journeyId: v(1),
+        memberId: v(2),
+        step: v(3),
+        outcome: v(4),
+        reason: v(5),
+        outboxKey: v(6),
+        couponId: v(7),
+        at: v(8),
+      })
       return db
         .insert(journeyStepLog)
-        .select(
-          sql`SELECT NULL, ${v(0)}, ${v(1)}, ${v(2)}, ${v(3)}, ${v(4)}, ${v(5)}, ${v(6)}, ${v(7)}, ${v(8)}
-            FROM ${rowsOf(rows)} AS v WHERE true`,
-        )
+        .select(sql`${select} FROM ${rowsOf(rows)} AS v WHERE true`)
         .onConflictDoNothing()
     },
     advancesWrite(advances, now) {
@@ -119,7 +127,12 @@ export function createJourneyRunWrites(
       return db
         .insert(marketingContacts)
         .select(
-          sql`SELECT NULL, ${v(0)}, ${v(1)}, ${v(2)}, ${v(3)} FROM ${rowsOf(rows)} AS v WHERE true`,
+          sql`${insertSelectList(marketingContacts, {
+            memberId: v(0),
+            at: v(1),
+            source: v(2),
+            ref: v(3),
+          })} FROM ${rowsOf(rows)} AS v WHERE true`,
         )
         .onConflictDoNothing()
     },

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { PrivacyStore } from '../../../domain/privacy/store.ts'
 import type { Database } from '../../database.ts'
+import { insertSelectList } from '../../insert-select.ts'
 import { memberAgreements, staffAlerts } from '../../schema.ts'
 
 /**
@@ -56,7 +57,13 @@ export function createPrivacyDocuments(
       return db
         .insert(staffAlerts)
         .select(
-          sql`SELECT NULL, 'data_request', ${memberId}, NULL, NULL, ${summary}, ${`data_request:${memberId}:${now}`}, ${now}, NULL, NULL
+          sql`${insertSelectList(staffAlerts, {
+            kind: 'data_request',
+            memberId,
+            summary,
+            dedupeKey: `data_request:${memberId}:${now}`,
+            createdAt: now,
+          })}
             WHERE NOT EXISTS (SELECT 1 FROM staff_alerts WHERE member_id = ${memberId} AND kind = 'data_request' AND resolved_at IS NULL)`,
         )
         .onConflictDoNothing({ target: staffAlerts.dedupeKey })
