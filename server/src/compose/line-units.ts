@@ -9,7 +9,7 @@ import {
   withUnitBudget,
   type ReportedUnits,
 } from '../domain/line-stats/unit-budget.ts'
-import { localDate } from '../domain/loyalty/dates.ts'
+import { lineMonth } from '../domain/line-stats/units.ts'
 import type { Messenger } from '../domain/messaging/messenger.ts'
 import type { Clock, Logger } from '../domain/ports.ts'
 import type { SettingsStore } from '../domain/shop/settings.ts'
@@ -63,7 +63,7 @@ export function composeUnitBudget<M extends LineMessenger>(
       /** Asks LINE how many unit names the channel used this month and keeps the answer. */
       async recordUnitUsage(): Promise<void> {
         const used = await messenger.aggregationUnitsUsed()
-        const month = localDate(now(), 'Asia/Tokyo').slice(0, 7)
+        const month = lineMonth(now())
         await settings.put(LINE_UNITS_REPORTED_KEY, { month, used } satisfies ReportedUnits, now())
       },
     },

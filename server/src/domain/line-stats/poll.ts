@@ -2,7 +2,7 @@ import type { LineUnitStats } from '@joren/shared'
 import { localDate } from '../loyalty/dates.ts'
 import type { Logger } from '../ports.ts'
 import { addDays } from '../time.ts'
-import { broadcastUnit, journeyStepUnit, type UnitRef } from './units.ts'
+import { broadcastUnit, journeyStepUnit, LINE_TIME_ZONE, type UnitRef } from './units.ts'
 
 /** LINE's unique opens and clicks for one unit (null: fewer than 20 people, as LINE reports). */
 export interface UnitStatistics {
@@ -36,7 +36,6 @@ export interface LineStatsStore {
 }
 
 /** LINE's statistics are kept in UTC+9, whatever the shop's time zone. */
-const LINE_TIME_ZONE = 'Asia/Tokyo'
 const DAY_MS = 86_400_000
 /** LINE counts over at most 30 days after `from`. */
 export const UNIT_WINDOW_DAYS = 30

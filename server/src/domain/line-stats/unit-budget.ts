@@ -1,10 +1,9 @@
-import { localDate } from '../loyalty/dates.ts'
 import type { Messenger, SendOptions } from '../messaging/messenger.ts'
 import type { Logger } from '../ports.ts'
+import { lineMonth } from './units.ts'
 
 /** LINE allows a channel 1,000 customAggregationUnits names per calendar month (UTC+9). */
 export const LINE_UNITS_PER_MONTH = 1000
-const LINE_TIME_ZONE = 'Asia/Tokyo'
 
 /** Where the shop's unit names per month are recorded (db: line_aggregation_units). */
 export interface UnitBudgetStore {
@@ -52,7 +51,7 @@ export function createUnitBudget(deps: UnitBudgetDeps): UnitBudget {
   return {
     async admit(unit) {
       const now = deps.now()
-      const current = localDate(now, LINE_TIME_ZONE).slice(0, 7)
+      const current = lineMonth(now)
       if (current !== month) {
         month = current
         admitted.clear()

@@ -4,6 +4,14 @@
  * reused within the month counts once). Replies carry none (LINE counts units for push and
  * multicast only). Names are 1–30 of [a-zA-Z0-9_].
  */
+import { localDate } from '../loyalty/dates.ts'
+
+/** LINE counts its statistics and unit names in UTC+9. */
+export const LINE_TIME_ZONE = 'Asia/Tokyo'
+
+/** The calendar month (YYYY-MM, UTC+9) LINE counts a unit name in at `at`. */
+export const lineMonth = (at: number): string => localDate(at, LINE_TIME_ZONE).slice(0, 7)
+
 export type UnitRef =
   | { kind: 'broadcast'; refId: number; step: null }
   | { kind: 'journey'; refId: number; step: number }
